@@ -1,0 +1,33 @@
+package org.zfleet.zfs;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
+
+/**
+ * One dataset of a listing: its versions ordered by createtxg, its requested user properties
+ * (only those set, locally or inherited), and the requested user properties of each snapshot by
+ * short name.
+ */
+public record DatasetListing(
+    DatasetName name,
+    Type type,
+    List<FilesystemVersion> versions,
+    Map<String, String> properties,
+    Map<String, Map<String, String>> versionProperties) {
+
+  public enum Type {
+    FILESYSTEM,
+    VOLUME
+  }
+
+  public DatasetListing {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(type, "type");
+    versions = List.copyOf(versions);
+    properties = Map.copyOf(properties);
+    versionProperties = Map.copyOf(versionProperties);
+  }
+}

@@ -1,0 +1,70 @@
+package org.zfleet.zfs;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.zfleet.model.DatasetName;
+import org.zfleet.model.SnapshotName;
+
+/**
+ * What replication, snapshotting and pruning need of ZFS, and nothing more. One adapter runs the
+ * {@code zfs} command line ({@link ZfsCli}); an in-memory model serves fast tests; one contract
+ * suite holds both to the same behaviour. Every failure is a {@link ZfsException}.
+ */
+public interface ZfsPort {
+
+  /** What this ZFS can do, detected once when the port is made. */
+  ZfsCapabilities capabilities();
+
+  /**
+   * Every filesystem and volume in the subtrees under {@code roots} (roots included), each with its
+   * snapshots and bookmarks (guid, createtxg, creation) ordered by createtxg, and the requested user
+   * properties of datasets and snapshots. One listing, whatever the number of datasets: listing is
+   * the dominant cost at scale. Roots that do not exist are left out, not an error.
+   */
+  List<DatasetListing> list(Collection<DatasetName> roots, Set<String> userProperties);
+
+  /** A dataset's or snapshot's user property ({@code module:key}), if set locally or inherited. */
+  Optional<String> getUserProperty(String datasetOrSnapshot, String property);
+
+  void setUserProperty(String datasetOrSnapshot, String property, String value);
+
+  void inheritUserProperty(DatasetName dataset, String property);
+
+  /** Creates a filesystem (and its missing parents when {@code parents}) with the given properties. */
+  void createFilesystem(DatasetName dataset, Map<String, String> properties, boolean parents);
+
+  /**
+   * Takes {@code name} on every dataset of {@code datasets}: atomically in one command where this ZFS
+   * takes several snapshots per command, otherwise one command per dataset.
+   */
+  void snapshot(Collection<DatasetName> datasets, String name);
+
+  /** {@code zfs snapshot -r dataset@name}: the dataset and every descendant, atomically. */
+  void snapshotRecursive(DatasetName dataset, String name);
+
+  /** Destroys one snapshot; never forced, never recursive: a held snapshot stays and this fails. */
+  void destroySnapshot(SnapshotName snapshot);
+
+  void hold(SnapshotName snapshot, String tag);
+
+  /** Releases {@code tag}; releasing a tag that is not held is not an error. */
+  void release(SnapshotName snapshot, String tag);
+
+  /** The holds on a snapshot: the count always, the tags where this ZFS can list them. */
+  Holds holds(SnapshotName snapshot);
+
+  /** Creates {@code dataset#bookmark} from the snapshot; {@link ZfsException.Unsupported} without bookmarks. */
+  void bookmark(SnapshotName snapshot, String bookmark);
+
+  /** Rolls back to {@code snapshot}; {@code destroyNewer} is {@code -r} (destroys later snapshots). */
+  void rollback(SnapshotName snapshot, boolean destroyNewer);
+
+  /** Starts {@code zfs send}; its stdout is the stream. The caller must read it or kill it. */
+  SendProcess send(SendRequest request);
+
+  /** Starts {@code zfs receive} into {@code target}; its stdin takes the stream. */
+  ReceiveProcess receive(ReceiveRequest request);
+}
