@@ -54,18 +54,26 @@ public final class StepActor extends AbstractBehavior<StepActor.Command> {
   private final Setup setup;
   private final StepWork work;
   private final ActorRef<Report> replyTo;
-  private final StepControl control = new StepControl();
+  private final StepControl control;
   private boolean running;
   private boolean reported;
   private java.time.Instant startedAt;
 
   public static Behavior<Command> create(Setup setup, StepWork work, ActorRef<Report> replyTo) {
-    return Behaviors.setup(ctx -> new StepActor(ctx, setup, work, replyTo));
+    return create(setup, work, new StepControl(), replyTo);
   }
 
-  private StepActor(ActorContext<Command> context, Setup setup, StepWork work, ActorRef<Report> replyTo) {
+  /** With a control made by the caller, who may read its progress for status views. */
+  public static Behavior<Command> create(
+      Setup setup, StepWork work, StepControl control, ActorRef<Report> replyTo) {
+    return Behaviors.setup(ctx -> new StepActor(ctx, setup, work, control, replyTo));
+  }
+
+  private StepActor(
+      ActorContext<Command> context, Setup setup, StepWork work, StepControl control, ActorRef<Report> replyTo) {
     super(context);
     this.setup = setup;
+    this.control = control;
     this.work = work;
     this.replyTo = replyTo;
     if (setup.gate().isPresent()) {
@@ -75,11 +83,6 @@ public final class StepActor extends AbstractBehavior<StepActor.Command> {
     } else {
       start();
     }
-  }
-
-  /** Progress of the running attempt, for status views. */
-  public StepProgress progress() {
-    return control.progress();
   }
 
   @Override

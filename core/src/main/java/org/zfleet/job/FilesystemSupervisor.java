@@ -1,0 +1,193 @@
+package org.zfleet.job;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * One per filesystem and job: runs that filesystem's steps one at a time (replicate per
+ * destination, then prune sender, then prune receiver), each in a child {@link StepActor} watched by
+ * the watchdog. Different filesystems have different supervisors and proceed in parallel; only the
+ * node-wide gates are shared. A failed step is recorded and the cycle goes on with the next step; a
+ * failed replication waits for its backoff, then asks the job for a fresh cycle.
+ */
+public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSupervisor.Command> {
+
+  public sealed interface Command {}
+
+  /** Runs a cycle's steps; a cycle that arrives while one runs replaces any cycle still waiting. */
+  public record RunCycle(long cycle, List<PlannedStep> steps) implements Command {
+    public RunCycle {
+      steps = List.copyOf(steps);
+    }
+  }
+
+  public record GetStatus(ActorRef<FilesystemStatus> replyTo) implements Command {}
+
+  private record StepReported(StepActor.Report report) implements Command {}
+
+  private record RetryDue(String destination) implements Command {}
+
+  /** What the supervisor needs from its job and node. */
+  public record Context(
+      String job,
+      String filesystem,
+      Duration stallTimeout,
+      Backoff backoff,
+      ActorRef<Watchdog.Command> watchdog,
+      Optional<ActorRef<Gate.Command>> transferGate,
+      Executor blocking,
+      Clock clock,
+      ActorRef<String> cycleRequests) {}
+
+  private final Context ctx;
+  private final TimerScheduler<Command> timers;
+  private final ActorRef<StepActor.Report> reportAdapter;
+  private final Deque<PlannedStep> queue = new ArrayDeque<>();
+  private final Map<String, FilesystemStatus.Outcome> outcomes = new LinkedHashMap<>();
+  private final Map<String, Integer> failures = new LinkedHashMap<>();
+  private final Map<String, Instant> notBefore = new LinkedHashMap<>();
+  private RunCycle waiting;
+  private long cycle;
+  private long attempts;
+  private PlannedStep current;
+  private StepId currentId;
+  private ActorRef<StepActor.Command> currentActor;
+  private StepProgress currentProgress;
+  private Instant currentSince;
+
+  public static Behavior<Command> create(Context context) {
+    return Behaviors.setup(ac -> Behaviors.withTimers(timers -> new FilesystemSupervisor(ac, timers, context)));
+  }
+
+  private FilesystemSupervisor(ActorContext<Command> ac, TimerScheduler<Command> timers, Context ctx) {
+    super(ac);
+    this.ctx = ctx;
+    this.timers = timers;
+    this.reportAdapter = ac.messageAdapter(StepActor.Report.class, StepReported::new);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(RunCycle.class, this::onRunCycle)
+        .onMessage(StepReported.class, this::onStepReported)
+        .onMessage(RetryDue.class, this::onRetryDue)
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .build();
+  }
+
+  private Behavior<Command> onRunCycle(RunCycle run) {
+    if (current != null || !queue.isEmpty()) {
+      waiting = run;
+      return this;
+    }
+    startCycle(run);
+    return this;
+  }
+
+  private void startCycle(RunCycle run) {
+    cycle = run.cycle();
+    Instant now = ctx.clock().instant();
+    for (PlannedStep step : run.steps()) {
+      Instant due = step.kind() == StepKind.REPLICATE ? notBefore.get(step.destination()) : null;
+      if (due != null && now.isBefore(due)) {
+        continue; // its retry timer asks for a cycle when the backoff is over
+      }
+      queue.addLast(step);
+    }
+    runNext();
+  }
+
+  private void runNext() {
+    current = queue.pollFirst();
+    if (current == null) {
+      if (waiting != null) {
+        RunCycle next = waiting;
+        waiting = null;
+        startCycle(next);
+      }
+      return;
+    }
+    currentId = new StepId(ctx.job(), ctx.filesystem(), current.kind(), current.destination(), ++attempts);
+    StepActor.Setup setup =
+        new StepActor.Setup(
+            currentId,
+            ctx.stallTimeout(),
+            ctx.watchdog(),
+            current.kind() == StepKind.REPLICATE ? ctx.transferGate() : Optional.empty(),
+            ctx.blocking(),
+            ctx.clock());
+    StepControl control = new StepControl();
+    currentActor = getContext().spawnAnonymous(StepActor.create(setup, current.work(), control, reportAdapter));
+    currentProgress = control.progress();
+    currentSince = ctx.clock().instant();
+  }
+
+  private Behavior<Command> onStepReported(StepReported reported) {
+    StepActor.Report report = reported.report();
+    if (current == null || !report.id().equals(currentId)) {
+      return this; // a late report from a step already given up on
+    }
+    String key = key(current.kind(), current.destination());
+    Instant now = ctx.clock().instant();
+    if (report instanceof StepActor.Finished finished) {
+      outcomes.put(key, new FilesystemStatus.Outcome(current.kind(), current.destination(), true, finished.result().summary(), now, false));
+      if (current.kind() == StepKind.REPLICATE) {
+        failures.remove(current.destination());
+        notBefore.remove(current.destination());
+      }
+      getContext().getLog().info("step done {} took={} result=\"{}\"", currentId, Durations.human(finished.took()), finished.result().summary());
+    } else if (report instanceof StepActor.Failed failed) {
+      outcomes.put(key, new FilesystemStatus.Outcome(current.kind(), current.destination(), false, failed.reason(), now, failed.stalled()));
+      String retry = "";
+      if (current.kind() == StepKind.REPLICATE) {
+        int n = failures.merge(current.destination(), 1, Integer::sum);
+        Duration wait = ctx.backoff().after(n);
+        notBefore.put(current.destination(), now.plus(wait));
+        timers.startSingleTimer("retry-" + current.destination(), new RetryDue(current.destination()), wait);
+        retry = " retry_in=" + Durations.human(wait);
+      }
+      getContext().getLog().warn("step failed {} reason=\"{}\"{}", currentId, failed.reason(), retry);
+    }
+    current = null;
+    currentActor = null;
+    runNext();
+    return this;
+  }
+
+  private Behavior<Command> onRetryDue(RetryDue due) {
+    ctx.cycleRequests().tell(ctx.filesystem());
+    return this;
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus get) {
+    Optional<FilesystemStatus.Running> running = Optional.empty();
+    if (current != null) {
+      running = Optional.of(new FilesystemStatus.Running(current.kind(), current.destination(), currentProgress.phase(), currentProgress.bytes(), currentProgress.expectedBytes(), currentSince));
+    }
+    List<FilesystemStatus.Retry> retries = new ArrayList<>();
+    notBefore.forEach((dest, at) -> retries.add(new FilesystemStatus.Retry(dest, failures.getOrDefault(dest, 0), at)));
+    get.replyTo().tell(new FilesystemStatus(ctx.job(), ctx.filesystem(), running, List.copyOf(outcomes.values()), retries, cycle));
+    return this;
+  }
+
+  private static String key(StepKind kind, String destination) {
+    return kind.label() + "|" + destination;
+  }
+}

@@ -1,0 +1,175 @@
+package org.zfleet.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class FilesystemSupervisorTest {
+
+  private static final ActorTestKit testKit = ActorTestKit.create(ManualTime.config());
+  private final ManualTime manualTime = ManualTime.get(testKit.system());
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
+  private final List<String> ran = new CopyOnWriteArrayList<>();
+  private ExecutorService blocking;
+  private ActorRef<Watchdog.Command> watchdog;
+  private TestProbe<String> cycleRequests;
+
+  @BeforeEach
+  void start() {
+    blocking = Executors.newCachedThreadPool();
+    watchdog = testKit.spawn(Watchdog.create(Duration.ofSeconds(1)));
+    cycleRequests = testKit.createTestProbe();
+  }
+
+  @AfterEach
+  void stop() {
+    testKit.stop(watchdog);
+    blocking.shutdownNow();
+  }
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  private ActorRef<FilesystemSupervisor.Command> supervisor() {
+    return testKit.spawn(
+        FilesystemSupervisor.create(
+            new FilesystemSupervisor.Context(
+                "push", "pool/fs", Duration.ofSeconds(30), new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(5)),
+                watchdog, Optional.empty(), blocking, clock, cycleRequests.getRef())));
+  }
+
+  private PlannedStep step(StepKind kind, String dest) {
+    return new PlannedStep(kind, dest, control -> {
+      ran.add(kind.label() + ":" + dest);
+      return StepResult.of(kind.label() + " ok");
+    });
+  }
+
+  private PlannedStep failing(StepKind kind, String dest) {
+    return new PlannedStep(kind, dest, control -> {
+      ran.add(kind.label() + ":" + dest);
+      throw new IllegalStateException("receive failed");
+    });
+  }
+
+  private FilesystemStatus status(ActorRef<FilesystemSupervisor.Command> sup) {
+    TestProbe<FilesystemStatus> probe = testKit.createTestProbe();
+    sup.tell(new FilesystemSupervisor.GetStatus(probe.getRef()));
+    return probe.receiveMessage();
+  }
+
+  private void awaitRan(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (ran.size() < n) {
+      assertThat(System.nanoTime()).as("steps run: %s", ran).isLessThan(deadline);
+      Thread.sleep(5);
+    }
+  }
+
+  @Test
+  void stepsOfACycleRunOneAfterAnotherInOrder() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    PlannedStep slowReplicate = new PlannedStep(StepKind.REPLICATE, "a", control -> {
+      ran.add("replicate:a");
+      gate.await();
+      return StepResult.of("sent");
+    });
+    sup.tell(new FilesystemSupervisor.RunCycle(1, List.of(slowReplicate, step(StepKind.PRUNE_SENDER, ""), step(StepKind.PRUNE_RECEIVER, "a"))));
+    awaitRan(1);
+    Thread.sleep(100);
+    assertThat(ran).containsExactly("replicate:a");
+    assertThat(status(sup).running()).hasValueSatisfying(r -> assertThat(r.kind()).isEqualTo(StepKind.REPLICATE));
+    gate.countDown();
+    awaitRan(3);
+    assertThat(ran).containsExactly("replicate:a", "prune-sender:", "prune-receiver:a");
+  }
+
+  @Test
+  void failedReplicationIsRecordedPruningGoesOnAndRetryWaitsForBackoff() throws Exception {
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    sup.tell(new FilesystemSupervisor.RunCycle(1, List.of(failing(StepKind.REPLICATE, "a"), step(StepKind.PRUNE_SENDER, ""))));
+    awaitRan(2);
+    FilesystemStatus after = awaitIdle(sup);
+    assertThat(after.lastOutcomes()).anySatisfy(o -> {
+      assertThat(o.kind()).isEqualTo(StepKind.REPLICATE);
+      assertThat(o.ok()).isFalse();
+      assertThat(o.summary()).isEqualTo("receive failed");
+    });
+    assertThat(after.retries()).singleElement().satisfies(r -> {
+      assertThat(r.consecutiveFailures()).isEqualTo(1);
+      assertThat(r.notBefore()).isEqualTo(Instant.parse("2026-11-28T12:00:10Z"));
+    });
+
+    // A cycle within the backoff skips replication to that destination but still prunes.
+    sup.tell(new FilesystemSupervisor.RunCycle(2, List.of(step(StepKind.REPLICATE, "a"), step(StepKind.PRUNE_SENDER, ""))));
+    awaitRan(3);
+    awaitIdle(sup);
+    assertThat(ran).containsExactly("replicate:a", "prune-sender:", "prune-sender:");
+
+    // When the backoff is over the supervisor asks its job for a fresh cycle.
+    cycleRequests.expectNoMessage(Duration.ofMillis(50));
+    clock.advance(Duration.ofSeconds(10));
+    manualTime.timePasses(Duration.ofSeconds(10));
+    assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
+    sup.tell(new FilesystemSupervisor.RunCycle(3, List.of(step(StepKind.REPLICATE, "a"))));
+    awaitRan(4);
+    assertThat(awaitIdle(sup).retries()).isEmpty();
+  }
+
+  @Test
+  void aCycleArrivingWhileBusyWaitsAndOnlyTheLatestRuns() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    sup.tell(new FilesystemSupervisor.RunCycle(1, List.of(new PlannedStep(StepKind.PRUNE_SENDER, "", control -> {
+      ran.add("cycle1");
+      gate.await();
+      return StepResult.of("ok");
+    }))));
+    awaitRan(1);
+    sup.tell(new FilesystemSupervisor.RunCycle(2, List.of(new PlannedStep(StepKind.PRUNE_SENDER, "", c -> {
+      ran.add("cycle2");
+      return StepResult.of("ok");
+    }))));
+    sup.tell(new FilesystemSupervisor.RunCycle(3, List.of(new PlannedStep(StepKind.PRUNE_SENDER, "", c -> {
+      ran.add("cycle3");
+      return StepResult.of("ok");
+    }))));
+    gate.countDown();
+    awaitRan(2);
+    assertThat(awaitIdle(sup).cycle()).isEqualTo(3);
+    assertThat(ran).containsExactly("cycle1", "cycle3");
+  }
+
+  private FilesystemStatus awaitIdle(ActorRef<FilesystemSupervisor.Command> sup) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      FilesystemStatus s = status(sup);
+      if (s.running().isEmpty()) {
+        return s;
+      }
+      assertThat(System.nanoTime()).isLessThan(deadline);
+      Thread.sleep(5);
+    }
+  }
+}
