@@ -1,0 +1,95 @@
+package org.zfleet.endpoint;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zfleet.model.DatasetName;
+import org.zfleet.model.SnapshotName;
+import org.zfleet.zfs.DatasetListing;
+import org.zfleet.zfs.ReceiveProcess;
+import org.zfleet.zfs.ReceiveRequest;
+import org.zfleet.zfs.ZfsPort;
+
+/**
+ * A sink's receiving side on this node, for one client identity: every write is checked to lie
+ * under {@code <root-fs>/<identity>}. Remote sinks serve the same checks on their own node.
+ */
+public final class LocalReceiver implements Receiver {
+
+  private static final Logger log = LoggerFactory.getLogger(LocalReceiver.class);
+
+  private final ZfsPort zfs;
+  private final String sinkJob;
+  private final String identity;
+  private final DatasetName root;
+
+  /**
+   * @throws AccessRefused if {@code identity} is not among the sink's clients
+   */
+  public LocalReceiver(ZfsPort zfs, String sinkJob, DatasetName rootFs, Set<String> clients, String identity) {
+    String problem = DatasetName.componentProblem(identity);
+    if (problem != null) {
+      throw refuse(sinkJob, identity, rootFs.value(), "client identity is not a valid dataset component: " + problem);
+    }
+    if (!clients.contains(identity)) {
+      throw refuse(sinkJob, identity, rootFs.child(identity).value(), "not a client of sink " + sinkJob);
+    }
+    this.zfs = zfs;
+    this.sinkJob = sinkJob;
+    this.identity = identity;
+    this.root = rootFs.child(identity);
+  }
+
+  @Override
+  public DatasetName root() {
+    return root;
+  }
+
+  @Override
+  public List<DatasetListing> list(Set<String> userProperties) {
+    return zfs.list(List.of(root), userProperties);
+  }
+
+  @Override
+  public void createPlaceholder(DatasetName dataset, Map<String, String> properties) {
+    check(dataset);
+    zfs.createFilesystem(dataset, properties, true);
+  }
+
+  @Override
+  public ReceiveProcess receive(ReceiveRequest request) {
+    check(request.target());
+    if (request.target().equals(root)) {
+      throw refuse(sinkJob, identity, request.target().value(), "the client's root holds placeholders only");
+    }
+    return zfs.receive(request);
+  }
+
+  @Override
+  public void destroySnapshot(SnapshotName snapshot) {
+    check(snapshot.dataset());
+    zfs.destroySnapshot(snapshot);
+  }
+
+  @Override
+  public void setUserProperty(String datasetOrSnapshot, String property, String value) {
+    String dataset = datasetOrSnapshot.contains("@")
+        ? SnapshotName.parse(datasetOrSnapshot).dataset().value()
+        : datasetOrSnapshot;
+    check(DatasetName.of(dataset));
+    zfs.setUserProperty(datasetOrSnapshot, property, value);
+  }
+
+  private void check(DatasetName dataset) {
+    if (!dataset.isWithin(root)) {
+      throw refuse(sinkJob, identity, dataset.value(), "outside " + root);
+    }
+  }
+
+  private static AccessRefused refuse(String sinkJob, String identity, String dataset, String why) {
+    log.warn("refused sink={} identity={} dataset=\"{}\" reason=\"{}\"", sinkJob, identity, dataset, why);
+    return new AccessRefused(identity, dataset, why);
+  }
+}

@@ -1,0 +1,115 @@
+package org.zfleet.endpoint;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zfleet.model.DatasetName;
+import org.zfleet.model.SnapshotName;
+import org.zfleet.zfs.DatasetListing;
+import org.zfleet.zfs.Holds;
+import org.zfleet.zfs.SendProcess;
+import org.zfleet.zfs.SendRequest;
+import org.zfleet.zfs.ZfsCapabilities;
+import org.zfleet.zfs.ZfsPort;
+
+/**
+ * The sending side on this node: a push job's own filesystems, or a source job serving a pull
+ * job. Only the filesystems its filter selects are listed, sent, held or pruned.
+ */
+public final class LocalSender implements Sender {
+
+  private static final Logger log = LoggerFactory.getLogger(LocalSender.class);
+
+  private final ZfsPort zfs;
+  private final String job;
+  private final String identity;
+  private final Collection<DatasetName> roots;
+  private final Predicate<DatasetName> serves;
+
+  /**
+   * @param roots the subtrees to list (the filter's roots)
+   * @param serves whether a dataset is selected by the job's filter
+   * @param identity who is asking (this node for a push job, the pull job's node for a source)
+   */
+  public LocalSender(ZfsPort zfs, String job, String identity, Collection<DatasetName> roots, Predicate<DatasetName> serves) {
+    this.zfs = zfs;
+    this.job = job;
+    this.identity = identity;
+    this.roots = List.copyOf(roots);
+    this.serves = serves;
+  }
+
+  @Override
+  public ZfsCapabilities capabilities() {
+    return zfs.capabilities();
+  }
+
+  @Override
+  public List<DatasetListing> list(Set<String> userProperties) {
+    return zfs.list(roots, userProperties).stream().filter(d -> serves.test(d.name())).toList();
+  }
+
+  @Override
+  public SendProcess send(SendRequest request) {
+    check(request.to().dataset());
+    return zfs.send(request);
+  }
+
+  @Override
+  public void hold(SnapshotName snapshot, String tag) {
+    check(snapshot.dataset());
+    zfs.hold(snapshot, tag);
+  }
+
+  @Override
+  public void release(SnapshotName snapshot, String tag) {
+    check(snapshot.dataset());
+    zfs.release(snapshot, tag);
+  }
+
+  @Override
+  public Holds holds(SnapshotName snapshot) {
+    check(snapshot.dataset());
+    return zfs.holds(snapshot);
+  }
+
+  @Override
+  public void bookmark(SnapshotName snapshot, String bookmark) {
+    check(snapshot.dataset());
+    zfs.bookmark(snapshot, bookmark);
+  }
+
+  @Override
+  public void setUserProperty(String datasetOrSnapshot, String property, String value) {
+    check(datasetOf(datasetOrSnapshot));
+    zfs.setUserProperty(datasetOrSnapshot, property, value);
+  }
+
+  @Override
+  public void inheritUserProperty(DatasetName dataset, String property) {
+    check(dataset);
+    zfs.inheritUserProperty(dataset, property);
+  }
+
+  @Override
+  public void destroySnapshot(SnapshotName snapshot) {
+    check(snapshot.dataset());
+    zfs.destroySnapshot(snapshot);
+  }
+
+  private static DatasetName datasetOf(String datasetOrSnapshot) {
+    return datasetOrSnapshot.contains("@")
+        ? SnapshotName.parse(datasetOrSnapshot).dataset()
+        : DatasetName.of(datasetOrSnapshot);
+  }
+
+  private void check(DatasetName dataset) {
+    if (!serves.test(dataset)) {
+      log.warn("refused job={} identity={} dataset=\"{}\" reason=\"not selected by the job's filesystems\"", job, identity, dataset);
+      throw new AccessRefused(identity, dataset.value(), "not selected by the filesystems of job " + job);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package org.zfleet.endpoint;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.zfleet.model.DatasetName;
+import org.zfleet.model.SnapshotName;
+import org.zfleet.zfs.DatasetListing;
+import org.zfleet.zfs.ReceiveProcess;
+import org.zfleet.zfs.ReceiveRequest;
+
+/**
+ * The receiving side of a replication as the steps see it: a sink job here or on another node.
+ * It accepts writes only under {@link #root()}, which is {@code <root-fs>/<client identity>}, and
+ * refuses anything else with {@link AccessRefused}.
+ */
+public interface Receiver {
+
+  /** {@code <root-fs>/<client identity>}: everything this client may write lies below it. */
+  DatasetName root();
+
+  /** The datasets under {@link #root()} (root included, if it exists) with versions and properties. */
+  List<DatasetListing> list(Set<String> userProperties);
+
+  /** Creates an empty, unmounted placeholder filesystem (and missing parents up to the root). */
+  void createPlaceholder(DatasetName dataset, Map<String, String> properties);
+
+  ReceiveProcess receive(ReceiveRequest request);
+
+  /** Prunes one receiver snapshot (never forced). */
+  void destroySnapshot(SnapshotName snapshot);
+
+  void setUserProperty(String datasetOrSnapshot, String property, String value);
+}

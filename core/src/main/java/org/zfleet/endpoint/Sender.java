@@ -1,0 +1,41 @@
+package org.zfleet.endpoint;
+
+import java.util.List;
+import java.util.Set;
+import org.zfleet.model.DatasetName;
+import org.zfleet.model.SnapshotName;
+import org.zfleet.zfs.DatasetListing;
+import org.zfleet.zfs.Holds;
+import org.zfleet.zfs.SendProcess;
+import org.zfleet.zfs.SendRequest;
+import org.zfleet.zfs.ZfsCapabilities;
+
+/**
+ * The sending side of a replication as the steps see it: local (a push job's own pool) or remote
+ * (a source job on another node). Every call is limited to the filesystems this sender serves;
+ * anything else is refused with {@link AccessRefused}.
+ */
+public interface Sender {
+
+  ZfsCapabilities capabilities();
+
+  /** The served filesystems with their versions and the requested user properties. */
+  List<DatasetListing> list(Set<String> userProperties);
+
+  SendProcess send(SendRequest request);
+
+  void hold(SnapshotName snapshot, String tag);
+
+  void release(SnapshotName snapshot, String tag);
+
+  Holds holds(SnapshotName snapshot);
+
+  void bookmark(SnapshotName snapshot, String bookmark);
+
+  void setUserProperty(String datasetOrSnapshot, String property, String value);
+
+  void inheritUserProperty(DatasetName dataset, String property);
+
+  /** Prunes one sender snapshot (never forced). */
+  void destroySnapshot(SnapshotName snapshot);
+}
