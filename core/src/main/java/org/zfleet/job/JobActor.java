@@ -1,0 +1,244 @@
+package org.zfleet.job;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * One per job. Each cycle it takes the job's snapshot if one is due, lists the job's filesystems
+ * once (never once per filesystem), keeps one {@link FilesystemSupervisor} per filesystem (made
+ * and stopped as filesystems appear and vanish) and hands each its steps. It does not wait for the
+ * supervisors: they run their steps in parallel and coalesce cycles that arrive while busy.
+ */
+public final class JobActor extends AbstractBehavior<JobActor.Command> {
+
+  public sealed interface Command {}
+
+  /** Starts a cycle now, with a snapshot if the job takes them ({@code zfleet signal wakeup}). */
+  public record Wakeup() implements Command {}
+
+  public record GetStatus(ActorRef<JobStatus> replyTo) implements Command {}
+
+  private enum Tick implements Command {
+    INSTANCE
+  }
+
+  private record Replan() implements Command {}
+
+  private record FilesystemAsks(String filesystem) implements Command {}
+
+  private record StepReported(StepActor.Report report) implements Command {}
+
+  /** What every job shares on this node. */
+  public record NodeContext(
+      ActorRef<Watchdog.Command> watchdog,
+      Optional<ActorRef<Gate.Command>> transferGate,
+      Executor blocking,
+      Clock clock) {}
+
+  private enum Phase {
+    IDLE,
+    SNAPSHOT,
+    LIST
+  }
+
+  private static final Duration REPLAN_DELAY = Duration.ofSeconds(1);
+
+  private final JobDriver driver;
+  private final NodeContext node;
+  private final TimerScheduler<Command> timers;
+  private final ActorRef<StepActor.Report> reports;
+  private final ActorRef<String> cycleRequests;
+  private final Map<String, ActorRef<FilesystemSupervisor.Command>> supervisors = new LinkedHashMap<>();
+  private Phase phase = Phase.IDLE;
+  private boolean pendingSnapshot;
+  private boolean pendingList;
+  private long cycle;
+  private long attempt;
+  private StepId current;
+  private Instant lastListing;
+  private String lastError;
+
+  public static Behavior<Command> create(JobDriver driver, NodeContext node) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new JobActor(ctx, timers, driver, node)));
+  }
+
+  private JobActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, JobDriver driver, NodeContext node) {
+    super(ctx);
+    this.driver = driver;
+    this.node = node;
+    this.timers = timers;
+    this.reports = ctx.messageAdapter(StepActor.Report.class, StepReported::new);
+    this.cycleRequests = ctx.messageAdapter(String.class, FilesystemAsks::new);
+    // The first cycle only lists and dispatches: it learns when the job last snapshotted, so a
+    // restart neither snapshots early nor skips, and it resumes replication and pruning at once.
+    startList();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Wakeup.class, w -> requestCycle(true))
+        .onMessageEquals(Tick.INSTANCE, () -> requestCycle(driver.nextSnapshotDue(now()).map(d -> !d.isAfter(now())).orElse(false)))
+        .onMessage(Replan.class, r -> requestCycle(false))
+        .onMessage(FilesystemAsks.class, this::onFilesystemAsks)
+        .onMessage(StepReported.class, this::onStepReported)
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .build();
+  }
+
+  private Instant now() {
+    return node.clock().instant();
+  }
+
+  private Behavior<Command> requestCycle(boolean snapshot) {
+    if (phase != Phase.IDLE) {
+      pendingSnapshot |= snapshot;
+      pendingList = true;
+      return this;
+    }
+    if (snapshot) {
+      startSnapshot();
+    } else {
+      startList();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onFilesystemAsks(FilesystemAsks asks) {
+    // Several filesystems' retries coming due together share one listing.
+    if (!timers.isTimerActive("replan")) {
+      timers.startSingleTimer("replan", new Replan(), REPLAN_DELAY);
+    }
+    return this;
+  }
+
+  private void startSnapshot() {
+    phase = Phase.SNAPSHOT;
+    run(StepKind.SNAPSHOT, driver.snapshot(now()));
+  }
+
+  private void startList() {
+    phase = Phase.LIST;
+    run(StepKind.LIST, driver.list());
+  }
+
+  private void run(StepKind kind, StepWork work) {
+    current = new StepId(driver.job(), "", kind, "", ++attempt);
+    StepActor.Setup setup =
+        new StepActor.Setup(current, driver.stallTimeout(), node.watchdog(), Optional.empty(), node.blocking(), node.clock());
+    getContext().spawnAnonymous(StepActor.create(setup, work, reports));
+  }
+
+  private Behavior<Command> onStepReported(StepReported reported) {
+    StepActor.Report report = reported.report();
+    if (current == null || !report.id().equals(current)) {
+      return this;
+    }
+    current = null;
+    if (report instanceof StepActor.Failed failed) {
+      lastError = report.id().kind().label() + ": " + failed.reason();
+      getContext().getLog().warn("job step failed {} reason=\"{}\"", report.id(), failed.reason());
+    } else {
+      StepActor.Finished finished = (StepActor.Finished) report;
+      getContext().getLog().info("job step done {} result=\"{}\"", report.id(), finished.result().summary());
+    }
+    if (phase == Phase.SNAPSHOT) {
+      // Even after a failed snapshot, list and go on: replication and pruning must not stop.
+      startList();
+      return this;
+    }
+    if (report instanceof StepActor.Finished) {
+      lastListing = now();
+      lastError = null;
+      dispatch();
+    }
+    phase = Phase.IDLE;
+    if (pendingList) {
+      boolean snapshot = pendingSnapshot;
+      pendingList = false;
+      pendingSnapshot = false;
+      return requestCycle(snapshot);
+    }
+    scheduleNext();
+    return this;
+  }
+
+  private void dispatch() {
+    cycle++;
+    Set<String> present = new HashSet<>(driver.filesystems());
+    for (String gone : new ArrayList<>(supervisors.keySet())) {
+      if (!present.contains(gone)) {
+        getContext().getLog().info("filesystem gone job={} fs=\"{}\"", driver.job(), gone);
+        getContext().stop(supervisors.remove(gone));
+      }
+    }
+    for (String fs : driver.filesystems()) {
+      ActorRef<FilesystemSupervisor.Command> sup = supervisors.computeIfAbsent(fs, this::spawnSupervisor);
+      sup.tell(new FilesystemSupervisor.RunCycle(cycle, driver.steps(fs)));
+    }
+  }
+
+  private ActorRef<FilesystemSupervisor.Command> spawnSupervisor(String fs) {
+    FilesystemSupervisor.Context ctx =
+        new FilesystemSupervisor.Context(
+            driver.job(), fs, driver.stallTimeout(), driver.backoff(), node.watchdog(), node.transferGate(),
+            node.blocking(), node.clock(), cycleRequests);
+    return getContext().spawnAnonymous(FilesystemSupervisor.create(ctx));
+  }
+
+  private void scheduleNext() {
+    Instant now = now();
+    Optional<Instant> next = earliest(driver.nextSnapshotDue(now), driver.nextReplanDue(now));
+    if (next.isEmpty()) {
+      timers.cancel("tick");
+      return;
+    }
+    Duration wait = Duration.between(now, next.get());
+    if (wait.isNegative() || wait.isZero()) {
+      timers.cancel("tick");
+      getContext().getSelf().tell(Tick.INSTANCE);
+    } else {
+      timers.startSingleTimer("tick", Tick.INSTANCE, wait);
+    }
+  }
+
+  private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
+    if (a.isEmpty()) {
+      return b;
+    }
+    if (b.isEmpty()) {
+      return a;
+    }
+    return Optional.of(a.get().isBefore(b.get()) ? a.get() : b.get());
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus get) {
+    JobStatus base =
+        new JobStatus(
+            driver.job(),
+            phase == Phase.IDLE ? "idle" : phase.name().toLowerCase(),
+            cycle,
+            Optional.ofNullable(lastListing),
+            driver.nextSnapshotDue(now()),
+            Optional.ofNullable(lastError),
+            List.of());
+    getContext().spawnAnonymous(StatusCollector.create(base, List.copyOf(supervisors.values()), get.replyTo()));
+    return this;
+  }
+}
