@@ -8,8 +8,8 @@ import java.util.Set;
 import org.zfleet.model.FilesystemVersion;
 
 /**
- * What pruning must keep so that the next replication stays incremental: the newest common
- * snapshot on both sides, and on the sender also the replication cursor.
+ * What pruning must keep so that the next replication stays incremental: the newest common snapshot
+ * on both sides, and on the sender also the replication cursor.
  */
 public final class BaseProtection {
 
@@ -20,7 +20,8 @@ public final class BaseProtection {
    * empty when they share nothing. Also reported when the receiver has diverged after it, so that
    * an operator can still roll back to it.
    */
-  public static Optional<CommonBase> newestCommon(List<FilesystemVersion> sender, List<FilesystemVersion> receiver) {
+  public static Optional<CommonBase> newestCommon(
+      List<FilesystemVersion> sender, List<FilesystemVersion> receiver) {
     return VersionOrder.newestCommon(VersionOrder.ordered(sender), VersionOrder.ordered(receiver));
   }
 
@@ -34,7 +35,8 @@ public final class BaseProtection {
   }
 
   /** Guids of the receiver's snapshots that receiver-side pruning must not destroy. */
-  public static Set<Long> keptOnReceiver(List<FilesystemVersion> sender, List<FilesystemVersion> receiver) {
+  public static Set<Long> keptOnReceiver(
+      List<FilesystemVersion> sender, List<FilesystemVersion> receiver) {
     return newestCommon(sender, receiver).map(base -> Set.of(base.guid())).orElse(Set.of());
   }
 }

@@ -17,7 +17,8 @@ public record CommonBase(FilesystemVersion onSender, FilesystemVersion onReceive
           "common base " + onSender + " and " + onReceiver + " have different guids");
     }
     if (!onReceiver.isSnapshot()) {
-      throw new IllegalArgumentException("the receiver side of a common base must be a snapshot, not " + onReceiver);
+      throw new IllegalArgumentException(
+          "the receiver side of a common base must be a snapshot, not " + onReceiver);
     }
   }
 

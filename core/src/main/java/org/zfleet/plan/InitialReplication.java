@@ -2,7 +2,9 @@ package org.zfleet.plan;
 
 /** What to send to a receiver that has no snapshot of the filesystem yet. */
 public enum InitialReplication {
-  /** A full send of the oldest snapshot the job replicates, then incremental steps up to the newest. */
+  /**
+   * A full send of the oldest snapshot the job replicates, then incremental steps up to the newest.
+   */
   ALL,
   /** A full send of the newest snapshot the job replicates only. */
   MOST_RECENT,

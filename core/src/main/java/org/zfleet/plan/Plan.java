@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Objects;
 import org.zfleet.model.FilesystemVersion;
 
-/** What replicating one filesystem takes now: nothing, a chain of steps, or a refusal with its reason. */
+/**
+ * What replicating one filesystem takes now: nothing, a chain of steps, or a refusal with its
+ * reason.
+ */
 public sealed interface Plan permits Plan.UpToDate, Plan.Steps, Plan.Conflict {
 
   /** Nothing to send: the receiver has every snapshot the job replicates after the common base. */
@@ -25,7 +28,15 @@ public sealed interface Plan permits Plan.UpToDate, Plan.Steps, Plan.Conflict {
         FilesystemVersion previous = steps.get(i - 1).to();
         if (step.from().isEmpty() || step.from().get().guid() != previous.guid()) {
           throw new IllegalArgumentException(
-              "step " + (i + 1) + " (" + step + ") does not start where step " + i + " ended (" + previous.relativeName() + ")");
+              "step "
+                  + (i + 1)
+                  + " ("
+                  + step
+                  + ") does not start where step "
+                  + i
+                  + " ended ("
+                  + previous.relativeName()
+                  + ")");
         }
       }
     }

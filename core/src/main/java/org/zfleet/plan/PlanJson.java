@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Renders a plan as {@code zfleet test plan --json} prints it, on one line: {@code {"result":
  * "up-to-date"|"steps"|"conflict", "steps": [{"from": NAME or null, "to": NAME, "flag":
- * "-i"|"-I"|"full"}], "reason": TEXT or null}}. Names are relative ({@code @snap}, {@code #bookmark}).
+ * "-i"|"-I"|"full"}], "reason": TEXT or null}}. Names are relative ({@code @snap}, {@code
+ * #bookmark}).
  */
 public final class PlanJson {
 
@@ -33,9 +34,12 @@ public final class PlanJson {
       if (i > 0) {
         json.append(", ");
       }
-      json.append("{\"from\": ").append(step.from().map(v -> string(v.relativeName())).orElse("null"))
-          .append(", \"to\": ").append(string(step.to().relativeName()))
-          .append(", \"flag\": ").append(string(step.flag().cli()))
+      json.append("{\"from\": ")
+          .append(step.from().map(v -> string(v.relativeName())).orElse("null"))
+          .append(", \"to\": ")
+          .append(string(step.to().relativeName()))
+          .append(", \"flag\": ")
+          .append(string(step.flag().cli()))
           .append('}');
     }
     json.append("], \"reason\": ").append(reason == null ? "null" : string(reason)).append('}');

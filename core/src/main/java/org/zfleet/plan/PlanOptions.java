@@ -31,9 +31,16 @@ public record PlanOptions(
     Objects.requireNonNull(receiverState, "receiverState");
   }
 
-  /** Every snapshot replicated, initial replication of the most recent one, no cursor, a zfleet replica. */
+  /**
+   * Every snapshot replicated, initial replication of the most recent one, no cursor, a zfleet
+   * replica.
+   */
   public static PlanOptions defaults() {
-    return new PlanOptions(InitialReplication.MOST_RECENT, everySnapshot(), OptionalLong.empty(), ReceiverState.REPLICA);
+    return new PlanOptions(
+        InitialReplication.MOST_RECENT,
+        everySnapshot(),
+        OptionalLong.empty(),
+        ReceiverState.REPLICA);
   }
 
   public static Predicate<FilesystemVersion> everySnapshot() {

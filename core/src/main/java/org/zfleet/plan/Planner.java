@@ -19,8 +19,8 @@ import org.zfleet.model.FilesystemVersion;
  *       a snapshot, else as a bookmark, the replication cursor included). No such snapshot is a
  *       conflict; receiver snapshots newer than the base are a conflict too (never rolled back
  *       automatically: nothing is destroyed). Otherwise the steps run from the base through every
- *       newer sender snapshot the job replicates; none means up to date. Replicated snapshots
- *       older than the base are not sent: ZFS cannot receive into the past.
+ *       newer sender snapshot the job replicates; none means up to date. Replicated snapshots older
+ *       than the base are not sent: ZFS cannot receive into the past.
  *   <li>If the receiver has no snapshot: an absent dataset or an empty zfleet placeholder gets the
  *       initial replication of the policy (into a placeholder with a forced full receive, see
  *       {@link Step}); an existing replica without snapshots is a conflict, because a full receive
@@ -40,7 +40,8 @@ public final class Planner {
    * @throws IllegalArgumentException if {@code options} says the receiver dataset is absent while
    *     {@code receiver} lists versions of it
    */
-  public static Plan plan(List<FilesystemVersion> sender, List<FilesystemVersion> receiver, PlanOptions options) {
+  public static Plan plan(
+      List<FilesystemVersion> sender, List<FilesystemVersion> receiver, PlanOptions options) {
     Objects.requireNonNull(options, "options");
     List<FilesystemVersion> orderedSender = VersionOrder.ordered(sender);
     List<FilesystemVersion> orderedReceiver = VersionOrder.ordered(receiver);
@@ -48,14 +49,22 @@ public final class Planner {
     ReceiverState state = options.receiverState();
     if (state == ReceiverState.ABSENT && !orderedReceiver.isEmpty()) {
       throw new IllegalArgumentException(
-          "the receiver dataset is said to be absent but has " + orderedReceiver.size() + " versions");
+          "the receiver dataset is said to be absent but has "
+              + orderedReceiver.size()
+              + " versions");
     }
     if (state == ReceiverState.FOREIGN) {
       return new Plan.Conflict(
           Plan.Reason.NOT_CREATED_BY_ZFLEET,
-          "it has " + count(receiverSnapshots.size(), "snapshot") + " and no " + ReceiverState.ROLE_PROPERTY
+          "it has "
+              + count(receiverSnapshots.size(), "snapshot")
+              + " and no "
+              + ReceiverState.ROLE_PROPERTY
               + " property; zfleet never receives into a dataset it did not create"
-              + " (set " + ReceiverState.ROLE_PROPERTY + "=" + ReceiverState.ROLE_REPLICA
+              + " (set "
+              + ReceiverState.ROLE_PROPERTY
+              + "="
+              + ReceiverState.ROLE_REPLICA
               + " on it to adopt it, or rename it)");
     }
     if (!receiverSnapshots.isEmpty()) {
@@ -71,20 +80,30 @@ public final class Planner {
   }
 
   private static Plan incremental(
-      List<FilesystemVersion> orderedSender, List<FilesystemVersion> receiverSnapshots, PlanOptions options) {
+      List<FilesystemVersion> orderedSender,
+      List<FilesystemVersion> receiverSnapshots,
+      PlanOptions options) {
     Optional<CommonBase> common = VersionOrder.newestCommon(orderedSender, receiverSnapshots);
     if (common.isEmpty()) {
-      return new Plan.Conflict(Plan.Reason.NO_COMMON_SNAPSHOT, noCommonDetail(orderedSender, receiverSnapshots, options));
+      return new Plan.Conflict(
+          Plan.Reason.NO_COMMON_SNAPSHOT,
+          noCommonDetail(orderedSender, receiverSnapshots, options));
     }
     CommonBase base = common.get();
     int baseIndex = receiverSnapshots.indexOf(base.onReceiver());
-    List<FilesystemVersion> newer = receiverSnapshots.subList(baseIndex + 1, receiverSnapshots.size());
+    List<FilesystemVersion> newer =
+        receiverSnapshots.subList(baseIndex + 1, receiverSnapshots.size());
     if (!newer.isEmpty()) {
       return new Plan.Conflict(
           Plan.Reason.RECEIVER_HAS_NEWER_SNAPSHOTS,
-          "the newest common snapshot is " + base.onReceiver().relativeName() + " but the receiver also has "
-              + names(newer) + " that the sender does not have; zfleet destroys nothing"
-              + " (roll the receiver back to " + base.onReceiver().relativeName() + " to resume)");
+          "the newest common snapshot is "
+              + base.onReceiver().relativeName()
+              + " but the receiver also has "
+              + names(newer)
+              + " that the sender does not have; zfleet destroys nothing"
+              + " (roll the receiver back to "
+              + base.onReceiver().relativeName()
+              + " to resume)");
     }
     List<Step> steps = StepChain.after(base.onSender(), orderedSender, options.replicates());
     return steps.isEmpty() ? new Plan.UpToDate() : new Plan.Steps(steps);
@@ -101,10 +120,14 @@ public final class Planner {
       case FAIL:
         return new Plan.Conflict(
             Plan.Reason.INITIAL_REPLICATION_REQUIRED,
-            "the receiver has no snapshot and the sender has " + count(replicated.size(), "snapshot")
-                + " to replicate (newest " + replicated.get(replicated.size() - 1).relativeName() + ")");
+            "the receiver has no snapshot and the sender has "
+                + count(replicated.size(), "snapshot")
+                + " to replicate (newest "
+                + replicated.get(replicated.size() - 1).relativeName()
+                + ")");
       case MOST_RECENT:
-        return new Plan.Steps(List.of(full(replicated.get(replicated.size() - 1), intoPlaceholder)));
+        return new Plan.Steps(
+            List.of(full(replicated.get(replicated.size() - 1), intoPlaceholder)));
       case ALL:
         FilesystemVersion oldest = replicated.get(0);
         List<Step> steps = new ArrayList<>();
@@ -121,10 +144,15 @@ public final class Planner {
   }
 
   private static String noCommonDetail(
-      List<FilesystemVersion> orderedSender, List<FilesystemVersion> receiverSnapshots, PlanOptions options) {
+      List<FilesystemVersion> orderedSender,
+      List<FilesystemVersion> receiverSnapshots,
+      PlanOptions options) {
     StringBuilder detail = new StringBuilder();
-    detail.append("none of the receiver's ").append(count(receiverSnapshots.size(), "snapshot"))
-        .append(" (newest ").append(receiverSnapshots.get(receiverSnapshots.size() - 1).relativeName())
+    detail
+        .append("none of the receiver's ")
+        .append(count(receiverSnapshots.size(), "snapshot"))
+        .append(" (newest ")
+        .append(receiverSnapshots.get(receiverSnapshots.size() - 1).relativeName())
         .append(") is on the sender by guid");
     if (orderedSender.isEmpty()) {
       detail.append(", and the sender has no snapshots or bookmarks");
@@ -135,16 +163,25 @@ public final class Planner {
           .filter(v -> v.guid() == cursor)
           .findFirst()
           .ifPresent(
-              v -> detail.append("; the replication cursor ").append(v.relativeName())
-                  .append(" is not on the receiver (was it rolled back, or its snapshots destroyed?)"));
+              v ->
+                  detail
+                      .append("; the replication cursor ")
+                      .append(v.relativeName())
+                      .append(
+                          " is not on the receiver (was it rolled back, or its snapshots"
+                              + " destroyed?)"));
     }
     return detail.toString();
   }
 
   private static String names(List<FilesystemVersion> versions) {
-    String shown = versions.stream().limit(NAMES_SHOWN).map(FilesystemVersion::relativeName)
-        .collect(Collectors.joining(", "));
-    String more = versions.size() > NAMES_SHOWN ? " and " + (versions.size() - NAMES_SHOWN) + " more" : "";
+    String shown =
+        versions.stream()
+            .limit(NAMES_SHOWN)
+            .map(FilesystemVersion::relativeName)
+            .collect(Collectors.joining(", "));
+    String more =
+        versions.size() > NAMES_SHOWN ? " and " + (versions.size() - NAMES_SHOWN) + " more" : "";
     return count(versions.size(), "newer snapshot") + " (" + shown + more + ")";
   }
 

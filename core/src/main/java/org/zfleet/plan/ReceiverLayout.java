@@ -25,20 +25,28 @@ public record ReceiverLayout(DatasetName rootFs, String clientIdentity) {
   public ReceiverLayout {
     Objects.requireNonNull(rootFs, "rootFs");
     Objects.requireNonNull(clientIdentity, "clientIdentity");
-    String problem = clientIdentity.isEmpty() ? "empty" : DatasetName.componentProblem(clientIdentity);
+    String problem =
+        clientIdentity.isEmpty() ? "empty" : DatasetName.componentProblem(clientIdentity);
     if (problem != null) {
       throw new IllegalArgumentException(
-          "invalid client identity \"" + clientIdentity + "\": must be one dataset name component ("
-              + problem + ")");
+          "invalid client identity \""
+              + clientIdentity
+              + "\": must be one dataset name component ("
+              + problem
+              + ")");
     }
     String clientRoot = rootFs.value() + "/" + clientIdentity;
     String rootProblem = DatasetName.problem(clientRoot);
     if (rootProblem != null) {
-      throw new IllegalArgumentException("invalid client root \"" + clientRoot + "\": " + rootProblem);
+      throw new IllegalArgumentException(
+          "invalid client root \"" + clientRoot + "\": " + rootProblem);
     }
   }
 
-  /** {@code <root-fs>/<client identity>}: the placeholder under which all of one client's filesystems live. */
+  /**
+   * {@code <root-fs>/<client identity>}: the placeholder under which all of one client's
+   * filesystems live.
+   */
   public DatasetName clientRoot() {
     return rootFs.child(clientIdentity);
   }
@@ -50,12 +58,20 @@ public record ReceiverLayout(DatasetName rootFs, String clientIdentity) {
     String problem = DatasetName.problem(path);
     if (problem != null) {
       throw new IllegalArgumentException(
-          "sender filesystem " + senderFs + " cannot be received under " + clientRoot() + ": " + problem);
+          "sender filesystem "
+              + senderFs
+              + " cannot be received under "
+              + clientRoot()
+              + ": "
+              + problem);
     }
     return new DatasetName(path);
   }
 
-  /** The sender filesystem that {@code receiverFs} holds, or empty if it is not below the client root. */
+  /**
+   * The sender filesystem that {@code receiverFs} holds, or empty if it is not below the client
+   * root.
+   */
   public Optional<DatasetName> senderPath(DatasetName receiverFs) {
     DatasetName clientRoot = clientRoot();
     if (!receiverFs.isWithin(clientRoot) || receiverFs.equals(clientRoot)) {
@@ -96,8 +112,8 @@ public record ReceiverLayout(DatasetName rootFs, String clientIdentity) {
   }
 
   /**
-   * Properties to set on a dataset after its first receive (zfs-fuse has no {@code receive -o}).
-   * A former placeholder keeps its local {@code canmount=off} through the forced receive: the
+   * Properties to set on a dataset after its first receive (zfs-fuse has no {@code receive -o}). A
+   * former placeholder keeps its local {@code canmount=off} through the forced receive: the
    * executor also inherits {@code canmount} there.
    */
   public static Map<String, String> replicaProperties() {

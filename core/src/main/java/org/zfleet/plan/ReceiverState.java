@@ -25,7 +25,9 @@ public enum ReceiverState {
   public static final String ROLE_PLACEHOLDER = "placeholder";
   public static final String ROLE_REPLICA = "replica";
 
-  /** The state of a receiver dataset from whether it exists and its local {@value #ROLE_PROPERTY}. */
+  /**
+   * The state of a receiver dataset from whether it exists and its local {@value #ROLE_PROPERTY}.
+   */
   public static ReceiverState of(boolean exists, Optional<String> localRole) {
     Objects.requireNonNull(localRole, "localRole");
     if (!exists) {
@@ -37,7 +39,7 @@ public enum ReceiverState {
                 switch (role) {
                   case ROLE_PLACEHOLDER -> PLACEHOLDER;
                   case ROLE_REPLICA -> REPLICA;
-                  // An unknown value was not written by this version of zfleet: do not touch.
+                    // An unknown value was not written by this version of zfleet: do not touch.
                   default -> FOREIGN;
                 })
         .orElse(FOREIGN);

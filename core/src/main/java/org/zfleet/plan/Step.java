@@ -15,7 +15,8 @@ import org.zfleet.model.FilesystemVersion;
  * properties (checked on zfs-fuse), so the executor must set {@code zfleet:role=replica} and
  * inherit {@code canmount} afterwards (see {@link ReceiverLayout#replicaProperties()}).
  */
-public record Step(Optional<FilesystemVersion> from, FilesystemVersion to, Flag flag, boolean forceReceive) {
+public record Step(
+    Optional<FilesystemVersion> from, FilesystemVersion to, Flag flag, boolean forceReceive) {
 
   /** The kind of send: what {@code zfs send} is told. */
   public enum Flag {
@@ -46,15 +47,18 @@ public record Step(Optional<FilesystemVersion> from, FilesystemVersion to, Flag 
       throw new IllegalArgumentException("a step must send a snapshot, not " + to.relativeName());
     }
     if ((flag == Flag.FULL) != from.isEmpty()) {
-      throw new IllegalArgumentException("a full step has no base and an incremental step needs one");
+      throw new IllegalArgumentException(
+          "a full step has no base and an incremental step needs one");
     }
     if (forceReceive && flag != Flag.FULL) {
-      throw new IllegalArgumentException("only a full step into an empty placeholder is received with force");
+      throw new IllegalArgumentException(
+          "only a full step into an empty placeholder is received with force");
     }
     if (from.isPresent()) {
       FilesystemVersion base = from.get();
       if (flag == Flag.INTERMEDIATE && !base.isSnapshot()) {
-        throw new IllegalArgumentException("zfs send -I cannot start at the bookmark " + base.relativeName());
+        throw new IllegalArgumentException(
+            "zfs send -I cannot start at the bookmark " + base.relativeName());
       }
       if (base.createTxg() >= to.createTxg()) {
         throw new IllegalArgumentException(

@@ -18,7 +18,10 @@ final class StepChain {
    * @param base a snapshot or bookmark of the sender
    * @param orderedSender the sender's versions, oldest first
    */
-  static List<Step> after(FilesystemVersion base, List<FilesystemVersion> orderedSender, Predicate<FilesystemVersion> replicates) {
+  static List<Step> after(
+      FilesystemVersion base,
+      List<FilesystemVersion> orderedSender,
+      Predicate<FilesystemVersion> replicates) {
     List<FilesystemVersion> newer = new ArrayList<>();
     for (FilesystemVersion version : orderedSender) {
       if (version.isSnapshot() && version.createTxg() > base.createTxg()) {

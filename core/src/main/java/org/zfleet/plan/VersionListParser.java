@@ -21,7 +21,9 @@ public final class VersionListParser {
 
   private VersionListParser() {}
 
-  /** @throws IllegalArgumentException naming the line of the first malformed entry */
+  /**
+   * @throws IllegalArgumentException naming the line of the first malformed entry
+   */
   public static List<FilesystemVersion> parse(String text) {
     Objects.requireNonNull(text, "text");
     List<FilesystemVersion> versions = new ArrayList<>();
@@ -29,14 +31,17 @@ public final class VersionListParser {
     String[] lines = text.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {
       int lineNumber = i + 1;
-      String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+      String line =
+          lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
       if (isBlankOrComment(line)) {
         continue;
       }
       FilesystemVersion version = parseLine(line, lineNumber);
       Integer earlier = lineOfName.putIfAbsent(version.relativeName(), lineNumber);
       if (earlier != null) {
-        throw error(lineNumber, version.relativeName() + " is listed twice (first on line " + earlier + ")");
+        throw error(
+            lineNumber,
+            version.relativeName() + " is listed twice (first on line " + earlier + ")");
       }
       versions.add(version);
     }
@@ -45,14 +50,20 @@ public final class VersionListParser {
 
   private static boolean isBlankOrComment(String line) {
     String trimmed = line.strip();
-    return trimmed.isEmpty() || trimmed.equals("#") || trimmed.startsWith("# ") || trimmed.startsWith("#\t");
+    return trimmed.isEmpty()
+        || trimmed.equals("#")
+        || trimmed.startsWith("# ")
+        || trimmed.startsWith("#\t");
   }
 
   private static FilesystemVersion parseLine(String line, int lineNumber) {
     String[] fields = line.split("\t", -1);
     if (fields.length != 4) {
-      throw error(lineNumber,
-          "expected 4 tab-separated fields (<@snapshot or #bookmark>, guid, createtxg, creation), found " + fields.length);
+      throw error(
+          lineNumber,
+          "expected 4 tab-separated fields (<@snapshot or #bookmark>, guid, createtxg, creation),"
+              + " found "
+              + fields.length);
     }
     String relative = fields[0].strip();
     FilesystemVersion.Kind kind;
@@ -61,7 +72,8 @@ public final class VersionListParser {
     } else if (relative.startsWith("#")) {
       kind = FilesystemVersion.Kind.BOOKMARK;
     } else {
-      throw error(lineNumber, "\"" + relative + "\" must start with '@' (snapshot) or '#' (bookmark)");
+      throw error(
+          lineNumber, "\"" + relative + "\" must start with '@' (snapshot) or '#' (bookmark)");
     }
     String name = relative.substring(1);
     String nameProblem = SnapshotName.shortNameProblem(name);
@@ -74,8 +86,11 @@ public final class VersionListParser {
     try {
       creation = OffsetDateTime.parse(fields[3].strip());
     } catch (DateTimeParseException e) {
-      throw error(lineNumber,
-          "creation \"" + fields[3].strip() + "\" is not an ISO-8601 date-time with offset, e.g. 2024-05-01T00:00:00Z");
+      throw error(
+          lineNumber,
+          "creation \""
+              + fields[3].strip()
+              + "\" is not an ISO-8601 date-time with offset, e.g. 2024-05-01T00:00:00Z");
     }
     return new FilesystemVersion(name, kind, guid, createTxg, creation.toInstant());
   }

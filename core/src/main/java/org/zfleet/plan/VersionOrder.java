@@ -41,10 +41,12 @@ final class VersionOrder {
    * {@code -I} step. Newest is by the receiver's own order: the receiver can only take an
    * incremental stream on top of its newest snapshot.
    */
-  static Optional<CommonBase> newestCommon(List<FilesystemVersion> orderedSender, List<FilesystemVersion> orderedReceiver) {
+  static Optional<CommonBase> newestCommon(
+      List<FilesystemVersion> orderedSender, List<FilesystemVersion> orderedReceiver) {
     Map<Long, FilesystemVersion> senderByGuid = new HashMap<>();
     for (FilesystemVersion version : orderedSender) {
-      senderByGuid.merge(version.guid(), version, (kept, other) -> kept.isSnapshot() ? kept : other);
+      senderByGuid.merge(
+          version.guid(), version, (kept, other) -> kept.isSnapshot() ? kept : other);
     }
     for (int i = orderedReceiver.size() - 1; i >= 0; i--) {
       FilesystemVersion received = orderedReceiver.get(i);

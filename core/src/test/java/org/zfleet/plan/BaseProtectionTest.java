@@ -24,20 +24,40 @@ class BaseProtectionTest {
 
   static Stream<Arguments> cases() {
     return Stream.of(
-        Arguments.of(Named.of("newest common, not the newest sender snapshot", sender("@a", "@b", "@c")), receiver("@a", "@b"),
-            "@b", "@b"),
-        Arguments.of(Named.of("snapshot preferred to its bookmark", sender("@a", "#a")), receiver("@a"), "@a", "@a"),
-        Arguments.of(Named.of("only a bookmark left on the sender", sender("#a", "@b")), receiver("@a"), "#a", "@a"),
-        Arguments.of(Named.of("diverged receiver still reports the common one", sender("@a", "@b")),
-            receiver("@a", "@r"), "@a", "@a"),
-        Arguments.of(Named.of("matched by guid across names", sender("@x~a", "@b")), receiver("@a"), "@x", "@a"),
+        Arguments.of(
+            Named.of("newest common, not the newest sender snapshot", sender("@a", "@b", "@c")),
+            receiver("@a", "@b"),
+            "@b",
+            "@b"),
+        Arguments.of(
+            Named.of("snapshot preferred to its bookmark", sender("@a", "#a")),
+            receiver("@a"),
+            "@a",
+            "@a"),
+        Arguments.of(
+            Named.of("only a bookmark left on the sender", sender("#a", "@b")),
+            receiver("@a"),
+            "#a",
+            "@a"),
+        Arguments.of(
+            Named.of("diverged receiver still reports the common one", sender("@a", "@b")),
+            receiver("@a", "@r"),
+            "@a",
+            "@a"),
+        Arguments.of(
+            Named.of("matched by guid across names", sender("@x~a", "@b")),
+            receiver("@a"),
+            "@x",
+            "@a"),
         Arguments.of(Named.of("nothing in common", sender("@a")), receiver("@z"), null, null),
-        Arguments.of(Named.of("receiver bookmark is not a base", sender("@a")), receiver("#a"), null, null));
+        Arguments.of(
+            Named.of("receiver bookmark is not a base", sender("@a")), receiver("#a"), null, null));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
-  void newestCommon(List<FilesystemVersion> s, List<FilesystemVersion> r, String onSender, String onReceiver) {
+  void newestCommon(
+      List<FilesystemVersion> s, List<FilesystemVersion> r, String onSender, String onReceiver) {
     var common = BaseProtection.newestCommon(s, r);
     if (onSender == null) {
       assertThat(common).isEmpty();
@@ -52,7 +72,9 @@ class BaseProtectionTest {
   void senderAlsoKeepsTheCursor() {
     var s = sender("@a", "@b", "@c");
     var r = receiver("@a", "@b");
-    assertThat(BaseProtection.keptOnSender(s, r, OptionalLong.empty())).isEqualTo(Set.of(guid("b")));
-    assertThat(BaseProtection.keptOnSender(s, r, OptionalLong.of(guid("c")))).isEqualTo(Set.of(guid("b"), guid("c")));
+    assertThat(BaseProtection.keptOnSender(s, r, OptionalLong.empty()))
+        .isEqualTo(Set.of(guid("b")));
+    assertThat(BaseProtection.keptOnSender(s, r, OptionalLong.of(guid("c"))))
+        .isEqualTo(Set.of(guid("b"), guid("c")));
   }
 }

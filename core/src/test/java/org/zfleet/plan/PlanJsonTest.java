@@ -20,18 +20,37 @@ class PlanJsonTest {
 
   static Stream<Arguments> plans() {
     return Stream.of(
-        Arguments.of(Named.of("up to date", new Plan.UpToDate()),
+        Arguments.of(
+            Named.of("up to date", new Plan.UpToDate()),
             "{\"result\": \"up-to-date\", \"steps\": [], \"reason\": null}"),
-        Arguments.of(Named.of("full then -I", new Plan.Steps(List.of(Step.full(V.get(0)), Step.intermediate(V.get(0), V.get(3))))),
-            "{\"result\": \"steps\", \"steps\": [{\"from\": null, \"to\": \"@a\", \"flag\": \"full\"},"
-                + " {\"from\": \"@a\", \"to\": \"@d\", \"flag\": \"-I\"}], \"reason\": null}"),
-        Arguments.of(Named.of("forced full renders as full", new Plan.Steps(List.of(Step.fullIntoPlaceholder(V.get(2))))),
-            "{\"result\": \"steps\", \"steps\": [{\"from\": null, \"to\": \"@c\", \"flag\": \"full\"}], \"reason\": null}"),
-        Arguments.of(Named.of("-i from a bookmark", new Plan.Steps(List.of(Step.incremental(V.get(1), V.get(2))))),
-            "{\"result\": \"steps\", \"steps\": [{\"from\": \"#b\", \"to\": \"@c\", \"flag\": \"-i\"}], \"reason\": null}"),
-        Arguments.of(Named.of("conflict with escaped reason",
-                new Plan.Conflict(Plan.Reason.NO_COMMON_SNAPSHOT, "say \"hi\" \\ to\n\ttab\u0001 and \u00e9")),
-            "{\"result\": \"conflict\", \"steps\": [], \"reason\": \"no common snapshot: say \\\"hi\\\" \\\\ to\\n\\ttab\\u0001 and \u00e9\"}"));
+        Arguments.of(
+            Named.of(
+                "full then -I",
+                new Plan.Steps(
+                    List.of(Step.full(V.get(0)), Step.intermediate(V.get(0), V.get(3))))),
+            "{\"result\": \"steps\", \"steps\": [{\"from\": null, \"to\": \"@a\", \"flag\":"
+                + " \"full\"}, {\"from\": \"@a\", \"to\": \"@d\", \"flag\": \"-I\"}], \"reason\":"
+                + " null}"),
+        Arguments.of(
+            Named.of(
+                "forced full renders as full",
+                new Plan.Steps(List.of(Step.fullIntoPlaceholder(V.get(2))))),
+            "{\"result\": \"steps\", \"steps\": [{\"from\": null, \"to\": \"@c\", \"flag\":"
+                + " \"full\"}], \"reason\": null}"),
+        Arguments.of(
+            Named.of(
+                "-i from a bookmark",
+                new Plan.Steps(List.of(Step.incremental(V.get(1), V.get(2))))),
+            "{\"result\": \"steps\", \"steps\": [{\"from\": \"#b\", \"to\": \"@c\", \"flag\":"
+                + " \"-i\"}], \"reason\": null}"),
+        Arguments.of(
+            Named.of(
+                "conflict with escaped reason",
+                new Plan.Conflict(
+                    Plan.Reason.NO_COMMON_SNAPSHOT, "say \"hi\" \\ to\n\ttab\u0001 and \u00e9")),
+            "{\"result\": \"conflict\", \"steps\": [], \"reason\": \"no common snapshot: say"
+                + " \\\"hi\\\" \\\\ to\\n"
+                + "\\ttab\\u0001 and \u00e9\"}"));
   }
 
   @ParameterizedTest(name = "{0}")

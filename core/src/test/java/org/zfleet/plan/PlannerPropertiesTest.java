@@ -15,8 +15,8 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.statistics.Statistics;
 import org.zfleet.model.FilesystemVersion;
 
 /** Invariants of every plan over generated histories (pure and bounded: no timeout needed). */
@@ -46,7 +46,8 @@ class PlannerPropertiesTest {
       assertThat(steps.get(0).from()).contains(base.get().onSender());
     } else {
       assertThat(steps.get(0).flag()).isEqualTo(Step.Flag.FULL);
-      assertThat(steps.get(0).forceReceive()).isEqualTo(s.options().receiverState() == ReceiverState.PLACEHOLDER);
+      assertThat(steps.get(0).forceReceive())
+          .isEqualTo(s.options().receiverState() == ReceiverState.PLACEHOLDER);
     }
     for (int i = 1; i < steps.size(); i++) {
       assertThat(steps.get(i).flag()).isNotEqualTo(Step.Flag.FULL);
@@ -58,38 +59,59 @@ class PlannerPropertiesTest {
     }
   }
 
-  /** The generator must reach every kind of result often enough for the properties to mean something. */
+  /**
+   * The generator must reach every kind of result often enough for the properties to mean
+   * something.
+   */
   @Property(tries = 1000)
   void generatedHistoriesCoverEveryOutcome(@ForAll("scenarios") Scenario s) {
     Plan result = s.plan();
-    boolean fromBookmark = result instanceof Plan.Steps st && st.steps().get(0).from().filter(v -> !v.isSnapshot()).isPresent();
-    boolean gapJumped = result instanceof Plan.Steps st && st.steps().stream().anyMatch(
-        step -> step.flag() == Step.Flag.INCREMENTAL && s.sender().stream().anyMatch(
-            v -> v.isSnapshot() && v.createTxg() > step.from().get().createTxg() && v.createTxg() < step.to().createTxg()));
+    boolean fromBookmark =
+        result instanceof Plan.Steps st
+            && st.steps().get(0).from().filter(v -> !v.isSnapshot()).isPresent();
+    boolean gapJumped =
+        result instanceof Plan.Steps st
+            && st.steps().stream()
+                .anyMatch(
+                    step ->
+                        step.flag() == Step.Flag.INCREMENTAL
+                            && s.sender().stream()
+                                .anyMatch(
+                                    v ->
+                                        v.isSnapshot()
+                                            && v.createTxg() > step.from().get().createTxg()
+                                            && v.createTxg() < step.to().createTxg()));
     Statistics.label("result").collect(result.getClass().getSimpleName());
-    Statistics.label("more than two steps").collect(result instanceof Plan.Steps st && st.steps().size() > 2);
+    Statistics.label("more than two steps")
+        .collect(result instanceof Plan.Steps st && st.steps().size() > 2);
     Statistics.label("starts at a bookmark").collect(fromBookmark);
     Statistics.label("jumps an excluded snapshot").collect(gapJumped);
-    Statistics.label("result").coverage(c -> {
-      c.check("Steps").percentage(p -> p > 10);
-      c.check("UpToDate").percentage(p -> p > 5);
-      c.check("Conflict").percentage(p -> p > 10);
-    });
+    Statistics.label("result")
+        .coverage(
+            c -> {
+              c.check("Steps").percentage(p -> p > 10);
+              c.check("UpToDate").percentage(p -> p > 5);
+              c.check("Conflict").percentage(p -> p > 10);
+            });
     Statistics.label("more than two steps").coverage(c -> c.check(true).percentage(p -> p > 3));
     Statistics.label("starts at a bookmark").coverage(c -> c.check(true).percentage(p -> p > 0.5));
-    Statistics.label("jumps an excluded snapshot").coverage(c -> c.check(true).percentage(p -> p > 3));
+    Statistics.label("jumps an excluded snapshot")
+        .coverage(c -> c.check(true).percentage(p -> p > 3));
   }
 
   @Property(tries = 1000)
-  void everyReplicatedSnapshotAfterTheBaseArrivesExactlyOnceAndNoOtherDoes(@ForAll("scenarios") Scenario s) {
+  void everyReplicatedSnapshotAfterTheBaseArrivesExactlyOnceAndNoOtherDoes(
+      @ForAll("scenarios") Scenario s) {
     if (!(s.plan() instanceof Plan.Steps plan)) {
       return;
     }
-    List<FilesystemVersion> received = Replay.apply(s.sender(), s.receiver(), plan.steps()).received();
+    List<FilesystemVersion> received =
+        Replay.apply(s.sender(), s.receiver(), plan.steps()).received();
     List<FilesystemVersion> expected = expectedArrivals(s, plan);
     assertThat(received).containsExactlyElementsOf(expected);
     assertThat(received).allMatch(s::replicates, "replicated by the job");
-    assertThat(plan.steps()).allMatch(step -> s.replicates(step.to()), "targets replicated by the job");
+    assertThat(plan.steps())
+        .allMatch(step -> s.replicates(step.to()), "targets replicated by the job");
   }
 
   @Property(tries = 1000)
@@ -104,19 +126,25 @@ class PlannerPropertiesTest {
 
   @Property(tries = 1000)
   void conflictIffTheReceiversNewestSnapshotIsUnknownToTheSender(@ForAll("scenarios") Scenario s) {
-    List<FilesystemVersion> receiverSnapshots = VersionOrder.snapshots(VersionOrder.ordered(s.receiver()));
+    List<FilesystemVersion> receiverSnapshots =
+        VersionOrder.snapshots(VersionOrder.ordered(s.receiver()));
     if (receiverSnapshots.isEmpty()) {
       return;
     }
-    Set<Long> senderGuids = s.sender().stream().map(FilesystemVersion::guid).collect(Collectors.toSet());
-    boolean newestKnown = senderGuids.contains(receiverSnapshots.get(receiverSnapshots.size() - 1).guid());
+    Set<Long> senderGuids =
+        s.sender().stream().map(FilesystemVersion::guid).collect(Collectors.toSet());
+    boolean newestKnown =
+        senderGuids.contains(receiverSnapshots.get(receiverSnapshots.size() - 1).guid());
     boolean anyKnown = receiverSnapshots.stream().anyMatch(v -> senderGuids.contains(v.guid()));
     Plan plan = s.plan();
     if (newestKnown) {
       assertThat(plan).isNotInstanceOf(Plan.Conflict.class);
     } else {
-      Plan.Reason expected = anyKnown ? Plan.Reason.RECEIVER_HAS_NEWER_SNAPSHOTS : Plan.Reason.NO_COMMON_SNAPSHOT;
-      assertThat(plan).isInstanceOfSatisfying(Plan.Conflict.class, c -> assertThat(c.reason()).isEqualTo(expected));
+      Plan.Reason expected =
+          anyKnown ? Plan.Reason.RECEIVER_HAS_NEWER_SNAPSHOTS : Plan.Reason.NO_COMMON_SNAPSHOT;
+      assertThat(plan)
+          .isInstanceOfSatisfying(
+              Plan.Conflict.class, c -> assertThat(c.reason()).isEqualTo(expected));
     }
   }
 
@@ -134,12 +162,15 @@ class PlannerPropertiesTest {
       return;
     }
     List<FilesystemVersion> receiver =
-        plan instanceof Plan.Steps steps ? Replay.apply(s.sender(), s.receiver(), steps.steps()).receiver() : s.receiver();
+        plan instanceof Plan.Steps steps
+            ? Replay.apply(s.sender(), s.receiver(), steps.steps()).receiver()
+            : s.receiver();
     Optional<CommonBase> base = BaseProtection.newestCommon(s.sender(), receiver);
     if (base.isEmpty()) {
       return; // nothing was replicated: nothing to protect
     }
-    Set<Long> keptOnSender = BaseProtection.keptOnSender(s.sender(), receiver, s.options().cursorGuid());
+    Set<Long> keptOnSender =
+        BaseProtection.keptOnSender(s.sender(), receiver, s.options().cursorGuid());
     Set<Long> keptOnReceiver = BaseProtection.keptOnReceiver(s.sender(), receiver);
     List<FilesystemVersion> prunedSender = prune(s.sender(), pruneOnSender, keptOnSender);
     List<FilesystemVersion> prunedReceiver = prune(receiver, pruneOnReceiver, keptOnReceiver);
@@ -168,7 +199,9 @@ class PlannerPropertiesTest {
 
   private static List<FilesystemVersion> expectedArrivals(Scenario s, Plan.Steps plan) {
     List<FilesystemVersion> replicated =
-        VersionOrder.snapshots(VersionOrder.ordered(s.sender())).stream().filter(s::replicates).toList();
+        VersionOrder.snapshots(VersionOrder.ordered(s.sender())).stream()
+            .filter(s::replicates)
+            .toList();
     Optional<CommonBase> base = BaseProtection.newestCommon(s.sender(), s.receiver());
     if (base.isPresent()) {
       long after = base.get().onSender().createTxg();
@@ -181,7 +214,8 @@ class PlannerPropertiesTest {
     };
   }
 
-  private static List<FilesystemVersion> prune(List<FilesystemVersion> versions, List<Boolean> mask, Set<Long> kept) {
+  private static List<FilesystemVersion> prune(
+      List<FilesystemVersion> versions, List<Boolean> mask, Set<Long> kept) {
     List<FilesystemVersion> out = new ArrayList<>();
     for (int i = 0; i < versions.size(); i++) {
       FilesystemVersion v = versions.get(i);

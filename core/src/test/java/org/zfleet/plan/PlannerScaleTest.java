@@ -26,7 +26,9 @@ class PlannerScaleTest {
     List<FilesystemVersion> out = new ArrayList<>(N);
     for (int i = 0; i < N; i++) {
       String name = (withExcluded && i % 3 == 2 ? "x-" : "auto-") + i;
-      out.add(FilesystemVersion.snapshot(name, 0x5EED0000L + i, 1000L + 4 * i, Instant.EPOCH.plusSeconds(i)));
+      out.add(
+          FilesystemVersion.snapshot(
+              name, 0x5EED0000L + i, 1000L + 4 * i, Instant.EPOCH.plusSeconds(i)));
     }
     return out;
   }
@@ -44,23 +46,31 @@ class PlannerScaleTest {
   void oneIntermediateStepCoversTenThousandNewSnapshots() {
     List<FilesystemVersion> sender = sender(false);
     Plan plan = Planner.plan(sender, receiverCopy(sender.subList(0, 1)), PlanOptions.defaults());
-    assertThat(plan).isEqualTo(new Plan.Steps(List.of(Step.intermediate(sender.get(0), sender.get(N - 1)))));
+    assertThat(plan)
+        .isEqualTo(new Plan.Steps(List.of(Step.intermediate(sender.get(0), sender.get(N - 1)))));
   }
 
   @Test
   void initialReplicationOfTenThousandIsAFullAndOneIntermediate() {
     List<FilesystemVersion> sender = sender(false);
-    PlanOptions options = PlanOptions.defaults()
-        .withInitialReplication(InitialReplication.ALL).withReceiverState(ReceiverState.ABSENT);
+    PlanOptions options =
+        PlanOptions.defaults()
+            .withInitialReplication(InitialReplication.ALL)
+            .withReceiverState(ReceiverState.ABSENT);
     Plan plan = Planner.plan(sender, List.of(), options);
-    assertThat(plan).isEqualTo(new Plan.Steps(List.of(
-        Step.full(sender.get(0)), Step.intermediate(sender.get(0), sender.get(N - 1)))));
+    assertThat(plan)
+        .isEqualTo(
+            new Plan.Steps(
+                List.of(
+                    Step.full(sender.get(0)),
+                    Step.intermediate(sender.get(0), sender.get(N - 1)))));
   }
 
   @Test
   void everyThirdExcludedSplitsIntoOneIncrementalAndOneIntermediatePerRun() {
     List<FilesystemVersion> sender = sender(true);
-    Plan.Steps plan = (Plan.Steps) Planner.plan(sender, receiverCopy(sender.subList(0, 1)), EVERY_THIRD_EXCLUDED);
+    Plan.Steps plan =
+        (Plan.Steps) Planner.plan(sender, receiverCopy(sender.subList(0, 1)), EVERY_THIRD_EXCLUDED);
     // From auto-0, auto-1 is a run of one; after that each excluded x-(3k+2) is jumped by -i to
     // auto-(3k+3), and -I carries on to auto-(3k+4).
     List<Step> steps = plan.steps();
@@ -70,7 +80,8 @@ class PlannerScaleTest {
     assertThat(steps).hasSize(1 + 2 * ((N - 3) / 3) + 1);
     assertThat(steps).noneMatch(step -> step.to().name().startsWith("x"));
 
-    List<FilesystemVersion> after = Replay.apply(sender, receiverCopy(sender.subList(0, 1)), steps).receiver();
+    List<FilesystemVersion> after =
+        Replay.apply(sender, receiverCopy(sender.subList(0, 1)), steps).receiver();
     assertThat(after).hasSize(1 + (N - 1) - (N - 1) / 3);
     assertThat(Planner.plan(sender, after, EVERY_THIRD_EXCLUDED)).isEqualTo(new Plan.UpToDate());
   }
@@ -78,6 +89,7 @@ class PlannerScaleTest {
   @Test
   void tenThousandOnBothSidesIsUpToDate() {
     List<FilesystemVersion> sender = sender(false);
-    assertThat(Planner.plan(sender, receiverCopy(sender), PlanOptions.defaults())).isEqualTo(new Plan.UpToDate());
+    assertThat(Planner.plan(sender, receiverCopy(sender), PlanOptions.defaults()))
+        .isEqualTo(new Plan.UpToDate());
   }
 }

@@ -17,30 +17,36 @@ final class Replay {
 
   private Replay() {}
 
-  static Result apply(List<FilesystemVersion> sender, List<FilesystemVersion> receiver, List<Step> steps) {
+  static Result apply(
+      List<FilesystemVersion> sender, List<FilesystemVersion> receiver, List<Step> steps) {
     List<FilesystemVersion> after = new ArrayList<>(VersionOrder.ordered(receiver));
     List<FilesystemVersion> received = new ArrayList<>();
     List<FilesystemVersion> orderedSender = VersionOrder.ordered(sender);
     long nextTxg = after.stream().mapToLong(FilesystemVersion::createTxg).max().orElse(0) + 1;
     for (Step step : steps) {
       List<FilesystemVersion> snapshots = VersionOrder.snapshots(after);
-      if (!orderedSender.contains(step.to()) || step.from().filter(f -> !orderedSender.contains(f)).isPresent()) {
+      if (!orderedSender.contains(step.to())
+          || step.from().filter(f -> !orderedSender.contains(f)).isPresent()) {
         throw new AssertionError(step + " names a version the sender does not have");
       }
       List<FilesystemVersion> incoming = new ArrayList<>();
       if (step.flag() == Step.Flag.FULL) {
         if (!snapshots.isEmpty()) {
-          throw new AssertionError("full receive of " + step.to() + " into a dataset with snapshots " + snapshots);
+          throw new AssertionError(
+              "full receive of " + step.to() + " into a dataset with snapshots " + snapshots);
         }
         incoming.add(step.to());
       } else {
         FilesystemVersion base = step.from().orElseThrow();
         if (snapshots.isEmpty() || snapshots.get(snapshots.size() - 1).guid() != base.guid()) {
-          throw new AssertionError(step + " but the receiver's newest snapshot is not its base: " + snapshots);
+          throw new AssertionError(
+              step + " but the receiver's newest snapshot is not its base: " + snapshots);
         }
         if (step.flag() == Step.Flag.INTERMEDIATE) {
           for (FilesystemVersion v : orderedSender) {
-            if (v.isSnapshot() && v.createTxg() > base.createTxg() && v.createTxg() <= step.to().createTxg()) {
+            if (v.isSnapshot()
+                && v.createTxg() > base.createTxg()
+                && v.createTxg() <= step.to().createTxg()) {
               incoming.add(v);
             }
           }
@@ -49,7 +55,8 @@ final class Replay {
         }
       }
       for (FilesystemVersion v : incoming) {
-        FilesystemVersion copy = FilesystemVersion.snapshot(v.name(), v.guid(), nextTxg++, v.creation());
+        FilesystemVersion copy =
+            FilesystemVersion.snapshot(v.name(), v.guid(), nextTxg++, v.creation());
         after.add(copy);
         received.add(v);
       }

@@ -11,23 +11,30 @@ import org.zfleet.model.FilesystemVersion;
  * x...), a receiver holding some of them up to a point, pruning on the sender (a snapshot gone, or
  * only its bookmark left), an optional diverging receiver snapshot, a cursor, a policy.
  */
-record Scenario(List<FilesystemVersion> sender, List<FilesystemVersion> receiver, PlanOptions options) {
+record Scenario(
+    List<FilesystemVersion> sender, List<FilesystemVersion> receiver, PlanOptions options) {
 
   private static final Instant EPOCH = Instant.parse("2024-01-01T00:00:00Z");
 
   /** Replicated snapshots are named s..., others x...; bookmarks b... */
-  static final PlanOptions BASE = PlanOptions.defaults().withReplicates(v -> v.name().startsWith("s"));
+  static final PlanOptions BASE =
+      PlanOptions.defaults().withReplicates(v -> v.name().startsWith("s"));
 
   /**
-   * @param traits one per sender snapshot: {@code t % 5 != 0} replicated, {@code (t / 5) % 4}: 2 pruned
-   *     on the sender, 3 pruned but bookmarked, else kept; {@code (t / 20) % 5 != 0} received (if at
-   *     or before {@code receivedUpTo})
+   * @param traits one per sender snapshot: {@code t % 5 != 0} replicated, {@code (t / 5) % 4}: 2
+   *     pruned on the sender, 3 pruned but bookmarked, else kept; {@code (t / 20) % 5 != 0}
+   *     received (if at or before {@code receivedUpTo})
    * @param receivedUpTo index of the newest snapshot the receiver got, negative for none
    * @param divergence 1 adds a receiver-only snapshot after the others, 2 one before them
    */
   static Scenario of(
-      List<Integer> traits, int receivedUpTo, int divergence, InitialReplication policy, int cursorIndex,
-      boolean placeholder, long guidOffset) {
+      List<Integer> traits,
+      int receivedUpTo,
+      int divergence,
+      InitialReplication policy,
+      int cursorIndex,
+      boolean placeholder,
+      long guidOffset) {
     int n = traits.size();
     int upTo = Math.min(receivedUpTo, n - 1);
     List<FilesystemVersion> sender = new ArrayList<>();
@@ -63,7 +70,9 @@ record Scenario(List<FilesystemVersion> sender, List<FilesystemVersion> receiver
       receiver.add(FilesystemVersion.snapshot("r-new", guidOffset + 4, receiverTxg, EPOCH));
     }
     ReceiverState state =
-        receiver.isEmpty() ? (placeholder ? ReceiverState.PLACEHOLDER : ReceiverState.ABSENT) : ReceiverState.REPLICA;
+        receiver.isEmpty()
+            ? (placeholder ? ReceiverState.PLACEHOLDER : ReceiverState.ABSENT)
+            : ReceiverState.REPLICA;
     PlanOptions options = new PlanOptions(policy, BASE.replicates(), cursor, state);
     return new Scenario(List.copyOf(sender), List.copyOf(receiver), options);
   }

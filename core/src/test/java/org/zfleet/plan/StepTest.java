@@ -22,14 +22,17 @@ class StepTest {
 
   @Test
   void intermediateCannotStartAtABookmark() {
-    assertThatThrownBy(() -> Step.intermediate(bookmarkA, c)).hasMessageContaining("-I cannot start at the bookmark #a");
+    assertThatThrownBy(() -> Step.intermediate(bookmarkA, c))
+        .hasMessageContaining("-I cannot start at the bookmark #a");
     assertThat(Step.incremental(bookmarkA, c).from()).contains(bookmarkA);
   }
 
   @Test
   void fullHasNoBaseAndIncrementalNeedsOne() {
-    assertThatThrownBy(() -> new Step(Optional.of(a), b, Step.Flag.FULL)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Step(Optional.empty(), b, Step.Flag.INCREMENTAL)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Step(Optional.of(a), b, Step.Flag.FULL))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Step(Optional.empty(), b, Step.Flag.INCREMENTAL))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -49,8 +52,10 @@ class StepTest {
   void stepsMustChain() {
     assertThatThrownBy(() -> new Plan.Steps(List.of(Step.full(a), Step.incremental(b, c))))
         .hasMessageContaining("step 2 (-i @b @c) does not start where step 1 ended (@a)");
-    assertThatThrownBy(() -> new Plan.Steps(List.of(Step.full(a), Step.full(b)))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Plan.Steps(List.of())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Plan.Steps(List.of(Step.full(a), Step.full(b))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Plan.Steps(List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(new Plan.Steps(List.of(Step.full(a), Step.intermediate(a, c))).last()).isEqualTo(c);
   }
 }

@@ -10,8 +10,8 @@ import org.zfleet.model.FilesystemVersion;
 
 /**
  * Compact version lists for tables: {@code "@a"} is snapshot a, {@code "#a"} bookmark a, {@code
- * "@x~a"} a snapshot named x carrying a's guid (the same snapshot under another name). Versions
- * are listed oldest first; createtxg comes from the position, on a different scale for each side
+ * "@x~a"} a snapshot named x carrying a's guid (the same snapshot under another name). Versions are
+ * listed oldest first; createtxg comes from the position, on a different scale for each side
  * because createtxg means nothing across pools, and a bookmark shares the createtxg of the snapshot
  * with its guid listed before it.
  */
@@ -35,7 +35,9 @@ final class VersionNotation {
   }
 
   static FilesystemVersion find(List<FilesystemVersion> versions, String relativeName) {
-    return versions.stream().filter(v -> v.relativeName().equals(relativeName)).findFirst()
+    return versions.stream()
+        .filter(v -> v.relativeName().equals(relativeName))
+        .findFirst()
         .orElseThrow(() -> new IllegalArgumentException(relativeName + " not in " + versions));
   }
 
@@ -55,7 +57,9 @@ final class VersionNotation {
         txgOfGuid.put(guid, positional);
         out.add(FilesystemVersion.snapshot(name, guid, positional, creation));
       } else if (kind == '#') {
-        out.add(FilesystemVersion.bookmark(name, guid, txgOfGuid.getOrDefault(guid, positional), creation));
+        out.add(
+            FilesystemVersion.bookmark(
+                name, guid, txgOfGuid.getOrDefault(guid, positional), creation));
       } else {
         throw new IllegalArgumentException("bad spec " + spec);
       }
@@ -63,7 +67,10 @@ final class VersionNotation {
     return List.copyOf(out);
   }
 
-  /** "up-to-date", "conflict REASON", or steps like "full @a, -I @a @c, -i #b @d"; "full!" is forced. */
+  /**
+   * "up-to-date", "conflict REASON", or steps like "full @a, -I @a @c, -i #b @d"; "full!" is
+   * forced.
+   */
   static String render(Plan plan) {
     if (plan instanceof Plan.UpToDate) {
       return "up-to-date";
@@ -71,11 +78,15 @@ final class VersionNotation {
     if (plan instanceof Plan.Conflict conflict) {
       return "conflict " + conflict.reason();
     }
-    return ((Plan.Steps) plan).steps().stream().map(VersionNotation::render).collect(Collectors.joining(", "));
+    return ((Plan.Steps) plan)
+        .steps().stream().map(VersionNotation::render).collect(Collectors.joining(", "));
   }
 
   static String render(Step step) {
     String flag = step.flag().cli() + (step.forceReceive() ? "!" : "");
-    return flag + step.from().map(v -> " " + v.relativeName()).orElse("") + " " + step.to().relativeName();
+    return flag
+        + step.from().map(v -> " " + v.relativeName()).orElse("")
+        + " "
+        + step.to().relativeName();
   }
 }
