@@ -1,0 +1,53 @@
+package org.zfleet.node.daemon;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The daemon's local control API on 127.0.0.1, used by {@code zfleet signal} and {@code zfleet
+ * status}: {@code GET /status}, {@code POST /jobs/NAME/wakeup}, {@code GET /alive}.
+ */
+public final class ControlServer extends AllDirectives {
+
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+
+  private final ActorSystem<?> system;
+  private final ActorRef<NodeGuardian.Command> guardian;
+  private final ObjectMapper json = Json.mapper();
+
+  public ControlServer(ActorSystem<?> system, ActorRef<NodeGuardian.Command> guardian) {
+    this.system = system;
+    this.guardian = guardian;
+  }
+
+  public CompletionStage<ServerBinding> bind(String host, int port) {
+    return Http.get(system).newServerAt(host, port).bind(routes());
+  }
+
+  Route routes() {
+    return concat(
+        path("alive", () -> get(() -> complete("ok\n"))),
+        path("status", () -> get(() -> {
+          CompletionStage<NodeGuardian.NodeStatus> status =
+              AskPattern.ask(guardian, NodeGuardian.GetStatus::new, ASK_TIMEOUT, system.scheduler());
+          return onSuccess(status, s -> completeOK(s, Jackson.marshaller(json)));
+        })),
+        pathPrefix("jobs", () -> pathPrefix(job -> path("wakeup", () -> post(() -> wakeup(job))))));
+  }
+
+  private Route wakeup(String job) {
+    CompletionStage<NodeGuardian.WakeupResult> result =
+        AskPattern.ask(guardian, replyTo -> new NodeGuardian.Wakeup(job, replyTo), ASK_TIMEOUT, system.scheduler());
+    return onSuccess(result, r -> complete(r.accepted() ? StatusCodes.ACCEPTED : StatusCodes.NOT_FOUND, r, Jackson.marshaller(json)));
+  }
+}
