@@ -106,9 +106,6 @@ public final class ConfigLoader {
         jobs.add(JobReader.read(job.get(), i, defaults));
       }
     }
-    if (elements.isEmpty() && zfleet.list("jobs").isPresent()) {
-      problems.warning(zfleetAt, "jobs", "no jobs: this node will only take part in the cluster");
-    }
     CrossChecks.check(jobs);
 
     if (problems.errorCount() > 0 || node.isEmpty()) {

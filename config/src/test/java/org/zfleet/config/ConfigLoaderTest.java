@@ -77,8 +77,7 @@ class ConfigLoaderTest {
     assertThat(node.limits()).isEqualTo(new NodeConfig.Limits(8, 4));
     assertThat(node.zfs()).isEqualTo(new NodeConfig.Zfs("zfs", "zpool", Duration.ofSeconds(60)));
     assertThat(node.tls().configured()).isFalse();
-    assertThat(result.warnings()).extracting(ConfigProblem::format)
-        .containsExactly("n.conf:1: warning: jobs: no jobs: this node will only take part in the cluster");
+    assertThat(result.problems()).isEmpty();
   }
 
   @Test
