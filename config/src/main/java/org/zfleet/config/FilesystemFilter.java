@@ -1,0 +1,174 @@
+package org.zfleet.config;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.zfleet.model.DatasetName;
+
+/**
+ * Which datasets a job works on, with zrepl's semantics: each rule names a dataset, alone or with
+ * its whole subtree ({@code "tank/data<"}), and includes or excludes it. For a given dataset the
+ * most specific rule decides: a rule naming exactly that dataset, otherwise the subtree rule with
+ * the deepest root above it. A dataset no rule reaches is not selected.
+ */
+public record FilesystemFilter(List<Rule> rules) {
+
+  /** One {@code "name" = true|false} or {@code "name<" = true|false} entry. */
+  public record Rule(DatasetName dataset, boolean subtree, boolean include) {
+    public Rule {
+      Objects.requireNonNull(dataset, "dataset");
+    }
+
+    /**
+     * Parses a filter key: a dataset name, with {@code <} after it for its subtree. Throws
+     * {@link IllegalArgumentException} if the name is not one ZFS accepts.
+     */
+    public static Rule parse(String key, boolean include) {
+      boolean subtree = key.endsWith("<");
+      String name = subtree ? key.substring(0, key.length() - 1) : key;
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException(
+            "\"<\" alone (every dataset of the host) is not supported; name each pool, e.g. \"tank<\"");
+      }
+      String problem = DatasetName.problem(name);
+      if (problem != null) {
+        throw new IllegalArgumentException("invalid dataset name \"" + name + "\": " + problem);
+      }
+      return new Rule(new DatasetName(name), subtree, include);
+    }
+
+    /** The key as written in the configuration. */
+    public String key() {
+      return dataset.value() + (subtree ? "<" : "");
+    }
+  }
+
+  /** A dataset both filters select: {@code at} itself, or (if {@code below}) datasets under it. */
+  public record Overlap(DatasetName at, boolean below) {
+    @Override
+    public String toString() {
+      return below ? "datasets below " + at : at.toString();
+    }
+  }
+
+  public FilesystemFilter {
+    rules = List.copyOf(rules);
+    Set<String> keys = new HashSet<>();
+    for (Rule rule : rules) {
+      if (!keys.add(rule.key())) {
+        throw new IllegalArgumentException("filesystem filter names \"" + rule.key() + "\" twice");
+      }
+    }
+  }
+
+  /** A filter from configuration keys ({@code "tank/data<"}) and their include flags. */
+  public static FilesystemFilter of(Map<String, Boolean> entries) {
+    List<Rule> rules = new ArrayList<>();
+    entries.forEach((key, include) -> rules.add(Rule.parse(key, include)));
+    return new FilesystemFilter(rules);
+  }
+
+  /** The filter that selects {@code root} and everything below it. */
+  public static FilesystemFilter subtree(DatasetName root) {
+    return new FilesystemFilter(List.of(new Rule(root, true, true)));
+  }
+
+  /** True if the job works on {@code dataset}. */
+  public boolean selects(DatasetName dataset) {
+    Optional<Rule> direct =
+        rules.stream().filter(r -> !r.subtree() && r.dataset().equals(dataset)).findFirst();
+    if (direct.isPresent()) {
+      return direct.get().include();
+    }
+    return governingSubtreeRule(dataset).map(Rule::include).orElse(false);
+  }
+
+  /**
+   * True if {@code dataset} and every dataset below it, now or created later, are selected, so a
+   * recursive snapshot of it takes exactly the selected datasets.
+   */
+  public boolean selectsWholeSubtree(DatasetName dataset) {
+    if (!selects(dataset) || !childrenByDefaultSelected(dataset)) {
+      return false;
+    }
+    return rules.stream()
+        .noneMatch(r -> !r.include() && r.dataset().isWithin(dataset) && !r.dataset().equals(dataset));
+  }
+
+  /**
+   * The minimal set of datasets to list recursively: every selected dataset lies within one of
+   * them (but not every dataset within them is selected; filter the listing with {@link
+   * #selects}). Sorted by name.
+   */
+  public List<DatasetName> roots() {
+    List<DatasetName> included =
+        rules.stream()
+            .filter(Rule::include)
+            .map(Rule::dataset)
+            .distinct()
+            .sorted(Comparator.comparingInt(DatasetName::depth).thenComparing(Comparator.naturalOrder()))
+            .toList();
+    List<DatasetName> roots = new ArrayList<>();
+    for (DatasetName candidate : included) {
+      if (roots.stream().noneMatch(candidate::isWithin)) {
+        roots.add(candidate);
+      }
+    }
+    roots.sort(Comparator.naturalOrder());
+    return List.copyOf(roots);
+  }
+
+  /** True if no dataset at all is selected (every rule excludes). */
+  public boolean selectsNothing() {
+    return rules.stream().noneMatch(Rule::include);
+  }
+
+  /**
+   * A dataset that both this filter and {@code other} select, if any. Every dataset behaves either
+   * like a dataset some rule names, or like a child of one that no rule names; checking those two
+   * kinds of candidates for each named dataset decides the question exactly.
+   */
+  public Optional<Overlap> overlap(FilesystemFilter other) {
+    Set<DatasetName> named = new LinkedHashSet<>();
+    rules.forEach(r -> named.add(r.dataset()));
+    other.rules.forEach(r -> named.add(r.dataset()));
+    List<DatasetName> sorted = new ArrayList<>(named);
+    sorted.sort(Comparator.comparingInt(DatasetName::depth).thenComparing(Comparator.naturalOrder()));
+    for (DatasetName candidate : sorted) {
+      if (selects(candidate) && other.selects(candidate)) {
+        return Optional.of(new Overlap(candidate, false));
+      }
+      if (childrenByDefaultSelected(candidate) && other.childrenByDefaultSelected(candidate)) {
+        return Optional.of(new Overlap(candidate, true));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether a child of {@code dataset} that no rule names is selected. */
+  private boolean childrenByDefaultSelected(DatasetName dataset) {
+    return governingSubtreeRule(dataset).map(Rule::include).orElse(false);
+  }
+
+  /** The subtree rule with the deepest root at or above {@code dataset}. */
+  private Optional<Rule> governingSubtreeRule(DatasetName dataset) {
+    return rules.stream()
+        .filter(r -> r.subtree() && dataset.isWithin(r.dataset()))
+        .max(Comparator.comparingInt(r -> r.dataset().depth()));
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder out = new StringBuilder("{");
+    for (Rule rule : rules) {
+      out.append(out.length() > 1 ? ", " : "").append('"').append(rule.key()).append("\" = ").append(rule.include());
+    }
+    return out.append('}').toString();
+  }
+}

@@ -1,0 +1,111 @@
+package org.zfleet.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The node's own settings: its name, where it keeps state, and how it reaches the cluster, the
+ * operator and ZFS. Derived defaults (control socket, management and data-plane ports) are
+ * already filled in.
+ */
+public record NodeConfig(
+    String name,
+    Path dataDir,
+    Cluster cluster,
+    Tls tls,
+    Control control,
+    Management management,
+    DataPlane dataPlane,
+    Limits limits,
+    Zfs zfs) {
+
+  public NodeConfig {
+    JobConfig.checkName("node", name);
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(control, "control");
+    Objects.requireNonNull(management, "management");
+    Objects.requireNonNull(dataPlane, "dataPlane");
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(zfs, "zfs");
+  }
+
+  /** Cluster membership: where this node listens, whom it joins first, and its roles. */
+  public record Cluster(HostPort bind, List<HostPort> seedNodes, List<String> roles) {
+    public Cluster {
+      Objects.requireNonNull(bind, "bind");
+      seedNodes = List.copyOf(seedNodes);
+      roles = List.copyOf(roles);
+    }
+  }
+
+  /** Certificate files (PEM) for the cluster and data plane; all empty until TLS is set up. */
+  public record Tls(Optional<Path> ca, Optional<Path> cert, Optional<Path> key) {
+    public Tls {
+      Objects.requireNonNull(ca, "ca");
+      Objects.requireNonNull(cert, "cert");
+      Objects.requireNonNull(key, "key");
+      if (cert.isPresent() != key.isPresent()) {
+        throw new IllegalArgumentException("tls cert and key go together");
+      }
+    }
+
+    /** True if a certificate is configured. */
+    public boolean configured() {
+      return cert.isPresent();
+    }
+  }
+
+  /** Where the local CLI reaches the daemon: a Unix socket, or a TCP port on 127.0.0.1. */
+  public record Control(Optional<Path> socket, OptionalInt port) {
+    public Control {
+      Objects.requireNonNull(socket, "socket");
+      Objects.requireNonNull(port, "port");
+      if (socket.isPresent() == port.isPresent()) {
+        throw new IllegalArgumentException("control needs exactly one of socket and port");
+      }
+    }
+  }
+
+  /** Health, metrics and cluster management over HTTP. */
+  public record Management(HostPort bind) {
+    public Management {
+      Objects.requireNonNull(bind, "bind");
+    }
+  }
+
+  /** The TCP port snapshot streams arrive on, on the cluster bind address. */
+  public record DataPlane(int port) {
+    public DataPlane {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("data-plane port must lie in 1-65535, got " + port);
+      }
+    }
+  }
+
+  /** Node-wide caps on concurrent work. */
+  public record Limits(int zfsCommands, int transfers) {
+    public Limits {
+      if (zfsCommands < 1 || transfers < 1) {
+        throw new IllegalArgumentException("limits must be at least 1");
+      }
+    }
+  }
+
+  /** The ZFS command-line tools and how long one command may run. */
+  public record Zfs(String zfsPath, String zpoolPath, Duration commandTimeout) {
+    public Zfs {
+      Objects.requireNonNull(zfsPath, "zfsPath");
+      Objects.requireNonNull(zpoolPath, "zpoolPath");
+      Objects.requireNonNull(commandTimeout, "commandTimeout");
+      if (commandTimeout.isNegative() || commandTimeout.isZero()) {
+        throw new IllegalArgumentException("zfs command-timeout must be positive");
+      }
+    }
+  }
+}

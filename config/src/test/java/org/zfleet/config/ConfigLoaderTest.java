@@ -1,0 +1,137 @@
+package org.zfleet.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.zfleet.model.DatasetName;
+
+@Timeout(30)
+class ConfigLoaderTest {
+
+  static String resource(String name) throws IOException {
+    try (InputStream in = ConfigLoaderTest.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void issueSampleIsAcceptedExactlyAsWritten() throws IOException {
+    LoadResult result = ConfigLoader.parse(resource("/valid/issue-sample.conf"), "sample.conf", "somehost");
+
+    assertThat(result.problems()).isEmpty();
+    ZfleetConfig config = result.config().orElseThrow();
+    assertThat(config.node().name()).isEqualTo("prod1");
+    assertThat(config.jobs()).extracting(JobConfig::name).containsExactly("prod_to_backup", "backup_sink", "laptop");
+
+    PushJob push = (PushJob) config.job("prod_to_backup").orElseThrow();
+    assertThat(push.sinks()).containsExactly("backup_sink");
+    assertThat(push.filesystems().selects(DatasetName.of("tank/data/x"))).isTrue();
+    assertThat(push.filesystems().selects(DatasetName.of("tank/data/tmp/x"))).isFalse();
+    assertThat(push.filesystems().rules()).extracting(FilesystemFilter.Rule::key)
+        .containsExactlyInAnyOrder("tank/data<", "tank/data/tmp<", "tank/data/my vm.disk");
+    assertThat(push.snapshotting()).isEqualTo(new Snapshotting.Periodic("zfleet_", Duration.ofMinutes(10), List.of()));
+    assertThat(push.senderPruning().keep()).extracting(KeepRule::describe)
+        .containsExactly("not-replicated", "last-n(10)");
+    assertThat(push.senderPruning().scope()).isEqualTo(Pruning.Scope.OWN);
+    KeepRule.Grid grid = (KeepRule.Grid) push.receiverPruning().keep().get(0);
+    assertThat(grid.intervals()).containsExactly(
+        new KeepRule.GridInterval(1, Duration.ofHours(1), OptionalInt.empty()),
+        new KeepRule.GridInterval(24, Duration.ofHours(1), OptionalInt.of(1)),
+        new KeepRule.GridInterval(30, Duration.ofDays(1), OptionalInt.of(1)));
+    assertThat(grid.regex().pattern()).isEqualTo("^zfleet_");
+    assertThat(push.replication()).isEqualTo(new Replication(4, Duration.ofMinutes(1), OptionalLong.empty(),
+        Duration.ofSeconds(10), Duration.ofMinutes(10), Replication.InitialReplication.MOST_RECENT));
+
+    SinkJob sink = (SinkJob) config.job("backup_sink").orElseThrow();
+    assertThat(sink.rootFs()).isEqualTo(DatasetName.of("backup/sink"));
+    assertThat(sink.clients()).containsExactly("prod1");
+
+    SnapJob snap = (SnapJob) config.job("laptop").orElseThrow();
+    assertThat(((Snapshotting.Cron) snap.snapshotting()).cron().text()).isEqualTo("*/15 * * * *");
+    KeepRule.LastN lastN = (KeepRule.LastN) snap.pruning().keep().get(0);
+    assertThat(lastN.count()).isEqualTo(96);
+    assertThat(lastN.regex().map(Pattern::pattern)).isEqualTo(Optional.of("^auto_"));
+  }
+
+  @Test
+  void nodeDefaultsComeFromReferenceAndHostName() {
+    LoadResult result = ConfigLoader.parse("zfleet { jobs = [] }", "n.conf", "backup1");
+
+    NodeConfig node = result.config().orElseThrow().node();
+    assertThat(node.name()).isEqualTo("backup1");
+    assertThat(node.dataDir()).hasToString("/var/lib/zfleet");
+    assertThat(node.cluster().bind()).isEqualTo(new HostPort("127.0.0.1", 25520));
+    assertThat(node.control().socket()).map(Object::toString).contains("/var/lib/zfleet/control.sock");
+    assertThat(node.management().bind()).isEqualTo(new HostPort("127.0.0.1", 26520));
+    assertThat(node.dataPlane().port()).isEqualTo(27520);
+    assertThat(node.limits()).isEqualTo(new NodeConfig.Limits(8, 4));
+    assertThat(node.zfs()).isEqualTo(new NodeConfig.Zfs("zfs", "zpool", Duration.ofSeconds(60)));
+    assertThat(node.tls().configured()).isFalse();
+    assertThat(result.problems()).isEmpty();
+  }
+
+  @Test
+  void derivedDefaultsFollowTheFilesOwnSettings() {
+    String text = """
+        zfleet {
+          node {
+            data-dir = /srv/zfleet
+            cluster { bind = "10.0.0.5:25600", seed-nodes = ["10.0.0.4:25520"], roles = [backup] }
+          }
+          jobs = []
+        }
+        pekko.loglevel = DEBUG
+        """;
+    LoadResult result = ConfigLoader.parse(text, "n.conf", "h");
+
+    NodeConfig node = result.config().orElseThrow().node();
+    assertThat(node.control().socket()).map(Object::toString).contains("/srv/zfleet/control.sock");
+    assertThat(node.management().bind()).isEqualTo(new HostPort("127.0.0.1", 26600));
+    assertThat(node.dataPlane().port()).isEqualTo(27600);
+    assertThat(node.cluster().seedNodes()).containsExactly(new HostPort("10.0.0.4", 25520));
+    assertThat(node.cluster().roles()).containsExactly("backup");
+    assertThat(result.hocon().orElseThrow().getString("pekko.loglevel")).isEqualTo("DEBUG");
+  }
+
+  @Test
+  void jobDefaultsApplyToEveryJobUnlessItSaysOtherwise() {
+    String text = """
+        zfleet {
+          job-defaults.replication { concurrency = 3, bandwidth-limit = "20 MiB/s" }
+          job-defaults.pruning.scope = all
+          jobs = [
+            { name = a, type = pull, source = s, root-fs = "pool/in", interval = manual
+              pruning { keep-sender = [ { type = last-n, count = 1 } ], keep-receiver = [ { type = last-n, count = 5 } ] } }
+            { name = b, type = pull, source = s2, root-fs = "pool/in2", interval = 1h
+              replication { concurrency = 1, bandwidth-limit = none, initial-replication = all }
+              pruning { scope = own, keep-sender = [ { type = last-n, count = 1 } ], keep-receiver = [ { type = last-n, count = 5 } ] } }
+          ]
+        }
+        """;
+    LoadResult result = ConfigLoader.parse(text, "p.conf", "h");
+
+    assertThat(result.errors()).isEmpty();
+    PullJob a = (PullJob) result.config().orElseThrow().job("a").orElseThrow();
+    PullJob b = (PullJob) result.config().orElseThrow().job("b").orElseThrow();
+    assertThat(a.replication().concurrency()).isEqualTo(3);
+    assertThat(a.replication().bandwidthLimit()).hasValue(20L << 20);
+    assertThat(a.replication().stallTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(a.interval()).isEmpty();
+    assertThat(a.senderPruning().scope()).isEqualTo(Pruning.Scope.ALL);
+    assertThat(b.replication().concurrency()).isEqualTo(1);
+    assertThat(b.replication().bandwidthLimit()).isEmpty();
+    assertThat(b.replication().initialReplication()).isEqualTo(Replication.InitialReplication.ALL);
+    assertThat(b.interval()).contains(Duration.ofHours(1));
+    assertThat(b.receiverPruning().scope()).isEqualTo(Pruning.Scope.OWN);
+  }
+}
