@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       VersionCommand.class,
+      CertCommand.class,
     })
 public final class ZfleetCommand implements Runnable {
 

@@ -1,0 +1,294 @@
+package org.zfleet.transfer;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.IOResult;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.ThrottleMode;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.StreamConverters;
+import org.apache.pekko.util.ByteString;
+import org.zfleet.zfs.ReceiveProcess;
+import org.zfleet.zfs.SendProcess;
+import org.zfleet.zfs.ZfsException;
+
+/**
+ * Moves a sender's stdout into a receiver's stdin through Pekko Streams: read in chunks on the
+ * blocking-IO dispatcher, counted, optionally rate-limited, written on the blocking-IO dispatcher.
+ * Backpressure reaches the sender (a slow receiver slows the reading) and memory stays within
+ * {@link TransferOptions#maxBytesInFlight()}.
+ *
+ * <p>The receiver sees the end of the stream only after the stream ended cleanly and the sender
+ * exited successfully; on any failure both sides are killed, so a receive never commits a
+ * truncated stream. Either side may be a local process or the network end of a peer.
+ */
+public final class ByteTransfer implements RunningTransfer {
+
+  /**
+   * After a stream error, how long the processes get to report their own failure before they are
+   * killed: a broken pipe usually means the receiver exited, and its stderr says why.
+   */
+  static final Duration EXIT_GRACE = Duration.ofSeconds(2);
+
+  /** How long killed processes get to exit before the failure is reported without them. */
+  static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
+
+  private enum Part {
+    SEND,
+    RECEIVE,
+    STREAM
+  }
+
+  private final SendProcess send;
+  private final ReceiveProcess receive;
+  private final long startNanos = System.nanoTime();
+  private final AtomicLong bytes = new AtomicLong();
+  private final CompletableFuture<TransferResult> result = new CompletableFuture<>();
+  private final AtomicBoolean sendKilled = new AtomicBoolean();
+  private final AtomicBoolean receiveKilled = new AtomicBoolean();
+  private final AtomicBoolean cancelled = new AtomicBoolean();
+  private final AtomicBoolean failing = new AtomicBoolean();
+  private volatile boolean sendFailedByItself;
+  private volatile boolean receiveFailedByItself;
+  private volatile Throwable streamError;
+  private UniqueKillSwitch killSwitch;
+  private CompletableFuture<?> streamDone;
+
+  private ByteTransfer(SendProcess send, ReceiveProcess receive) {
+    this.send = send;
+    this.receive = receive;
+  }
+
+  /** Starts moving {@code send}'s stdout into {@code receive}'s stdin. */
+  public static RunningTransfer start(
+      SendProcess send,
+      ReceiveProcess receive,
+      TransferOptions options,
+      ProgressListener listener,
+      Materializer materializer) {
+    ByteTransfer transfer = new ByteTransfer(send, receive);
+    transfer.run(options, listener, materializer);
+    return transfer;
+  }
+
+  private void run(TransferOptions options, ProgressListener listener, Materializer materializer) {
+    String ioDispatcher =
+        materializer.system().settings().config().getString("pekko.stream.materializer.blocking-io-dispatcher");
+    int chunk = options.effectiveChunkSize();
+    ByteCounter counter = new ByteCounter(options, listener, bytes, startNanos);
+
+    Source<ByteString, CompletionStage<IOResult>> source =
+        StreamConverters.fromInputStream(() -> new FillingInputStream(send.stdout()), chunk)
+            .async(ioDispatcher, options.streamBuffer());
+    Flow<ByteString, ByteString, ?> limit = Flow.of(ByteString.class);
+    if (options.bytesPerSecond().isPresent()) {
+      int perSecond = (int) Math.min(Integer.MAX_VALUE, options.bytesPerSecond().getAsLong());
+      limit = limit.throttle(perSecond, Duration.ofSeconds(1), chunk, ByteString::size, ThrottleMode.shaping());
+    }
+    Sink<ByteString, CompletionStage<IOResult>> sink =
+        StreamConverters.fromOutputStream(
+                () ->
+                    new CleanEndOutputStream(
+                        receive.stdin(), counter::upstreamFinished, new ProcessEnding()),
+                false)
+            .async(ioDispatcher, options.streamBuffer());
+
+    Pair<UniqueKillSwitch, CompletionStage<IOResult>> materialized =
+        source
+            .via(Flow.fromGraph(counter))
+            .via(limit)
+            .viaMat(KillSwitches.single(), Keep.right())
+            .toMat(sink, Keep.both())
+            .addAttributes(Attributes.inputBuffer(options.streamBuffer(), options.streamBuffer()))
+            .run(materializer);
+    killSwitch = materialized.first();
+
+    streamDone = materialized.second().toCompletableFuture();
+    CompletableFuture<?> sendDone = send.completion().toCompletableFuture();
+    CompletableFuture<?> receiveDone = receive.completion().toCompletableFuture();
+    streamDone.whenComplete((r, e) -> onOutcome(Part.STREAM, e));
+    sendDone.whenComplete((r, e) -> onOutcome(Part.SEND, e));
+    receiveDone.whenComplete((r, e) -> onOutcome(Part.RECEIVE, e));
+    CompletableFuture.allOf(streamDone, sendDone, receiveDone)
+        .thenRun(
+            () ->
+                result.complete(
+                    new TransferResult(bytes.get(), Duration.ofNanos(System.nanoTime() - startNanos))));
+  }
+
+  /** Commits the receive only once the sender exited successfully; kills it otherwise. */
+  private final class ProcessEnding implements CleanEndOutputStream.Ending {
+    @Override
+    public void commit() throws IOException {
+      try {
+        send.completion().toCompletableFuture().get();
+      } catch (ExecutionException e) {
+        throw new IOException("the sender failed; its stream is not committed", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for the sender to exit", e);
+      }
+      receive.stdin().close();
+    }
+
+    @Override
+    public void abort() {
+      killReceive();
+    }
+  }
+
+  private void onOutcome(Part part, Throwable error) {
+    if (error == null) {
+      return;
+    }
+    switch (part) {
+      case SEND -> sendFailedByItself = !sendKilled.get();
+      case RECEIVE -> receiveFailedByItself = !receiveKilled.get();
+      case STREAM -> streamError = unwrap(error);
+    }
+    if (!failing.compareAndSet(false, true)) {
+      return;
+    }
+    if (part == Part.STREAM) {
+      // Give the processes a moment to fail on their own, so the report names the real cause.
+      CompletableFuture.delayedExecutor(EXIT_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(this::stopAll);
+    } else {
+      stopAll();
+    }
+    settle();
+  }
+
+  /** Fails the result once all three parts have ended (or the settle timeout passed). */
+  private void settle() {
+    CompletableFuture.allOf(quietly(send.completion()), quietly(receive.completion()), quietly(streamDone))
+        .orTimeout(SETTLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((v, e) -> result.completeExceptionally(failure()));
+  }
+
+  private void stopAll() {
+    killSend();
+    killReceive();
+    killSwitch.abort(new IOException("transfer stopped"));
+  }
+
+  private void killSend() {
+    sendKilled.set(true);
+    send.kill();
+  }
+
+  private void killReceive() {
+    receiveKilled.set(true);
+    receive.kill();
+  }
+
+  private TransferFailedException failure() {
+    String sendStderr = stderrOf(send.completion());
+    String receiveStderr = stderrOf(receive.completion());
+    long count = bytes.get();
+    TransferFailedException.Reason reason;
+    Throwable cause;
+    String message;
+    if (cancelled.get()) {
+      reason = TransferFailedException.Reason.CANCELLED;
+      cause = null;
+      message = "transfer cancelled after " + count + " bytes";
+    } else if (sendFailedByItself) {
+      reason = TransferFailedException.Reason.SEND_FAILED;
+      cause = errorOf(send.completion());
+      message = "sender failed after " + count + " bytes: " + messageOf(cause);
+    } else if (receiveFailedByItself) {
+      reason = TransferFailedException.Reason.RECEIVE_FAILED;
+      cause = errorOf(receive.completion());
+      message = "receiver failed after " + count + " bytes: " + messageOf(cause);
+    } else {
+      reason = TransferFailedException.Reason.STREAM_FAILED;
+      cause = streamError;
+      message = "stream failed after " + count + " bytes: " + messageOf(rootOf(cause));
+    }
+    return new TransferFailedException(reason, message, count, sendStderr, receiveStderr, cause);
+  }
+
+  @Override
+  public CompletionStage<TransferResult> result() {
+    return result;
+  }
+
+  @Override
+  public long bytesSoFar() {
+    return bytes.get();
+  }
+
+  @Override
+  public void cancel() {
+    if (result.isDone()) {
+      return;
+    }
+    if (failing.compareAndSet(false, true)) {
+      cancelled.set(true);
+      stopAll();
+      settle();
+    } else {
+      stopAll();
+    }
+  }
+
+  private static CompletableFuture<?> quietly(CompletionStage<?> stage) {
+    return stage.toCompletableFuture().handle((v, e) -> null);
+  }
+
+  private static Throwable errorOf(CompletionStage<?> stage) {
+    CompletableFuture<?> f = stage.toCompletableFuture();
+    if (!f.isCompletedExceptionally()) {
+      return null;
+    }
+    try {
+      f.join();
+      return null;
+    } catch (CompletionException | CancellationException e) {
+      return unwrap(e);
+    }
+  }
+
+  private static String stderrOf(CompletionStage<?> stage) {
+    Throwable error = errorOf(stage);
+    return error instanceof ZfsException z ? z.stderr() : "";
+  }
+
+  static Throwable unwrap(Throwable e) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  private static Throwable rootOf(Throwable e) {
+    Throwable t = e;
+    while (t != null && t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  static String messageOf(Throwable e) {
+    if (e == null) {
+      return "unknown error";
+    }
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+}
