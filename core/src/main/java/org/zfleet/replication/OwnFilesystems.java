@@ -1,0 +1,121 @@
+package org.zfleet.replication;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.zfleet.config.FilesystemFilter;
+import org.zfleet.config.Pruning;
+import org.zfleet.config.Snapshotting;
+import org.zfleet.job.StepWork;
+import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
+import org.zfleet.prune.PrunePolicy;
+import org.zfleet.prune.PruneScope;
+import org.zfleet.schedule.SnapshotNaming;
+import org.zfleet.schedule.SnapshotSchedule;
+import org.zfleet.zfs.DatasetListing;
+import org.zfleet.zfs.ZfsPort;
+
+/**
+ * A job's own filesystems on this node (a snap or push job): selected by its filter, listed once
+ * per cycle, snapshotted on its schedule with its prefix. Holds the last listing, which the
+ * listing step writes and the job actor reads after that step reported.
+ */
+public final class OwnFilesystems {
+
+  private final String job;
+  private final FilesystemFilter filter;
+  private final Snapshotting snapshotting;
+  private final ZfsPort zfs;
+  private final SnapshotSchedule schedule;
+  private final Optional<SnapshotNaming> naming;
+  private volatile Map<DatasetName, DatasetListing> listing = Map.of();
+
+  public OwnFilesystems(String job, FilesystemFilter filter, Snapshotting snapshotting, ZfsPort zfs) {
+    this.job = job;
+    this.filter = filter;
+    this.snapshotting = snapshotting;
+    this.zfs = zfs;
+    this.naming = snapshotting.prefix().map(SnapshotNaming::new);
+    this.schedule = scheduleOf(snapshotting);
+  }
+
+  private static SnapshotSchedule scheduleOf(Snapshotting snapshotting) {
+    if (snapshotting instanceof Snapshotting.Periodic p) {
+      return SnapshotSchedule.interval(p.interval());
+    }
+    if (snapshotting instanceof Snapshotting.Cron c) {
+      return SnapshotSchedule.cron(c.cron());
+    }
+    return SnapshotSchedule.manual();
+  }
+
+  public ZfsPort zfs() {
+    return zfs;
+  }
+
+  public FilesystemFilter filter() {
+    return filter;
+  }
+
+  /** Lists the selected filesystems in one call and keeps the result. */
+  public Map<DatasetName, DatasetListing> list(Set<String> userProperties) {
+    Map<DatasetName, DatasetListing> selected = new LinkedHashMap<>();
+    for (DatasetListing d : zfs.list(filter.roots(), userProperties)) {
+      if (filter.selects(d.name())) {
+        selected.put(d.name(), d);
+      }
+    }
+    listing = Map.copyOf(selected);
+    return listing;
+  }
+
+  public Map<DatasetName, DatasetListing> listing() {
+    return listing;
+  }
+
+  /** When the job's last snapshot was taken: the newest timestamp among names with its prefix. */
+  public Optional<Instant> lastTaken() {
+    if (naming.isEmpty()) {
+      return Optional.empty();
+    }
+    SnapshotNaming n = naming.get();
+    return listing.values().stream()
+        .flatMap(d -> d.versions().stream())
+        .filter(FilesystemVersion::isSnapshot)
+        .map(v -> n.parse(v.name()))
+        .filter(p -> p instanceof SnapshotNaming.Parsed.Timestamped)
+        .map(p -> ((SnapshotNaming.Parsed.Timestamped) p).timestamp())
+        .max(Comparator.naturalOrder());
+  }
+
+  public Optional<Instant> nextSnapshotDue(Instant now) {
+    if (snapshotting instanceof Snapshotting.Manual) {
+      return Optional.empty();
+    }
+    return schedule.nextDue(lastTaken(), now);
+  }
+
+  /** This cycle's snapshot of every selected filesystem of the last listing. */
+  public StepWork snapshot(Instant now) {
+    if (naming.isEmpty()) {
+      return control -> org.zfleet.job.StepResult.of("snapshotting is manual and names no prefix: nothing taken");
+    }
+    String name = naming.get().name(now);
+    HookRunner hooks = new HookRunner(job, snapshotting.hooks(), Map.of("ZFLEET_JOB", job, "ZFLEET_SNAPSHOT", name));
+    return new TakeSnapshots(zfs, filter, List.copyOf(listing.keySet()), name, hooks);
+  }
+
+  /** The pruning policy of one side, judging only this job's own snapshots unless scope is all. */
+  public PrunePolicy policy(Pruning pruning) {
+    PruneScope scope = switch (pruning.scope()) {
+      case ALL -> PruneScope.all();
+      case OWN -> naming.<PruneScope>map(PruneScope::own).orElseGet(PruneScope::all);
+    };
+    return new PrunePolicy(pruning.keep(), scope);
+  }
+}

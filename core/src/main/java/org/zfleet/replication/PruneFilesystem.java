@@ -1,0 +1,92 @@
+package org.zfleet.replication;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zfleet.job.StepControl;
+import org.zfleet.job.StepResult;
+import org.zfleet.job.StepWork;
+import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
+import org.zfleet.model.SnapshotName;
+import org.zfleet.prune.PruneContext;
+import org.zfleet.prune.PruneOutcome;
+import org.zfleet.prune.PrunePolicy;
+import org.zfleet.prune.Pruner;
+import org.zfleet.zfs.ZfsException;
+
+/**
+ * Prunes one filesystem on one side: the keep rules decide (pure), this destroys what they do not
+ * keep, one snapshot at a time, never forced. A snapshot that is busy or held is reported and left
+ * for the next cycle; a refusal (a missing replication cursor) destroys nothing and fails the step
+ * so the operator sees it.
+ */
+public final class PruneFilesystem implements StepWork {
+
+  private static final Logger log = LoggerFactory.getLogger(PruneFilesystem.class);
+
+  private final String side;
+  private final DatasetName filesystem;
+  private final List<FilesystemVersion> versions;
+  private final PrunePolicy policy;
+  private final PruneContext context;
+  private final Consumer<SnapshotName> destroy;
+
+  /**
+   * @param side "sender" or "receiver", for reports
+   * @param destroy destroys one snapshot on that side (a local ZFS, or a remote endpoint)
+   */
+  public PruneFilesystem(
+      String side,
+      DatasetName filesystem,
+      List<FilesystemVersion> versions,
+      PrunePolicy policy,
+      PruneContext context,
+      Consumer<SnapshotName> destroy) {
+    this.side = side;
+    this.filesystem = filesystem;
+    this.versions = List.copyOf(versions);
+    this.policy = policy;
+    this.context = context;
+    this.destroy = destroy;
+  }
+
+  @Override
+  public StepResult run(StepControl control) {
+    control.progress().phase("evaluating keep rules");
+    PruneOutcome outcome = Pruner.evaluate(versions, policy, context);
+    if (outcome instanceof PruneOutcome.Refused refused) {
+      throw new IllegalStateException("pruning of " + filesystem + " stopped: " + refused.message());
+    }
+    PruneOutcome.Evaluated evaluated = (PruneOutcome.Evaluated) outcome;
+    List<FilesystemVersion> doomed = evaluated.toDestroy();
+    control.progress().phase("destroying " + doomed.size() + " snapshot(s)");
+    int destroyed = 0;
+    List<String> left = new ArrayList<>();
+    for (FilesystemVersion version : doomed) {
+      control.checkCancelled();
+      SnapshotName snapshot = filesystem.snapshot(version.name());
+      try {
+        destroy.accept(snapshot);
+        destroyed++;
+        log.info("destroyed side={} snapshot=\"{}\"", side, snapshot);
+      } catch (ZfsException.Busy e) {
+        left.add(version.name() + " (busy or held)");
+      } catch (ZfsException.NotFound e) {
+        // Gone already: what we wanted.
+      }
+      control.progress().tick();
+    }
+    if (!evaluated.summary().unparseableNames().isEmpty()) {
+      log.warn("kept snapshots whose names do not parse side={} fs=\"{}\" names={}", side, filesystem, evaluated.summary().unparseableNames());
+    }
+    String summary = side + " " + filesystem + ": destroyed " + destroyed + ", kept " + evaluated.kept().size();
+    if (!left.isEmpty()) {
+      summary += ", left for next cycle: " + String.join(", ", left);
+      log.warn("could not destroy side={} fs=\"{}\" snapshots=\"{}\" (retried next cycle)", side, filesystem, String.join(", ", left));
+    }
+    return StepResult.of(summary);
+  }
+}

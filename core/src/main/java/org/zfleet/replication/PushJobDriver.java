@@ -1,0 +1,248 @@
+package org.zfleet.replication;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.pekko.stream.Materializer;
+import org.zfleet.config.PushJob;
+import org.zfleet.config.Replication;
+import org.zfleet.endpoint.LocalSender;
+import org.zfleet.endpoint.Receiver;
+import org.zfleet.endpoint.Sender;
+import org.zfleet.job.Backoff;
+import org.zfleet.job.JobDriver;
+import org.zfleet.job.PlannedStep;
+import org.zfleet.job.StepKind;
+import org.zfleet.job.StepResult;
+import org.zfleet.job.StepWork;
+import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
+import org.zfleet.plan.BaseProtection;
+import org.zfleet.plan.InitialReplication;
+import org.zfleet.plan.PlanOptions;
+import org.zfleet.plan.ReceiverLayout;
+import org.zfleet.plan.ReceiverState;
+import org.zfleet.prune.CursorState;
+import org.zfleet.prune.PruneContext;
+import org.zfleet.prune.PrunePolicy;
+import org.zfleet.prune.Protection;
+import org.zfleet.transfer.TransferOptions;
+import org.zfleet.zfs.DatasetListing;
+import org.zfleet.zfs.ZfsPort;
+
+/**
+ * A push job: snapshots its filesystems, replicates each to every sink independently (one
+ * replication cursor per sink), and prunes both sides. Sender pruning keeps what any sink still
+ * needs; a sink that is unreachable fails only its own replication steps.
+ */
+public final class PushJobDriver implements JobDriver {
+
+  private final PushJob job;
+  private final String identity;
+  private final OwnFilesystems own;
+  private final Sender sender;
+  private final ReceiverDirectory directory;
+  private final PrunePolicy senderPolicy;
+  private final PrunePolicy receiverPolicy;
+  private final TransferOptions transferOptions;
+  private final Materializer materializer;
+  private final Backoff backoff;
+  private volatile Instant cycleStart;
+  private volatile Map<String, Destination> destinations = Map.of();
+
+  /** One sink as seen in this cycle's listing: its endpoint and datasets, or why it is unavailable. */
+  private record Destination(String sink, Optional<Receiver> receiver, Map<DatasetName, DatasetListing> datasets, String problem) {}
+
+  public PushJobDriver(
+      PushJob job, String identity, ZfsPort zfs, ReceiverDirectory directory, Materializer materializer, Clock clock) {
+    this.job = job;
+    this.identity = identity;
+    this.own = new OwnFilesystems(job.name(), job.filesystems(), job.snapshotting(), zfs);
+    this.sender = new LocalSender(zfs, job.name(), identity, job.filesystems().roots(), job.filesystems()::selects);
+    this.directory = directory;
+    this.senderPolicy = own.policy(job.senderPruning());
+    this.receiverPolicy = own.policy(job.receiverPruning());
+    Replication r = job.replication();
+    TransferOptions options = TransferOptions.defaults();
+    if (r.bandwidthLimit().isPresent()) {
+      options = options.withBandwidthLimit(r.bandwidthLimit().getAsLong());
+    }
+    this.transferOptions = options;
+    this.materializer = materializer;
+    this.backoff = new Backoff(r.retryMinBackoff(), r.retryMaxBackoff());
+    this.cycleStart = clock.instant();
+  }
+
+  @Override
+  public String job() {
+    return job.name();
+  }
+
+  @Override
+  public Optional<Instant> nextSnapshotDue(Instant now) {
+    return own.nextSnapshotDue(now);
+  }
+
+  @Override
+  public Optional<Instant> nextReplanDue(Instant now) {
+    return Optional.empty();
+  }
+
+  @Override
+  public StepWork snapshot(Instant now) {
+    cycleStart = now.truncatedTo(ChronoUnit.SECONDS);
+    return own.snapshot(now);
+  }
+
+  private ReplicationMarks marks(String sink) {
+    return ReplicationMarks.of(job.name(), sink);
+  }
+
+  @Override
+  public StepWork list() {
+    return control -> {
+      control.progress().phase("listing sender");
+      Set<String> props = new HashSet<>();
+      for (String sink : job.sinks()) {
+        props.add(marks(sink).cursorProperty());
+        props.add(marks(sink).stepProperty());
+      }
+      var listing = own.list(props);
+      Map<String, Destination> found = new LinkedHashMap<>();
+      List<String> problems = new ArrayList<>();
+      for (String sink : job.sinks()) {
+        control.progress().phase("listing sink " + sink);
+        try {
+          Receiver receiver = directory.receiver(sink, identity);
+          Map<DatasetName, DatasetListing> datasets = new LinkedHashMap<>();
+          for (DatasetListing d : receiver.list(Set.of(ReceiverState.ROLE_PROPERTY))) {
+            datasets.put(d.name(), d);
+          }
+          found.put(sink, new Destination(sink, Optional.of(receiver), datasets, ""));
+        } catch (RuntimeException e) {
+          String problem = "sink " + sink + ": " + e.getMessage();
+          problems.add(problem);
+          found.put(sink, new Destination(sink, Optional.empty(), Map.of(), problem));
+        }
+      }
+      destinations = Map.copyOf(found);
+      return StepResult.of(
+          "listed " + listing.size() + " filesystem(s)" + (problems.isEmpty() ? "" : "; " + String.join("; ", problems)));
+    };
+  }
+
+  @Override
+  public List<String> filesystems() {
+    return own.listing().keySet().stream().map(DatasetName::value).sorted().toList();
+  }
+
+  @Override
+  public List<PlannedStep> steps(String filesystem) {
+    DatasetListing fs = own.listing().get(DatasetName.of(filesystem));
+    if (fs == null) {
+      return List.of();
+    }
+    List<PlannedStep> steps = new ArrayList<>();
+    PruneContext senderContext = PruneContext.cycle(cycleStart);
+    for (Destination dest : destinations.values()) {
+      steps.add(new PlannedStep(StepKind.REPLICATE, dest.sink(), replicate(fs, dest)));
+      ReplicationMarks marks = marks(dest.sink());
+      Optional<DatasetListing> target = receiverDataset(fs, dest);
+      List<FilesystemVersion> receiverVersions = target.map(DatasetListing::versions).orElse(List.of());
+      senderContext = senderContext.withCursor(cursor(fs, dest.sink(), marks));
+      Optional<FilesystemVersion> common = BaseProtection.newestCommon(fs.versions(), receiverVersions).map(c -> c.onSender());
+      if (common.isPresent()) {
+        senderContext = senderContext.withProtection(Protection.ofGuid(common.get().guid(), "incremental base for sink " + dest.sink()));
+      }
+    }
+    steps.add(new PlannedStep(StepKind.PRUNE_SENDER, "", new PruneFilesystem("sender", fs.name(), fs.versions(), senderPolicy, senderContext, sender::destroySnapshot)));
+    for (Destination dest : destinations.values()) {
+      Optional<DatasetListing> target = receiverDataset(fs, dest);
+      if (dest.receiver().isEmpty() || target.isEmpty()) {
+        continue;
+      }
+      PruneContext receiverContext = PruneContext.cycle(cycleStart);
+      Optional<FilesystemVersion> common = BaseProtection.newestCommon(fs.versions(), target.get().versions()).map(c -> c.onReceiver());
+      if (common.isPresent()) {
+        receiverContext = receiverContext.withProtection(Protection.ofGuid(common.get().guid(), "incremental base from " + identity));
+      }
+      Receiver receiver = dest.receiver().get();
+      steps.add(new PlannedStep(StepKind.PRUNE_RECEIVER, dest.sink(),
+          new PruneFilesystem("receiver " + dest.sink(), target.get().name(), target.get().versions(), receiverPolicy, receiverContext, receiver::destroySnapshot)));
+    }
+    return steps;
+  }
+
+  private Optional<DatasetListing> receiverDataset(DatasetListing fs, Destination dest) {
+    if (dest.receiver().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(dest.datasets().get(layout(dest).receiverPath(fs.name())));
+  }
+
+  private ReceiverLayout layout(Destination dest) {
+    DatasetName root = dest.receiver().orElseThrow().root();
+    return new ReceiverLayout(root.parent().orElseThrow(), root.leaf());
+  }
+
+  private CursorState cursor(DatasetListing fs, String sink, ReplicationMarks marks) {
+    String value = fs.properties().get(marks.cursorProperty());
+    if (value == null) {
+      return new CursorState.Missing(sink);
+    }
+    try {
+      long guid = Long.parseUnsignedLong(value.strip());
+      return fs.versions().stream()
+          .filter(v -> v.guid() == guid)
+          .findFirst()
+          .<CursorState>map(v -> new CursorState.Known(sink, guid, v.createTxg()))
+          .orElse(new CursorState.Missing(sink));
+    } catch (NumberFormatException e) {
+      return new CursorState.Missing(sink);
+    }
+  }
+
+  private StepWork replicate(DatasetListing fs, Destination dest) {
+    if (dest.receiver().isEmpty()) {
+      String problem = dest.problem();
+      return control -> {
+        throw new ReceiverDirectory.Unavailable(problem);
+      };
+    }
+    ReceiverLayout layout = layout(dest);
+    Set<DatasetName> replicated = new HashSet<>(own.listing().keySet());
+    List<DatasetName> placeholders = layout.placeholders(replicated).stream()
+        .filter(p -> layout.receiverPath(fs.name()).isWithin(p) && !p.equals(layout.receiverPath(fs.name())))
+        .toList();
+    PlanOptions options = PlanOptions.defaults().withInitialReplication(initial(job.replication().initialReplication()));
+    ReplicationTask task = new ReplicationTask(fs, layout, Optional.ofNullable(dest.datasets().get(layout.receiverPath(fs.name()))),
+        dest.datasets().keySet(), placeholders, options, marks(dest.sink()));
+    return new ReplicateFilesystem(sender, dest.receiver().get(), task, transferOptions, materializer);
+  }
+
+  static InitialReplication initial(Replication.InitialReplication policy) {
+    return switch (policy) {
+      case ALL -> InitialReplication.ALL;
+      case MOST_RECENT -> InitialReplication.MOST_RECENT;
+      case FAIL -> InitialReplication.FAIL;
+    };
+  }
+
+  @Override
+  public Duration stallTimeout() {
+    return job.replication().stallTimeout();
+  }
+
+  @Override
+  public Backoff backoff() {
+    return backoff;
+  }
+}

@@ -1,0 +1,239 @@
+package org.zfleet.replication;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zfleet.endpoint.Receiver;
+import org.zfleet.endpoint.Sender;
+import org.zfleet.job.StepControl;
+import org.zfleet.job.StepResult;
+import org.zfleet.job.StepWork;
+import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
+import org.zfleet.model.SnapshotName;
+import org.zfleet.plan.Plan;
+import org.zfleet.plan.Planner;
+import org.zfleet.plan.ReceiverLayout;
+import org.zfleet.plan.ReceiverState;
+import org.zfleet.plan.Step;
+import org.zfleet.transfer.ByteTransfer;
+import org.zfleet.transfer.RunningTransfer;
+import org.zfleet.transfer.TransferOptions;
+import org.zfleet.transfer.TransferResult;
+import org.zfleet.zfs.DatasetListing;
+import org.zfleet.zfs.ReceiveProcess;
+import org.zfleet.zfs.ReceiveRequest;
+import org.zfleet.zfs.SendProcess;
+import org.zfleet.zfs.SendRequest;
+import org.zfleet.zfs.ZfsException;
+
+/**
+ * Replicates one filesystem to one destination: plans from both sides' versions, creates missing
+ * placeholder parents, and runs each step send -> stream -> receive while its snapshots are held,
+ * moving the replication cursor after every step so the next incremental base is always held.
+ * A conflict changes nothing and is reported; a failed step leaves the receiver at its last good
+ * snapshot and the cursor where it was.
+ */
+public final class ReplicateFilesystem implements StepWork {
+
+  private static final Logger log = LoggerFactory.getLogger(ReplicateFilesystem.class);
+
+  private final Sender sender;
+  private final Receiver receiver;
+  private final ReplicationTask task;
+  private final TransferOptions transferOptions;
+  private final Materializer materializer;
+  /** The cursor as it stands: from the listing, then wherever this step moved it. */
+  private OptionalLong cursor = OptionalLong.empty();
+
+  public ReplicateFilesystem(
+      Sender sender, Receiver receiver, ReplicationTask task, TransferOptions transferOptions, Materializer materializer) {
+    this.sender = sender;
+    this.receiver = receiver;
+    this.task = task;
+    this.transferOptions = transferOptions;
+    this.materializer = materializer;
+  }
+
+  @Override
+  public StepResult run(StepControl control) throws Exception {
+    control.progress().phase("planning");
+    ReplicationMarks marks = task.marks();
+    releaseStaleStepHolds(control);
+
+    List<FilesystemVersion> senderVersions = task.sender().versions();
+    List<FilesystemVersion> receiverVersions = task.receiver().map(DatasetListing::versions).orElse(List.of());
+    ReceiverState state =
+        ReceiverState.of(task.receiver().isPresent(), task.receiver().map(r -> r.properties().get(ReceiverState.ROLE_PROPERTY)));
+    cursor = cursorGuid();
+    var options = task.options().withReceiverState(state);
+    options = cursor.isPresent() ? options.withCursor(cursor.getAsLong()) : options.withoutCursor();
+    Plan plan = Planner.plan(senderVersions, receiverVersions, options);
+
+    if (plan instanceof Plan.Conflict conflict) {
+      throw new ReplicationConflict(conflict.message());
+    }
+    if (plan instanceof Plan.UpToDate) {
+      healCursor(senderVersions, receiverVersions);
+      return StepResult.of("up to date");
+    }
+    Plan.Steps steps = (Plan.Steps) plan;
+    createPlaceholders(control);
+    long bytes = 0;
+    List<String> done = new ArrayList<>();
+    for (Step step : steps.steps()) {
+      control.checkCancelled();
+      bytes += runStep(step, control);
+      done.add(step.toString());
+    }
+    return new StepResult(
+        "replicated " + task.senderFs() + " to " + task.receiverFs() + " in " + done.size() + " step(s), now at "
+            + steps.last().relativeName(),
+        bytes);
+  }
+
+  private OptionalLong cursorGuid() {
+    Optional<String> value = task.senderProperty(task.marks().cursorProperty());
+    if (value.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseUnsignedLong(value.get().strip()));
+    } catch (NumberFormatException e) {
+      log.warn("ignoring malformed cursor fs=\"{}\" property={} value=\"{}\"", task.senderFs(), task.marks().cursorProperty(), value.get());
+      return OptionalLong.empty();
+    }
+  }
+
+  private void createPlaceholders(StepControl control) {
+    for (DatasetName placeholder : task.placeholders()) {
+      if (task.receiverDatasets().contains(placeholder)) {
+        continue;
+      }
+      control.progress().phase("creating placeholder " + placeholder);
+      try {
+        receiver.createPlaceholder(placeholder, ReceiverLayout.placeholderProperties());
+      } catch (ZfsException.AlreadyExists e) {
+        // Another filesystem's supervisor made it first.
+      }
+    }
+  }
+
+  private long runStep(Step step, StepControl control) throws Exception {
+    DatasetName fs = task.senderFs();
+    SnapshotName to = fs.snapshot(step.to().name());
+    List<SnapshotName> held = new ArrayList<>();
+    step.from().filter(FilesystemVersion::isSnapshot).ifPresent(f -> held.add(fs.snapshot(f.name())));
+    held.add(to);
+
+    control.progress().phase("holding " + step);
+    sender.setUserProperty(fs.value(), task.marks().stepProperty(), String.join(",", held.stream().map(SnapshotName::name).toList()));
+    for (SnapshotName s : held) {
+      holdIdempotent(s, task.marks().stepHoldTag());
+    }
+    try {
+      control.progress().phase("sending " + step);
+      SendRequest request = switch (step.flag()) {
+        case FULL -> SendRequest.full(to);
+        case INCREMENTAL -> SendRequest.incremental(step.from().orElseThrow(), to);
+        case INTERMEDIATE -> SendRequest.intermediate(step.from().orElseThrow(), to);
+      };
+      SendProcess send = sender.send(request);
+      ReceiveProcess receive;
+      try {
+        receive = receiver.receive(new ReceiveRequest(task.receiverFs(), step.forceReceive(), ReplicationTask.replicaProperties()));
+      } catch (RuntimeException e) {
+        send.kill();
+        throw e;
+      }
+      long[] last = {0};
+      RunningTransfer transfer =
+          ByteTransfer.start(send, receive, transferOptions, p -> {
+            control.progress().addBytes(p.bytes() - last[0]);
+            last[0] = p.bytes();
+          }, materializer);
+      control.onCancel(transfer::cancel);
+      TransferResult result;
+      try {
+        result = transfer.result().toCompletableFuture().get();
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof Exception cause ? cause : e;
+      }
+      control.progress().addBytes(result.bytes() - last[0]);
+      control.progress().phase("moving cursor to " + step.to().relativeName());
+      moveCursor(step.to());
+      log.info("sent job_step=\"{}\" fs=\"{}\" to=\"{}\" bytes={} rate={}B/s", step, fs, task.receiverFs(), result.bytes(), result.bytesPerSecond());
+      return result.bytes();
+    } finally {
+      for (SnapshotName s : held) {
+        releaseQuietly(s, task.marks().stepHoldTag());
+      }
+      sender.inheritUserProperty(fs, task.marks().stepProperty());
+    }
+  }
+
+  /** Holds the new cursor snapshot, records its guid, then lets the old one go. */
+  private void moveCursor(FilesystemVersion to) {
+    DatasetName fs = task.senderFs();
+    OptionalLong previous = cursor;
+    holdIdempotent(fs.snapshot(to.name()), task.marks().cursorHoldTag());
+    sender.setUserProperty(fs.value(), task.marks().cursorProperty(), Long.toUnsignedString(to.guid()));
+    if (previous.isPresent() && previous.getAsLong() != to.guid()) {
+      task.sender().versions().stream()
+          .filter(v -> v.isSnapshot() && v.guid() == previous.getAsLong())
+          .findFirst()
+          .ifPresent(old -> releaseQuietly(fs.snapshot(old.name()), task.marks().cursorHoldTag()));
+    }
+    cursor = OptionalLong.of(to.guid());
+  }
+
+  /** Up to date but the cursor is missing or elsewhere (e.g. lost): put it on the newest common snapshot. */
+  private void healCursor(List<FilesystemVersion> senderVersions, List<FilesystemVersion> receiverVersions) {
+    org.zfleet.plan.BaseProtection.newestCommon(senderVersions, receiverVersions)
+        .map(org.zfleet.plan.CommonBase::onSender)
+        .filter(FilesystemVersion::isSnapshot)
+        .filter(base -> cursor.isEmpty() || cursor.getAsLong() != base.guid())
+        .ifPresent(this::moveCursor);
+  }
+
+  /** A crashed step may have left holds; its property names them. */
+  private void releaseStaleStepHolds(StepControl control) {
+    Optional<String> stale = task.senderProperty(task.marks().stepProperty());
+    if (stale.isEmpty() || stale.get().isBlank()) {
+      return;
+    }
+    control.progress().phase("releasing holds of an interrupted step");
+    for (String name : stale.get().split(",")) {
+      try {
+        releaseQuietly(task.senderFs().snapshot(name.strip()), task.marks().stepHoldTag());
+      } catch (IllegalArgumentException e) {
+        log.warn("ignoring malformed step mark fs=\"{}\" value=\"{}\"", task.senderFs(), stale.get());
+      }
+    }
+    sender.inheritUserProperty(task.senderFs(), task.marks().stepProperty());
+    log.info("released stale step holds fs=\"{}\" snapshots=\"{}\"", task.senderFs(), stale.get());
+  }
+
+  private void holdIdempotent(SnapshotName snapshot, String tag) {
+    try {
+      sender.hold(snapshot, tag);
+    } catch (ZfsException.AlreadyExists e) {
+      // Held by an earlier attempt: the hold is what we want.
+    }
+  }
+
+  private void releaseQuietly(SnapshotName snapshot, String tag) {
+    try {
+      sender.release(snapshot, tag);
+    } catch (ZfsException.NotFound e) {
+      // The snapshot is gone: nothing is held.
+    } catch (ZfsException e) {
+      log.warn("could not release hold fs=\"{}\" tag={} reason=\"{}\"", snapshot, tag, e.getMessage());
+    }
+  }
+}
