@@ -52,7 +52,9 @@ class OfflineSnapshotListTest {
         Arguments.of(
             "two tabs", "a\t2026-01-01T00:00:00Z\textra", "line 2: expected <name><TAB><creation>"),
         Arguments.of(
-            "not an instant", "a\t2026-01-01 00:00", "line 2: creation \"2026-01-01 00:00\" is not"),
+            "not an instant",
+            "a\t2026-01-01 00:00",
+            "line 2: creation \"2026-01-01 00:00\" is not"),
         Arguments.of(
             "a date without time", "a\t2026-01-01", "line 2: creation \"2026-01-01\" is not"),
         Arguments.of(
@@ -63,7 +65,8 @@ class OfflineSnapshotListTest {
             "a character ZFS refuses",
             "a*b\t2026-01-01T00:00:00Z",
             "line 2: invalid snapshot name \"a*b\""),
-        Arguments.of("an empty name", "\t2026-01-01T00:00:00Z", "line 2: invalid snapshot name \"\""),
+        Arguments.of(
+            "an empty name", "\t2026-01-01T00:00:00Z", "line 2: invalid snapshot name \"\""),
         Arguments.of(
             "a name listed twice",
             "first\t2026-01-02T00:00:00Z",
@@ -83,7 +86,8 @@ class OfflineSnapshotListTest {
 
   @Test
   void everyBadLineIsReportedNotOnlyTheFirst() {
-    OfflineSnapshotList parsed = OfflineSnapshotList.parse("a\tyesterday\nb\t2026-01-01T00:00:00Z\nc\n");
+    OfflineSnapshotList parsed =
+        OfflineSnapshotList.parse("a\tyesterday\nb\t2026-01-01T00:00:00Z\nc\n");
     assertThat(((OfflineSnapshotList.Invalid) parsed).errors())
         .extracting(OfflineSnapshotList.LineError::line)
         .containsExactly(1, 3);
@@ -97,7 +101,8 @@ class OfflineSnapshotListTest {
                 + "zfleet_20260101T010000Z\t2026-01-01T01:00:00Z\n"
                 + "zfleet_20260101T020000Z\t2026-01-01T02:00:00Z\n");
     List<FilesystemVersion> snaps = ((OfflineSnapshotList.Parsed) parsed).snapshots();
-    PruneOutcome outcome = Pruner.evaluate(snaps, Snaps.all(Snaps.lastN(2)), PruneContext.offline());
+    PruneOutcome outcome =
+        Pruner.evaluate(snaps, Snaps.all(Snaps.lastN(2)), PruneContext.offline());
     assertThat(Snaps.names(Snaps.evaluated(outcome).toDestroy()))
         .containsExactly("zfleet_20260101T000000Z");
   }

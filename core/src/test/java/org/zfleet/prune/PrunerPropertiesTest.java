@@ -71,7 +71,9 @@ class PrunerPropertiesTest {
         s ->
             s.versions().stream()
                 .filter(FilesystemVersion::isSnapshot)
-                .max(Comparator.comparing(FilesystemVersion::creation).thenComparing(FilesystemVersion::name))
+                .max(
+                    Comparator.comparing(FilesystemVersion::creation)
+                        .thenComparing(FilesystemVersion::name))
                 .ifPresent(youngest -> assertThat(evaluate(s).kept()).contains(youngest)));
   }
 

@@ -23,7 +23,8 @@ class PurePackagesTest {
     noClasses()
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("org.apache.pekko..", "java.nio.file..", "org.zfleet.zfs..", "org.zfleet.job..")
+        .resideInAnyPackage(
+            "org.apache.pekko..", "java.nio.file..", "org.zfleet.zfs..", "org.zfleet.job..")
         .orShould()
         .dependOnClassesThat()
         .belongToAnyOf(ProcessBuilder.class, Process.class, Runtime.class, Thread.class)

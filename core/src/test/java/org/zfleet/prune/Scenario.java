@@ -22,15 +22,20 @@ import org.zfleet.schedule.SnapshotNaming;
  * lattice (so snapshots land exactly on bucket boundaries and share creations), own, foreign and
  * malformed names, grids whose buckets are multiples of the lattice, protections and cursors.
  */
-record Scenario(long seed, List<FilesystemVersion> versions, PrunePolicy policy, PruneContext context) {
+record Scenario(
+    long seed, List<FilesystemVersion> versions, PrunePolicy policy, PruneContext context) {
 
   static final SnapshotNaming NAMING = new SnapshotNaming("zfleet_");
   private static final Instant BASE = Instant.parse("2026-03-01T00:00:00Z");
   private static final Duration STEP = Duration.ofMinutes(15);
   private static final String[] REGEXES = {"", "^zfleet_", "^a_", "_1", "^b_|^manual"};
   private static final Duration[] LENGTHS = {
-    Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2),
-    Duration.ofHours(6), Duration.ofDays(1)
+    Duration.ofMinutes(15),
+    Duration.ofMinutes(30),
+    Duration.ofHours(1),
+    Duration.ofHours(2),
+    Duration.ofHours(6),
+    Duration.ofDays(1)
   };
 
   /** A scenario whose cursors are all known (a {@code not-replicated} rule can judge). */
@@ -111,11 +116,11 @@ record Scenario(long seed, List<FilesystemVersion> versions, PrunePolicy policy,
             case 0, 1 -> grid(r);
             case 2 ->
                 new KeepRule.LastN(
-                    1 + r.nextInt(6),
-                    r.nextBoolean() ? Optional.empty() : Optional.of(regex(r)));
-            default -> r.nextBoolean()
-                ? new KeepRule.Regex(regex(r), r.nextBoolean())
-                : new KeepRule.NotReplicated();
+                    1 + r.nextInt(6), r.nextBoolean() ? Optional.empty() : Optional.of(regex(r)));
+            default ->
+                r.nextBoolean()
+                    ? new KeepRule.Regex(regex(r), r.nextBoolean())
+                    : new KeepRule.NotReplicated();
           });
     }
     return rules;
@@ -172,7 +177,11 @@ record Scenario(long seed, List<FilesystemVersion> versions, PrunePolicy policy,
       Random r, String destination, List<FilesystemVersion> versions) {
     long txg = r.nextInt(versions.size() + 2);
     long guid =
-        versions.stream().filter(v -> v.createTxg() == txg).mapToLong(FilesystemVersion::guid).findFirst().orElse(1);
+        versions.stream()
+            .filter(v -> v.createTxg() == txg)
+            .mapToLong(FilesystemVersion::guid)
+            .findFirst()
+            .orElse(1);
     return new CursorState.Known(destination, guid, txg);
   }
 
@@ -181,7 +190,9 @@ record Scenario(long seed, List<FilesystemVersion> versions, PrunePolicy policy,
     return "seed "
         + seed
         + "\n  versions "
-        + versions.stream().map(v -> v.relativeName() + "@" + v.creation() + "/txg" + v.createTxg()).toList()
+        + versions.stream()
+            .map(v -> v.relativeName() + "@" + v.creation() + "/txg" + v.createTxg())
+            .toList()
         + "\n  rules "
         + policy.rules().stream().map(KeepRule::describe).toList()
         + " scope "

@@ -35,8 +35,15 @@ class CronFiresTest {
     int fired = 0;
     for (int i = 0; i < 400; i++) {
       String text =
-          pick(random, MINUTES) + " " + pick(random, HOURS) + " " + pick(random, DAYS) + " "
-              + pick(random, MONTHS) + " " + pick(random, WEEKDAYS);
+          pick(random, MINUTES)
+              + " "
+              + pick(random, HOURS)
+              + " "
+              + pick(random, DAYS)
+              + " "
+              + pick(random, MONTHS)
+              + " "
+              + pick(random, WEEKDAYS);
       CronSpec spec = CronSpec.parse(text);
       Instant from = Instant.ofEpochSecond(from2026 + Math.floorMod(random.nextLong(), span));
       Optional<Instant> found = CronFires.firstAtOrAfter(spec, from);
@@ -63,7 +70,10 @@ class CronFiresTest {
         .contains(Instant.parse("2026-01-01T00:01:00Z"));
   }
 
-  /** Every minute from {@code from} on, for up to {@code years}; days that cannot match are skipped whole. */
+  /**
+   * Every minute from {@code from} on, for up to {@code years}; days that cannot match are skipped
+   * whole.
+   */
   private static Optional<Instant> walk(CronSpec spec, Instant from, int years) {
     LocalDateTime t = LocalDateTime.ofInstant(from, ZoneOffset.UTC);
     LocalDateTime start = t.truncatedTo(ChronoUnit.MINUTES);
@@ -75,8 +85,12 @@ class CronFiresTest {
       if (!spec.months().get(day.getMonthValue()) || !dayMatches(spec, day)) {
         continue;
       }
-      for (LocalDateTime m = day.atStartOfDay(); m.toLocalDate().equals(day); m = m.plusMinutes(1)) {
-        if (!m.isBefore(start) && spec.hours().get(m.getHour()) && spec.minutes().get(m.getMinute())) {
+      for (LocalDateTime m = day.atStartOfDay();
+          m.toLocalDate().equals(day);
+          m = m.plusMinutes(1)) {
+        if (!m.isBefore(start)
+            && spec.hours().get(m.getHour())
+            && spec.minutes().get(m.getMinute())) {
           return Optional.of(m.toInstant(ZoneOffset.UTC));
         }
       }

@@ -21,9 +21,11 @@ class SnapshotNamingTest {
   static Stream<Arguments> names() {
     return Stream.of(
         Arguments.of("an ordinary afternoon", "2026-11-28T13:32:19Z", "zfleet_20261128T133219Z"),
-        Arguments.of("sub-second is truncated", "2026-11-28T13:32:19.999Z", "zfleet_20261128T133219Z"),
+        Arguments.of(
+            "sub-second is truncated", "2026-11-28T13:32:19.999Z", "zfleet_20261128T133219Z"),
         Arguments.of("a leap day", "2028-02-29T00:00:00Z", "zfleet_20280229T000000Z"),
-        Arguments.of("the last second of a year", "2026-12-31T23:59:59Z", "zfleet_20261231T235959Z"),
+        Arguments.of(
+            "the last second of a year", "2026-12-31T23:59:59Z", "zfleet_20261231T235959Z"),
         Arguments.of("the epoch", "1970-01-01T00:00:00Z", "zfleet_19700101T000000Z"),
         Arguments.of("the largest year", "9999-12-31T23:59:59Z", "zfleet_99991231T235959Z"));
   }
@@ -33,7 +35,9 @@ class SnapshotNamingTest {
   void namesAreThePrefixAndTheUtcTimestamp(String description, String at, String expected) {
     assertThat(ZFLEET.name(Instant.parse(at))).isEqualTo(expected);
     assertThat(ZFLEET.parse(expected))
-        .isEqualTo(new SnapshotNaming.Parsed.Timestamped(Instant.parse(at).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+        .isEqualTo(
+            new SnapshotNaming.Parsed.Timestamped(
+                Instant.parse(at).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
   }
 
   static Stream<Arguments> malformed() {
@@ -73,8 +77,10 @@ class SnapshotNamingTest {
   void invalidPrefixesAreRejected() {
     assertThatThrownBy(() -> new SnapshotNaming(""))
         .hasMessage("a snapshot prefix must not be empty");
-    assertThatThrownBy(() -> new SnapshotNaming("a@b")).hasMessageStartingWith("invalid snapshot prefix \"a@b\"");
-    assertThatThrownBy(() -> new SnapshotNaming("-x")).hasMessageStartingWith("invalid snapshot prefix \"-x\"");
+    assertThatThrownBy(() -> new SnapshotNaming("a@b"))
+        .hasMessageStartingWith("invalid snapshot prefix \"a@b\"");
+    assertThatThrownBy(() -> new SnapshotNaming("-x"))
+        .hasMessageStartingWith("invalid snapshot prefix \"-x\"");
   }
 
   @Test
@@ -92,7 +98,9 @@ class SnapshotNamingTest {
       Instant b = Instant.ofEpochSecond(Math.floorMod(random.nextLong(), max));
       String na = ZFLEET.name(a);
       String nb = ZFLEET.name(b);
-      assertThat(Integer.signum(na.compareTo(nb))).as("%s vs %s", a, b).isEqualTo(Integer.signum(a.compareTo(b)));
+      assertThat(Integer.signum(na.compareTo(nb)))
+          .as("%s vs %s", a, b)
+          .isEqualTo(Integer.signum(a.compareTo(b)));
       assertThat(na).hasSize("zfleet_".length() + SnapshotNaming.TIMESTAMP_LENGTH);
       assertThat(ZFLEET.parse(na)).isEqualTo(new SnapshotNaming.Parsed.Timestamped(a));
     }
