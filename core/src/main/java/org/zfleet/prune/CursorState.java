@@ -3,9 +3,9 @@ package org.zfleet.prune;
 import java.util.Objects;
 
 /**
- * Where one destination's replication of a filesystem stands, as the sender knows it: the
- * snapshot its replication cursor marks, or that the cursor is missing. {@code not-replicated}
- * keeps every snapshot from the oldest cursor on and refuses to judge while any is missing.
+ * Where one destination's replication of a filesystem stands, as the sender knows it: the snapshot
+ * its replication cursor marks, or that the cursor is missing. {@code not-replicated} keeps every
+ * snapshot from the oldest cursor on and refuses to judge while any is missing.
  */
 public sealed interface CursorState {
 

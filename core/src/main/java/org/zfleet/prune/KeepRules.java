@@ -84,7 +84,7 @@ final class KeepRules {
       if (keep.isEmpty() || keptInBucket < keep.getAsInt()) {
         keptInBucket++;
         out.add(index, byGrid);
-        anchorKept = index == anchorIndex;
+        anchorKept |= index == anchorIndex;
       }
     }
     if (!anchorKept) {

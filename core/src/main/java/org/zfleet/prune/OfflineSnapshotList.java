@@ -30,7 +30,8 @@ public sealed interface OfflineSnapshotList {
     String[] lines = text.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {
       int lineNumber = i + 1;
-      String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+      String line =
+          lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
       if (line.isBlank() || line.stripLeading().startsWith("#")) {
         continue;
       }
@@ -66,7 +67,8 @@ public sealed interface OfflineSnapshotList {
       }
       Integer earlier = lineOfName.putIfAbsent(name, lineNumber);
       if (earlier != null) {
-        errors.add(new LineError(lineNumber, "snapshot " + name + " already listed on line " + earlier));
+        errors.add(
+            new LineError(lineNumber, "snapshot " + name + " already listed on line " + earlier));
         continue;
       }
       names.add(name);
@@ -95,10 +97,11 @@ public sealed interface OfflineSnapshotList {
     for (int i = 0; i < names.size(); i++) {
       byAge.add(i);
     }
-    byAge.sort((a, b) -> {
-      int c = creations.get(a).compareTo(creations.get(b));
-      return c != 0 ? c : names.get(a).compareTo(names.get(b));
-    });
+    byAge.sort(
+        (a, b) -> {
+          int c = creations.get(a).compareTo(creations.get(b));
+          return c != 0 ? c : names.get(a).compareTo(names.get(b));
+        });
     long[] number = new long[names.size()];
     for (int rank = 0; rank < byAge.size(); rank++) {
       number[byAge.get(rank)] = rank + 1;

@@ -88,7 +88,9 @@ public final class Pruner {
             .toList();
     if (context.cursors().isEmpty() || !missing.isEmpty()) {
       String detail =
-          missing.isEmpty() ? " (no destination cursor known)" : " for " + String.join(", ", missing);
+          missing.isEmpty()
+              ? " (no destination cursor known)"
+              : " for " + String.join(", ", missing);
       return Optional.of(
           new PruneOutcome.Refused(
               PruneOutcome.Refusal.REPLICATION_CURSOR_MISSING,

@@ -78,7 +78,8 @@ public sealed interface SnapshotSchedule {
    */
   record Cron(CronSpec spec) implements SnapshotSchedule {
 
-    private static final Instant PROBE = LocalDateTime.of(2000, 1, 1, 0, 0).toInstant(ZoneOffset.UTC);
+    private static final Instant PROBE =
+        LocalDateTime.of(2000, 1, 1, 0, 0).toInstant(ZoneOffset.UTC);
 
     public Cron {
       Objects.requireNonNull(spec, "spec");
@@ -94,7 +95,8 @@ public sealed interface SnapshotSchedule {
           lastTaken
               .map(last -> CronFires.firstAfter(spec, last))
               .orElseGet(() -> CronFires.firstAtOrAfter(spec, now))
-              .orElseThrow(() -> new IllegalStateException("cron \"" + spec.text() + "\" never fires"));
+              .orElseThrow(
+                  () -> new IllegalStateException("cron \"" + spec.text() + "\" never fires"));
       return Optional.of(fire.isBefore(now) ? now : fire);
     }
 

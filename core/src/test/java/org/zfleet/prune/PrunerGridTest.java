@@ -23,8 +23,7 @@ class PrunerGridTest {
 
   static Stream<Arguments> grids() {
     return Stream.of(
-        Arguments.of(
-            "empty list: nothing to destroy", snaps(), all(grid("1x1h", ".*")), List.of()),
+        Arguments.of("empty list: nothing to destroy", snaps(), all(grid("1x1h", ".*")), List.of()),
         Arguments.of(
             "a snapshot exactly one bucket old belongs to the older bucket",
             snaps("w -1h30m", "x -1h", "y -30m", "z 0"),
@@ -95,7 +94,10 @@ class PrunerGridTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("grids")
   void gridDestroysExactly(
-      String description, List<FilesystemVersion> snaps, PrunePolicy policy, List<String> expected) {
+      String description,
+      List<FilesystemVersion> snaps,
+      PrunePolicy policy,
+      List<String> expected) {
     assertThat(destroyed(snaps, policy)).containsExactlyElementsOf(expected);
   }
 

@@ -54,7 +54,8 @@ class PrunerGuardsTest {
             snaps("a -10m1s", "b -10m", "c -5m", "d 0"), KEEP_NONE, PruneContext.cycle(cycleStart));
     assertThat(names(evaluated(outcome).toDestroy())).containsExactly("a");
     assertThat(reasons(outcome, "b")).containsExactly("taken in the current cycle");
-    assertThat(reasons(outcome, "d")).containsExactly("youngest snapshot", "taken in the current cycle");
+    assertThat(reasons(outcome, "d"))
+        .containsExactly("youngest snapshot", "taken in the current cycle");
   }
 
   @Test
@@ -82,7 +83,9 @@ class PrunerGuardsTest {
             "zfleet_20260301T110000Z 2026-03-01T11:00:00Z");
     PruneOutcome outcome =
         Pruner.evaluate(
-            snaps, new PrunePolicy(List.of(regex("^never$")), PruneScope.own(ZFLEET)), PruneContext.offline());
+            snaps,
+            new PrunePolicy(List.of(regex("^never$")), PruneScope.own(ZFLEET)),
+            PruneContext.offline());
     assertThat(names(evaluated(outcome).toDestroy()))
         .containsExactly("zfleet_20260301T080000Z", "zfleet_20260301T100000Z");
     assertThat(reasons(outcome, "manual_before_upgrade"))
@@ -92,7 +95,10 @@ class PrunerGuardsTest {
   @Test
   void scopeAllJudgesEverySnapshotAsZreplDoes() {
     List<FilesystemVersion> snaps =
-        snaps("zfleet_20260301T080000Z -3h", "manual_before_upgrade -2h", "zfleet_20260301T100000Z 0");
+        snaps(
+            "zfleet_20260301T080000Z -3h",
+            "manual_before_upgrade -2h",
+            "zfleet_20260301T100000Z 0");
     PruneOutcome outcome = Pruner.evaluate(snaps, KEEP_NONE, PruneContext.offline());
     assertThat(names(evaluated(outcome).toDestroy()))
         .containsExactly("zfleet_20260301T080000Z", "manual_before_upgrade");
@@ -124,7 +130,9 @@ class PrunerGuardsTest {
             "zfleet_20260301T110000Z 0");
     PruneOutcome outcome =
         Pruner.evaluate(
-            snaps, new PrunePolicy(List.of(regex("^never$")), PruneScope.own(ZFLEET)), PruneContext.offline());
+            snaps,
+            new PrunePolicy(List.of(regex("^never$")), PruneScope.own(ZFLEET)),
+            PruneContext.offline());
     PruneOutcome.Evaluated evaluated = evaluated(outcome);
     assertThat(names(evaluated.toDestroy())).containsExactly("zfleet_20260301T080000Z");
     assertThat(evaluated.summary().unparseableNames())
@@ -148,7 +156,8 @@ class PrunerGuardsTest {
 
   @Test
   void decisionsFollowTheInputOrderWhateverItIs() {
-    List<FilesystemVersion> snaps = new ArrayList<>(snaps("a -4h", "b -3h", "c -2h", "d -1h", "e 0"));
+    List<FilesystemVersion> snaps =
+        new ArrayList<>(snaps("a -4h", "b -3h", "c -2h", "d -1h", "e 0"));
     Collections.shuffle(snaps, new Random(7));
     PruneOutcome.Evaluated outcome =
         evaluated(Pruner.evaluate(snaps, all(Snaps.lastN(2)), PruneContext.offline()));

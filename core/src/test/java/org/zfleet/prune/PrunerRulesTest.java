@@ -71,7 +71,10 @@ class PrunerRulesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("rules")
   void rulesDestroyExactly(
-      String description, List<FilesystemVersion> snaps, PrunePolicy policy, List<String> expected) {
+      String description,
+      List<FilesystemVersion> snaps,
+      PrunePolicy policy,
+      List<String> expected) {
     assertThat(destroyed(snaps, policy)).containsExactlyElementsOf(expected);
   }
 
@@ -104,7 +107,8 @@ class PrunerRulesTest {
       context = context.withCursor(cursor);
     }
     PruneOutcome outcome = Pruner.evaluate(FOUR, all(NOT_REPLICATED), context);
-    assertThat(Snaps.names(Snaps.evaluated(outcome).toDestroy())).containsExactlyElementsOf(expected);
+    assertThat(Snaps.names(Snaps.evaluated(outcome).toDestroy()))
+        .containsExactlyElementsOf(expected);
   }
 
   static Stream<Arguments> missingCursors() {
@@ -142,7 +146,8 @@ class PrunerRulesTest {
 
   @Test
   void aSnapshotKeptByTwoRulesNamesBoth() {
-    PruneOutcome outcome = Pruner.evaluate(FOUR, all(lastN(2), regex("^c$")), PruneContext.offline());
+    PruneOutcome outcome =
+        Pruner.evaluate(FOUR, all(lastN(2), regex("^c$")), PruneContext.offline());
     assertThat(Snaps.reasons(outcome, "c")).containsExactly("last-n(2)", "regex(^c$)");
     assertThat(Snaps.reasons(outcome, "d")).containsExactly("youngest snapshot", "last-n(2)");
   }

@@ -15,9 +15,9 @@ import org.zfleet.model.FilesystemVersion;
 import org.zfleet.schedule.SnapshotNaming;
 
 /**
- * 100,000 snapshots, one every five minutes (about 347 days), in random order. Run as a plain
- * test: it shows the evaluation is not quadratic (a quadratic one would not finish in the
- * timeout), without asserting on time.
+ * 100,000 snapshots, one every five minutes (about 347 days), in random order. Run as a plain test:
+ * it shows the evaluation is not quadratic (a quadratic one would not finish in the timeout),
+ * without asserting on time.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class PrunerScaleTest {

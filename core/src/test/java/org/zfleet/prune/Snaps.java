@@ -27,7 +27,8 @@ final class Snaps {
 
   private static final Pattern OFFSET_PART = Pattern.compile("(\\d+)([dhms])");
   private static final Pattern TERM =
-      Pattern.compile("\\s*(\\d+)\\s*x\\s*(\\w+)\\s*(?:\\(\\s*keep\\s*=\\s*(all|\\d+)\\s*\\))?\\s*");
+      Pattern.compile(
+          "\\s*(\\d+)\\s*x\\s*(\\w+)\\s*(?:\\(\\s*keep\\s*=\\s*(all|\\d+)\\s*\\))?\\s*");
 
   private Snaps() {}
 
@@ -92,7 +93,9 @@ final class Snaps {
               duration(m.group(2)),
               keep == null
                   ? OptionalInt.of(1)
-                  : keep.equals("all") ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(keep))));
+                  : keep.equals("all")
+                      ? OptionalInt.empty()
+                      : OptionalInt.of(Integer.parseInt(keep))));
     }
     return new KeepRule.Grid(terms, Pattern.compile(regex), spec);
   }
