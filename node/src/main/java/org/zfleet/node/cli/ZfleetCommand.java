@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       VersionCommand.class,
+      ConfigcheckCommand.class,
+      ImportZreplCommand.class,
       CertCommand.class,
     })
 public final class ZfleetCommand implements Runnable {
@@ -36,6 +38,14 @@ public final class ZfleetCommand implements Runnable {
   /** Runs the command line without exiting, for tests and embedding. */
   public static int execute(String... args) {
     return newCommandLine().execute(args);
+  }
+
+  /** Runs the command line with its output and error streams captured, for tests. */
+  public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    CommandLine cli = newCommandLine();
+    cli.setOut(out);
+    cli.setErr(err);
+    return cli.execute(args);
   }
 
   public static CommandLine newCommandLine() {
