@@ -7,13 +7,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Optional;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -136,51 +132,65 @@ class FilesystemFilterTest {
   private static final List<String> TREE =
       List.of("t", "t/a", "t/b", "t/a/x", "t/a/y", "t/b/x", "t/a/x/deep", "u", "u/a");
 
-  @Provide
-  Arbitrary<FilesystemFilter> filters() {
-    Arbitrary<FilesystemFilter.Rule> rule = net.jqwik.api.Combinators.combine(
-            Arbitraries.of(TREE), Arbitraries.of(true, false), Arbitraries.of(true, false))
-        .as((name, subtree, include) -> new FilesystemFilter.Rule(DatasetName.of(name), subtree, include));
-    return rule.list().ofMinSize(1).ofMaxSize(6).map(rules -> {
-      Map<String, FilesystemFilter.Rule> unique = new LinkedHashMap<>();
-      rules.forEach(r -> unique.putIfAbsent(r.key(), r));
-      return new FilesystemFilter(new ArrayList<>(unique.values()));
-    });
+  private static final int SEEDS = 2000;
+
+  /** A random filter of 1 to 6 rules over {@link #TREE}, drawn from {@code random}. */
+  static FilesystemFilter randomFilter(Random random) {
+    Map<String, FilesystemFilter.Rule> unique = new LinkedHashMap<>();
+    int rules = 1 + random.nextInt(6);
+    for (int i = 0; i < rules; i++) {
+      FilesystemFilter.Rule rule = new FilesystemFilter.Rule(
+          DatasetName.of(TREE.get(random.nextInt(TREE.size()))), random.nextBoolean(), random.nextBoolean());
+      unique.putIfAbsent(rule.key(), rule);
+    }
+    return new FilesystemFilter(new ArrayList<>(unique.values()));
   }
 
-  @Provide
-  Arbitrary<String> datasets() {
-    return Arbitraries.of(TREE);
-  }
-
-  @Property(tries = 300)
-  void everySelectedDatasetLiesWithinARoot(@ForAll("filters") FilesystemFilter filter, @ForAll("datasets") String name) {
-    DatasetName dataset = DatasetName.of(name);
-    if (filter.selects(dataset)) {
-      assertThat(filter.roots()).anyMatch(dataset::isWithin);
+  @Test
+  void everySelectedDatasetLiesWithinARoot() {
+    for (long seed = 0; seed < SEEDS; seed++) {
+      Random random = new Random(seed);
+      FilesystemFilter filter = randomFilter(random);
+      DatasetName dataset = DatasetName.of(TREE.get(random.nextInt(TREE.size())));
+      if (filter.selects(dataset)) {
+        assertThat(filter.roots()).as("seed %d, filter %s, dataset %s", seed, filter, dataset).anyMatch(dataset::isWithin);
+      }
     }
   }
 
-  @Property(tries = 300)
-  void wholeSubtreeMeansEveryDescendantIsSelected(
-      @ForAll("filters") FilesystemFilter filter, @ForAll("datasets") String name) {
-    DatasetName dataset = DatasetName.of(name);
-    if (filter.selectsWholeSubtree(dataset)) {
-      TREE.stream().map(DatasetName::of).filter(d -> d.isWithin(dataset))
-          .forEach(d -> assertThat(filter.selects(d)).as(d.value()).isTrue());
-      assertThat(filter.selects(dataset.child("unnamed"))).isTrue();
+  @Test
+  void wholeSubtreeMeansEveryDescendantIsSelected() {
+    for (long seed = 0; seed < SEEDS; seed++) {
+      Random random = new Random(seed);
+      FilesystemFilter filter = randomFilter(random);
+      DatasetName dataset = DatasetName.of(TREE.get(random.nextInt(TREE.size())));
+      if (filter.selectsWholeSubtree(dataset)) {
+        String context = "seed " + seed + ", filter " + filter + ", dataset " + dataset;
+        TREE.stream().map(DatasetName::of).filter(d -> d.isWithin(dataset))
+            .forEach(d -> assertThat(filter.selects(d)).as(context + ": " + d.value()).isTrue());
+        assertThat(filter.selects(dataset.child("unnamed"))).as(context).isTrue();
+      }
     }
   }
 
-  @Property(tries = 300)
-  void overlapAgreesWithBruteForce(@ForAll("filters") FilesystemFilter a, @ForAll("filters") FilesystemFilter b) {
+  @Test
+  void overlapAgreesWithBruteForce() {
     List<DatasetName> universe = new ArrayList<>();
     TREE.forEach(n -> {
       universe.add(DatasetName.of(n));
       universe.add(DatasetName.of(n).child("unnamed"));
     });
-    boolean shared = universe.stream().anyMatch(d -> a.selects(d) && b.selects(d));
-    assertThat(a.overlap(b).isPresent()).isEqualTo(shared);
+    int overlapping = 0;
+    for (long seed = 0; seed < SEEDS; seed++) {
+      Random random = new Random(seed);
+      FilesystemFilter a = randomFilter(random);
+      FilesystemFilter b = randomFilter(random);
+      boolean shared = universe.stream().anyMatch(d -> a.selects(d) && b.selects(d));
+      overlapping += shared ? 1 : 0;
+      assertThat(a.overlap(b).isPresent()).as("seed %d: %s and %s", seed, a, b).isEqualTo(shared);
+    }
+    // Both answers must come up often, or the comparison proves little.
+    assertThat(overlapping).isBetween(SEEDS / 10, SEEDS - SEEDS / 10);
   }
 
   static Map<String, Boolean> ordered(Object... pairs) {
