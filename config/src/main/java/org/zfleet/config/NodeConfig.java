@@ -5,11 +5,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * The node's own settings: its name, where it keeps state, and how it reaches the cluster, the
- * operator and ZFS. Derived defaults (control socket, management and data-plane ports) are
+ * operator and ZFS. Derived defaults (control, management and data-plane ports) are
  * already filled in.
  */
 public record NodeConfig(
@@ -61,13 +60,14 @@ public record NodeConfig(
     }
   }
 
-  /** Where the local CLI reaches the daemon: a Unix socket, or a TCP port on 127.0.0.1. */
-  public record Control(Optional<Path> socket, OptionalInt port) {
+  /**
+   * The daemon's local control API (signals and status for the {@code zfleet} command), served
+   * over HTTP on 127.0.0.1 only.
+   */
+  public record Control(int port) {
     public Control {
-      Objects.requireNonNull(socket, "socket");
-      Objects.requireNonNull(port, "port");
-      if (socket.isPresent() == port.isPresent()) {
-        throw new IllegalArgumentException("control needs exactly one of socket and port");
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("control port must lie in 1-65535, got " + port);
       }
     }
   }

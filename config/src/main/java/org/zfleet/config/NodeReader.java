@@ -5,13 +5,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /** Reads {@code zfleet.node} (already merged over reference.conf) into a {@link NodeConfig}. */
 final class NodeReader {
 
   static final int MANAGEMENT_PORT_OFFSET = 1000;
   static final int DATA_PLANE_PORT_OFFSET = 2000;
+  static final int CONTROL_PORT_OFFSET = 3000;
 
   private NodeReader() {}
 
@@ -39,14 +39,14 @@ final class NodeReader {
 
     NodeConfig.Cluster cluster = node.object("cluster").flatMap(NodeReader::cluster).orElse(null);
     NodeConfig.Tls tls = node.object("tls").flatMap(NodeReader::tls).orElse(null);
-    NodeConfig.Control control =
-        node.object("control").flatMap(c -> control(c, dataDir.orElse(null))).orElse(null);
+    NodeConfig.Control control = null;
     NodeConfig.Management management = null;
     NodeConfig.DataPlane dataPlane = null;
     if (cluster != null) {
+      control = node.object("control").flatMap(c -> control(c, cluster.bind())).orElse(null);
       management = node.object("management").flatMap(m -> management(m, cluster.bind())).orElse(null);
       dataPlane = node.object("data-plane").flatMap(d -> dataPlane(d, cluster.bind())).orElse(null);
-      checkPortsDiffer(node, cluster, management, dataPlane);
+      checkPortsDiffer(node, cluster, management, dataPlane, control);
     }
     NodeConfig.Limits limits = node.object("limits").flatMap(NodeReader::limits).orElse(null);
     NodeConfig.Zfs zfs = node.object("zfs").flatMap(NodeReader::zfs).orElse(null);
@@ -102,22 +102,17 @@ final class NodeReader {
     return Optional.of(new NodeConfig.Tls(ca, cert, key));
   }
 
-  private static Optional<NodeConfig.Control> control(ObjectReader control, Path dataDir) {
-    control.rejectUnknownKeys(List.of("socket", "port"));
-    if (control.has("socket") && control.has("port")) {
-      control.error("port", "set either socket or port, not both");
+  private static Optional<NodeConfig.Control> control(ObjectReader control, HostPort cluster) {
+    control.rejectUnknownKeys(List.of("port"));
+    if (control.has("port")) {
+      return control.integer("port", 1).flatMap(p -> port(control, "port", p)).map(NodeConfig.Control::new);
+    }
+    int port = cluster.port() + CONTROL_PORT_OFFSET;
+    if (port > 65535) {
+      control.errorHere("the default port (cluster port + " + CONTROL_PORT_OFFSET + ") exceeds 65535; set port");
       return Optional.empty();
     }
-    if (control.has("port")) {
-      return control.integer("port", 1).flatMap(p -> port(control, "port", p))
-          .map(p -> new NodeConfig.Control(Optional.empty(), OptionalInt.of(p)));
-    }
-    if (control.has("socket")) {
-      return absolutePath(control, "socket").map(s -> new NodeConfig.Control(Optional.of(s), OptionalInt.empty()));
-    }
-    return dataDir == null
-        ? Optional.empty()
-        : Optional.of(new NodeConfig.Control(Optional.of(dataDir.resolve("control.sock")), OptionalInt.empty()));
+    return Optional.of(new NodeConfig.Control(port));
   }
 
   private static Optional<NodeConfig.Management> management(ObjectReader management, HostPort cluster) {
@@ -147,8 +142,19 @@ final class NodeReader {
   }
 
   private static void checkPortsDiffer(
-      ObjectReader node, NodeConfig.Cluster cluster, NodeConfig.Management management, NodeConfig.DataPlane data) {
+      ObjectReader node,
+      NodeConfig.Cluster cluster,
+      NodeConfig.Management management,
+      NodeConfig.DataPlane data,
+      NodeConfig.Control control) {
     int clusterPort = cluster.bind().port();
+    if (control != null && control.port() == clusterPort) {
+      node.error("control", "control uses the cluster port " + clusterPort);
+    }
+    if (control != null && management != null && control.port() == management.bind().port()
+        && management.bind().host().equals("127.0.0.1")) {
+      node.error("control", "control and management share port " + control.port());
+    }
     if (management != null && management.bind().port() == clusterPort) {
       node.error("management", "management uses the cluster port " + clusterPort);
     }

@@ -75,18 +75,6 @@ class BrokenConfigCatalogueTest {
   }
 
   @Test
-  void unreadableFileIsReported(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
-    Path file = Files.writeString(dir.resolve("secret.conf"), "zfleet {}");
-    file.toFile().setReadable(false, false);
-    org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(file), "running as root: every file is readable");
-
-    LoadResult result = ConfigLoader.load(file, "h");
-
-    assertThat(result.problems()).extracting(ConfigProblem::format)
-        .containsExactly(file + ": cannot be read (permission denied)");
-  }
-
-  @Test
   void problemsInAnIncludedFileNameThatFile(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("jobs.conf"), "\n\njobs = [ { name = x, type = snap } ]\n");
     Path main = Files.writeString(dir.resolve("main.conf"), "zfleet {\n  include \"jobs.conf\"\n}\n");

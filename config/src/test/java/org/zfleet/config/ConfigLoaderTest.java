@@ -71,7 +71,7 @@ class ConfigLoaderTest {
     assertThat(node.name()).isEqualTo("backup1");
     assertThat(node.dataDir()).hasToString("/var/lib/zfleet");
     assertThat(node.cluster().bind()).isEqualTo(new HostPort("127.0.0.1", 25520));
-    assertThat(node.control().socket()).map(Object::toString).contains("/var/lib/zfleet/control.sock");
+    assertThat(node.control().port()).isEqualTo(28520);
     assertThat(node.management().bind()).isEqualTo(new HostPort("127.0.0.1", 26520));
     assertThat(node.dataPlane().port()).isEqualTo(27520);
     assertThat(node.limits()).isEqualTo(new NodeConfig.Limits(8, 4));
@@ -95,7 +95,7 @@ class ConfigLoaderTest {
     LoadResult result = ConfigLoader.parse(text, "n.conf", "h");
 
     NodeConfig node = result.config().orElseThrow().node();
-    assertThat(node.control().socket()).map(Object::toString).contains("/srv/zfleet/control.sock");
+    assertThat(node.control().port()).isEqualTo(28600);
     assertThat(node.management().bind()).isEqualTo(new HostPort("127.0.0.1", 26600));
     assertThat(node.dataPlane().port()).isEqualTo(27600);
     assertThat(node.cluster().seedNodes()).containsExactly(new HostPort("10.0.0.4", 25520));
