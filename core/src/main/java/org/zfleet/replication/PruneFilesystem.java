@@ -53,10 +53,23 @@ public final class PruneFilesystem implements StepWork {
     this.destroy = destroy;
   }
 
+  /** What the rules decide over this cycle's listing; destroys nothing. */
+  public PruneOutcome evaluate() {
+    return Pruner.evaluate(versions, policy, context);
+  }
+
+  public DatasetName filesystem() {
+    return filesystem;
+  }
+
+  public String side() {
+    return side;
+  }
+
   @Override
   public StepResult run(StepControl control) {
     control.progress().phase("evaluating keep rules");
-    PruneOutcome outcome = Pruner.evaluate(versions, policy, context);
+    PruneOutcome outcome = evaluate();
     if (outcome instanceof PruneOutcome.Refused refused) {
       throw new IllegalStateException("pruning of " + filesystem + " stopped: " + refused.message());
     }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.pekko.stream.Materializer;
 import org.zfleet.config.PushJob;
 import org.zfleet.config.Replication;
 import org.zfleet.endpoint.LocalSender;
@@ -34,7 +33,6 @@ import org.zfleet.prune.CursorState;
 import org.zfleet.prune.PruneContext;
 import org.zfleet.prune.PrunePolicy;
 import org.zfleet.prune.Protection;
-import org.zfleet.transfer.TransferOptions;
 import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.ZfsPort;
 
@@ -52,8 +50,7 @@ public final class PushJobDriver implements JobDriver {
   private final ReceiverDirectory directory;
   private final PrunePolicy senderPolicy;
   private final PrunePolicy receiverPolicy;
-  private final TransferOptions transferOptions;
-  private final Materializer materializer;
+  private final Transfers transfers;
   private final Backoff backoff;
   private volatile Instant cycleStart;
   private volatile Map<String, Destination> destinations = Map.of();
@@ -62,7 +59,7 @@ public final class PushJobDriver implements JobDriver {
   private record Destination(String sink, Optional<Receiver> receiver, Map<DatasetName, DatasetListing> datasets, String problem) {}
 
   public PushJobDriver(
-      PushJob job, String identity, ZfsPort zfs, ReceiverDirectory directory, Materializer materializer, Clock clock) {
+      PushJob job, String identity, ZfsPort zfs, ReceiverDirectory directory, Transfers transfers, Clock clock) {
     this.job = job;
     this.identity = identity;
     this.own = new OwnFilesystems(job.name(), job.filesystems(), job.snapshotting(), zfs);
@@ -71,12 +68,7 @@ public final class PushJobDriver implements JobDriver {
     this.senderPolicy = own.policy(job.senderPruning());
     this.receiverPolicy = own.policy(job.receiverPruning());
     Replication r = job.replication();
-    TransferOptions options = TransferOptions.defaults();
-    if (r.bandwidthLimit().isPresent()) {
-      options = options.withBandwidthLimit(r.bandwidthLimit().getAsLong());
-    }
-    this.transferOptions = options;
-    this.materializer = materializer;
+    this.transfers = transfers;
     this.backoff = new Backoff(r.retryMinBackoff(), r.retryMaxBackoff());
     this.cycleStart = clock.instant();
   }
@@ -225,7 +217,7 @@ public final class PushJobDriver implements JobDriver {
     PlanOptions options = PlanOptions.defaults().withInitialReplication(initial(job.replication().initialReplication()));
     ReplicationTask task = new ReplicationTask(fs, layout, Optional.ofNullable(dest.datasets().get(layout.receiverPath(fs.name()))),
         dest.datasets().keySet(), placeholders, options, marks(dest.sink()));
-    return new ReplicateFilesystem(sender, dest.receiver().get(), task, transferOptions, materializer);
+    return new ReplicateFilesystem(sender, dest.receiver().get(), task, transfers);
   }
 
   static InitialReplication initial(Replication.InitialReplication policy) {
@@ -234,6 +226,15 @@ public final class PushJobDriver implements JobDriver {
       case MOST_RECENT -> InitialReplication.MOST_RECENT;
       case FAIL -> InitialReplication.FAIL;
     };
+  }
+
+  /** The transfer options of a job: the byte path's defaults and the job's bandwidth limit. */
+  public static org.zfleet.transfer.TransferOptions transferOptions(PushJob job) {
+    org.zfleet.transfer.TransferOptions options = org.zfleet.transfer.TransferOptions.defaults();
+    if (job.replication().bandwidthLimit().isPresent()) {
+      options = options.withBandwidthLimit(job.replication().bandwidthLimit().getAsLong());
+    }
+    return options;
   }
 
   @Override

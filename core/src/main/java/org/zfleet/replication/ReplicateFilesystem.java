@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
-import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zfleet.endpoint.Receiver;
@@ -21,9 +20,7 @@ import org.zfleet.plan.Planner;
 import org.zfleet.plan.ReceiverLayout;
 import org.zfleet.plan.ReceiverState;
 import org.zfleet.plan.Step;
-import org.zfleet.transfer.ByteTransfer;
 import org.zfleet.transfer.RunningTransfer;
-import org.zfleet.transfer.TransferOptions;
 import org.zfleet.transfer.TransferResult;
 import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.ReceiveProcess;
@@ -46,18 +43,31 @@ public final class ReplicateFilesystem implements StepWork {
   private final Sender sender;
   private final Receiver receiver;
   private final ReplicationTask task;
-  private final TransferOptions transferOptions;
-  private final Materializer materializer;
+  private final Transfers transfers;
   /** The cursor as it stands: from the listing, then wherever this step moved it. */
   private OptionalLong cursor = OptionalLong.empty();
 
-  public ReplicateFilesystem(
-      Sender sender, Receiver receiver, ReplicationTask task, TransferOptions transferOptions, Materializer materializer) {
+  public ReplicateFilesystem(Sender sender, Receiver receiver, ReplicationTask task, Transfers transfers) {
     this.sender = sender;
     this.receiver = receiver;
     this.task = task;
-    this.transferOptions = transferOptions;
-    this.materializer = materializer;
+    this.transfers = transfers;
+  }
+
+  /** The plan from this cycle's listing of both sides; computes only, changes nothing. */
+  public Plan plan() {
+    List<FilesystemVersion> senderVersions = task.sender().versions();
+    List<FilesystemVersion> receiverVersions = task.receiver().map(DatasetListing::versions).orElse(List.of());
+    ReceiverState state =
+        ReceiverState.of(task.receiver().isPresent(), task.receiver().map(r -> r.properties().get(ReceiverState.ROLE_PROPERTY)));
+    OptionalLong listed = cursorGuid();
+    var options = task.options().withReceiverState(state);
+    options = listed.isPresent() ? options.withCursor(listed.getAsLong()) : options.withoutCursor();
+    return Planner.plan(senderVersions, receiverVersions, options);
+  }
+
+  public ReplicationTask task() {
+    return task;
   }
 
   @Override
@@ -66,20 +76,14 @@ public final class ReplicateFilesystem implements StepWork {
     ReplicationMarks marks = task.marks();
     releaseStaleStepHolds(control);
 
-    List<FilesystemVersion> senderVersions = task.sender().versions();
-    List<FilesystemVersion> receiverVersions = task.receiver().map(DatasetListing::versions).orElse(List.of());
-    ReceiverState state =
-        ReceiverState.of(task.receiver().isPresent(), task.receiver().map(r -> r.properties().get(ReceiverState.ROLE_PROPERTY)));
     cursor = cursorGuid();
-    var options = task.options().withReceiverState(state);
-    options = cursor.isPresent() ? options.withCursor(cursor.getAsLong()) : options.withoutCursor();
-    Plan plan = Planner.plan(senderVersions, receiverVersions, options);
+    Plan plan = plan();
 
     if (plan instanceof Plan.Conflict conflict) {
       throw new ReplicationConflict(conflict.message());
     }
     if (plan instanceof Plan.UpToDate) {
-      healCursor(senderVersions, receiverVersions);
+      healCursor(task.sender().versions(), task.receiver().map(DatasetListing::versions).orElse(List.of()));
       return StepResult.of("up to date");
     }
     Plan.Steps steps = (Plan.Steps) plan;
@@ -153,10 +157,10 @@ public final class ReplicateFilesystem implements StepWork {
       }
       long[] last = {0};
       RunningTransfer transfer =
-          ByteTransfer.start(send, receive, transferOptions, p -> {
+          transfers.start(send, receive, p -> {
             control.progress().addBytes(p.bytes() - last[0]);
             last[0] = p.bytes();
-          }, materializer);
+          });
       control.onCancel(transfer::cancel);
       TransferResult result;
       try {
