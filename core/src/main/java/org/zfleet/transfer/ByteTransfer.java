@@ -98,7 +98,10 @@ public final class ByteTransfer implements RunningTransfer {
     Flow<ByteString, ByteString, ?> limit = Flow.of(ByteString.class);
     if (options.bytesPerSecond().isPresent()) {
       int perSecond = (int) Math.min(Integer.MAX_VALUE, options.bytesPerSecond().getAsLong());
-      limit = limit.throttle(perSecond, Duration.ofSeconds(1), chunk, ByteString::size, ThrottleMode.shaping());
+      // A tenth of a second of burst: the throttle's timers fire on the scheduler's 10 ms ticks,
+      // and a bucket of one chunk would lose the tokens of every late tick.
+      int burst = Math.max(chunk, perSecond / 10);
+      limit = limit.throttle(perSecond, Duration.ofSeconds(1), burst, ByteString::size, ThrottleMode.shaping());
     }
     Sink<ByteString, CompletionStage<IOResult>> sink =
         StreamConverters.fromOutputStream(
