@@ -112,10 +112,20 @@ public final class OwnFilesystems {
 
   /** The pruning policy of one side, judging only this job's own snapshots unless scope is all. */
   public PrunePolicy policy(Pruning pruning) {
-    PruneScope scope = switch (pruning.scope()) {
-      case ALL -> PruneScope.all();
-      case OWN -> naming.<PruneScope>map(PruneScope::own).orElseGet(PruneScope::all);
-    };
-    return new PrunePolicy(pruning.keep(), scope);
+    return policy(snapshotting, pruning);
+  }
+
+  /**
+   * The pruning policy of a job with {@code snapshotting}: scope {@code own} judges only the names
+   * with the job's prefix; a job that names no prefix owns no snapshot, so with scope {@code own}
+   * it destroys nothing.
+   */
+  public static PrunePolicy policy(Snapshotting snapshotting, Pruning pruning) {
+    if (pruning.scope() == Pruning.Scope.ALL) {
+      return new PrunePolicy(pruning.keep(), PruneScope.all());
+    }
+    return snapshotting.prefix()
+        .map(prefix -> new PrunePolicy(pruning.keep(), PruneScope.own(new SnapshotNaming(prefix))))
+        .orElseGet(() -> new PrunePolicy(List.of(), PruneScope.all()));
   }
 }
