@@ -147,6 +147,22 @@ class InMemoryZfsHooksTest {
   }
 
   @Test
+  void aKilledReceiveChangesNothing() throws Exception {
+    InMemoryZfs zfs = model(ZfsCapabilities.zfsFuse());
+    zfs.snapshot(List.of(FS), "s");
+    byte[] stream = PortTransfers.sendBytes(zfs, SendRequest.full(FS.snapshot("s")));
+
+    ReceiveProcess receive = zfs.receive(ReceiveRequest.into(TARGET));
+    receive.stdin().write(stream);
+    receive.kill();
+
+    receive.stdin().close();
+    assertThat(PortTransfers.await(receive.completion()))
+        .isInstanceOf(ZfsException.StreamFailed.class);
+    assertThat(zfs.exists(TARGET)).isFalse();
+  }
+
+  @Test
   void slowSendsHandOutSmallChunks() throws Exception {
     InMemoryZfs zfs = model(ZfsCapabilities.zfsFuse());
     zfs.writeFile(FS, "f", new byte[100]);

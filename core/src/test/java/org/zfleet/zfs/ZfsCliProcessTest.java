@@ -69,6 +69,20 @@ class ZfsCliProcessTest {
   }
 
   @Test
+  void aKilledReceiveDiesWithItsChildrenAndFailsItsCompletion() throws Exception {
+    FakeZfs fake = FakeZfs.create(dir, "case $1 in\n  receive) " + HANG + ";;\nesac");
+    try (ZfsCli zfs = cli(fake, Duration.ofSeconds(30), 4)) {
+      ReceiveProcess receive = zfs.receive(ReceiveRequest.into(DatasetName.of("pool/fs")));
+      awaitFile(dir.resolve("parent.pid"));
+      receive.kill();
+      assertThat(PortTransfers.await(receive.completion()))
+          .isInstanceOf(ZfsException.StreamFailed.class)
+          .hasMessageContaining("killed");
+    }
+    assertGone(fake.pid("parent.pid"), fake.pid("child.pid"));
+  }
+
+  @Test
   void aSendPastItsDeadlineTimesOutAndDiesWithItsChildren() throws Exception {
     FakeZfs fake = FakeZfs.create(dir, HANG);
     try (ZfsCli zfs = cli(fake, Duration.ofSeconds(2), 4)) {
