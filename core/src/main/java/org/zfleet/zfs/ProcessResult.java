@@ -1,0 +1,14 @@
+package org.zfleet.zfs;
+
+import java.util.List;
+
+/** A finished short command: its argument vector, exit code, whole stdout and bounded stderr. */
+record ProcessResult(List<String> command, int exitCode, String stdout, String stderr) {
+  ProcessResult {
+    command = List.copyOf(command);
+  }
+
+  boolean succeeded() {
+    return exitCode == 0;
+  }
+}

@@ -1,0 +1,290 @@
+package org.zfleet.zfs;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.zfleet.model.DatasetName;
+import org.zfleet.model.SnapshotName;
+
+/**
+ * The {@link ZfsPort} that runs the {@code zfs} command line: argument vectors only, names
+ * validated before any process starts, every process under a deadline and killed with its children
+ * when it passes, short commands through a fair node-wide gate, failures typed by their stderr.
+ *
+ * <p>Its methods block the calling thread until zfs answers: call them from a dispatcher meant for
+ * blocking work. The processes themselves are drained and awaited on the adapter's own threads.
+ */
+public final class ZfsCli implements ZfsPort, AutoCloseable {
+
+  private final ZfsCliConfig config;
+  private final ProcessRunner runner;
+  private final ZfsCapabilities capabilities;
+
+  private ZfsCli(ZfsCliConfig config, ProcessRunner runner, ZfsCapabilities capabilities) {
+    this.config = config;
+    this.runner = runner;
+    this.capabilities = capabilities;
+  }
+
+  /**
+   * Detects the capabilities of the configured {@code zfs} once and returns the adapter; fails with
+   * {@link ZfsException.Unavailable} if zfs cannot be run or its daemon does not answer.
+   */
+  public static ZfsCli create(ZfsCliConfig config) {
+    ProcessRunner runner = new ProcessRunner(config.maxConcurrentCommands());
+    try {
+      return new ZfsCli(config, runner, probe(config, runner));
+    } catch (RuntimeException e) {
+      runner.close();
+      throw e;
+    }
+  }
+
+  /** An adapter with capabilities given instead of detected (tests, or a known installation). */
+  public static ZfsCli withCapabilities(ZfsCliConfig config, ZfsCapabilities capabilities) {
+    return new ZfsCli(config, new ProcessRunner(config.maxConcurrentCommands()), capabilities);
+  }
+
+  private static ZfsCapabilities probe(ZfsCliConfig config, ProcessRunner runner) {
+    String zfs = config.zfsBinary().toString();
+    ProcessResult usage = runner.run(List.of(zfs), config.commandTimeout());
+    String text = usage.stderr() + usage.stdout();
+    if (!ZfsCapabilityProbe.looksLikeUsage(text)) {
+      throw ZfsErrorClassifier.classify(
+          "(usage)", "probe", usage.command(), usage.exitCode(), usage.stderr());
+    }
+    boolean holdsWork = false;
+    if (text.contains("holds")) {
+      ProcessResult holds = runner.run(List.of(zfs, "holds"), config.commandTimeout());
+      holdsWork =
+          ZfsCapabilityProbe.holdsAnswered(holds.exitCode(), holds.stdout() + holds.stderr());
+    }
+    return ZfsCapabilityProbe.fromUsage(text, holdsWork);
+  }
+
+  @Override
+  public ZfsCapabilities capabilities() {
+    return capabilities;
+  }
+
+  /** The pools ZFS has imported ({@code zpool list}), e.g. for a health check. */
+  public List<String> pools() {
+    List<String> command = List.of(config.zpoolBinary().toString(), "list", "-H", "-o", "name");
+    ProcessResult r = runner.run(command, config.commandTimeout());
+    if (!r.succeeded()) {
+      throw ZfsErrorClassifier.classify("(zpool list)", "pools", command, r.exitCode(), r.stderr());
+    }
+    return r.stdout().lines().filter(l -> !l.isBlank()).toList();
+  }
+
+  @Override
+  public List<DatasetListing> list(Collection<DatasetName> roots, Set<String> userProperties) {
+    userProperties.forEach(ZfsNames::requireUserProperty);
+    List<DatasetName> outermost = CliListing.outermost(roots);
+    if (outermost.isEmpty()) {
+      return List.of();
+    }
+    List<String> command =
+        command("get", CliListing.arguments(outermost, userProperties, capabilities.bookmarks()));
+    return CliListing.read(runner.run(command, config.listTimeout()), outermost, userProperties);
+  }
+
+  @Override
+  public Optional<String> getUserProperty(String datasetOrSnapshot, String property) {
+    String target = ZfsNames.requireDatasetOrSnapshot(datasetOrSnapshot);
+    ZfsNames.requireUserProperty(property);
+    ProcessResult r = zfs("get", target, List.of("-H", "-o", "source,value", property, target));
+    return ZfsOutputParser.parsePropertyValue(r.stdout(), target);
+  }
+
+  @Override
+  public void setUserProperty(String datasetOrSnapshot, String property, String value) {
+    String target = ZfsNames.requireDatasetOrSnapshot(datasetOrSnapshot);
+    ZfsNames.requireUserProperty(property);
+    ZfsNames.requirePropertyValue(value);
+    zfs("set", target, List.of(property + "=" + value, target));
+  }
+
+  @Override
+  public void inheritUserProperty(DatasetName dataset, String property) {
+    ZfsNames.requireUserProperty(property);
+    zfs("inherit", dataset.value(), List.of(property, dataset.value()));
+  }
+
+  @Override
+  public void createFilesystem(
+      DatasetName dataset, Map<String, String> properties, boolean parents) {
+    List<String> args = new ArrayList<>();
+    if (parents) {
+      args.add("-p");
+    }
+    new TreeMap<>(properties)
+        .forEach(
+            (k, v) -> {
+              args.add("-o");
+              args.add(ZfsNames.requireProperty(k) + "=" + ZfsNames.requirePropertyValue(v));
+            });
+    args.add(dataset.value());
+    zfs("create", dataset.value(), args);
+  }
+
+  @Override
+  public void snapshot(Collection<DatasetName> datasets, String name) {
+    List<String> snapshots = datasets.stream().map(d -> d.snapshot(name).full()).toList();
+    if (snapshots.isEmpty()) {
+      return;
+    }
+    if (capabilities.multipleSnapshotsPerCommand()) {
+      String subject =
+          snapshots.get(0)
+              + (snapshots.size() > 1 ? " and " + (snapshots.size() - 1) + " more" : "");
+      zfs("snapshot", subject, snapshots);
+    } else {
+      for (String s : snapshots) {
+        zfs("snapshot", s, List.of(s));
+      }
+    }
+  }
+
+  @Override
+  public void snapshotRecursive(DatasetName dataset, String name) {
+    String snapshot = dataset.snapshot(name).full();
+    zfs("snapshot", snapshot, List.of("-r", snapshot));
+  }
+
+  @Override
+  public void destroySnapshot(SnapshotName snapshot) {
+    zfs("destroy", snapshot.full(), List.of(snapshot.full()));
+  }
+
+  @Override
+  public void hold(SnapshotName snapshot, String tag) {
+    zfs("hold", snapshot.full(), List.of(ZfsNames.requireHoldTag(tag), snapshot.full()));
+  }
+
+  @Override
+  public void release(SnapshotName snapshot, String tag) {
+    try {
+      zfs("release", snapshot.full(), List.of(ZfsNames.requireHoldTag(tag), snapshot.full()));
+    } catch (ZfsException e) {
+      if (!e.stderr().toLowerCase(Locale.ROOT).contains("no such tag")) {
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public Holds holds(SnapshotName snapshot) {
+    if (capabilities.holdsCommand()) {
+      Set<String> tags =
+          ZfsOutputParser.parseHoldTags(
+              zfs("holds", snapshot.full(), List.of("-H", snapshot.full())).stdout());
+      return new Holds(tags.size(), Optional.of(tags));
+    }
+    ProcessResult r =
+        zfs("get", snapshot.full(), List.of("-Hp", "-o", "value", "userrefs", snapshot.full()));
+    return new Holds(ZfsOutputParser.parseUserrefs(r.stdout(), snapshot.full()), Optional.empty());
+  }
+
+  @Override
+  public void bookmark(SnapshotName snapshot, String bookmark) {
+    if (!capabilities.bookmarks()) {
+      throw new ZfsException.Unsupported(
+          "zfs bookmark " + snapshot + ": this ZFS has no bookmarks (zfs-fuse, pool version 23)",
+          List.of(),
+          "");
+    }
+    String problem = SnapshotName.shortNameProblem(bookmark);
+    if (problem != null) {
+      throw new IllegalArgumentException("invalid bookmark name \"" + bookmark + "\": " + problem);
+    }
+    String full = snapshot.dataset().value() + "#" + bookmark;
+    zfs("bookmark", snapshot.full(), List.of(snapshot.full(), full));
+  }
+
+  @Override
+  public void rollback(SnapshotName snapshot, boolean destroyNewer) {
+    List<String> args = destroyNewer ? List.of("-r", snapshot.full()) : List.of(snapshot.full());
+    zfs("rollback", snapshot.full(), args);
+  }
+
+  @Override
+  public SendProcess send(SendRequest request) {
+    List<String> args = new ArrayList<>();
+    request
+        .from()
+        .ifPresent(
+            from -> {
+              args.add(request.mode() == SendRequest.Mode.INTERMEDIATE ? "-I" : "-i");
+              args.add(request.to().dataset().value() + from.relativeName());
+            });
+    args.add(request.to().full());
+    RunningProcess p =
+        runner.start(
+            command("send", args), config.transferTimeout(), ProcessRunner.Stdio.READ_STDOUT);
+    return new CliSendProcess(p, request.to().full());
+  }
+
+  @Override
+  public ReceiveProcess receive(ReceiveRequest request) {
+    Map<String, String> properties = new TreeMap<>(request.properties());
+    properties.forEach(
+        (k, v) -> {
+          ZfsNames.requireProperty(k);
+          ZfsNames.requirePropertyValue(v);
+        });
+    String target = request.target().value();
+    boolean existed = exists(request.target());
+    List<String> args = request.force() ? List.of("-F", target) : List.of(target);
+    RunningProcess p =
+        runner.start(
+            command("receive", args), config.transferTimeout(), ProcessRunner.Stdio.WRITE_STDIN);
+    Runnable afterSuccess =
+        () -> {
+          if (!existed) {
+            // zfs-fuse has no receive -o: a new target gets its properties once it exists.
+            properties.forEach((k, v) -> zfs("set", target, List.of(k + "=" + v, target)));
+          }
+        };
+    return new CliReceiveProcess(p, target, existed, afterSuccess, runner::execute);
+  }
+
+  private boolean exists(DatasetName dataset) {
+    try {
+      zfs("list", dataset.value(), List.of("-H", "-o", "name", dataset.value()));
+      return true;
+    } catch (ZfsException.NotFound e) {
+      return false;
+    }
+  }
+
+  private ProcessResult zfs(String verb, String subject, List<String> args) {
+    List<String> command = command(verb, args);
+    ProcessResult r = runner.run(command, config.commandTimeout());
+    if (!r.succeeded()) {
+      // Some failures (zfs-fuse's internal errors) are printed on stdout.
+      String message = r.stderr().isBlank() ? r.stdout() : r.stderr();
+      throw ZfsErrorClassifier.classify(verb, subject, command, r.exitCode(), message);
+    }
+    return r;
+  }
+
+  private List<String> command(String verb, List<String> args) {
+    List<String> command = new ArrayList<>(args.size() + 2);
+    command.add(config.zfsBinary().toString());
+    command.add(verb);
+    command.addAll(args);
+    return command;
+  }
+
+  /** Stops the adapter's threads once idle; running processes still die at their deadlines. */
+  @Override
+  public void close() {
+    runner.close();
+  }
+}

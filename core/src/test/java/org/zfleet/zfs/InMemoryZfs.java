@@ -1,0 +1,476 @@
+package org.zfleet.zfs;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
+import org.zfleet.model.SnapshotName;
+import org.zfleet.zfs.ModelHooks.Op;
+
+/**
+ * ZFS in memory, for tests of everything above the port: pools and filesystems as a tree, guids
+ * from a seeded Random, createtxg from a per-pool counter, creation from an injected Clock, holds
+ * that block destroy, user properties with inheritance, and file contents per filesystem so data
+ * can be checked after replication. Sends produce a {@link ModelStream}; receives check it as ZFS
+ * does. The {@link ZfsPortContract} holds it to the behaviour of real zfs-fuse.
+ *
+ * <p>It models zfs-fuse by default; give it {@link ZfsCapabilities#openZfs()} for bookmarks, holds
+ * with tags and several snapshots per command. Thread-safe: every operation takes one lock.
+ */
+public final class InMemoryZfs implements ZfsPort {
+
+  private final Clock clock;
+  private final Random random;
+  private final ZfsCapabilities capabilities;
+  private final ModelHooks hooks = new ModelHooks();
+  private final TreeMap<DatasetName, ModelDataset> datasets = new TreeMap<>(TreeOrder::compare);
+  private final Map<String, Long> txgs = new HashMap<>();
+  private final Set<Long> usedGuids = new HashSet<>();
+  private long writeGens;
+
+  /** zfs-fuse capabilities, the system clock, seed 1. */
+  public InMemoryZfs() {
+    this(Clock.systemUTC(), 1L, ZfsCapabilities.zfsFuse());
+  }
+
+  public InMemoryZfs(Clock clock, long seed, ZfsCapabilities capabilities) {
+    this.clock = clock;
+    this.random = new Random(seed);
+    this.capabilities = capabilities;
+  }
+
+  /** Creates pools (their root filesystems); returns this for chaining. */
+  public synchronized InMemoryZfs createPools(String... pools) {
+    for (String pool : pools) {
+      DatasetName root = DatasetName.of(pool);
+      if (root.depth() != 0 || datasets.containsKey(root)) {
+        throw new IllegalArgumentException("not a new pool name: " + pool);
+      }
+      createDataset(root);
+    }
+    return this;
+  }
+
+  /** The test hooks: command counts, injected failures, stalled and slow sends. */
+  public ModelHooks hooks() {
+    return hooks;
+  }
+
+  @Override
+  public ZfsCapabilities capabilities() {
+    return capabilities;
+  }
+
+  @Override
+  public synchronized List<DatasetListing> list(
+      Collection<DatasetName> roots, Set<String> userProperties) {
+    userProperties.forEach(ZfsNames::requireUserProperty);
+    if (roots.isEmpty()) {
+      return List.of();
+    }
+    command(Op.LIST, roots.iterator().next().value());
+    List<DatasetListing> out = new ArrayList<>();
+    for (ModelDataset ds : datasets.values()) {
+      if (roots.stream().noneMatch(ds.name::isWithin)) {
+        continue;
+      }
+      List<FilesystemVersion> versions = new ArrayList<>(ds.bookmarks);
+      Map<String, Map<String, String>> versionProperties = new TreeMap<>();
+      for (ModelSnapshot s : ds.snapshots) {
+        versions.add(s.version());
+        Map<String, String> props = new TreeMap<>();
+        for (String p : userProperties) {
+          snapshotProperty(ds, s, p).ifPresent(v -> props.put(p, v));
+        }
+        if (!props.isEmpty()) {
+          versionProperties.put(s.name, props);
+        }
+      }
+      versions.sort(ZfsOutputParser.VERSION_ORDER);
+      Map<String, String> props = new TreeMap<>();
+      for (String p : userProperties) {
+        effective(ds, p).ifPresent(v -> props.put(p, v));
+      }
+      out.add(
+          new DatasetListing(
+              ds.name, DatasetListing.Type.FILESYSTEM, versions, props, versionProperties));
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
+  public synchronized Optional<String> getUserProperty(String datasetOrSnapshot, String property) {
+    String target = ZfsNames.requireDatasetOrSnapshot(datasetOrSnapshot);
+    ZfsNames.requireUserProperty(property);
+    command(Op.GET, target);
+    if (target.indexOf('@') >= 0) {
+      SnapshotName name = SnapshotName.parse(target);
+      return snapshotProperty(
+          dataset("get", target, name.dataset()), snapshot("get", name), property);
+    }
+    return effective(dataset("get", target, DatasetName.of(target)), property);
+  }
+
+  @Override
+  public synchronized void setUserProperty(
+      String datasetOrSnapshot, String property, String value) {
+    String target = ZfsNames.requireDatasetOrSnapshot(datasetOrSnapshot);
+    ZfsNames.requireUserProperty(property);
+    ZfsNames.requirePropertyValue(value);
+    command(Op.SET, target);
+    if (target.indexOf('@') >= 0) {
+      snapshot("set", SnapshotName.parse(target)).localProperties.put(property, value);
+    } else {
+      dataset("set", target, DatasetName.of(target)).localProperties.put(property, value);
+    }
+  }
+
+  @Override
+  public synchronized void inheritUserProperty(DatasetName dataset, String property) {
+    ZfsNames.requireUserProperty(property);
+    command(Op.INHERIT, dataset.value());
+    dataset("inherit", dataset.value(), dataset).localProperties.remove(property);
+  }
+
+  @Override
+  public synchronized void createFilesystem(
+      DatasetName dataset, Map<String, String> properties, boolean parents) {
+    properties.forEach(
+        (k, v) -> {
+          ZfsNames.requireProperty(k);
+          ZfsNames.requirePropertyValue(v);
+        });
+    command(Op.CREATE, dataset.value());
+    if (datasets.containsKey(dataset)) {
+      throw ModelErrors.exists(
+          "create", dataset.value(), "cannot create '" + dataset + "': dataset already exists");
+    }
+    List<DatasetName> missing = new ArrayList<>();
+    for (Optional<DatasetName> p = dataset.parent(); p.isPresent(); p = p.get().parent()) {
+      if (!datasets.containsKey(p.get())) {
+        missing.add(0, p.get());
+      }
+    }
+    if (!missing.isEmpty() && (!parents || !datasets.containsKey(DatasetName.of(dataset.pool())))) {
+      throw new ZfsException.NotFound(
+          "zfs create " + dataset + ": cannot create '" + dataset + "': parent does not exist",
+          List.of(),
+          "");
+    }
+    missing.forEach(this::createDataset);
+    createDataset(dataset).localProperties.putAll(properties);
+  }
+
+  @Override
+  public synchronized void snapshot(Collection<DatasetName> datasets, String name) {
+    List<SnapshotName> names = datasets.stream().map(d -> d.snapshot(name)).toList();
+    if (names.isEmpty()) {
+      return;
+    }
+    if (capabilities.multipleSnapshotsPerCommand()) {
+      String subject = names.get(0).full();
+      command(Op.SNAPSHOT, subject);
+      takeAtomically("snapshot", subject, names);
+    } else {
+      for (SnapshotName s : names) {
+        command(Op.SNAPSHOT, s.full());
+        takeAtomically("snapshot", s.full(), List.of(s));
+      }
+    }
+  }
+
+  @Override
+  public synchronized void snapshotRecursive(DatasetName dataset, String name) {
+    String subject = dataset.snapshot(name).full();
+    command(Op.SNAPSHOT, subject);
+    dataset("snapshot", subject, dataset);
+    List<SnapshotName> names = new ArrayList<>();
+    for (DatasetName d : datasets.keySet()) {
+      if (d.isWithin(dataset)) {
+        names.add(d.snapshot(name));
+      }
+    }
+    takeAtomically("snapshot", subject, names);
+  }
+
+  /** All snapshots in one txg, or none: checks every name before making any. */
+  private void takeAtomically(String verb, String subject, List<SnapshotName> names) {
+    for (SnapshotName s : names) {
+      ModelDataset ds = dataset(verb, subject, s.dataset());
+      if (ds.snapshot(s.name()).isPresent()) {
+        throw ModelErrors.exists(
+            verb, subject, "cannot create snapshot '" + s + "': dataset already exists");
+      }
+    }
+    Map<String, Long> txgOfPool = new HashMap<>();
+    for (SnapshotName s : names) {
+      ModelDataset ds = datasets.get(s.dataset());
+      long txg = txgOfPool.computeIfAbsent(ds.name.pool(), this::nextTxg);
+      ds.snapshots.add(new ModelSnapshot(s.name(), newGuid(), txg, now(), ds.files, ds.writeGen));
+    }
+  }
+
+  @Override
+  public synchronized void destroySnapshot(SnapshotName snapshot) {
+    command(Op.DESTROY, snapshot.full());
+    ModelSnapshot s = snapshot("destroy", snapshot);
+    if (!s.holds.isEmpty()) {
+      throw ModelErrors.busy("destroy", snapshot.full(), snapshot.full());
+    }
+    datasets.get(snapshot.dataset()).snapshots.remove(s);
+  }
+
+  @Override
+  public synchronized void hold(SnapshotName snapshot, String tag) {
+    ZfsNames.requireHoldTag(tag);
+    command(Op.HOLD, snapshot.full());
+    if (!snapshot("hold", snapshot).holds.add(tag)) {
+      throw ModelErrors.exists(
+          "hold",
+          snapshot.full(),
+          "cannot hold '" + snapshot + "': tag already exists on this dataset");
+    }
+  }
+
+  @Override
+  public synchronized void release(SnapshotName snapshot, String tag) {
+    ZfsNames.requireHoldTag(tag);
+    command(Op.RELEASE, snapshot.full());
+    snapshot("release", snapshot).holds.remove(tag);
+  }
+
+  @Override
+  public synchronized Holds holds(SnapshotName snapshot) {
+    command(capabilities.holdsCommand() ? Op.HOLDS : Op.GET, snapshot.full());
+    Set<String> tags = snapshot("holds", snapshot).holds;
+    return new Holds(
+        tags.size(),
+        capabilities.holdsCommand() ? Optional.of(Set.copyOf(tags)) : Optional.empty());
+  }
+
+  @Override
+  public synchronized void bookmark(SnapshotName snapshot, String bookmark) {
+    if (!capabilities.bookmarks()) {
+      throw new ZfsException.Unsupported(
+          "zfs bookmark " + snapshot + ": this ZFS has no bookmarks (zfs-fuse, pool version 23)",
+          List.of(),
+          "");
+    }
+    String problem = SnapshotName.shortNameProblem(bookmark);
+    if (problem != null) {
+      throw new IllegalArgumentException("invalid bookmark name \"" + bookmark + "\": " + problem);
+    }
+    command(Op.BOOKMARK, snapshot.full());
+    ModelSnapshot s = snapshot("bookmark", snapshot);
+    ModelDataset ds = datasets.get(snapshot.dataset());
+    if (ds.bookmark(bookmark).isPresent()) {
+      throw ModelErrors.exists("bookmark", snapshot.full(), "bookmark exists");
+    }
+    ds.bookmarks.add(FilesystemVersion.bookmark(bookmark, s.guid, s.createTxg, s.creation));
+  }
+
+  @Override
+  public synchronized void rollback(SnapshotName snapshot, boolean destroyNewer) {
+    command(Op.ROLLBACK, snapshot.full());
+    ModelSnapshot target = snapshot("rollback", snapshot);
+    ModelDataset ds = datasets.get(snapshot.dataset());
+    List<ModelSnapshot> newer =
+        ds.snapshots.stream().filter(s -> s.createTxg > target.createTxg).toList();
+    if (!newer.isEmpty() && !destroyNewer) {
+      throw ModelErrors.failed(
+          "rollback",
+          snapshot.full(),
+          "cannot rollback to '"
+              + snapshot
+              + "': more recent snapshots exist (use '-r' to destroy them)");
+    }
+    ZfsException busy = null;
+    for (ModelSnapshot s : newer) {
+      // Like zfs-fuse: unheld newer snapshots are destroyed even when a held one stops the
+      // rollback.
+      if (s.holds.isEmpty()) {
+        ds.snapshots.remove(s);
+      } else {
+        busy = ModelErrors.busy("rollback", snapshot.full(), ds.name + "@" + s.name);
+      }
+    }
+    if (busy != null) {
+      throw busy;
+    }
+    ds.resetTo(target);
+  }
+
+  @Override
+  public synchronized SendProcess send(SendRequest request) {
+    String subject = request.to().full();
+    ZfsException injected = hooks.command(Op.SEND, subject);
+    try {
+      byte[] stream = ModelStream.encode(ModelSender.substreams(this, request));
+      return new ModelSendProcess(stream, injected, hooks, subject);
+    } catch (ZfsException e) {
+      return new ModelSendProcess(new byte[0], e, hooks, subject);
+    }
+  }
+
+  @Override
+  public synchronized ReceiveProcess receive(ReceiveRequest request) {
+    request
+        .properties()
+        .forEach(
+            (k, v) -> {
+              ZfsNames.requireProperty(k);
+              ZfsNames.requirePropertyValue(v);
+            });
+    ZfsException injected = hooks.command(Op.RECEIVE, request.target().value());
+    return new ModelReceiveProcess(
+        request.target().value(),
+        stream -> {
+          if (injected != null) {
+            return injected;
+          }
+          synchronized (this) {
+            return ModelReceiver.apply(this, request, stream);
+          }
+        });
+  }
+
+  // ---- test helpers: data in filesystems
+
+  /** Writes a file into a filesystem's head (its live contents). */
+  public synchronized void writeFile(DatasetName dataset, String path, byte[] data) {
+    ModelDataset ds = dataset("write", dataset.value(), dataset);
+    ds.files.put(path, data.clone());
+    ds.writeGen = newWriteGen();
+  }
+
+  public synchronized Optional<byte[]> readFile(DatasetName dataset, String path) {
+    return Optional.ofNullable(dataset("read", dataset.value(), dataset).files.get(path))
+        .map(byte[]::clone);
+  }
+
+  public synchronized void deleteFile(DatasetName dataset, String path) {
+    ModelDataset ds = dataset("write", dataset.value(), dataset);
+    if (ds.files.remove(path) != null) {
+      ds.writeGen = newWriteGen();
+    }
+  }
+
+  /** SHA-256 over the paths and contents of a filesystem's head. */
+  public synchronized String contentChecksum(DatasetName dataset) {
+    return checksum(dataset("read", dataset.value(), dataset).files);
+  }
+
+  /** SHA-256 over the paths and contents of a snapshot. */
+  public synchronized String contentChecksum(SnapshotName snapshot) {
+    return checksum(snapshot("read", snapshot).files);
+  }
+
+  public synchronized boolean exists(DatasetName dataset) {
+    return datasets.containsKey(dataset);
+  }
+
+  /** Removes a filesystem and everything below it, held or not (test clean-up). */
+  public synchronized void destroyRecursive(DatasetName dataset) {
+    datasets.keySet().removeIf(d -> d.isWithin(dataset));
+  }
+
+  private static String checksum(Map<String, byte[]> files) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (Map.Entry<String, byte[]> f : new TreeMap<>(files).entrySet()) {
+        sha.update(f.getKey().getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update(Long.toString(f.getValue().length).getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update(f.getValue());
+      }
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ---- for ModelSender and ModelReceiver, under the lock
+
+  ModelDataset find(DatasetName name) {
+    return datasets.get(name);
+  }
+
+  ModelDataset createDataset(DatasetName name) {
+    ModelDataset ds = new ModelDataset(name, newGuid(), nextTxg(name.pool()), now(), newWriteGen());
+    datasets.put(name, ds);
+    return ds;
+  }
+
+  long nextTxg(String pool) {
+    return txgs.merge(pool, 1L, Long::sum) + 10;
+  }
+
+  long newWriteGen() {
+    return ++writeGens;
+  }
+
+  ModelDataset dataset(String verb, String subject, DatasetName name) {
+    ModelDataset ds = datasets.get(name);
+    if (ds == null) {
+      throw ModelErrors.notFound(verb, subject, name.value());
+    }
+    return ds;
+  }
+
+  ModelSnapshot snapshot(String verb, SnapshotName name) {
+    return dataset(verb, name.full(), name.dataset())
+        .snapshot(name.name())
+        .orElseThrow(() -> ModelErrors.notFound(verb, name.full(), name.full()));
+  }
+
+  private long newGuid() {
+    long guid;
+    do {
+      guid = random.nextLong();
+    } while (guid == 0 || !usedGuids.add(guid));
+    return guid;
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  private void command(Op op, String subject) {
+    ZfsException injected = hooks.command(op, subject);
+    if (injected != null) {
+      throw injected;
+    }
+  }
+
+  private Optional<String> effective(ModelDataset ds, String property) {
+    for (Optional<DatasetName> d = Optional.of(ds.name); d.isPresent(); d = d.get().parent()) {
+      ModelDataset at = datasets.get(d.get());
+      String value = at == null ? null : at.localProperties.get(property);
+      if (value != null) {
+        return Optional.of(value);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<String> snapshotProperty(ModelDataset ds, ModelSnapshot s, String property) {
+    String local = s.localProperties.get(property);
+    return local != null ? Optional.of(local) : effective(ds, property);
+  }
+}

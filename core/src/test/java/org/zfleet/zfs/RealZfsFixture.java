@@ -1,0 +1,137 @@
+package org.zfleet.zfs;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.zfleet.model.DatasetName;
+
+/**
+ * Real zfs-fuse for integration tests: checks the test pools exist (failing, never skipping, with
+ * what to run), hands out uniquely named scratch filesystems, reads and writes data through their
+ * mountpoints, and destroys what it made with {@code zfs destroy -r} run directly.
+ */
+public final class RealZfsFixture {
+
+  public static final String POOL_1 = "zfleet_t1";
+  public static final String POOL_2 = "zfleet_t2";
+  private static final String HOW = "real ZFS is needed: run deploy/zfs-fuse.sh up (as root)";
+
+  private final List<DatasetName> made = new ArrayList<>();
+
+  /** Fails the test unless zfs answers and both test pools are imported. */
+  public static void requirePools() {
+    Result r = run(List.of("zpool", "list", "-H", "-o", "name"));
+    if (r.code != 0) {
+      fail(HOW + "; zpool list said: " + r.output.strip());
+    }
+    for (String pool : List.of(POOL_1, POOL_2)) {
+      if (r.output.lines().noneMatch(pool::equals)) {
+        fail(HOW + "; pool " + pool + " is missing (zpool list: " + r.output.strip() + ")");
+      }
+    }
+  }
+
+  /**
+   * A new filesystem {@code pool/<prefix>-<random>} with atime off: reading data through the
+   * mountpoint must not count as a change, or the next incremental receive would be refused.
+   */
+  public DatasetName scratch(String pool, String prefix) {
+    String unique =
+        prefix + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    DatasetName name = DatasetName.of(pool + "/" + unique);
+    Result r = run(List.of("zfs", "create", "-o", "atime=off", name.value()));
+    if (r.code != 0) {
+      fail("cannot create " + name + ": " + r.output.strip());
+    }
+    made.add(name);
+    return name;
+  }
+
+  /** Destroys every scratch filesystem, retrying while zfs-fuse still calls it busy. */
+  public void destroyAll() {
+    List<String> failures = new ArrayList<>();
+    for (DatasetName d : made) {
+      Result r = null;
+      for (int attempt = 0; attempt < 20; attempt++) {
+        r = run(List.of("zfs", "destroy", "-r", d.value()));
+        if (r.code == 0 || r.output.contains("does not exist")) {
+          r = null;
+          break;
+        }
+        sleep(250);
+      }
+      if (r != null) {
+        failures.add(d + ": " + r.output.strip());
+      }
+    }
+    made.clear();
+    if (!failures.isEmpty()) {
+      fail("could not clean up: " + failures);
+    }
+  }
+
+  public static void writeFile(DatasetName fs, String name, byte[] data) {
+    try {
+      Files.write(mountpoint(fs).resolve(name), data);
+    } catch (IOException e) {
+      throw new AssertionError("cannot write " + name + " into " + fs, e);
+    }
+  }
+
+  public static Optional<byte[]> readFile(DatasetName fs, String name) {
+    try {
+      return Optional.of(Files.readAllBytes(mountpoint(fs).resolve(name)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new AssertionError("cannot read " + name + " from " + fs, e);
+    }
+  }
+
+  public static Path mountpoint(DatasetName fs) {
+    Result r = run(List.of("zfs", "get", "-H", "-o", "value", "mountpoint", fs.value()));
+    String mountpoint = r.output.strip();
+    if (r.code != 0 || !mountpoint.startsWith("/")) {
+      throw new AssertionError(fs + " has no usable mountpoint: " + r.output.strip());
+    }
+    return Path.of(mountpoint);
+  }
+
+  private record Result(int code, String output) {}
+
+  private static Result run(List<String> command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return new Result(-1, String.join(" ", command) + ": no answer in 60 s");
+      }
+      return new Result(p.exitValue(), out);
+    } catch (IOException e) {
+      return new Result(-1, String.join(" ", command) + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Result(-1, "interrupted");
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

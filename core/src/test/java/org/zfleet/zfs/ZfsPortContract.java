@@ -1,0 +1,516 @@
+package org.zfleet.zfs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.zfleet.zfs.PortTransfers.pipe;
+import static org.zfleet.zfs.PortTransfers.receiveBytes;
+import static org.zfleet.zfs.PortTransfers.sendBytes;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
+import org.zfleet.model.SnapshotName;
+
+/**
+ * What every {@link ZfsPort} must do, run against the in-memory model and against real zfs-fuse.
+ * Where the two differ, real ZFS is right. Each test works below its own fresh scratch filesystems.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public abstract class ZfsPortContract {
+
+  /** The port under test. */
+  protected abstract ZfsPort port();
+
+  /** A fresh, empty filesystem for this test on the first pool. */
+  protected abstract DatasetName scratch();
+
+  /** A fresh, empty filesystem for this test on a second pool, where streams are received. */
+  protected abstract DatasetName otherScratch();
+
+  /** Writes a file into a filesystem's live contents. */
+  protected abstract void writeFile(DatasetName filesystem, String name, byte[] data);
+
+  /** A file of a filesystem's live contents, if it exists. */
+  protected abstract Optional<byte[]> readFile(DatasetName filesystem, String name);
+
+  private static final String PROP = "zfleet:contract";
+
+  // ---- listing
+
+  @Test
+  void listsTheSubtreeInTreeOrderWithVersionsByCreatetxg() {
+    DatasetName root = scratch();
+    DatasetName a = root.child("a");
+    DatasetName b = a.child("b");
+    Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    port().createFilesystem(a, Map.of(), false);
+    port().createFilesystem(b, Map.of(), false);
+    port().snapshot(List.of(a), "s1");
+    port().snapshot(List.of(b), "s1");
+    port().snapshot(List.of(a), "s2");
+    Instant after = Instant.now();
+
+    List<DatasetListing> listing = port().list(List.of(root), Set.of());
+
+    assertThat(listing).extracting(DatasetListing::name).containsExactly(root, a, b);
+    assertThat(listing).allMatch(l -> l.type() == DatasetListing.Type.FILESYSTEM);
+    List<FilesystemVersion> versions = versions(a);
+    assertThat(versions).extracting(FilesystemVersion::name).containsExactly("s1", "s2");
+    assertThat(versions.get(0).createTxg()).isLessThan(versions.get(1).createTxg());
+    assertThat(versions).allMatch(v -> v.kind() == FilesystemVersion.Kind.SNAPSHOT);
+    List<Long> guids =
+        listing.stream().flatMap(l -> l.versions().stream()).map(FilesystemVersion::guid).toList();
+    assertThat(guids).hasSize(3).doesNotHaveDuplicates().doesNotContain(0L);
+    for (FilesystemVersion v : versions) {
+      assertThat(v.creation().getNano()).as("creation has whole seconds").isZero();
+      assertThat(v.creation()).isBetween(before, after);
+    }
+  }
+
+  @Test
+  void listsSeveralRootsOnceEachAndLeavesOutMissingOnes() {
+    DatasetName root = scratch();
+    DatasetName a = root.child("a");
+    port().createFilesystem(a, Map.of(), false);
+
+    List<DatasetListing> listing =
+        port().list(List.of(a, root, root.child("missing"), otherScratch()), Set.of());
+
+    assertThat(listing).extracting(DatasetListing::name).containsExactly(root, a, otherScratch());
+    assertThat(port().list(List.of(root.child("missing")), Set.of())).isEmpty();
+  }
+
+  @Test
+  void namesWithSpacesDotsColonsAndDashesWork() {
+    DatasetName odd = scratch().child("a b.c:d-e");
+    DatasetName inner = odd.child("x y");
+    port().createFilesystem(inner, Map.of(), true);
+    port().snapshot(List.of(odd, inner), "s 1.2:3-4");
+    port().setUserProperty(inner.snapshot("s 1.2:3-4").full(), PROP, "odd value = with: spaces");
+
+    assertThat(port().list(List.of(odd), Set.of(PROP)))
+        .extracting(DatasetListing::name)
+        .containsExactly(odd, inner);
+    assertThat(versions(inner)).extracting(FilesystemVersion::name).containsExactly("s 1.2:3-4");
+    assertThat(port().getUserProperty(inner.snapshot("s 1.2:3-4").full(), PROP))
+        .contains("odd value = with: spaces");
+    port().destroySnapshot(inner.snapshot("s 1.2:3-4"));
+    assertThat(versions(inner)).isEmpty();
+  }
+
+  // ---- user properties
+
+  @Test
+  void userPropertiesAreSetInheritedAndListed() {
+    DatasetName root = scratch();
+    DatasetName child = root.child("child");
+    port().createFilesystem(child, Map.of(), false);
+    assertThat(port().getUserProperty(root.value(), PROP)).isEmpty();
+
+    port().setUserProperty(root.value(), PROP, "top");
+    assertThat(port().getUserProperty(child.value(), PROP)).contains("top");
+    port().setUserProperty(child.value(), PROP, "own");
+    assertThat(port().getUserProperty(child.value(), PROP)).contains("own");
+
+    port().snapshot(List.of(child), "s");
+    port().setUserProperty(child.snapshot("s").full(), "zfleet:snap", "on the snapshot");
+    List<DatasetListing> listing =
+        port().list(List.of(root), Set.of(PROP, "zfleet:snap", "zfleet:unset"));
+    assertThat(listing.get(0).properties()).isEqualTo(Map.of(PROP, "top"));
+    assertThat(listing.get(1).properties()).isEqualTo(Map.of(PROP, "own"));
+    assertThat(listing.get(1).versionProperties())
+        .isEqualTo(Map.of("s", Map.of(PROP, "own", "zfleet:snap", "on the snapshot")));
+
+    port().inheritUserProperty(child, PROP);
+    assertThat(port().getUserProperty(child.value(), PROP)).contains("top");
+    port().inheritUserProperty(root, PROP);
+    assertThat(port().getUserProperty(child.value(), PROP)).isEmpty();
+  }
+
+  // ---- snapshots, destroy, holds
+
+  @Test
+  void recursiveSnapshotTakesEveryDescendantInOneTxg() {
+    DatasetName a = scratch().child("a");
+    DatasetName c = a.child("b").child("c");
+    port().createFilesystem(c, Map.of(), true);
+
+    port().snapshotRecursive(a, "r");
+
+    List<DatasetListing> listing = port().list(List.of(a), Set.of());
+    assertThat(listing).hasSize(3);
+    assertThat(listing)
+        .allSatisfy(
+            l -> assertThat(l.versions()).extracting(FilesystemVersion::name).containsExactly("r"));
+    assertThat(listing.stream().map(l -> l.versions().get(0).createTxg()).distinct()).hasSize(1);
+  }
+
+  @Test
+  void snapshotOfSeveralDatasetsTakesExactlyThose() {
+    DatasetName a = scratch().child("a");
+    DatasetName b = scratch().child("b");
+    DatasetName c = scratch().child("c");
+    for (DatasetName d : List.of(a, b, c)) {
+      port().createFilesystem(d, Map.of(), false);
+    }
+
+    port().snapshot(List.of(a, c), "m");
+
+    assertThat(versions(a)).extracting(FilesystemVersion::name).containsExactly("m");
+    assertThat(versions(b)).isEmpty();
+    assertThat(versions(c)).extracting(FilesystemVersion::name).containsExactly("m");
+  }
+
+  @Test
+  void destroyRemovesOneSnapshot() {
+    DatasetName fs = scratch();
+    port().snapshot(List.of(fs), "s1");
+    port().snapshot(List.of(fs), "s2");
+
+    port().destroySnapshot(fs.snapshot("s1"));
+
+    assertThat(versions(fs)).extracting(FilesystemVersion::name).containsExactly("s2");
+    assertThatThrownBy(() -> port().destroySnapshot(fs.snapshot("s1")))
+        .isInstanceOf(ZfsException.NotFound.class)
+        .hasMessageContaining(fs.snapshot("s1").full());
+  }
+
+  @Test
+  void holdBlocksDestroyUntilReleased() {
+    SnapshotName s = scratch().snapshot("held");
+    port().snapshot(List.of(scratch()), "held");
+    port().hold(s, "zfleet_one");
+    try {
+      port().hold(s, "zfleet_two");
+
+      Holds holds = port().holds(s);
+      assertThat(holds.count()).isEqualTo(2);
+      assertThat(holds.tags())
+          .isEqualTo(
+              port().capabilities().holdsCommand()
+                  ? Optional.of(Set.of("zfleet_one", "zfleet_two"))
+                  : Optional.empty());
+      assertThatThrownBy(() -> port().destroySnapshot(s))
+          .isInstanceOf(ZfsException.Busy.class)
+          .hasMessageContaining(s.full());
+      assertThatThrownBy(() -> port().hold(s, "zfleet_one"))
+          .isInstanceOf(ZfsException.AlreadyExists.class);
+
+      port().release(s, "never_held");
+      port().release(s, "zfleet_one");
+      assertThat(port().holds(s).count()).isEqualTo(1);
+      assertThatThrownBy(() -> port().destroySnapshot(s)).isInstanceOf(ZfsException.Busy.class);
+    } finally {
+      // Held snapshots would stop the clean-up's destroy -r: release whatever is left.
+      port().release(s, "zfleet_one");
+      port().release(s, "zfleet_two");
+    }
+    assertThat(port().holds(s).count()).isZero();
+    port().destroySnapshot(s);
+    assertThat(versions(scratch())).isEmpty();
+  }
+
+  @Test
+  void rollbackRestoresDataAndDestroysNewerSnapshotsOnlyWhenAsked() {
+    DatasetName fs = scratch();
+    writeFile(fs, "f", bytes("one"));
+    port().snapshot(List.of(fs), "s1");
+    writeFile(fs, "f", bytes("two"));
+    port().snapshot(List.of(fs), "s2");
+    writeFile(fs, "f", bytes("three"));
+
+    port().rollback(fs.snapshot("s2"), false);
+    assertThat(text(readFile(fs, "f"))).isEqualTo("two");
+    assertThatThrownBy(() -> port().rollback(fs.snapshot("s1"), false))
+        .isInstanceOf(ZfsException.Failed.class)
+        .hasMessageContaining("more recent snapshots");
+    assertThat(versions(fs)).hasSize(2);
+
+    port().rollback(fs.snapshot("s1"), true);
+    assertThat(text(readFile(fs, "f"))).isEqualTo("one");
+    assertThat(versions(fs)).extracting(FilesystemVersion::name).containsExactly("s1");
+  }
+
+  @Test
+  void bookmarksExistOnlyWithTheCapability() {
+    SnapshotName s = scratch().snapshot("s");
+    port().snapshot(List.of(scratch()), "s");
+    if (!port().capabilities().bookmarks()) {
+      assertThatThrownBy(() -> port().bookmark(s, "b"))
+          .isInstanceOf(ZfsException.Unsupported.class);
+      return;
+    }
+    port().bookmark(s, "b");
+    List<FilesystemVersion> versions = versions(scratch());
+    assertThat(versions).extracting(FilesystemVersion::relativeName).containsExactly("@s", "#b");
+    assertThat(versions.get(1).guid()).isEqualTo(versions.get(0).guid());
+  }
+
+  // ---- typed failures
+
+  @Test
+  void missingAndExistingThingsFailTyped() {
+    DatasetName fs = scratch();
+    DatasetName missing = fs.child("missing");
+    SnapshotName missingSnap = fs.snapshot("missing");
+    port().snapshot(List.of(fs), "s");
+
+    assertThatThrownBy(() -> port().createFilesystem(fs, Map.of(), false))
+        .isInstanceOf(ZfsException.AlreadyExists.class)
+        .hasMessageContaining(fs.value());
+    assertThatThrownBy(() -> port().createFilesystem(missing.child("x"), Map.of(), false))
+        .isInstanceOf(ZfsException.NotFound.class);
+    assertThatThrownBy(() -> port().snapshot(List.of(fs), "s"))
+        .isInstanceOf(ZfsException.AlreadyExists.class);
+    assertThatThrownBy(() -> port().snapshot(List.of(missing), "s"))
+        .isInstanceOf(ZfsException.NotFound.class);
+    assertThatThrownBy(() -> port().getUserProperty(missing.value(), PROP))
+        .isInstanceOf(ZfsException.NotFound.class)
+        .hasMessageContaining(missing.value());
+    assertThatThrownBy(() -> port().hold(missingSnap, "t"))
+        .isInstanceOf(ZfsException.NotFound.class);
+    assertThatThrownBy(() -> port().holds(missingSnap)).isInstanceOf(ZfsException.NotFound.class);
+    assertThatThrownBy(() -> port().rollback(missingSnap, false))
+        .isInstanceOf(ZfsException.NotFound.class);
+    assertThatThrownBy(() -> sendBytes(port(), SendRequest.full(missingSnap)))
+        .isInstanceOf(ZfsException.NotFound.class)
+        .hasMessageContaining(missingSnap.full());
+    FilesystemVersion ghost = FilesystemVersion.snapshot("ghost", 1, 1, Instant.EPOCH);
+    assertThatThrownBy(() -> sendBytes(port(), SendRequest.incremental(ghost, fs.snapshot("s"))))
+        .isInstanceOf(ZfsException.NotFound.class);
+
+    port().createFilesystem(missing.child("x"), Map.of(), true);
+    assertThat(port().list(List.of(missing), Set.of())).hasSize(2);
+  }
+
+  // ---- send and receive
+
+  @Test
+  void fullSendReceivesIntoAnotherPoolWithEqualDataAndProperties() {
+    DatasetName src = scratch();
+    byte[] big = randomBytes(100_000, 1);
+    writeFile(src, "big", big);
+    writeFile(src, "small", bytes("hello"));
+    port().snapshot(List.of(src), "a");
+    DatasetName target = otherScratch().child("copy");
+
+    pipe(
+        port(),
+        SendRequest.full(src.snapshot("a")),
+        new ReceiveRequest(target, false, Map.of(PROP, "received")));
+
+    FilesystemVersion sent = versions(src).get(0);
+    FilesystemVersion got = versions(target).get(0);
+    assertThat(got.name()).isEqualTo("a");
+    assertThat(got.guid()).isEqualTo(sent.guid());
+    assertThat(got.creation()).isEqualTo(sent.creation());
+    assertThat(readFile(target, "big")).hasValueSatisfying(b -> assertThat(b).isEqualTo(big));
+    assertThat(text(readFile(target, "small"))).isEqualTo("hello");
+    assertThat(port().getUserProperty(target.value(), PROP)).contains("received");
+    assertThatThrownBy(
+            () -> pipe(port(), SendRequest.full(src.snapshot("a")), ReceiveRequest.into(target)))
+        .isInstanceOf(ZfsException.AlreadyExists.class)
+        .hasMessageContaining(target.value());
+  }
+
+  @Test
+  void incrementalAndIntermediateSendsCarrySnapshotsWithTheirGuids() {
+    DatasetName src = scratch();
+    DatasetName target = otherScratch().child("copy");
+    writeFile(src, "f1", bytes("1"));
+    port().snapshot(List.of(src), "a");
+    pipe(port(), SendRequest.full(src.snapshot("a")), ReceiveRequest.into(target));
+    writeFile(src, "f2", bytes("2"));
+    port().snapshot(List.of(src), "b");
+    writeFile(src, "f3", bytes("3"));
+    port().snapshot(List.of(src), "c");
+    port().snapshot(List.of(src), "d");
+
+    pipe(
+        port(),
+        SendRequest.incremental(version(src, "a"), src.snapshot("b")),
+        ReceiveRequest.into(target));
+    assertThat(versions(target)).extracting(FilesystemVersion::name).containsExactly("a", "b");
+    pipe(
+        port(),
+        SendRequest.intermediate(version(src, "b"), src.snapshot("d")),
+        ReceiveRequest.into(target));
+
+    assertThat(versions(target))
+        .extracting(FilesystemVersion::name)
+        .containsExactly("a", "b", "c", "d");
+    assertThat(versions(target))
+        .extracting(FilesystemVersion::guid)
+        .containsExactlyElementsOf(versions(src).stream().map(FilesystemVersion::guid).toList());
+    assertThat(text(readFile(target, "f3"))).isEqualTo("3");
+    assertThat(text(readFile(target, "f1"))).isEqualTo("1");
+  }
+
+  @Test
+  void incrementalWithTheWrongBaseFailsAndLeavesTheTargetUnchanged() {
+    DatasetName src = scratch();
+    DatasetName target = otherScratch().child("copy");
+    port().snapshot(List.of(src), "a");
+    pipe(port(), SendRequest.full(src.snapshot("a")), ReceiveRequest.into(target));
+    writeFile(src, "f", bytes("x"));
+    port().snapshot(List.of(src), "b");
+    port().snapshot(List.of(src), "c");
+    List<FilesystemVersion> before = versions(target);
+
+    assertThatThrownBy(
+            () ->
+                pipe(
+                    port(),
+                    SendRequest.incremental(version(src, "b"), src.snapshot("c")),
+                    ReceiveRequest.into(target)))
+        .isInstanceOf(ZfsException.StreamFailed.class)
+        .hasMessageContaining(target.value());
+
+    assertThat(versions(target)).isEqualTo(before);
+  }
+
+  @Test
+  void incrementalIntoAMissingTargetFailsWithoutTouchingOtherFilesystems() {
+    DatasetName src = scratch();
+    DatasetName copy = otherScratch().child("copy");
+    DatasetName missing = otherScratch().child("missing");
+    port().snapshot(List.of(src), "a");
+    pipe(port(), SendRequest.full(src.snapshot("a")), ReceiveRequest.into(copy));
+    port().snapshot(List.of(src), "b");
+
+    assertThatThrownBy(
+            () ->
+                pipe(
+                    port(),
+                    SendRequest.incremental(version(src, "a"), src.snapshot("b")),
+                    ReceiveRequest.into(missing)))
+        .isInstanceOf(ZfsException.NotFound.class)
+        .hasMessageContaining(missing.value());
+
+    assertThat(versions(copy)).extracting(FilesystemVersion::name).containsExactly("a");
+    assertThat(port().list(List.of(missing), Set.of())).isEmpty();
+  }
+
+  @Test
+  void forcedReceiveDiscardsChangesMadeOnTheTarget() {
+    DatasetName src = scratch();
+    DatasetName target = otherScratch().child("copy");
+    writeFile(src, "f", bytes("source"));
+    port().snapshot(List.of(src), "a");
+    pipe(port(), SendRequest.full(src.snapshot("a")), ReceiveRequest.into(target));
+    writeFile(target, "local", bytes("diverged"));
+    writeFile(src, "f", bytes("newer"));
+    port().snapshot(List.of(src), "b");
+    SendRequest increment = SendRequest.incremental(version(src, "a"), src.snapshot("b"));
+
+    assertThatThrownBy(() -> pipe(port(), increment, ReceiveRequest.into(target)))
+        .isInstanceOf(ZfsException.StreamFailed.class)
+        .hasMessageContaining("modified");
+    assertThat(versions(target)).extracting(FilesystemVersion::name).containsExactly("a");
+
+    pipe(port(), increment, new ReceiveRequest(target, true, Map.of()));
+    assertThat(versions(target)).extracting(FilesystemVersion::name).containsExactly("a", "b");
+    assertThat(text(readFile(target, "f"))).isEqualTo("newer");
+    assertThat(readFile(target, "local")).isEmpty();
+  }
+
+  @Test
+  void incrementalIsAcceptedOverNewerTargetSnapshotsWithoutChanges() {
+    DatasetName src = scratch();
+    DatasetName target = otherScratch().child("copy");
+    port().snapshot(List.of(src), "a");
+    pipe(port(), SendRequest.full(src.snapshot("a")), ReceiveRequest.into(target));
+    port().snapshot(List.of(target), "local");
+    writeFile(src, "f", bytes("x"));
+    port().snapshot(List.of(src), "b");
+
+    pipe(
+        port(),
+        SendRequest.incremental(version(src, "a"), src.snapshot("b")),
+        ReceiveRequest.into(target));
+
+    assertThat(versions(target))
+        .extracting(FilesystemVersion::name)
+        .containsExactly("a", "local", "b");
+  }
+
+  @Test
+  void truncatedOrCorruptStreamsFailAndLeaveTheTargetUnchanged() {
+    DatasetName src = scratch();
+    DatasetName target = otherScratch().child("copy");
+    writeFile(src, "big", randomBytes(200_000, 2));
+    port().snapshot(List.of(src), "a");
+    byte[] full = sendBytes(port(), SendRequest.full(src.snapshot("a")));
+
+    assertThatThrownBy(
+            () ->
+                receiveBytes(
+                    port(), ReceiveRequest.into(target), Arrays.copyOf(full, full.length / 2)))
+        .isInstanceOf(ZfsException.StreamFailed.class);
+    assertThat(port().list(List.of(target), Set.of())).isEmpty();
+    byte[] corrupt = full.clone();
+    corrupt[corrupt.length / 2] ^= (byte) 0xff;
+    assertThatThrownBy(() -> receiveBytes(port(), ReceiveRequest.into(target), corrupt))
+        .isInstanceOf(ZfsException.StreamFailed.class);
+    assertThat(port().list(List.of(target), Set.of())).isEmpty();
+
+    receiveBytes(port(), ReceiveRequest.into(target), full);
+    writeFile(src, "more", randomBytes(50_000, 3));
+    port().snapshot(List.of(src), "b");
+    byte[] increment =
+        sendBytes(port(), SendRequest.incremental(version(src, "a"), src.snapshot("b")));
+    assertThatThrownBy(
+            () ->
+                receiveBytes(
+                    port(),
+                    ReceiveRequest.into(target),
+                    Arrays.copyOf(increment, increment.length / 2)))
+        .isInstanceOf(ZfsException.StreamFailed.class);
+    assertThat(versions(target)).extracting(FilesystemVersion::name).containsExactly("a");
+    receiveBytes(port(), ReceiveRequest.into(target), increment);
+    assertThat(versions(target)).extracting(FilesystemVersion::name).containsExactly("a", "b");
+  }
+
+  // ---- helpers
+
+  protected List<FilesystemVersion> versions(DatasetName fs) {
+    return port().list(List.of(fs), Set.of()).stream()
+        .filter(l -> l.name().equals(fs))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(fs + " is not listed"))
+        .versions();
+  }
+
+  protected FilesystemVersion version(DatasetName fs, String name) {
+    return versions(fs).stream()
+        .filter(v -> v.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(fs + "@" + name + " is not listed"));
+  }
+
+  protected static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  protected static String text(Optional<byte[]> data) {
+    return new String(
+        data.orElseThrow(() -> new AssertionError("no such file")), StandardCharsets.UTF_8);
+  }
+
+  protected static byte[] randomBytes(int n, long seed) {
+    byte[] b = new byte[n];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+}
