@@ -220,7 +220,7 @@ public final class PushJobDriver implements JobDriver {
     return new ReplicateFilesystem(sender, dest.receiver().get(), task, transfers);
   }
 
-  static InitialReplication initial(Replication.InitialReplication policy) {
+  public static InitialReplication initial(Replication.InitialReplication policy) {
     return switch (policy) {
       case ALL -> InitialReplication.ALL;
       case MOST_RECENT -> InitialReplication.MOST_RECENT;

@@ -21,6 +21,10 @@ import picocli.CommandLine.Command;
       VersionCommand.class,
       ConfigcheckCommand.class,
       ImportZreplCommand.class,
+      DaemonCommand.class,
+      SignalCommand.class,
+      StatusCommand.class,
+      TestCommand.class,
       CertCommand.class,
     })
 public final class ZfleetCommand implements Runnable {

@@ -1,0 +1,151 @@
+package org.zfleet.node.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.zfleet.config.JobConfig;
+import org.zfleet.config.Pruning;
+import org.zfleet.config.PushJob;
+import org.zfleet.config.SnapJob;
+import org.zfleet.config.ZfleetConfig;
+import org.zfleet.job.JobDriver;
+import org.zfleet.job.PlannedStep;
+import org.zfleet.node.daemon.Json;
+import org.zfleet.prune.KeepReason;
+import org.zfleet.prune.OfflineSnapshotList;
+import org.zfleet.prune.PruneContext;
+import org.zfleet.prune.PruneOutcome;
+import org.zfleet.prune.PrunePolicy;
+import org.zfleet.prune.Pruner;
+import org.zfleet.prune.SnapshotDecision;
+import org.zfleet.replication.OwnFilesystems;
+import org.zfleet.replication.PruneFilesystem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code zfleet test prune}: what a job's keep rules would keep and destroy, per snapshot, from
+ * real ZFS (through the same code the daemon runs) or from a list of snapshots. Destroys nothing.
+ */
+@Command(name = "prune", description = "Show what JOB's keep rules keep and destroy. Destroys nothing.")
+final class TestPruneCommand implements Callable<Integer> {
+
+  enum Side { SENDER, RECEIVER }
+
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE") Path config;
+
+  @Option(names = {"-j", "--job"}, required = true, paramLabel = "NAME") String job;
+
+  @Option(names = "--side", paramLabel = "sender|receiver", defaultValue = "sender",
+      converter = SideConverter.class, description = "Which side's rules (replicating jobs). Default: sender.")
+  Side side;
+
+  @Option(names = "--snapshots", paramLabel = "FILE",
+      description = "Evaluate over this list instead of ZFS: one snapshot a line, <name><TAB><creation ISO-8601>.")
+  Path snapshots;
+
+  @Option(names = "--json", description = "One JSON object a line: filesystem, snapshot, action, reason.")
+  boolean json;
+
+  private final ObjectMapper mapper = Json.mapper();
+
+  @Override
+  public Integer call() throws Exception {
+    ZfleetConfig cfg = JobContext.loadJobConfig(config, job, spec.commandLine().getErr());
+    JobConfig jobConfig = cfg.job(job).orElseThrow();
+    if (snapshots != null) {
+      return offline(jobConfig);
+    }
+    try (JobContext context = JobContext.open(cfg, job)) {
+      JobDriver driver = context.listedDriver();
+      boolean refused = false;
+      for (String fs : driver.filesystems()) {
+        for (PlannedStep step : driver.steps(fs)) {
+          if (step.work() instanceof PruneFilesystem prune && matches(prune.side())) {
+            refused |= !print(prune.filesystem().value(), prune.evaluate());
+          }
+        }
+      }
+      return refused ? ZfleetCommand.EXIT_FAILED : ZfleetCommand.EXIT_OK;
+    }
+  }
+
+  private boolean matches(String pruneSide) {
+    return side == Side.RECEIVER ? pruneSide.startsWith("receiver") : !pruneSide.startsWith("receiver");
+  }
+
+  private int offline(JobConfig jobConfig) throws Exception {
+    OfflineSnapshotList parsed = OfflineSnapshotList.parse(Files.readString(snapshots));
+    if (parsed instanceof OfflineSnapshotList.Invalid invalid) {
+      for (var error : invalid.errors()) {
+        spec.commandLine().getErr().println(snapshots + ":" + error.line() + ": " + error.problem());
+      }
+      return ZfleetCommand.EXIT_FAILED;
+    }
+    var versions = ((OfflineSnapshotList.Parsed) parsed).snapshots();
+    PrunePolicy policy = policy(jobConfig);
+    return print(snapshots.getFileName().toString(), Pruner.evaluate(versions, policy, PruneContext.offline()))
+        ? ZfleetCommand.EXIT_OK
+        : ZfleetCommand.EXIT_FAILED;
+  }
+
+  private PrunePolicy policy(JobConfig jobConfig) {
+    if (jobConfig instanceof SnapJob snap) {
+      return OwnFilesystems.policy(snap.snapshotting(), snap.pruning());
+    }
+    if (jobConfig instanceof PushJob push) {
+      Pruning pruning = side == Side.RECEIVER ? push.receiverPruning() : push.senderPruning();
+      return OwnFilesystems.policy(push.snapshotting(), pruning);
+    }
+    throw new IllegalArgumentException("job " + job + " is a " + jobConfig.type().configName() + " job and has no keep rules here");
+  }
+
+  /** Prints one filesystem's verdicts; false if pruning refused to judge. */
+  private boolean print(String filesystem, PruneOutcome outcome) throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    if (outcome instanceof PruneOutcome.Refused refused) {
+      if (json) {
+        ObjectNode line = mapper.createObjectNode().put("filesystem", filesystem).put("action", "refused").put("reason", refused.message());
+        out.println(mapper.writeValueAsString(line));
+      } else {
+        out.println(filesystem + ": " + refused.message() + " (nothing is destroyed)");
+      }
+      return false;
+    }
+    List<SnapshotDecision> decisions = ((PruneOutcome.Evaluated) outcome).decisions();
+    if (!json) {
+      out.println(filesystem);
+    }
+    for (SnapshotDecision d : decisions) {
+      String action = d instanceof SnapshotDecision.Keep ? "keep" : "destroy";
+      String reason = d instanceof SnapshotDecision.Keep keep
+          ? keep.reasons().stream().map(KeepReason::describe).collect(Collectors.joining("; "))
+          : "no rule keeps it";
+      if (json) {
+        ObjectNode line = mapper.createObjectNode()
+            .put("filesystem", filesystem).put("snapshot", d.version().name()).put("action", action).put("reason", reason);
+        out.println(mapper.writeValueAsString(line));
+      } else {
+        out.printf("  %-8s %s  %s%n", action, d.version().name(), reason);
+      }
+    }
+    return true;
+  }
+
+  static final class SideConverter implements picocli.CommandLine.ITypeConverter<Side> {
+    @Override
+    public Side convert(String value) {
+      return Side.valueOf(value.toUpperCase(Locale.ROOT));
+    }
+  }
+}

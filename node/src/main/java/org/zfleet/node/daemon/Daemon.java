@@ -1,0 +1,166 @@
+package org.zfleet.node.daemon;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zfleet.config.JobConfig;
+import org.zfleet.config.NodeConfig;
+import org.zfleet.config.SinkJob;
+import org.zfleet.config.ZfleetConfig;
+import org.zfleet.job.JobDriver;
+import org.zfleet.replication.LocalReceiverDirectory;
+import org.zfleet.replication.PushJobDriver;
+import org.zfleet.replication.JobDrivers;
+import org.zfleet.replication.Transfers;
+import org.zfleet.zfs.ZfsCli;
+import org.zfleet.zfs.ZfsCliConfig;
+
+/**
+ * The zfleet daemon of one node: ZFS, the actor system with one job actor per active job, and the
+ * local control API. SIGTERM runs Pekko's coordinated shutdown: job actors stop, every running
+ * step is cancelled (its {@code zfs} processes killed with their children), then ZFS is closed.
+ */
+public final class Daemon implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+  private final ActorSystem<NodeGuardian.Command> system;
+  private final ZfsCli zfs;
+  private final ExecutorService steps;
+  private final ServerBinding control;
+
+  private Daemon(ActorSystem<NodeGuardian.Command> system, ZfsCli zfs, ExecutorService steps, ServerBinding control) {
+    this.system = system;
+    this.zfs = zfs;
+    this.steps = steps;
+    this.control = control;
+  }
+
+  /** Starts everything; returns once the control API listens. */
+  public static Daemon start(ZfleetConfig config, Config hocon) {
+    NodeConfig node = config.node();
+    ZfsCli zfs = ZfsCli.create(
+        ZfsCliConfig.defaults()
+            .withBinaries(java.nio.file.Path.of(node.zfs().zfsPath()), java.nio.file.Path.of(node.zfs().zpoolPath()))
+            .withTimeouts(node.zfs().commandTimeout(), ZfsCliConfig.defaults().listTimeout(), ZfsCliConfig.defaults().transferTimeout())
+            .withMaxConcurrentCommands(node.limits().zfsCommands()));
+    ExecutorService steps = Executors.newCachedThreadPool(named("zfleet-step"));
+    Clock clock = Clock.systemUTC();
+
+    // The actor system and its materializer exist before the drivers, which need the latter.
+    List<JobDriver> active = new ArrayList<>();
+    List<String> passive = new ArrayList<>();
+    ActorSystem<NodeGuardian.Command> system =
+        ActorSystem.create(
+            org.apache.pekko.actor.typed.javadsl.Behaviors.setup(ctx -> {
+              Materializer materializer = Materializer.matFromSystem(ctx.getSystem());
+              LocalReceiverDirectory sinks = new LocalReceiverDirectory(zfs, config.jobs().stream()
+                  .filter(j -> j instanceof SinkJob).map(j -> (SinkJob) j).toList());
+              for (JobConfig job : config.jobs()) {
+                JobDrivers.of(job, node.name(), zfs, sinks,
+                        push -> Transfers.streams(PushJobDriver.transferOptions(push), materializer), clock)
+                    .ifPresentOrElse(active::add, () -> passive.add(job.name()));
+              }
+              return NodeGuardian.create(new NodeGuardian.Setup(
+                  node.name(), active, passive, node.limits().transfers(), Duration.ofSeconds(1), steps, clock));
+            }),
+            "zfleet",
+            pekkoConfig(hocon, node.limits().transfers()));
+
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-zfs", () -> {
+      zfs.close();
+      steps.shutdownNow();
+      return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+    });
+
+    int port = node.control().port();
+    ServerBinding binding;
+    try {
+      binding = new ControlServer(system, system).bind("127.0.0.1", port).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      system.terminate();
+      throw new IllegalStateException("cannot listen for control requests on 127.0.0.1:" + port + ": " + rootMessage(e), e);
+    }
+    binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+    log.info("daemon started node={} control=127.0.0.1:{} jobs={}", node.name(), port,
+        config.jobs().stream().map(JobConfig::name).toList());
+    return new Daemon(system, zfs, steps, binding);
+  }
+
+  /** The operator's {@code pekko { … }} settings over zfleet's defaults for a daemon. */
+  static Config pekkoConfig(Config hocon, int transfers) {
+    Config defaults = ConfigFactory.parseString(String.join("\n",
+        "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
+        "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
+        "pekko.loglevel = INFO",
+        "pekko.stdout-loglevel = OFF",
+        "pekko.log-dead-letters = off",
+        "pekko.log-dead-letters-during-shutdown = off",
+        "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = on",
+        // Each transfer holds up to three threads of this pool (read, write, network side).
+        "pekko.actor.default-blocking-io-dispatcher.thread-pool-executor.fixed-pool-size = "
+            + (3 * transfers + 4)));
+    Config user = hocon.hasPath("pekko") ? hocon.withOnlyPath("pekko") : ConfigFactory.empty();
+    return user.withFallback(defaults).withFallback(ConfigFactory.load());
+  }
+
+  public ActorSystem<NodeGuardian.Command> system() {
+    return system;
+  }
+
+  public int controlPort() {
+    return control.localAddress().getPort();
+  }
+
+  /** Blocks until the actor system has terminated (SIGTERM or {@link #close()}). */
+  public void awaitTermination() throws InterruptedException {
+    try {
+      system.getWhenTerminated().toCompletableFuture().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  @Override
+  public void close() {
+    CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("actor system did not terminate in time: {}", rootMessage(e));
+    }
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  private static ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}
