@@ -31,11 +31,12 @@ public final class PruneFilesystem implements StepWork {
   private final DatasetName filesystem;
   private final List<FilesystemVersion> versions;
   private final PrunePolicy policy;
-  private final PruneContext context;
+  private final java.util.function.Supplier<PruneContext> context;
   private final Consumer<SnapshotName> destroy;
 
   /**
    * @param side "sender" or "receiver", for reports
+   * @param context asked when the step runs, after the cycle's replication steps have moved cursors
    * @param destroy destroys one snapshot on that side (a local ZFS, or a remote endpoint)
    */
   public PruneFilesystem(
@@ -43,7 +44,7 @@ public final class PruneFilesystem implements StepWork {
       DatasetName filesystem,
       List<FilesystemVersion> versions,
       PrunePolicy policy,
-      PruneContext context,
+      java.util.function.Supplier<PruneContext> context,
       Consumer<SnapshotName> destroy) {
     this.side = side;
     this.filesystem = filesystem;
@@ -55,7 +56,7 @@ public final class PruneFilesystem implements StepWork {
 
   /** What the rules decide over this cycle's listing; destroys nothing. */
   public PruneOutcome evaluate() {
-    return Pruner.evaluate(versions, policy, context);
+    return Pruner.evaluate(versions, policy, context.get());
   }
 
   public DatasetName filesystem() {

@@ -142,35 +142,53 @@ public final class PushJobDriver implements JobDriver {
     if (fs == null) {
       return List.of();
     }
+    Instant cycle = cycleStart;
+    CursorBoard board = new CursorBoard();
     List<PlannedStep> steps = new ArrayList<>();
-    PruneContext senderContext = PruneContext.cycle(cycleStart);
     for (Destination dest : destinations.values()) {
-      steps.add(new PlannedStep(StepKind.REPLICATE, dest.sink(), replicate(fs, dest)));
-      ReplicationMarks marks = marks(dest.sink());
-      Optional<DatasetListing> target = receiverDataset(fs, dest);
-      List<FilesystemVersion> receiverVersions = target.map(DatasetListing::versions).orElse(List.of());
-      senderContext = senderContext.withCursor(cursor(fs, dest.sink(), marks));
-      Optional<FilesystemVersion> common = BaseProtection.newestCommon(fs.versions(), receiverVersions).map(c -> c.onSender());
-      if (common.isPresent()) {
-        senderContext = senderContext.withProtection(Protection.ofGuid(common.get().guid(), "incremental base for sink " + dest.sink()));
-      }
+      steps.add(new PlannedStep(StepKind.REPLICATE, dest.sink(), replicate(fs, dest, board)));
     }
-    steps.add(new PlannedStep(StepKind.PRUNE_SENDER, "", new PruneFilesystem("sender", fs.name(), fs.versions(), senderPolicy, senderContext, sender::destroySnapshot)));
+    steps.add(new PlannedStep(StepKind.PRUNE_SENDER, "",
+        new PruneFilesystem("sender", fs.name(), fs.versions(), senderPolicy, () -> senderContext(fs, cycle, board), sender::destroySnapshot)));
     for (Destination dest : destinations.values()) {
       Optional<DatasetListing> target = receiverDataset(fs, dest);
       if (dest.receiver().isEmpty() || target.isEmpty()) {
         continue;
       }
-      PruneContext receiverContext = PruneContext.cycle(cycleStart);
+      PruneContext receiverContext = PruneContext.cycle(cycle);
       Optional<FilesystemVersion> common = BaseProtection.newestCommon(fs.versions(), target.get().versions()).map(c -> c.onReceiver());
       if (common.isPresent()) {
         receiverContext = receiverContext.withProtection(Protection.ofGuid(common.get().guid(), "incremental base from " + identity));
       }
+      PruneContext context = receiverContext;
       Receiver receiver = dest.receiver().get();
       steps.add(new PlannedStep(StepKind.PRUNE_RECEIVER, dest.sink(),
-          new PruneFilesystem("receiver " + dest.sink(), target.get().name(), target.get().versions(), receiverPolicy, receiverContext, receiver::destroySnapshot)));
+          new PruneFilesystem("receiver " + dest.sink(), target.get().name(), target.get().versions(), receiverPolicy, () -> context, receiver::destroySnapshot)));
     }
     return steps;
+  }
+
+  /**
+   * Sender pruning keeps what any sink still needs: each sink's incremental base and, for
+   * {@code not-replicated}, everything from its cursor on (as this cycle's replication left it).
+   */
+  private PruneContext senderContext(DatasetListing fs, Instant cycle, CursorBoard board) {
+    PruneContext context = PruneContext.cycle(cycle);
+    for (Destination dest : destinations.values()) {
+      Optional<FilesystemVersion> moved = board.movedTo(dest.sink());
+      context = context.withCursor(moved
+          .<CursorState>map(v -> new CursorState.Known(dest.sink(), v.guid(), v.createTxg()))
+          .orElseGet(() -> cursor(fs, dest.sink(), marks(dest.sink()))));
+      List<FilesystemVersion> receiverVersions = receiverDataset(fs, dest).map(DatasetListing::versions).orElse(List.of());
+      Optional<FilesystemVersion> common = BaseProtection.newestCommon(fs.versions(), receiverVersions).map(c -> c.onSender());
+      if (common.isPresent()) {
+        context = context.withProtection(Protection.ofGuid(common.get().guid(), "incremental base for sink " + dest.sink()));
+      }
+      if (moved.isPresent()) {
+        context = context.withProtection(Protection.ofGuid(moved.get().guid(), "incremental base for sink " + dest.sink()));
+      }
+    }
+    return context;
   }
 
   private Optional<DatasetListing> receiverDataset(DatasetListing fs, Destination dest) {
@@ -202,7 +220,7 @@ public final class PushJobDriver implements JobDriver {
     }
   }
 
-  private StepWork replicate(DatasetListing fs, Destination dest) {
+  private StepWork replicate(DatasetListing fs, Destination dest, CursorBoard board) {
     if (dest.receiver().isEmpty()) {
       String problem = dest.problem();
       return control -> {
@@ -217,7 +235,7 @@ public final class PushJobDriver implements JobDriver {
     PlanOptions options = PlanOptions.defaults().withInitialReplication(initial(job.replication().initialReplication()));
     ReplicationTask task = new ReplicationTask(fs, layout, Optional.ofNullable(dest.datasets().get(layout.receiverPath(fs.name()))),
         dest.datasets().keySet(), placeholders, options, marks(dest.sink()));
-    return new ReplicateFilesystem(sender, dest.receiver().get(), task, transfers);
+    return new ReplicateFilesystem(sender, dest.receiver().get(), task, transfers, dest.sink(), board);
   }
 
   public static InitialReplication initial(Replication.InitialReplication policy) {

@@ -44,24 +44,35 @@ public final class ReplicateFilesystem implements StepWork {
   private final Receiver receiver;
   private final ReplicationTask task;
   private final Transfers transfers;
+  private final CursorBoard board;
+  private final String destination;
+  private ReceiverState receiverState = ReceiverState.ABSENT;
   /** The cursor as it stands: from the listing, then wherever this step moved it. */
   private OptionalLong cursor = OptionalLong.empty();
 
-  public ReplicateFilesystem(Sender sender, Receiver receiver, ReplicationTask task, Transfers transfers) {
+  /**
+   * @param destination the receiving job, under which moved cursors are posted on {@code board}
+   */
+  public ReplicateFilesystem(
+      Sender sender, Receiver receiver, ReplicationTask task, Transfers transfers, String destination, CursorBoard board) {
     this.sender = sender;
     this.receiver = receiver;
     this.task = task;
     this.transfers = transfers;
+    this.destination = destination;
+    this.board = board;
+  }
+
+  private ReceiverState receiverState() {
+    return ReceiverState.of(task.receiver().isPresent(), task.receiver().map(r -> r.properties().get(ReceiverState.ROLE_PROPERTY)));
   }
 
   /** The plan from this cycle's listing of both sides; computes only, changes nothing. */
   public Plan plan() {
     List<FilesystemVersion> senderVersions = task.sender().versions();
     List<FilesystemVersion> receiverVersions = task.receiver().map(DatasetListing::versions).orElse(List.of());
-    ReceiverState state =
-        ReceiverState.of(task.receiver().isPresent(), task.receiver().map(r -> r.properties().get(ReceiverState.ROLE_PROPERTY)));
     OptionalLong listed = cursorGuid();
-    var options = task.options().withReceiverState(state);
+    var options = task.options().withReceiverState(receiverState());
     options = listed.isPresent() ? options.withCursor(listed.getAsLong()) : options.withoutCursor();
     return Planner.plan(senderVersions, receiverVersions, options);
   }
@@ -77,6 +88,7 @@ public final class ReplicateFilesystem implements StepWork {
     releaseStaleStepHolds(control);
 
     cursor = cursorGuid();
+    receiverState = receiverState();
     Plan plan = plan();
 
     if (plan instanceof Plan.Conflict conflict) {
@@ -150,7 +162,11 @@ public final class ReplicateFilesystem implements StepWork {
       SendProcess send = sender.send(request);
       ReceiveProcess receive;
       try {
-        receive = receiver.receive(new ReceiveRequest(task.receiverFs(), step.forceReceive(), ReplicationTask.replicaProperties()));
+        // A replica is zfleet's and the plan checked that its newest snapshot is the base, so -F
+        // discards only changes made since, such as the directories ZFS creates for child
+        // mountpoints, which zfs-fuse counts as a modification that refuses the next increment.
+        boolean force = step.forceReceive() || (step.flag() != Step.Flag.FULL && receiverState == ReceiverState.REPLICA);
+        receive = receiver.receive(new ReceiveRequest(task.receiverFs(), force, ReplicationTask.replicaProperties()));
       } catch (RuntimeException e) {
         send.kill();
         throw e;
@@ -194,6 +210,7 @@ public final class ReplicateFilesystem implements StepWork {
           .ifPresent(old -> releaseQuietly(fs.snapshot(old.name()), task.marks().cursorHoldTag()));
     }
     cursor = OptionalLong.of(to.guid());
+    board.moved(destination, to);
   }
 
   /** Up to date but the cursor is missing or elsewhere (e.g. lost): put it on the newest common snapshot. */

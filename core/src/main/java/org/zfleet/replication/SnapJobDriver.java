@@ -84,7 +84,8 @@ public final class SnapJobDriver implements JobDriver {
         new PlannedStep(
             StepKind.PRUNE_SENDER,
             "",
-            new PruneFilesystem("local", listing.name(), listing.versions(), policy, PruneContext.cycle(cycleStart.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)), zfs::destroySnapshot)));
+            new PruneFilesystem("local", listing.name(), listing.versions(), policy,
+                () -> PruneContext.cycle(cycleStart.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)), zfs::destroySnapshot)));
   }
 
   @Override
