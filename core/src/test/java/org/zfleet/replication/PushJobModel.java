@@ -62,25 +62,35 @@ final class PushJobModel implements AutoCloseable {
   private ActorRef<JobActor.Command> job;
 
   /** The job's settings a test varies; the rest is fixed. */
-  record Settings(String filesystems, String keepSender, String keepReceiver, TransferOptions transfer) {
+  record Settings(
+      String filesystems, String keepSender, String keepReceiver, String initialReplication, TransferOptions transfer) {
     static Settings defaults() {
       return new Settings(
           "\"src/data/a\" = true, \"src/data/b c\" = true",
           "{ type = not-replicated }, { type = last-n, count = 1 }",
           "{ type = last-n, count = 2 }",
+          "most-recent",
           TransferOptions.defaults());
     }
 
     Settings withFilesystems(String entries) {
-      return new Settings(entries, keepSender, keepReceiver, transfer);
+      return new Settings(entries, keepSender, keepReceiver, initialReplication, transfer);
     }
 
     Settings withKeepSender(String rules) {
-      return new Settings(filesystems, rules, keepReceiver, transfer);
+      return new Settings(filesystems, rules, keepReceiver, initialReplication, transfer);
+    }
+
+    Settings withKeepReceiver(String rules) {
+      return new Settings(filesystems, keepSender, rules, initialReplication, transfer);
+    }
+
+    Settings withInitialReplication(String policy) {
+      return new Settings(filesystems, keepSender, keepReceiver, policy, transfer);
     }
 
     Settings withTransfer(TransferOptions options) {
-      return new Settings(filesystems, keepSender, keepReceiver, options);
+      return new Settings(filesystems, keepSender, keepReceiver, initialReplication, options);
     }
   }
 
@@ -116,7 +126,7 @@ final class PushJobModel implements AutoCloseable {
             "        keep-receiver = [ " + s.keepReceiver() + " ]",
             "      }",
             "      replication { stall-timeout = " + STALL.toSeconds() + "s, retry-backoff { min = "
-                + BACKOFF.toSeconds() + "s, max = 1m } }",
+                + BACKOFF.toSeconds() + "s, max = 1m }, initial-replication = " + s.initialReplication() + " }",
             "    }",
             "    { name = \"" + SINK + "\", type = sink, root-fs = \"" + SINK_ROOT + "\", clients = [ \""
                 + NODE + "\" ] }",
