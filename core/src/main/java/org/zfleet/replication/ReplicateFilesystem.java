@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -185,6 +186,7 @@ public final class ReplicateFilesystem implements StepWork {
       try {
         result = transfer.result().toCompletableFuture().get();
       } catch (ExecutionException e) {
+        markIfReceivedAnyway(step);
         throw e.getCause() instanceof Exception cause ? cause : e;
       }
       control.progress().addBytes(result.bytes() - last[0]);
@@ -197,6 +199,33 @@ public final class ReplicateFilesystem implements StepWork {
         releaseQuietly(s, task.marks().stepHoldTag());
       }
       sender.inheritUserProperty(fs, task.marks().stepProperty());
+    }
+  }
+
+  /**
+   * A first receive that failed may still have been committed: zfs-fuse receives in its daemon,
+   * which goes on reading the stream when the {@code zfs receive} process is stopped or killed, and
+   * any ZFS can commit just before its process is killed. The new dataset then lacks the replica
+   * role, which is set once the process has exited, and would be taken for someone else's dataset
+   * for ever. It holds the very snapshot this step sent (same guid), so it is zfleet's: mark it.
+   */
+  private void markIfReceivedAnyway(Step step) {
+    if (step.flag() != Step.Flag.FULL || receiverState != ReceiverState.ABSENT) {
+      return;
+    }
+    DatasetName target = task.receiverFs();
+    try {
+      boolean received = receiver.list(Set.of(ReceiverState.ROLE_PROPERTY)).stream()
+          .filter(d -> d.name().equals(target))
+          .anyMatch(d -> !d.properties().containsKey(ReceiverState.ROLE_PROPERTY)
+              && d.versions().stream().anyMatch(v -> v.isSnapshot() && v.guid() == step.to().guid()));
+      if (received) {
+        ReplicationTask.replicaProperties().forEach((k, v) -> receiver.setUserProperty(target.value(), k, v));
+        log.warn("a failed receive was committed anyway; marked it as a replica fs=\"{}\" target=\"{}\" snapshot=\"{}\"",
+            task.senderFs(), target, step.to().relativeName());
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not check a failed receive fs=\"{}\" target=\"{}\" reason=\"{}\"", task.senderFs(), target, e.getMessage());
     }
   }
 

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -26,7 +27,10 @@ import org.zfleet.job.MutableClock;
 import org.zfleet.job.StepKind;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
+import org.zfleet.plan.ReceiverState;
+import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.transfer.TransferFailedException;
+import org.zfleet.transfer.TransferResult;
 import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.InMemoryZfs;
 import org.zfleet.zfs.ModelHooks;
@@ -44,6 +48,7 @@ class ReplicationBadInputTest {
   private static final ActorTestKit kit = ActorTestKit.create();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
   private final AtomicBoolean corruptNextSend = new AtomicBoolean();
+  private final AtomicBoolean failNextAfterCommit = new AtomicBoolean();
   private InMemoryZfs zfs;
   private DirectPushJob job;
 
@@ -51,8 +56,11 @@ class ReplicationBadInputTest {
   void setUp() throws Exception {
     zfs = PushJobModel.modelZfs(clock, 11L);
     Transfers streams = DirectPushJob.transfers(Materializer.matFromSystem(kit.system()));
-    Transfers transfers = (send, receive, listener) ->
-        streams.start(corruptNextSend.getAndSet(false) ? corrupted(send, 200) : send, receive, listener);
+    Transfers transfers = (send, receive, listener) -> {
+      RunningTransfer running =
+          streams.start(corruptNextSend.getAndSet(false) ? corrupted(send, 200) : send, receive, listener);
+      return failNextAfterCommit.getAndSet(false) ? failedAfterCommit(running, zfs) : running;
+    };
     job = new DirectPushJob(PushJobModel.config(PushJobModel.Settings.defaults()), zfs, clock, transfers);
     write(A, 5000, 1);
     write(B, 5000, 2);
@@ -144,7 +152,54 @@ class ReplicationBadInputTest {
     }
   }
 
+  @Test
+  void firstReceiveCommittedDespiteItsFailureIsKeptAsAReplica() throws Exception {
+    // As on zfs-fuse when the watchdog kills a stopped zfs receive whose stream its daemon took in.
+    write(A, 4000, 5);
+    String s1 = snapshot();
+    failNextAfterCommit.set(true);
+    DirectPushJob.Outcome failed = job.cycle().get(DirectPushJob.key(A, StepKind.REPLICATE));
+    assertThat(failed.ok()).isFalse();
+    assertThat(names(onReceiver(A))).containsExactly(s1);
+
+    Map<String, DirectPushJob.Outcome> next = job.cycle();
+    assertThat(next.get(DirectPushJob.key(A, StepKind.REPLICATE)).summary()).isEqualTo("up to date");
+    assertUnchanged(A, s1);
+    write(A, 4000, 6);
+    String s2 = replicatedSnapshot();
+    assertThat(names(onReceiver(A))).containsExactly(s1, s2);
+    assertThat(zfs.contentChecksum(onReceiver(A))).isEqualTo(zfs.contentChecksum(A));
+  }
+
   // ---- helpers
+
+  /**
+   * A transfer that reports a failure although its receive succeeded, with the new dataset left
+   * as ZfsCli leaves it when its process is killed: without the role it sets once zfs has exited.
+   */
+  private static RunningTransfer failedAfterCommit(RunningTransfer running, InMemoryZfs zfs) {
+    return new RunningTransfer() {
+      @Override
+      public CompletionStage<TransferResult> result() {
+        return running.result().thenCompose(r -> {
+          zfs.inheritUserProperty(onReceiver(A), ReceiverState.ROLE_PROPERTY);
+          return CompletableFuture.<TransferResult>failedFuture(new TransferFailedException(
+            TransferFailedException.Reason.CANCELLED, "transfer cancelled after " + r.bytes() + " bytes",
+            r.bytes(), "", "", null));
+        });
+      }
+
+      @Override
+      public long bytesSoFar() {
+        return running.bytesSoFar();
+      }
+
+      @Override
+      public void cancel() {
+        running.cancel();
+      }
+    };
+  }
 
   private String snapshot() throws Exception {
     clock.advance(Duration.ofMinutes(1));
