@@ -50,7 +50,8 @@ final class RealDaemon implements AutoCloseable {
 
   final Path configFile;
   final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  private final Logger zfleetLogger = (Logger) LoggerFactory.getLogger("org.zfleet");
+  // The root: some actors log under Pekko's logger names (the watchdog's lines come from ActorCell).
+  private final Logger rootLogger = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   private final int controlPort;
   private Daemon daemon;
 
@@ -72,13 +73,13 @@ final class RealDaemon implements AutoCloseable {
     configFile = Files.writeString(dir.resolve("zfleet.conf"), text);
   }
 
-  /** Starts the daemon and begins capturing zfleet's log events. */
+  /** Starts the daemon and begins capturing its log events. */
   RealDaemon start() {
     LoadResult loaded = ConfigLoader.load(configFile, NODE);
     assertThat(loaded.errors()).as("configuration %s", configFile).isEmpty();
-    logs.setContext(zfleetLogger.getLoggerContext());
+    logs.setContext(rootLogger.getLoggerContext());
     logs.start();
-    zfleetLogger.addAppender(logs);
+    rootLogger.addAppender(logs);
     daemon = Daemon.start(loaded.config().orElseThrow(), loaded.hocon().orElseThrow());
     return this;
   }
@@ -90,7 +91,7 @@ final class RealDaemon implements AutoCloseable {
         daemon.close();
       }
     } finally {
-      zfleetLogger.detachAppender(logs);
+      rootLogger.detachAppender(logs);
       logs.stop();
     }
   }
@@ -250,10 +251,13 @@ final class RealDaemon implements AutoCloseable {
   /**
    * {@link #contents} of a replica, mounted afresh first: zfs-fuse does not drop the kernel's page
    * cache of a mounted filesystem when a receive changes it, so reads after an incremental receive
-   * can return the old bytes until it is mounted again (ZFS itself holds the new ones).
+   * can return the old bytes until it is mounted again (ZFS itself holds the new ones). A replica
+   * whose first receive was committed by zfs-fuse after its process was killed was never mounted.
    */
   static Map<String, String> replicaContents(DatasetName replica) {
-    zfs("umount", replica.value());
+    if (zfs("get", "-H", "-o", "value", "mounted", replica.value()).strip().equals("yes")) {
+      zfs("umount", replica.value());
+    }
     zfs("mount", replica.value());
     return contents(replica);
   }
