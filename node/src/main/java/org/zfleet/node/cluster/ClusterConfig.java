@@ -20,7 +20,7 @@ import org.zfleet.protocol.CborSerializable;
  * nodes no strategy can tell a crash from a partition; keep-majority then keeps the side with the
  * lowest address, so if that node crashes the other downs itself and must be restarted by its
  * service manager to rejoin. {@code keep-oldest} has the same weakness with a less predictable
- * survivor.
+ * survivor. A downed node ends its JVM (exit code 255) for its service manager to restart it.
  */
 public final class ClusterConfig {
 
@@ -31,6 +31,8 @@ public final class ClusterConfig {
   public static final String ZFLEET_PATH = "zfleet.cluster";
 
   static final String SPLIT_BRAIN_STRATEGY = "keep-majority";
+
+  static final String DOWNING_REASON = "org.apache.pekko.actor.CoordinatedShutdown$ClusterDowningReason$";
 
   private ClusterConfig() {}
 
@@ -60,6 +62,12 @@ public final class ClusterConfig {
             "pekko.cluster.downing-provider-class",
             value("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"))
         .withValue("pekko.cluster.split-brain-resolver.active-strategy", value(SPLIT_BRAIN_STRATEGY))
+        // A downed node cannot rejoin with the same ActorSystem: exit (code -1, even if stopping the
+        // system hangs) so that the service manager restarts it and it joins afresh.
+        .withValue(
+            ConfigUtil.joinPath(
+                "pekko", "coordinated-shutdown", "reason-overrides", DOWNING_REASON, "exit-jvm"),
+            value("on"))
         .withValue("pekko.management.http.hostname", value(settings.management().host()))
         .withValue("pekko.management.http.port", value(settings.management().port()))
         // Management's cluster routes could down or remove members: they stay read-only.

@@ -3,9 +3,11 @@ package org.zfleet.node.cluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -48,6 +50,8 @@ public final class IdentityGuard extends AbstractBehavior<IdentityGuard.Command>
   private final Map<Address, Integer> pending = new HashMap<>();
   /** Verified members by address. */
   private final Map<Address, String> verified = new HashMap<>();
+  /** Members this guard has downed, until they are removed. */
+  private final Set<Address> refused = new HashSet<>();
 
   public static Behavior<Command> create() {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new IdentityGuard(ctx, timers)));
@@ -80,9 +84,12 @@ public final class IdentityGuard extends AbstractBehavior<IdentityGuard.Command>
       PeerIdentities.hostPort(member.address()).ifPresent(identities::forgetMember);
       pending.remove(member.address());
       verified.remove(member.address());
+      refused.remove(member.address());
       return this;
     }
-    if (!verified.containsKey(member.address()) && !pending.containsKey(member.address())) {
+    if (!verified.containsKey(member.address())
+        && !pending.containsKey(member.address())
+        && !refused.contains(member.address())) {
       admit(member);
     }
     return this;
@@ -138,6 +145,7 @@ public final class IdentityGuard extends AbstractBehavior<IdentityGuard.Command>
   }
 
   private void down(Address address, String reason) {
+    refused.add(address);
     getContext().getLog().error("downing member={}: {}", address, reason);
     cluster.manager().tell(new Down(address));
   }

@@ -1,10 +1,8 @@
 package org.zfleet.node.cluster;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -139,23 +137,14 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
 
   private record PeerStopped(ActorRef<Command> directory) implements Command {}
 
-  private record Local(JobRole role, ActorRef<JobEndpointProtocol> endpoint) {}
-
-  private record Listed(Set<ActorRef<JobEndpointProtocol>> reachable, int all) {}
-
   private record Waiter(JobRole role, ActorRef<Found> replyTo) {}
 
   private final String node;
   private final ActorRef<Receptionist.Listing> listings;
-  private final Map<String, Local> local = new TreeMap<>();
-  private final Map<String, Listed> listed = new HashMap<>();
+  private final JobCatalog<ActorRef<JobEndpointProtocol>, ActorRef<Command>> catalog = new JobCatalog<>();
   private final Set<String> subscribed = new HashSet<>();
   private final Map<String, List<ActorRef<FindResult>>> pendingFinds = new HashMap<>();
   private final Map<String, List<Waiter>> waiters = new TreeMap<>();
-  /** The latest offer of every peer directory, kept until the peer stops. */
-  private final Map<ActorRef<Command>, JobsOffered> offers = new LinkedHashMap<>();
-  /** Peer directories the Receptionist lists as reachable now. */
-  private Set<ActorRef<Command>> reachablePeers = Set.of();
 
   /** A directory for the node named {@code node}; spawn one per node. */
   public static Behavior<Command> create(String node) {
@@ -183,54 +172,45 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
         .onMessage(ListingChanged.class, this::onListingChanged)
         .onMessage(EndpointStopped.class, this::onEndpointStopped)
         .onMessage(WaiterStopped.class, this::onWaiterStopped)
-        .onMessage(PeerStopped.class, stopped -> onPeerStopped(stopped.directory()))
+        .onMessage(PeerStopped.class, this::onPeerStopped)
         .build();
   }
 
   private Behavior<Command> onRegister(Register register) {
-    Local previous = local.put(register.job(), new Local(register.role(), register.endpoint()));
+    ActorRef<JobEndpointProtocol> previous = catalog.offer(register.job(), register.endpoint());
     ActorRef<Receptionist.Command> receptionist = getContext().getSystem().receptionist();
-    if (previous != null && !previous.endpoint().equals(register.endpoint())) {
-      receptionist.tell(Receptionist.deregister(JobKeys.keyFor(register.job()), previous.endpoint()));
+    if (previous != null && !previous.equals(register.endpoint())) {
+      receptionist.tell(Receptionist.deregister(JobKeys.keyFor(register.job()), previous));
     }
     receptionist.tell(Receptionist.register(JobKeys.keyFor(register.job()), register.endpoint()));
     getContext().watchWith(register.endpoint(), new EndpointStopped(register.endpoint()));
     getContext().getLog().info("job offered job={} role={}", register.job(), register.role().word());
-    localJobsChanged();
+    offersChanged();
     answerWaiters(register.job());
     return this;
   }
 
   private Behavior<Command> onDeregister(Deregister deregister) {
-    Local removed = local.remove(deregister.job());
+    ActorRef<JobEndpointProtocol> removed = catalog.withdraw(deregister.job());
     if (removed != null) {
-      getContext()
-          .getSystem()
-          .receptionist()
-          .tell(Receptionist.deregister(JobKeys.keyFor(deregister.job()), removed.endpoint()));
+      getContext().getSystem().receptionist().tell(Receptionist.deregister(JobKeys.keyFor(deregister.job()), removed));
       getContext().getLog().info("job withdrawn job={}", deregister.job());
-      localJobsChanged();
+      offersChanged();
     }
     return this;
   }
 
   private Behavior<Command> onEndpointStopped(EndpointStopped stopped) {
-    List<String> gone = new ArrayList<>();
-    local.forEach((job, entry) -> {
-      if (entry.endpoint().equals(stopped.endpoint())) {
-        gone.add(job);
-      }
-    });
-    gone.forEach(local::remove);
+    List<String> gone = catalog.withdrawEndpoint(stopped.endpoint());
     if (!gone.isEmpty()) {
       getContext().getLog().info("job endpoint stopped jobs={}", gone);
-      localJobsChanged();
+      offersChanged();
     }
     return this;
   }
 
   private Behavior<Command> onFind(Find find) {
-    if (listed.containsKey(find.job()) || local.containsKey(find.job())) {
+    if (catalog.knows(find.job())) {
       find.replyTo().tell(result(find.job()));
     } else {
       pendingFinds.computeIfAbsent(find.job(), job -> new ArrayList<>()).add(find.replyTo());
@@ -257,42 +237,41 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
-    Map<String, Integer> reachable = new TreeMap<>();
-    listed.forEach((job, entry) -> reachable.put(job, entry.reachable().size()));
-    local.keySet().forEach(job -> reachable.merge(job, 1, Math::max));
     List<String> waiting = new ArrayList<>();
     waiters.forEach((job, list) -> {
-      Set<JobRole> roles = new TreeSet<>();
-      list.forEach(waiter -> roles.add(waiter.role()));
-      for (JobRole role : roles) {
-        if (result(job) instanceof NotReachable notReachable) {
-          waiting.add("waiting for " + role.word() + " " + job + ": " + notReachable.message());
-        }
+      if (result(job) instanceof NotReachable notReachable) {
+        Set<JobRole> roles = new TreeSet<>();
+        list.forEach(waiter -> roles.add(waiter.role()));
+        roles.forEach(role -> waiting.add("waiting for " + role.word() + " " + job + ": " + notReachable.message()));
       }
     });
-    get.replyTo().tell(new DirectoryStatus(node, List.copyOf(local.keySet()), reachable, waiting));
+    get.replyTo().tell(new DirectoryStatus(node, catalog.offeredHere(), catalog.reachableCounts(), waiting));
     return this;
   }
 
   private Behavior<Command> onJobsOffered(JobsOffered offered) {
     if (!offered.directory().equals(getContext().getSelf())) {
-      if (!offers.containsKey(offered.directory())) {
+      if (!catalog.hasOffersFrom(offered.directory())) {
         getContext().watchWith(offered.directory(), new PeerStopped(offered.directory()));
       }
-      offers.put(offered.directory(), offered);
+      catalog.peerOffers(offered.directory(), offered.jobs());
     }
     return this;
   }
 
-  private Behavior<Command> onPeerStopped(ActorRef<Command> directory) {
-    offers.remove(directory);
+  private Behavior<Command> onPeerStopped(PeerStopped stopped) {
+    catalog.peerStopped(stopped.directory());
     return this;
   }
 
   private Behavior<Command> onListingChanged(ListingChanged changed) {
     Receptionist.Listing listing = changed.listing();
     if (listing.isForKey(DIRECTORY_KEY)) {
-      directoriesChanged(listing.getServiceInstances(DIRECTORY_KEY));
+      Set<ActorRef<Command>> peers = new HashSet<>(listing.getServiceInstances(DIRECTORY_KEY));
+      peers.remove(getContext().getSelf());
+      // Peers that became reachable learn what this node offers; they do the same on their side.
+      JobsOffered offer = offer();
+      catalog.reachablePeers(peers).forEach(peer -> peer.tell(offer));
       return this;
     }
     String id = listing.getKey().id();
@@ -301,7 +280,7 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
     }
     String job = id.substring(JobKeys.PREFIX.length());
     ServiceKey<JobEndpointProtocol> key = JobKeys.keyFor(job);
-    listed.put(job, new Listed(Set.copyOf(listing.getServiceInstances(key)), listing.getAllServiceInstances(key).size()));
+    catalog.listing(job, listing.getServiceInstances(key), listing.getAllServiceInstances(key).size());
     List<ActorRef<FindResult>> finds = pendingFinds.remove(job);
     if (finds != null) {
       FindResult result = result(job);
@@ -311,26 +290,13 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
     return this;
   }
 
-  /** Tells peers that became reachable what this node offers. */
-  private void directoriesChanged(Set<ActorRef<Command>> directories) {
-    Set<ActorRef<Command>> now = new HashSet<>(directories);
-    now.remove(getContext().getSelf());
+  private void offersChanged() {
     JobsOffered offer = offer();
-    for (ActorRef<Command> peer : now) {
-      if (!reachablePeers.contains(peer)) {
-        peer.tell(offer);
-      }
-    }
-    reachablePeers = Set.copyOf(now);
-  }
-
-  private void localJobsChanged() {
-    JobsOffered offer = offer();
-    reachablePeers.forEach(peer -> peer.tell(offer));
+    catalog.reachablePeers().forEach(peer -> peer.tell(offer));
   }
 
   private JobsOffered offer() {
-    return new JobsOffered(node, List.copyOf(local.keySet()), getContext().getSelf());
+    return new JobsOffered(node, catalog.offeredHere(), getContext().getSelf());
   }
 
   private void subscribe(String job) {
@@ -348,35 +314,10 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
   }
 
   private FindResult result(String job) {
-    Set<ActorRef<JobEndpointProtocol>> endpoints = new HashSet<>();
-    Listed entry = listed.get(job);
-    if (entry != null) {
-      endpoints.addAll(entry.reachable());
+    JobCatalog.Lookup<ActorRef<JobEndpointProtocol>> lookup = catalog.lookup(job);
+    if (!lookup.endpoints().isEmpty()) {
+      return new Found(job, lookup.endpoints());
     }
-    Local here = local.get(job);
-    if (here != null) {
-      endpoints.add(here.endpoint());
-    }
-    if (!endpoints.isEmpty()) {
-      List<ActorRef<JobEndpointProtocol>> sorted = new ArrayList<>(endpoints);
-      sorted.sort(Comparator.comparing(ref -> ref.path().toString()));
-      return new Found(job, sorted);
-    }
-    return new NotReachable(job, entry != null && entry.all() > 0, knownJobs());
-  }
-
-  private List<String> knownJobs() {
-    Set<String> known = new TreeSet<>(local.keySet());
-    offers.forEach((peer, offer) -> {
-      if (reachablePeers.contains(peer)) {
-        known.addAll(offer.jobs());
-      }
-    });
-    listed.forEach((job, entry) -> {
-      if (!entry.reachable().isEmpty()) {
-        known.add(job);
-      }
-    });
-    return List.copyOf(known);
+    return new NotReachable(job, lookup.offeredByUnreachableNodes(), lookup.knownJobs());
   }
 }

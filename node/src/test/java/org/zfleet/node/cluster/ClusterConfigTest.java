@@ -50,6 +50,16 @@ class ClusterConfigTest {
   }
 
   @Test
+  void aDownedNodeEndsItsJvmForItsServiceManagerToRestartIt() {
+    Config downing =
+        config.getConfig(
+            "pekko.coordinated-shutdown.reason-overrides.\"org.apache.pekko.actor.CoordinatedShutdown$ClusterDowningReason$\"");
+
+    assertThat(downing.getBoolean("exit-jvm")).isTrue();
+    assertThat(config.getBoolean("pekko.coordinated-shutdown.exit-jvm")).as("other shutdowns keep the JVM").isFalse();
+  }
+
+  @Test
   void clusterMessagesUseCborAndNeverJavaSerialization() {
     assertThat(config.getBoolean("pekko.actor.allow-java-serialization")).isFalse();
     assertThat(config.getConfig("pekko.actor.serialization-bindings").root().unwrapped())
