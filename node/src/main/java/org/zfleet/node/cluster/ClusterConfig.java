@@ -32,7 +32,8 @@ public final class ClusterConfig {
 
   static final String SPLIT_BRAIN_STRATEGY = "keep-majority";
 
-  static final String DOWNING_REASON = "org.apache.pekko.actor.CoordinatedShutdown$ClusterDowningReason$";
+  static final String DOWNING_REASON =
+      "org.apache.pekko.actor.CoordinatedShutdown$ClusterDowningReason$";
 
   private ClusterConfig() {}
 
@@ -48,21 +49,25 @@ public final class ClusterConfig {
         .withValue("pekko.actor.provider", value("cluster"))
         .withValue("pekko.actor.allow-java-serialization", value("off"))
         .withValue(
-            ConfigUtil.joinPath("pekko", "actor", "serialization-bindings", CborSerializable.class.getName()),
+            ConfigUtil.joinPath(
+                "pekko", "actor", "serialization-bindings", CborSerializable.class.getName()),
             value("jackson-cbor"))
         .withValue("pekko.loggers", value(List.of("org.apache.pekko.event.slf4j.Slf4jLogger")))
         .withValue("pekko.logging-filter", value("org.apache.pekko.event.slf4j.Slf4jLoggingFilter"))
         .withValue("pekko.remote.artery.transport", value("tls-tcp"))
         .withValue("pekko.remote.artery.canonical.hostname", value(settings.bind().host()))
         .withValue("pekko.remote.artery.canonical.port", value(settings.bind().port()))
-        .withValue("pekko.remote.artery.ssl.ssl-engine-provider", value(NodeTlsProvider.class.getName()))
+        .withValue(
+            "pekko.remote.artery.ssl.ssl-engine-provider", value(NodeTlsProvider.class.getName()))
         .withValue("pekko.cluster.seed-nodes", value(seeds))
         .withValue("pekko.cluster.roles", value(roles))
         .withValue(
             "pekko.cluster.downing-provider-class",
             value("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"))
-        .withValue("pekko.cluster.split-brain-resolver.active-strategy", value(SPLIT_BRAIN_STRATEGY))
-        // A downed node cannot rejoin with the same ActorSystem: exit (code -1, even if stopping the
+        .withValue(
+            "pekko.cluster.split-brain-resolver.active-strategy", value(SPLIT_BRAIN_STRATEGY))
+        // A downed node cannot rejoin with the same ActorSystem: exit (code -1, even if stopping
+        // the
         // system hangs) so that the service manager restarts it and it joins afresh.
         .withValue(
             ConfigUtil.joinPath(

@@ -43,13 +43,16 @@ public record ClusterSettings(
     seedNodes = List.copyOf(Objects.requireNonNull(seedNodes, "cluster.seed-nodes"));
     if (seedNodes.isEmpty()) {
       throw new IllegalArgumentException(
-          "cluster.seed-nodes is empty; list at least one node (this node's own bind address to start a new cluster)");
+          "cluster.seed-nodes is empty; list at least one node (this node's own bind address to"
+              + " start a new cluster)");
     }
     List<String> distinctRoles = new ArrayList<>();
     for (String role : Objects.requireNonNull(roles, "cluster.roles")) {
       if (!ROLE.matcher(role).matches() || role.startsWith("dc-")) {
         throw new IllegalArgumentException(
-            "invalid role \"" + role + "\": use letters, digits, '_', '-' and '.', not beginning with \"dc-\"");
+            "invalid role \""
+                + role
+                + "\": use letters, digits, '_', '-' and '.', not beginning with \"dc-\"");
       }
       if (!distinctRoles.contains(role)) {
         distinctRoles.add(role);
@@ -59,7 +62,8 @@ public record ClusterSettings(
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(management, "management.bind");
     if (management.equals(bind)) {
-      throw new IllegalArgumentException("management.bind " + management + " is the same as cluster.bind");
+      throw new IllegalArgumentException(
+          "management.bind " + management + " is the same as cluster.bind");
     }
   }
 

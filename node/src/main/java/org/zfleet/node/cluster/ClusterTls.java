@@ -35,8 +35,8 @@ public final class ClusterTls {
   /**
    * An {@link SSLContext} presenting the node certificate in {@code files} and trusting only the CA
    * in it. Fails with a message naming the file if a file is unreadable, the certificate is not
-   * from that CA, is not valid now, names another node than {@code nodeName}, or does not match
-   * the key.
+   * from that CA, is not valid now, names another node than {@code nodeName}, or does not match the
+   * key.
    */
   public static SSLContext context(TlsFiles files, String nodeName) {
     X509Certificate ca = PemFiles.certificate(files.ca(), "CA certificate");
@@ -72,7 +72,8 @@ public final class ClusterTls {
           new SecureRandom());
       return context;
     } catch (GeneralSecurityException | IOException e) {
-      throw new ClusterTlsException("cannot set up TLS with " + files.cert() + ": " + e.getMessage(), e);
+      throw new ClusterTlsException(
+          "cannot set up TLS with " + files.cert() + ": " + e.getMessage(), e);
     }
   }
 
@@ -97,24 +98,38 @@ public final class ClusterTls {
       cert.verify(ca.getPublicKey());
     } catch (GeneralSecurityException e) {
       throw new ClusterTlsException(
-          "node certificate " + files.cert() + " (issuer " + cert.getIssuerX500Principal().getName()
-              + ") is not signed by the CA in " + files.ca());
+          "node certificate "
+              + files.cert()
+              + " (issuer "
+              + cert.getIssuerX500Principal().getName()
+              + ") is not signed by the CA in "
+              + files.ca());
     }
     try {
       cert.checkValidity();
     } catch (CertificateExpiredException | CertificateNotYetValidException e) {
       throw new ClusterTlsException(
-          "node certificate " + files.cert() + " is valid only from " + cert.getNotBefore() + " to "
+          "node certificate "
+              + files.cert()
+              + " is valid only from "
+              + cert.getNotBefore()
+              + " to "
               + cert.getNotAfter());
     }
     String name = commonName(cert).orElse(null);
     if (!nodeName.equals(name)) {
       throw new ClusterTlsException(
-          "node certificate " + files.cert() + " names node \"" + name + "\" but this node is \"" + nodeName
+          "node certificate "
+              + files.cert()
+              + " names node \""
+              + name
+              + "\" but this node is \""
+              + nodeName
               + "\"; the certificate's CN must be the node name");
     }
     if (!keyMatches(key, cert)) {
-      throw new ClusterTlsException("node key " + files.key() + " does not belong to the certificate " + files.cert());
+      throw new ClusterTlsException(
+          "node key " + files.key() + " does not belong to the certificate " + files.cert());
     }
   }
 

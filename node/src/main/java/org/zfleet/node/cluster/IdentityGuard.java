@@ -46,10 +46,15 @@ public final class IdentityGuard extends AbstractBehavior<IdentityGuard.Command>
   private final Cluster cluster;
   private final PeerIdentities identities;
   private final TimerScheduler<Command> timers;
-  /** Members whose name is known but whose certificate has not been seen yet, with recheck counts. */
+
+  /**
+   * Members whose name is known but whose certificate has not been seen yet, with recheck counts.
+   */
   private final Map<Address, Integer> pending = new HashMap<>();
+
   /** Verified members by address. */
   private final Map<Address, String> verified = new HashMap<>();
+
   /** Members this guard has downed, until they are removed. */
   private final Set<Address> refused = new HashSet<>();
 
@@ -130,14 +135,19 @@ public final class IdentityGuard extends AbstractBehavior<IdentityGuard.Command>
       if (rechecks == RECHECKS_BEFORE_WARNING) {
         getContext()
             .getLog()
-            .warn("member not verified yet member={} node={}: no TLS connection to it so far", address, claimed);
+            .warn(
+                "member not verified yet member={} node={}: no TLS connection to it so far",
+                address,
+                claimed);
       }
       timers.startSingleTimer(Recheck.INSTANCE, RECHECK_INTERVAL);
       return;
     }
     pending.remove(address);
     if (!certificate.get().equals(claimed)) {
-      down(address, "it claims node:" + claimed + " but its certificate names \"" + certificate.get() + "\"");
+      down(
+          address,
+          "it claims node:" + claimed + " but its certificate names \"" + certificate.get() + "\"");
       return;
     }
     verified.put(address, claimed);

@@ -19,7 +19,8 @@ import java.util.TreeSet;
 final class JobCatalog<E, P> {
 
   /** The outcome of a lookup: reachable endpoints, or why there are none. */
-  record Lookup<E>(String job, List<E> endpoints, boolean offeredByUnreachableNodes, List<String> knownJobs) {}
+  record Lookup<E>(
+      String job, List<E> endpoints, boolean offeredByUnreachableNodes, List<String> knownJobs) {}
 
   private record Listed<E>(Set<E> reachable, int all) {}
 
@@ -41,11 +42,12 @@ final class JobCatalog<E, P> {
   /** Withdraws every job {@code endpoint} was offered as; returns those jobs. */
   List<String> withdrawEndpoint(E endpoint) {
     List<String> gone = new ArrayList<>();
-    local.forEach((job, offered) -> {
-      if (offered.equals(endpoint)) {
-        gone.add(job);
-      }
-    });
+    local.forEach(
+        (job, offered) -> {
+          if (offered.equals(endpoint)) {
+            gone.add(job);
+          }
+        });
     gone.forEach(local::remove);
     return gone;
   }
@@ -116,16 +118,18 @@ final class JobCatalog<E, P> {
   /** Jobs offered here, by reachable peers, or seen reachable in a listing. */
   private List<String> knownJobs() {
     Set<String> known = new TreeSet<>(local.keySet());
-    peerOffers.forEach((peer, jobs) -> {
-      if (reachablePeers.contains(peer)) {
-        known.addAll(jobs);
-      }
-    });
-    listed.forEach((job, entry) -> {
-      if (!entry.reachable().isEmpty()) {
-        known.add(job);
-      }
-    });
+    peerOffers.forEach(
+        (peer, jobs) -> {
+          if (reachablePeers.contains(peer)) {
+            known.addAll(jobs);
+          }
+        });
+    listed.forEach(
+        (job, entry) -> {
+          if (!entry.reachable().isEmpty()) {
+            known.add(job);
+          }
+        });
     return List.copyOf(known);
   }
 }

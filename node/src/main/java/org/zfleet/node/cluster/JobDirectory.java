@@ -21,14 +21,15 @@ import org.zfleet.protocol.CborSerializable;
 
 /**
  * Where sink and source jobs are, cluster-wide. Registers this node's jobs with the Receptionist
- * under {@link JobKeys#keyFor(String)} and answers lookups from a cache kept current by Receptionist
- * subscriptions. Directories also tell each other which jobs their nodes offer, so that a lookup
- * that fails can list the jobs that do exist.
+ * under {@link JobKeys#keyFor(String)} and answers lookups from a cache kept current by
+ * Receptionist subscriptions. Directories also tell each other which jobs their nodes offer, so
+ * that a lookup that fails can list the jobs that do exist.
  */
 public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
 
   /** Every node's directory registers under this key, to find its peers. */
-  static final ServiceKey<Command> DIRECTORY_KEY = ServiceKey.create(Command.class, "zfleet-job-directory");
+  static final ServiceKey<Command> DIRECTORY_KEY =
+      ServiceKey.create(Command.class, "zfleet-job-directory");
 
   public sealed interface Command {}
 
@@ -43,7 +44,8 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
   }
 
   /** Offers {@code endpoint} cluster-wide as the job {@code job}, replacing an earlier one here. */
-  public record Register(String job, JobRole role, ActorRef<JobEndpointProtocol> endpoint) implements Command {
+  public record Register(String job, JobRole role, ActorRef<JobEndpointProtocol> endpoint)
+      implements Command {
     public Register {
       JobKeys.requireValid(job);
       Objects.requireNonNull(role, "role");
@@ -85,6 +87,7 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
       implements Command, CborSerializable {
     public JobsOffered {
       jobs = List.copyOf(jobs);
+      jobs.forEach(JobKeys::requireValid);
     }
   }
 
@@ -93,8 +96,11 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
     String job();
   }
 
-  /** The job's reachable endpoints, normally one (a job name is meant to be unique in the cluster). */
-  public record Found(String job, List<ActorRef<JobEndpointProtocol>> endpoints) implements FindResult {
+  /**
+   * The job's reachable endpoints, normally one (a job name is meant to be unique in the cluster).
+   */
+  public record Found(String job, List<ActorRef<JobEndpointProtocol>> endpoints)
+      implements FindResult {
     public Found {
       endpoints = List.copyOf(endpoints);
     }
@@ -110,7 +116,9 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
     /** For status lines: {@code not reachable (no node offers job X; known jobs: a, b)}. */
     public String message() {
       String why =
-          offeredByUnreachableNodes ? "only unreachable nodes offer job " + job : "no node offers job " + job;
+          offeredByUnreachableNodes
+              ? "only unreachable nodes offer job " + job
+              : "no node offers job " + job;
       String known = knownJobs.isEmpty() ? "none" : String.join(", ", knownJobs);
       return "not reachable (" + why + "; known jobs: " + known + ")";
     }
@@ -118,7 +126,8 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
 
   /**
    * What the directory knows: jobs offered here, reachable endpoint counts of jobs looked up or
-   * offered, and one line per job someone waits for ({@code waiting for sink X: not reachable ...}).
+   * offered, and one line per job someone waits for ({@code waiting for sink X: not reachable
+   * ...}).
    */
   public record DirectoryStatus(
       String node, List<String> offeredHere, Map<String, Integer> reachable, List<String> waiting) {
@@ -141,7 +150,8 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
 
   private final String node;
   private final ActorRef<Receptionist.Listing> listings;
-  private final JobCatalog<ActorRef<JobEndpointProtocol>, ActorRef<Command>> catalog = new JobCatalog<>();
+  private final JobCatalog<ActorRef<JobEndpointProtocol>, ActorRef<Command>> catalog =
+      new JobCatalog<>();
   private final Set<String> subscribed = new HashSet<>();
   private final Map<String, List<ActorRef<FindResult>>> pendingFinds = new HashMap<>();
   private final Map<String, List<Waiter>> waiters = new TreeMap<>();
@@ -184,7 +194,9 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
     }
     receptionist.tell(Receptionist.register(JobKeys.keyFor(register.job()), register.endpoint()));
     getContext().watchWith(register.endpoint(), new EndpointStopped(register.endpoint()));
-    getContext().getLog().info("job offered job={} role={}", register.job(), register.role().word());
+    getContext()
+        .getLog()
+        .info("job offered job={} role={}", register.job(), register.role().word());
     offersChanged();
     answerWaiters(register.job());
     return this;
@@ -193,7 +205,10 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
   private Behavior<Command> onDeregister(Deregister deregister) {
     ActorRef<JobEndpointProtocol> removed = catalog.withdraw(deregister.job());
     if (removed != null) {
-      getContext().getSystem().receptionist().tell(Receptionist.deregister(JobKeys.keyFor(deregister.job()), removed));
+      getContext()
+          .getSystem()
+          .receptionist()
+          .tell(Receptionist.deregister(JobKeys.keyFor(deregister.job()), removed));
       getContext().getLog().info("job withdrawn job={}", deregister.job());
       offersChanged();
     }
@@ -224,28 +239,37 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
       wait.replyTo().tell(found);
       return this;
     }
-    waiters.computeIfAbsent(wait.job(), job -> new ArrayList<>()).add(new Waiter(wait.role(), wait.replyTo()));
+    waiters
+        .computeIfAbsent(wait.job(), job -> new ArrayList<>())
+        .add(new Waiter(wait.role(), wait.replyTo()));
     getContext().watchWith(wait.replyTo(), new WaiterStopped(wait.replyTo()));
     subscribe(wait.job());
     return this;
   }
 
   private Behavior<Command> onWaiterStopped(WaiterStopped stopped) {
-    waiters.values().forEach(list -> list.removeIf(waiter -> waiter.replyTo().equals(stopped.waiter())));
+    waiters
+        .values()
+        .forEach(list -> list.removeIf(waiter -> waiter.replyTo().equals(stopped.waiter())));
     waiters.values().removeIf(List::isEmpty);
     return this;
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
     List<String> waiting = new ArrayList<>();
-    waiters.forEach((job, list) -> {
-      if (result(job) instanceof NotReachable notReachable) {
-        Set<JobRole> roles = new TreeSet<>();
-        list.forEach(waiter -> roles.add(waiter.role()));
-        roles.forEach(role -> waiting.add("waiting for " + role.word() + " " + job + ": " + notReachable.message()));
-      }
-    });
-    get.replyTo().tell(new DirectoryStatus(node, catalog.offeredHere(), catalog.reachableCounts(), waiting));
+    waiters.forEach(
+        (job, list) -> {
+          if (result(job) instanceof NotReachable notReachable) {
+            Set<JobRole> roles = new TreeSet<>();
+            list.forEach(waiter -> roles.add(waiter.role()));
+            roles.forEach(
+                role ->
+                    waiting.add(
+                        "waiting for " + role.word() + " " + job + ": " + notReachable.message()));
+          }
+        });
+    get.replyTo()
+        .tell(new DirectoryStatus(node, catalog.offeredHere(), catalog.reachableCounts(), waiting));
     return this;
   }
 
@@ -280,7 +304,8 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
     }
     String job = id.substring(JobKeys.PREFIX.length());
     ServiceKey<JobEndpointProtocol> key = JobKeys.keyFor(job);
-    catalog.listing(job, listing.getServiceInstances(key), listing.getAllServiceInstances(key).size());
+    catalog.listing(
+        job, listing.getServiceInstances(key), listing.getAllServiceInstances(key).size());
     List<ActorRef<FindResult>> finds = pendingFinds.remove(job);
     if (finds != null) {
       FindResult result = result(job);
@@ -301,7 +326,10 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
 
   private void subscribe(String job) {
     if (subscribed.add(job)) {
-      getContext().getSystem().receptionist().tell(Receptionist.subscribe(JobKeys.keyFor(job), listings));
+      getContext()
+          .getSystem()
+          .receptionist()
+          .tell(Receptionist.subscribe(JobKeys.keyFor(job), listings));
     }
   }
 

@@ -19,11 +19,11 @@ import scala.Option;
  * Artery's TLS: mutual authentication against the cluster CA, and the certificate CN of every node
  * this node connects to recorded in {@link PeerIdentities}.
  *
- * <p>Pekko's {@code RotatingKeysSSLEngineProvider} does not fit: its PEM loader reads RSA keys only,
- * and its peer check accepts a peer when any subject name (CN or DNS SAN) of the peer's certificate
- * equals one of this node's own, which holds for every zfleet certificate (all carry {@code
- * localhost}) and so checks nothing, while it would refuse nodes with disjoint names. Here the CA
- * is the gate, and names are checked where they mean something: the CN against the member's
+ * <p>Pekko's {@code RotatingKeysSSLEngineProvider} does not fit: its PEM loader reads RSA keys
+ * only, and its peer check accepts a peer when any subject name (CN or DNS SAN) of the peer's
+ * certificate equals one of this node's own, which holds for every zfleet certificate (all carry
+ * {@code localhost}) and so checks nothing, while it would refuse nodes with disjoint names. Here
+ * the CA is the gate, and names are checked where they mean something: the CN against the member's
  * advertised {@code node:<name>} role.
  *
  * <p>Only outgoing connections tie a certificate to an address: this node dialled {@code host:port}
@@ -67,19 +67,27 @@ public final class NodeTlsProvider implements SSLEngineProvider {
     return engine;
   }
 
-  /** This node dialled the peer: record the CN for its address, refuse it if a member there claims another name. */
+  /**
+   * This node dialled the peer: record the CN for its address, refuse it if a member there claims
+   * another name.
+   */
   @Override
   public Option<Throwable> verifyClientSession(String hostname, SSLSession session) {
     HostPort peer;
     try {
       peer = new HostPort(session.getPeerHost(), session.getPeerPort());
     } catch (IllegalArgumentException e) {
-      return Option.apply(new SSLPeerUnverifiedException("no peer address in the TLS session: " + e.getMessage()));
+      return Option.apply(
+          new SSLPeerUnverifiedException("no peer address in the TLS session: " + e.getMessage()));
     }
     Optional<String> name = peerName(session);
     if (name.isEmpty()) {
-      log.warn("refused cluster peer: node at {} presented a certificate without a valid node name as CN", peer);
-      return Option.apply(new SSLPeerUnverifiedException("the certificate of " + peer + " names no node"));
+      log.warn(
+          "refused cluster peer: node at {} presented a certificate without a valid node name as"
+              + " CN",
+          peer);
+      return Option.apply(
+          new SSLPeerUnverifiedException("the certificate of " + peer + " names no node"));
     }
     identities.recordCertificate(peer, name.get());
     Optional<String> claimed = identities.memberName(peer);
@@ -91,16 +99,25 @@ public final class NodeTlsProvider implements SSLEngineProvider {
           name.get());
       return Option.apply(
           new SSLPeerUnverifiedException(
-              "member at " + peer + " claims node:" + claimed.get() + " but its certificate names " + name.get()));
+              "member at "
+                  + peer
+                  + " claims node:"
+                  + claimed.get()
+                  + " but its certificate names "
+                  + name.get()));
     }
     return Option.empty();
   }
 
-  /** A peer dialled this node; the trust manager has checked its CA, and its CN must name a node. */
+  /**
+   * A peer dialled this node; the trust manager has checked its CA, and its CN must name a node.
+   */
   @Override
   public Option<Throwable> verifyServerSession(String hostname, SSLSession session) {
     if (peerName(session).isEmpty()) {
-      log.warn("refused cluster peer: incoming connection with a certificate without a valid node name as CN");
+      log.warn(
+          "refused cluster peer: incoming connection with a certificate without a valid node name"
+              + " as CN");
       return Option.apply(new SSLPeerUnverifiedException("the peer's certificate names no node"));
     }
     return Option.empty();

@@ -111,7 +111,8 @@ public final class PeerIdentities implements Extension {
     return Optional.of(new HostPort(address.getHost().get(), address.getPort().get()));
   }
 
-  private static final class Id extends AbstractExtensionId<PeerIdentities> implements ExtensionIdProvider {
+  private static final class Id extends AbstractExtensionId<PeerIdentities>
+      implements ExtensionIdProvider {
     @Override
     public PeerIdentities createExtension(ExtendedActorSystem system) {
       return new PeerIdentities(system);

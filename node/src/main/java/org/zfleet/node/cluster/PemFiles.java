@@ -31,7 +31,8 @@ final class PemFiles {
     try {
       return new JcaX509CertificateConverter().getCertificate(holder);
     } catch (CertificateException e) {
-      throw new ClusterTlsException(what + " " + path + " holds an unreadable certificate: " + e.getMessage(), e);
+      throw new ClusterTlsException(
+          what + " " + path + " holds an unreadable certificate: " + e.getMessage(), e);
     }
   }
 
@@ -46,9 +47,11 @@ final class PemFiles {
         return converter.getKeyPair(pair).getPrivate();
       }
     } catch (IOException e) {
-      throw new ClusterTlsException(what + " " + path + " holds an unreadable private key: " + e.getMessage(), e);
+      throw new ClusterTlsException(
+          what + " " + path + " holds an unreadable private key: " + e.getMessage(), e);
     }
-    throw new ClusterTlsException(what + " " + path + " does not hold an unencrypted PEM private key");
+    throw new ClusterTlsException(
+        what + " " + path + " does not hold an unencrypted PEM private key");
   }
 
   private static Object read(Path path, String what) {

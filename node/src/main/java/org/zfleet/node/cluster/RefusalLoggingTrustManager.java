@@ -65,7 +65,8 @@ final class RefusalLoggingTrustManager extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     try {
       pkix.checkClientTrusted(chain, authType);
     } catch (CertificateException e) {
@@ -74,7 +75,8 @@ final class RefusalLoggingTrustManager extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     try {
       pkix.checkServerTrusted(chain, authType);
     } catch (CertificateException e) {
@@ -87,7 +89,8 @@ final class RefusalLoggingTrustManager extends X509ExtendedTrustManager {
     return pkix.getAcceptedIssuers();
   }
 
-  private CertificateException refused(String peer, X509Certificate[] chain, CertificateException e) {
+  private CertificateException refused(
+      String peer, X509Certificate[] chain, CertificateException e) {
     String message = describe(peer, chain) + ": " + e.getMessage();
     log.warn("refused cluster peer: {}", message);
     return new CertificateException(message, e);
@@ -100,7 +103,11 @@ final class RefusalLoggingTrustManager extends X509ExtendedTrustManager {
     X509Certificate leaf = chain[0];
     String issuer = leaf.getIssuerX500Principal().getName();
     String what =
-        peer + " presented certificate CN=" + ClusterTls.commonName(leaf).orElse("(none)") + " issued by " + issuer;
+        peer
+            + " presented certificate CN="
+            + ClusterTls.commonName(leaf).orElse("(none)")
+            + " issued by "
+            + issuer;
     if (!leaf.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
       return what + ", not by this cluster's CA " + ca.getSubjectX500Principal().getName();
     }

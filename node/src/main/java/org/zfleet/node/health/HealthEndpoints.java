@@ -10,8 +10,8 @@ import org.apache.pekko.management.javadsl.PekkoManagement;
  * The node's health endpoints, served by Pekko Management at {@code management.bind}: {@code
  * /alive} answers 200 while the ActorSystem runs, {@code /ready} answers 200 once this node is an
  * Up member of the cluster (Pekko's cluster membership check). Management's cluster routes ({@code
- * /cluster/members}) are served read-only. Further routes, such as metrics, are added as
- * management route providers under {@code pekko.management.http.routes}.
+ * /cluster/members}) are served read-only. Further routes, such as metrics, are added as management
+ * route providers under {@code pekko.management.http.routes}.
  */
 public final class HealthEndpoints {
 

@@ -16,10 +16,14 @@ class ClusterConfigTest {
           new HostPort("127.0.0.1", 25520),
           List.of(new HostPort("127.0.0.1", 25520), new HostPort("backup2.example.org", 25521)),
           List.of("storage"),
-          new TlsFiles(Path.of("/etc/zfleet/ca.crt"), Path.of("/etc/zfleet/backup1.crt"), Path.of("/etc/zfleet/backup1.key")),
+          new TlsFiles(
+              Path.of("/etc/zfleet/ca.crt"),
+              Path.of("/etc/zfleet/backup1.crt"),
+              Path.of("/etc/zfleet/backup1.key")),
           new HostPort("0.0.0.0", 8558));
 
-  final Config config = ClusterConfig.of(SETTINGS).withFallback(ConfigFactory.defaultReference()).resolve();
+  final Config config =
+      ClusterConfig.of(SETTINGS).withFallback(ConfigFactory.defaultReference()).resolve();
 
   @Test
   void arteryRunsOverTlsAtTheBindAddress() {
@@ -34,19 +38,22 @@ class ClusterConfigTest {
   @Test
   void seedNodesAreClusterAddresses() {
     assertThat(config.getStringList("pekko.cluster.seed-nodes"))
-        .containsExactly("pekko://zfleet@127.0.0.1:25520", "pekko://zfleet@backup2.example.org:25521");
+        .containsExactly(
+            "pekko://zfleet@127.0.0.1:25520", "pekko://zfleet@backup2.example.org:25521");
   }
 
   @Test
   void rolesStartWithTheNodeRole() {
-    assertThat(config.getStringList("pekko.cluster.roles")).containsExactly("node:backup1", "storage");
+    assertThat(config.getStringList("pekko.cluster.roles"))
+        .containsExactly("node:backup1", "storage");
   }
 
   @Test
   void splitBrainResolverKeepsTheMajority() {
     assertThat(config.getString("pekko.cluster.downing-provider-class"))
         .isEqualTo("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider");
-    assertThat(config.getString("pekko.cluster.split-brain-resolver.active-strategy")).isEqualTo("keep-majority");
+    assertThat(config.getString("pekko.cluster.split-brain-resolver.active-strategy"))
+        .isEqualTo("keep-majority");
   }
 
   @Test
@@ -56,7 +63,9 @@ class ClusterConfigTest {
             "pekko.coordinated-shutdown.reason-overrides.\"org.apache.pekko.actor.CoordinatedShutdown$ClusterDowningReason$\"");
 
     assertThat(downing.getBoolean("exit-jvm")).isTrue();
-    assertThat(config.getBoolean("pekko.coordinated-shutdown.exit-jvm")).as("other shutdowns keep the JVM").isFalse();
+    assertThat(config.getBoolean("pekko.coordinated-shutdown.exit-jvm"))
+        .as("other shutdowns keep the JVM")
+        .isFalse();
   }
 
   @Test

@@ -46,7 +46,8 @@ class ClusterIT {
     nodes.forEach(NodeProcess::close);
   }
 
-  NodeProcess start(String name, List<NodeProcess> seeds, TlsFiles tls, List<String> jobs, String... extra) {
+  NodeProcess start(
+      String name, List<NodeProcess> seeds, TlsFiles tls, List<String> jobs, String... extra) {
     List<HostPort> seedAddresses = seeds.stream().map(node -> node.bind).toList();
     NodeProcess node = NodeProcess.start(name, seedAddresses, tls, jobs, logs, extra);
     nodes.add(node);
@@ -55,7 +56,9 @@ class ClusterIT {
 
   static void assertMembers(NodeProcess node, String upMembers) {
     String answer = node.awaitAnswer("members", a -> a.startsWith("up=" + upMembers + " "), FORMED);
-    assertThat(answer).as("members seen by %s (log %s)", node.name, node.log).startsWith("up=" + upMembers + " ");
+    assertThat(answer)
+        .as("members seen by %s (log %s)", node.name, node.log)
+        .startsWith("up=" + upMembers + " ");
   }
 
   static String findWhenFound(NodeProcess node, String job) {
@@ -68,18 +71,30 @@ class ClusterIT {
     assertMembers(alpha, "alpha");
     assertThat(alpha.ask("wait beta-sink")).isEqualTo("waiting");
     assertThat(alpha.ask("status"))
-        .isEqualTo("waiting for sink beta-sink: not reachable (no node offers job beta-sink; known jobs: alpha-source)");
+        .isEqualTo(
+            "waiting for sink beta-sink: not reachable (no node offers job beta-sink; known jobs:"
+                + " alpha-source)");
 
     NodeProcess beta = start("beta", List.of(alpha), ca.node("beta"), List.of("beta-sink:sink"));
 
     assertMembers(alpha, "alpha,beta");
     assertMembers(beta, "alpha,beta");
-    assertThat(alpha.awaitEvent("found beta-sink", Duration.ofSeconds(20))).as("the wait for beta-sink ended").isTrue();
+    assertThat(alpha.awaitEvent("found beta-sink", Duration.ofSeconds(20)))
+        .as("the wait for beta-sink ended")
+        .isTrue();
     assertThat(alpha.ask("status")).isEmpty();
-    assertThat(findWhenFound(alpha, "beta-sink")).isEqualTo("found beta-sink claimed=beta verified=beta");
-    assertThat(findWhenFound(beta, "alpha-source")).isEqualTo("found alpha-source claimed=alpha verified=alpha");
-    assertThat(beta.awaitAnswer("find gamma-sink", a -> a.contains("alpha-source, beta-sink"), Duration.ofSeconds(20)))
-        .isEqualTo("not-reachable not reachable (no node offers job gamma-sink; known jobs: alpha-source, beta-sink)");
+    assertThat(findWhenFound(alpha, "beta-sink"))
+        .isEqualTo("found beta-sink claimed=beta verified=beta");
+    assertThat(findWhenFound(beta, "alpha-source"))
+        .isEqualTo("found alpha-source claimed=alpha verified=alpha");
+    assertThat(
+            beta.awaitAnswer(
+                "find gamma-sink",
+                a -> a.contains("alpha-source, beta-sink"),
+                Duration.ofSeconds(20)))
+        .isEqualTo(
+            "not-reachable not reachable (no node offers job gamma-sink; known jobs: alpha-source,"
+                + " beta-sink)");
   }
 
   @Test
@@ -95,22 +110,35 @@ class ClusterIT {
   void whenOneOfThreeNodesDiesOnlyItsJobBecomesUnreachableAndTheOthersCarryOn() {
     NodeProcess alpha = start("alpha", List.of(), ca.node("alpha"), List.of("alpha-sink:sink"));
     NodeProcess beta = start("beta", List.of(alpha), ca.node("beta"), List.of("beta-sink:sink"));
-    NodeProcess gamma = start("gamma", List.of(alpha), ca.node("gamma"), List.of("gamma-source:source"));
+    NodeProcess gamma =
+        start("gamma", List.of(alpha), ca.node("gamma"), List.of("gamma-source:source"));
     assertMembers(alpha, "alpha,beta,gamma");
-    assertThat(findWhenFound(alpha, "gamma-source")).isEqualTo("found gamma-source claimed=gamma verified=gamma");
-    assertThat(findWhenFound(beta, "gamma-source")).isEqualTo("found gamma-source claimed=gamma verified=gamma");
+    assertThat(findWhenFound(alpha, "gamma-source"))
+        .isEqualTo("found gamma-source claimed=gamma verified=gamma");
+    assertThat(findWhenFound(beta, "gamma-source"))
+        .isEqualTo("found gamma-source claimed=gamma verified=gamma");
 
     gamma.kill();
 
-    String lookup = alpha.awaitAnswer("find gamma-source", a -> a.startsWith("not-reachable"), Duration.ofSeconds(30));
-    assertThat(lookup).startsWith("not-reachable not reachable (").contains("job gamma-source; known jobs: ");
-    assertThat(findWhenFound(alpha, "beta-sink")).isEqualTo("found beta-sink claimed=beta verified=beta");
-    assertThat(findWhenFound(beta, "alpha-sink")).isEqualTo("found alpha-sink claimed=alpha verified=alpha");
+    String lookup =
+        alpha.awaitAnswer(
+            "find gamma-source", a -> a.startsWith("not-reachable"), Duration.ofSeconds(30));
+    assertThat(lookup)
+        .startsWith("not-reachable not reachable (")
+        .contains("job gamma-source; known jobs: ");
+    assertThat(findWhenFound(alpha, "beta-sink"))
+        .isEqualTo("found beta-sink claimed=beta verified=beta");
+    assertThat(findWhenFound(beta, "alpha-sink"))
+        .isEqualTo("found alpha-sink claimed=alpha verified=alpha");
     // keep-majority: the two survivors down the dead node and stay up.
     assertMembers(alpha, "alpha,beta");
     assertMembers(beta, "alpha,beta");
-    assertThat(alpha.awaitAnswer("find gamma-source", a -> a.contains("no node offers"), Duration.ofSeconds(20)))
-        .isEqualTo("not-reachable not reachable (no node offers job gamma-source; known jobs: alpha-sink, beta-sink)");
+    assertThat(
+            alpha.awaitAnswer(
+                "find gamma-source", a -> a.contains("no node offers"), Duration.ofSeconds(20)))
+        .isEqualTo(
+            "not-reachable not reachable (no node offers job gamma-source; known jobs: alpha-sink,"
+                + " beta-sink)");
   }
 
   @Test
@@ -118,12 +146,16 @@ class ClusterIT {
     NodeProcess alpha = start("alpha", List.of(), ca.node("alpha"), List.of());
     assertMembers(alpha, "alpha");
 
-    NodeProcess mallory = start("mallory", List.of(alpha), otherCa.node("mallory"), List.of("mallory-sink:sink"));
+    NodeProcess mallory =
+        start("mallory", List.of(alpha), otherCa.node("mallory"), List.of("mallory-sink:sink"));
 
     String refusal = mallory.awaitLog("refused cluster peer", Duration.ofSeconds(40));
     assertThat(refusal)
         .as("log of mallory (%s)", mallory.log)
-        .contains("node at 127.0.0.1:" + alpha.bind.port() + " presented certificate CN=alpha issued by CN=zfleet test CA")
+        .contains(
+            "node at 127.0.0.1:"
+                + alpha.bind.port()
+                + " presented certificate CN=alpha issued by CN=zfleet test CA")
         .contains("not by this cluster's CA CN=some other CA");
     assertThat(alpha.ask("members")).endsWith(" all=alpha:Up");
     assertThat(alpha.ask("find mallory-sink")).startsWith("not-reachable");
@@ -138,13 +170,15 @@ class ClusterIT {
     NodeProcess alpha = start("alpha", List.of(), ca.node("alpha"), List.of());
     assertMembers(alpha, "alpha");
 
-    NodeProcess impostor = start("mallory", List.of(alpha), ca.node("mallory"), List.of(), "claim=beta");
+    NodeProcess impostor =
+        start("mallory", List.of(alpha), ca.node("mallory"), List.of(), "claim=beta");
 
     String downing = alpha.awaitLog("downing member", Duration.ofSeconds(40));
     assertThat(downing)
         .as("log of alpha (%s)", alpha.log)
         .contains("claims node:beta but its certificate names \"mallory\"");
-    assertThat(alpha.awaitAnswer("members", a -> a.endsWith(" all=alpha:Up"), FORMED)).endsWith(" all=alpha:Up");
+    assertThat(alpha.awaitAnswer("members", a -> a.endsWith(" all=alpha:Up"), FORMED))
+        .endsWith(" all=alpha:Up");
     // Downed, the impostor's node ends its JVM (at the latest when the shutdown phase times out).
     assertThat(impostor.awaitExit(Duration.ofSeconds(40))).as("the impostor's JVM ended").isTrue();
   }

@@ -16,7 +16,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ClusterSettingsTest {
 
   static final TlsFiles TLS =
-      new TlsFiles(Path.of("/etc/zfleet/ca.crt"), Path.of("/etc/zfleet/b.crt"), Path.of("/etc/zfleet/b.key"));
+      new TlsFiles(
+          Path.of("/etc/zfleet/ca.crt"),
+          Path.of("/etc/zfleet/b.crt"),
+          Path.of("/etc/zfleet/b.key"));
   static final HostPort BIND = new HostPort("127.0.0.1", 25520);
 
   static ClusterSettings settings(String name, List<HostPort> seeds, List<String> roles) {
@@ -43,7 +46,8 @@ class ClusterSettingsTest {
 
   @Test
   void rolesKeepTheirOrderWithoutDuplicatesAndTheNodeRoleNamesTheNode() {
-    ClusterSettings settings = settings("backup1", List.of(BIND), List.of("storage", "offsite", "storage"));
+    ClusterSettings settings =
+        settings("backup1", List.of(BIND), List.of("storage", "offsite", "storage"));
 
     assertThat(settings.roles()).containsExactly("storage", "offsite");
     assertThat(settings.nodeRole()).isEqualTo("node:backup1");
@@ -52,27 +56,52 @@ class ClusterSettingsTest {
   static Stream<Arguments> invalid() {
     List<HostPort> seeds = List.of(BIND);
     return Stream.of(
-        refused("empty node name", () -> settings("", seeds, List.of()), "invalid node name \"\": empty name"),
-        refused("node name with space", () -> settings("a b", seeds, List.of()), "contains a space"),
-        refused("node name with slash", () -> settings("a/b", seeds, List.of()), "character '/' is not allowed"),
-        refused("node name like an option", () -> settings("-x", seeds, List.of()), "could be read as an option"),
-        refused("node name too long", () -> settings("n".repeat(65), seeds, List.of()), "longer than 64"),
-        refused("no seed nodes", () -> settings("b", List.of(), List.of()), "cluster.seed-nodes is empty"),
-        refused("role with colon", () -> settings("b", seeds, List.of("node:x")), "invalid role \"node:x\""),
-        refused("data-center role", () -> settings("b", seeds, List.of("dc-east")), "not beginning with \"dc-\""),
+        refused(
+            "empty node name",
+            () -> settings("", seeds, List.of()),
+            "invalid node name \"\": empty name"),
+        refused(
+            "node name with space", () -> settings("a b", seeds, List.of()), "contains a space"),
+        refused(
+            "node name with slash",
+            () -> settings("a/b", seeds, List.of()),
+            "character '/' is not allowed"),
+        refused(
+            "node name like an option",
+            () -> settings("-x", seeds, List.of()),
+            "could be read as an option"),
+        refused(
+            "node name too long",
+            () -> settings("n".repeat(65), seeds, List.of()),
+            "longer than 64"),
+        refused(
+            "no seed nodes",
+            () -> settings("b", List.of(), List.of()),
+            "cluster.seed-nodes is empty"),
+        refused(
+            "role with colon",
+            () -> settings("b", seeds, List.of("node:x")),
+            "invalid role \"node:x\""),
+        refused(
+            "data-center role",
+            () -> settings("b", seeds, List.of("dc-east")),
+            "not beginning with \"dc-\""),
         refused(
             "management on the cluster port",
             () -> new ClusterSettings("b", BIND, seeds, List.of(), TLS, BIND),
             "management.bind 127.0.0.1:25520 is the same as cluster.bind"));
   }
 
-  private static Arguments refused(String name, Supplier<ClusterSettings> settings, String message) {
+  private static Arguments refused(
+      String name, Supplier<ClusterSettings> settings, String message) {
     return Arguments.of(Named.of(name, settings), message);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalid")
   void refusesInvalidSettingsSayingWhatIsWrong(Supplier<ClusterSettings> settings, String message) {
-    assertThatThrownBy(settings::get).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+    assertThatThrownBy(settings::get)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message);
   }
 }

@@ -36,8 +36,9 @@ import org.zfleet.node.health.HealthEndpoints;
  * with one line on stdout ({@code <id> <answer>}). Lines starting {@code event} are unsolicited. It
  * exits when stdin closes, so a test that dies does not leave it running.
  *
- * <p>Arguments: {@code name= bind= management= ca= cert= key=}, {@code seed=} and {@code job=<name>:sink|source}
- * repeatable, and {@code claim=<name>} to advertise another node name than the certificate's.
+ * <p>Arguments: {@code name= bind= management= ca= cert= key=}, {@code seed=} and {@code
+ * job=<name>:sink|source} repeatable, and {@code claim=<name>} to advertise another node name than
+ * the certificate's.
  */
 public final class ClusterTestNode {
 
@@ -62,31 +63,43 @@ public final class ClusterTestNode {
             HostPort.parse(one(options, "bind")),
             seeds,
             List.of("test"),
-            new TlsFiles(Path.of(one(options, "ca")), Path.of(one(options, "cert")), Path.of(one(options, "key"))),
+            new TlsFiles(
+                Path.of(one(options, "ca")),
+                Path.of(one(options, "cert")),
+                Path.of(one(options, "key"))),
             HostPort.parse(one(options, "management")));
     Config config = ClusterConfig.of(settings);
     if (options.containsKey("claim")) {
       config =
           config.withValue(
               "pekko.cluster.roles",
-              ConfigValueFactory.fromIterable(List.of(ClusterSettings.NODE_ROLE_PREFIX + one(options, "claim"))));
+              ConfigValueFactory.fromIterable(
+                  List.of(ClusterSettings.NODE_ROLE_PREFIX + one(options, "claim"))));
     }
     ActorSystem<Void> system =
-        ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME, config.withFallback(ConfigFactory.load()));
+        ActorSystem.create(
+            Behaviors.empty(),
+            ClusterConfig.SYSTEM_NAME,
+            config.withFallback(ConfigFactory.load()));
     // Downed, or shut down: a node whose ActorSystem ended has nothing left to do.
-    system.getWhenTerminated().thenRun(() -> {
-      say("event terminated");
-      System.exit(0);
-    });
+    system
+        .getWhenTerminated()
+        .thenRun(
+            () -> {
+              say("event terminated");
+              System.exit(0);
+            });
     system.systemActorOf(IdentityGuard.create(), "identity-guard", Props.empty());
     ActorRef<JobDirectory.Command> directory =
         system.systemActorOf(JobDirectory.create(name), "job-directory", Props.empty());
     for (String job : options.getOrDefault("job", List.of())) {
       String jobName = job.substring(0, job.lastIndexOf(':'));
       JobDirectory.JobRole role =
-          JobDirectory.JobRole.valueOf(job.substring(job.lastIndexOf(':') + 1).toUpperCase(java.util.Locale.ROOT));
+          JobDirectory.JobRole.valueOf(
+              job.substring(job.lastIndexOf(':') + 1).toUpperCase(java.util.Locale.ROOT));
       ActorRef<JobEndpointProtocol> endpoint =
-          system.systemActorOf(endpoint(name, jobName), "endpoint-" + jobName.replace(':', '_'), Props.empty());
+          system.systemActorOf(
+              endpoint(name, jobName), "endpoint-" + jobName.replace(':', '_'), Props.empty());
       directory.tell(new JobDirectory.Register(jobName, role, endpoint));
     }
     HealthEndpoints.start(system).toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -106,7 +119,8 @@ public final class ClusterTestNode {
   }
 
   private void serve() throws Exception {
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
     while ((line = in.readLine()) != null) {
       String[] words = line.trim().split(" ", 3);
@@ -160,10 +174,17 @@ public final class ClusterTestNode {
         up.add(name);
       }
     }
-    return "up=" + String.join(",", up) + " self=" + cluster.selfMember().status() + " all=" + String.join(",", all);
+    return "up="
+        + String.join(",", up)
+        + " self="
+        + cluster.selfMember().status()
+        + " all="
+        + String.join(",", all);
   }
 
-  /** {@code found <job> claimed=<the endpoint's own word> verified=<its node's certificate name>}. */
+  /**
+   * {@code found <job> claimed=<the endpoint's own word> verified=<its node's certificate name>}.
+   */
   private String find(String job) throws Exception {
     FindResult result = ask(directory, replyTo -> new JobDirectory.Find(job, replyTo));
     if (result instanceof NotReachable notReachable) {
@@ -173,7 +194,9 @@ public final class ClusterTestNode {
     JobEndpointProtocol.Pong pong = ask(endpoint, JobEndpointProtocol.Ping::new);
     PeerIdentity identity = PeerIdentities.get(system).identityOf(endpoint);
     String verified =
-        identity instanceof PeerIdentity.Verified v ? v.node() : "none(" + ((PeerIdentity.Unverified) identity).reason() + ")";
+        identity instanceof PeerIdentity.Verified v
+            ? v.node()
+            : "none(" + ((PeerIdentity.Unverified) identity).reason() + ")";
     return "found " + job + " claimed=" + pong.node() + " verified=" + verified;
   }
 
@@ -184,12 +207,16 @@ public final class ClusterTestNode {
             replyTo -> new JobDirectory.WaitFor(job, JobDirectory.JobRole.SINK, replyTo),
             Duration.ofMinutes(2),
             system.scheduler());
-    found.whenComplete((result, error) -> say("event " + (error == null ? "found " + result.job() : "wait failed " + error)));
+    found.whenComplete(
+        (result, error) ->
+            say("event " + (error == null ? "found " + result.job() : "wait failed " + error)));
     return "waiting";
   }
 
   private <Q, R> R ask(ActorRef<Q> target, Function<ActorRef<R>, Q> request) throws Exception {
-    return AskPattern.ask(target, request, ASK_TIMEOUT, system.scheduler()).toCompletableFuture().get();
+    return AskPattern.ask(target, request, ASK_TIMEOUT, system.scheduler())
+        .toCompletableFuture()
+        .get();
   }
 
   private static synchronized void say(String line) {
@@ -204,7 +231,9 @@ public final class ClusterTestNode {
       if (eq <= 0) {
         throw new IllegalArgumentException("expected key=value, got " + arg);
       }
-      options.computeIfAbsent(arg.substring(0, eq), key -> new ArrayList<>()).add(arg.substring(eq + 1));
+      options
+          .computeIfAbsent(arg.substring(0, eq), key -> new ArrayList<>())
+          .add(arg.substring(eq + 1));
     }
     return options;
   }

@@ -64,7 +64,8 @@ class ClusterTlsTest {
 
     assertThatThrownBy(() -> ClusterTls.context(swapped, "backup1"))
         .isInstanceOf(ClusterTlsException.class)
-        .hasMessageContaining("node key " + backup2.key() + " does not belong to the certificate " + backup1.cert());
+        .hasMessageContaining(
+            "node key " + backup2.key() + " does not belong to the certificate " + backup1.cert());
   }
 
   @Test
@@ -73,7 +74,8 @@ class ClusterTlsTest {
 
     assertThatThrownBy(() -> ClusterTls.context(missing, "backup1"))
         .isInstanceOf(ClusterTlsException.class)
-        .hasMessage("CA certificate " + dir.resolve("nope.crt") + " does not exist or is not a file");
+        .hasMessage(
+            "CA certificate " + dir.resolve("nope.crt") + " does not exist or is not a file");
   }
 
   @Test
@@ -89,6 +91,7 @@ class ClusterTlsTest {
   void commonNameIsTheNodeName() {
     TlsFiles dotted = ca.node("dotted", "backup.site-2:a_b");
 
-    assertThat(ClusterTls.commonName(PemFiles.certificate(dotted.cert(), "cert"))).contains("backup.site-2:a_b");
+    assertThat(ClusterTls.commonName(PemFiles.certificate(dotted.cert(), "cert")))
+        .contains("backup.site-2:a_b");
   }
 }

@@ -14,7 +14,8 @@ class HostPortTest {
   static Stream<Arguments> valid() {
     return Stream.of(
         Arguments.of(Named.of("IPv4", "127.0.0.1:25520"), new HostPort("127.0.0.1", 25520)),
-        Arguments.of(Named.of("host name", "backup1.example.org:1"), new HostPort("backup1.example.org", 1)),
+        Arguments.of(
+            Named.of("host name", "backup1.example.org:1"), new HostPort("backup1.example.org", 1)),
         Arguments.of(Named.of("IPv6 in brackets", "[::1]:65535"), new HostPort("[::1]", 65535)));
   }
 
@@ -30,7 +31,8 @@ class HostPortTest {
         Arguments.of(Named.of("no port", "127.0.0.1"), "is not host:port"),
         Arguments.of(Named.of("empty port", "127.0.0.1:"), "is not host:port"),
         Arguments.of(Named.of("no host", ":25520"), "is not host:port"),
-        Arguments.of(Named.of("port zero", "localhost:0"), "port 0 of localhost is outside 1..65535"),
+        Arguments.of(
+            Named.of("port zero", "localhost:0"), "port 0 of localhost is outside 1..65535"),
         Arguments.of(Named.of("port too big", "localhost:65536"), "outside 1..65535"),
         Arguments.of(Named.of("word port", "localhost:http"), "has no numeric port"),
         Arguments.of(Named.of("bare IPv6", "::1:25520"), "write an IPv6 address in brackets"),

@@ -17,7 +17,8 @@ class JobCatalogTest {
     catalog.offer("sink", "endpoint-here");
 
     assertThat(catalog.knows("sink")).isTrue();
-    assertThat(catalog.lookup("sink")).isEqualTo(new Lookup<>("sink", List.of("endpoint-here"), false, List.of()));
+    assertThat(catalog.lookup("sink"))
+        .isEqualTo(new Lookup<>("sink", List.of("endpoint-here"), false, List.of()));
   }
 
   @Test

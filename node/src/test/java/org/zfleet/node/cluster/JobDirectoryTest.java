@@ -21,13 +21,17 @@ import org.zfleet.node.cluster.JobDirectory.Found;
 import org.zfleet.node.cluster.JobDirectory.JobRole;
 import org.zfleet.node.cluster.JobDirectory.NotReachable;
 
-/** The directory against the local Receptionist; across nodes it is exercised by the cluster ITs. */
+/**
+ * The directory against the local Receptionist; across nodes it is exercised by the cluster ITs.
+ */
 @Timeout(60)
 class JobDirectoryTest {
 
   static final Duration WAIT = Duration.ofSeconds(5);
 
-  /** A system per test: directories find each other, so one test's jobs must not leak into another. */
+  /**
+   * A system per test: directories find each other, so one test's jobs must not leak into another.
+   */
   ActorTestKit testKit;
 
   @BeforeEach
@@ -37,7 +41,8 @@ class JobDirectoryTest {
             "JobDirectoryTest",
             ConfigFactory.parseString(
                     "pekko.actor.allow-java-serialization = off\n"
-                        + "pekko.actor.serialization-bindings { \"org.zfleet.protocol.CborSerializable\" = jackson-cbor }")
+                        + "pekko.actor.serialization-bindings {"
+                        + " \"org.zfleet.protocol.CborSerializable\" = jackson-cbor }")
                 .withFallback(ConfigFactory.load()));
   }
 
@@ -69,14 +74,19 @@ class JobDirectoryTest {
 
     directory.tell(new JobDirectory.Register("backup1:sink.main", JobRole.SINK, sink.ref()));
 
-    assertThat(find(directory, "backup1:sink.main")).isEqualTo(new Found("backup1:sink.main", List.of(sink.ref())));
+    assertThat(find(directory, "backup1:sink.main"))
+        .isEqualTo(new Found("backup1:sink.main", List.of(sink.ref())));
   }
 
   @Test
   void unknownJobIsNotReachableAndTheAnswerListsTheKnownJobs() {
     ActorRef<JobDirectory.Command> directory = directory("n1");
-    directory.tell(new JobDirectory.Register("zz-sink", JobRole.SINK, testKit.<JobEndpointProtocol>createTestProbe().ref()));
-    directory.tell(new JobDirectory.Register("aa_source", JobRole.SOURCE, testKit.<JobEndpointProtocol>createTestProbe().ref()));
+    directory.tell(
+        new JobDirectory.Register(
+            "zz-sink", JobRole.SINK, testKit.<JobEndpointProtocol>createTestProbe().ref()));
+    directory.tell(
+        new JobDirectory.Register(
+            "aa_source", JobRole.SOURCE, testKit.<JobEndpointProtocol>createTestProbe().ref()));
 
     FindResult result = find(directory, "missing");
 
@@ -92,7 +102,9 @@ class JobDirectoryTest {
     directory.tell(new JobDirectory.WaitFor("later-sink", JobRole.SINK, push.ref()));
 
     assertThat(status(directory).waiting())
-        .containsExactly("waiting for sink later-sink: not reachable (no node offers job later-sink; known jobs: none)");
+        .containsExactly(
+            "waiting for sink later-sink: not reachable (no node offers job later-sink; known jobs:"
+                + " none)");
     push.expectNoMessage(Duration.ofMillis(200));
 
     TestProbe<JobEndpointProtocol> sink = testKit.createTestProbe();
@@ -112,24 +124,30 @@ class JobDirectoryTest {
     testKit.stop(endpoint);
 
     TestProbe<Void> wait = testKit.createTestProbe();
-    wait.awaitAssert(WAIT, () -> {
-      assertThat(find(directory, "short-lived")).isInstanceOf(NotReachable.class);
-      assertThat(status(directory).offeredHere()).doesNotContain("short-lived");
-      return null;
-    });
+    wait.awaitAssert(
+        WAIT,
+        () -> {
+          assertThat(find(directory, "short-lived")).isInstanceOf(NotReachable.class);
+          assertThat(status(directory).offeredHere()).doesNotContain("short-lived");
+          return null;
+        });
   }
 
   @Test
   void withdrawnJobIsNotFound() {
     ActorRef<JobDirectory.Command> directory = directory("n1");
-    directory.tell(new JobDirectory.Register("withdrawn", JobRole.SINK, testKit.<JobEndpointProtocol>createTestProbe().ref()));
+    directory.tell(
+        new JobDirectory.Register(
+            "withdrawn", JobRole.SINK, testKit.<JobEndpointProtocol>createTestProbe().ref()));
     directory.tell(new JobDirectory.Deregister("withdrawn"));
 
     TestProbe<Void> wait = testKit.createTestProbe();
-    wait.awaitAssert(WAIT, () -> {
-      assertThat(find(directory, "withdrawn")).isInstanceOf(NotReachable.class);
-      return null;
-    });
+    wait.awaitAssert(
+        WAIT,
+        () -> {
+          assertThat(find(directory, "withdrawn")).isInstanceOf(NotReachable.class);
+          return null;
+        });
   }
 
   @Test
@@ -140,18 +158,23 @@ class JobDirectoryTest {
     there.tell(new JobDirectory.Register("offered-there", JobRole.SINK, sink.ref()));
 
     TestProbe<Void> wait = testKit.createTestProbe();
-    wait.awaitAssert(WAIT, () -> {
-      assertThat(find(here, "offered-there")).isEqualTo(new Found("offered-there", List.of(sink.ref())));
-      FindResult missing = find(here, "not-offered");
-      assertThat(((NotReachable) missing).knownJobs()).contains("offered-there");
-      return null;
-    });
+    wait.awaitAssert(
+        WAIT,
+        () -> {
+          assertThat(find(here, "offered-there"))
+              .isEqualTo(new Found("offered-there", List.of(sink.ref())));
+          FindResult missing = find(here, "not-offered");
+          assertThat(((NotReachable) missing).knownJobs()).contains("offered-there");
+          return null;
+        });
   }
 
   @Test
   void reachableCountsShowInTheStatus() {
     ActorRef<JobDirectory.Command> directory = directory("n1");
-    directory.tell(new JobDirectory.Register("counted", JobRole.SINK, testKit.<JobEndpointProtocol>createTestProbe().ref()));
+    directory.tell(
+        new JobDirectory.Register(
+            "counted", JobRole.SINK, testKit.<JobEndpointProtocol>createTestProbe().ref()));
     find(directory, "nowhere");
 
     DirectoryStatus status = status(directory);
@@ -175,9 +198,15 @@ class JobDirectoryTest {
     TestProbe<JobEndpointProtocol.Pong> pongs = testKit.createTestProbe();
     TestProbe<JobDirectory.Command> directory = testKit.createTestProbe();
 
-    testKit.serializationTestKit().verifySerialization(new JobEndpointProtocol.Ping(pongs.ref()), true);
-    testKit.serializationTestKit().verifySerialization(new JobEndpointProtocol.Pong("backup1", "sink"), true);
-    testKit.serializationTestKit()
-        .verifySerialization(new JobDirectory.JobsOffered("backup1", List.of("a", "b:c"), directory.ref()), true);
+    testKit
+        .serializationTestKit()
+        .verifySerialization(new JobEndpointProtocol.Ping(pongs.ref()), true);
+    testKit
+        .serializationTestKit()
+        .verifySerialization(new JobEndpointProtocol.Pong("backup1", "sink"), true);
+    testKit
+        .serializationTestKit()
+        .verifySerialization(
+            new JobDirectory.JobsOffered("backup1", List.of("a", "b:c"), directory.ref()), true);
   }
 }

@@ -13,8 +13,13 @@ class JobKeysTest {
 
   @Provide
   Arbitrary<String> jobNames() {
-    return Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').withCharRange('0', '9')
-        .withChars('_', '-', '.', ':').ofMinLength(1).ofMaxLength(80);
+    return Arbitraries.strings()
+        .withCharRange('a', 'z')
+        .withCharRange('A', 'Z')
+        .withCharRange('0', '9')
+        .withChars('_', '-', '.', ':')
+        .ofMinLength(1)
+        .ofMaxLength(80);
   }
 
   @Property
@@ -38,6 +43,11 @@ class JobKeysTest {
   @Provide
   Arbitrary<Character> otherCharacters() {
     return Arbitraries.chars()
-        .filter(c -> !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "_-.:".indexOf(c) >= 0));
+        .filter(
+            c ->
+                !(c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
+                    || "_-.:".indexOf(c) >= 0));
   }
 }

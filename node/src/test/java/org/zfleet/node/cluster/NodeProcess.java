@@ -57,21 +57,36 @@ final class NodeProcess implements AutoCloseable {
    * only), offering {@code jobs} ({@code name:sink} or {@code name:source}).
    */
   static NodeProcess start(
-      String name, List<HostPort> seeds, TlsFiles tls, List<String> jobs, Path logDir, String... extra) {
+      String name,
+      List<HostPort> seeds,
+      TlsFiles tls,
+      List<String> jobs,
+      Path logDir,
+      String... extra) {
     HostPort bind = new HostPort("127.0.0.1", freePort());
     HostPort management = new HostPort("127.0.0.1", freePort());
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(
-        List.of("-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+UseSerialGC", "-Xmx192m", "-XX:-UsePerfData"));
+        List.of(
+            "-XX:TieredStopAtLevel=1",
+            "-Xss512k",
+            "-XX:+UseSerialGC",
+            "-Xmx192m",
+            "-XX:-UsePerfData"));
     // The node's own logging (stderr, one line per event), not a test configuration that the
     // classpath may also hold: stdout carries the answers.
     command.add("-Dlogback.configurationFile=logback.xml");
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), ClusterTestNode.class.getName()));
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), ClusterTestNode.class.getName()));
     command.addAll(
         List.of(
-            "name=" + name, "bind=" + bind, "management=" + management,
-            "ca=" + tls.ca(), "cert=" + tls.cert(), "key=" + tls.key()));
+            "name=" + name,
+            "bind=" + bind,
+            "management=" + management,
+            "ca=" + tls.ca(),
+            "cert=" + tls.cert(),
+            "key=" + tls.key()));
     for (HostPort seed : seeds.isEmpty() ? List.of(bind) : seeds) {
       command.add("seed=" + seed);
     }
@@ -81,7 +96,9 @@ final class NodeProcess implements AutoCloseable {
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + ".log");
       Process process =
-          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.to(log.toFile())).start();
+          new ProcessBuilder(command)
+              .redirectError(ProcessBuilder.Redirect.to(log.toFile()))
+              .start();
       return new NodeProcess(name, bind, management, log, process);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start node " + name, e);
@@ -95,7 +112,8 @@ final class NodeProcess implements AutoCloseable {
       stdin.write(id + " " + command + "\n");
       stdin.flush();
     } catch (IOException e) {
-      throw new IllegalStateException("node " + name + " does not take commands (exited?) " + describeExit(), e);
+      throw new IllegalStateException(
+          "node " + name + " does not take commands (exited?) " + describeExit(), e);
     }
     long deadline = System.nanoTime() + ANSWER_TIMEOUT.toNanos();
     try {
@@ -103,7 +121,14 @@ final class NodeProcess implements AutoCloseable {
         String line = answers.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         if (line == null) {
           throw new IllegalStateException(
-              "node " + name + " did not answer \"" + command + "\" in " + ANSWER_TIMEOUT + " " + describeExit());
+              "node "
+                  + name
+                  + " did not answer \""
+                  + command
+                  + "\" in "
+                  + ANSWER_TIMEOUT
+                  + " "
+                  + describeExit());
         }
         if (line.startsWith(id + " ")) {
           return line.substring(id.length() + 1);
@@ -115,7 +140,10 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
-  /** Asks {@code command} until the answer matches, at most {@code timeout}; returns the last answer. */
+  /**
+   * Asks {@code command} until the answer matches, at most {@code timeout}; returns the last
+   * answer.
+   */
   String awaitAnswer(String command, Predicate<String> expected, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     String answer = ask(command);
@@ -163,7 +191,10 @@ final class NodeProcess implements AutoCloseable {
   int httpStatus(String path) {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://" + management + path)).timeout(Duration.ofSeconds(5)).GET().build();
+        HttpRequest.newBuilder(URI.create("http://" + management + path))
+            .timeout(Duration.ofSeconds(5))
+            .GET()
+            .build();
     try {
       return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
@@ -205,7 +236,8 @@ final class NodeProcess implements AutoCloseable {
 
   private void readStdout() {
     try (BufferedReader out =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = out.readLine()) != null) {
         if (line.startsWith("event ")) {
@@ -220,7 +252,9 @@ final class NodeProcess implements AutoCloseable {
   }
 
   private String describeExit() {
-    return process.isAlive() ? "(running; log " + log + ")" : "(exited " + process.exitValue() + "; log " + log + ")";
+    return process.isAlive()
+        ? "(running; log " + log + ")"
+        : "(exited " + process.exitValue() + "; log " + log + ")";
   }
 
   private static int freePort() {

@@ -30,7 +30,8 @@ class PeerIdentitiesTest {
     testKit =
         ActorTestKit.create(
             "PeerIdentitiesTest",
-            ConfigFactory.parseString("zfleet.cluster.node-name = backup1").withFallback(ConfigFactory.load()));
+            ConfigFactory.parseString("zfleet.cluster.node-name = backup1")
+                .withFallback(ConfigFactory.load()));
     identities = PeerIdentities.get(testKit.system());
   }
 
@@ -41,7 +42,8 @@ class PeerIdentitiesTest {
 
   @Test
   void actorsOfThisNodeAreThisNode() {
-    assertThat(identities.identityOf(testKit.createTestProbe().ref())).isEqualTo(new PeerIdentity.Verified("backup1"));
+    assertThat(identities.identityOf(testKit.createTestProbe().ref()))
+        .isEqualTo(new PeerIdentity.Verified("backup1"));
   }
 
   static Stream<Arguments> peers() {
@@ -51,8 +53,10 @@ class PeerIdentitiesTest {
             new PeerIdentity.Unverified(PEER.toString(), "not a member of this cluster")),
         Arguments.of(
             Named.<Consumer<PeerIdentities>>of(
-                "member not yet connected to", registry -> registry.recordMember(PEER_HOST_PORT, "backup2")),
-            new PeerIdentity.Unverified(PEER.toString(), "member node:backup2 has not presented its certificate yet")),
+                "member not yet connected to",
+                registry -> registry.recordMember(PEER_HOST_PORT, "backup2")),
+            new PeerIdentity.Unverified(
+                PEER.toString(), "member node:backup2 has not presented its certificate yet")),
         Arguments.of(
             Named.<Consumer<PeerIdentities>>of(
                 "certificate without membership",
@@ -74,7 +78,8 @@ class PeerIdentitiesTest {
                   registry.recordMember(PEER_HOST_PORT, "backup2");
                 }),
             new PeerIdentity.Unverified(
-                PEER.toString(), "member claims node:backup2 but its certificate names \"mallory\"")),
+                PEER.toString(),
+                "member claims node:backup2 but its certificate names \"mallory\"")),
         Arguments.of(
             Named.<Consumer<PeerIdentities>>of(
                 "member that left",
@@ -88,10 +93,12 @@ class PeerIdentitiesTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("peers")
-  void peerIsVerifiedOnlyWhenItsMembershipAndCertificateAgree(Consumer<PeerIdentities> facts, PeerIdentity expected) {
+  void peerIsVerifiedOnlyWhenItsMembershipAndCertificateAgree(
+      Consumer<PeerIdentities> facts, PeerIdentity expected) {
     facts.accept(identities);
 
     assertThat(identities.identityOf(PEER)).isEqualTo(expected);
-    assertThat(identities.identityOf(PEER).verifiedNode().isPresent()).isEqualTo(expected instanceof PeerIdentity.Verified);
+    assertThat(identities.identityOf(PEER).verifiedNode().isPresent())
+        .isEqualTo(expected instanceof PeerIdentity.Verified);
   }
 }

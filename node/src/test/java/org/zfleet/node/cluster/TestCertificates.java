@@ -37,10 +37,23 @@ final class TestCertificates {
     // The CA key in OpenSSL's traditional EC (SEC1) form, node keys in PKCS#8: both must load.
     openssl(dir, "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key.toString());
     openssl(
-        dir, "req", "-x509", "-new", "-key", key.toString(), "-sha256", "-days", "2",
-        "-subj", "/CN=" + caName, "-out", cert.toString(),
-        "-addext", "basicConstraints=critical,CA:TRUE",
-        "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        dir,
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        key.toString(),
+        "-sha256",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=" + caName,
+        "-out",
+        cert.toString(),
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign");
     return new TestCertificates(dir, cert, key);
   }
 
@@ -70,12 +83,44 @@ final class TestCertificates {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    openssl(dir, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key.toString());
-    openssl(dir, "req", "-new", "-key", key.toString(), "-subj", "/CN=" + commonName, "-out", csr.toString());
     openssl(
-        dir, "x509", "-req", "-in", csr.toString(), "-CA", caCert.toString(), "-CAkey", caKey.toString(),
-        "-set_serial", Long.toString(serial++), "-days", "2", "-sha256",
-        "-extfile", extensions.toString(), "-out", cert.toString());
+        dir,
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-out",
+        key.toString());
+    openssl(
+        dir,
+        "req",
+        "-new",
+        "-key",
+        key.toString(),
+        "-subj",
+        "/CN=" + commonName,
+        "-out",
+        csr.toString());
+    openssl(
+        dir,
+        "x509",
+        "-req",
+        "-in",
+        csr.toString(),
+        "-CA",
+        caCert.toString(),
+        "-CAkey",
+        caKey.toString(),
+        "-set_serial",
+        Long.toString(serial++),
+        "-days",
+        "2",
+        "-sha256",
+        "-extfile",
+        extensions.toString(),
+        "-out",
+        cert.toString());
     return new TlsFiles(caCert, cert, key);
   }
 
@@ -104,7 +149,8 @@ final class TestCertificates {
             "openssl failed: " + command + "\n" + new String(output, StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot run openssl (is it installed?): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot run openssl (is it installed?): " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while running openssl", e);
