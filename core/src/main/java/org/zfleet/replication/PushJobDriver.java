@@ -155,22 +155,30 @@ public final class PushJobDriver implements JobDriver {
       if (dest.receiver().isEmpty() || target.isEmpty()) {
         continue;
       }
-      PruneContext receiverContext = PruneContext.cycle(cycle);
-      Optional<FilesystemVersion> common = BaseProtection.newestCommon(fs.versions(), target.get().versions()).map(c -> c.onReceiver());
-      if (common.isPresent()) {
-        receiverContext = receiverContext.withProtection(Protection.ofGuid(common.get().guid(), "incremental base from " + identity));
-      }
-      PruneContext context = receiverContext;
+      DatasetListing replica = target.get();
       Receiver receiver = dest.receiver().get();
       steps.add(new PlannedStep(StepKind.PRUNE_RECEIVER, dest.sink(),
-          new PruneFilesystem("receiver " + dest.sink(), target.get().name(), target.get().versions(), receiverPolicy, () -> context, receiver::destroySnapshot)));
+          new PruneFilesystem("receiver " + dest.sink(), replica.name(), replica.versions(), receiverPolicy,
+              () -> receiverContext(fs, replica, dest, cycle, board), receiver::destroySnapshot)));
     }
     return steps;
   }
 
   /**
+   * Receiver pruning keeps the incremental base: where this cycle's replication left it, else the
+   * newest common snapshot of the listing.
+   */
+  private PruneContext receiverContext(DatasetListing fs, DatasetListing replica, Destination dest, Instant cycle, CursorBoard board) {
+    Optional<Long> base = board.movedTo(dest.sink()).map(FilesystemVersion::guid)
+        .or(() -> BaseProtection.newestCommon(fs.versions(), replica.versions()).map(c -> c.onReceiver().guid()));
+    PruneContext context = PruneContext.cycle(cycle);
+    return base.map(guid -> context.withProtection(Protection.ofGuid(guid, "incremental base from " + identity))).orElse(context);
+  }
+
+  /**
    * Sender pruning keeps what any sink still needs: each sink's incremental base and, for
-   * {@code not-replicated}, everything from its cursor on (as this cycle's replication left it).
+   * {@code not-replicated}, everything from its cursor on (as this cycle's replication left it:
+   * once a step moved the base, the listing's older base is no longer protected).
    */
   private PruneContext senderContext(DatasetListing fs, Instant cycle, CursorBoard board) {
     PruneContext context = PruneContext.cycle(cycle);
@@ -181,7 +189,7 @@ public final class PushJobDriver implements JobDriver {
           .orElseGet(() -> cursor(fs, dest.sink(), marks(dest.sink()))));
       List<FilesystemVersion> receiverVersions = receiverDataset(fs, dest).map(DatasetListing::versions).orElse(List.of());
       Optional<FilesystemVersion> common = BaseProtection.newestCommon(fs.versions(), receiverVersions).map(c -> c.onSender());
-      if (common.isPresent()) {
+      if (common.isPresent() && moved.isEmpty()) {
         context = context.withProtection(Protection.ofGuid(common.get().guid(), "incremental base for sink " + dest.sink()));
       }
       if (moved.isPresent()) {

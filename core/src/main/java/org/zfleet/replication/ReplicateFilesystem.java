@@ -49,6 +49,7 @@ public final class ReplicateFilesystem implements StepWork {
   private ReceiverState receiverState = ReceiverState.ABSENT;
   /** The cursor as it stands: from the listing, then wherever this step moved it. */
   private OptionalLong cursor = OptionalLong.empty();
+  private boolean lostCursorReleased;
 
   /**
    * @param destination the receiving job, under which moved cursors are posted on {@code board}
@@ -149,10 +150,12 @@ public final class ReplicateFilesystem implements StepWork {
 
     control.progress().phase("holding " + step);
     sender.setUserProperty(fs.value(), task.marks().stepProperty(), String.join(",", held.stream().map(SnapshotName::name).toList()));
-    for (SnapshotName s : held) {
-      holdIdempotent(s, task.marks().stepHoldTag());
-    }
     try {
+      // Inside the try: a snapshot destroyed since the listing fails its hold, and the holds
+      // already taken must not outlive the step.
+      for (SnapshotName s : held) {
+        holdIdempotent(s, task.marks().stepHoldTag());
+      }
       control.progress().phase("sending " + step);
       SendRequest request = switch (step.flag()) {
         case FULL -> SendRequest.full(to);
@@ -203,14 +206,40 @@ public final class ReplicateFilesystem implements StepWork {
     OptionalLong previous = cursor;
     holdIdempotent(fs.snapshot(to.name()), task.marks().cursorHoldTag());
     sender.setUserProperty(fs.value(), task.marks().cursorProperty(), Long.toUnsignedString(to.guid()));
-    if (previous.isPresent() && previous.getAsLong() != to.guid()) {
-      task.sender().versions().stream()
-          .filter(v -> v.isSnapshot() && v.guid() == previous.getAsLong())
-          .findFirst()
-          .ifPresent(old -> releaseQuietly(fs.snapshot(old.name()), task.marks().cursorHoldTag()));
+    Optional<FilesystemVersion> old = task.sender().versions().stream()
+        .filter(v -> v.isSnapshot() && previous.isPresent() && v.guid() == previous.getAsLong())
+        .findFirst();
+    if (old.isPresent() && old.get().guid() != to.guid()) {
+      releaseQuietly(fs.snapshot(old.get().name()), task.marks().cursorHoldTag());
+    } else if (old.isEmpty() && !lostCursorReleased && receiverHadSnapshots()) {
+      releaseLostCursorHolds(to);
     }
     cursor = OptionalLong.of(to.guid());
     board.moved(destination, to);
+  }
+
+  private boolean receiverHadSnapshots() {
+    return task.receiver().map(r -> r.versions().stream().anyMatch(FilesystemVersion::isSnapshot)).orElse(false);
+  }
+
+  /**
+   * The cursor property was lost (removed by hand, or never written after a crash) while the
+   * receiver already had snapshots: its hold may still sit on an older snapshot, where it would keep
+   * that snapshot from pruning for ever. Holds cannot be listed on every ZFS, so the tag is released
+   * from every other snapshot; releasing a tag that is not there does nothing. This is rare, never
+   * done on a first replication.
+   */
+  private void releaseLostCursorHolds(FilesystemVersion to) {
+    lostCursorReleased = true;
+    DatasetName fs = task.senderFs();
+    int released = 0;
+    for (FilesystemVersion v : task.sender().versions()) {
+      if (v.isSnapshot() && v.guid() != to.guid()) {
+        releaseQuietly(fs.snapshot(v.name()), task.marks().cursorHoldTag());
+        released++;
+      }
+    }
+    log.info("replication cursor was missing; released its hold tag fs=\"{}\" tag={} snapshots={}", fs, task.marks().cursorHoldTag(), released);
   }
 
   /** Up to date but the cursor is missing or elsewhere (e.g. lost): put it on the newest common snapshot. */

@@ -93,7 +93,8 @@ public final class ByteTransfer implements RunningTransfer {
     ByteCounter counter = new ByteCounter(options, listener, bytes, startNanos);
 
     Source<ByteString, CompletionStage<IOResult>> source =
-        StreamConverters.fromInputStream(() -> new FillingInputStream(send.stdout()), chunk)
+        StreamConverters.fromInputStream(
+                () -> new FillingInputStream(send.stdout(), options.progressInterval()), chunk)
             .async(ioDispatcher, options.streamBuffer());
     Flow<ByteString, ByteString, ?> limit = Flow.of(ByteString.class);
     if (options.bytesPerSecond().isPresent()) {

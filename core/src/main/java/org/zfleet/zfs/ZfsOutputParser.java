@@ -26,16 +26,23 @@ final class ZfsOutputParser {
 
   private ZfsOutputParser() {}
 
-  /** One name's rows of {@code zfs get}: native values and the user properties that are set. */
+  /**
+   * One name's rows of {@code zfs get}: native values, the user properties that are set, and those
+   * set on this name itself rather than inherited.
+   */
   private static final class Rows {
     final Map<String, String> natives = new LinkedHashMap<>();
     final Map<String, String> user = new LinkedHashMap<>();
+    final Map<String, String> userOwn = new LinkedHashMap<>();
   }
 
   /**
    * Parses {@code zfs get -Hp -r -o name,property,value,source type,guid,createtxg,creation,<user
    * properties> <roots>}: one row per name and property. A user property whose source is "-" is not
-   * set. Datasets come in the order zfs printed them (parents first); versions by createtxg.
+   * set. A dataset's user properties are those set on it (source local or received), never values
+   * inherited from a parent: zfleet's marks (a replica's role, a cursor) belong to the dataset they
+   * were set on. A snapshot's include those it inherits from its dataset. Datasets come in the order
+   * zfs printed them (parents first); versions by createtxg.
    */
   static List<DatasetListing> parseListing(String output, Set<String> userProperties) {
     Map<String, Rows> byName = new LinkedHashMap<>();
@@ -57,6 +64,9 @@ final class ZfsOutputParser {
         rows.natives.put(property, value);
       } else if (userProperties.contains(property) && !source.equals("-")) {
         rows.user.put(property, value);
+        if (source.equals("local") || source.equals("received")) {
+          rows.userOwn.put(property, value);
+        }
       }
     }
     Map<String, Builder> datasets = new LinkedHashMap<>();
@@ -65,7 +75,7 @@ final class ZfsOutputParser {
       if (type.equals("filesystem") || type.equals("volume")) {
         DatasetListing.Type t =
             type.equals("volume") ? DatasetListing.Type.VOLUME : DatasetListing.Type.FILESYSTEM;
-        datasets.put(e.getKey(), new Builder(datasetName(e.getKey()), t, e.getValue().user));
+        datasets.put(e.getKey(), new Builder(datasetName(e.getKey()), t, e.getValue().userOwn));
       }
     }
     for (Map.Entry<String, Rows> e : byName.entrySet()) {

@@ -102,9 +102,10 @@ public final class InMemoryZfs implements ZfsPort {
         }
       }
       versions.sort(ZfsOutputParser.VERSION_ORDER);
+      // A dataset's own values only, as ZfsCli lists them; snapshots inherit from their dataset.
       Map<String, String> props = new TreeMap<>();
       for (String p : userProperties) {
-        effective(ds, p).ifPresent(v -> props.put(p, v));
+        Optional.ofNullable(ds.localProperties.get(p)).ifPresent(v -> props.put(p, v));
       }
       out.add(
           new DatasetListing(

@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Test hooks of {@link InMemoryZfs} for actor and transfer tests: count the commands run, fail the
@@ -36,6 +37,7 @@ public final class ModelHooks {
   private final Map<Op, Deque<Function<String, ? extends ZfsException>>> failures =
       new EnumMap<>(Op.class);
   private boolean sendsStalled;
+  private Predicate<String> stalledSubjects = subject -> true;
   private int stalledNow;
   private int slowChunkBytes = Integer.MAX_VALUE;
   private Duration slowPause = Duration.ZERO;
@@ -74,7 +76,21 @@ public final class ModelHooks {
 
   /** From now on every send blocks after half its stream until {@link #releaseSends()}. */
   public synchronized void stallSends() {
+    stallSends(subject -> true);
+  }
+
+  /**
+   * From now on the sends whose snapshot ({@code pool/fs@snap}) matches block after half their
+   * stream until {@link #releaseSends()}; other sends run on.
+   */
+  public synchronized void stallSends(Predicate<String> snapshots) {
+    stalledSubjects = snapshots;
     sendsStalled = true;
+  }
+
+  /** How many sends are blocked mid-stream right now. */
+  public synchronized int stalledSends() {
+    return stalledNow;
   }
 
   public synchronized void releaseSends() {
@@ -127,7 +143,8 @@ public final class ModelHooks {
     long chunk;
     long half = length / 2;
     synchronized (this) {
-      if (sendsStalled && position >= half && !send.killed()) {
+      boolean stalls = sendsStalled && stalledSubjects.test(send.subject());
+      if (stalls && position >= half && !send.killed()) {
         stalledNow++;
         notifyAll();
         try {
@@ -143,7 +160,7 @@ public final class ModelHooks {
       }
       pause = slowPause;
       chunk = slowChunkBytes;
-      if (sendsStalled && position < half) {
+      if (stalls && position < half) {
         // Stop exactly in the middle, however much the reader asks for.
         chunk = Math.min(chunk, half - position);
       }

@@ -38,6 +38,11 @@ final class ModelSendProcess implements SendProcess {
     return killed;
   }
 
+  /** The snapshot sent, {@code pool/fs@snap}. */
+  String subject() {
+    return subject;
+  }
+
   @Override
   public InputStream stdout() {
     return stdout;

@@ -134,6 +134,8 @@ public abstract class ZfsPortContract {
 
     port().inheritUserProperty(child, PROP);
     assertThat(port().getUserProperty(child.value(), PROP)).contains("top");
+    // A listing names only the values set on a dataset: a parent's mark is not the child's.
+    assertThat(port().list(List.of(root), Set.of(PROP)).get(1).properties()).isEmpty();
     port().inheritUserProperty(root, PROP);
     assertThat(port().getUserProperty(child.value(), PROP)).isEmpty();
   }

@@ -1,0 +1,237 @@
+package org.zfleet.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.zfleet.replication.PushJobModel.A;
+import static org.zfleet.replication.PushJobModel.B;
+import static org.zfleet.replication.PushJobModel.MARKS;
+import static org.zfleet.replication.PushJobModel.onReceiver;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.stream.Materializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.zfleet.job.MutableClock;
+import org.zfleet.job.StepKind;
+import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
+import org.zfleet.transfer.TransferFailedException;
+import org.zfleet.zfs.DatasetListing;
+import org.zfleet.zfs.InMemoryZfs;
+import org.zfleet.zfs.ModelHooks;
+import org.zfleet.zfs.SendProcess;
+
+/**
+ * The issue's bad input for replication, on the in-memory ZFS: a sender snapshot destroyed between
+ * planning and sending, a truncated and a corrupted stream, a foreign dataset where a replica would
+ * go. Each step fails cleanly, the receiver stays at its last good snapshot, no hold or step mark is
+ * left behind, and the next cycle replans and succeeds.
+ */
+@Timeout(60)
+class ReplicationBadInputTest {
+
+  private static final ActorTestKit kit = ActorTestKit.create();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
+  private final AtomicBoolean corruptNextSend = new AtomicBoolean();
+  private InMemoryZfs zfs;
+  private DirectPushJob job;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    zfs = PushJobModel.modelZfs(clock, 11L);
+    Transfers streams = DirectPushJob.transfers(Materializer.matFromSystem(kit.system()));
+    Transfers transfers = (send, receive, listener) ->
+        streams.start(corruptNextSend.getAndSet(false) ? corrupted(send, 200) : send, receive, listener);
+    job = new DirectPushJob(PushJobModel.config(PushJobModel.Settings.defaults()), zfs, clock, transfers);
+    write(A, 5000, 1);
+    write(B, 5000, 2);
+    job.list();
+  }
+
+  @AfterAll
+  static void shutdown() {
+    kit.shutdownTestKit();
+  }
+
+  @Test
+  void senderSnapshotDestroyedMidPlanFailsTheStepCleanlyAndTheNextCycleReplans() throws Exception {
+    String s1 = replicatedSnapshot();
+    write(A, 6000, 3);
+    String s2 = snapshot();
+    List<DirectPushJob.Listed> planned = job.list();
+    zfs.destroySnapshot(A.snapshot(s2));
+
+    DirectPushJob.Outcome failed = run(planned, A, StepKind.REPLICATE);
+    assertThat(failed.ok()).isFalse();
+    assertThat(failed.summary()).contains(s2);
+    assertUnchanged(A, s1);
+    assertThat(run(planned, B, StepKind.REPLICATE).ok()).as("the other filesystem").isTrue();
+    assertThat(names(onReceiver(B))).endsWith(s2);
+
+    Map<String, DirectPushJob.Outcome> next = job.cycle();
+    assertThat(next.get(DirectPushJob.key(A, StepKind.REPLICATE)).summary()).isEqualTo("up to date");
+    write(A, 7000, 4);
+    String s3 = replicatedSnapshot();
+    assertThat(names(onReceiver(A))).containsExactly(s1, s3);
+    assertThat(zfs.contentChecksum(onReceiver(A).snapshot(s3))).isEqualTo(zfs.contentChecksum(A.snapshot(s3)));
+  }
+
+  @Test
+  void truncatedStreamFailsTheReceiveAndLeavesTheReceiverAtItsLastSnapshot() throws Exception {
+    String s1 = replicatedSnapshot();
+    write(A, 6000, 3);
+    String s2 = snapshot();
+    zfs.hooks().failNext(ModelHooks.Op.SEND, 1); // the first send of the cycle, A's, stops half-way
+
+    Map<String, DirectPushJob.Outcome> cycle = job.cycle();
+    DirectPushJob.Outcome failed = cycle.get(DirectPushJob.key(A, StepKind.REPLICATE));
+    assertThat(failed.ok()).isFalse();
+    assertThat(failed.failure()).isInstanceOfSatisfying(TransferFailedException.class,
+        e -> assertThat(e.reason()).isEqualTo(TransferFailedException.Reason.SEND_FAILED));
+    assertUnchanged(A, s1);
+    assertThat(cycle.get(DirectPushJob.key(B, StepKind.REPLICATE)).ok()).isTrue();
+
+    assertThat(job.cycle().get(DirectPushJob.key(A, StepKind.REPLICATE)).ok()).isTrue();
+    assertThat(names(onReceiver(A))).containsExactly(s1, s2);
+    assertThat(zfs.contentChecksum(onReceiver(A))).isEqualTo(zfs.contentChecksum(A));
+  }
+
+  @Test
+  void corruptedStreamIsRefusedAndTheReceiverStaysAtItsLastSnapshot() throws Exception {
+    String s1 = replicatedSnapshot();
+    write(A, 6000, 3);
+    String s2 = snapshot();
+    corruptNextSend.set(true);
+
+    DirectPushJob.Outcome failed = job.cycle().get(DirectPushJob.key(A, StepKind.REPLICATE));
+    assertThat(failed.ok()).isFalse();
+    assertThat(failed.failure()).isInstanceOfSatisfying(TransferFailedException.class,
+        e -> assertThat(e.reason()).isEqualTo(TransferFailedException.Reason.RECEIVE_FAILED));
+    assertUnchanged(A, s1);
+
+    assertThat(job.cycle().get(DirectPushJob.key(A, StepKind.REPLICATE)).ok()).isTrue();
+    assertThat(names(onReceiver(A))).containsExactly(s1, s2);
+    assertThat(zfs.contentChecksum(onReceiver(A).snapshot(s2))).isEqualTo(zfs.contentChecksum(A.snapshot(s2)));
+  }
+
+  @Test
+  void foreignDatasetAtTheReceiverPathIsAConflictAndNeverOverwritten() throws Exception {
+    DatasetName foreign = onReceiver(A);
+    zfs.createFilesystem(foreign, Map.of(), true);
+    write(foreign, 3000, 9);
+    String theirs = zfs.contentChecksum(foreign);
+    for (int i = 0; i < 2; i++) {
+      write(A, 1000, 20 + i);
+      snapshot();
+      Map<String, DirectPushJob.Outcome> cycle = job.cycle();
+      DirectPushJob.Outcome conflict = cycle.get(DirectPushJob.key(A, StepKind.REPLICATE));
+      assertThat(conflict.failure()).isInstanceOf(ReplicationConflict.class);
+      assertThat(conflict.summary()).contains("zfleet did not create");
+      assertThat(names(foreign)).isEmpty();
+      assertThat(zfs.contentChecksum(foreign)).isEqualTo(theirs);
+      assertThat(cycle.get(DirectPushJob.key(B, StepKind.REPLICATE)).ok()).isTrue();
+    }
+  }
+
+  // ---- helpers
+
+  private String snapshot() throws Exception {
+    clock.advance(Duration.ofMinutes(1));
+    job.snapshot();
+    return newest(A);
+  }
+
+  private String replicatedSnapshot() throws Exception {
+    String s = snapshot();
+    Map<String, DirectPushJob.Outcome> cycle = job.cycle();
+    assertThat(cycle.get(DirectPushJob.key(A, StepKind.REPLICATE)).ok()).as("%s", cycle).isTrue();
+    assertThat(names(onReceiver(A))).endsWith(s);
+    return s;
+  }
+
+  /** The receiver still ends at {@code last} with its data; the sender's marks are as before. */
+  private void assertUnchanged(DatasetName fs, String last) {
+    assertThat(names(onReceiver(fs))).endsWith(last);
+    assertThat(zfs.contentChecksum(onReceiver(fs))).isEqualTo(zfs.contentChecksum(fs.snapshot(last)));
+    DatasetListing sender = listing(fs);
+    long lastGuid = sender.versions().stream().filter(v -> v.name().equals(last)).findFirst().orElseThrow().guid();
+    assertThat(sender.properties().get(MARKS.cursorProperty())).isEqualTo(Long.toUnsignedString(lastGuid));
+    assertThat(sender.properties()).doesNotContainKey(MARKS.stepProperty());
+    for (FilesystemVersion v : sender.versions()) {
+      assertThat(zfs.holds(fs.snapshot(v.name())).count())
+          .as("holds on %s@%s", fs, v.name())
+          .isEqualTo(v.name().equals(last) ? 1 : 0);
+    }
+  }
+
+  private static DirectPushJob.Outcome run(List<DirectPushJob.Listed> planned, DatasetName fs, StepKind kind) {
+    return DirectPushJob.run(planned.stream()
+        .filter(l -> l.filesystem().equals(fs) && l.step().kind() == kind)
+        .findFirst()
+        .orElseThrow()
+        .step());
+  }
+
+  private DatasetListing listing(DatasetName fs) {
+    return zfs.list(List.of(fs), Set.of(MARKS.cursorProperty(), MARKS.stepProperty())).get(0);
+  }
+
+  private List<String> names(DatasetName fs) {
+    return listing(fs).versions().stream().filter(FilesystemVersion::isSnapshot).map(FilesystemVersion::name).toList();
+  }
+
+  private String newest(DatasetName fs) {
+    List<String> names = names(fs);
+    return names.get(names.size() - 1);
+  }
+
+  private void write(DatasetName fs, int size, long seed) {
+    byte[] data = new byte[size];
+    new java.util.Random(seed).nextBytes(data);
+    zfs.writeFile(fs, "data", data);
+  }
+
+  /** The send with one byte flipped at {@code offset} of its stream. */
+  private static SendProcess corrupted(SendProcess send, long offset) {
+    InputStream flipping = new FilterInputStream(send.stdout()) {
+      private long position;
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0 && position <= offset && offset < position + n) {
+          b[off + (int) (offset - position)] ^= 0x5a;
+        }
+        position += Math.max(n, 0);
+        return n;
+      }
+    };
+    return new SendProcess() {
+      @Override
+      public InputStream stdout() {
+        return flipping;
+      }
+
+      @Override
+      public CompletionStage<Void> completion() {
+        return send.completion();
+      }
+
+      @Override
+      public void kill() {
+        send.kill();
+      }
+    };
+  }
+}
