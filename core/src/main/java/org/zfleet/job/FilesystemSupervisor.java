@@ -23,8 +23,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * One per filesystem and job: runs that filesystem's steps one at a time (replicate per
  * destination, then prune sender, then prune receiver), each in a child {@link StepActor} watched by
  * the watchdog. Different filesystems have different supervisors and proceed in parallel; only the
- * node-wide gates are shared. A failed step is recorded and the cycle goes on with the next step; a
- * failed replication waits for its backoff, then asks the job for a fresh cycle.
+ * node-wide gates are shared. A failed step is recorded and the cycle goes on with the next step;
+ * after its backoff the supervisor asks the job for a fresh cycle. A failed replication is skipped
+ * by the cycles that come before then; other steps (pruning) are not, they only get an early retry.
  */
 public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSupervisor.Command> {
 
@@ -41,7 +42,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
 
   private record StepReported(StepActor.Report report) implements Command {}
 
-  private record RetryDue(String destination) implements Command {}
+  private record RetryDue(String step) implements Command {}
 
   /** What the supervisor needs from its job and node. */
   public record Context(
@@ -62,6 +63,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private final Map<String, FilesystemStatus.Outcome> outcomes = new LinkedHashMap<>();
   private final Map<String, Integer> failures = new LinkedHashMap<>();
   private final Map<String, Instant> notBefore = new LinkedHashMap<>();
+  private final Map<String, Integer> stepFailures = new LinkedHashMap<>();
   private RunCycle waiting;
   private long cycle;
   private long attempts;
@@ -151,6 +153,8 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       if (current.kind() == StepKind.REPLICATE) {
         failures.remove(current.destination());
         notBefore.remove(current.destination());
+      } else if (stepFailures.remove(key) != null) {
+        timers.cancel("retry-" + key);
       }
       getContext().getLog().info("step done {} took={} result=\"{}\"", currentId, Durations.human(finished.took()), finished.result().summary());
     } else if (report instanceof StepActor.Failed failed) {
@@ -161,6 +165,10 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         Duration wait = ctx.backoff().after(n);
         notBefore.put(current.destination(), now.plus(wait));
         timers.startSingleTimer("retry-" + current.destination(), new RetryDue(current.destination()), wait);
+        retry = " retry_in=" + Durations.human(wait);
+      } else {
+        Duration wait = ctx.backoff().after(stepFailures.merge(key, 1, Integer::sum));
+        timers.startSingleTimer("retry-" + key, new RetryDue(key), wait);
         retry = " retry_in=" + Durations.human(wait);
       }
       getContext().getLog().warn("step failed {} reason=\"{}\"{}", currentId, failed.reason(), retry);

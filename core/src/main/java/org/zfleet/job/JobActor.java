@@ -73,6 +73,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private StepId current;
   private Instant lastListing;
   private String lastError;
+  // A failed snapshot stays in the status until one succeeds (the listing after it does not
+  // clear it), and the next attempt waits for the job's backoff instead of following at once.
+  private String snapshotError;
+  private int snapshotFailures;
+  private Instant snapshotNotBefore;
 
   public static Behavior<Command> create(JobDriver driver, NodeContext node) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new JobActor(ctx, timers, driver, node)));
@@ -94,7 +99,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Wakeup.class, w -> requestCycle(true))
-        .onMessageEquals(Tick.INSTANCE, () -> requestCycle(driver.nextSnapshotDue(now()).map(d -> !d.isAfter(now())).orElse(false)))
+        .onMessageEquals(Tick.INSTANCE, () -> requestCycle(nextSnapshotDue(now()).map(d -> !d.isAfter(now())).orElse(false)))
         .onMessage(Replan.class, r -> requestCycle(false))
         .onMessage(FilesystemAsks.class, this::onFilesystemAsks)
         .onMessage(StepReported.class, this::onStepReported)
@@ -104,6 +109,15 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   private Instant now() {
     return node.clock().instant();
+  }
+
+  /** The schedule's next snapshot, but not before the backoff of a failed one is over. */
+  private Optional<Instant> nextSnapshotDue(Instant now) {
+    Optional<Instant> due = driver.nextSnapshotDue(now);
+    if (snapshotNotBefore == null) {
+      return due;
+    }
+    return due.map(d -> d.isBefore(snapshotNotBefore) ? snapshotNotBefore : d);
   }
 
   private Behavior<Command> requestCycle(boolean snapshot) {
@@ -152,11 +166,25 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     }
     current = null;
     if (report instanceof StepActor.Failed failed) {
-      lastError = report.id().kind().label() + ": " + failed.reason();
-      getContext().getLog().warn("job step failed {} reason=\"{}\"", report.id(), failed.reason());
+      String error = report.id().kind().label() + ": " + failed.reason();
+      String retry = "";
+      if (phase == Phase.SNAPSHOT) {
+        snapshotError = error;
+        Duration wait = driver.backoff().after(++snapshotFailures);
+        snapshotNotBefore = now().plus(wait);
+        retry = " retry_in=" + Durations.human(wait);
+      } else {
+        lastError = error;
+      }
+      getContext().getLog().warn("job step failed {} reason=\"{}\"{}", report.id(), failed.reason(), retry);
     } else {
       StepActor.Finished finished = (StepActor.Finished) report;
       getContext().getLog().info("job step done {} result=\"{}\"", report.id(), finished.result().summary());
+      if (phase == Phase.SNAPSHOT) {
+        snapshotError = null;
+        snapshotFailures = 0;
+        snapshotNotBefore = null;
+      }
     }
     if (phase == Phase.SNAPSHOT) {
       // Even after a failed snapshot, list and go on: replication and pruning must not stop.
@@ -204,7 +232,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   private void scheduleNext() {
     Instant now = now();
-    Optional<Instant> next = earliest(driver.nextSnapshotDue(now), driver.nextReplanDue(now));
+    Optional<Instant> next = earliest(nextSnapshotDue(now), driver.nextReplanDue(now));
     if (next.isEmpty()) {
       timers.cancel("tick");
       return;
@@ -235,8 +263,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
             phase == Phase.IDLE ? "idle" : phase.name().toLowerCase(),
             cycle,
             Optional.ofNullable(lastListing),
-            driver.nextSnapshotDue(now()),
-            Optional.ofNullable(lastError),
+            nextSnapshotDue(now()),
+            Optional.ofNullable(lastError != null ? lastError : snapshotError),
             List.of());
     getContext().spawnAnonymous(StatusCollector.create(base, List.copyOf(supervisors.values()), get.replyTo()));
     return this;

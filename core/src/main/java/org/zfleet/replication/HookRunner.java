@@ -69,9 +69,15 @@ public final class HookRunner {
     Thread drain = new Thread(() -> drain(process), "hook-output");
     drain.setDaemon(true);
     drain.start();
-    if (!process.waitFor(hook.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+    try {
+      if (!process.waitFor(hook.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        killTree(process);
+        return "did not finish within " + org.zfleet.job.Durations.human(hook.timeout()) + " and was killed";
+      }
+    } catch (InterruptedException e) {
+      // The step's thread is being stopped (the daemon shuts down): the hook must not outlive it.
       killTree(process);
-      return "did not finish within " + org.zfleet.job.Durations.human(hook.timeout()) + " and was killed";
+      throw e;
     }
     drain.join(1000);
     int exit = process.exitValue();
