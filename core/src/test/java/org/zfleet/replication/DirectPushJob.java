@@ -1,5 +1,7 @@
 package org.zfleet.replication;
 
+import org.zfleet.transfer.Transfers;
+
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,11 +38,12 @@ final class DirectPushJob {
     this.clock = clock;
     this.driver =
         new PushJobDriver(
-            push, PushJobModel.NODE, zfs, new LocalReceiverDirectory(zfs, List.of(sink)), transfers, clock);
+            push, PushJobModel.NODE, zfs, new LocalReceiverDirectory(zfs, List.of(sink), transfers),
+            org.zfleet.transfer.TransferOptions.defaults(), clock);
   }
 
   static Transfers transfers(Materializer materializer) {
-    return Transfers.streams(org.zfleet.transfer.TransferOptions.defaults(), materializer);
+    return Transfers.streams(materializer);
   }
 
   /** Takes the job's snapshot of every filesystem of the last listing, named after the clock. */

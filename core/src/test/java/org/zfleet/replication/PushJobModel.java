@@ -1,5 +1,7 @@
 package org.zfleet.replication;
 
+import org.zfleet.transfer.Transfers;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -132,9 +134,9 @@ final class PushJobModel implements AutoCloseable {
     ZfleetConfig config = config(settings);
     PushJob push = (PushJob) config.job(JOB).orElseThrow();
     SinkJob sink = (SinkJob) config.job(SINK).orElseThrow();
-    Transfers transfers = Transfers.streams(settings.transfer(), Materializer.matFromSystem(testKit.system()));
+    Transfers transfers = Transfers.streams(Materializer.matFromSystem(testKit.system()));
     PushJobDriver driver =
-        new PushJobDriver(push, NODE, zfs, new LocalReceiverDirectory(zfs, List.of(sink)), transfers, clock);
+        new PushJobDriver(push, NODE, zfs, new LocalReceiverDirectory(zfs, List.of(sink), transfers), settings.transfer(), clock);
     job = testKit.spawn(JobActor.create(driver, new JobActor.NodeContext(watchdog, Optional.empty(), blocking, clock)));
     awaitCycleDone(1);
     return this;

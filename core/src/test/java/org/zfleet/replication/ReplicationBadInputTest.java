@@ -1,5 +1,7 @@
 package org.zfleet.replication;
 
+import org.zfleet.transfer.Transfers;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.zfleet.replication.PushJobModel.A;
 import static org.zfleet.replication.PushJobModel.B;
@@ -51,8 +53,8 @@ class ReplicationBadInputTest {
   void setUp() throws Exception {
     zfs = PushJobModel.modelZfs(clock, 11L);
     Transfers streams = DirectPushJob.transfers(Materializer.matFromSystem(kit.system()));
-    Transfers transfers = (send, receive, listener) ->
-        streams.start(corruptNextSend.getAndSet(false) ? corrupted(send, 200) : send, receive, listener);
+    Transfers transfers = (send, receive, options, listener) ->
+        streams.start(corruptNextSend.getAndSet(false) ? corrupted(send, 200) : send, receive, options, listener);
     job = new DirectPushJob(PushJobModel.config(PushJobModel.Settings.defaults()), zfs, clock, transfers);
     write(A, 5000, 1);
     write(B, 5000, 2);
