@@ -76,6 +76,19 @@ class SnapshotHooksTest {
   }
 
   @Test
+  void aFailureReportsTheOutputOfTheHookThatFailedOnly() throws Exception {
+    Snapshotting snapshotting = new Snapshotting.Periodic("zfleet_", Duration.ofMinutes(10), List.of(
+        new Hook(List.of("sh", "-c", "echo flushed fine"), Duration.ofSeconds(10), false),
+        new Hook(List.of("sh", "-c", "echo lock timeout; exit 4"), Duration.ofSeconds(10), false)));
+    OwnFilesystems own = new OwnFilesystems("hooked", FilesystemFilter.subtree(ROOT), snapshotting, zfs);
+    own.list(Set.of());
+
+    StepResult result = own.snapshot(NOW).run(new StepControl());
+
+    assertThat(result.summary()).endsWith("; hook sh failed: exit code 4: lock timeout");
+  }
+
+  @Test
   void hooksSeeTheJobAndTheSnapshotName() throws Exception {
     String check = "test \"$ZFLEET_JOB\" = hooked && test \"$ZFLEET_SNAPSHOT\" = " + SNAPSHOT;
     StepWork work = snapshotWith(new Hook(List.of("sh", "-c", check), Duration.ofSeconds(10), true));
