@@ -31,7 +31,12 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
 
   public sealed interface Command {}
 
-  /** Runs a cycle's steps; a cycle that arrives while one runs replaces any cycle still waiting. */
+  /**
+   * Runs a cycle's steps. A cycle that arrives while one runs waits, replacing any cycle already
+   * waiting, except one that replicates: its listing was taken while this filesystem was changing
+   * (a receive in flight, holds taken), so its plan is stale, and when the running cycle ends the
+   * supervisor asks its job for a fresh listing instead.
+   */
   public record RunCycle(long cycle, List<PlannedStep> steps) implements Command {
     public RunCycle {
       steps = List.copyOf(steps);
@@ -65,6 +70,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private final Map<String, Instant> notBefore = new LinkedHashMap<>();
   private final Map<String, Integer> stepFailures = new LinkedHashMap<>();
   private RunCycle waiting;
+  private boolean freshCycleWanted;
   private long cycle;
   private long attempts;
   private PlannedStep current;
@@ -96,7 +102,12 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
 
   private Behavior<Command> onRunCycle(RunCycle run) {
     if (current != null || !queue.isEmpty()) {
-      waiting = run;
+      if (run.steps().stream().anyMatch(s -> s.kind() == StepKind.REPLICATE)) {
+        freshCycleWanted = true;
+        waiting = null;
+      } else if (!freshCycleWanted) {
+        waiting = run;
+      }
       return this;
     }
     startCycle(run);
@@ -123,6 +134,9 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         RunCycle next = waiting;
         waiting = null;
         startCycle(next);
+      } else if (freshCycleWanted) {
+        freshCycleWanted = false;
+        ctx.cycleRequests().tell(ctx.filesystem());
       }
       return;
     }

@@ -38,7 +38,6 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     INSTANCE
   }
 
-  private record Replan() implements Command {}
 
   private record FilesystemAsks(String filesystem) implements Command {}
 
@@ -57,7 +56,6 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     LIST
   }
 
-  private static final Duration REPLAN_DELAY = Duration.ofSeconds(1);
 
   private final JobDriver driver;
   private final NodeContext node;
@@ -100,7 +98,6 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     return newReceiveBuilder()
         .onMessage(Wakeup.class, w -> requestCycle(true))
         .onMessageEquals(Tick.INSTANCE, () -> requestCycle(nextSnapshotDue(now()).map(d -> !d.isAfter(now())).orElse(false)))
-        .onMessage(Replan.class, r -> requestCycle(false))
         .onMessage(FilesystemAsks.class, this::onFilesystemAsks)
         .onMessage(StepReported.class, this::onStepReported)
         .onMessage(GetStatus.class, this::onGetStatus)
@@ -135,11 +132,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   }
 
   private Behavior<Command> onFilesystemAsks(FilesystemAsks asks) {
-    // Several filesystems' retries coming due together share one listing.
-    if (!timers.isTimerActive("replan")) {
-      timers.startSingleTimer("replan", new Replan(), REPLAN_DELAY);
-    }
-    return this;
+    // Requests that arrive while a listing runs share the next one (requestCycle coalesces them).
+    return requestCycle(false);
   }
 
   private void startSnapshot() {
