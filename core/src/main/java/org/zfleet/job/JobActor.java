@@ -260,7 +260,14 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
             nextSnapshotDue(now()),
             Optional.ofNullable(lastError != null ? lastError : snapshotError),
             List.of());
-    getContext().spawnAnonymous(StatusCollector.create(base, List.copyOf(supervisors.values()), get.replyTo()));
+    getContext().spawnAnonymous(Gather.create(
+        List.copyOf(supervisors.values()),
+        FilesystemSupervisor.GetStatus::new,
+        FilesystemStatus.class,
+        Duration.ofSeconds(1),
+        replies -> new JobStatus(base.job(), base.phase(), base.cycle(), base.lastListing(), base.nextSnapshot(), base.lastError(),
+            replies.stream().sorted(java.util.Comparator.comparing(FilesystemStatus::filesystem)).toList()),
+        get.replyTo()));
     return this;
   }
 }
