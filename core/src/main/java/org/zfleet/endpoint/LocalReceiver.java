@@ -10,6 +10,11 @@ import org.zfleet.model.SnapshotName;
 import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.ReceiveProcess;
 import org.zfleet.zfs.ReceiveRequest;
+import org.zfleet.zfs.SendProcess;
+import org.zfleet.transfer.ProgressListener;
+import org.zfleet.transfer.RunningTransfer;
+import org.zfleet.transfer.TransferOptions;
+import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.ZfsPort;
 
 /**
@@ -24,11 +29,13 @@ public final class LocalReceiver implements Receiver {
   private final String sinkJob;
   private final String identity;
   private final DatasetName root;
+  private final Transfers transfers;
 
   /**
    * @throws AccessRefused if {@code identity} is not among the sink's clients
    */
-  public LocalReceiver(ZfsPort zfs, String sinkJob, DatasetName rootFs, Set<String> clients, String identity) {
+  public LocalReceiver(
+      ZfsPort zfs, String sinkJob, DatasetName rootFs, Set<String> clients, String identity, Transfers transfers) {
     String problem = DatasetName.componentProblem(identity);
     if (problem != null) {
       throw refuse(sinkJob, identity, rootFs.value(), "client identity is not a valid dataset component: " + problem);
@@ -40,6 +47,7 @@ public final class LocalReceiver implements Receiver {
     this.sinkJob = sinkJob;
     this.identity = identity;
     this.root = rootFs.child(identity);
+    this.transfers = transfers;
   }
 
   @Override
@@ -59,6 +67,18 @@ public final class LocalReceiver implements Receiver {
   }
 
   @Override
+  public RunningTransfer receiveFrom(SendProcess send, ReceiveRequest request, TransferOptions options, ProgressListener listener) {
+    ReceiveProcess receive;
+    try {
+      receive = receive(request);
+    } catch (RuntimeException e) {
+      send.kill();
+      throw e;
+    }
+    return transfers.start(send, receive, options, listener);
+  }
+
+  /** Starts {@code zfs receive} for the request, checked against this client's subtree. */
   public ReceiveProcess receive(ReceiveRequest request) {
     check(request.target());
     if (request.target().equals(root)) {

@@ -6,8 +6,11 @@ import java.util.Set;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
 import org.zfleet.zfs.DatasetListing;
-import org.zfleet.zfs.ReceiveProcess;
+import org.zfleet.transfer.ProgressListener;
+import org.zfleet.transfer.RunningTransfer;
+import org.zfleet.transfer.TransferOptions;
 import org.zfleet.zfs.ReceiveRequest;
+import org.zfleet.zfs.SendProcess;
 
 /**
  * The receiving side of a replication as the steps see it: a sink job here or on another node.
@@ -25,7 +28,12 @@ public interface Receiver {
   /** Creates an empty, unmounted placeholder filesystem (and missing parents up to the root). */
   void createPlaceholder(DatasetName dataset, Map<String, String> properties);
 
-  ReceiveProcess receive(ReceiveRequest request);
+  /**
+   * Receives {@code send}'s stream per {@code request}: through a local byte path here, over the
+   * data plane for a sink on another node. The transfer owns {@code send} from here on and kills
+   * it on any failure.
+   */
+  RunningTransfer receiveFrom(SendProcess send, ReceiveRequest request, TransferOptions options, ProgressListener listener);
 
   /** Prunes one receiver snapshot (never forced). */
   void destroySnapshot(SnapshotName snapshot);

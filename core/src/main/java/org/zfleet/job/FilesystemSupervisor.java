@@ -23,14 +23,20 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * One per filesystem and job: runs that filesystem's steps one at a time (replicate per
  * destination, then prune sender, then prune receiver), each in a child {@link StepActor} watched by
  * the watchdog. Different filesystems have different supervisors and proceed in parallel; only the
- * node-wide gates are shared. A failed step is recorded and the cycle goes on with the next step; a
- * failed replication waits for its backoff, then asks the job for a fresh cycle.
+ * node-wide gates are shared. A failed step is recorded and the cycle goes on with the next step;
+ * after its backoff the supervisor asks the job for a fresh cycle. A failed replication is skipped
+ * by the cycles that come before then; other steps (pruning) are not, they only get an early retry.
  */
 public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSupervisor.Command> {
 
   public sealed interface Command {}
 
-  /** Runs a cycle's steps; a cycle that arrives while one runs replaces any cycle still waiting. */
+  /**
+   * Runs a cycle's steps. A cycle that arrives while one runs waits, replacing any cycle already
+   * waiting, except one that replicates: its listing was taken while this filesystem was changing
+   * (a receive in flight, holds taken), so its plan is stale, and when the running cycle ends the
+   * supervisor asks its job for a fresh listing instead.
+   */
   public record RunCycle(long cycle, List<PlannedStep> steps) implements Command {
     public RunCycle {
       steps = List.copyOf(steps);
@@ -41,7 +47,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
 
   private record StepReported(StepActor.Report report) implements Command {}
 
-  private record RetryDue(String destination) implements Command {}
+  private record RetryDue(String step) implements Command {}
 
   /** What the supervisor needs from its job and node. */
   public record Context(
@@ -62,7 +68,9 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private final Map<String, FilesystemStatus.Outcome> outcomes = new LinkedHashMap<>();
   private final Map<String, Integer> failures = new LinkedHashMap<>();
   private final Map<String, Instant> notBefore = new LinkedHashMap<>();
+  private final Map<String, Integer> stepFailures = new LinkedHashMap<>();
   private RunCycle waiting;
+  private boolean freshCycleWanted;
   private long cycle;
   private long attempts;
   private PlannedStep current;
@@ -94,7 +102,12 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
 
   private Behavior<Command> onRunCycle(RunCycle run) {
     if (current != null || !queue.isEmpty()) {
-      waiting = run;
+      if (run.steps().stream().anyMatch(s -> s.kind() == StepKind.REPLICATE)) {
+        freshCycleWanted = true;
+        waiting = null;
+      } else if (!freshCycleWanted) {
+        waiting = run;
+      }
       return this;
     }
     startCycle(run);
@@ -121,6 +134,9 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         RunCycle next = waiting;
         waiting = null;
         startCycle(next);
+      } else if (freshCycleWanted) {
+        freshCycleWanted = false;
+        ctx.cycleRequests().tell(ctx.filesystem());
       }
       return;
     }
@@ -151,6 +167,8 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       if (current.kind() == StepKind.REPLICATE) {
         failures.remove(current.destination());
         notBefore.remove(current.destination());
+      } else if (stepFailures.remove(key) != null) {
+        timers.cancel("retry-" + key);
       }
       getContext().getLog().info("step done {} took={} result=\"{}\"", currentId, Durations.human(finished.took()), finished.result().summary());
     } else if (report instanceof StepActor.Failed failed) {
@@ -161,6 +179,10 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         Duration wait = ctx.backoff().after(n);
         notBefore.put(current.destination(), now.plus(wait));
         timers.startSingleTimer("retry-" + current.destination(), new RetryDue(current.destination()), wait);
+        retry = " retry_in=" + Durations.human(wait);
+      } else {
+        Duration wait = ctx.backoff().after(stepFailures.merge(key, 1, Integer::sum));
+        timers.startSingleTimer("retry-" + key, new RetryDue(key), wait);
         retry = " retry_in=" + Durations.human(wait);
       }
       getContext().getLog().warn("step failed {} reason=\"{}\"{}", currentId, failed.reason(), retry);

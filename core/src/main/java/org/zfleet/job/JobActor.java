@@ -38,7 +38,6 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     INSTANCE
   }
 
-  private record Replan() implements Command {}
 
   private record FilesystemAsks(String filesystem) implements Command {}
 
@@ -57,7 +56,6 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     LIST
   }
 
-  private static final Duration REPLAN_DELAY = Duration.ofSeconds(1);
 
   private final JobDriver driver;
   private final NodeContext node;
@@ -73,6 +71,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private StepId current;
   private Instant lastListing;
   private String lastError;
+  // A failed snapshot stays in the status until one succeeds (the listing after it does not
+  // clear it), and the next attempt waits for the job's backoff instead of following at once.
+  private String snapshotError;
+  private int snapshotFailures;
+  private Instant snapshotNotBefore;
 
   public static Behavior<Command> create(JobDriver driver, NodeContext node) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new JobActor(ctx, timers, driver, node)));
@@ -94,8 +97,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Wakeup.class, w -> requestCycle(true))
-        .onMessageEquals(Tick.INSTANCE, () -> requestCycle(driver.nextSnapshotDue(now()).map(d -> !d.isAfter(now())).orElse(false)))
-        .onMessage(Replan.class, r -> requestCycle(false))
+        .onMessageEquals(Tick.INSTANCE, () -> requestCycle(nextSnapshotDue(now()).map(d -> !d.isAfter(now())).orElse(false)))
         .onMessage(FilesystemAsks.class, this::onFilesystemAsks)
         .onMessage(StepReported.class, this::onStepReported)
         .onMessage(GetStatus.class, this::onGetStatus)
@@ -104,6 +106,15 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   private Instant now() {
     return node.clock().instant();
+  }
+
+  /** The schedule's next snapshot, but not before the backoff of a failed one is over. */
+  private Optional<Instant> nextSnapshotDue(Instant now) {
+    Optional<Instant> due = driver.nextSnapshotDue(now);
+    if (snapshotNotBefore == null) {
+      return due;
+    }
+    return due.map(d -> d.isBefore(snapshotNotBefore) ? snapshotNotBefore : d);
   }
 
   private Behavior<Command> requestCycle(boolean snapshot) {
@@ -121,11 +132,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   }
 
   private Behavior<Command> onFilesystemAsks(FilesystemAsks asks) {
-    // Several filesystems' retries coming due together share one listing.
-    if (!timers.isTimerActive("replan")) {
-      timers.startSingleTimer("replan", new Replan(), REPLAN_DELAY);
-    }
-    return this;
+    // Requests that arrive while a listing runs share the next one (requestCycle coalesces them).
+    return requestCycle(false);
   }
 
   private void startSnapshot() {
@@ -152,11 +160,25 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     }
     current = null;
     if (report instanceof StepActor.Failed failed) {
-      lastError = report.id().kind().label() + ": " + failed.reason();
-      getContext().getLog().warn("job step failed {} reason=\"{}\"", report.id(), failed.reason());
+      String error = report.id().kind().label() + ": " + failed.reason();
+      String retry = "";
+      if (phase == Phase.SNAPSHOT) {
+        snapshotError = error;
+        Duration wait = driver.backoff().after(++snapshotFailures);
+        snapshotNotBefore = now().plus(wait);
+        retry = " retry_in=" + Durations.human(wait);
+      } else {
+        lastError = error;
+      }
+      getContext().getLog().warn("job step failed {} reason=\"{}\"{}", report.id(), failed.reason(), retry);
     } else {
       StepActor.Finished finished = (StepActor.Finished) report;
       getContext().getLog().info("job step done {} result=\"{}\"", report.id(), finished.result().summary());
+      if (phase == Phase.SNAPSHOT) {
+        snapshotError = null;
+        snapshotFailures = 0;
+        snapshotNotBefore = null;
+      }
     }
     if (phase == Phase.SNAPSHOT) {
       // Even after a failed snapshot, list and go on: replication and pruning must not stop.
@@ -204,7 +226,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   private void scheduleNext() {
     Instant now = now();
-    Optional<Instant> next = earliest(driver.nextSnapshotDue(now), driver.nextReplanDue(now));
+    Optional<Instant> next = earliest(nextSnapshotDue(now), driver.nextReplanDue(now));
     if (next.isEmpty()) {
       timers.cancel("tick");
       return;
@@ -235,10 +257,17 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
             phase == Phase.IDLE ? "idle" : phase.name().toLowerCase(),
             cycle,
             Optional.ofNullable(lastListing),
-            driver.nextSnapshotDue(now()),
-            Optional.ofNullable(lastError),
+            nextSnapshotDue(now()),
+            Optional.ofNullable(lastError != null ? lastError : snapshotError),
             List.of());
-    getContext().spawnAnonymous(StatusCollector.create(base, List.copyOf(supervisors.values()), get.replyTo()));
+    getContext().spawnAnonymous(Gather.create(
+        List.copyOf(supervisors.values()),
+        FilesystemSupervisor.GetStatus::new,
+        FilesystemStatus.class,
+        Duration.ofSeconds(1),
+        replies -> new JobStatus(base.job(), base.phase(), base.cycle(), base.lastListing(), base.nextSnapshot(), base.lastError(),
+            replies.stream().sorted(java.util.Comparator.comparing(FilesystemStatus::filesystem)).toList()),
+        get.replyTo()));
     return this;
   }
 }

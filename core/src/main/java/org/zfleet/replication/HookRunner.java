@@ -66,28 +66,34 @@ public final class HookRunner {
       return "cannot start: " + e.getMessage();
     }
     control.onCancel(() -> killTree(process));
-    Thread drain = new Thread(() -> drain(process), "hook-output");
+    // Each hook's own output: a failure reports what the failing hook said, not its predecessors.
+    StringBuilder output = new StringBuilder();
+    Thread drain = new Thread(() -> drain(process, output), "hook-output");
     drain.setDaemon(true);
     drain.start();
-    if (!process.waitFor(hook.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+    try {
+      if (!process.waitFor(hook.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        killTree(process);
+        return "did not finish within " + org.zfleet.job.Durations.human(hook.timeout()) + " and was killed";
+      }
+    } catch (InterruptedException e) {
+      // The step's thread is being stopped (the daemon shuts down): the hook must not outlive it.
       killTree(process);
-      return "did not finish within " + org.zfleet.job.Durations.human(hook.timeout()) + " and was killed";
+      throw e;
     }
     drain.join(1000);
     int exit = process.exitValue();
-    return exit == 0 ? null : "exit code " + exit + output(process);
+    return exit == 0 ? null : "exit code " + exit + output(output);
   }
 
-  private final StringBuilder lastOutput = new StringBuilder();
-
-  private void drain(Process process) {
+  private static void drain(Process process, StringBuilder output) {
     try (var in = process.getInputStream()) {
       byte[] buffer = new byte[4096];
       int n;
       while ((n = in.read(buffer)) > 0) {
-        synchronized (lastOutput) {
-          if (lastOutput.length() < OUTPUT_LIMIT) {
-            lastOutput.append(new String(buffer, 0, Math.min(n, OUTPUT_LIMIT - lastOutput.length()), StandardCharsets.UTF_8));
+        synchronized (output) {
+          if (output.length() < OUTPUT_LIMIT) {
+            output.append(new String(buffer, 0, Math.min(n, OUTPUT_LIMIT - output.length()), StandardCharsets.UTF_8));
           }
         }
       }
@@ -96,10 +102,9 @@ public final class HookRunner {
     }
   }
 
-  private String output(Process process) {
-    synchronized (lastOutput) {
-      String text = lastOutput.toString().strip();
-      lastOutput.setLength(0);
+  private static String output(StringBuilder output) {
+    synchronized (output) {
+      String text = output.toString().strip();
       return text.isEmpty() ? "" : ": " + text.replace('\n', ' ');
     }
   }

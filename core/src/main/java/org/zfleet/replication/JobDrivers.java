@@ -3,7 +3,6 @@ package org.zfleet.replication;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.Function;
 import org.zfleet.config.JobConfig;
 import org.zfleet.config.PushJob;
 import org.zfleet.config.SnapJob;
@@ -27,13 +26,12 @@ public final class JobDrivers {
       String identity,
       ZfsPort zfs,
       ReceiverDirectory sinks,
-      Function<PushJob, Transfers> transfers,
       Clock clock) {
     if (job instanceof SnapJob snap) {
       return Optional.of(new SnapJobDriver(snap, zfs, SNAP_STALL_TIMEOUT, SNAP_BACKOFF, clock));
     }
     if (job instanceof PushJob push) {
-      return Optional.of(new PushJobDriver(push, identity, zfs, sinks, transfers.apply(push), clock));
+      return Optional.of(new PushJobDriver(push, identity, zfs, sinks, PushJobDriver.transferOptions(push), clock));
     }
     return Optional.empty();
   }

@@ -33,6 +33,7 @@ import org.zfleet.prune.CursorState;
 import org.zfleet.prune.PruneContext;
 import org.zfleet.prune.PrunePolicy;
 import org.zfleet.prune.Protection;
+import org.zfleet.transfer.TransferOptions;
 import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.ZfsPort;
 
@@ -50,7 +51,7 @@ public final class PushJobDriver implements JobDriver {
   private final ReceiverDirectory directory;
   private final PrunePolicy senderPolicy;
   private final PrunePolicy receiverPolicy;
-  private final Transfers transfers;
+  private final TransferOptions transferOptions;
   private final Backoff backoff;
   private volatile Instant cycleStart;
   private volatile Map<String, Destination> destinations = Map.of();
@@ -59,7 +60,12 @@ public final class PushJobDriver implements JobDriver {
   private record Destination(String sink, Optional<Receiver> receiver, Map<DatasetName, DatasetListing> datasets, String problem) {}
 
   public PushJobDriver(
-      PushJob job, String identity, ZfsPort zfs, ReceiverDirectory directory, Transfers transfers, Clock clock) {
+      PushJob job,
+      String identity,
+      ZfsPort zfs,
+      ReceiverDirectory directory,
+      TransferOptions transferOptions,
+      Clock clock) {
     this.job = job;
     this.identity = identity;
     this.own = new OwnFilesystems(job.name(), job.filesystems(), job.snapshotting(), zfs);
@@ -68,7 +74,7 @@ public final class PushJobDriver implements JobDriver {
     this.senderPolicy = own.policy(job.senderPruning());
     this.receiverPolicy = own.policy(job.receiverPruning());
     Replication r = job.replication();
-    this.transfers = transfers;
+    this.transferOptions = transferOptions;
     this.backoff = new Backoff(r.retryMinBackoff(), r.retryMaxBackoff());
     this.cycleStart = clock.instant();
   }
@@ -243,7 +249,7 @@ public final class PushJobDriver implements JobDriver {
     PlanOptions options = PlanOptions.defaults().withInitialReplication(initial(job.replication().initialReplication()));
     ReplicationTask task = new ReplicationTask(fs, layout, Optional.ofNullable(dest.datasets().get(layout.receiverPath(fs.name()))),
         dest.datasets().keySet(), placeholders, options, marks(dest.sink()));
-    return new ReplicateFilesystem(sender, dest.receiver().get(), task, transfers, dest.sink(), board);
+    return new ReplicateFilesystem(sender, dest.receiver().get(), task, transferOptions, dest.sink(), board);
   }
 
   public static InitialReplication initial(Replication.InitialReplication policy) {
@@ -255,8 +261,8 @@ public final class PushJobDriver implements JobDriver {
   }
 
   /** The transfer options of a job: the byte path's defaults and the job's bandwidth limit. */
-  public static org.zfleet.transfer.TransferOptions transferOptions(PushJob job) {
-    org.zfleet.transfer.TransferOptions options = org.zfleet.transfer.TransferOptions.defaults();
+  public static TransferOptions transferOptions(PushJob job) {
+    TransferOptions options = TransferOptions.defaults();
     if (job.replication().bandwidthLimit().isPresent()) {
       options = options.withBandwidthLimit(job.replication().bandwidthLimit().getAsLong());
     }

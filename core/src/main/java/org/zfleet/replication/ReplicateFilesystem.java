@@ -22,9 +22,9 @@ import org.zfleet.plan.ReceiverLayout;
 import org.zfleet.plan.ReceiverState;
 import org.zfleet.plan.Step;
 import org.zfleet.transfer.RunningTransfer;
+import org.zfleet.transfer.TransferOptions;
 import org.zfleet.transfer.TransferResult;
 import org.zfleet.zfs.DatasetListing;
-import org.zfleet.zfs.ReceiveProcess;
 import org.zfleet.zfs.ReceiveRequest;
 import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.SendRequest;
@@ -44,7 +44,7 @@ public final class ReplicateFilesystem implements StepWork {
   private final Sender sender;
   private final Receiver receiver;
   private final ReplicationTask task;
-  private final Transfers transfers;
+  private final TransferOptions transferOptions;
   private final CursorBoard board;
   private final String destination;
   private ReceiverState receiverState = ReceiverState.ABSENT;
@@ -56,11 +56,16 @@ public final class ReplicateFilesystem implements StepWork {
    * @param destination the receiving job, under which moved cursors are posted on {@code board}
    */
   public ReplicateFilesystem(
-      Sender sender, Receiver receiver, ReplicationTask task, Transfers transfers, String destination, CursorBoard board) {
+      Sender sender,
+      Receiver receiver,
+      ReplicationTask task,
+      TransferOptions transferOptions,
+      String destination,
+      CursorBoard board) {
     this.sender = sender;
     this.receiver = receiver;
     this.task = task;
-    this.transfers = transfers;
+    this.transferOptions = transferOptions;
     this.destination = destination;
     this.board = board;
   }
@@ -164,23 +169,20 @@ public final class ReplicateFilesystem implements StepWork {
         case INTERMEDIATE -> SendRequest.intermediate(step.from().orElseThrow(), to);
       };
       SendProcess send = sender.send(request);
-      ReceiveProcess receive;
-      try {
-        // A replica is zfleet's and the plan checked that its newest snapshot is the base, so -F
-        // discards only changes made since, such as the directories ZFS creates for child
-        // mountpoints, which zfs-fuse counts as a modification that refuses the next increment.
-        boolean force = step.forceReceive() || (step.flag() != Step.Flag.FULL && receiverState == ReceiverState.REPLICA);
-        receive = receiver.receive(new ReceiveRequest(task.receiverFs(), force, ReplicationTask.replicaProperties()));
-      } catch (RuntimeException e) {
-        send.kill();
-        throw e;
-      }
+      // A replica is zfleet's and the plan checked that its newest snapshot is the base, so -F
+      // discards only changes made since, such as the directories ZFS creates for child
+      // mountpoints, which zfs-fuse counts as a modification that refuses the next increment.
+      boolean force = step.forceReceive() || (step.flag() != Step.Flag.FULL && receiverState == ReceiverState.REPLICA);
       long[] last = {0};
       RunningTransfer transfer =
-          transfers.start(send, receive, p -> {
-            control.progress().addBytes(p.bytes() - last[0]);
-            last[0] = p.bytes();
-          });
+          receiver.receiveFrom(
+              send,
+              new ReceiveRequest(task.receiverFs(), force, ReplicationTask.replicaProperties()),
+              transferOptions,
+              p -> {
+                control.progress().addBytes(p.bytes() - last[0]);
+                last[0] = p.bytes();
+              });
       control.onCancel(transfer::cancel);
       TransferResult result;
       try {

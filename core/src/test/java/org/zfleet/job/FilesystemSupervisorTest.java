@@ -138,7 +138,7 @@ class FilesystemSupervisorTest {
   }
 
   @Test
-  void aCycleArrivingWhileBusyWaitsAndOnlyTheLatestRuns() throws Exception {
+  void aPruneOnlyCycleArrivingWhileBusyWaitsAndOnlyTheLatestRuns() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
     sup.tell(new FilesystemSupervisor.RunCycle(1, List.of(new PlannedStep(StepKind.PRUNE_SENDER, "", control -> {
@@ -147,18 +147,40 @@ class FilesystemSupervisorTest {
       return StepResult.of("ok");
     }))));
     awaitRan(1);
-    sup.tell(new FilesystemSupervisor.RunCycle(2, List.of(new PlannedStep(StepKind.PRUNE_SENDER, "", c -> {
-      ran.add("cycle2");
-      return StepResult.of("ok");
-    }))));
-    sup.tell(new FilesystemSupervisor.RunCycle(3, List.of(new PlannedStep(StepKind.PRUNE_SENDER, "", c -> {
-      ran.add("cycle3");
-      return StepResult.of("ok");
-    }))));
+    for (int c = 2; c <= 3; c++) {
+      String name = "cycle" + c;
+      sup.tell(new FilesystemSupervisor.RunCycle(c, List.of(new PlannedStep(StepKind.PRUNE_SENDER, "", x -> {
+        ran.add(name);
+        return StepResult.of("ok");
+      }))));
+    }
     gate.countDown();
     awaitRan(2);
     assertThat(awaitIdle(sup).cycle()).isEqualTo(3);
     assertThat(ran).containsExactly("cycle1", "cycle3");
+    cycleRequests.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void aReplicatingCycleArrivingWhileBusyIsNotRunButAFreshOneIsAskedForWhenTheRunningCycleEnds() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    sup.tell(new FilesystemSupervisor.RunCycle(1, List.of(new PlannedStep(StepKind.REPLICATE, "a", control -> {
+      ran.add("cycle1");
+      gate.await();
+      return StepResult.of("ok");
+    }))));
+    awaitRan(1);
+    // Listed while cycle 1 was receiving: its view of this filesystem is already out of date.
+    sup.tell(new FilesystemSupervisor.RunCycle(2, List.of(new PlannedStep(StepKind.REPLICATE, "a", c -> {
+      ran.add("cycle2");
+      return StepResult.of("ok");
+    }))));
+    cycleRequests.expectNoMessage(Duration.ofMillis(100));
+    gate.countDown();
+    assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
+    assertThat(awaitIdle(sup).cycle()).isEqualTo(1);
+    assertThat(ran).containsExactly("cycle1");
   }
 
   private FilesystemStatus awaitIdle(ActorRef<FilesystemSupervisor.Command> sup) throws InterruptedException {

@@ -13,6 +13,7 @@ import org.zfleet.job.PlannedStep;
 import org.zfleet.job.StepControl;
 import org.zfleet.job.StepKind;
 import org.zfleet.model.DatasetName;
+import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.InMemoryZfs;
 
 /**
@@ -36,11 +37,12 @@ final class DirectPushJob {
     this.clock = clock;
     this.driver =
         new PushJobDriver(
-            push, PushJobModel.NODE, zfs, new LocalReceiverDirectory(zfs, List.of(sink)), transfers, clock);
+            push, PushJobModel.NODE, zfs, new LocalReceiverDirectory(zfs, List.of(sink), transfers),
+            org.zfleet.transfer.TransferOptions.defaults(), clock);
   }
 
   static Transfers transfers(Materializer materializer) {
-    return Transfers.streams(org.zfleet.transfer.TransferOptions.defaults(), materializer);
+    return Transfers.streams(materializer);
   }
 
   /** Takes the job's snapshot of every filesystem of the last listing, named after the clock. */

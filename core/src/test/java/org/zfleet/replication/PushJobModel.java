@@ -30,6 +30,7 @@ import org.zfleet.job.Watchdog;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 import org.zfleet.transfer.TransferOptions;
+import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.InMemoryZfs;
 import org.zfleet.zfs.ZfsCapabilities;
@@ -142,9 +143,9 @@ final class PushJobModel implements AutoCloseable {
     ZfleetConfig config = config(settings);
     PushJob push = (PushJob) config.job(JOB).orElseThrow();
     SinkJob sink = (SinkJob) config.job(SINK).orElseThrow();
-    Transfers transfers = Transfers.streams(settings.transfer(), Materializer.matFromSystem(testKit.system()));
+    Transfers transfers = Transfers.streams(Materializer.matFromSystem(testKit.system()));
     PushJobDriver driver =
-        new PushJobDriver(push, NODE, zfs, new LocalReceiverDirectory(zfs, List.of(sink)), transfers, clock);
+        new PushJobDriver(push, NODE, zfs, new LocalReceiverDirectory(zfs, List.of(sink), transfers), settings.transfer(), clock);
     job = testKit.spawn(JobActor.create(driver, new JobActor.NodeContext(watchdog, Optional.empty(), blocking, clock)));
     awaitCycleDone(1);
     return this;

@@ -31,6 +31,7 @@ import org.zfleet.plan.ReceiverState;
 import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.transfer.TransferFailedException;
 import org.zfleet.transfer.TransferResult;
+import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.InMemoryZfs;
 import org.zfleet.zfs.ModelHooks;
@@ -56,9 +57,9 @@ class ReplicationBadInputTest {
   void setUp() throws Exception {
     zfs = PushJobModel.modelZfs(clock, 11L);
     Transfers streams = DirectPushJob.transfers(Materializer.matFromSystem(kit.system()));
-    Transfers transfers = (send, receive, listener) -> {
+    Transfers transfers = (send, receive, options, listener) -> {
       RunningTransfer running =
-          streams.start(corruptNextSend.getAndSet(false) ? corrupted(send, 200) : send, receive, listener);
+          streams.start(corruptNextSend.getAndSet(false) ? corrupted(send, 200) : send, receive, options, listener);
       return failNextAfterCommit.getAndSet(false) ? failedAfterCommit(running, zfs) : running;
     };
     job = new DirectPushJob(PushJobModel.config(PushJobModel.Settings.defaults()), zfs, clock, transfers);

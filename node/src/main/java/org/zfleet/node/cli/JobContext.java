@@ -11,7 +11,7 @@ import org.zfleet.job.JobDriver;
 import org.zfleet.job.StepControl;
 import org.zfleet.replication.JobDrivers;
 import org.zfleet.replication.LocalReceiverDirectory;
-import org.zfleet.replication.Transfers;
+import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.ZfsCli;
 import org.zfleet.zfs.ZfsCliConfig;
 
@@ -53,8 +53,8 @@ final class JobContext implements AutoCloseable {
   /** The job's driver after one listing, as the daemon's first cycle would see it. */
   JobDriver listedDriver() throws Exception {
     List<SinkJob> sinks = config.jobs().stream().filter(j -> j instanceof SinkJob).map(j -> (SinkJob) j).toList();
-    JobDriver driver = JobDrivers.of(job, config.node().name(), zfs, new LocalReceiverDirectory(zfs, sinks),
-            push -> Transfers.none(), Clock.systemUTC())
+    JobDriver driver = JobDrivers.of(job, config.node().name(), zfs, new LocalReceiverDirectory(zfs, sinks, Transfers.none()),
+            Clock.systemUTC())
         .orElseThrow(() -> new IllegalArgumentException(
             "job " + job.name() + " is a " + job.type().configName() + " job, which acts only when its peers do"));
     driver.list().run(new StepControl());

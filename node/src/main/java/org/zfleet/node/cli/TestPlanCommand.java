@@ -85,7 +85,11 @@ final class TestPlanCommand implements Callable<Integer> {
           if (step.work() instanceof ReplicateFilesystem replicate) {
             Plan plan = replicate.plan();
             conflict |= plan instanceof Plan.Conflict;
-            print(fs, step.destination(), plan);
+            if (plan instanceof Plan.UpToDate && replicate.task().sender().versions().stream().noneMatch(FilesystemVersion::isSnapshot)) {
+              printNothingYet(fs, step.destination());
+            } else {
+              print(fs, step.destination(), plan);
+            }
           } else {
             conflict = true;
             printUnavailable(fs, step.destination());
@@ -119,6 +123,17 @@ final class TestPlanCommand implements Callable<Integer> {
       for (Step s : ((Plan.Steps) plan).steps()) {
         out.println("  " + s);
       }
+    }
+  }
+
+  private void printNothingYet(String fs, String destination) throws Exception {
+    if (json) {
+      ObjectNode line = mapper.createObjectNode().put("filesystem", fs).put("destination", destination)
+          .put("result", "up-to-date").putNull("reason");
+      line.putArray("steps");
+      spec.commandLine().getOut().println(mapper.writeValueAsString(line));
+    } else {
+      spec.commandLine().getOut().println(fs + " -> " + destination + "\n  nothing to send yet: the filesystem has no snapshot");
     }
   }
 

@@ -85,7 +85,7 @@ final class TestPruneCommand implements Callable<Integer> {
   }
 
   private int offline(JobConfig jobConfig) throws Exception {
-    OfflineSnapshotList parsed = OfflineSnapshotList.parse(Files.readString(snapshots));
+    OfflineSnapshotList parsed = OfflineSnapshotList.parse(readSnapshotList());
     if (parsed instanceof OfflineSnapshotList.Invalid invalid) {
       for (var error : invalid.errors()) {
         spec.commandLine().getErr().println(snapshots + ":" + error.line() + ": " + error.problem());
@@ -97,6 +97,16 @@ final class TestPruneCommand implements Callable<Integer> {
     return print(snapshots.getFileName().toString(), Pruner.evaluate(versions, policy, PruneContext.offline()))
         ? ZfleetCommand.EXIT_OK
         : ZfleetCommand.EXIT_FAILED;
+  }
+
+  private String readSnapshotList() {
+    try {
+      return Files.readString(snapshots);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IllegalArgumentException("cannot read " + snapshots + ": no such file");
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot read " + snapshots + ": " + e.getMessage());
+    }
   }
 
   private PrunePolicy policy(JobConfig jobConfig) {

@@ -24,9 +24,8 @@ import org.zfleet.config.SinkJob;
 import org.zfleet.config.ZfleetConfig;
 import org.zfleet.job.JobDriver;
 import org.zfleet.replication.LocalReceiverDirectory;
-import org.zfleet.replication.PushJobDriver;
 import org.zfleet.replication.JobDrivers;
-import org.zfleet.replication.Transfers;
+import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.ZfsCli;
 import org.zfleet.zfs.ZfsCliConfig;
 
@@ -70,10 +69,9 @@ public final class Daemon implements AutoCloseable {
             org.apache.pekko.actor.typed.javadsl.Behaviors.setup(ctx -> {
               Materializer materializer = Materializer.matFromSystem(ctx.getSystem());
               LocalReceiverDirectory sinks = new LocalReceiverDirectory(zfs, config.jobs().stream()
-                  .filter(j -> j instanceof SinkJob).map(j -> (SinkJob) j).toList());
+                  .filter(j -> j instanceof SinkJob).map(j -> (SinkJob) j).toList(), Transfers.streams(materializer));
               for (JobConfig job : config.jobs()) {
-                JobDrivers.of(job, node.name(), zfs, sinks,
-                        push -> Transfers.streams(PushJobDriver.transferOptions(push), materializer), clock)
+                JobDrivers.of(job, node.name(), zfs, sinks, clock)
                     .ifPresentOrElse(active::add, () -> passive.add(job.name()));
               }
               return NodeGuardian.create(new NodeGuardian.Setup(

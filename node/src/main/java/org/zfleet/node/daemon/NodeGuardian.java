@@ -15,6 +15,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.zfleet.job.Gate;
+import org.zfleet.job.Gather;
 import org.zfleet.job.JobActor;
 import org.zfleet.job.JobDriver;
 import org.zfleet.job.JobStatus;
@@ -99,7 +100,14 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
   private Behavior<Command> onGetStatus(GetStatus get) {
     List<ActorRef<JobActor.Command>> refs = new ArrayList<>(jobs.values());
-    getContext().spawnAnonymous(NodeStatusCollector.create(setup.node(), refs, setup.passiveJobs(), get.replyTo()));
+    getContext().spawnAnonymous(Gather.create(
+        refs,
+        JobActor.GetStatus::new,
+        JobStatus.class,
+        Duration.ofSeconds(2),
+        replies -> new NodeStatus(setup.node(),
+            replies.stream().sorted(java.util.Comparator.comparing(JobStatus::job)).toList(), setup.passiveJobs()),
+        get.replyTo()));
     return this;
   }
 }

@@ -1,0 +1,212 @@
+package org.zfleet.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.zfleet.config.FilesystemFilter;
+import org.zfleet.config.Hook;
+import org.zfleet.config.Snapshotting;
+import org.zfleet.job.MutableClock;
+import org.zfleet.job.StepControl;
+import org.zfleet.job.StepResult;
+import org.zfleet.job.StepWork;
+import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
+import org.zfleet.schedule.SnapshotNaming;
+import org.zfleet.zfs.InMemoryZfs;
+import org.zfleet.zfs.ModelHooks.Op;
+import org.zfleet.zfs.ZfsCapabilities;
+
+/**
+ * A snap job's hooks around its snapshot, as real short-lived processes, over the in-memory ZFS:
+ * a failing hook stops the snapshot only if fatal, a hanging one is killed at its timeout, and a
+ * cancelled or interrupted step leaves no hook process behind.
+ */
+@Timeout(30)
+class SnapshotHooksTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+  private static final DatasetName ROOT = DatasetName.of("tank/data");
+  private static final DatasetName CHILD = DatasetName.of("tank/data/child");
+  private static final String SNAPSHOT = new SnapshotNaming("zfleet_").name(NOW);
+
+  private final InMemoryZfs zfs = new InMemoryZfs(new MutableClock(NOW), 3, ZfsCapabilities.zfsFuse());
+  /** Unique to this test: a hanging hook sleeps this many seconds, so its processes can be found. */
+  private final String marker = "30." + (100000 + ThreadLocalRandom.current().nextInt(900000));
+
+  @BeforeEach
+  void filesystems() {
+    zfs.createPools("tank");
+    zfs.createFilesystem(CHILD, Map.of(), true);
+  }
+
+  @Test
+  void fatalHookThatFailsStopsTheSnapshotAndSaysWhy() {
+    StepWork work = snapshotWith(new Hook(List.of("sh", "-c", "echo database busy >&2; exit 3"), Duration.ofSeconds(10), true));
+
+    assertThatThrownBy(() -> work.run(new StepControl()))
+        .hasMessageContaining("failed, no snapshot taken")
+        .hasMessageContaining("exit code 3")
+        .hasMessageContaining("database busy");
+    assertThat(zfs.hooks().count(Op.SNAPSHOT)).isZero();
+    assertThat(snapshotsOf(ROOT)).isEmpty();
+  }
+
+  @Test
+  void hookThatFailsWithoutBeingFatalIsReportedAndTheSnapshotIsTaken() throws Exception {
+    StepWork work = snapshotWith(new Hook(List.of("sh", "-c", "exit 3"), Duration.ofSeconds(10), false));
+
+    StepResult result = work.run(new StepControl());
+
+    assertThat(result.summary()).contains("took @" + SNAPSHOT).contains("hook sh failed: exit code 3");
+    assertThat(snapshotsOf(ROOT)).containsExactly(SNAPSHOT);
+    assertThat(snapshotsOf(CHILD)).containsExactly(SNAPSHOT);
+  }
+
+  @Test
+  void aFailureReportsTheOutputOfTheHookThatFailedOnly() throws Exception {
+    Snapshotting snapshotting = new Snapshotting.Periodic("zfleet_", Duration.ofMinutes(10), List.of(
+        new Hook(List.of("sh", "-c", "echo flushed fine"), Duration.ofSeconds(10), false),
+        new Hook(List.of("sh", "-c", "echo lock timeout; exit 4"), Duration.ofSeconds(10), false)));
+    OwnFilesystems own = new OwnFilesystems("hooked", FilesystemFilter.subtree(ROOT), snapshotting, zfs);
+    own.list(Set.of());
+
+    StepResult result = own.snapshot(NOW).run(new StepControl());
+
+    assertThat(result.summary()).endsWith("; hook sh failed: exit code 4: lock timeout");
+  }
+
+  @Test
+  void hooksSeeTheJobAndTheSnapshotName() throws Exception {
+    String check = "test \"$ZFLEET_JOB\" = hooked && test \"$ZFLEET_SNAPSHOT\" = " + SNAPSHOT;
+    StepWork work = snapshotWith(new Hook(List.of("sh", "-c", check), Duration.ofSeconds(10), true));
+
+    work.run(new StepControl());
+
+    assertThat(snapshotsOf(ROOT)).containsExactly(SNAPSHOT);
+  }
+
+  @Test
+  void hangingHookIsKilledWithItsChildrenAtItsTimeoutAndReported() throws Exception {
+    StepWork work = snapshotWith(new Hook(hanging(), Duration.ofSeconds(1), false));
+
+    CompletableFuture<StepResult> run = runAsync(work, new StepControl());
+    await("the hook runs", () -> !hookProcesses().isEmpty());
+    StepResult result = run.get(20, TimeUnit.SECONDS);
+
+    assertThat(result.summary()).contains("did not finish within 1s and was killed");
+    assertThat(snapshotsOf(ROOT)).containsExactly(SNAPSHOT);
+    await("no hook process left", () -> hookProcesses().isEmpty());
+  }
+
+  @Test
+  void fatalHookThatHangsIsKilledAndTakesNoSnapshot() {
+    StepWork work = snapshotWith(new Hook(hanging(), Duration.ofSeconds(1), true));
+
+    assertThatThrownBy(() -> work.run(new StepControl())).hasMessageContaining("was killed");
+
+    assertThat(snapshotsOf(ROOT)).isEmpty();
+    await("no hook process left", () -> hookProcesses().isEmpty());
+  }
+
+  @Test
+  void cancelledStepKillsItsRunningHook() throws Exception {
+    StepWork work = snapshotWith(new Hook(hanging(), Duration.ofSeconds(60), false));
+    StepControl control = new StepControl();
+
+    CompletableFuture<StepResult> run = runAsync(work, control);
+    await("the hook runs", () -> !hookProcesses().isEmpty());
+    control.cancel("daemon stopping");
+
+    assertThat(run).failsWithin(Duration.ofSeconds(10));
+    await("no hook process left", () -> hookProcesses().isEmpty());
+    assertThat(snapshotsOf(ROOT)).isEmpty();
+  }
+
+  @Test
+  void interruptedStepKillsItsRunningHook() throws Exception {
+    // What the daemon's shutdown does to step threads (shutdownNow) before the actors stop.
+    StepWork work = snapshotWith(new Hook(hanging(), Duration.ofSeconds(60), false));
+    Thread thread = new Thread(() -> {
+      try {
+        work.run(new StepControl());
+      } catch (Exception e) {
+        // Interrupted: expected.
+      }
+    }, "hook-step");
+    thread.start();
+    await("the hook runs", () -> !hookProcesses().isEmpty());
+    thread.interrupt();
+    thread.join(10_000);
+
+    assertThat(thread.isAlive()).isFalse();
+    await("no hook process left", () -> hookProcesses().isEmpty());
+  }
+
+  // ---- helpers
+
+  /** The snapshot step of a job over tank/data and below, with one hook, after one listing. */
+  private StepWork snapshotWith(Hook hook) {
+    Snapshotting snapshotting = new Snapshotting.Periodic("zfleet_", Duration.ofMinutes(10), List.of(hook));
+    OwnFilesystems own = new OwnFilesystems("hooked", FilesystemFilter.subtree(ROOT), snapshotting, zfs);
+    own.list(Set.of());
+    return own.snapshot(NOW);
+  }
+
+  /** A hook that outlives any timeout here, through a child process (sh waits for sleep). */
+  private List<String> hanging() {
+    return List.of("sh", "-c", "sleep " + marker + "; echo woke");
+  }
+
+  private List<ProcessHandle> hookProcesses() {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.isAlive() && p.info().commandLine().orElse("").contains("sleep " + marker))
+        .toList();
+  }
+
+  private List<String> snapshotsOf(DatasetName fs) {
+    return zfs.list(List.of(fs), Set.of()).stream()
+        .filter(d -> d.name().equals(fs))
+        .flatMap(d -> d.versions().stream())
+        .map(FilesystemVersion::name)
+        .toList();
+  }
+
+  private static CompletableFuture<StepResult> runAsync(StepWork work, StepControl control) {
+    CompletableFuture<StepResult> result = new CompletableFuture<>();
+    Thread thread = new Thread(() -> {
+      try {
+        result.complete(work.run(control));
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    }, "hook-step");
+    thread.setDaemon(true);
+    thread.start();
+    return result;
+  }
+
+  private static void await(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as(what + " within 10 s").isLessThan(deadline);
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+}

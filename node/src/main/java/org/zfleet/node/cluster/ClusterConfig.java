@@ -1,0 +1,94 @@
+package org.zfleet.node.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValueFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.zfleet.protocol.CborSerializable;
+
+/**
+ * The Pekko configuration of a zfleet cluster node, made from its {@link ClusterSettings}. The
+ * result holds only what zfleet decides; lay it over the application's configuration with {@code
+ * ClusterConfig.of(settings).withFallback(ConfigFactory.load())}.
+ *
+ * <p>Split brain: zfleet runs no cluster singletons or sharding (every job stays on the node that
+ * configures it), so a partition costs nothing worse than cross-node jobs waiting. The resolver is
+ * there to remove crashed nodes so that the cluster keeps converging. {@code keep-majority} suits
+ * the usual three or more backup nodes: the larger side survives a partition or a crash. With two
+ * nodes no strategy can tell a crash from a partition; keep-majority then keeps the side with the
+ * lowest address, so if that node crashes the other downs itself and must be restarted by its
+ * service manager to rejoin. {@code keep-oldest} has the same weakness with a less predictable
+ * survivor. A downed node ends its JVM (exit code 255) for its service manager to restart it.
+ */
+public final class ClusterConfig {
+
+  /** The ActorSystem name; part of every cluster address ({@code pekko://zfleet@host:port}). */
+  public static final String SYSTEM_NAME = "zfleet";
+
+  /** Where zfleet keeps its own cluster settings inside the Pekko configuration. */
+  public static final String ZFLEET_PATH = "zfleet.cluster";
+
+  static final String SPLIT_BRAIN_STRATEGY = "keep-majority";
+
+  static final String DOWNING_REASON =
+      "org.apache.pekko.actor.CoordinatedShutdown$ClusterDowningReason$";
+
+  private ClusterConfig() {}
+
+  public static Config of(ClusterSettings settings) {
+    List<String> seeds = new ArrayList<>();
+    for (HostPort seed : settings.seedNodes()) {
+      seeds.add(address(seed));
+    }
+    List<String> roles = new ArrayList<>();
+    roles.add(settings.nodeRole());
+    roles.addAll(settings.roles());
+    return ConfigFactory.empty()
+        .withValue("pekko.actor.provider", value("cluster"))
+        .withValue("pekko.actor.allow-java-serialization", value("off"))
+        .withValue(
+            ConfigUtil.joinPath(
+                "pekko", "actor", "serialization-bindings", CborSerializable.class.getName()),
+            value("jackson-cbor"))
+        .withValue("pekko.loggers", value(List.of("org.apache.pekko.event.slf4j.Slf4jLogger")))
+        .withValue("pekko.logging-filter", value("org.apache.pekko.event.slf4j.Slf4jLoggingFilter"))
+        .withValue("pekko.remote.artery.transport", value("tls-tcp"))
+        .withValue("pekko.remote.artery.canonical.hostname", value(settings.bind().host()))
+        .withValue("pekko.remote.artery.canonical.port", value(settings.bind().port()))
+        .withValue(
+            "pekko.remote.artery.ssl.ssl-engine-provider", value(NodeTlsProvider.class.getName()))
+        .withValue("pekko.cluster.seed-nodes", value(seeds))
+        .withValue("pekko.cluster.roles", value(roles))
+        .withValue(
+            "pekko.cluster.downing-provider-class",
+            value("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"))
+        .withValue(
+            "pekko.cluster.split-brain-resolver.active-strategy", value(SPLIT_BRAIN_STRATEGY))
+        // A downed node cannot rejoin with the same ActorSystem: exit (code -1, even if stopping
+        // the
+        // system hangs) so that the service manager restarts it and it joins afresh.
+        .withValue(
+            ConfigUtil.joinPath(
+                "pekko", "coordinated-shutdown", "reason-overrides", DOWNING_REASON, "exit-jvm"),
+            value("on"))
+        .withValue("pekko.management.http.hostname", value(settings.management().host()))
+        .withValue("pekko.management.http.port", value(settings.management().port()))
+        // Management's cluster routes could down or remove members: they stay read-only.
+        .withValue("pekko.management.http.route-providers-read-only", value(true))
+        .withValue(ZFLEET_PATH + ".node-name", value(settings.nodeName()))
+        .withValue(ZFLEET_PATH + ".tls.ca", value(settings.tls().ca().toString()))
+        .withValue(ZFLEET_PATH + ".tls.cert", value(settings.tls().cert().toString()))
+        .withValue(ZFLEET_PATH + ".tls.key", value(settings.tls().key().toString()));
+  }
+
+  /** The cluster address of the node listening at {@code hostPort}. */
+  public static String address(HostPort hostPort) {
+    return "pekko://" + SYSTEM_NAME + "@" + hostPort.host() + ":" + hostPort.port();
+  }
+
+  private static com.typesafe.config.ConfigValue value(Object value) {
+    return ConfigValueFactory.fromAnyRef(value, "zfleet cluster settings");
+  }
+}
