@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# zfleet's main job on one machine: a real replication between two ZFS pools.
+# zfleet's main job on one machine: two nodes of a cluster, a real replication between them.
 #
-# Sets up zfs-fuse with file-backed pools if no ZFS is there, builds zfleet, creates a small tree
-# of filesystems on pool zfleet_prod, runs a daemon with a push job and a sink job, replicates the
-# tree to pool zfleet_backup (full, then incremental after more data is written), verifies the
-# data byte for byte, and shows the result. `deploy/quickstart.sh clean` removes what it made.
+# Sets up zfs-fuse with file-backed pools if no ZFS is there, builds zfleet, makes the cluster's
+# certificates, creates a small tree of filesystems on pool zfleet_prod, starts a production node
+# (push job) and a backup node (sink job) on 127.0.0.1, which form a cluster over mutual TLS;
+# replicates the tree into pool zfleet_backup (full, then incremental after more data is written),
+# verifies the data byte for byte and shows the result. The nodes keep running:
+#   deploy/quickstart.sh stop    stops them (SIGTERM)
+#   deploy/quickstart.sh clean   stops them and removes the demo filesystems and files
+#   deploy/quickstart.sh local   the same replication with both jobs in one daemon
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -14,23 +18,53 @@ src=zfleet_prod/data
 sink=zfleet_backup/sink
 
 say() { printf '\n== %s\n' "$*"; }
+mode=${1:-local}
 
-stop_daemon() {
-  if [ -f "$demo/daemon.pid" ] && kill -0 "$(cat "$demo/daemon.pid")" 2>/dev/null; then
-    kill -TERM "$(cat "$demo/daemon.pid")"
-    for _ in $(seq 1 60); do kill -0 "$(cat "$demo/daemon.pid")" 2>/dev/null || break; sleep 0.5; done
-  fi
-  rm -f "$demo/daemon.pid"
+# Node name -> pid file; the local mode runs one daemon named "demo".
+stop_nodes() {
+  for pidfile in "$demo"/*.pid; do
+    [ -f "$pidfile" ] || continue
+    local pid
+    pid=$(cat "$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid"
+      for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    fi
+    rm -f "$pidfile"
+  done
 }
 
-if [ "${1:-}" = clean ]; then
-  stop_daemon
-  zfs destroy -r "$src" 2>/dev/null || true
-  zfs destroy -r "$sink" 2>/dev/null || true
-  rm -rf "$demo"
-  echo "removed the demo filesystems and $demo (the pools stay: deploy/zfs-fuse.sh down removes them)"
-  exit 0
-fi
+# The demo's own trees: first the holds zfleet put on the sender's snapshots (they protect the
+# incremental base and block `zfs destroy`), then the tree; zfs-fuse can call a just-used
+# filesystem busy for a moment, so retry before giving up.
+destroy_tree() {
+  zfs list -H -t snapshot -o name,userrefs -r "$1" 2>/dev/null | while IFS=$'\t' read -r snap refs; do
+    [ "$refs" != 0 ] || continue
+    for tag in zfleet_cursor.prod_to_backup.backup zfleet_step.prod_to_backup.backup; do
+      zfs release "$tag" "$snap" 2>/dev/null || true
+    done
+  done
+  for _ in $(seq 1 20); do
+    zfs list -H "$1" >/dev/null 2>&1 || return 0
+    zfs destroy -r "$1" 2>/dev/null && return 0
+    sleep 0.5
+  done
+  echo "cannot destroy $1: $(zfs destroy -r "$1" 2>&1)" >&2
+  return 1
+}
+
+case "$mode" in
+  stop) stop_nodes; echo "stopped"; exit 0 ;;
+  clean)
+    stop_nodes
+    destroy_tree "$src"
+    destroy_tree "$sink"
+    rm -rf "$demo"
+    echo "removed the demo filesystems and $demo (the pools stay: deploy/zfs-fuse.sh down removes them)"
+    exit 0 ;;
+  cluster|local) ;;
+  *) echo "usage: $0 [cluster|local|stop|clean]" >&2; exit 2 ;;
+esac
 
 say "ZFS"
 bash deploy/zfs-fuse.sh up >/dev/null
@@ -43,9 +77,10 @@ fi
 "$zfleet" version
 
 say "a fresh demo: filesystems on zfleet_prod, an empty sink on zfleet_backup"
-stop_daemon
-zfs destroy -r "$src" 2>/dev/null || true
-zfs destroy -r "$sink" 2>/dev/null || true
+stop_nodes
+destroy_tree "$src"
+destroy_tree "$sink"
+rm -rf "$demo"
 mkdir -p "$demo"
 zfs create -p "$src/projects/website"
 zfs create "$src/my vm.disk"
@@ -57,10 +92,8 @@ echo "hello from zfleet" > "/$src/projects/README"
 head -c 2000000 /dev/urandom > "/$src/my vm.disk/disk.img"
 echo "scratch, not backed up" > "/$src/tmp/scratch"
 
-cat > "$demo/zfleet.conf" <<CONF
-zfleet {
-  node { name = "demo", data-dir = "$demo/state", cluster { bind = "127.0.0.1:25620" } }
-  jobs = [
+push_job() { # the push job, sending to sink "backup"
+  cat <<CONF
     { name = "prod_to_backup", type = push, sink = "backup"
       filesystems { "$src<" = true, "$src/tmp<" = false }
       snapshotting { type = periodic, prefix = "zfleet_", interval = 10m }
@@ -70,23 +103,69 @@ zfleet {
       }
       replication { stall-timeout = 1m }
     }
-    { name = "backup", type = sink, root-fs = "$sink", clients = ["demo"] }
+CONF
+}
+sink_job() { echo "    { name = \"backup\", type = sink, root-fs = \"$sink\", clients = [\"prod\"] }"; }
+
+if [ "$mode" = local ]; then
+  prod_conf="$demo/prod.conf"
+  cat > "$prod_conf" <<CONF
+zfleet {
+  node { name = "prod", data-dir = "$demo/prod", cluster { bind = "127.0.0.1:25620" } }
+  jobs = [
+$(push_job)
+$(sink_job)
   ]
 }
 CONF
-"$zfleet" configcheck --config "$demo/zfleet.conf"
+  confs=("$prod_conf")
+  names=(prod)
+else
+  say "certificates for the cluster (zfleet cert)"
+  "$zfleet" cert create-ca --dir "$demo/certs"
+  "$zfleet" cert create-node prod --dir "$demo/certs"
+  "$zfleet" cert create-node backup1 --dir "$demo/certs"
+  tls() { echo "tls { ca = \"$demo/certs/ca.crt\", cert = \"$demo/certs/$1.crt\", key = \"$demo/certs/$1.key\" }"; }
+  prod_conf="$demo/prod.conf"
+  backup_conf="$demo/backup1.conf"
+  cat > "$backup_conf" <<CONF
+zfleet {
+  node { name = "backup1", data-dir = "$demo/backup1"
+    cluster { bind = "127.0.0.1:25621", seed-nodes = ["127.0.0.1:25621"] }
+    $(tls backup1) }
+  jobs = [
+$(sink_job)
+  ]
+}
+CONF
+  cat > "$prod_conf" <<CONF
+zfleet {
+  node { name = "prod", data-dir = "$demo/prod"
+    cluster { bind = "127.0.0.1:25620", seed-nodes = ["127.0.0.1:25621"] }
+    $(tls prod) }
+  jobs = [
+$(push_job)
+  ]
+}
+CONF
+  confs=("$backup_conf" "$prod_conf")
+  names=(backup1 prod)
+fi
+for c in "${confs[@]}"; do "$zfleet" configcheck --config "$c"; done
 
 say "what the push job selects, and its plan before anything is sent"
-"$zfleet" test filesystems --config "$demo/zfleet.conf" --job prod_to_backup
-"$zfleet" test plan --config "$demo/zfleet.conf" --job prod_to_backup || true
+"$zfleet" test filesystems --config "$prod_conf" --job prod_to_backup
+if [ "$mode" = local ]; then "$zfleet" test plan --config "$prod_conf" --job prod_to_backup || true; fi
 
-say "starting the daemon (log: $demo/daemon.log)"
-nohup "$zfleet" daemon --config "$demo/zfleet.conf" >"$demo/daemon.log" 2>&1 </dev/null &
-echo $! > "$demo/daemon.pid"
+for i in "${!confs[@]}"; do
+  say "starting node ${names[$i]} (log: $demo/${names[$i]}.log)"
+  nohup "$zfleet" daemon --config "${confs[$i]}" >"$demo/${names[$i]}.log" 2>&1 </dev/null &
+  echo $! > "$demo/${names[$i]}.pid"
+done
 
-replica() { echo "$sink/demo/$1"; }
+replica() { echo "$sink/prod/$1"; }
 wait_for_snapshots() { # count: every replica has at least this many snapshots
-  for _ in $(seq 1 120); do
+  for _ in $(seq 1 180); do
     local ok=yes
     for fs in "$src" "$src/projects" "$src/projects/website" "$src/my vm.disk"; do
       local n
@@ -94,10 +173,12 @@ wait_for_snapshots() { # count: every replica has at least this many snapshots
       [ "${n:-0}" -ge "$1" ] || ok=no
     done
     [ $ok = yes ] && return 0
-    kill -0 "$(cat "$demo/daemon.pid")" 2>/dev/null || { echo "the daemon exited:"; tail -20 "$demo/daemon.log"; exit 1; }
+    for name in "${names[@]}"; do
+      kill -0 "$(cat "$demo/$name.pid")" 2>/dev/null || { echo "node $name exited:"; tail -20 "$demo/$name.log"; exit 1; }
+    done
     sleep 0.5
   done
-  echo "replication did not finish within 60 s:"; tail -20 "$demo/daemon.log"; exit 1
+  echo "replication did not finish within 90 s:"; tail -20 "$demo"/*.log; exit 1
 }
 wait_for_snapshots 1
 echo "full replication done"
@@ -106,7 +187,7 @@ say "more data, then 'zfleet signal wakeup' for an incremental replication"
 head -c 3000000 /dev/urandom >> "/$src/projects/website/assets.bin"
 echo "second version" >> "/$src/projects/README"
 sleep 1 # snapshot names have one-second resolution
-"$zfleet" signal wakeup prod_to_backup --config "$demo/zfleet.conf"
+"$zfleet" signal wakeup prod_to_backup --config "$prod_conf"
 wait_for_snapshots 2
 echo "incremental replication done"
 
@@ -121,11 +202,12 @@ if zfs list -H "$(replica "$src/tmp")" >/dev/null 2>&1; then echo "excluded $src
 
 say "zfs list -t all -r $sink"
 zfs list -t all -r -o name,used "$sink"
-say "zfleet status"
-"$zfleet" status --config "$demo/zfleet.conf" || true
+say "zfleet status of node prod"
+"$zfleet" status --config "$prod_conf" || true
 
-say "stopping the daemon (SIGTERM)"
-stop_daemon
-echo "done. Try: $zfleet test prune --config $demo/zfleet.conf --job prod_to_backup"
-echo "clean up: deploy/quickstart.sh clean"
+say "the nodes keep running"
+for name in "${names[@]}"; do echo "  $name: pid $(cat "$demo/$name.pid"), config $demo/$name.conf, log $demo/$name.log"; done
+echo "Try:   $zfleet status --config $prod_conf"
+echo "       $zfleet test prune --config $prod_conf --job prod_to_backup"
+echo "Stop:  deploy/quickstart.sh stop      Clean up: deploy/quickstart.sh clean"
 exit $status

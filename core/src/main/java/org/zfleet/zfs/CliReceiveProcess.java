@@ -2,6 +2,9 @@ package org.zfleet.zfs;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import java.util.List;
 import java.util.Arrays;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +19,8 @@ import java.util.function.Consumer;
  * anywhere in the pool and apply the stream to whichever filesystem holds it.
  */
 final class CliReceiveProcess implements ReceiveProcess {
+
+  private static final Logger log = LoggerFactory.getLogger(CliReceiveProcess.class);
 
   private final RunningProcess process;
   private final String target;
@@ -55,6 +60,13 @@ final class CliReceiveProcess implements ReceiveProcess {
       return;
     }
     ZfsException error = CliStreamErrors.of("receive", target, exit);
+    if (error != null && exit.end() == RunningProcess.End.EXITED && onlyMountFailed(exit.stderr())) {
+      // The stream was received and committed; only mounting it failed (on zfs-fuse a child
+      // received at the same moment can take its mountpoint directory). The data is safe, and
+      // reporting a failure would make zfleet take its own replica for someone else's.
+      log.warn("received, but could not mount target=\"{}\" reason=\"{}\"", target, exit.stderr().strip().replace('\n', ' '));
+      error = null;
+    }
     if (error != null) {
       completion.completeExceptionally(error);
       return;
@@ -68,6 +80,12 @@ final class CliReceiveProcess implements ReceiveProcess {
             completion.completeExceptionally(e);
           }
         });
+  }
+
+  /** True if zfs said nothing but that it could not mount what it received. */
+  static boolean onlyMountFailed(String stderr) {
+    List<String> lines = stderr.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    return !lines.isEmpty() && lines.stream().allMatch(l -> l.startsWith("cannot mount"));
   }
 
   @Override
