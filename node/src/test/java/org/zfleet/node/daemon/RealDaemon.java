@@ -100,13 +100,19 @@ final class RealDaemon implements AutoCloseable {
   private static int freeClusterPort() throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
       int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-      try (ServerSocket a = new ServerSocket(port); ServerSocket b = new ServerSocket(port + 3000)) {
+      if (free(port) && free(port + 3000)) {
         return port;
-      } catch (IOException taken) {
-        // try another
       }
     }
     throw new IOException("no free pair of ports found");
+  }
+
+  private static boolean free(int port) {
+    try (ServerSocket socket = new ServerSocket(port)) {
+      return socket.isBound();
+    } catch (IOException taken) {
+      return false;
+    }
   }
 
   // ---- control API
