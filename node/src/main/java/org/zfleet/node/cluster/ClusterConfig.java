@@ -1,5 +1,6 @@
 package org.zfleet.node.cluster;
 
+import org.zfleet.config.HostPort;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigUtil;
@@ -85,7 +86,7 @@ public final class ClusterConfig {
 
   /** The cluster address of the node listening at {@code hostPort}. */
   public static String address(HostPort hostPort) {
-    return "pekko://" + SYSTEM_NAME + "@" + hostPort.host() + ":" + hostPort.port();
+    return "pekko://" + SYSTEM_NAME + "@" + hostPort;
   }
 
   private static com.typesafe.config.ConfigValue value(Object value) {
