@@ -126,7 +126,8 @@ public final class PushJobDriver implements JobDriver {
           }
           found.put(sink, new Destination(sink, Optional.of(receiver), datasets, ""));
         } catch (RuntimeException e) {
-          String problem = "sink " + sink + ": " + e.getMessage();
+          // Unavailable: the sink may come back, and every cycle looks again.
+          String problem = (e instanceof ReceiverDirectory.Unavailable ? "waiting for sink " : "sink ") + sink + ": " + e.getMessage();
           problems.add(problem);
           found.put(sink, new Destination(sink, Optional.empty(), Map.of(), problem));
         }
@@ -190,9 +191,15 @@ public final class PushJobDriver implements JobDriver {
     PruneContext context = PruneContext.cycle(cycle);
     for (Destination dest : destinations.values()) {
       Optional<FilesystemVersion> moved = board.movedTo(dest.sink());
-      context = context.withCursor(moved
+      CursorState cursor = moved
           .<CursorState>map(v -> new CursorState.Known(dest.sink(), v.guid(), v.createTxg()))
-          .orElseGet(() -> cursor(fs, dest.sink(), marks(dest.sink()))));
+          .orElseGet(() -> cursor(fs, dest.sink(), marks(dest.sink())));
+      context = context.withCursor(cursor);
+      // The cursor is the next incremental base even while the sink cannot be listed: an
+      // unreachable sink must find it when it returns.
+      if (cursor instanceof CursorState.Known known) {
+        context = context.withProtection(Protection.ofGuid(known.guid(), "replication cursor of sink " + dest.sink()));
+      }
       List<FilesystemVersion> receiverVersions = receiverDataset(fs, dest).map(DatasetListing::versions).orElse(List.of());
       Optional<FilesystemVersion> common = BaseProtection.newestCommon(fs.versions(), receiverVersions).map(c -> c.onSender());
       if (common.isPresent() && moved.isEmpty()) {
