@@ -77,6 +77,17 @@ class ClusterConfigTest {
   }
 
   @Test
+  void answersToAsksTakeTheLargeMessageLane() {
+    assertThat(config.getStringList("pekko.remote.artery.large-message-destinations"))
+        .containsExactly("/temp/*");
+    assertThat(config.getBytes("pekko.remote.artery.advanced.maximum-large-frame-size"))
+        .isEqualTo(ClusterConfig.MAX_ANSWER_BYTES);
+    assertThat(config.getBytes("pekko.remote.artery.advanced.maximum-frame-size"))
+        .as("ordinary frames stay small")
+        .isEqualTo(256 * 1024);
+  }
+
+  @Test
   void managementListensWhereConfiguredWithReadOnlyRoutes() {
     assertThat(config.getString("pekko.management.http.hostname")).isEqualTo("0.0.0.0");
     assertThat(config.getInt("pekko.management.http.port")).isEqualTo(8558);
