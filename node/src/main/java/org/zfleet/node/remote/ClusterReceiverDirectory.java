@@ -25,7 +25,7 @@ public final class ClusterReceiverDirectory implements ReceiverDirectory {
   private static final Logger log = LoggerFactory.getLogger(ClusterReceiverDirectory.class);
 
   /** How long the directory and a sink endpoint may take to answer a lookup. */
-  public static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(15);
+  public static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(10);
 
   private final ReceiverDirectory local;
   private final java.util.Set<String> localSinks;
@@ -83,7 +83,7 @@ public final class ClusterReceiverDirectory implements ReceiverDirectory {
       return new RemoteReceiver(scheduler, endpoint, described, dataPlane, timeouts);
     }
     if (reply instanceof JobEndpointProtocol.Refused refused) {
-      throw new AccessRefused(refused.identity(), refused.dataset(), refused.reason() + " (sink " + sinkJob + ")");
+      throw new AccessRefused(refused.identity(), refused.dataset(), refused.reason());
     }
     throw new Unavailable("sink " + sinkJob + " answered a description request with " + reply);
   }
