@@ -7,8 +7,12 @@ public record HostPort(String host, int port) {
 
   public HostPort {
     Objects.requireNonNull(host, "host");
-    if (host.isBlank() || host.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/')) {
-      throw new IllegalArgumentException("invalid host \"" + host + "\"");
+    if (host.isBlank()) {
+      throw new IllegalArgumentException("empty host");
+    }
+    // '@' and '/' would change the meaning of a cluster address (pekko://zfleet@host:port).
+    if (host.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/' || c == '@')) {
+      throw new IllegalArgumentException("host \"" + host + "\" contains a space, '/' or '@'");
     }
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port must lie in 1-65535, got " + port);

@@ -4,11 +4,18 @@ package org.zfleet.endpoint;
 public final class AccessRefused extends RuntimeException {
   private final String identity;
   private final String dataset;
+  private final String why;
 
   public AccessRefused(String identity, String dataset, String why) {
     super("refused " + identity + " access to \"" + dataset + "\": " + why);
     this.identity = identity;
     this.dataset = dataset;
+    this.why = why;
+  }
+
+  /** The reason alone, without identity and dataset. */
+  public String why() {
+    return why;
   }
 
   public String identity() {

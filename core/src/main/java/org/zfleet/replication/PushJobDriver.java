@@ -11,6 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.zfleet.config.PushJob;
 import org.zfleet.config.Replication;
 import org.zfleet.endpoint.LocalSender;
@@ -43,6 +49,13 @@ import org.zfleet.zfs.ZfsPort;
  * needs; a sink that is unreachable fails only its own replication steps.
  */
 public final class PushJobDriver implements JobDriver {
+
+  /** Threads that look sinks up and list them (which blocks on remote nodes), shared by all push jobs. */
+  private static final ExecutorService SINK_LOOKUPS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "zfleet-sink-lookup");
+    t.setDaemon(true);
+    return t;
+  });
 
   private final PushJob job;
   private final String identity;
@@ -114,27 +127,53 @@ public final class PushJobDriver implements JobDriver {
         props.add(marks(sink).stepProperty());
       }
       var listing = own.list(props);
+      // Every sink is looked up and listed at once, each on its own thread, so that a sink whose
+      // node is slow or gone costs this step its own timeouts, not the others' time.
+      Map<String, CompletableFuture<Destination>> lookups = new LinkedHashMap<>();
+      for (String sink : job.sinks()) {
+        lookups.put(sink, CompletableFuture.supplyAsync(() -> destination(sink), SINK_LOOKUPS));
+      }
+      control.progress().phase("listing sinks " + String.join(", ", job.sinks()));
+      CompletableFuture<Void> all = CompletableFuture.allOf(lookups.values().toArray(CompletableFuture[]::new));
+      while (!all.isDone()) {
+        control.checkCancelled();
+        // Waiting on endpoints that time out by themselves is progress, not a stall.
+        control.progress().tick();
+        try {
+          all.get(250, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+          // done or still waiting: the loop condition decides
+        }
+      }
       Map<String, Destination> found = new LinkedHashMap<>();
       List<String> problems = new ArrayList<>();
       for (String sink : job.sinks()) {
-        control.progress().phase("listing sink " + sink);
-        try {
-          Receiver receiver = directory.receiver(sink, identity);
-          Map<DatasetName, DatasetListing> datasets = new LinkedHashMap<>();
-          for (DatasetListing d : receiver.list(Set.of(ReceiverState.ROLE_PROPERTY))) {
-            datasets.put(d.name(), d);
-          }
-          found.put(sink, new Destination(sink, Optional.of(receiver), datasets, ""));
-        } catch (RuntimeException e) {
-          String problem = "sink " + sink + ": " + e.getMessage();
-          problems.add(problem);
-          found.put(sink, new Destination(sink, Optional.empty(), Map.of(), problem));
+        Destination destination = lookups.get(sink).join();
+        found.put(sink, destination);
+        if (destination.receiver().isEmpty()) {
+          problems.add(destination.problem());
         }
       }
-      destinations = Map.copyOf(found);
+      destinations = java.util.Collections.unmodifiableMap(found);
       return StepResult.of(
           "listed " + listing.size() + " filesystem(s)" + (problems.isEmpty() ? "" : "; " + String.join("; ", problems)));
     };
+  }
+
+  /** One sink's endpoint and listing, or why there is none; never throws. */
+  private Destination destination(String sink) {
+    try {
+      Receiver receiver = directory.receiver(sink, identity);
+      Map<DatasetName, DatasetListing> datasets = new LinkedHashMap<>();
+      for (DatasetListing d : receiver.list(Set.of(ReceiverState.ROLE_PROPERTY))) {
+        datasets.put(d.name(), d);
+      }
+      return new Destination(sink, Optional.of(receiver), datasets, "");
+    } catch (RuntimeException e) {
+      // Unavailable: the sink may come back, and every cycle looks again.
+      String problem = (e instanceof ReceiverDirectory.Unavailable ? "waiting for sink " : "sink ") + sink + ": " + e.getMessage();
+      return new Destination(sink, Optional.empty(), Map.of(), problem);
+    }
   }
 
   @Override
@@ -190,9 +229,15 @@ public final class PushJobDriver implements JobDriver {
     PruneContext context = PruneContext.cycle(cycle);
     for (Destination dest : destinations.values()) {
       Optional<FilesystemVersion> moved = board.movedTo(dest.sink());
-      context = context.withCursor(moved
+      CursorState cursor = moved
           .<CursorState>map(v -> new CursorState.Known(dest.sink(), v.guid(), v.createTxg()))
-          .orElseGet(() -> cursor(fs, dest.sink(), marks(dest.sink()))));
+          .orElseGet(() -> cursor(fs, dest.sink(), marks(dest.sink())));
+      context = context.withCursor(cursor);
+      // The cursor is the next incremental base even while the sink cannot be listed: an
+      // unreachable sink must find it when it returns.
+      if (cursor instanceof CursorState.Known known) {
+        context = context.withProtection(Protection.ofGuid(known.guid(), "replication cursor of sink " + dest.sink()));
+      }
       List<FilesystemVersion> receiverVersions = receiverDataset(fs, dest).map(DatasetListing::versions).orElse(List.of());
       Optional<FilesystemVersion> common = BaseProtection.newestCommon(fs.versions(), receiverVersions).map(c -> c.onSender());
       if (common.isPresent() && moved.isEmpty()) {

@@ -232,6 +232,37 @@ class PushJobActorTest {
   }
 
   @Test
+  void whileTheSinkIsUnreachableItsCursorSnapshotIsKeptByTheRulesAndTheStepSaysWhatItWaitsFor() {
+    model.write(A, "one", 1000, 1);
+    model.start(PushJobModel.Settings.defaults().withFilesystems("\"src/data/a\" = true")
+        .withKeepSender("{ type = last-n, count = 1 }"));
+    String s1 = model.snapshotAndReplicate();
+
+    model.sinkAway = true;
+    model.snapshotAndReplicate();
+    String s3 = model.snapshotAndReplicate();
+
+    assertThat(model.outcome(A, StepKind.REPLICATE)).hasValueSatisfying(o -> {
+      assertThat(o.ok()).isFalse();
+      assertThat(o.summary()).isEqualTo("waiting for sink sink: not reachable (its node is down)");
+    });
+    // last-n 1 alone would keep only s3: the cursor s1 is protected, not merely held.
+    assertThat(model.snapshotNames(A)).containsExactly(s1, s3);
+    assertThat(model.outcome(A, StepKind.PRUNE_SENDER)).hasValueSatisfying(o -> {
+      assertThat(o.ok()).isTrue();
+      assertThat(o.summary()).contains("destroyed 1").doesNotContain("busy or held");
+    });
+
+    model.sinkAway = false;
+    String s4 = model.snapshotAndReplicate();
+    assertThat(model.newest(onReceiver(A)).name()).isEqualTo(s4);
+    assertThat(model.snapshotNames(onReceiver(A))).contains(s1, s4);
+    assertThat(model.outcome(A, StepKind.REPLICATE)).hasValueSatisfying(o -> assertThat(o.ok()).isTrue());
+    model.snapshotAndReplicate();
+    assertThat(model.snapshotNames(A)).hasSize(1);
+  }
+
+  @Test
   void staleStepHoldIsReleasedOnTheNextCycle() {
     model.write(A, "one", 1000, 1);
     model.start(PushJobModel.Settings.defaults().withKeepSender("{ type = not-replicated }, { type = last-n, count = 5 }"));

@@ -56,6 +56,8 @@ final class PushJobModel implements AutoCloseable {
 
   final InMemoryZfs zfs;
   final MutableClock clock;
+  /** While set, the sink's directory says the sink is not reachable (as for a node that is down). */
+  volatile boolean sinkAway;
   private final ActorTestKit testKit;
   private final ManualTime manualTime;
   private final ExecutorService blocking = Executors.newCachedThreadPool();
@@ -144,8 +146,14 @@ final class PushJobModel implements AutoCloseable {
     PushJob push = (PushJob) config.job(JOB).orElseThrow();
     SinkJob sink = (SinkJob) config.job(SINK).orElseThrow();
     Transfers transfers = Transfers.streams(Materializer.matFromSystem(testKit.system()));
-    PushJobDriver driver =
-        new PushJobDriver(push, NODE, zfs, new LocalReceiverDirectory(zfs, List.of(sink), transfers), settings.transfer(), clock);
+    ReceiverDirectory local = new LocalReceiverDirectory(zfs, List.of(sink), transfers);
+    ReceiverDirectory directory = (name, identity) -> {
+      if (sinkAway) {
+        throw new ReceiverDirectory.Unavailable("not reachable (its node is down)");
+      }
+      return local.receiver(name, identity);
+    };
+    PushJobDriver driver = new PushJobDriver(push, NODE, zfs, directory, settings.transfer(), clock);
     job = testKit.spawn(JobActor.create(driver, new JobActor.NodeContext(watchdog, Optional.empty(), blocking, clock)));
     awaitCycleDone(1);
     return this;

@@ -1,5 +1,6 @@
 package org.zfleet.node.cluster;
 
+import org.zfleet.config.HostPort;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigUtil;
@@ -32,6 +33,19 @@ public final class ClusterConfig {
 
   static final String SPLIT_BRAIN_STRATEGY = "keep-majority";
 
+  /**
+   * Largest answer a node sends to an ask (a sink's listing of a client's subtree, for one): such
+   * answers travel Artery's large-message lane, whose frames may be this large. Ordinary messages
+   * keep Artery's 256 KiB frames.
+   */
+  public static final long MAX_ANSWER_BYTES = 16L * 1024 * 1024;
+
+  /**
+   * Where answers to asks go: the temporary actor of each ask. Both ends of a connection must list
+   * a path for its messages to take the large-message lane.
+   */
+  static final String ASK_ANSWERS = "/temp/*";
+
   static final String DOWNING_REASON =
       "org.apache.pekko.actor.CoordinatedShutdown$ClusterDowningReason$";
 
@@ -59,6 +73,10 @@ public final class ClusterConfig {
         .withValue("pekko.remote.artery.canonical.port", value(settings.bind().port()))
         .withValue(
             "pekko.remote.artery.ssl.ssl-engine-provider", value(NodeTlsProvider.class.getName()))
+        .withValue("pekko.remote.artery.large-message-destinations", value(List.of(ASK_ANSWERS)))
+        .withValue(
+            "pekko.remote.artery.advanced.maximum-large-frame-size",
+            value(MAX_ANSWER_BYTES + "b"))
         .withValue("pekko.cluster.seed-nodes", value(seeds))
         .withValue("pekko.cluster.roles", value(roles))
         .withValue(
@@ -85,7 +103,7 @@ public final class ClusterConfig {
 
   /** The cluster address of the node listening at {@code hostPort}. */
   public static String address(HostPort hostPort) {
-    return "pekko://" + SYSTEM_NAME + "@" + hostPort.host() + ":" + hostPort.port();
+    return "pekko://" + SYSTEM_NAME + "@" + hostPort;
   }
 
   private static com.typesafe.config.ConfigValue value(Object value) {

@@ -1,5 +1,6 @@
 package org.zfleet.node.cluster;
 
+import org.zfleet.config.HostPort;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -1,6 +1,7 @@
 package org.zfleet.node.cluster;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -12,6 +13,7 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -20,6 +22,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.zfleet.node.tls.Pem;
+import org.zfleet.node.tls.TlsSetupException;
 
 /**
  * TLS for the cluster transport: this node presents its certificate and trusts only certificates
@@ -39,9 +43,9 @@ public final class ClusterTls {
    * key.
    */
   public static SSLContext context(TlsFiles files, String nodeName) {
-    X509Certificate ca = PemFiles.certificate(files.ca(), "CA certificate");
-    X509Certificate cert = PemFiles.certificate(files.cert(), "node certificate");
-    PrivateKey key = PemFiles.privateKey(files.key(), "node key");
+    X509Certificate ca = read(files.ca(), "CA certificate", Pem::readCertificate);
+    X509Certificate cert = read(files.cert(), "node certificate", Pem::readCertificate);
+    PrivateKey key = read(files.key(), "node key", Pem::readPrivateKey);
     check(files, nodeName, ca, cert, key);
     try {
       char[] password = new char[0];
@@ -74,6 +78,20 @@ public final class ClusterTls {
     } catch (GeneralSecurityException | IOException e) {
       throw new ClusterTlsException(
           "cannot set up TLS with " + files.cert() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads one PEM file; a problem is reported with what the file is meant to hold. */
+  private static <T> T read(Path path, String what, Function<Path, T> reader) {
+    try {
+      return reader.apply(path);
+    } catch (TlsSetupException e) {
+      String message = e.getMessage();
+      throw new ClusterTlsException(
+          message.startsWith(path.toString())
+              ? what + " " + message
+              : what + " " + path + ": " + message,
+          e);
     }
   }
 

@@ -1,5 +1,6 @@
 package org.zfleet.node.cluster;
 
+import org.zfleet.config.HostPort;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package org.zfleet.node.cluster;
 
+import org.zfleet.config.HostPort;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.security.cert.Certificate;

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -23,8 +24,11 @@ import org.zfleet.config.NodeConfig;
 import org.zfleet.config.SinkJob;
 import org.zfleet.config.ZfleetConfig;
 import org.zfleet.job.JobDriver;
-import org.zfleet.replication.LocalReceiverDirectory;
+import org.zfleet.node.dataplane.DataPlaneServer;
+import org.zfleet.node.health.HealthEndpoints;
 import org.zfleet.replication.JobDrivers;
+import org.zfleet.replication.LocalReceiverDirectory;
+import org.zfleet.replication.ReceiverDirectory;
 import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.ZfsCli;
 import org.zfleet.zfs.ZfsCliConfig;
@@ -50,9 +54,14 @@ public final class Daemon implements AutoCloseable {
     this.control = control;
   }
 
-  /** Starts everything; returns once the control API listens. */
+  /**
+   * Starts everything; returns once the control API listens. With seed nodes configured the node
+   * joins the cluster (TLS files are checked first), offers its sink jobs cluster-wide and receives
+   * their streams on its data plane; push jobs then find sinks on any node.
+   */
   public static Daemon start(ZfleetConfig config, Config hocon) {
     NodeConfig node = config.node();
+    Optional<ClusterMode> cluster = ClusterMode.of(node);
     ZfsCli zfs = ZfsCli.create(
         ZfsCliConfig.defaults()
             .withBinaries(java.nio.file.Path.of(node.zfs().zfsPath()), java.nio.file.Path.of(node.zfs().zpoolPath()))
@@ -60,25 +69,35 @@ public final class Daemon implements AutoCloseable {
             .withMaxConcurrentCommands(node.limits().zfsCommands()));
     ExecutorService steps = Executors.newCachedThreadPool(named("zfleet-step"));
     Clock clock = Clock.systemUTC();
+    List<SinkJob> sinks = config.jobs().stream().filter(j -> j instanceof SinkJob).map(j -> (SinkJob) j).toList();
 
     // The actor system and its materializer exist before the drivers, which need the latter.
     List<JobDriver> active = new ArrayList<>();
     List<String> passive = new ArrayList<>();
-    ActorSystem<NodeGuardian.Command> system =
-        ActorSystem.create(
-            org.apache.pekko.actor.typed.javadsl.Behaviors.setup(ctx -> {
-              Materializer materializer = Materializer.matFromSystem(ctx.getSystem());
-              LocalReceiverDirectory sinks = new LocalReceiverDirectory(zfs, config.jobs().stream()
-                  .filter(j -> j instanceof SinkJob).map(j -> (SinkJob) j).toList(), Transfers.streams(materializer));
-              for (JobConfig job : config.jobs()) {
-                JobDrivers.of(job, node.name(), zfs, sinks, clock)
-                    .ifPresentOrElse(active::add, () -> passive.add(job.name()));
-              }
-              return NodeGuardian.create(new NodeGuardian.Setup(
-                  node.name(), active, passive, node.limits().transfers(), Duration.ofSeconds(1), steps, clock));
-            }),
-            "zfleet",
-            pekkoConfig(hocon, node.limits().transfers()));
+    Config pekko = pekkoConfig(hocon, node.limits().transfers());
+    ActorSystem<NodeGuardian.Command> system;
+    try {
+      system = ActorSystem.create(
+          org.apache.pekko.actor.typed.javadsl.Behaviors.setup(ctx -> {
+            Transfers transfers = Transfers.streams(Materializer.matFromSystem(ctx.getSystem()));
+            ReceiverDirectory local = new LocalReceiverDirectory(zfs, sinks, transfers);
+            ReceiverDirectory directory = cluster.isEmpty()
+                ? local
+                : cluster.get().start(ctx, zfs, sinks, transfers, local, steps);
+            for (JobConfig job : config.jobs()) {
+              JobDrivers.of(job, node.name(), zfs, directory, clock)
+                  .ifPresentOrElse(active::add, () -> passive.add(job.name()));
+            }
+            return NodeGuardian.create(new NodeGuardian.Setup(
+                node.name(), active, passive, node.limits().transfers(), Duration.ofSeconds(1), steps, clock));
+          }),
+          "zfleet",
+          cluster.map(c -> c.pekkoConfig(pekko)).orElse(pekko));
+    } catch (RuntimeException e) {
+      zfs.close();
+      steps.shutdownNow();
+      throw new IllegalStateException("cannot start the actor system: " + rootMessage(e), e);
+    }
 
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-zfs", () -> {
@@ -87,18 +106,49 @@ public final class Daemon implements AutoCloseable {
       return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
     });
 
+    if (cluster.isPresent()) {
+      startClusterServices(cluster.get(), system, zfs, sinks, node);
+    }
+
     int port = node.control().port();
     ServerBinding binding;
     try {
       binding = new ControlServer(system, system).bind("127.0.0.1", port).toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      system.terminate();
+      terminate(system);
       throw new IllegalStateException("cannot listen for control requests on 127.0.0.1:" + port + ": " + rootMessage(e), e);
     }
     binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-    log.info("daemon started node={} control=127.0.0.1:{} jobs={}", node.name(), port,
-        config.jobs().stream().map(JobConfig::name).toList());
+    log.info("daemon started node={} control=127.0.0.1:{} {} jobs={}", node.name(), port,
+        cluster.map(ClusterMode::describe).orElse("local-only"), config.jobs().stream().map(JobConfig::name).toList());
     return new Daemon(system, zfs, steps, binding);
+  }
+
+  /** The data plane and the health endpoints; stopped with the system. */
+  private static void startClusterServices(
+      ClusterMode cluster, ActorSystem<NodeGuardian.Command> system, ZfsCli zfs, List<SinkJob> sinks, NodeConfig node) {
+    DataPlaneServer dataPlane;
+    try {
+      dataPlane = cluster.startDataPlane(
+          system, zfs, sinks, Transfers.streams(Materializer.matFromSystem(system)), node.limits().transfers());
+      HealthEndpoints.start(system).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      terminate(system);
+      throw new IllegalStateException(rootMessage(e), e);
+    }
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "close-data-plane", () -> {
+      dataPlane.close();
+      return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+    });
+  }
+
+  private static void terminate(ActorSystem<?> system) {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("actor system did not terminate in time: {}", rootMessage(e));
+    }
   }
 
   /** The operator's {@code pekko { … }} settings over zfleet's defaults for a daemon. */

@@ -16,7 +16,8 @@ import org.zfleet.model.DatasetName;
  * The data-plane wire format. Every frame is a 4-byte big-endian length and that many bytes.
  *
  * <pre>
- * client: header frame  = "ZFDP" u8:version u8:kind utf:job utf:target utf:step   (at most 64 KiB)
+ * client: header frame  = "ZFDP" u8:version u8:kind u8:flags utf:job utf:target utf:step
+ *                         (at most 64 KiB; flags bit 0: force, the others must be 0)
  *         data frames   = 1..1 MiB bytes of the send stream each
  *         end marker    = a frame of length 0
  * server: reply frames  = u8:type ...  (READY | ACK i64:bytes | FAILED i64:bytes utf:message utf:stderr
@@ -28,7 +29,8 @@ import org.zfleet.model.DatasetName;
  */
 final class Frames {
 
-  static final int VERSION = 1;
+  /** Version 2 added the flags byte. */
+  static final int VERSION = 2;
   static final int MAX_HEADER = 64 * 1024;
   static final int MAX_REPLY = 64 * 1024;
   static final int MAX_DATA_FRAME = 1024 * 1024;
@@ -36,6 +38,7 @@ final class Frames {
   static final int MAX_TEXT = 8 * 1024;
 
   private static final byte[] MAGIC = "ZFDP".getBytes(StandardCharsets.US_ASCII);
+  private static final int FLAG_FORCE = 1;
   private static final int READY = 1;
   private static final int ACK = 2;
   private static final int FAILED = 3;
@@ -49,6 +52,7 @@ final class Frames {
     data.write(MAGIC);
     data.writeByte(VERSION);
     data.writeByte(header.kind().code);
+    data.writeByte(header.force() ? FLAG_FORCE : 0);
     data.writeUTF(header.job());
     data.writeUTF(header.target().value());
     data.writeUTF(header.step());
@@ -69,15 +73,21 @@ final class Frames {
         throw new ProtocolException("protocol version " + version + " is not supported (this node speaks " + VERSION + ")");
       }
       TransferHeader.Kind kind = TransferHeader.Kind.ofCode(data.readUnsignedByte());
+      int flags = data.readUnsignedByte();
+      if ((flags & ~FLAG_FORCE) != 0) {
+        throw new ProtocolException("unknown header flags " + Integer.toBinaryString(flags));
+      }
       String job = data.readUTF();
       DatasetName target = DatasetName.of(data.readUTF());
       String step = data.readUTF();
       if (data.available() > 0) {
         throw new ProtocolException("header has " + data.available() + " trailing bytes");
       }
-      return new TransferHeader(kind, job, target, step);
+      return new TransferHeader(kind, job, target, step, (flags & FLAG_FORCE) != 0);
     } catch (EOFException e) {
       throw new ProtocolException("header is truncated");
+    } catch (java.io.UTFDataFormatException e) {
+      throw new ProtocolException("header holds malformed text");
     } catch (IllegalArgumentException e) {
       throw new ProtocolException("invalid header: " + e.getMessage());
     }

@@ -5,10 +5,11 @@ import org.zfleet.model.DatasetName;
 
 /**
  * What a connecting node asks of the data plane, sent before any data: the kind of request, the
- * job it belongs to, the dataset to receive into, and a description of the step (for logs and
- * the receiving side's bookkeeping, e.g. "@a..@b").
+ * job it belongs to, the dataset to receive into, a description of the step (for logs and the
+ * receiving side's bookkeeping, e.g. "@a..@b"), and whether the receive may roll the target back
+ * ({@code zfs receive -F}; the sender's plan decides, the receiving side still checks the target).
  */
-public record TransferHeader(Kind kind, String job, DatasetName target, String step) {
+public record TransferHeader(Kind kind, String job, DatasetName target, String step, boolean force) {
 
   public static final int MAX_JOB_LENGTH = 256;
   public static final int MAX_STEP_LENGTH = 1024;
@@ -41,8 +42,13 @@ public record TransferHeader(Kind kind, String job, DatasetName target, String s
     requireText("step", step, MAX_STEP_LENGTH, true);
   }
 
+  /** A receive without {@code -F}. */
   public static TransferHeader receive(String job, DatasetName target, String step) {
-    return new TransferHeader(Kind.RECEIVE, job, target, step);
+    return new TransferHeader(Kind.RECEIVE, job, target, step, false);
+  }
+
+  public TransferHeader withForce(boolean force) {
+    return new TransferHeader(kind, job, target, step, force);
   }
 
   private static void requireText(String field, String value, int max, boolean mayBeEmpty) {

@@ -22,12 +22,16 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
-/** PEM files of certificates and PKCS#8 private keys, through BouncyCastle. */
-final class Pem {
+/**
+ * PEM files of certificates and unencrypted private keys (PKCS#8, or SEC1/PKCS#1 as OpenSSL writes
+ * them), through BouncyCastle. Pekko's own PEM loader reads RSA keys only, and zfleet's keys are EC.
+ */
+public final class Pem {
 
   private Pem() {}
 
-  static X509Certificate readCertificate(Path path) {
+  /** The certificate in {@code path}; a {@link TlsSetupException} names the file and the problem. */
+  public static X509Certificate readCertificate(Path path) {
     Object object = readObject(path);
     if (!(object instanceof X509CertificateHolder holder)) {
       throw new TlsSetupException(path + " does not hold a PEM certificate");
@@ -39,7 +43,8 @@ final class Pem {
     }
   }
 
-  static PrivateKey readPrivateKey(Path path) {
+  /** The private key in {@code path}; a {@link TlsSetupException} names the file and the problem. */
+  public static PrivateKey readPrivateKey(Path path) {
     Object object = readObject(path);
     try {
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();

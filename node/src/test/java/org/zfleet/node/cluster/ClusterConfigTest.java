@@ -1,5 +1,6 @@
 package org.zfleet.node.cluster;
 
+import org.zfleet.config.HostPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
@@ -73,6 +74,17 @@ class ClusterConfigTest {
     assertThat(config.getBoolean("pekko.actor.allow-java-serialization")).isFalse();
     assertThat(config.getConfig("pekko.actor.serialization-bindings").root().unwrapped())
         .containsEntry("org.zfleet.protocol.CborSerializable", "jackson-cbor");
+  }
+
+  @Test
+  void answersToAsksTakeTheLargeMessageLane() {
+    assertThat(config.getStringList("pekko.remote.artery.large-message-destinations"))
+        .containsExactly("/temp/*");
+    assertThat(config.getBytes("pekko.remote.artery.advanced.maximum-large-frame-size"))
+        .isEqualTo(ClusterConfig.MAX_ANSWER_BYTES);
+    assertThat(config.getBytes("pekko.remote.artery.advanced.maximum-frame-size"))
+        .as("ordinary frames stay small")
+        .isEqualTo(256 * 1024);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.zfleet.node.cluster;
 
+import org.zfleet.config.HostPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package org.zfleet.node.cluster;
 
+import org.zfleet.node.tls.Pem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -91,7 +92,7 @@ class ClusterTlsTest {
   void commonNameIsTheNodeName() {
     TlsFiles dotted = ca.node("dotted", "backup.site-2:a_b");
 
-    assertThat(ClusterTls.commonName(PemFiles.certificate(dotted.cert(), "cert")))
+    assertThat(ClusterTls.commonName(Pem.readCertificate(dotted.cert())))
         .contains("backup.site-2:a_b");
   }
 }

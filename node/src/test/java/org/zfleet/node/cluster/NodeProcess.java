@@ -1,5 +1,6 @@
 package org.zfleet.node.cluster;
 
+import org.zfleet.config.HostPort;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

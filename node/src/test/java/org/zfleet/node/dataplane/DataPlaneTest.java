@@ -174,6 +174,35 @@ class DataPlaneTest {
   }
 
   @Test
+  void theForceFlagReachesTheReceivingSide() {
+    startServer((peer, header) -> true);
+    hook.next = FakeReceiveProcess::accepting;
+    TransferHeader forced = HEADER.withForce(true);
+
+    client(beta).send(peer(), forced, FakeSendProcess.of(1000, 5), OPTIONS, ProgressListener.NONE).result().toCompletableFuture().join();
+
+    assertThat(hook.header.get()).isEqualTo(forced);
+    assertThat(hook.header.get().force()).isTrue();
+  }
+
+  @Test
+  void aHeaderWithUnknownFlagsIsRefused() throws Exception {
+    startServer((peer, header) -> true);
+    java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+    Frames.writeHeader(frame, HEADER);
+    byte[] bytes = frame.toByteArray();
+    bytes[4 + 6] = (byte) 0x82; // length, "ZFDP", version, kind, then the flags
+
+    try (SSLSocket socket = rawClient(beta)) {
+      socket.getOutputStream().write(bytes);
+      socket.getOutputStream().flush();
+
+      assertThat(Frames.readReply(socket.getInputStream())).isEqualTo(new Reply.Refused("unknown header flags 10000010"));
+    }
+    assertThat(hook.opened.get()).isZero();
+  }
+
+  @Test
   void aSenderThatDiesMidStreamLeavesTheReceiveKilledWithoutAnEnd() throws Exception {
     startServer((peer, header) -> true);
     hook.next = FakeReceiveProcess::accepting;

@@ -1,4 +1,4 @@
-package org.zfleet.node.cluster;
+package org.zfleet.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,35 +14,33 @@ class HostPortTest {
   static Stream<Arguments> valid() {
     return Stream.of(
         Arguments.of(Named.of("IPv4", "127.0.0.1:25520"), new HostPort("127.0.0.1", 25520)),
-        Arguments.of(
-            Named.of("host name", "backup1.example.org:1"), new HostPort("backup1.example.org", 1)),
-        Arguments.of(Named.of("IPv6 in brackets", "[::1]:65535"), new HostPort("[::1]", 65535)));
+        Arguments.of(Named.of("host name", "backup1.example.org:1"), new HostPort("backup1.example.org", 1)),
+        Arguments.of(Named.of("IPv6 in brackets", "[::1]:65535"), new HostPort("::1", 65535)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("valid")
-  void parses(String text, HostPort expected) {
+  void parsesAndPrintsTheSameText(String text, HostPort expected) {
     assertThat(HostPort.parse(text)).isEqualTo(expected);
     assertThat(HostPort.parse(text).toString()).isEqualTo(text);
   }
 
   static Stream<Arguments> invalid() {
     return Stream.of(
-        Arguments.of(Named.of("no port", "127.0.0.1"), "is not host:port"),
-        Arguments.of(Named.of("empty port", "127.0.0.1:"), "is not host:port"),
-        Arguments.of(Named.of("no host", ":25520"), "is not host:port"),
-        Arguments.of(
-            Named.of("port zero", "localhost:0"), "port 0 of localhost is outside 1..65535"),
-        Arguments.of(Named.of("port too big", "localhost:65536"), "outside 1..65535"),
-        Arguments.of(Named.of("word port", "localhost:http"), "has no numeric port"),
-        Arguments.of(Named.of("bare IPv6", "::1:25520"), "write an IPv6 address in brackets"),
+        Arguments.of(Named.of("no port", "127.0.0.1"), "expected host:port"),
+        Arguments.of(Named.of("empty port", "127.0.0.1:"), "is not a port number"),
+        Arguments.of(Named.of("no host", ":25520"), "expected host:port"),
+        Arguments.of(Named.of("port zero", "localhost:0"), "port must lie in 1-65535, got 0"),
+        Arguments.of(Named.of("port too big", "localhost:65536"), "port must lie in 1-65535"),
+        Arguments.of(Named.of("word port", "localhost:http"), "\"http\" is not a port number"),
+        Arguments.of(Named.of("bare IPv6", "::1:25520"), "expected host:port"),
         Arguments.of(Named.of("space", "a b:1"), "contains a space"),
         Arguments.of(Named.of("user part", "me@host:1"), "contains a space, '/' or '@'"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalid")
-  void refuses(String text, String message) {
+  void refusesSayingWhatIsWrong(String text, String message) {
     assertThatThrownBy(() -> HostPort.parse(text))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);

@@ -1,0 +1,372 @@
+package org.zfleet.node.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.zfleet.model.DatasetName;
+import org.zfleet.node.cli.ZfleetCommand;
+import org.zfleet.node.dataplane.DataPlaneClient;
+import org.zfleet.node.dataplane.PeerAddress;
+import org.zfleet.node.dataplane.TransferHeader;
+import org.zfleet.node.tls.NodeIdentity;
+import org.zfleet.node.tls.TlsContexts;
+import org.zfleet.transfer.FakeSendProcess;
+import org.zfleet.transfer.ProgressListener;
+import org.zfleet.transfer.TransferFailedException;
+import org.zfleet.transfer.TransferOptions;
+import org.zfleet.zfs.RealZfsFixture;
+
+/**
+ * Push jobs and sinks on different nodes of a real cluster: every node is a {@code zfleet daemon}
+ * JVM on 127.0.0.1 with Artery and the data plane over mutual TLS, senders on pool zfleet_t1 and
+ * sinks on zfleet_t2 (zfs-fuse). Node logs stay in each test's temporary directory (named in
+ * failure messages).
+ */
+@Timeout(150)
+class RemoteReplicationIT {
+
+  private static final String PUSH = "push";
+  private static final Duration REPLICATED = Duration.ofSeconds(60);
+  private static final Duration STALL_TIMEOUT = Duration.ofSeconds(5);
+
+  @TempDir static Path certs;
+  @TempDir Path dir;
+  private final RealZfsFixture fixture = new RealZfsFixture();
+  private final List<DaemonNode> nodes = new ArrayList<>();
+  private DatasetName source;
+  private final List<DatasetName> filesystems = new ArrayList<>();
+
+  @BeforeAll
+  static void certificatesAndPools() {
+    RealZfsFixture.requirePools();
+    assertThat(ZfleetCommand.execute("cert", "create-ca", "--dir", certs.toString())).isZero();
+    for (String node : List.of("alpha", "beta", "gamma")) {
+      assertThat(ZfleetCommand.execute("cert", "create-node", node, "--dir", certs.toString())).isZero();
+    }
+  }
+
+  @AfterEach
+  void stopNodesAndCleanUp() {
+    nodes.forEach(DaemonNode::kill);
+    if (source != null) {
+      releaseHolds(source);
+    }
+    fixture.destroyAll();
+  }
+
+  /** The push's cursor and step holds would keep its snapshots from being destroyed. */
+  private static void releaseHolds(DatasetName root) {
+    for (String line : zfsQuiet("list", "-H", "-o", "name,userrefs", "-t", "snapshot", "-r", root.value()).lines().toList()) {
+      String[] fields = line.split("\t");
+      if (fields.length == 2 && !fields[1].equals("0")) {
+        for (String sink : List.of("sink-beta", "sink-gamma")) {
+          zfsQuiet("release", "zfleet_cursor." + PUSH + "." + sink, fields[0]);
+          zfsQuiet("release", "zfleet_step." + PUSH + "." + sink, fields[0]);
+        }
+      }
+    }
+  }
+
+  // ---- scenarios
+
+  @Test
+  void pushOnOneNodeReplicatesNestedFilesystemsToASinkOnAnotherFullThenIncremental() throws Exception {
+    sourceTree(64 * 1024);
+    DatasetName sinkRoot = fixture.scratch(RealZfsFixture.POOL_2, "RemoteIT-sink");
+    List<Integer> ports = DaemonNode.clusterPorts(2);
+    DaemonNode alpha = node("alpha", ports.get(0), ports.get(0), pushJob(List.of("sink-beta"), ""));
+    DaemonNode beta = node("beta", ports.get(1), ports.get(0), sinkJob("sink-beta", sinkRoot, "alpha"));
+
+    alpha.wakeup(PUSH, Duration.ofSeconds(60));
+    String s1 = awaitReplicated(alpha, sinkRoot, "sink-beta", null);
+    assertSameFiles(sinkRoot);
+
+    write(filesystems.get(2), "doc.bin", 32 * 1024, 7);
+    write(filesystems.get(0), "second.bin", 1024, 8);
+    alpha.wakeup(PUSH, Duration.ofSeconds(10));
+    String s2 = awaitReplicated(alpha, sinkRoot, "sink-beta", s1);
+
+    assertSameFiles(sinkRoot);
+    for (DatasetName fs : filesystems) {
+      // The receiver still has s1: s2 came as an increment on top of it.
+      assertThat(snapshots(replica(sinkRoot, "alpha", fs))).as("snapshots of the replica of %s", fs).containsExactly(s1, s2);
+    }
+    assertThat(beta.logLines()).noneMatch(line -> line.contains("refused"));
+  }
+
+  @Test
+  void fanOutReachesEverySinkAndAnAbsentSinkHoldsUpNoneButKeepsItsCursor() throws Exception {
+    sourceTree(16 * 1024);
+    DatasetName sinkB = fixture.scratch(RealZfsFixture.POOL_2, "RemoteIT-b");
+    DatasetName sinkC = fixture.scratch(RealZfsFixture.POOL_2, "RemoteIT-c");
+    List<Integer> ports = DaemonNode.clusterPorts(3);
+    DaemonNode alpha = node("alpha", ports.get(0), ports.get(0), pushJob(List.of("sink-beta", "sink-gamma"), ""));
+    node("beta", ports.get(1), ports.get(0), sinkJob("sink-beta", sinkB, "alpha"));
+    DaemonNode gamma = node("gamma", ports.get(2), ports.get(0), sinkJob("sink-gamma", sinkC, "alpha"));
+
+    alpha.wakeup(PUSH, Duration.ofSeconds(60));
+    String s1 = awaitReplicated(alpha, sinkB, "sink-beta", null);
+    assertThat(awaitReplicated(alpha, sinkC, "sink-gamma", null)).isEqualTo(s1);
+    assertSameFiles(sinkB);
+    assertSameFiles(sinkC);
+
+    gamma.kill();
+    write(filesystems.get(1), "more.bin", 8 * 1024, 9);
+    alpha.wakeup(PUSH, Duration.ofSeconds(10));
+    String s2 = awaitReplicated(alpha, sinkB, "sink-beta", s1);
+    alpha.wakeup(PUSH, Duration.ofSeconds(10));
+    String s3 = awaitReplicated(alpha, sinkB, "sink-beta", s2);
+
+    assertSameFiles(sinkB);
+    for (DatasetName fs : filesystems) {
+      assertThat(snapshots(replica(sinkC, "alpha", fs))).as("gamma kept what it had").containsExactly(s1);
+      JsonNode toGamma = await("a failed replication to sink-gamma of " + fs, alpha,
+          () -> alpha.outcome(PUSH, fs.value(), "REPLICATE", "sink-gamma").filter(o -> !o.path("ok").asBoolean()).orElse(null));
+      assertThat(toGamma.path("summary").asText()).as("status of %s", fs).startsWith("waiting for sink sink-gamma: ");
+      // keep-sender is last-n 1: s2 went, s1 stays for gamma (its cursor), s3 for both.
+      await("sender pruning of " + fs + " after s3", alpha, () -> snapshots(fs).equals(List.of(s1, s3)) ? true : null);
+      assertThat(userProperty(fs, "zfleet:cursor.push.sink-gamma")).isEqualTo(guid(fs, s1));
+    }
+  }
+
+  @Test
+  void aNodeThatIsNotAClientOfTheSinkIsRefusedAndNothingIsWritten() throws Exception {
+    sourceTree(4 * 1024);
+    DatasetName sinkRoot = fixture.scratch(RealZfsFixture.POOL_2, "RemoteIT-refuse");
+    List<Integer> ports = DaemonNode.clusterPorts(2);
+    DaemonNode alpha = node("alpha", ports.get(0), ports.get(0), pushJob(List.of("sink-beta"), ""));
+    DaemonNode beta = node("beta", ports.get(1), ports.get(0), sinkJob("sink-beta", sinkRoot, "gamma"));
+
+    alpha.wakeup(PUSH, Duration.ofSeconds(60));
+
+    JsonNode refused = await("alpha's replication refused", alpha,
+        () -> alpha.outcome(PUSH, source.value(), "REPLICATE", "sink-beta")
+            .filter(o -> o.path("summary").asText().contains("refused")).orElse(null));
+    assertThat(refused.path("ok").asBoolean()).isFalse();
+    assertThat(refused.path("summary").asText())
+        .isEqualTo("sink sink-beta: refused alpha access to \"" + sinkRoot + "/alpha\": not a client of sink sink-beta");
+    assertThat(beta.logLines()).anyMatch(line -> line.contains(
+        "refused sink=sink-beta identity=alpha dataset=\"" + sinkRoot + "/alpha\" reason=\"not a client of sink sink-beta\""));
+
+    // Straight to the data plane with alpha's certificate: refused there too, before any receive.
+    ActorTestKit kit = ActorTestKit.create("RemoteReplicationIT");
+    try {
+      DataPlaneClient client = new DataPlaneClient(
+          TlsContexts.load(certs.resolve("ca.crt"), certs.resolve("alpha.crt"), certs.resolve("alpha.key")), kit.system());
+      TransferHeader header = TransferHeader.receive("sink-beta", sinkRoot.child("alpha/x"), "");
+      Throwable failure = client.send(new PeerAddress(NodeIdentity.of("beta"), "127.0.0.1", beta.dataPlanePort()), header,
+              FakeSendProcess.of(4096, 1), TransferOptions.defaults(), ProgressListener.NONE)
+          .result().toCompletableFuture().handle((r, e) -> e).get(30, TimeUnit.SECONDS);
+      assertThat(failure).isInstanceOf(TransferFailedException.class);
+      assertThat(((TransferFailedException) failure).reason()).isEqualTo(TransferFailedException.Reason.REFUSED);
+      assertThat(failure.getMessage()).contains("not a client of sink sink-beta");
+    } finally {
+      kit.shutdownTestKit();
+    }
+    await("beta logs the data plane refusal", beta, () -> beta.logLines().stream()
+        .filter(l -> l.contains("data plane: refused peer=alpha job=sink-beta target=" + sinkRoot + "/alpha/x")).findFirst().orElse(null));
+    assertThat(datasetsUnder(sinkRoot)).as("nothing written on the sink").containsExactly(sinkRoot.value());
+  }
+
+  @Test
+  void killingTheReceivingNodeMidTransferFailsTheStepInTimeAndTheNextCycleAfterItsReturnLosesNothing() throws Exception {
+    source = fixture.scratch(RealZfsFixture.POOL_1, "RemoteIT-kill");
+    filesystems.add(source);
+    write(source, "big.bin", 24 * 1024 * 1024, 3);
+    DatasetName sinkRoot = fixture.scratch(RealZfsFixture.POOL_2, "RemoteIT-killsink");
+    List<Integer> ports = DaemonNode.clusterPorts(2);
+    DaemonNode alpha = node("alpha", ports.get(0), ports.get(0), pushJob(List.of("sink-beta"), ", bandwidth-limit = \"4 MiB/s\""));
+    DaemonNode beta = node("beta", ports.get(1), ports.get(0), sinkJob("sink-beta", sinkRoot, "alpha"));
+
+    alpha.wakeup(PUSH, Duration.ofSeconds(60));
+    await("alpha sends to beta", alpha, () -> alpha.running(PUSH, source.value())
+        .filter(r -> r.path("kind").asText().equals("REPLICATE") && r.path("bytes").asLong() > 2 * 1024 * 1024).orElse(null));
+
+    beta.kill();
+    long killed = System.nanoTime();
+    JsonNode failed = await("the replicate step failed", alpha,
+        () -> alpha.outcome(PUSH, source.value(), "REPLICATE", "sink-beta").filter(o -> !o.path("ok").asBoolean()).orElse(null));
+    Duration took = Duration.ofNanos(System.nanoTime() - killed);
+    // Within the stall timeout, one watchdog check and the time status polling takes.
+    assertThat(took).as("failed after %s: %s", took, failed).isLessThan(STALL_TIMEOUT.plusSeconds(1 + 4));
+    assertThat(snapshots(replica(sinkRoot, "alpha", source))).as("no partial replica is left").isEmpty();
+
+    beta.start();
+    String s1 = awaitReplicated(alpha, sinkRoot, "sink-beta", null);
+    assertSameFiles(sinkRoot);
+    assertThat(snapshots(source)).containsExactly(s1);
+  }
+
+  // ---- nodes and jobs
+
+  private DaemonNode node(String name, int port, int seedPort, String jobs) {
+    DaemonNode node = DaemonNode.configure(name, port, seedPort, certs, dir, jobs, "");
+    nodes.add(node);
+    return node.start();
+  }
+
+  private String pushJob(List<String> sinks, String replication) {
+    return """
+        { name = "%s", type = push, sinks = [ %s ]
+          filesystems { "%s<" = true }
+          snapshotting { type = periodic, prefix = "zfleet_", interval = 1h }
+          pruning { keep-sender = [ { type = last-n, count = 1 } ], keep-receiver = [ { type = last-n, count = 10 } ] }
+          replication { stall-timeout = %ds, retry-backoff { min = 1s, max = 2s }%s }
+        }
+        """.formatted(PUSH, String.join(", ", sinks.stream().map(s -> "\"" + s + "\"").toList()), source,
+        STALL_TIMEOUT.toSeconds(), replication);
+  }
+
+  private static String sinkJob(String name, DatasetName root, String client) {
+    return "{ name = \"%s\", type = sink, root-fs = \"%s\", clients = [ \"%s\" ] }".formatted(name, root, client);
+  }
+
+  /** The source root, a child and a grandchild with a space in its name, each with a file. */
+  private void sourceTree(int size) {
+    source = fixture.scratch(RealZfsFixture.POOL_1, "RemoteIT");
+    DatasetName data = source.child("data");
+    DatasetName docs = data.child("my docs");
+    zfs("create", data.value());
+    zfs("create", docs.value());
+    filesystems.addAll(List.of(source, data, docs));
+    for (int i = 0; i < filesystems.size(); i++) {
+      write(filesystems.get(i), "file.bin", size, i + 1);
+    }
+  }
+
+  /**
+   * Waits until the sender's newest snapshot, other than {@code after}, is on the replicas of all
+   * source filesystems on {@code sinkRoot} and the push's status says so; returns its name.
+   */
+  private String awaitReplicated(DaemonNode pusher, DatasetName sinkRoot, String sink, String after) {
+    return await("a snapshot after " + after + " on " + sink, pusher, () -> {
+      List<String> sent = snapshots(source);
+      if (sent.isEmpty() || sent.get(sent.size() - 1).equals(after)) {
+        return null;
+      }
+      String newest = sent.get(sent.size() - 1);
+      boolean everywhere = filesystems.stream().allMatch(fs -> snapshots(replica(sinkRoot, pusher.name, fs)).contains(newest));
+      // "now at @<newest>", or "up to date" after a retry that found nothing left to send.
+      boolean ok = filesystems.stream().allMatch(fs -> pusher.outcome(PUSH, fs.value(), "REPLICATE", sink)
+          .filter(o -> o.path("ok").asBoolean()).isPresent());
+      return everywhere && ok ? newest : null;
+    });
+  }
+
+  private <T> T await(String what, DaemonNode node, Supplier<T> value) {
+    long deadline = System.nanoTime() + REPLICATED.toNanos();
+    while (System.nanoTime() < deadline) {
+      T found = value.get();
+      if (found != null) {
+        return found;
+      }
+      node.assertAlive();
+      DaemonNode.sleep(Duration.ofMillis(250));
+    }
+    throw new AssertionError("not within " + REPLICATED + ": " + what + "; status: " + node.status().orElse(null)
+        + nodes.stream().map(DaemonNode::describe).reduce("", String::concat));
+  }
+
+  // ---- what is on the pools
+
+  private static DatasetName replica(DatasetName sinkRoot, String client, DatasetName fs) {
+    return sinkRoot.child(client).child(fs.value());
+  }
+
+  private void assertSameFiles(DatasetName sinkRoot) throws Exception {
+    for (DatasetName fs : filesystems) {
+      for (String file : files(fs)) {
+        byte[] sent = RealZfsFixture.readFile(fs, file).orElseThrow();
+        byte[] received = RealZfsFixture.readFile(replica(sinkRoot, "alpha", fs), file)
+            .orElseThrow(() -> new AssertionError(file + " missing in the replica of " + fs));
+        assertThat(sha256(received)).as("%s of %s", file, fs).isEqualTo(sha256(sent));
+      }
+    }
+  }
+
+  private static List<String> files(DatasetName fs) throws IOException {
+    try (var entries = java.nio.file.Files.list(RealZfsFixture.mountpoint(fs))) {
+      return entries.filter(java.nio.file.Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private static void write(DatasetName fs, String name, int size, long seed) {
+    byte[] data = new byte[size];
+    new Random(seed).nextBytes(data);
+    RealZfsFixture.writeFile(fs, name, data);
+  }
+
+  private static String sha256(byte[] data) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+  }
+
+  /** Short names of {@code fs}'s snapshots, oldest first; empty if it does not exist. */
+  private static List<String> snapshots(DatasetName fs) {
+    String out = zfsQuiet("list", "-H", "-o", "name", "-s", "createtxg", "-t", "snapshot", "-r", fs.value());
+    return out.lines().filter(l -> l.startsWith(fs.value() + "@")).map(l -> l.substring(fs.value().length() + 1)).toList();
+  }
+
+  private static List<String> datasetsUnder(DatasetName root) {
+    return zfs("list", "-H", "-o", "name", "-r", root.value()).lines().toList();
+  }
+
+  private static String userProperty(DatasetName fs, String property) {
+    return zfs("get", "-H", "-o", "value", property, fs.value()).strip();
+  }
+
+  private static String guid(DatasetName fs, String snapshot) {
+    return zfs("get", "-Hp", "-o", "value", "guid", fs.value() + "@" + snapshot).strip();
+  }
+
+  private static String zfs(String... args) {
+    String[] result = run(args);
+    if (!result[0].equals("0")) {
+      throw new AssertionError("zfs " + String.join(" ", args) + " failed: " + result[1]);
+    }
+    return result[1];
+  }
+
+  /** The output, or "" if the command failed (a dataset that does not exist yet). */
+  private static String zfsQuiet(String... args) {
+    String[] result = run(args);
+    return result[0].equals("0") ? result[1] : "";
+  }
+
+  private static String[] run(String... args) {
+    List<String> command = new ArrayList<>(List.of("zfs"));
+    command.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return new String[] {"-1", "no answer in 60 s"};
+      }
+      return new String[] {Integer.toString(p.exitValue()), out};
+    } catch (IOException e) {
+      return new String[] {"-1", e.getMessage()};
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new String[] {"-1", "interrupted"};
+    }
+  }
+
+}
