@@ -18,7 +18,7 @@ src=zfleet_prod/data
 sink=zfleet_backup/sink
 
 say() { printf '\n== %s\n' "$*"; }
-mode=${1:-local}
+mode=${1:-cluster}
 
 # Node name -> pid file; the local mode runs one daemon named "demo".
 stop_nodes() {
@@ -193,6 +193,16 @@ echo "incremental replication done"
 
 say "the backup, byte for byte"
 status=0
+# Mount the replicas anew, parents first: zfs-fuse can serve pages cached before the last
+# receive. A replica whose child arrived first began as a placeholder and stays canmount=off
+# (see docs/operations.md): let it mount for the comparison.
+zfs list -H -o name -r "$sink/prod" | sort -r | while read -r d; do zfs unmount "$d" 2>/dev/null || true; done
+# Mounting a child before its parent left empty mountpoint directories in the way.
+find "/$sink/prod" -depth -mindepth 1 -type d -empty -delete 2>/dev/null || true
+zfs list -H -o name,zfleet:role,canmount -r "$sink/prod" | while IFS=$'\t' read -r d role canmount; do
+  if [ "$role" = replica ] && [ "$canmount" = off ]; then zfs set canmount=on "$d"; fi
+done
+zfs list -H -o name -r "$sink/prod" | sort | while read -r d; do zfs mount "$d" 2>/dev/null || true; done
 for fs in "$src/projects/website" "$src/projects" "$src/my vm.disk"; do
   (cd "/$fs" && find . -maxdepth 1 -type f -exec sha256sum {} + | sort) > "$demo/a.sum"
   (cd "/$(replica "$fs")" && find . -maxdepth 1 -type f -exec sha256sum {} + | sort) > "$demo/b.sum"

@@ -99,6 +99,13 @@ public final class LocalReceiver implements Receiver {
         ? SnapshotName.parse(datasetOrSnapshot).dataset().value()
         : datasetOrSnapshot;
     check(DatasetName.of(dataset));
+    // A client may mark its replicas and let them mount, nothing more: a mountpoint, say, set by
+    // a peer could put its data anywhere on this node.
+    boolean allowed = property.startsWith("zfleet:")
+        || (property.equals("canmount") && (value.equals("on") || value.equals("off") || value.equals("noauto")));
+    if (!allowed) {
+      throw refuse(sinkJob, identity, datasetOrSnapshot, "property " + property + " is not one a client may set");
+    }
     zfs.setUserProperty(datasetOrSnapshot, property, value);
   }
 

@@ -111,13 +111,41 @@ public final class ReplicateFilesystem implements StepWork {
     List<String> done = new ArrayList<>();
     for (Step step : steps.steps()) {
       control.checkCancelled();
-      bytes += runStep(step, control);
+      try {
+        bytes += runStep(step, control);
+      } catch (Exception e) {
+        if (!becameEmptyPlaceholder(step)) {
+          throw e;
+        }
+        // A child's replication made this target a placeholder after the listing: receive into it
+        // with -F now, as the next plan would, instead of failing and waiting for a backoff.
+        log.info("target became a placeholder; receiving into it fs=\"{}\" target=\"{}\"", task.senderFs(), task.receiverFs());
+        bytes += runStep(new Step(step.from(), step.to(), step.flag(), true), control);
+      }
       done.add(step.toString());
     }
     return new StepResult(
         "replicated " + task.senderFs() + " to " + task.receiverFs() + " in " + done.size() + " step(s), now at "
             + steps.last().relativeName(),
         bytes);
+  }
+
+  /**
+   * A full step planned into an absent target failed because the target now exists: a nested
+   * filesystem's replication created it as an empty placeholder meanwhile.
+   */
+  private boolean becameEmptyPlaceholder(Step step) {
+    if (step.flag() != Step.Flag.FULL || step.forceReceive() || receiverState != ReceiverState.ABSENT) {
+      return false;
+    }
+    try {
+      return receiver.list(Set.of(ReceiverState.ROLE_PROPERTY)).stream()
+          .filter(d -> d.name().equals(task.receiverFs()))
+          .anyMatch(d -> ReceiverState.ROLE_PLACEHOLDER.equals(d.properties().get(ReceiverState.ROLE_PROPERTY))
+              && d.versions().stream().noneMatch(FilesystemVersion::isSnapshot));
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private OptionalLong cursorGuid() {

@@ -246,8 +246,9 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
             command("receive", args), config.transferTimeout(), ProcessRunner.Stdio.WRITE_STDIN);
     Runnable afterSuccess =
         () -> {
-          if (!existed) {
-            // zfs-fuse has no receive -o: a new target gets its properties once it exists.
+          if (!existed || request.force()) {
+            // zfs-fuse has no receive -o: a new target gets its properties once it exists, and a
+            // forced receive (into a placeholder, or rolling a replica back) gets them again.
             properties.forEach((k, v) -> zfs("set", target, List.of(k + "=" + v, target)));
           }
         };

@@ -41,7 +41,7 @@ final class ModelReceiver {
       String kind = decoded.substreams().isEmpty() ? "cannot receive: " : "";
       return ModelErrors.stream("receive", target, kind + decoded.error().get());
     }
-    if (!existed) {
+    if (!existed || request.force()) {
       zfs.find(request.target()).localProperties.putAll(request.properties());
     }
     return null;
