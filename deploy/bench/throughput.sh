@@ -101,14 +101,16 @@ pids+=($!)
 ZFLEET_JAVA_OPTS="-Xmx1g" "$zfleet" daemon --config "$work/benchsrc.conf" >"$work/benchsrc.log" 2>&1 &
 pids+=($!)
 target="$dst/zfleet/benchsrc/$src"
-# The push job replicates at start-up once the sink is found; time from the start of the step
-# to the received snapshot, measured on the receiving side.
-for _ in $(seq 1 600); do
-  if zfs list -H -t snapshot "$target@bench" >/dev/null 2>&1; then break; fi
+# The push job replicates at start-up once the sink is found. The rate is the transfer's own:
+# bytes over the time from the first byte read from zfs send to the receiver's acknowledgement.
+line=""
+for _ in $(seq 1 1200); do
+  line=$(grep -h 'sent job_step=' "$work/benchsrc.log" | tail -1 || true)
+  [ -n "$line" ] && break
   sleep 0.1
 done
-zfs list -H -t snapshot "$target@bench" >/dev/null || { log "zfleet did not replicate; logs in $work"; tail -5 "$work"/*.log; exit 1; }
-line=$(grep -h 'sent job_step=' "$work/benchsrc.log" | tail -1)
+[ -n "$line" ] || { log "zfleet did not replicate; logs in $work"; tail -5 "$work"/*.log; exit 1; }
+zfs list -H -t snapshot "$target@bench" >/dev/null || { log "no $target@bench on the sink"; exit 1; }
 zf_bytes=$(sed -n 's/.*bytes=\([0-9]*\).*/\1/p' <<<"$line")
 zf_rate=$(sed -n 's/.*rate=\([0-9]*\)B\/s.*/\1/p' <<<"$line")
 zfleet_mbps=$(awk -v r="$zf_rate" 'BEGIN { printf "%.1f", r / 1e6 }')
