@@ -24,7 +24,14 @@ mbps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / 1e6 / s }'; }
 
 # --- setup ------------------------------------------------------------------------------------
 bash deploy/zfs-fuse.sh up >/dev/null
-ZFLEET_POOLS="zfleet_bench_a zfleet_bench_b" ZFLEET_POOL_SIZE=$(( (mib * 3 / 1024 + 2) ))G bash deploy/zfs-fuse.sh up >/dev/null
+pool_gib=$(( mib * 3 / 1024 + 2 ))
+ZFLEET_POOLS="zfleet_bench_a zfleet_bench_b" ZFLEET_POOL_SIZE=${pool_gib}G bash deploy/zfs-fuse.sh up >/dev/null
+for pool in zfleet_bench_a zfleet_bench_b; do
+  size=$(zpool list -H -o size "$pool")
+  case "$size" in
+    *G) [ "${size%%.*}" -ge $((pool_gib - 1)) ] 2>/dev/null || { log "pool $pool ($size) is too small for $mib MiB: zpool destroy it and run again"; exit 1; } ;;
+  esac
+done
 if ! command -v syncoid >/dev/null 2>&1; then
   log "installing sanoid (syncoid) and mbuffer"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sanoid mbuffer pv lzop </dev/null >/dev/null
@@ -36,12 +43,15 @@ mkdir -p "$work"
 
 if [ "$(zfs get -H -o value zfleet:bench-mib "$src" 2>/dev/null)" != "$mib" ]; then
   log "writing $mib MiB of random data into $src (once; zfs-fuse writes about 50 MB/s)"
+  # An earlier run's replication cursor holds the source snapshot: release it first.
+  zfs release zfleet_cursor.bench_push.bench_sink "$src@bench" 2>/dev/null || true
   zfs destroy -r "$src" 2>/dev/null || true
   zfs create -o atime=off "$src"
   head -c $((mib * 1024 * 1024)) /dev/urandom > "/$src/random.bin"
   zfs snapshot "$src@bench"
   zfs set zfleet:bench-mib="$mib" "$src"
 fi
+# This first read also warms the cache, so every variant below reads the stream the same way.
 bytes=$(zfs send "$src@bench" | wc -c)
 log "stream size: $bytes bytes"
 
