@@ -3,6 +3,7 @@ package org.zfleet.zfs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,6 +17,8 @@ import java.util.function.Consumer;
  * anywhere in the pool and apply the stream to whichever filesystem holds it.
  */
 final class CliReceiveProcess implements ReceiveProcess {
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CliReceiveProcess.class);
 
   private final RunningProcess process;
   private final String target;
@@ -55,6 +58,13 @@ final class CliReceiveProcess implements ReceiveProcess {
       return;
     }
     ZfsException error = CliStreamErrors.of("receive", target, exit);
+    if (error != null && exit.end() == RunningProcess.End.EXITED && onlyMountFailed(exit.stderr())) {
+      // zfs mounts after the stream is in: the snapshot is complete. A busy mountpoint (zfs-fuse,
+      // while a parent or child receives at the same time) must not leave a received filesystem
+      // without its properties, where zfleet would take it for someone else's.
+      log.warn("received {} but could not mount it: {}", target, exit.stderr().strip().replace('\n', ' '));
+      error = null;
+    }
     if (error != null) {
       completion.completeExceptionally(error);
       return;
@@ -68,6 +78,12 @@ final class CliReceiveProcess implements ReceiveProcess {
             completion.completeExceptionally(e);
           }
         });
+  }
+
+  /** True if every error line is zfs failing to mount a filesystem (after receiving it). */
+  static boolean onlyMountFailed(String stderr) {
+    List<String> lines = stderr.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    return !lines.isEmpty() && lines.stream().allMatch(l -> l.startsWith("cannot mount '"));
   }
 
   @Override
