@@ -31,7 +31,10 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
 
   public sealed interface Command {}
 
-  /** Runs a cycle's steps; a cycle that arrives while one runs replaces any cycle still waiting. */
+  /**
+   * Runs a cycle's steps; a cycle that arrives while one runs replaces any cycle still waiting, and
+   * a waiting cycle is replaced by a fresh listing if a replication finished since it was listed.
+   */
   public record RunCycle(long cycle, List<PlannedStep> steps) implements Command {
     public RunCycle {
       steps = List.copyOf(steps);
@@ -65,6 +68,8 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private final Map<String, Instant> notBefore = new LinkedHashMap<>();
   private final Map<String, Integer> stepFailures = new LinkedHashMap<>();
   private RunCycle waiting;
+  /** A replication finished after the waiting cycle was listed: its plan no longer holds. */
+  private boolean waitingStale;
   private long cycle;
   private long attempts;
   private PlannedStep current;
@@ -97,6 +102,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private Behavior<Command> onRunCycle(RunCycle run) {
     if (current != null || !queue.isEmpty()) {
       waiting = run;
+      waitingStale = false;
       return this;
     }
     startCycle(run);
@@ -119,7 +125,13 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private void runNext() {
     current = queue.pollFirst();
     if (current == null) {
-      if (waiting != null) {
+      if (waiting != null && waitingStale) {
+        // Listed while this filesystem's replication was moving both sides: plan afresh.
+        waiting = null;
+        waitingStale = false;
+        getContext().getLog().info("cycle listed during a replication, asking for a fresh listing job={} fs=\"{}\"", ctx.job(), ctx.filesystem());
+        ctx.cycleRequests().tell(ctx.filesystem());
+      } else if (waiting != null) {
         RunCycle next = waiting;
         waiting = null;
         startCycle(next);
@@ -153,6 +165,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       if (current.kind() == StepKind.REPLICATE) {
         failures.remove(current.destination());
         notBefore.remove(current.destination());
+        waitingStale |= waiting != null;
       } else if (stepFailures.remove(key) != null) {
         timers.cancel("retry-" + key);
       }
