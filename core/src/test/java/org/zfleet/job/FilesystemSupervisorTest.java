@@ -183,6 +183,29 @@ class FilesystemSupervisorTest {
     assertThat(ran).containsExactly("cycle1");
   }
 
+  @Test
+  void aCycleListedWhileAReplicationRanIsDroppedForAFreshListing() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    sup.tell(new FilesystemSupervisor.RunCycle(1, List.of(new PlannedStep(StepKind.REPLICATE, "sink", control -> {
+      ran.add("replicate1");
+      gate.await();
+      return StepResult.of("replicated");
+    }))));
+    awaitRan(1);
+    sup.tell(new FilesystemSupervisor.RunCycle(2, List.of(step(StepKind.REPLICATE, "sink"))));
+
+    gate.countDown();
+
+    assertThat(cycleRequests.receiveMessage(Duration.ofSeconds(10))).isEqualTo("pool/fs");
+    assertThat(awaitIdle(sup).cycle()).isEqualTo(1);
+    assertThat(ran).containsExactly("replicate1");
+    // The fresh cycle runs as usual.
+    sup.tell(new FilesystemSupervisor.RunCycle(3, List.of(step(StepKind.REPLICATE, "sink"))));
+    awaitRan(2);
+    assertThat(ran).containsExactly("replicate1", "replicate:sink");
+  }
+
   private FilesystemStatus awaitIdle(ActorRef<FilesystemSupervisor.Command> sup) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
