@@ -23,6 +23,8 @@ public final class Gather {
 
   private record Timeout<A>() implements Event<A> {}
 
+  private record Gone<A>() implements Event<A> {}
+
   /**
    * @param question makes the question for one target from the address its answer goes to
    * @param combine turns the replies (in arrival order) into the one answer for {@code replyTo}
@@ -42,7 +44,13 @@ public final class Gather {
                 return Behaviors.stopped();
               }
               ActorRef<A> adapter = ctx.messageAdapter(answerType, a -> new Reply<>(a));
-              targets.forEach(t -> t.tell(question.apply(adapter)));
+              // A target that stops before it answers (a filesystem that just vanished) is not
+              // waited for.
+              int[] expected = {targets.size()};
+              targets.forEach(t -> {
+                ctx.watchWith(t, new Gone<A>());
+                t.tell(question.apply(adapter));
+              });
               return Behaviors.withTimers(
                   timers -> {
                     timers.startSingleTimer(new Timeout<A>(), patience);
@@ -51,7 +59,15 @@ public final class Gather {
                           @SuppressWarnings("unchecked")
                           A answer = ((Reply<A>) r).answer();
                           replies.add(answer);
-                          if (replies.size() < targets.size()) {
+                          if (replies.size() < expected[0]) {
+                            return Behaviors.same();
+                          }
+                          replyTo.tell(combine.apply(replies));
+                          return Behaviors.stopped();
+                        })
+                        .onMessage(Gone.class, g -> {
+                          expected[0]--;
+                          if (replies.size() < expected[0]) {
                             return Behaviors.same();
                           }
                           replyTo.tell(combine.apply(replies));
