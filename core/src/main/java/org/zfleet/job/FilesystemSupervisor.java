@@ -32,10 +32,8 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   public sealed interface Command {}
 
   /**
-   * Runs a cycle's steps. A cycle that arrives while one runs waits, replacing any cycle already
-   * waiting, except one that replicates: its listing was taken while this filesystem was changing
-   * (a receive in flight, holds taken), so its plan is stale, and when the running cycle ends the
-   * supervisor asks its job for a fresh listing instead.
+   * Runs a cycle's steps; a cycle that arrives while one runs replaces any cycle still waiting, and
+   * a waiting cycle is replaced by a fresh listing if a replication finished since it was listed.
    */
   public record RunCycle(long cycle, List<PlannedStep> steps) implements Command {
     public RunCycle {
@@ -70,7 +68,8 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private final Map<String, Instant> notBefore = new LinkedHashMap<>();
   private final Map<String, Integer> stepFailures = new LinkedHashMap<>();
   private RunCycle waiting;
-  private boolean freshCycleWanted;
+  /** A replication finished after the waiting cycle was listed: its plan no longer holds. */
+  private boolean waitingStale;
   private long cycle;
   private long attempts;
   private PlannedStep current;
@@ -102,12 +101,8 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
 
   private Behavior<Command> onRunCycle(RunCycle run) {
     if (current != null || !queue.isEmpty()) {
-      if (run.steps().stream().anyMatch(s -> s.kind() == StepKind.REPLICATE)) {
-        freshCycleWanted = true;
-        waiting = null;
-      } else if (!freshCycleWanted) {
-        waiting = run;
-      }
+      waiting = run;
+      waitingStale = false;
       return this;
     }
     startCycle(run);
@@ -130,13 +125,16 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private void runNext() {
     current = queue.pollFirst();
     if (current == null) {
-      if (waiting != null) {
+      if (waiting != null && waitingStale) {
+        // Listed while this filesystem's replication was moving both sides: plan afresh.
+        waiting = null;
+        waitingStale = false;
+        getContext().getLog().info("cycle listed during a replication, asking for a fresh listing job={} fs=\"{}\"", ctx.job(), ctx.filesystem());
+        ctx.cycleRequests().tell(ctx.filesystem());
+      } else if (waiting != null) {
         RunCycle next = waiting;
         waiting = null;
         startCycle(next);
-      } else if (freshCycleWanted) {
-        freshCycleWanted = false;
-        ctx.cycleRequests().tell(ctx.filesystem());
       }
       return;
     }
@@ -167,6 +165,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       if (current.kind() == StepKind.REPLICATE) {
         failures.remove(current.destination());
         notBefore.remove(current.destination());
+        waitingStale |= waiting != null;
       } else if (stepFailures.remove(key) != null) {
         timers.cancel("retry-" + key);
       }

@@ -287,14 +287,13 @@ public final class PushJobDriver implements JobDriver {
       };
     }
     ReceiverLayout layout = layout(dest);
-    // Every missing ancestor of the target becomes a placeholder, replicated ones too: a child
-    // need not wait for its parent's first receive, which then goes into the placeholder with -F.
-    List<DatasetName> placeholders = new ArrayList<>();
-    for (Optional<DatasetName> p = layout.receiverPath(fs.name()).parent();
-        p.isPresent() && p.get().isWithin(layout.clientRoot());
-        p = p.get().parent()) {
-      placeholders.add(0, p.get());
-    }
+    // Ancestors that are replicated themselves are not made placeholders: a placeholder keeps
+    // canmount=off through the forced receive that later makes it a replica. A child that comes
+    // before its parent's first receive fails once and is retried after its backoff.
+    Set<DatasetName> replicated = new HashSet<>(own.listing().keySet());
+    List<DatasetName> placeholders = layout.placeholders(replicated).stream()
+        .filter(p -> layout.receiverPath(fs.name()).isWithin(p) && !p.equals(layout.receiverPath(fs.name())))
+        .toList();
     PlanOptions options = PlanOptions.defaults().withInitialReplication(initial(job.replication().initialReplication()));
     ReplicationTask task = new ReplicationTask(fs, layout, Optional.ofNullable(dest.datasets().get(layout.receiverPath(fs.name()))),
         dest.datasets().keySet(), placeholders, options, marks(dest.sink()));
