@@ -73,6 +73,16 @@ public interface JobEndpointProtocol extends CborSerializable {
     }
   }
 
+  /** Asks a source which node it runs on and which prefix its snapshots have. */
+  record DescribeSource(ActorRef<SinkReply> replyTo) implements JobEndpointProtocol {
+    public DescribeSource {
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** The answer to {@link DescribeSource}; {@code snapshotPrefix} is empty if it names none. */
+  record SourceDescribed(String node, String job, String snapshotPrefix) implements SinkReply {}
+
   /** Lists the source's filesystems that the caller may pull; answered with {@link Listed}. */
   record ListSource(Set<String> properties, ActorRef<SinkReply> replyTo) implements JobEndpointProtocol {
     public ListSource {

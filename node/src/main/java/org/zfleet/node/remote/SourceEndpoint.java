@@ -107,6 +107,7 @@ public final class SourceEndpoint extends AbstractBehavior<JobEndpointProtocol> 
           p.replyTo().tell(new JobEndpointProtocol.Pong(setup.node(), setup.source().name()));
           return this;
         })
+        .onMessage(JobEndpointProtocol.DescribeSource.class, this::onDescribe)
         .onMessage(ListSource.class, this::onList)
         .onMessage(Hold.class, h -> onHold(h.snapshot(), h.tag(), h.replyTo(), true))
         .onMessage(Release.class, r -> onHold(r.snapshot(), r.tag(), r.replyTo(), false))
@@ -115,6 +116,14 @@ public final class SourceEndpoint extends AbstractBehavior<JobEndpointProtocol> 
         .onMessage(DestroySnapshot.class, this::onDestroy)
         .onMessage(StartSend.class, this::onStartSend)
         .build();
+  }
+
+  private Behavior<JobEndpointProtocol> onDescribe(JobEndpointProtocol.DescribeSource describe) {
+    if (caller(describe.replyTo()) != null) {
+      describe.replyTo().tell(new JobEndpointProtocol.SourceDescribed(
+          setup.node(), setup.source().name(), setup.source().snapshotting().prefix().orElse("")));
+    }
+    return this;
   }
 
   private Behavior<JobEndpointProtocol> onList(ListSource list) {
