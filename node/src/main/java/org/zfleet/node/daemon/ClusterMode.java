@@ -150,14 +150,25 @@ final class ClusterMode {
           ctx.spawn(SourceEndpoint.create(setup), "source-" + NodeGuardian.actorName(source.name()));
       directory.tell(new JobDirectory.Register(source.name(), JobDirectory.JobRole.SOURCE, endpoint));
     }
-    pulls = new PullDataPlane(settings.nodeName(), zfs, transfers);
-    pullNames = pullJobs.stream().map(PullJob::name).collect(Collectors.toSet());
+    preparePulls(zfs, pullJobs);
     sources = new ClusterSourceDirectory(
         pullJobs.stream().collect(Collectors.toMap(PullJob::name, p -> p)), directory, system.scheduler(), pulls, dataPlane,
         zfs.capabilities(), blocking);
     Set<String> localSinks = sinks.stream().map(SinkJob::name).collect(Collectors.toSet());
     return new ClusterReceiverDirectory(
         local, localSinks, directory, system.scheduler(), client, RemoteReceiver.Timeouts.DEFAULT);
+  }
+
+  /**
+   * The data plane's side of this node's pull jobs. Called before the actor system starts: the
+   * data plane may start listening before the guardian has run {@link #start}.
+   */
+  synchronized void preparePulls(ZfsPort zfs, List<PullJob> pullJobs) {
+    if (pulls == null) {
+      // A pull's receive is a plain zfs receive: the stream arrives through the data plane.
+      pulls = new PullDataPlane(settings.nodeName(), zfs, Transfers.none());
+      pullNames = pullJobs.stream().map(PullJob::name).collect(Collectors.toSet());
+    }
   }
 
   /** The directory pull jobs find their sources with; only after {@link #start}. */

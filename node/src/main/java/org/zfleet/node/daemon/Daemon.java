@@ -76,6 +76,7 @@ public final class Daemon implements AutoCloseable {
     List<SourceJob> sources = config.jobs().stream().filter(j -> j instanceof SourceJob).map(j -> (SourceJob) j).toList();
     List<PullJob> pulls = config.jobs().stream().filter(j -> j instanceof PullJob).map(j -> (PullJob) j).toList();
 
+    cluster.ifPresent(c -> c.preparePulls(zfs, pulls));
     // The actor system and its materializer exist before the drivers, which need the latter.
     List<JobDriver> active = new ArrayList<>();
     List<String> passive = new ArrayList<>();
