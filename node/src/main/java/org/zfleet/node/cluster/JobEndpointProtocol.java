@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
 import org.zfleet.protocol.CborSerializable;
 import org.zfleet.zfs.DatasetListing;
 
@@ -71,6 +72,69 @@ public interface JobEndpointProtocol extends CborSerializable {
       Objects.requireNonNull(replyTo, "replyTo");
     }
   }
+
+  /** Asks a source which node it runs on and which prefix its snapshots have. */
+  record DescribeSource(ActorRef<SinkReply> replyTo) implements JobEndpointProtocol {
+    public DescribeSource {
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** The answer to {@link DescribeSource}; {@code snapshotPrefix} is empty if it names none. */
+  record SourceDescribed(String node, String job, String snapshotPrefix) implements SinkReply {}
+
+  /** Lists the source's filesystems that the caller may pull; answered with {@link Listed}. */
+  record ListSource(Set<String> properties, ActorRef<SinkReply> replyTo) implements JobEndpointProtocol {
+    public ListSource {
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** Puts a {@code zfleet_} hold on a source snapshot for the caller's replication. */
+  record Hold(String snapshot, String tag, ActorRef<SinkReply> replyTo) implements JobEndpointProtocol {
+    public Hold {
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** Releases a {@code zfleet_} hold from a source snapshot. */
+  record Release(String snapshot, String tag, ActorRef<SinkReply> replyTo) implements JobEndpointProtocol {
+    public Release {
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** Removes a {@code zfleet:} property from a source filesystem. */
+  record InheritProperty(String dataset, String property, ActorRef<SinkReply> replyTo) implements JobEndpointProtocol {
+    public InheritProperty {
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /**
+   * Asks a source to send {@code to} (full when {@code from} is null, else {@code -i} or, with
+   * {@code intermediate}, {@code -I}) over the data plane to the caller's node, listening at {@code
+   * dataPlaneHost:dataPlanePort}, for the caller's pull job {@code pullJob} into {@code target}.
+   * Answered when the transfer ends: {@link Sent}, or {@link Failed} with the stderrs.
+   */
+  record StartSend(
+      String to,
+      FilesystemVersion from,
+      boolean intermediate,
+      String pullJob,
+      String target,
+      boolean force,
+      String dataPlaneHost,
+      int dataPlanePort,
+      ActorRef<SinkReply> replyTo)
+      implements JobEndpointProtocol {
+    public StartSend {
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** The answer to {@link StartSend}: the caller acknowledged {@code bytes}. */
+  record Sent(long bytes) implements SinkReply {}
 
   /** What a sink endpoint answers. */
   sealed interface SinkReply extends CborSerializable {}

@@ -30,6 +30,14 @@ import org.zfleet.node.remote.AnswerSize;
 import org.zfleet.node.remote.ClusterReceiverDirectory;
 import org.zfleet.node.remote.RemoteReceiver;
 import org.zfleet.node.remote.SinkDataPlane;
+import org.zfleet.node.remote.ClusterSourceDirectory;
+import org.zfleet.node.remote.NodeDataPlane;
+import org.zfleet.node.remote.PullDataPlane;
+import org.zfleet.node.remote.SourceEndpoint;
+import org.zfleet.config.PullJob;
+import org.zfleet.config.SourceJob;
+import org.zfleet.replication.SourceDirectory;
+import org.zfleet.transfer.ProgressListener;
 import org.zfleet.node.remote.SinkEndpoint;
 import org.zfleet.replication.ReceiverDirectory;
 import org.zfleet.transfer.Transfers;
@@ -45,6 +53,9 @@ final class ClusterMode {
   private final ClusterSettings settings;
   private final SSLContext tls;
   private final HostPort dataPlane;
+  private volatile PullDataPlane pulls;
+  private volatile Set<String> pullNames = Set.of();
+  private volatile SourceDirectory sources;
 
   private ClusterMode(ClusterSettings settings, SSLContext tls, HostPort dataPlane) {
     this.settings = settings;
@@ -102,6 +113,22 @@ final class ClusterMode {
    */
   ReceiverDirectory start(
       ActorContext<?> ctx, ZfsPort zfs, List<SinkJob> sinks, Transfers transfers, ReceiverDirectory local, Executor blocking) {
+    return start(ctx, zfs, sinks, List.of(), List.of(), transfers, local, blocking);
+  }
+
+  /**
+   * Also one endpoint per source job, and the directory pull jobs find their sources with ({@link
+   * #sources()}), whose streams the data plane then accepts.
+   */
+  ReceiverDirectory start(
+      ActorContext<?> ctx,
+      ZfsPort zfs,
+      List<SinkJob> sinks,
+      List<SourceJob> sourceJobs,
+      List<PullJob> pullJobs,
+      Transfers transfers,
+      ReceiverDirectory local,
+      Executor blocking) {
     ActorSystem<?> system = ctx.getSystem();
     ctx.spawn(IdentityGuard.create(), "identity-guard");
     ActorRef<JobDirectory.Command> directory = ctx.spawn(JobDirectory.create(settings.nodeName()), "job-directory");
@@ -114,14 +141,46 @@ final class ClusterMode {
           ctx.spawn(SinkEndpoint.create(setup), "sink-" + NodeGuardian.actorName(sink.name()));
       directory.tell(new JobDirectory.Register(sink.name(), JobDirectory.JobRole.SINK, endpoint));
     }
+    DataPlaneClient client = new DataPlaneClient(tls, system);
+    for (SourceJob source : sourceJobs) {
+      SourceEndpoint.Setup setup = new SourceEndpoint.Setup(
+          settings.nodeName(), source, zfs, (peer, header, send, options) -> client.send(peer, header, send, options, ProgressListener.NONE),
+          identities::identityOf, blocking, answers);
+      ActorRef<JobEndpointProtocol> endpoint =
+          ctx.spawn(SourceEndpoint.create(setup), "source-" + NodeGuardian.actorName(source.name()));
+      directory.tell(new JobDirectory.Register(source.name(), JobDirectory.JobRole.SOURCE, endpoint));
+    }
+    preparePulls(zfs, pullJobs);
+    sources = new ClusterSourceDirectory(
+        pullJobs.stream().collect(Collectors.toMap(PullJob::name, p -> p)), directory, system.scheduler(), pulls, dataPlane,
+        zfs.capabilities(), blocking);
     Set<String> localSinks = sinks.stream().map(SinkJob::name).collect(Collectors.toSet());
     return new ClusterReceiverDirectory(
-        local, localSinks, directory, system.scheduler(), new DataPlaneClient(tls, system), RemoteReceiver.Timeouts.DEFAULT);
+        local, localSinks, directory, system.scheduler(), client, RemoteReceiver.Timeouts.DEFAULT);
+  }
+
+  /**
+   * The data plane's side of this node's pull jobs. Called before the actor system starts: the
+   * data plane may start listening before the guardian has run {@link #start}.
+   */
+  synchronized void preparePulls(ZfsPort zfs, List<PullJob> pullJobs) {
+    if (pulls == null) {
+      // A pull's receive is a plain zfs receive: the stream arrives through the data plane.
+      pulls = new PullDataPlane(settings.nodeName(), zfs, Transfers.none());
+      pullNames = pullJobs.stream().map(PullJob::name).collect(Collectors.toSet());
+    }
+  }
+
+  /** The directory pull jobs find their sources with; only after {@link #start}. */
+  SourceDirectory sources() {
+    return sources == null ? SourceDirectory.NONE : sources;
   }
 
   /** Listens for streams into this node's sinks at the cluster bind host and the data-plane port. */
   DataPlaneServer startDataPlane(ActorSystem<?> system, ZfsPort zfs, List<SinkJob> sinks, Transfers transfers, int maxTransfers) {
-    SinkDataPlane plane = new SinkDataPlane(settings.nodeName(), zfs, sinks, transfers);
+    SinkDataPlane sinkPlane = new SinkDataPlane(settings.nodeName(), zfs, sinks, transfers);
+    NodeDataPlane plane = new NodeDataPlane(
+        sinkPlane, pulls == null ? new PullDataPlane(settings.nodeName(), zfs, transfers) : pulls, pullNames);
     DataPlaneSettings dataPlaneSettings = DataPlaneSettings.of(dataPlane.host(), dataPlane.port()).withMaxTransfers(maxTransfers);
     try {
       return DataPlaneServer.start(dataPlaneSettings, tls, plane, plane, system);

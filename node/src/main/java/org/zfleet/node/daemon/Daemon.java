@@ -21,7 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zfleet.config.JobConfig;
 import org.zfleet.config.NodeConfig;
+import org.zfleet.config.PullJob;
 import org.zfleet.config.SinkJob;
+import org.zfleet.config.SourceJob;
 import org.zfleet.config.ZfleetConfig;
 import org.zfleet.job.JobDriver;
 import org.zfleet.node.dataplane.DataPlaneServer;
@@ -29,6 +31,7 @@ import org.zfleet.node.health.HealthEndpoints;
 import org.zfleet.replication.JobDrivers;
 import org.zfleet.replication.LocalReceiverDirectory;
 import org.zfleet.replication.ReceiverDirectory;
+import org.zfleet.replication.SourceDirectory;
 import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.ZfsCli;
 import org.zfleet.zfs.ZfsCliConfig;
@@ -70,7 +73,10 @@ public final class Daemon implements AutoCloseable {
     ExecutorService steps = Executors.newCachedThreadPool(named("zfleet-step"));
     Clock clock = Clock.systemUTC();
     List<SinkJob> sinks = config.jobs().stream().filter(j -> j instanceof SinkJob).map(j -> (SinkJob) j).toList();
+    List<SourceJob> sources = config.jobs().stream().filter(j -> j instanceof SourceJob).map(j -> (SourceJob) j).toList();
+    List<PullJob> pulls = config.jobs().stream().filter(j -> j instanceof PullJob).map(j -> (PullJob) j).toList();
 
+    cluster.ifPresent(c -> c.preparePulls(zfs, pulls));
     // The actor system and its materializer exist before the drivers, which need the latter.
     List<JobDriver> active = new ArrayList<>();
     List<String> passive = new ArrayList<>();
@@ -83,9 +89,10 @@ public final class Daemon implements AutoCloseable {
             ReceiverDirectory local = new LocalReceiverDirectory(zfs, sinks, transfers);
             ReceiverDirectory directory = cluster.isEmpty()
                 ? local
-                : cluster.get().start(ctx, zfs, sinks, transfers, local, steps);
+                : cluster.get().start(ctx, zfs, sinks, sources, pulls, transfers, local, steps);
+            SourceDirectory sourceDirectory = cluster.map(ClusterMode::sources).orElse(SourceDirectory.NONE);
             for (JobConfig job : config.jobs()) {
-              JobDrivers.of(job, node.name(), zfs, directory, clock)
+              JobDrivers.of(job, node.name(), zfs, directory, sourceDirectory, clock)
                   .ifPresentOrElse(active::add, () -> passive.add(job.name()));
             }
             return NodeGuardian.create(new NodeGuardian.Setup(

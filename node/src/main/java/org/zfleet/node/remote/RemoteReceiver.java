@@ -118,14 +118,14 @@ public final class RemoteReceiver implements Receiver {
       return new AccessRefused(refused.identity(), refused.dataset(), refused.reason() + " (" + where() + ")");
     }
     if (reply instanceof Failed failed) {
-      return failure(failed);
+      return failure(where(), failed);
     }
     return new IllegalStateException(where() + " answered " + what + " with " + reply);
   }
 
-  /** The sink's ZFS error as the exception a local receiver would have thrown. */
-  private ZfsException failure(Failed failed) {
-    String message = where() + ": " + failed.message();
+  /** The remote endpoint's ZFS error as the exception the local port would have thrown. */
+  static ZfsException failure(String where, Failed failed) {
+    String message = where + ": " + failed.message();
     List<String> command = List.of();
     String stderr = failed.stderr();
     return switch (String.valueOf(failed.error())) {

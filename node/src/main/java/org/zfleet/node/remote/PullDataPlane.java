@@ -1,0 +1,156 @@
+package org.zfleet.node.remote;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zfleet.endpoint.LocalReceiver;
+import org.zfleet.model.DatasetName;
+import org.zfleet.node.dataplane.Authorization;
+import org.zfleet.node.dataplane.Authorizer;
+import org.zfleet.node.dataplane.ReceiveHook;
+import org.zfleet.node.dataplane.TransferHeader;
+import org.zfleet.node.tls.NodeIdentity;
+import org.zfleet.plan.ReceiverLayout;
+import org.zfleet.transfer.ProgressListener;
+import org.zfleet.transfer.RunningTransfer;
+import org.zfleet.transfer.Transfers;
+import org.zfleet.zfs.ReceiveProcess;
+import org.zfleet.zfs.ReceiveRequest;
+import org.zfleet.zfs.ZfsPort;
+
+/**
+ * The data plane's view of this node's pull jobs: a stream is accepted only when a pull step asked
+ * its source for exactly it (the source's node as its certificate names it, the pull job, the
+ * target and the {@code -F} flag), once, and it is received as a replica below {@code
+ * <root-fs>/<source node>}. Anything else is refused.
+ */
+public final class PullDataPlane implements Authorizer, ReceiveHook {
+
+  private static final Logger log = LoggerFactory.getLogger(PullDataPlane.class);
+
+  private final String node;
+  private final ZfsPort zfs;
+  private final Transfers transfers;
+  private final Map<DatasetName, Expected> expected = new ConcurrentHashMap<>();
+
+  /** One stream a pull step waits for; {@link #withdraw()} once the step no longer does. */
+  public final class Expected {
+    private final String source;
+    private final String job;
+    private final DatasetName rootFs;
+    private final DatasetName target;
+    private final boolean force;
+    private final ProgressListener listener;
+    private final AtomicBoolean claimed = new AtomicBoolean();
+    private final AtomicReference<RunningTransfer> transfer = new AtomicReference<>();
+    private final AtomicLong bytes = new AtomicLong();
+
+    private Expected(String source, String job, DatasetName rootFs, DatasetName target, boolean force, ProgressListener listener) {
+      this.source = source;
+      this.job = job;
+      this.rootFs = rootFs;
+      this.target = target;
+      this.force = force;
+      this.listener = listener;
+    }
+
+    public long bytesSoFar() {
+      return bytes.get();
+    }
+
+    /** Kills the receive if it runs, and stops expecting the stream. */
+    public void cancel() {
+      withdraw();
+      RunningTransfer running = transfer.get();
+      if (running != null) {
+        running.cancel();
+      }
+    }
+
+    public void withdraw() {
+      expected.remove(target, this);
+    }
+  }
+
+  public PullDataPlane(String node, ZfsPort zfs, Transfers transfers) {
+    this.node = node;
+    this.zfs = zfs;
+    this.transfers = transfers;
+  }
+
+  /**
+   * Expects one stream from {@code source} for pull job {@code job} into {@code target}, which
+   * must lie below {@code rootFs/source}; a second expectation for the same target fails.
+   */
+  public Expected expect(String source, String job, DatasetName rootFs, DatasetName target, boolean force, ProgressListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    DatasetName root = rootFs.child(source);
+    if (!target.isWithin(root) || target.equals(root)) {
+      throw new IllegalArgumentException("a pull from node " + source + " receives below " + root + ", not into " + target);
+    }
+    Expected e = new Expected(source, job, rootFs, target, force, listener);
+    if (expected.putIfAbsent(target, e) != null) {
+      throw new IllegalStateException("a stream into " + target + " is already expected");
+    }
+    return e;
+  }
+
+  @Override
+  public Authorization authorize(NodeIdentity peer, TransferHeader header) {
+    Expected e = expected.get(header.target());
+    String problem = null;
+    if (header.kind() != TransferHeader.Kind.RECEIVE) {
+      problem = "node " + node + " only receives streams";
+    } else if (e == null) {
+      problem = "no pull job of node " + node + " expects a stream into " + header.target();
+    } else if (!e.source.equals(peer.name()) || !e.job.equals(header.job())) {
+      problem = "pull job " + e.job + " expects " + header.target() + " from node " + e.source + ", not from " + peer.name()
+          + " for job " + header.job();
+    } else if (e.force != header.force()) {
+      problem = "pull job " + e.job + " expects " + header.target() + (e.force ? " with" : " without") + " -F";
+    } else if (!e.claimed.compareAndSet(false, true)) {
+      problem = "the stream into " + header.target() + " has already arrived";
+    }
+    if (problem != null) {
+      log.warn("refused stream identity={} dataset=\"{}\" reason=\"{}\"", peer.name(), header.target(), problem);
+      return Authorization.refused(problem);
+    }
+    return Authorization.allowed();
+  }
+
+  @Override
+  public ReceiveProcess open(NodeIdentity peer, TransferHeader header) {
+    Expected e = expected.get(header.target());
+    if (e == null || !e.claimed.get() || !e.source.equals(peer.name())) {
+      throw new IllegalStateException("no pull job of node " + node + " expects a stream into " + header.target());
+    }
+    LocalReceiver receiver = new LocalReceiver(zfs, e.job, e.rootFs, Set.of(e.source), e.source, transfers);
+    return receiver.receive(new ReceiveRequest(header.target(), e.force, ReceiverLayout.replicaProperties()));
+  }
+
+  @Override
+  public ProgressListener progress(NodeIdentity peer, TransferHeader header) {
+    Expected e = expected.get(header.target());
+    if (e == null) {
+      return ProgressListener.NONE;
+    }
+    return p -> {
+      e.bytes.set(p.bytes());
+      e.listener.onProgress(p);
+    };
+  }
+
+  @Override
+  public void started(NodeIdentity peer, TransferHeader header, RunningTransfer transfer) {
+    Expected e = expected.get(header.target());
+    if (e != null) {
+      e.transfer.set(transfer);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package org.zfleet.node.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.zfleet.model.DatasetName;
+import org.zfleet.node.dataplane.Authorization;
+import org.zfleet.node.dataplane.TransferHeader;
+import org.zfleet.node.tls.NodeIdentity;
+import org.zfleet.transfer.ProgressListener;
+import org.zfleet.transfer.Transfers;
+import org.zfleet.zfs.InMemoryZfs;
+import org.zfleet.zfs.ReceiveProcess;
+
+/** A pulling node accepts exactly the stream a pull step asked its source for, once, and nothing else. */
+class PullDataPlaneTest {
+
+  private static final DatasetName ROOT = DatasetName.of("backup/pulled");
+  private static final DatasetName TARGET = DatasetName.of("backup/pulled/alpha/prod/data");
+
+  private final InMemoryZfs zfs = new InMemoryZfs().createPools("backup");
+  private final PullDataPlane plane = new PullDataPlane("beta", zfs, Transfers.none());
+
+  @BeforeEach
+  void expectOneStream() {
+    zfs.createFilesystem(ROOT.child("alpha"), Map.of(), true);
+    plane.expect("alpha", "pull", ROOT, TARGET, true, ProgressListener.NONE);
+  }
+
+  static Stream<Arguments> refusals() {
+    return Stream.of(
+        Arguments.of(Named.of("another node", "gamma"), "pull", TARGET.value(), true,
+            "pull job pull expects backup/pulled/alpha/prod/data from node alpha, not from gamma for job pull"),
+        Arguments.of(Named.of("another job", "alpha"), "other", TARGET.value(), true,
+            "pull job pull expects backup/pulled/alpha/prod/data from node alpha, not from alpha for job other"),
+        Arguments.of(Named.of("another target", "alpha"), "pull", "backup/pulled/alpha/prod/other", true,
+            "no pull job of node beta expects a stream into backup/pulled/alpha/prod/other"),
+        Arguments.of(Named.of("without the -F asked for", "alpha"), "pull", TARGET.value(), false,
+            "pull job pull expects backup/pulled/alpha/prod/data with -F"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void refuses(String peer, String job, String target, boolean force, String reason) {
+    TransferHeader header = TransferHeader.receive(job, DatasetName.of(target), "s1").withForce(force);
+
+    assertThat(plane.authorize(NodeIdentity.of(peer), header)).isEqualTo(Authorization.refused(reason));
+  }
+
+  @Test
+  void acceptsTheExpectedStreamOnceAndReceivesIt() {
+    TransferHeader header = TransferHeader.receive("pull", TARGET, "s1").withForce(true);
+
+    assertThat(plane.authorize(NodeIdentity.of("alpha"), header)).isEqualTo(Authorization.allowed());
+    ReceiveProcess receive = plane.open(NodeIdentity.of("alpha"), header);
+    receive.kill();
+    assertThat(plane.authorize(NodeIdentity.of("alpha"), header))
+        .isEqualTo(Authorization.refused("the stream into " + TARGET + " has already arrived"));
+  }
+
+  @Test
+  void aWithdrawnExpectationAcceptsNothing() {
+    DatasetName other = ROOT.child("alpha/prod/logs");
+    plane.expect("alpha", "pull", ROOT, other, false, ProgressListener.NONE).withdraw();
+
+    assertThat(plane.authorize(NodeIdentity.of("alpha"), TransferHeader.receive("pull", other, "s1")))
+        .isInstanceOf(Authorization.Refused.class);
+    assertThatThrownBy(() -> plane.open(NodeIdentity.of("alpha"), TransferHeader.receive("pull", other, "s1")))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void expectsNothingOutsideTheSourceNodesSubtree() {
+    assertThatThrownBy(() -> plane.expect("alpha", "pull", ROOT, DatasetName.of("backup/pulled/gamma/x"), false, ProgressListener.NONE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a pull from node alpha receives below backup/pulled/alpha, not into backup/pulled/gamma/x");
+    assertThatThrownBy(() -> plane.expect("alpha", "pull", ROOT, ROOT.child("alpha"), false, ProgressListener.NONE))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}

@@ -1,0 +1,324 @@
+package org.zfleet.node.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.zfleet.model.DatasetName;
+import org.zfleet.node.cli.ZfleetCommand;
+import org.zfleet.zfs.RealZfsFixture;
+
+/**
+ * Pull jobs fetching from a source job on another node of a real cluster: each node a {@code
+ * zfleet daemon} JVM on 127.0.0.1 over mutual TLS, the source on pool zfleet_t1, the pulls'
+ * replicas on zfleet_t2 (zfs-fuse). Node homes and logs are kept under {@code
+ * target/remote-it/<test>-<id>/<node>/}.
+ */
+@Timeout(150)
+class PullReplicationIT {
+
+  private static final String SOURCE = "source";
+  private static final String PULL = "pull";
+  private static final Duration REPLICATED = Duration.ofSeconds(60);
+
+  @TempDir static Path certs;
+  private Path dir;
+  private final RealZfsFixture fixture = new RealZfsFixture();
+  private final List<DaemonNode> nodes = new ArrayList<>();
+  private DatasetName source;
+  private final List<DatasetName> filesystems = new ArrayList<>();
+
+  @BeforeAll
+  static void certificatesAndPools() {
+    RealZfsFixture.requirePools();
+    assertThat(ZfleetCommand.execute("cert", "create-ca", "--dir", certs.toString())).isZero();
+    for (String node : List.of("alpha", "beta", "gamma")) {
+      assertThat(ZfleetCommand.execute("cert", "create-node", node, "--dir", certs.toString())).isZero();
+    }
+  }
+
+  @BeforeEach
+  void nodeHomes(TestInfo test) throws IOException {
+    dir = java.nio.file.Files.createDirectories(Path.of("target", "remote-it",
+        test.getTestMethod().orElseThrow().getName() + "-" + Long.toHexString(System.nanoTime()))).toAbsolutePath();
+  }
+
+  @AfterEach
+  void stopNodesAndCleanUp() {
+    nodes.forEach(DaemonNode::kill);
+    if (source != null) {
+      releaseHolds(source);
+    }
+    fixture.destroyAll();
+  }
+
+  /** The pulls' cursor and step holds would keep the source's snapshots from being destroyed. */
+  private static void releaseHolds(DatasetName root) {
+    for (String line : zfsQuiet("list", "-H", "-o", "name,userrefs", "-t", "snapshot", "-r", root.value()).lines().toList()) {
+      String[] fields = line.split("\t");
+      if (fields.length == 2 && !fields[1].equals("0")) {
+        for (String node : List.of("beta", "gamma")) {
+          zfsQuiet("release", "zfleet_cursor." + PULL + "." + node, fields[0]);
+          zfsQuiet("release", "zfleet_step." + PULL + "." + node, fields[0]);
+        }
+      }
+    }
+  }
+
+  @Test
+  void pullFetchesFullThenIncrementalAndASecondPullKeepsItsOwnCursor() throws Exception {
+    sourceTree(64 * 1024);
+    DatasetName betaRoot = fixture.scratch(RealZfsFixture.POOL_2, "PullIT-beta");
+    DatasetName gammaRoot = fixture.scratch(RealZfsFixture.POOL_2, "PullIT-gamma");
+    List<Integer> ports = DaemonNode.clusterPorts(3);
+    DaemonNode alpha = node("alpha", ports.get(0), ports.get(0), sourceJob("beta", "gamma"));
+    // beta pulls every 3 s, gamma only when woken.
+    DaemonNode beta = node("beta", ports.get(1), ports.get(0), pullJob(betaRoot, "3s"));
+
+    String s1 = snapshotOnSource(alpha, null);
+    awaitPulled(beta, betaRoot, s1);
+    assertSameFiles(betaRoot, s1);
+
+    write(filesystems.get(2), "doc.bin", 32 * 1024, 7);
+    write(filesystems.get(0), "second.bin", 1024, 8);
+    String s2 = snapshotOnSource(alpha, s1);
+    awaitPulled(beta, betaRoot, s2);
+    assertSameFiles(betaRoot, s2);
+    for (DatasetName fs : filesystems) {
+      // s1 is still there: s2 came as an increment on top of it.
+      assertThat(snapshots(replica(betaRoot, fs))).as("snapshots of the replica of %s", fs).containsExactly(s1, s2);
+      assertThat(userProperty(fs, "zfleet:cursor.pull.beta")).isEqualTo(guid(fs, s2));
+    }
+
+    // A pull job of the same name on another node: its own cursor, beta's stays where it was.
+    DaemonNode gamma = node("gamma", ports.get(2), ports.get(0), pullJob(gammaRoot, "manual"));
+    wakeUntilListed(gamma);
+    awaitPulled(gamma, gammaRoot, s2);
+    assertSameFiles(gammaRoot, s2);
+    write(filesystems.get(1), "third.bin", 8 * 1024, 9);
+    String s3 = snapshotOnSource(alpha, s2);
+    awaitPulled(beta, betaRoot, s3);
+    assertSameFiles(betaRoot, s3);
+    for (DatasetName fs : filesystems) {
+      assertThat(userProperty(fs, "zfleet:cursor.pull.beta")).as("beta's cursor on %s", fs).isEqualTo(guid(fs, s3));
+      assertThat(userProperty(fs, "zfleet:cursor.pull.gamma")).as("gamma's cursor on %s", fs).isEqualTo(guid(fs, s2));
+      assertThat(snapshots(replica(gammaRoot, fs))).as("gamma pulled only what it was woken for").containsExactly(s2);
+    }
+    assertThat(alpha.logLines()).noneMatch(line -> line.contains("refused source="));
+    assertThat(beta.logLines()).noneMatch(line -> line.contains("refused stream"));
+  }
+
+  // ---- nodes and jobs
+
+  private DaemonNode node(String name, int port, int seedPort, String jobs) {
+    DaemonNode node = DaemonNode.configure(name, port, seedPort, certs, dir, jobs, "");
+    nodes.add(node);
+    return node.start();
+  }
+
+  private String sourceJob(String... clients) {
+    return """
+        { name = "%s", type = source, clients = [ %s ]
+          filesystems { "%s<" = true }
+          snapshotting { type = periodic, prefix = "zfleet_", interval = 1h }
+        }
+        """.formatted(SOURCE, String.join(", ", List.of(clients).stream().map(c -> "\"" + c + "\"").toList()), source);
+  }
+
+  private static String pullJob(DatasetName root, String interval) {
+    return """
+        { name = "%s", type = pull, source = "%s", root-fs = "%s", interval = %s
+          pruning { keep-sender = [ { type = last-n, count = 10 } ], keep-receiver = [ { type = last-n, count = 10 } ] }
+          replication { stall-timeout = 10s, retry-backoff { min = 1s, max = 2s } }
+        }
+        """.formatted(PULL, SOURCE, root, interval);
+  }
+
+  /**
+   * Wakes a manual pull until it has listed its source: the first wakeup may come before the
+   * node has learnt of the source, and a manual job does not try again by itself.
+   */
+  private void wakeUntilListed(DaemonNode puller) {
+    await("a listing of the source by " + puller.name, puller, () -> {
+      puller.wakeup(PULL, Duration.ofSeconds(30));
+      DaemonNode.sleep(Duration.ofSeconds(1));
+      return puller.status()
+          .flatMap(st -> java.util.stream.StreamSupport.stream(st.path("jobs").spliterator(), false).findFirst())
+          .filter(job -> job.path("filesystems").size() > 0)
+          .orElse(null);
+    });
+  }
+
+  /** Wakes the source until it has a snapshot newer than {@code after}; returns its name. */
+  private String snapshotOnSource(DaemonNode alpha, String after) {
+    alpha.wakeup(SOURCE, Duration.ofSeconds(60));
+    return await("a snapshot after " + after + " on the source", alpha, () -> {
+      List<String> taken = snapshots(source);
+      if (taken.isEmpty() || taken.get(taken.size() - 1).equals(after)) {
+        return null;
+      }
+      String newest = taken.get(taken.size() - 1);
+      return filesystems.stream().allMatch(fs -> snapshots(fs).contains(newest)) ? newest : null;
+    });
+  }
+
+  /** Waits until {@code snapshot} is on every replica below {@code root} and the pull's status says so. */
+  private void awaitPulled(DaemonNode puller, DatasetName root, String snapshot) {
+    await(snapshot + " pulled by " + puller.name, puller, () -> {
+      boolean everywhere = filesystems.stream().allMatch(fs -> snapshots(replica(root, fs)).contains(snapshot));
+      boolean ok = filesystems.stream().allMatch(fs -> puller.outcome(PULL, fs.value(), "REPLICATE", SOURCE)
+          .filter(o -> o.path("ok").asBoolean()).isPresent());
+      return everywhere && ok ? true : null;
+    });
+  }
+
+  /** The source root, a child and a grandchild with a space in its name, each with a file. */
+  private void sourceTree(int size) {
+    source = fixture.scratch(RealZfsFixture.POOL_1, "PullIT");
+    DatasetName data = source.child("data");
+    DatasetName docs = data.child("my docs");
+    zfs("create", data.value());
+    zfs("create", docs.value());
+    filesystems.addAll(List.of(source, data, docs));
+    for (int i = 0; i < filesystems.size(); i++) {
+      write(filesystems.get(i), "file.bin", size, i + 1);
+    }
+  }
+
+  private <T> T await(String what, DaemonNode node, Supplier<T> value) {
+    long deadline = System.nanoTime() + REPLICATED.toNanos();
+    while (System.nanoTime() < deadline) {
+      T found = value.get();
+      if (found != null) {
+        return found;
+      }
+      node.assertAlive();
+      DaemonNode.sleep(Duration.ofMillis(250));
+    }
+    throw new AssertionError("not within " + REPLICATED + ": " + what + "; status: " + node.status().orElse(null)
+        + nodes.stream().map(DaemonNode::describe).reduce("", String::concat));
+  }
+
+  // ---- what is on the pools
+
+  /** Where a pull from alpha keeps {@code fs}: {@code <root-fs>/alpha/<fs>}. */
+  private static DatasetName replica(DatasetName root, DatasetName fs) {
+    return root.child("alpha").child(fs.value());
+  }
+
+  /**
+   * Every file of every source filesystem is in the replica's {@code snapshot}, byte for byte. Read
+   * from a clone of that snapshot beside the pulled tree: a replica received into its placeholder
+   * (filesystems replicate in parallel, so a child may come first) keeps canmount=off, and
+   * remounting a tree under a running zfs-fuse is not worth the risk.
+   */
+  private void assertSameFiles(DatasetName root, String snapshot) throws Exception {
+    for (int i = 0; i < filesystems.size(); i++) {
+      DatasetName fs = filesystems.get(i);
+      DatasetName clone = root.child("verify-" + i);
+      zfs("clone", replica(root, fs).value() + "@" + snapshot, clone.value());
+      try {
+        for (String file : files(fs)) {
+          byte[] sent = RealZfsFixture.readFile(fs, file).orElseThrow();
+          byte[] received = RealZfsFixture.readFile(clone, file)
+              .orElseThrow(() -> new AssertionError(file + " missing in " + replica(root, fs) + "@" + snapshot));
+          assertThat(sha256(received)).as("%s of %s", file, fs).isEqualTo(sha256(sent));
+        }
+      } finally {
+        destroyClone(clone);
+      }
+    }
+  }
+
+  /** A clone that was just read may be busy for a moment (zfs-fuse). */
+  private static void destroyClone(DatasetName clone) {
+    for (int attempt = 0; attempt < 10; attempt++) {
+      if (run("destroy", clone.value())[0].equals("0")) {
+        return;
+      }
+      DaemonNode.sleep(Duration.ofMillis(500));
+    }
+    throw new AssertionError("could not destroy " + clone);
+  }
+
+  private static List<String> files(DatasetName fs) throws IOException {
+    try (var entries = java.nio.file.Files.list(RealZfsFixture.mountpoint(fs))) {
+      return entries.filter(java.nio.file.Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private static void write(DatasetName fs, String name, int size, long seed) {
+    byte[] data = new byte[size];
+    new Random(seed).nextBytes(data);
+    RealZfsFixture.writeFile(fs, name, data);
+  }
+
+  private static String sha256(byte[] data) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+  }
+
+  /** Short names of {@code fs}'s snapshots, oldest first; empty if it does not exist. */
+  private static List<String> snapshots(DatasetName fs) {
+    String out = zfsQuiet("list", "-H", "-o", "name", "-s", "createtxg", "-t", "snapshot", "-r", fs.value());
+    return out.lines().filter(l -> l.startsWith(fs.value() + "@")).map(l -> l.substring(fs.value().length() + 1)).toList();
+  }
+
+  private static String userProperty(DatasetName fs, String property) {
+    return zfs("get", "-H", "-o", "value", property, fs.value()).strip();
+  }
+
+  private static String guid(DatasetName fs, String snapshot) {
+    return zfs("get", "-Hp", "-o", "value", "guid", fs.value() + "@" + snapshot).strip();
+  }
+
+  private static String zfs(String... args) {
+    String[] result = run(args);
+    if (!result[0].equals("0")) {
+      throw new AssertionError("zfs " + String.join(" ", args) + " failed: " + result[1]);
+    }
+    return result[1];
+  }
+
+  /** The output, or "" if the command failed (a dataset that does not exist yet). */
+  private static String zfsQuiet(String... args) {
+    String[] result = run(args);
+    return result[0].equals("0") ? result[1] : "";
+  }
+
+  private static String[] run(String... args) {
+    List<String> command = new ArrayList<>(List.of("zfs"));
+    command.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return new String[] {"-1", "no answer in 60 s"};
+      }
+      return new String[] {Integer.toString(p.exitValue()), out};
+    } catch (IOException e) {
+      return new String[] {"-1", e.getMessage()};
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new String[] {"-1", "interrupted"};
+    }
+  }
+
+}
