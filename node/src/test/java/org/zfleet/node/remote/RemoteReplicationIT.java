@@ -317,26 +317,23 @@ class RemoteReplicationIT {
   }
 
   /**
-   * Reads a file of a replica, mounting it if needed: zfs-fuse leaves a child unmounted when its
-   * parent receives an increment with -F at the same time, and a receive that has just delivered
-   * its snapshot may still be remounting (the data itself is complete).
+   * Reads a file of a replica's newest snapshot through a clone of it: zfs-fuse mounts replicas as
+   * they arrive, and a child mounted before its parent keeps the parent from mounting (the data
+   * is complete either way), so the replica's own mountpoint cannot be relied on.
    */
   private static byte[] readMounted(DatasetName replica, String file) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    String mount = "";
-    while (true) {
-      var data = RealZfsFixture.readFile(replica, file);
-      if (data.isPresent()) {
-        return data.get();
+    String[] snapshots = zfs("list", "-H", "-t", "snapshot", "-o", "name", "-s", "createtxg", "-d", "1", replica.value())
+        .strip().split("\n");
+    String newest = snapshots[snapshots.length - 1].strip();
+    DatasetName clone = DatasetName.of(replica.pool() + "/verify-" + Long.toHexString(System.nanoTime()));
+    zfs("clone", newest, clone.value());
+    try {
+      return RealZfsFixture.readFile(clone, file)
+          .orElseThrow(() -> new AssertionError(file + " missing in " + newest));
+    } finally {
+      for (int attempt = 0; attempt < 20 && !run("destroy", clone.value())[0].equals("0"); attempt++) {
+        DaemonNode.sleep(Duration.ofMillis(250));
       }
-      if (zfsQuiet("get", "-H", "-o", "value", "mounted", replica.value()).strip().equals("no")) {
-        mount = String.join(": ", run("mount", replica.value()));
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(file + " missing in " + replica + " (last zfs mount: " + mount + "); "
-            + zfsQuiet("list", "-H", "-o", "name,mounted,mountpoint", "-r", replica.value()));
-      }
-      DaemonNode.sleep(Duration.ofMillis(300));
     }
   }
 
