@@ -3,8 +3,6 @@ package org.zfleet.node.remote;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -14,8 +12,6 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.zfleet.config.HostPort;
 import org.zfleet.config.SinkJob;
 import org.zfleet.endpoint.AccessRefused;
@@ -28,7 +24,6 @@ import org.zfleet.node.cluster.JobEndpointProtocol.Describe;
 import org.zfleet.node.cluster.JobEndpointProtocol.Described;
 import org.zfleet.node.cluster.JobEndpointProtocol.DestroySnapshot;
 import org.zfleet.node.cluster.JobEndpointProtocol.Done;
-import org.zfleet.node.cluster.JobEndpointProtocol.Failed;
 import org.zfleet.node.cluster.JobEndpointProtocol.ListDatasets;
 import org.zfleet.node.cluster.JobEndpointProtocol.Listed;
 import org.zfleet.node.cluster.JobEndpointProtocol.Refused;
@@ -36,7 +31,6 @@ import org.zfleet.node.cluster.JobEndpointProtocol.SetProperty;
 import org.zfleet.node.cluster.JobEndpointProtocol.SinkReply;
 import org.zfleet.node.cluster.PeerIdentity;
 import org.zfleet.transfer.Transfers;
-import org.zfleet.zfs.ZfsException;
 import org.zfleet.zfs.ZfsNames;
 import org.zfleet.zfs.ZfsPort;
 
@@ -49,7 +43,6 @@ import org.zfleet.zfs.ZfsPort;
  */
 public final class SinkEndpoint extends AbstractBehavior<JobEndpointProtocol> {
 
-  private static final Logger log = LoggerFactory.getLogger(SinkEndpoint.class);
 
   /** Most user properties a client may ask for in one listing. */
   static final int MAX_LISTED_PROPERTIES = 64;
@@ -94,6 +87,7 @@ public final class SinkEndpoint extends AbstractBehavior<JobEndpointProtocol> {
   }
 
   private final Setup setup;
+  private final EndpointAnswers answers;
 
   public static Behavior<JobEndpointProtocol> create(Setup setup) {
     return Behaviors.setup(ctx -> new SinkEndpoint(ctx, setup));
@@ -102,6 +96,7 @@ public final class SinkEndpoint extends AbstractBehavior<JobEndpointProtocol> {
   private SinkEndpoint(ActorContext<JobEndpointProtocol> ctx, Setup setup) {
     super(ctx);
     this.setup = setup;
+    this.answers = new EndpointAnswers("sink", setup.sink().name(), setup.blocking(), setup.replies());
   }
 
   @Override
@@ -244,39 +239,12 @@ public final class SinkEndpoint extends AbstractBehavior<JobEndpointProtocol> {
     }
   }
 
-  /** Runs ZFS work off the actor and answers with its reply, its refusal or its failure. */
   private void run(Caller caller, ActorRef<SinkReply> replyTo, Supplier<SinkReply> work) {
-    CompletableFuture.supplyAsync(work, setup.blocking())
-        .whenComplete((reply, error) -> replyTo.tell(error == null ? checked(reply) : answer(caller, unwrap(error))));
-  }
-
-  private SinkReply checked(SinkReply reply) {
-    String problem = setup.replies().problem(reply);
-    if (problem == null) {
-      return reply;
-    }
-    log.warn("cannot answer sink={}: {}", setup.sink().name(), problem);
-    return new Failed("Error", problem, "");
-  }
-
-  private SinkReply answer(Caller caller, Throwable error) {
-    if (error instanceof AccessRefused refused) {
-      return new Refused(refused.identity(), refused.dataset(), refused.why());
-    }
-    if (error instanceof ZfsException zfs) {
-      log.info("sink request failed sink={} identity={}: {}", setup.sink().name(), caller.identity(), zfs.getMessage());
-      return new Failed(zfs.getClass().getSimpleName(), zfs.getMessage(), zfs.stderr());
-    }
-    if (error instanceof IllegalArgumentException bad) {
-      return refuse(caller.identity(), caller.receiver().root().value(), bad.getMessage());
-    }
-    log.warn("sink request failed sink={} identity={}", setup.sink().name(), caller.identity(), error);
-    return new Failed("Error", String.valueOf(error.getMessage()), "");
+    answers.run(caller.identity(), caller.receiver().root().value(), replyTo, work);
   }
 
   private Refused refuse(String identity, String dataset, String why) {
-    log.warn("refused sink={} identity={} dataset=\"{}\" reason=\"{}\"", setup.sink().name(), identity, dataset, why);
-    return new Refused(identity, dataset, why);
+    return answers.refuse(identity, dataset, why);
   }
 
   private static String propertiesProblem(Set<String> properties) {
@@ -312,7 +280,4 @@ public final class SinkEndpoint extends AbstractBehavior<JobEndpointProtocol> {
     return null;
   }
 
-  private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-  }
 }

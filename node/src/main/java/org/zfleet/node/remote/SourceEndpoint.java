@@ -4,7 +4,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -17,14 +16,12 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zfleet.config.SourceJob;
-import org.zfleet.endpoint.AccessRefused;
 import org.zfleet.endpoint.LocalSender;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
 import org.zfleet.node.cluster.JobEndpointProtocol;
 import org.zfleet.node.cluster.JobEndpointProtocol.DestroySnapshot;
 import org.zfleet.node.cluster.JobEndpointProtocol.Done;
-import org.zfleet.node.cluster.JobEndpointProtocol.Failed;
 import org.zfleet.node.cluster.JobEndpointProtocol.Hold;
 import org.zfleet.node.cluster.JobEndpointProtocol.InheritProperty;
 import org.zfleet.node.cluster.JobEndpointProtocol.ListSource;
@@ -41,11 +38,9 @@ import org.zfleet.node.dataplane.TransferHeader;
 import org.zfleet.node.tls.NodeIdentity;
 import org.zfleet.replication.ReplicationMarks;
 import org.zfleet.transfer.RunningTransfer;
-import org.zfleet.transfer.TransferFailedException;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.SendRequest;
-import org.zfleet.zfs.ZfsException;
 import org.zfleet.zfs.ZfsNames;
 import org.zfleet.zfs.ZfsPort;
 
@@ -90,6 +85,7 @@ public final class SourceEndpoint extends AbstractBehavior<JobEndpointProtocol> 
   }
 
   private final Setup setup;
+  private final EndpointAnswers answers;
 
   public static Behavior<JobEndpointProtocol> create(Setup setup) {
     return Behaviors.setup(ctx -> new SourceEndpoint(ctx, setup));
@@ -98,6 +94,7 @@ public final class SourceEndpoint extends AbstractBehavior<JobEndpointProtocol> 
   private SourceEndpoint(ActorContext<JobEndpointProtocol> ctx, Setup setup) {
     super(ctx);
     this.setup = setup;
+    this.answers = new EndpointAnswers("source", setup.source().name(), setup.blocking(), setup.replies());
   }
 
   @Override
@@ -264,7 +261,7 @@ public final class SourceEndpoint extends AbstractBehavior<JobEndpointProtocol> 
                 setup.source().name(), caller.identity(), to.get(), header.target(), result.bytes());
             start.replyTo().tell(new Sent(result.bytes()));
           } else {
-            start.replyTo().tell(answer(caller, unwrap(error)));
+            start.replyTo().tell(answers.answer(caller.identity(), "", error));
           }
         });
     return this;
@@ -312,45 +309,11 @@ public final class SourceEndpoint extends AbstractBehavior<JobEndpointProtocol> 
   }
 
   private void run(Caller caller, ActorRef<SinkReply> replyTo, Supplier<SinkReply> work) {
-    CompletableFuture.supplyAsync(work, setup.blocking())
-        .whenComplete((reply, error) -> replyTo.tell(error == null ? checked(reply) : answer(caller, unwrap(error))));
-  }
-
-  private SinkReply checked(SinkReply reply) {
-    String problem = setup.replies().problem(reply);
-    if (problem == null) {
-      return reply;
-    }
-    log.warn("cannot answer source={}: {}", setup.source().name(), problem);
-    return new Failed("Error", problem, "");
-  }
-
-  private SinkReply answer(Caller caller, Throwable error) {
-    if (error instanceof AccessRefused refused) {
-      // LocalSender has logged it.
-      return new Refused(refused.identity(), refused.dataset(), refused.why());
-    }
-    if (error instanceof ZfsException zfs) {
-      log.info("source request failed source={} identity={}: {}", setup.source().name(), caller.identity(), zfs.getMessage());
-      return new Failed(zfs.getClass().getSimpleName(), zfs.getMessage(), zfs.stderr());
-    }
-    if (error instanceof TransferFailedException failed) {
-      log.info("source send failed source={} identity={}: {}", setup.source().name(), caller.identity(), failed.getMessage());
-      return new Failed("StreamFailed", failed.getMessage(), failed.sendStderr() + failed.receiveStderr());
-    }
-    if (error instanceof IllegalArgumentException bad) {
-      return refuse(caller.identity(), "", bad.getMessage());
-    }
-    log.warn("source request failed source={} identity={}", setup.source().name(), caller.identity(), error);
-    return new Failed("Error", String.valueOf(error.getMessage()), "");
+    answers.run(caller.identity(), "", replyTo, work);
   }
 
   private Refused refuse(String identity, String dataset, String why) {
-    log.warn("refused source={} identity={} dataset=\"{}\" reason=\"{}\"", setup.source().name(), identity, dataset, why);
-    return new Refused(identity, dataset, why);
+    return answers.refuse(identity, dataset, why);
   }
 
-  private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-  }
 }
