@@ -22,7 +22,8 @@ pidfile=/run/zfleet-zfs-fuse.pid
 log() { echo "zfs-fuse.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
 
-daemon_pids() { pgrep -x zfs-fuse || true; }
+# Live zfs-fuse processes only: a zombie left by a killed daemon must not count as running.
+daemon_pids() { ps -C zfs-fuse -o pid=,stat= 2>/dev/null | awk '$2 !~ /^Z/ { print $1 }'; }
 
 daemon_answers() { timeout 10 zpool list -H >/dev/null 2>&1; }
 
@@ -60,7 +61,16 @@ start_daemon() {
   command -v zfs-fuse >/dev/null 2>&1 || die "no zfs-fuse daemon binary: apt-get install zfs-fuse"
   log "starting the zfs-fuse daemon"
   mkdir -p "$dir"
-  zfs-fuse --pidfile "$pidfile" </dev/null >/dev/null 2>&1 || die "zfs-fuse failed to start"
+  # No zfs-fuse process runs, so a pid file left by a killed daemon (or a machine whose /run
+  # survived) is stale; zfs-fuse refuses to daemonize while it exists.
+  if [ -e "$pidfile" ]; then
+    log "removing stale pid file $pidfile"
+    rm -f "$pidfile"
+  fi
+  if ! zfs-fuse --pidfile "$pidfile" </dev/null >"$dir/zfs-fuse.log" 2>&1; then
+    sed 's/^/  /' "$dir/zfs-fuse.log" >&2
+    die "zfs-fuse failed to start (see above, and syslog)"
+  fi
   touch "$started"
   for _ in $(seq 1 120); do
     if daemon_answers; then
