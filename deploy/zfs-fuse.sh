@@ -42,6 +42,18 @@ install_if_missing() {
   command -v zfs >/dev/null 2>&1 || die "zfs-fuse installed but no 'zfs' command on PATH"
 }
 
+# With no daemon running, every zfs-fuse mount left in the mount table belongs to a daemon that was
+# killed: its directories answer "Transport endpoint is not connected", and a new daemon can mount
+# nothing over them. Detach them, deepest first.
+unmount_stale() {
+  local m path
+  awk '$3 == "fuse.zfs" { print $2 }' /proc/mounts | sort -r | while IFS= read -r m; do
+    path=$(printf '%b' "$m") # /proc/mounts writes a space as \040
+    log "detaching stale mount $path"
+    umount -l "$path" 2>/dev/null || fusermount -uz "$path" 2>/dev/null || log "could not detach $path"
+  done
+}
+
 start_daemon() {
   if daemon_answers; then
     return
@@ -61,6 +73,7 @@ start_daemon() {
   command -v zfs-fuse >/dev/null 2>&1 || die "no zfs-fuse daemon binary: apt-get install zfs-fuse"
   log "starting the zfs-fuse daemon"
   mkdir -p "$dir"
+  unmount_stale
   # No zfs-fuse process runs, so a pid file left by a killed daemon (or a machine whose /run
   # survived) is stale; zfs-fuse refuses to daemonize while it exists.
   if [ -e "$pidfile" ]; then
