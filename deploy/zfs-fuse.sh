@@ -46,12 +46,18 @@ install_if_missing() {
 # killed: its directories answer "Transport endpoint is not connected", and a new daemon can mount
 # nothing over them. Detach them, deepest first.
 unmount_stale() {
-  local m path
-  awk '$3 == "fuse.zfs" { print $2 }' /proc/mounts | sort -r | while IFS= read -r m; do
+  local m path stale
+  stale=$(awk '$3 == "fuse.zfs"' /proc/mounts | wc -l)
+  [ "$stale" -eq 0 ] && return
+  log "detaching $stale stale zfs-fuse mounts left by a daemon that was killed"
+  awk '$3 == "fuse.zfs" { print $2 }' /proc/mounts | sort -ru | while IFS= read -r m; do
     path=$(printf '%b' "$m") # /proc/mounts writes a space as \040
-    log "detaching stale mount $path"
-    umount -l "$path" 2>/dev/null || fusermount -uz "$path" 2>/dev/null || log "could not detach $path"
+    # A mount listed twice, or under one already detached, is gone by the time its turn comes.
+    umount -l "$path" 2>/dev/null || fusermount -uz "$path" 2>/dev/null || true
   done
+  local left
+  left=$(awk '$3 == "fuse.zfs"' /proc/mounts | wc -l)
+  [ "$left" -eq 0 ] || log "$left stale zfs-fuse mounts could not be detached: see /proc/mounts"
 }
 
 start_daemon() {
