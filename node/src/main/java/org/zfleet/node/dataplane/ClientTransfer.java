@@ -2,6 +2,7 @@ package org.zfleet.node.dataplane;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -37,7 +38,8 @@ final class ClientTransfer implements RunningTransfer {
   private final Duration connectTimeout;
   private final Duration setupTimeout;
   private final CompletableFuture<TransferResult> result = new CompletableFuture<>();
-  private SSLSocket socket;
+  private Socket socket;
+  private FrameOutputStream.Cork cork;
   private RunningTransfer inner;
   private boolean cancelled;
 
@@ -67,17 +69,26 @@ final class ClientTransfer implements RunningTransfer {
   void connect() {
     SSLSocket connection;
     try {
-      connection = (SSLSocket) tls.getSocketFactory().createSocket();
+      CoalescingSocket plain = new CoalescingSocket();
+      synchronized (this) {
+        if (cancelled) {
+          plain.close();
+          return;
+        }
+        socket = plain;
+      }
+      plain.connect(new InetSocketAddress(peer.host(), peer.port()), (int) connectTimeout.toMillis());
+      plain.setSoTimeout((int) setupTimeout.toMillis());
+      connection = (SSLSocket) tls.getSocketFactory().createSocket(plain, peer.host(), peer.port(), true);
       synchronized (this) {
         if (cancelled) {
           connection.close();
           return;
         }
         socket = connection;
+        cork = plain.getOutputStream();
       }
       connection.setEnabledProtocols(new String[] {TlsContexts.PROTOCOL});
-      connection.setSoTimeout((int) setupTimeout.toMillis());
-      connection.connect(new InetSocketAddress(peer.host(), peer.port()), (int) connectTimeout.toMillis());
       connection.startHandshake();
     } catch (IOException e) {
       fail(Reason.STREAM_FAILED, "cannot connect to node " + peer.identity() + " at " + where() + ": " + e.getMessage(), "", e);
@@ -113,7 +124,7 @@ final class ClientTransfer implements RunningTransfer {
     RunningTransfer running;
     try {
       connection.setSoTimeout(0);
-      OutgoingStream outgoing = new OutgoingStream(connection, peer.identity(), options.chunkSize(), executor);
+      OutgoingStream outgoing = new OutgoingStream(connection, cork, peer.identity(), options.chunkSize(), executor);
       synchronized (this) {
         if (cancelled) {
           outgoing.kill();

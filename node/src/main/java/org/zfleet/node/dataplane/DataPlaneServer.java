@@ -3,6 +3,8 @@ package org.zfleet.node.dataplane;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketException;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -13,8 +15,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
@@ -31,7 +33,8 @@ public final class DataPlaneServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DataPlaneServer.class);
 
-  private final SSLServerSocket serverSocket;
+  private final ServerSocket serverSocket;
+  private final SSLSocketFactory tls;
   private final DataPlaneSettings settings;
   private final Authorizer authorizer;
   private final ReceiveHook hook;
@@ -43,12 +46,14 @@ public final class DataPlaneServer implements AutoCloseable {
   private volatile boolean closed;
 
   private DataPlaneServer(
-      SSLServerSocket serverSocket,
+      ServerSocket serverSocket,
+      SSLSocketFactory tls,
       DataPlaneSettings settings,
       Authorizer authorizer,
       ReceiveHook hook,
       Materializer materializer) {
     this.serverSocket = serverSocket;
+    this.tls = tls;
     this.settings = settings;
     this.authorizer = authorizer;
     this.hook = hook;
@@ -76,13 +81,17 @@ public final class DataPlaneServer implements AutoCloseable {
   public static DataPlaneServer start(
       DataPlaneSettings settings, SSLContext tls, Authorizer authorizer, ReceiveHook hook, ActorSystem<?> system)
       throws IOException {
-    SSLServerSocket socket =
-        (SSLServerSocket)
-            tls.getServerSocketFactory().createServerSocket(settings.port(), 50, InetAddress.getByName(settings.host()));
-    socket.setNeedClientAuth(true);
-    socket.setEnabledProtocols(new String[] {TlsContexts.PROTOCOL});
+    // Plain TCP underneath, TLS layered over each accepted connection: see CoalescingSocket.
+    ServerSocket socket = new CoalescingSocket.Server();
+    try {
+      socket.bind(new InetSocketAddress(InetAddress.getByName(settings.host()), settings.port()), 50);
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
     DataPlaneServer server =
-        new DataPlaneServer(socket, settings, authorizer, hook, Materializer.matFromSystem(system));
+        new DataPlaneServer(
+            socket, tls.getSocketFactory(), settings, authorizer, hook, Materializer.matFromSystem(system));
     server.acceptor.start();
     log.info("data plane: listening on {}", server.address());
     return server;
@@ -98,9 +107,9 @@ public final class DataPlaneServer implements AutoCloseable {
 
   private void acceptLoop() {
     while (!closed) {
-      SSLSocket socket;
+      Socket plain;
       try {
-        socket = (SSLSocket) serverSocket.accept();
+        plain = serverSocket.accept();
       } catch (SocketException e) {
         if (!closed) {
           log.error("data plane: accepting failed: {}", e.getMessage());
@@ -108,6 +117,17 @@ public final class DataPlaneServer implements AutoCloseable {
         return;
       } catch (IOException e) {
         log.warn("data plane: accepting a connection failed: {}", e.getMessage());
+        continue;
+      }
+      SSLSocket socket;
+      try {
+        socket = (SSLSocket) tls.createSocket(plain, null, true);
+        socket.setUseClientMode(false);
+        socket.setNeedClientAuth(true);
+        socket.setEnabledProtocols(new String[] {TlsContexts.PROTOCOL});
+      } catch (IOException e) {
+        log.warn("data plane: cannot set up TLS on a connection from {}: {}", plain.getRemoteSocketAddress(), e.getMessage());
+        OutgoingStream.closeQuietly(plain);
         continue;
       }
       ServerConnection[] self = new ServerConnection[1];

@@ -10,15 +10,33 @@ import java.io.OutputStream;
  */
 final class FrameOutputStream extends OutputStream {
 
+  /** Holds back the writes beneath one frame so they leave together (see {@link CoalescingSocket}). */
+  interface Cork {
+    Cork NONE =
+        new Cork() {
+          @Override
+          public void cork() {}
+
+          @Override
+          public void uncork() {}
+        };
+
+    void cork();
+
+    void uncork() throws IOException;
+  }
+
   private final OutputStream out;
+  private final Cork cork;
   private final Runnable beforeEnd;
   // Header and payload in one write: one TLS record sequence per frame, no 4-byte record.
   private final byte[] frame;
   private long bytes;
   private boolean ended;
 
-  FrameOutputStream(OutputStream out, int maxChunk, Runnable beforeEnd) {
+  FrameOutputStream(OutputStream out, Cork cork, int maxChunk, Runnable beforeEnd) {
     this.out = out;
+    this.cork = cork;
     this.beforeEnd = beforeEnd;
     this.frame = new byte[4 + Math.min(maxChunk, Frames.MAX_DATA_FRAME)];
   }
@@ -37,7 +55,18 @@ final class FrameOutputStream extends OutputStream {
       int n = Math.min(len, frame.length - 4);
       Frames.writeLength(frame, 0, n);
       System.arraycopy(b, off, frame, 4, n);
-      out.write(frame, 0, 4 + n);
+      cork.cork();
+      try {
+        out.write(frame, 0, 4 + n);
+      } catch (IOException e) {
+        try {
+          cork.uncork();
+        } catch (IOException alsoFailed) {
+          e.addSuppressed(alsoFailed);
+        }
+        throw e;
+      }
+      cork.uncork();
       bytes += n;
       off += n;
       len -= n;

@@ -26,10 +26,11 @@ final class OutgoingStream implements ReceiveProcess {
   private volatile boolean endSent;
   private volatile boolean killed;
 
-  OutgoingStream(Socket socket, NodeIdentity peer, int maxChunk, Executor readerExecutor) throws IOException {
+  OutgoingStream(Socket socket, FrameOutputStream.Cork cork, NodeIdentity peer, int maxChunk, Executor readerExecutor)
+      throws IOException {
     this.socket = socket;
     this.peer = peer;
-    this.frames = new FrameOutputStream(socket.getOutputStream(), maxChunk, () -> endSent = true);
+    this.frames = new FrameOutputStream(socket.getOutputStream(), cork, maxChunk, () -> endSent = true);
     readerExecutor.execute(this::awaitReply);
   }
 
