@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "zfleet",
     mixinStandardHelpOptions = true,
+    // -h and --help work on every subcommand too (`zfleet signal --help`).
+    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = ZfleetCommand.VersionProvider.class,
     description = "ZFS snapshot, replication and retention for a cluster of backup nodes.",
     subcommands = {
