@@ -38,7 +38,8 @@ stop_nodes() {
 # incremental base and block `zfs destroy`), then the tree; zfs-fuse can call a just-used
 # filesystem busy for a moment, so retry before giving up.
 destroy_tree() {
-  zfs list -H -t snapshot -o name,userrefs -r "$1" 2>/dev/null | while IFS=$'\t' read -r snap refs; do
+  zfs list -H "$1" >/dev/null 2>&1 || return 0
+  { zfs list -H -t snapshot -o name,userrefs -r "$1" 2>/dev/null || true; } | while IFS=$'\t' read -r snap refs; do
     [ "$refs" != 0 ] || continue
     for tag in zfleet_cursor.prod_to_backup.backup zfleet_step.prod_to_backup.backup; do
       zfs release "$tag" "$snap" 2>/dev/null || true
