@@ -67,6 +67,8 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private final Map<String, Integer> failures = new LinkedHashMap<>();
   private final Map<String, Instant> notBefore = new LinkedHashMap<>();
   private final Map<String, Integer> stepFailures = new LinkedHashMap<>();
+  /** Pruning steps that failed wait for their backoff too, or every cycle would repeat them. */
+  private final Map<String, Instant> stepNotBefore = new LinkedHashMap<>();
   private RunCycle waiting;
   /** A replication finished after the waiting cycle was listed: its plan no longer holds. */
   private boolean waitingStale;
@@ -111,19 +113,28 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
 
   private void startCycle(RunCycle run) {
     cycle = run.cycle();
-    Instant now = ctx.clock().instant();
-    for (PlannedStep step : run.steps()) {
-      Instant due = step.kind() == StepKind.REPLICATE ? notBefore.get(step.destination()) : null;
-      if (due != null && now.isBefore(due)) {
-        continue; // its retry timer asks for a cycle when the backoff is over
-      }
-      queue.addLast(step);
-    }
+    queue.addAll(run.steps());
     runNext();
+  }
+
+  /**
+   * A step that failed waits for its backoff (its retry timer asks for a cycle when it is over).
+   * Decided when the step's turn comes, so a replication earlier in the same cycle can release a
+   * prune that was waiting for its cursor.
+   */
+  private boolean inBackoff(PlannedStep step) {
+    Instant due =
+        step.kind() == StepKind.REPLICATE
+            ? notBefore.get(step.destination())
+            : stepNotBefore.get(key(step.kind(), step.destination()));
+    return due != null && ctx.clock().instant().isBefore(due);
   }
 
   private void runNext() {
     current = queue.pollFirst();
+    while (current != null && inBackoff(current)) {
+      current = queue.pollFirst();
+    }
     if (current == null) {
       if (waiting != null && waitingStale) {
         // Listed while this filesystem's replication was moving both sides: plan afresh.
@@ -166,8 +177,12 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         failures.remove(current.destination());
         notBefore.remove(current.destination());
         waitingStale |= waiting != null;
-      } else if (stepFailures.remove(key) != null) {
-        timers.cancel("retry-" + key);
+        // A replication moves the cursors that pruning depends on: let failed pruning run again.
+        for (String pruneKey : List.copyOf(stepFailures.keySet())) {
+          clearStepBackoff(pruneKey);
+        }
+      } else {
+        clearStepBackoff(key);
       }
       getContext().getLog().info("step done {} took={} result=\"{}\"", currentId, Durations.human(finished.took()), finished.result().summary());
     } else if (report instanceof StepActor.Failed failed) {
@@ -181,6 +196,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         retry = " retry_in=" + Durations.human(wait);
       } else {
         Duration wait = ctx.backoff().after(stepFailures.merge(key, 1, Integer::sum));
+        stepNotBefore.put(key, now.plus(wait));
         timers.startSingleTimer("retry-" + key, new RetryDue(key), wait);
         retry = " retry_in=" + Durations.human(wait);
       }
@@ -190,6 +206,13 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
     currentActor = null;
     runNext();
     return this;
+  }
+
+  private void clearStepBackoff(String key) {
+    if (stepFailures.remove(key) != null) {
+      timers.cancel("retry-" + key);
+    }
+    stepNotBefore.remove(key);
   }
 
   private Behavior<Command> onRetryDue(RetryDue due) {

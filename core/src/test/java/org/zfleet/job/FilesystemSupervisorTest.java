@@ -206,6 +206,43 @@ class FilesystemSupervisorTest {
     assertThat(ran).containsExactly("replicate1", "replicate:sink");
   }
 
+  @Test
+  void aFailedPruneWaitsForItsBackoffInsteadOfRunningEveryCycle() throws Exception {
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    sup.tell(new FilesystemSupervisor.RunCycle(1, List.of(failing(StepKind.PRUNE_SENDER, ""))));
+    awaitRan(1);
+    awaitIdle(sup);
+
+    // Cycles within the backoff leave the failed prune alone (and its backoff does not grow).
+    sup.tell(new FilesystemSupervisor.RunCycle(2, List.of(failing(StepKind.PRUNE_SENDER, ""), step(StepKind.PRUNE_RECEIVER, "a"))));
+    awaitRan(2);
+    sup.tell(new FilesystemSupervisor.RunCycle(3, List.of(failing(StepKind.PRUNE_SENDER, ""))));
+    awaitIdle(sup);
+    Thread.sleep(50);
+    assertThat(ran).containsExactly("prune-sender:", "prune-receiver:a");
+
+    // After the backoff it runs again.
+    clock.advance(Duration.ofSeconds(10));
+    manualTime.timePasses(Duration.ofSeconds(10));
+    assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
+    sup.tell(new FilesystemSupervisor.RunCycle(4, List.of(failing(StepKind.PRUNE_SENDER, ""))));
+    awaitRan(3);
+    awaitIdle(sup);
+    assertThat(ran).containsExactly("prune-sender:", "prune-receiver:a", "prune-sender:");
+  }
+
+  @Test
+  void aSuccessfulReplicationLetsAFailedPruneRunAtOnce() throws Exception {
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    sup.tell(new FilesystemSupervisor.RunCycle(1, List.of(failing(StepKind.PRUNE_SENDER, ""))));
+    awaitRan(1);
+    awaitIdle(sup);
+    // The cursor the prune was missing arrives with this replication: pruning goes on at once.
+    sup.tell(new FilesystemSupervisor.RunCycle(2, List.of(step(StepKind.REPLICATE, "a"), step(StepKind.PRUNE_SENDER, ""))));
+    awaitRan(3);
+    assertThat(ran).containsExactly("prune-sender:", "replicate:a", "prune-sender:");
+  }
+
   private FilesystemStatus awaitIdle(ActorRef<FilesystemSupervisor.Command> sup) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
