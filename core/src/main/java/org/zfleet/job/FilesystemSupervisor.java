@@ -200,7 +200,11 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         timers.startSingleTimer("retry-" + key, new RetryDue(key), wait);
         retry = " retry_in=" + Durations.human(wait);
       }
-      getContext().getLog().warn("step failed {} reason=\"{}\"{}", currentId, failed.reason(), retry);
+      if (failed.cause() instanceof ExpectedWait) {
+        getContext().getLog().info("step waiting {} reason=\"{}\"{}", currentId, failed.reason(), retry);
+      } else {
+        getContext().getLog().warn("step failed {} reason=\"{}\"{}", currentId, failed.reason(), retry);
+      }
     }
     current = null;
     currentActor = null;

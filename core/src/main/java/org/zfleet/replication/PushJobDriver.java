@@ -288,8 +288,8 @@ public final class PushJobDriver implements JobDriver {
     }
     ReceiverLayout layout = layout(dest);
     // Ancestors that are replicated themselves are not made placeholders: a placeholder keeps
-    // canmount=off through the forced receive that later makes it a replica. A child that comes
-    // before its parent's first receive fails once and is retried after its backoff.
+    // canmount=off through the forced receive that later makes it a replica. A child whose turn
+    // comes before its parent's first receive waits for it (ParentNotReceivedYet).
     Set<DatasetName> replicated = new HashSet<>(own.listing().keySet());
     List<DatasetName> placeholders = layout.placeholders(replicated).stream()
         .filter(p -> layout.receiverPath(fs.name()).isWithin(p) && !p.equals(layout.receiverPath(fs.name())))

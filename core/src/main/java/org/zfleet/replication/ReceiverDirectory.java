@@ -1,6 +1,7 @@
 package org.zfleet.replication;
 
 import org.zfleet.endpoint.Receiver;
+import org.zfleet.job.ExpectedWait;
 
 /**
  * Finds a sink job by name for a client identity: in this daemon, or (with the cluster) on
@@ -12,7 +13,7 @@ public interface ReceiverDirectory {
   Receiver receiver(String sinkJob, String identity);
 
   /** No reachable node offers the sink right now; the replication waits and retries. */
-  final class Unavailable extends RuntimeException {
+  final class Unavailable extends RuntimeException implements ExpectedWait {
     public Unavailable(String message) {
       super(message);
     }

@@ -106,6 +106,9 @@ public final class ReplicateFilesystem implements StepWork {
       return StepResult.of("up to date");
     }
     Plan.Steps steps = (Plan.Steps) plan;
+    if (receiverState == ReceiverState.ABSENT) {
+      requireReplicatedParent();
+    }
     createPlaceholders(control);
     long bytes = 0;
     List<String> done = new ArrayList<>();
@@ -145,6 +148,29 @@ public final class ReplicateFilesystem implements StepWork {
               && d.versions().stream().noneMatch(FilesystemVersion::isSnapshot));
     } catch (RuntimeException e) {
       return false;
+    }
+  }
+
+  /**
+   * A first receive into a dataset whose parent is itself a replica-to-be (not a placeholder) needs
+   * that parent's first replication to have arrived; it runs in parallel in another supervisor.
+   * The listing may predate it, so the receiver is asked again before waiting.
+   */
+  private void requireReplicatedParent() {
+    Optional<DatasetName> parent = task.receiverFs().parent();
+    if (parent.isEmpty()
+        || !parent.get().isWithin(task.layout().clientRoot())
+        || parent.get().equals(task.layout().clientRoot())
+        || task.receiverDatasets().contains(parent.get())
+        || task.placeholders().contains(parent.get())) {
+      return;
+    }
+    boolean arrived = receiver.list(Set.of()).stream().anyMatch(d -> d.name().equals(parent.get()));
+    if (!arrived) {
+      throw new ParentNotReceivedYet(
+          "waiting for " + parent.get() + " to be received first (the replication of "
+              + task.layout().senderPath(parent.get()).map(DatasetName::value).orElse(parent.get().value())
+              + " creates it)");
     }
   }
 
