@@ -178,7 +178,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         notBefore.remove(current.destination());
         waitingStale |= waiting != null;
         // A replication moves the cursors that pruning depends on: let failed pruning run again.
-        for (String pruneKey : List.copyOf(stepFailures.keySet())) {
+        for (String pruneKey : List.copyOf(stepNotBefore.keySet())) {
           clearStepBackoff(pruneKey);
         }
       } else {
@@ -188,19 +188,21 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
     } else if (report instanceof StepActor.Failed failed) {
       outcomes.put(key, new FilesystemStatus.Outcome(current.kind(), current.destination(), false, failed.reason(), now, failed.stalled()));
       String retry = "";
+      // A wait is no failure of the step: it is retried after the shortest backoff, which does not grow.
+      boolean expected = failed.cause() instanceof ExpectedWait;
       if (current.kind() == StepKind.REPLICATE) {
-        int n = failures.merge(current.destination(), 1, Integer::sum);
+        int n = expected ? 1 : failures.merge(current.destination(), 1, Integer::sum);
         Duration wait = ctx.backoff().after(n);
         notBefore.put(current.destination(), now.plus(wait));
         timers.startSingleTimer("retry-" + current.destination(), new RetryDue(current.destination()), wait);
         retry = " retry_in=" + Durations.human(wait);
       } else {
-        Duration wait = ctx.backoff().after(stepFailures.merge(key, 1, Integer::sum));
+        Duration wait = ctx.backoff().after(expected ? 1 : stepFailures.merge(key, 1, Integer::sum));
         stepNotBefore.put(key, now.plus(wait));
         timers.startSingleTimer("retry-" + key, new RetryDue(key), wait);
         retry = " retry_in=" + Durations.human(wait);
       }
-      if (failed.cause() instanceof ExpectedWait) {
+      if (expected) {
         getContext().getLog().info("step waiting {} reason=\"{}\"{}", currentId, failed.reason(), retry);
       } else {
         getContext().getLog().warn("step failed {} reason=\"{}\"{}", currentId, failed.reason(), retry);
@@ -213,10 +215,10 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   }
 
   private void clearStepBackoff(String key) {
-    if (stepFailures.remove(key) != null) {
+    stepFailures.remove(key);
+    if (stepNotBefore.remove(key) != null) {
       timers.cancel("retry-" + key);
     }
-    stepNotBefore.remove(key);
   }
 
   private Behavior<Command> onRetryDue(RetryDue due) {

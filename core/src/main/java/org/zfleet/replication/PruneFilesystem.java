@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.zfleet.job.ExpectedWait;
 import org.zfleet.job.StepControl;
 import org.zfleet.job.StepResult;
 import org.zfleet.job.StepWork;
@@ -72,7 +73,12 @@ public final class PruneFilesystem implements StepWork {
     control.progress().phase("evaluating keep rules");
     PruneOutcome outcome = evaluate();
     if (outcome instanceof PruneOutcome.Refused refused) {
-      throw new IllegalStateException("pruning of " + filesystem + " stopped: " + refused.message());
+      String message = "pruning of " + filesystem + " stopped: " + refused.message();
+      if (refused.reason() == PruneOutcome.Refusal.REPLICATION_CURSOR_MISSING) {
+        // The next successful replication sets the cursor; until then nothing is destroyed.
+        throw new PruneWaitsForCursor(message);
+      }
+      throw new IllegalStateException(message);
     }
     PruneOutcome.Evaluated evaluated = (PruneOutcome.Evaluated) outcome;
     List<FilesystemVersion> doomed = evaluated.toDestroy();
@@ -102,5 +108,16 @@ public final class PruneFilesystem implements StepWork {
       log.warn("could not destroy side={} fs=\"{}\" snapshots=\"{}\" (retried next cycle)", side, filesystem, String.join(", ", left));
     }
     return StepResult.of(summary);
+  }
+
+  /**
+   * Pruning waits for a replication cursor: before a filesystem's first replication to a
+   * destination, or after its cursor was lost. A replication that fails is reported by its own
+   * step; this one only says that nothing was pruned meanwhile.
+   */
+  public static final class PruneWaitsForCursor extends IllegalStateException implements ExpectedWait {
+    public PruneWaitsForCursor(String message) {
+      super(message);
+    }
   }
 }

@@ -243,6 +243,34 @@ class FilesystemSupervisorTest {
     assertThat(ran).containsExactly("prune-sender:", "replicate:a", "prune-sender:");
   }
 
+  private static final class Waits extends RuntimeException implements ExpectedWait {
+    Waits() {
+      super("waiting for the sink");
+    }
+  }
+
+  @Test
+  void anExpectedWaitIsRetriedAfterTheShortestBackoffEveryTime() throws Exception {
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    PlannedStep waiting = new PlannedStep(StepKind.REPLICATE, "a", control -> {
+      ran.add("replicate:a");
+      throw new Waits();
+    });
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      sup.tell(new FilesystemSupervisor.RunCycle(attempt, List.of(waiting)));
+      awaitRan(attempt);
+      FilesystemStatus s = awaitIdle(sup);
+      Instant failedAt = clock.instant();
+      assertThat(s.retries()).singleElement().satisfies(r -> {
+        assertThat(r.consecutiveFailures()).isZero();
+        assertThat(r.notBefore()).isEqualTo(failedAt.plusSeconds(10));
+      });
+      clock.advance(Duration.ofSeconds(10));
+      manualTime.timePasses(Duration.ofSeconds(10));
+      assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
+    }
+  }
+
   private FilesystemStatus awaitIdle(ActorRef<FilesystemSupervisor.Command> sup) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
