@@ -107,6 +107,11 @@ class RemoteReplicationIT {
     alpha.wakeup(PUSH, Duration.ofSeconds(60));
     String s1 = awaitReplicated(alpha, sinkRoot, "sink-beta", null);
     assertSameFiles(sinkRoot);
+    // Children of a replicated parent wait for it on a first replication (logged as waits, at
+    // info level) instead of sending into a parent that is not there yet.
+    assertThat(alpha.logLines())
+        .as("failed replication steps on a first replication of a nested tree")
+        .noneMatch(line -> line.contains("step failed") && line.contains("step=replicate"));
 
     write(filesystems.get(2), "doc.bin", 32 * 1024, 7);
     write(filesystems.get(0), "second.bin", 1024, 8);
