@@ -186,6 +186,11 @@ zfleet_warm=$(printf '%s\n' "${warm_rates[@]}" | sort -n | sed -n 2p)
 cpu_per_gib() { awk -v t="$1" -v hz="$hz" -v b="$zf_bytes" 'BEGIN { printf "%.1f", t / hz / (b / 1073741824) }'; }
 warm_cpu=$(cpu_per_gib $((warm_ticks / 3)))
 cold_cpu=$(cpu_per_gib "$startup_ticks")
+# Peak resident memory of each JVM over the whole run (the heap is capped at 1 GiB above).
+peak_rss=""
+for p in "${pids[@]}"; do
+  peak_rss+="$(awk '/^VmHWM/ { printf "%d MiB ", $2 / 1024 }' "/proc/$p/status")"
+done
 stop_nodes
 trap - EXIT
 raw_pipe
@@ -201,6 +206,7 @@ raw=$(printf '%s\n' "${raw_rates[@]}" | sort -n | sed -n 2p)
 echo "raw zfs send | zfs receive: $raw MB/s (median of ${raw_rates[*]})"
 echo "zfleet node->node over TLS, first transfer after start: $zfleet_cold MB/s, both JVMs ${cold_cpu} CPU-s/GiB (start-up and cluster join included)"
 echo "zfleet node->node over TLS, warm: $zfleet_warm MB/s (median of ${warm_rates[*]}; $zf_bytes bytes each), both JVMs ${warm_cpu} CPU-s/GiB"
+echo "zfleet peak resident memory (sink node, push node): ${peak_rss% }"
 echo "syncoid (local, mbuffer): $sy MB/s"
 if [ "$raw_daemon_ticks" -gt 0 ]; then
   echo "zfs-fuse daemon: $(cpu_per_gib $((raw_daemon_ticks / 3))) CPU-s/GiB under the raw pipe, $(cpu_per_gib $((warm_daemon_ticks / 3))) under zfleet (warm); cores: $(nproc)"
