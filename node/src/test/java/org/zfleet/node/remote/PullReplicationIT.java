@@ -1,17 +1,13 @@
 package org.zfleet.node.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.zfleet.node.remote.PoolCommands.*;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +17,6 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.zfleet.model.DatasetName;
-import org.zfleet.node.cli.ZfleetCommand;
 import org.zfleet.zfs.RealZfsFixture;
 
 /**
@@ -38,47 +33,29 @@ class PullReplicationIT {
   private static final Duration REPLICATED = Duration.ofSeconds(60);
 
   @TempDir static Path certs;
-  private Path dir;
+  private ClusterNodes cluster;
   private final RealZfsFixture fixture = new RealZfsFixture();
-  private final List<DaemonNode> nodes = new ArrayList<>();
   private DatasetName source;
   private final List<DatasetName> filesystems = new ArrayList<>();
 
   @BeforeAll
   static void certificatesAndPools() {
     RealZfsFixture.requirePools();
-    assertThat(ZfleetCommand.execute("cert", "create-ca", "--dir", certs.toString())).isZero();
-    for (String node : List.of("alpha", "beta", "gamma")) {
-      assertThat(ZfleetCommand.execute("cert", "create-node", node, "--dir", certs.toString())).isZero();
-    }
+    ClusterNodes.createCertificates(certs);
   }
 
   @BeforeEach
   void nodeHomes(TestInfo test) throws IOException {
-    dir = java.nio.file.Files.createDirectories(Path.of("target", "remote-it",
-        test.getTestMethod().orElseThrow().getName() + "-" + Long.toHexString(System.nanoTime()))).toAbsolutePath();
+    cluster = new ClusterNodes(certs, test, REPLICATED);
   }
 
   @AfterEach
   void stopNodesAndCleanUp() {
-    nodes.forEach(DaemonNode::kill);
+    cluster.killAll();
     if (source != null) {
-      releaseHolds(source);
+      releaseHolds(source, PULL, List.of("beta", "gamma"));
     }
     fixture.destroyAll();
-  }
-
-  /** The pulls' cursor and step holds would keep the source's snapshots from being destroyed. */
-  private static void releaseHolds(DatasetName root) {
-    for (String line : zfsQuiet("list", "-H", "-o", "name,userrefs", "-t", "snapshot", "-r", root.value()).lines().toList()) {
-      String[] fields = line.split("\t");
-      if (fields.length == 2 && !fields[1].equals("0")) {
-        for (String node : List.of("beta", "gamma")) {
-          zfsQuiet("release", "zfleet_cursor." + PULL + "." + node, fields[0]);
-          zfsQuiet("release", "zfleet_step." + PULL + "." + node, fields[0]);
-        }
-      }
-    }
   }
 
   @Test
@@ -127,9 +104,7 @@ class PullReplicationIT {
   // ---- nodes and jobs
 
   private DaemonNode node(String name, int port, int seedPort, String jobs) {
-    DaemonNode node = DaemonNode.configure(name, port, seedPort, certs, dir, jobs, "");
-    nodes.add(node);
-    return node.start();
+    return cluster.start(name, port, seedPort, jobs);
   }
 
   private String sourceJob(String... clients) {
@@ -191,28 +166,11 @@ class PullReplicationIT {
   /** The source root, a child and a grandchild with a space in its name, each with a file. */
   private void sourceTree(int size) {
     source = fixture.scratch(RealZfsFixture.POOL_1, "PullIT");
-    DatasetName data = source.child("data");
-    DatasetName docs = data.child("my docs");
-    zfs("create", data.value());
-    zfs("create", docs.value());
-    filesystems.addAll(List.of(source, data, docs));
-    for (int i = 0; i < filesystems.size(); i++) {
-      write(filesystems.get(i), "file.bin", size, i + 1);
-    }
+    filesystems.addAll(tree(source, size));
   }
 
   private <T> T await(String what, DaemonNode node, Supplier<T> value) {
-    long deadline = System.nanoTime() + REPLICATED.toNanos();
-    while (System.nanoTime() < deadline) {
-      T found = value.get();
-      if (found != null) {
-        return found;
-      }
-      node.assertAlive();
-      DaemonNode.sleep(Duration.ofMillis(250));
-    }
-    throw new AssertionError("not within " + REPLICATED + ": " + what + "; status: " + node.status().orElse(null)
-        + nodes.stream().map(DaemonNode::describe).reduce("", String::concat));
+    return cluster.await(what, node, value);
   }
 
   // ---- what is on the pools
@@ -245,80 +203,4 @@ class PullReplicationIT {
       }
     }
   }
-
-  /** A clone that was just read may be busy for a moment (zfs-fuse). */
-  private static void destroyClone(DatasetName clone) {
-    for (int attempt = 0; attempt < 10; attempt++) {
-      if (run("destroy", clone.value())[0].equals("0")) {
-        return;
-      }
-      DaemonNode.sleep(Duration.ofMillis(500));
-    }
-    throw new AssertionError("could not destroy " + clone);
-  }
-
-  private static List<String> files(DatasetName fs) throws IOException {
-    try (var entries = java.nio.file.Files.list(RealZfsFixture.mountpoint(fs))) {
-      return entries.filter(java.nio.file.Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList();
-    }
-  }
-
-  private static void write(DatasetName fs, String name, int size, long seed) {
-    byte[] data = new byte[size];
-    new Random(seed).nextBytes(data);
-    RealZfsFixture.writeFile(fs, name, data);
-  }
-
-  private static String sha256(byte[] data) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-  }
-
-  /** Short names of {@code fs}'s snapshots, oldest first; empty if it does not exist. */
-  private static List<String> snapshots(DatasetName fs) {
-    String out = zfsQuiet("list", "-H", "-o", "name", "-s", "createtxg", "-t", "snapshot", "-r", fs.value());
-    return out.lines().filter(l -> l.startsWith(fs.value() + "@")).map(l -> l.substring(fs.value().length() + 1)).toList();
-  }
-
-  private static String userProperty(DatasetName fs, String property) {
-    return zfs("get", "-H", "-o", "value", property, fs.value()).strip();
-  }
-
-  private static String guid(DatasetName fs, String snapshot) {
-    return zfs("get", "-Hp", "-o", "value", "guid", fs.value() + "@" + snapshot).strip();
-  }
-
-  private static String zfs(String... args) {
-    String[] result = run(args);
-    if (!result[0].equals("0")) {
-      throw new AssertionError("zfs " + String.join(" ", args) + " failed: " + result[1]);
-    }
-    return result[1];
-  }
-
-  /** The output, or "" if the command failed (a dataset that does not exist yet). */
-  private static String zfsQuiet(String... args) {
-    String[] result = run(args);
-    return result[0].equals("0") ? result[1] : "";
-  }
-
-  private static String[] run(String... args) {
-    List<String> command = new ArrayList<>(List.of("zfs"));
-    command.addAll(List.of(args));
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return new String[] {"-1", "no answer in 60 s"};
-      }
-      return new String[] {Integer.toString(p.exitValue()), out};
-    } catch (IOException e) {
-      return new String[] {"-1", e.getMessage()};
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new String[] {"-1", "interrupted"};
-    }
-  }
-
 }

@@ -1,18 +1,15 @@
 package org.zfleet.node.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.zfleet.node.remote.PoolCommands.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -24,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.zfleet.model.DatasetName;
-import org.zfleet.node.cli.ZfleetCommand;
 import org.zfleet.node.dataplane.DataPlaneClient;
 import org.zfleet.node.dataplane.PeerAddress;
 import org.zfleet.node.dataplane.TransferHeader;
@@ -50,48 +46,29 @@ class RemoteReplicationIT {
   private static final Duration STALL_TIMEOUT = Duration.ofSeconds(5);
 
   @TempDir static Path certs;
-  /** Each test's node homes (configuration, data-dir, log), kept after the run. */
-  private Path dir;
+  private ClusterNodes cluster;
   private final RealZfsFixture fixture = new RealZfsFixture();
-  private final List<DaemonNode> nodes = new ArrayList<>();
   private DatasetName source;
   private final List<DatasetName> filesystems = new ArrayList<>();
 
   @BeforeAll
   static void certificatesAndPools() {
     RealZfsFixture.requirePools();
-    assertThat(ZfleetCommand.execute("cert", "create-ca", "--dir", certs.toString())).isZero();
-    for (String node : List.of("alpha", "beta", "gamma")) {
-      assertThat(ZfleetCommand.execute("cert", "create-node", node, "--dir", certs.toString())).isZero();
-    }
+    ClusterNodes.createCertificates(certs);
   }
 
   @BeforeEach
   void nodeHomes(TestInfo test) throws IOException {
-    dir = java.nio.file.Files.createDirectories(Path.of("target", "remote-it",
-        test.getTestMethod().orElseThrow().getName() + "-" + Long.toHexString(System.nanoTime()))).toAbsolutePath();
+    cluster = new ClusterNodes(certs, test, REPLICATED);
   }
 
   @AfterEach
   void stopNodesAndCleanUp() {
-    nodes.forEach(DaemonNode::kill);
+    cluster.killAll();
     if (source != null) {
-      releaseHolds(source);
+      releaseHolds(source, PUSH, List.of("sink-beta", "sink-gamma"));
     }
     fixture.destroyAll();
-  }
-
-  /** The push's cursor and step holds would keep its snapshots from being destroyed. */
-  private static void releaseHolds(DatasetName root) {
-    for (String line : zfsQuiet("list", "-H", "-o", "name,userrefs", "-t", "snapshot", "-r", root.value()).lines().toList()) {
-      String[] fields = line.split("\t");
-      if (fields.length == 2 && !fields[1].equals("0")) {
-        for (String sink : List.of("sink-beta", "sink-gamma")) {
-          zfsQuiet("release", "zfleet_cursor." + PUSH + "." + sink, fields[0]);
-          zfsQuiet("release", "zfleet_step." + PUSH + "." + sink, fields[0]);
-        }
-      }
-    }
   }
 
   // ---- scenarios
@@ -237,9 +214,7 @@ class RemoteReplicationIT {
   // ---- nodes and jobs
 
   private DaemonNode node(String name, int port, int seedPort, String jobs) {
-    DaemonNode node = DaemonNode.configure(name, port, seedPort, certs, dir, jobs, "");
-    nodes.add(node);
-    return node.start();
+    return cluster.start(name, port, seedPort, jobs);
   }
 
   private String pushJob(List<String> sinks, String replication) {
@@ -261,14 +236,7 @@ class RemoteReplicationIT {
   /** The source root, a child and a grandchild with a space in its name, each with a file. */
   private void sourceTree(int size) {
     source = fixture.scratch(RealZfsFixture.POOL_1, "RemoteIT");
-    DatasetName data = source.child("data");
-    DatasetName docs = data.child("my docs");
-    zfs("create", data.value());
-    zfs("create", docs.value());
-    filesystems.addAll(List.of(source, data, docs));
-    for (int i = 0; i < filesystems.size(); i++) {
-      write(filesystems.get(i), "file.bin", size, i + 1);
-    }
+    filesystems.addAll(tree(source, size));
   }
 
   /**
@@ -291,17 +259,7 @@ class RemoteReplicationIT {
   }
 
   private <T> T await(String what, DaemonNode node, Supplier<T> value) {
-    long deadline = System.nanoTime() + REPLICATED.toNanos();
-    while (System.nanoTime() < deadline) {
-      T found = value.get();
-      if (found != null) {
-        return found;
-      }
-      node.assertAlive();
-      DaemonNode.sleep(Duration.ofMillis(250));
-    }
-    throw new AssertionError("not within " + REPLICATED + ": " + what + "; status: " + node.status().orElse(null)
-        + nodes.stream().map(DaemonNode::describe).reduce("", String::concat));
+    return cluster.await(what, node, value);
   }
 
   // ---- what is on the pools
@@ -336,78 +294,7 @@ class RemoteReplicationIT {
       return RealZfsFixture.readFile(clone, file)
           .orElseThrow(() -> new AssertionError(file + " missing in " + newest));
     } finally {
-      for (int attempt = 0; attempt < 20 && !run("destroy", clone.value())[0].equals("0"); attempt++) {
-        DaemonNode.sleep(Duration.ofMillis(250));
-      }
+      destroyClone(clone);
     }
   }
-
-  private static List<String> files(DatasetName fs) throws IOException {
-    try (var entries = java.nio.file.Files.list(RealZfsFixture.mountpoint(fs))) {
-      return entries.filter(java.nio.file.Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList();
-    }
-  }
-
-  private static void write(DatasetName fs, String name, int size, long seed) {
-    byte[] data = new byte[size];
-    new Random(seed).nextBytes(data);
-    RealZfsFixture.writeFile(fs, name, data);
-  }
-
-  private static String sha256(byte[] data) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-  }
-
-  /** Short names of {@code fs}'s snapshots, oldest first; empty if it does not exist. */
-  private static List<String> snapshots(DatasetName fs) {
-    String out = zfsQuiet("list", "-H", "-o", "name", "-s", "createtxg", "-t", "snapshot", "-r", fs.value());
-    return out.lines().filter(l -> l.startsWith(fs.value() + "@")).map(l -> l.substring(fs.value().length() + 1)).toList();
-  }
-
-  private static List<String> datasetsUnder(DatasetName root) {
-    return zfs("list", "-H", "-o", "name", "-r", root.value()).lines().toList();
-  }
-
-  private static String userProperty(DatasetName fs, String property) {
-    return zfs("get", "-H", "-o", "value", property, fs.value()).strip();
-  }
-
-  private static String guid(DatasetName fs, String snapshot) {
-    return zfs("get", "-Hp", "-o", "value", "guid", fs.value() + "@" + snapshot).strip();
-  }
-
-  private static String zfs(String... args) {
-    String[] result = run(args);
-    if (!result[0].equals("0")) {
-      throw new AssertionError("zfs " + String.join(" ", args) + " failed: " + result[1]);
-    }
-    return result[1];
-  }
-
-  /** The output, or "" if the command failed (a dataset that does not exist yet). */
-  private static String zfsQuiet(String... args) {
-    String[] result = run(args);
-    return result[0].equals("0") ? result[1] : "";
-  }
-
-  private static String[] run(String... args) {
-    List<String> command = new ArrayList<>(List.of("zfs"));
-    command.addAll(List.of(args));
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return new String[] {"-1", "no answer in 60 s"};
-      }
-      return new String[] {Integer.toString(p.exitValue()), out};
-    } catch (IOException e) {
-      return new String[] {"-1", e.getMessage()};
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new String[] {"-1", "interrupted"};
-    }
-  }
-
 }
