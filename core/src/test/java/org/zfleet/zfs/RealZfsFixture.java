@@ -107,9 +107,11 @@ public final class RealZfsFixture {
     return Path.of(mountpoint);
   }
 
-  private record Result(int code, String output) {}
+  /** A command's exit code (-1 if it could not run or did not end) and its output, stderr included. */
+  public record Result(int code, String output) {}
 
-  private static Result run(List<String> command) {
+  /** Runs a command directly (never through the code under test), with a 60 s deadline. */
+  public static Result run(List<String> command) {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       p.getOutputStream().close();

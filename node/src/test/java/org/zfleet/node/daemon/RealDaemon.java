@@ -14,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -27,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
@@ -36,6 +34,7 @@ import org.zfleet.config.LoadResult;
 import org.zfleet.model.DatasetName;
 import org.zfleet.replication.ReplicationMarks;
 import org.zfleet.schedule.SnapshotNaming;
+import org.zfleet.zfs.RealZfsFixture;
 
 /**
  * One in-process zfleet daemon over real zfs-fuse for integration tests: its configuration on a
@@ -188,24 +187,11 @@ final class RealDaemon implements AutoCloseable {
   static String zfs(String... args) {
     List<String> command = new ArrayList<>(List.of("zfs"));
     command.addAll(List.of(args));
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError(command + ": no answer in 60 s");
-      }
-      if (p.exitValue() != 0) {
-        throw new AssertionError(command + " failed: " + out.strip());
-      }
-      return out;
-    } catch (IOException e) {
-      throw new AssertionError(command + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
+    RealZfsFixture.Result result = RealZfsFixture.run(command);
+    if (result.code() != 0) {
+      throw new AssertionError(command + " failed: " + result.output().strip());
     }
+    return result.output();
   }
 
   static boolean exists(DatasetName fs) {

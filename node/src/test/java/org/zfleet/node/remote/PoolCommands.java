@@ -1,14 +1,12 @@
 package org.zfleet.node.remote;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.zfleet.model.DatasetName;
 import org.zfleet.zfs.RealZfsFixture;
 
@@ -109,20 +107,7 @@ final class PoolCommands {
   static String[] run(String... args) {
     List<String> command = new ArrayList<>(List.of("zfs"));
     command.addAll(List.of(args));
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return new String[] {"-1", "no answer in 60 s"};
-      }
-      return new String[] {Integer.toString(p.exitValue()), out};
-    } catch (IOException e) {
-      return new String[] {"-1", e.getMessage()};
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new String[] {"-1", "interrupted"};
-    }
+    RealZfsFixture.Result result = RealZfsFixture.run(command);
+    return new String[] {Integer.toString(result.code()), result.output()};
   }
 }
