@@ -172,7 +172,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
     String key = key(current.kind(), current.destination());
     Instant now = ctx.clock().instant();
     if (report instanceof StepActor.Finished finished) {
-      outcomes.put(key, new FilesystemStatus.Outcome(current.kind(), current.destination(), true, finished.result().summary(), now, false));
+      outcomes.put(key, new FilesystemStatus.Outcome(current.kind(), current.destination(), true, finished.result().summary(), now, false, false));
       if (current.kind() == StepKind.REPLICATE) {
         failures.remove(current.destination());
         notBefore.remove(current.destination());
@@ -186,10 +186,11 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       }
       getContext().getLog().info("step done {} took={} result=\"{}\"", currentId, Durations.human(finished.took()), finished.result().summary());
     } else if (report instanceof StepActor.Failed failed) {
-      outcomes.put(key, new FilesystemStatus.Outcome(current.kind(), current.destination(), false, failed.reason(), now, failed.stalled()));
-      String retry = "";
       // A wait is no failure of the step: it is retried after the shortest backoff, which does not grow.
       boolean expected = failed.cause() instanceof ExpectedWait;
+      outcomes.put(key, new FilesystemStatus.Outcome(
+          current.kind(), current.destination(), false, failed.reason(), now, failed.stalled(), expected));
+      String retry = "";
       if (current.kind() == StepKind.REPLICATE) {
         int n = expected ? 1 : failures.merge(current.destination(), 1, Integer::sum);
         Duration wait = ctx.backoff().after(n);

@@ -115,6 +115,7 @@ class FilesystemSupervisorTest {
       assertThat(o.kind()).isEqualTo(StepKind.REPLICATE);
       assertThat(o.ok()).isFalse();
       assertThat(o.summary()).isEqualTo("receive failed");
+      assertThat(o.waiting()).isFalse();
     });
     assertThat(after.retries()).singleElement().satisfies(r -> {
       assertThat(r.consecutiveFailures()).isEqualTo(1);
@@ -260,6 +261,11 @@ class FilesystemSupervisorTest {
       sup.tell(new FilesystemSupervisor.RunCycle(attempt, List.of(waiting)));
       awaitRan(attempt);
       FilesystemStatus s = awaitIdle(sup);
+      assertThat(s.lastOutcomes()).singleElement().satisfies(o -> {
+        assertThat(o.ok()).isFalse();
+        assertThat(o.waiting()).isTrue();
+        assertThat(o.summary()).isEqualTo("waiting for the sink");
+      });
       Instant failedAt = clock.instant();
       assertThat(s.retries()).singleElement().satisfies(r -> {
         assertThat(r.consecutiveFailures()).isZero();

@@ -60,7 +60,8 @@ final class StatusCommand implements Callable<Integer> {
         for (JsonNode o : fs.path("lastOutcomes")) {
           boolean ok = o.path("ok").asBoolean();
           healthy &= ok;
-          out.printf("    %-7s %s: %s (%s)%n", ok ? "ok" : o.path("stalled").asBoolean() ? "STALLED" : "FAILED",
+          String label = ok ? "ok" : o.path("stalled").asBoolean() ? "STALLED" : o.path("waiting").asBoolean() ? "waiting" : "FAILED";
+          out.printf("    %-7s %s: %s (%s)%n", label,
               stepName(o), o.path("summary").asText(), o.path("at").asText());
         }
         for (JsonNode retry : fs.path("retries")) {
