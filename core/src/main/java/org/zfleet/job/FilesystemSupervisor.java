@@ -43,6 +43,15 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
 
   public record GetStatus(ActorRef<FilesystemStatus> replyTo) implements Command {}
 
+  /**
+   * What a replication to {@code destination} waited for may have happened (its parent filesystem
+   * just arrived there): if it is waiting, it is retried now instead of after its backoff.
+   */
+  public record WaitOver(String destination) implements Command {}
+
+  /** Told to the job when a replication succeeded, so it can release children that wait for it. */
+  public record Replicated(String filesystem, String destination) {}
+
   private record StepReported(StepActor.Report report) implements Command {}
 
   private record RetryDue(String step) implements Command {}
@@ -57,7 +66,8 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       Optional<ActorRef<Gate.Command>> transferGate,
       Executor blocking,
       Clock clock,
-      ActorRef<String> cycleRequests) {}
+      ActorRef<String> cycleRequests,
+      ActorRef<Replicated> replicated) {}
 
   private final Context ctx;
   private final TimerScheduler<Command> timers;
@@ -98,6 +108,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         .onMessage(StepReported.class, this::onStepReported)
         .onMessage(RetryDue.class, this::onRetryDue)
         .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(WaitOver.class, this::onWaitOver)
         .build();
   }
 
@@ -177,6 +188,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         failures.remove(current.destination());
         notBefore.remove(current.destination());
         waitingStale |= waiting != null;
+        ctx.replicated().tell(new Replicated(ctx.filesystem(), current.destination()));
         // A replication moves the cursors that pruning depends on: let failed pruning run again.
         for (String pruneKey : List.copyOf(stepNotBefore.keySet())) {
           clearStepBackoff(pruneKey);
@@ -220,6 +232,15 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
     if (stepNotBefore.remove(key) != null) {
       timers.cancel("retry-" + key);
     }
+  }
+
+  private Behavior<Command> onWaitOver(WaitOver over) {
+    FilesystemStatus.Outcome last = outcomes.get(key(StepKind.REPLICATE, over.destination()));
+    if (last != null && last.waiting() && notBefore.remove(over.destination()) != null) {
+      timers.cancel("retry-" + over.destination());
+      ctx.cycleRequests().tell(ctx.filesystem());
+    }
+    return this;
   }
 
   private Behavior<Command> onRetryDue(RetryDue due) {

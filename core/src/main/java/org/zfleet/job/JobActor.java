@@ -43,6 +43,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   private record StepReported(StepActor.Report report) implements Command {}
 
+  private record FilesystemReplicated(FilesystemSupervisor.Replicated replicated) implements Command {}
+
   /** What every job shares on this node. */
   public record NodeContext(
       ActorRef<Watchdog.Command> watchdog,
@@ -62,6 +64,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private final TimerScheduler<Command> timers;
   private final ActorRef<StepActor.Report> reports;
   private final ActorRef<String> cycleRequests;
+  private final ActorRef<FilesystemSupervisor.Replicated> replications;
   private final Map<String, ActorRef<FilesystemSupervisor.Command>> supervisors = new LinkedHashMap<>();
   private Phase phase = Phase.IDLE;
   private boolean pendingSnapshot;
@@ -88,6 +91,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     this.timers = timers;
     this.reports = ctx.messageAdapter(StepActor.Report.class, StepReported::new);
     this.cycleRequests = ctx.messageAdapter(String.class, FilesystemAsks::new);
+    this.replications = ctx.messageAdapter(FilesystemSupervisor.Replicated.class, FilesystemReplicated::new);
     // The first cycle only lists and dispatches: it learns when the job last snapshotted, so a
     // restart neither snapshots early nor skips, and it resumes replication and pruning at once.
     startList();
@@ -99,6 +103,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         .onMessage(Wakeup.class, w -> requestCycle(true))
         .onMessageEquals(Tick.INSTANCE, () -> requestCycle(nextSnapshotDue(now()).map(d -> !d.isAfter(now())).orElse(false)))
         .onMessage(FilesystemAsks.class, this::onFilesystemAsks)
+        .onMessage(FilesystemReplicated.class, this::onFilesystemReplicated)
         .onMessage(StepReported.class, this::onStepReported)
         .onMessage(GetStatus.class, this::onGetStatus)
         .build();
@@ -134,6 +139,20 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private Behavior<Command> onFilesystemAsks(FilesystemAsks asks) {
     // Requests that arrive while a listing runs share the next one (requestCycle coalesces them).
     return requestCycle(false);
+  }
+
+  /**
+   * A filesystem arrived at a destination: its direct children may be waiting for it there (a first
+   * replication needs the parent), and go now rather than after their backoff.
+   */
+  private Behavior<Command> onFilesystemReplicated(FilesystemReplicated message) {
+    String parent = message.replicated().filesystem() + "/";
+    supervisors.forEach((fs, sup) -> {
+      if (fs.startsWith(parent) && fs.indexOf('/', parent.length()) < 0) {
+        sup.tell(new FilesystemSupervisor.WaitOver(message.replicated().destination()));
+      }
+    });
+    return this;
   }
 
   private void startSnapshot() {
@@ -220,7 +239,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     FilesystemSupervisor.Context ctx =
         new FilesystemSupervisor.Context(
             driver.job(), fs, driver.stallTimeout(), driver.backoff(), node.watchdog(), node.transferGate(),
-            node.blocking(), node.clock(), cycleRequests);
+            node.blocking(), node.clock(), cycleRequests, replications);
     return getContext().spawnAnonymous(FilesystemSupervisor.create(ctx));
   }
 

@@ -31,12 +31,14 @@ class FilesystemSupervisorTest {
   private ExecutorService blocking;
   private ActorRef<Watchdog.Command> watchdog;
   private TestProbe<String> cycleRequests;
+  private TestProbe<FilesystemSupervisor.Replicated> replications;
 
   @BeforeEach
   void start() {
     blocking = Executors.newCachedThreadPool();
     watchdog = testKit.spawn(Watchdog.create(Duration.ofSeconds(1)));
     cycleRequests = testKit.createTestProbe();
+    replications = testKit.createTestProbe();
   }
 
   @AfterEach
@@ -55,7 +57,7 @@ class FilesystemSupervisorTest {
         FilesystemSupervisor.create(
             new FilesystemSupervisor.Context(
                 "push", "pool/fs", Duration.ofSeconds(30), new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(5)),
-                watchdog, Optional.empty(), blocking, clock, cycleRequests.getRef())));
+                watchdog, Optional.empty(), blocking, clock, cycleRequests.getRef(), replications.getRef())));
   }
 
   private PlannedStep step(StepKind kind, String dest) {
@@ -275,6 +277,30 @@ class FilesystemSupervisorTest {
       manualTime.timePasses(Duration.ofSeconds(10));
       assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
     }
+  }
+
+  @Test
+  void aReplicationThatWaitsGoesAtOnceWhenItsWaitIsOverAndAFailedOneStillWaitsForItsBackoff() throws Exception {
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    PlannedStep waiting = new PlannedStep(StepKind.REPLICATE, "a", control -> {
+      ran.add("replicate:a");
+      throw new Waits();
+    });
+    sup.tell(new FilesystemSupervisor.RunCycle(1, List.of(waiting, failing(StepKind.REPLICATE, "b"))));
+    awaitRan(2);
+    awaitIdle(sup);
+
+    // No time passes: the wait for a is over, b's failure is no wait and keeps its backoff.
+    sup.tell(new FilesystemSupervisor.WaitOver("b"));
+    cycleRequests.expectNoMessage(Duration.ofMillis(100));
+    sup.tell(new FilesystemSupervisor.WaitOver("a"));
+    assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
+    sup.tell(new FilesystemSupervisor.RunCycle(2, List.of(step(StepKind.REPLICATE, "a"), step(StepKind.REPLICATE, "b"))));
+    awaitRan(3);
+    awaitIdle(sup);
+    assertThat(ran).containsExactly("replicate:a", "replicate:b", "replicate:a");
+    // The job hears of the replication, to release this filesystem's children.
+    assertThat(replications.receiveMessage()).isEqualTo(new FilesystemSupervisor.Replicated("pool/fs", "a"));
   }
 
   private FilesystemStatus awaitIdle(ActorRef<FilesystemSupervisor.Command> sup) throws InterruptedException {
