@@ -38,8 +38,9 @@ final class ClientTransfer implements RunningTransfer {
   private final Duration connectTimeout;
   private final Duration setupTimeout;
   private final CompletableFuture<TransferResult> result = new CompletableFuture<>();
+  /** The TCP connection under {@link #socket}, closed first on every abort (see OutgoingStream). */
+  private CoalescingSocket transport;
   private Socket socket;
-  private FrameOutputStream.Cork cork;
   private RunningTransfer inner;
   private boolean cancelled;
 
@@ -75,6 +76,7 @@ final class ClientTransfer implements RunningTransfer {
           plain.close();
           return;
         }
+        transport = plain;
         socket = plain;
       }
       plain.connect(new InetSocketAddress(peer.host(), peer.port()), (int) connectTimeout.toMillis());
@@ -86,7 +88,6 @@ final class ClientTransfer implements RunningTransfer {
           return;
         }
         socket = connection;
-        cork = plain.getOutputStream();
       }
       connection.setEnabledProtocols(new String[] {TlsContexts.PROTOCOL});
       connection.startHandshake();
@@ -124,7 +125,7 @@ final class ClientTransfer implements RunningTransfer {
     RunningTransfer running;
     try {
       connection.setSoTimeout(0);
-      OutgoingStream outgoing = new OutgoingStream(connection, cork, peer.identity(), options.chunkSize(), executor);
+      OutgoingStream outgoing = new OutgoingStream(connection, transport, peer.identity(), options.chunkSize(), executor);
       synchronized (this) {
         if (cancelled) {
           outgoing.kill();
@@ -161,6 +162,9 @@ final class ClientTransfer implements RunningTransfer {
   }
 
   private synchronized void closeSocket() {
+    if (transport != null) {
+      OutgoingStream.closeQuietly(transport);
+    }
     if (socket != null) {
       OutgoingStream.closeQuietly(socket);
     }

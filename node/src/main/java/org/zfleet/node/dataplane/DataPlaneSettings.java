@@ -7,7 +7,8 @@ import org.zfleet.transfer.TransferOptions;
 /**
  * The data-plane server's settings: where it listens, how many transfers it runs at once, and its
  * timeouts: {@code setupTimeout} for the TLS handshake and header, {@code idleTimeout} for a
- * sender that stops sending mid-stream, {@code drainTimeout} for how long a failed connection is
+ * transfer whose bytes stop moving (a sender that stops sending, or a receive that stops taking
+ * them while its sender may be gone), {@code drainTimeout} for how long a failed connection is
  * kept open so the sender can read why.
  */
 public record DataPlaneSettings(
@@ -41,6 +42,10 @@ public record DataPlaneSettings(
 
   public DataPlaneSettings withMaxTransfers(int max) {
     return new DataPlaneSettings(host, port, max, setupTimeout, idleTimeout, drainTimeout, transferOptions);
+  }
+
+  public DataPlaneSettings withIdleTimeout(Duration timeout) {
+    return new DataPlaneSettings(host, port, maxTransfers, setupTimeout, timeout, drainTimeout, transferOptions);
   }
 
   public DataPlaneSettings withTransferOptions(TransferOptions options) {

@@ -20,17 +20,23 @@ import org.zfleet.zfs.ZfsException;
 final class OutgoingStream implements ReceiveProcess {
 
   private final Socket socket;
+  private final CoalescingSocket transport;
   private final NodeIdentity peer;
   private final FrameOutputStream frames;
   private final CompletableFuture<Void> completion = new CompletableFuture<>();
   private volatile boolean endSent;
   private volatile boolean killed;
 
-  OutgoingStream(Socket socket, FrameOutputStream.Cork cork, NodeIdentity peer, int maxChunk, Executor readerExecutor)
+  /**
+   * @param socket the TLS connection the stream is written to and the reply read from
+   * @param transport the TCP socket under it, whose output is corked around each frame
+   */
+  OutgoingStream(Socket socket, CoalescingSocket transport, NodeIdentity peer, int maxChunk, Executor readerExecutor)
       throws IOException {
     this.socket = socket;
+    this.transport = transport;
     this.peer = peer;
-    this.frames = new FrameOutputStream(socket.getOutputStream(), cork, maxChunk, () -> endSent = true);
+    this.frames = new FrameOutputStream(socket.getOutputStream(), transport.getOutputStream(), maxChunk, () -> endSent = true);
     readerExecutor.execute(this::awaitReply);
   }
 
@@ -49,6 +55,15 @@ final class OutgoingStream implements ReceiveProcess {
     killed = true;
     completion.completeExceptionally(
         new ZfsException.StreamFailed("the stream to node " + peer + " was stopped", List.of(), ""));
+    abort();
+  }
+
+  /**
+   * Closes the TCP socket first: a writer blocked on a full connection holds the cork's lock, and
+   * the TLS socket's own close would wait for that lock to send its close_notify.
+   */
+  private void abort() {
+    closeQuietly(transport);
     closeQuietly(socket);
   }
 
@@ -77,7 +92,7 @@ final class OutgoingStream implements ReceiveProcess {
       }
     } finally {
       if (completion.isCompletedExceptionally()) {
-        closeQuietly(socket);
+        abort();
       }
     }
   }

@@ -3,9 +3,11 @@ package org.zfleet.node.dataplane;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import javax.net.ssl.SSLSocket;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,7 +131,36 @@ final class ServerConnection {
         ByteTransfer.start(incoming, receive, settings.transferOptions(), hook.progress(peer, header), materializer);
     transfer = running;
     hook.started(peer, header, running);
-    running.result().whenCompleteAsync((result, error) -> finish(peer, header, result, error), pool);
+    Cancellable watch = watchProgress(running, peer, header);
+    running.result().whenCompleteAsync((result, error) -> {
+      watch.cancel();
+      finish(peer, header, result, error);
+    }, pool);
+  }
+
+  /**
+   * Stops a transfer whose bytes have not moved for the idle timeout. The socket's read timeout
+   * covers a sender that goes quiet, but not a receive that stops taking bytes: then nothing
+   * reads the connection, and a sender that died meanwhile would go unnoticed.
+   */
+  private Cancellable watchProgress(RunningTransfer running, NodeIdentity peer, TransferHeader header) {
+    long idle = settings.idleTimeout().toNanos();
+    Duration every = Duration.ofMillis(Math.max(100, Math.min(30_000, settings.idleTimeout().toMillis() / 10)));
+    long[] last = {running.bytesSoFar(), System.nanoTime()};
+    Runnable check = () -> {
+      long bytes = running.bytesSoFar();
+      long now = System.nanoTime();
+      if (bytes != last[0]) {
+        last[0] = bytes;
+        last[1] = now;
+      } else if (now - last[1] >= idle) {
+        log.warn("data plane: no bytes moved for {} from peer={} into {}; stopping the receive",
+            settings.idleTimeout(), peer, header.target());
+        running.cancel();
+      }
+    };
+    var system = materializer.system();
+    return system.scheduler().scheduleWithFixedDelay(every, every, check, system.dispatcher());
   }
 
   private void finish(NodeIdentity peer, TransferHeader header, TransferResult result, Throwable error) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -275,7 +276,35 @@ class DataPlaneTest {
     assertThat(receive.closedCleanly()).isFalse();
   }
 
+  @Test
+  void cancellingASenderBlockedOnAFullConnectionReturnsPromptlyAndTheStuckReceiveIsStopped() throws Exception {
+    startServer((peer, header) -> true, Duration.ofSeconds(2));
+    hook.next = () -> FakeReceiveProcess.accepting().gated();
+    FakeSendProcess send = FakeSendProcess.endless(4);
+    RunningTransfer transfer = client(beta).send(peer(), HEADER, send, OPTIONS, ProgressListener.NONE);
+    // The receive takes nothing: the server's buffers and then the connection fill up, and the
+    // sender blocks in a socket write.
+    awaitTrue(() -> transfer.bytesSoFar() > 0);
+    long before;
+    do {
+      before = transfer.bytesSoFar();
+      Thread.sleep(500);
+    } while (transfer.bytesSoFar() != before);
+
+    CompletableFuture<Void> cancelled = CompletableFuture.runAsync(transfer::cancel);
+    cancelled.get(10, TimeUnit.SECONDS);
+    assertThat(failureOf(transfer).reason()).isEqualTo(Reason.CANCELLED);
+    assertThat(send.killed()).isTrue();
+    // Nothing reads the connection while the receive takes nothing, so the server learns of the
+    // sender's end from its idle timeout.
+    awaitTrue(() -> hook.receive.get().killed());
+  }
+
   private void startServer(java.util.function.BiPredicate<NodeIdentity, TransferHeader> allowed) {
+    startServer(allowed, DataPlaneSettings.of("127.0.0.1", 0).idleTimeout());
+  }
+
+  private void startServer(java.util.function.BiPredicate<NodeIdentity, TransferHeader> allowed, Duration idleTimeout) {
     Authorizer authorizer =
         (peer, header) ->
             allowed.test(peer, header)
@@ -284,7 +313,8 @@ class DataPlaneTest {
     try {
       server =
           DataPlaneServer.start(
-              DataPlaneSettings.of("127.0.0.1", 0).withTransferOptions(OPTIONS), alpha, authorizer, hook, testKit.system());
+              DataPlaneSettings.of("127.0.0.1", 0).withTransferOptions(OPTIONS).withIdleTimeout(idleTimeout),
+              alpha, authorizer, hook, testKit.system());
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
