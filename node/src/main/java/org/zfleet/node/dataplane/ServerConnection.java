@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import javax.net.ssl.SSLSocket;
@@ -131,7 +132,8 @@ final class ServerConnection {
         ByteTransfer.start(incoming, receive, settings.transferOptions(), hook.progress(peer, header), materializer);
     transfer = running;
     hook.started(peer, header, running);
-    Cancellable watch = watchProgress(running, peer, header);
+    CompletableFuture<Void> streamEnded = incoming.completion().toCompletableFuture();
+    Cancellable watch = watchProgress(running, streamEnded, peer, header);
     running.result().whenCompleteAsync((result, error) -> {
       watch.cancel();
       finish(peer, header, result, error);
@@ -141,15 +143,20 @@ final class ServerConnection {
   /**
    * Stops a transfer whose bytes have not moved for the idle timeout. The socket's read timeout
    * covers a sender that goes quiet, but not a receive that stops taking bytes: then nothing
-   * reads the connection, and a sender that died meanwhile would go unnoticed.
+   * reads the connection, and a sender that died meanwhile would go unnoticed. Once the whole
+   * stream is in, the receive may take its time to finish: that is not watched.
    */
-  private Cancellable watchProgress(RunningTransfer running, NodeIdentity peer, TransferHeader header) {
+  private Cancellable watchProgress(
+      RunningTransfer running, CompletableFuture<Void> streamEnded, NodeIdentity peer, TransferHeader header) {
     long idle = settings.idleTimeout().toNanos();
     Duration every = Duration.ofMillis(Math.max(100, Math.min(30_000, settings.idleTimeout().toMillis() / 10)));
     long[] last = {running.bytesSoFar(), System.nanoTime()};
     Runnable check = () -> {
       long bytes = running.bytesSoFar();
       long now = System.nanoTime();
+      if (streamEnded.isDone()) {
+        return;
+      }
       if (bytes != last[0]) {
         last[0] = bytes;
         last[1] = now;
