@@ -162,7 +162,7 @@ final class ServerConnection {
         last[1] = now;
       } else if (now - last[1] >= idle) {
         log.warn("data plane: no bytes moved for {} from peer={} into {}; stopping the receive",
-            settings.idleTimeout(), peer, header.target());
+            org.zfleet.job.Durations.human(settings.idleTimeout()), peer, header.target());
         running.cancel();
       }
     };
