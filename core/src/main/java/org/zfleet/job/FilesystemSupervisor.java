@@ -82,6 +82,12 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private RunCycle waiting;
   /** A replication finished after the waiting cycle was listed: its plan no longer holds. */
   private boolean waitingStale;
+  /**
+   * A replication of this cycle moved snapshots: the cycle's pruning judged the listing from
+   * before it, so a fresh listing is asked for when the cycle ends (it finds replication up to
+   * date and prunes what the new cursor allows).
+   */
+  private boolean replicatedThisCycle;
   private long cycle;
   private long attempts;
   private PlannedStep current;
@@ -151,12 +157,17 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         // Listed while this filesystem's replication was moving both sides: plan afresh.
         waiting = null;
         waitingStale = false;
+        replicatedThisCycle = false;
         getContext().getLog().info("cycle listed during a replication, asking for a fresh listing job={} fs=\"{}\"", ctx.job(), ctx.filesystem());
         ctx.cycleRequests().tell(ctx.filesystem());
       } else if (waiting != null) {
         RunCycle next = waiting;
         waiting = null;
+        replicatedThisCycle = false;
         startCycle(next);
+      } else if (replicatedThisCycle) {
+        replicatedThisCycle = false;
+        ctx.cycleRequests().tell(ctx.filesystem());
       }
       return;
     }
@@ -188,6 +199,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         failures.remove(current.destination());
         notBefore.remove(current.destination());
         waitingStale |= waiting != null;
+        replicatedThisCycle |= finished.result().bytes() > 0;
         ctx.replicated().tell(new Replicated(ctx.filesystem(), current.destination()));
         // A replication moves the cursors that pruning depends on: let failed pruning run again.
         for (String pruneKey : List.copyOf(stepNotBefore.keySet())) {

@@ -103,7 +103,12 @@ public final class ReplicateFilesystem implements StepWork {
     }
     if (plan instanceof Plan.UpToDate) {
       healCursor(task.sender().versions(), task.receiver().map(DatasetListing::versions).orElse(List.of()));
-      return StepResult.of("up to date");
+      // Named after the newest snapshot, so the status still says where the replica is.
+      return StepResult.of(task.sender().versions().stream()
+          .filter(FilesystemVersion::isSnapshot)
+          .reduce((first, second) -> second)
+          .map(newest -> "up to date, now at @" + newest.name())
+          .orElse("up to date"));
     }
     Plan.Steps steps = (Plan.Steps) plan;
     if (receiverState == ReceiverState.ABSENT) {

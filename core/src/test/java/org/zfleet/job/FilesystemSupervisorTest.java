@@ -303,6 +303,24 @@ class FilesystemSupervisorTest {
     assertThat(replications.receiveMessage()).isEqualTo(new FilesystemSupervisor.Replicated("pool/fs", "a"));
   }
 
+  @Test
+  void aCycleWhoseReplicationMovedSnapshotsAsksForAFreshListingForItsPruning() throws Exception {
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    PlannedStep sends = new PlannedStep(StepKind.REPLICATE, "a", control -> {
+      ran.add("replicate:a");
+      return new StepResult("replicated", 4096);
+    });
+    sup.tell(new FilesystemSupervisor.RunCycle(1, List.of(sends, step(StepKind.PRUNE_SENDER, ""))));
+    awaitRan(2);
+    assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
+
+    // The fresh cycle finds nothing to send: no further listing is asked for.
+    sup.tell(new FilesystemSupervisor.RunCycle(2, List.of(step(StepKind.REPLICATE, "a"), step(StepKind.PRUNE_SENDER, ""))));
+    awaitRan(4);
+    awaitIdle(sup);
+    cycleRequests.expectNoMessage(Duration.ofMillis(200));
+  }
+
   private FilesystemStatus awaitIdle(ActorRef<FilesystemSupervisor.Command> sup) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {

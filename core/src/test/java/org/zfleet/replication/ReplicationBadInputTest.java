@@ -89,7 +89,7 @@ class ReplicationBadInputTest {
     assertThat(names(onReceiver(B))).endsWith(s2);
 
     Map<String, DirectPushJob.Outcome> next = job.cycle();
-    assertThat(next.get(DirectPushJob.key(A, StepKind.REPLICATE)).summary()).isEqualTo("up to date");
+    assertThat(next.get(DirectPushJob.key(A, StepKind.REPLICATE)).summary()).startsWith("up to date");
     write(A, 7000, 4);
     String s3 = replicatedSnapshot();
     assertThat(names(onReceiver(A))).containsExactly(s1, s3);
@@ -164,7 +164,7 @@ class ReplicationBadInputTest {
     assertThat(names(onReceiver(A))).containsExactly(s1);
 
     Map<String, DirectPushJob.Outcome> next = job.cycle();
-    assertThat(next.get(DirectPushJob.key(A, StepKind.REPLICATE)).summary()).isEqualTo("up to date");
+    assertThat(next.get(DirectPushJob.key(A, StepKind.REPLICATE)).summary()).startsWith("up to date");
     assertUnchanged(A, s1);
     write(A, 4000, 6);
     String s2 = replicatedSnapshot();
