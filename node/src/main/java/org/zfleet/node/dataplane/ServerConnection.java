@@ -12,6 +12,7 @@ import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.zfleet.job.Durations;
 import org.zfleet.node.tls.NodeIdentity;
 import org.zfleet.node.tls.TlsContexts;
 import org.zfleet.transfer.ByteTransfer;
@@ -162,7 +163,7 @@ final class ServerConnection {
         last[1] = now;
       } else if (now - last[1] >= idle) {
         log.warn("data plane: no bytes moved for {} from peer={} into {}; stopping the receive",
-            org.zfleet.job.Durations.human(settings.idleTimeout()), peer, header.target());
+            Durations.human(settings.idleTimeout()), peer, header.target());
         running.cancel();
       }
     };

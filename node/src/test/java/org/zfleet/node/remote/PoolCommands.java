@@ -3,6 +3,7 @@ package org.zfleet.node.remote;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -84,7 +85,7 @@ final class PoolCommands {
       if (run("destroy", clone.value())[0].equals("0")) {
         return;
       }
-      DaemonNode.sleep(java.time.Duration.ofMillis(250));
+      DaemonNode.sleep(Duration.ofMillis(250));
     }
     throw new AssertionError("could not destroy " + clone);
   }
