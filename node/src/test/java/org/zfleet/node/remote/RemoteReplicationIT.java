@@ -90,15 +90,23 @@ class RemoteReplicationIT {
         .as("failed replication steps on a first replication of a nested tree")
         .noneMatch(line -> line.contains("step failed") && line.contains("step=replicate"));
 
+    // The daemon's first periodic snapshot and the wakeup's may both have gone: the replicas have
+    // whatever the sender had up to s1.
+    List<List<String>> afterFirst = filesystems.stream().map(fs -> snapshots(replica(sinkRoot, "alpha", fs))).toList();
+
     write(filesystems.get(2), "doc.bin", 32 * 1024, 7);
     write(filesystems.get(0), "second.bin", 1024, 8);
     alpha.wakeup(PUSH, Duration.ofSeconds(10));
     String s2 = awaitReplicated(alpha, sinkRoot, "sink-beta", s1);
 
     assertSameFiles(sinkRoot);
-    for (DatasetName fs : filesystems) {
-      // The receiver still has s1: s2 came as an increment on top of it.
-      assertThat(snapshots(replica(sinkRoot, "alpha", fs))).as("snapshots of the replica of %s", fs).containsExactly(s1, s2);
+    for (int i = 0; i < filesystems.size(); i++) {
+      DatasetName fs = filesystems.get(i);
+      assertThat(afterFirst.get(i)).as("snapshots of the replica of %s after the first replication", fs).endsWith(s1);
+      // The receiver still has s1 and what came before: s2 came as an increment on top of it.
+      List<String> expected = new ArrayList<>(afterFirst.get(i));
+      expected.add(s2);
+      assertThat(snapshots(replica(sinkRoot, "alpha", fs))).as("snapshots of the replica of %s", fs).containsExactlyElementsOf(expected);
     }
     assertThat(beta.logLines()).noneMatch(line -> line.contains("refused sink=") || line.contains("data plane: refused"));
   }
@@ -118,6 +126,7 @@ class RemoteReplicationIT {
     assertThat(awaitReplicated(alpha, sinkC, "sink-gamma", null)).isEqualTo(s1);
     assertSameFiles(sinkB);
     assertSameFiles(sinkC);
+    List<List<String>> onGamma = filesystems.stream().map(fs -> snapshots(replica(sinkC, "alpha", fs))).toList();
 
     gamma.kill();
     write(filesystems.get(1), "more.bin", 8 * 1024, 9);
@@ -127,8 +136,10 @@ class RemoteReplicationIT {
     String s3 = awaitReplicated(alpha, sinkB, "sink-beta", s2);
 
     assertSameFiles(sinkB);
-    for (DatasetName fs : filesystems) {
-      assertThat(snapshots(replica(sinkC, "alpha", fs))).as("gamma kept what it had").containsExactly(s1);
+    for (int i = 0; i < filesystems.size(); i++) {
+      DatasetName fs = filesystems.get(i);
+      assertThat(onGamma.get(i)).as("gamma's replica of %s", fs).endsWith(s1);
+      assertThat(snapshots(replica(sinkC, "alpha", fs))).as("gamma kept what it had").isEqualTo(onGamma.get(i));
       JsonNode toGamma = await("a failed replication to sink-gamma of " + fs, alpha,
           () -> alpha.outcome(PUSH, fs.value(), "REPLICATE", "sink-gamma").filter(o -> !o.path("ok").asBoolean()).orElse(null));
       assertThat(toGamma.path("summary").asText()).as("status of %s", fs).startsWith("waiting for sink sink-gamma: ");
