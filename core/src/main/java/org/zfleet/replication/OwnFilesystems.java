@@ -10,6 +10,7 @@ import java.util.Set;
 import org.zfleet.config.FilesystemFilter;
 import org.zfleet.config.Pruning;
 import org.zfleet.config.Snapshotting;
+import org.zfleet.job.StepResult;
 import org.zfleet.job.StepWork;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
@@ -103,11 +104,20 @@ public final class OwnFilesystems {
   /** This cycle's snapshot of every selected filesystem of the last listing. */
   public StepWork snapshot(Instant now) {
     if (naming.isEmpty()) {
-      return control -> org.zfleet.job.StepResult.of("snapshotting is manual and names no prefix: nothing taken");
+      return control -> StepResult.of("snapshotting is manual and names no prefix: nothing taken");
     }
     String name = naming.get().name(now);
+    if (!listing.isEmpty() && listing.values().stream().allMatch(d -> hasSnapshot(d, name))) {
+      // Names have a resolution of one second: a second request in the second of the last
+      // snapshot (two wakeups, or a wakeup right after a scheduled one) already has its snapshot.
+      return control -> StepResult.of("@" + name + " was taken this second: nothing more taken");
+    }
     HookRunner hooks = new HookRunner(job, snapshotting.hooks(), Map.of("ZFLEET_JOB", job, "ZFLEET_SNAPSHOT", name));
     return new TakeSnapshots(zfs, filter, List.copyOf(listing.keySet()), name, hooks);
+  }
+
+  private static boolean hasSnapshot(DatasetListing dataset, String name) {
+    return dataset.versions().stream().anyMatch(v -> v.isSnapshot() && v.name().equals(name));
   }
 
   /** The pruning policy of one side, judging only this job's own snapshots unless scope is all. */

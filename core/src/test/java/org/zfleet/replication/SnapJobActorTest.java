@@ -128,6 +128,32 @@ class SnapJobActorTest {
   }
 
   @Test
+  void wakeupInTheSecondOfTheLastSnapshotTakesNoSecondOneAndReportsNoError() {
+    filesystems(ROOT, A);
+    startJob("");
+    awaitFirstSnapshot();
+    long snapshotsTaken = zfs.hooks().count(Op.SNAPSHOT);
+
+    // The clock has not moved: this snapshot's name is the one just taken.
+    job.tell(new JobActor.Wakeup());
+    JobStatus after = awaitSettled(status().cycle() + 1);
+
+    assertThat(after.lastError()).isEmpty();
+    assertThat(zfs.hooks().count(Op.SNAPSHOT)).as("snapshot commands").isEqualTo(snapshotsTaken);
+    for (DatasetName fs : List.of(ROOT, A)) {
+      assertThat(ownTimestamped(fs)).containsExactly(NAMING.name(START));
+    }
+
+    // A second later a wakeup takes its own.
+    clock.advance(Duration.ofSeconds(1));
+    job.tell(new JobActor.Wakeup());
+    awaitSettled(status().cycle() + 1);
+    for (DatasetName fs : List.of(ROOT, A)) {
+      assertThat(ownTimestamped(fs)).containsExactly(NAMING.name(START), NAMING.name(START.plusSeconds(1)));
+    }
+  }
+
+  @Test
   void heldSnapshotIsReportedLeftForTheNextCycleAndDestroyedOnceReleased() {
     filesystems(ROOT, A, B);
     startJob("");
