@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.zfleet.config.KeepRule;
@@ -123,10 +124,19 @@ public final class Pruner {
       reasons.add(oldestFirst[oldestFirst.length - 1], new KeepReason.Youngest());
     }
     if (context.cycleStart().isPresent()) {
-      // ZFS records creation in whole seconds: one taken at 12:00:00.7 reads 12:00:00.
+      OptionalLong cycleTxg = context.cycleSnapshot().stream()
+          .flatMapToLong(name -> Arrays.stream(oldestFirst)
+              .filter(i -> versions.get(i).name().equals(name))
+              .mapToLong(i -> versions.get(i).createTxg()))
+          .findFirst();
+      // ZFS records creation in whole seconds: one taken at 12:00:00.7 reads 12:00:00, and so may
+      // the previous cycle's if it came less than a second before. The cycle's own snapshot, where
+      // the filesystem has it, draws the line exactly.
       Instant since = context.cycleStart().get().truncatedTo(ChronoUnit.SECONDS);
       for (int index : oldestFirst) {
-        if (!versions.get(index).creation().isBefore(since)) {
+        FilesystemVersion v = versions.get(index);
+        boolean thisCycle = cycleTxg.isPresent() ? v.createTxg() >= cycleTxg.getAsLong() : !v.creation().isBefore(since);
+        if (thisCycle) {
           reasons.add(index, new KeepReason.TakenThisCycle());
         }
       }

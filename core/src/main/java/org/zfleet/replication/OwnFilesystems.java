@@ -1,6 +1,7 @@
 package org.zfleet.replication;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.zfleet.job.StepResult;
 import org.zfleet.job.StepWork;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
+import org.zfleet.prune.PruneContext;
 import org.zfleet.prune.PrunePolicy;
 import org.zfleet.prune.PruneScope;
 import org.zfleet.schedule.SnapshotNaming;
@@ -99,6 +101,15 @@ public final class OwnFilesystems {
       return Optional.empty();
     }
     return schedule.nextDue(lastTaken(), now);
+  }
+
+  /**
+   * The pruning context of a cycle that snapshots at {@code now}: it started then and its snapshots
+   * are the one named for {@code now} and later ones.
+   */
+  public PruneContext cycleContext(Instant now) {
+    Instant start = now.truncatedTo(ChronoUnit.SECONDS);
+    return naming.map(n -> PruneContext.cycle(start, n.name(now))).orElseGet(() -> PruneContext.cycle(start));
   }
 
   /** This cycle's snapshot of every selected filesystem of the last listing. */

@@ -3,7 +3,6 @@ package org.zfleet.replication;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -66,7 +65,8 @@ public final class PushJobDriver implements JobDriver {
   private final PrunePolicy receiverPolicy;
   private final TransferOptions transferOptions;
   private final Backoff backoff;
-  private volatile Instant cycleStart;
+  /** The pruning context of the current cycle: when it took its snapshot, and which. */
+  private volatile PruneContext cycle;
   private volatile Map<String, Destination> destinations = Map.of();
 
   /** One sink as seen in this cycle's listing: its endpoint and datasets, or why it is unavailable. */
@@ -89,7 +89,7 @@ public final class PushJobDriver implements JobDriver {
     Replication r = job.replication();
     this.transferOptions = transferOptions;
     this.backoff = new Backoff(r.retryMinBackoff(), r.retryMaxBackoff());
-    this.cycleStart = clock.instant();
+    this.cycle = PruneContext.cycle(clock.instant());
   }
 
   @Override
@@ -109,7 +109,7 @@ public final class PushJobDriver implements JobDriver {
 
   @Override
   public StepWork snapshot(Instant now) {
-    cycleStart = now.truncatedTo(ChronoUnit.SECONDS);
+    cycle = own.cycleContext(now);
     return own.snapshot(now);
   }
 
@@ -187,7 +187,7 @@ public final class PushJobDriver implements JobDriver {
     if (fs == null) {
       return List.of();
     }
-    Instant cycle = cycleStart;
+    PruneContext cycle = this.cycle;
     CursorBoard board = new CursorBoard();
     List<PlannedStep> steps = new ArrayList<>();
     for (Destination dest : destinations.values()) {
@@ -213,10 +213,10 @@ public final class PushJobDriver implements JobDriver {
    * Receiver pruning keeps the incremental base: where this cycle's replication left it, else the
    * newest common snapshot of the listing.
    */
-  private PruneContext receiverContext(DatasetListing fs, DatasetListing replica, Destination dest, Instant cycle, CursorBoard board) {
+  private PruneContext receiverContext(DatasetListing fs, DatasetListing replica, Destination dest, PruneContext cycle, CursorBoard board) {
     Optional<Long> base = board.movedTo(dest.sink()).map(FilesystemVersion::guid)
         .or(() -> BaseProtection.newestCommon(fs.versions(), replica.versions()).map(c -> c.onReceiver().guid()));
-    PruneContext context = PruneContext.cycle(cycle);
+    PruneContext context = cycle;
     return base.map(guid -> context.withProtection(Protection.ofGuid(guid, "incremental base from " + identity))).orElse(context);
   }
 
@@ -225,8 +225,8 @@ public final class PushJobDriver implements JobDriver {
    * {@code not-replicated}, everything from its cursor on (as this cycle's replication left it:
    * once a step moved the base, the listing's older base is no longer protected).
    */
-  private PruneContext senderContext(DatasetListing fs, Instant cycle, CursorBoard board) {
-    PruneContext context = PruneContext.cycle(cycle);
+  private PruneContext senderContext(DatasetListing fs, PruneContext cycle, CursorBoard board) {
+    PruneContext context = cycle;
     for (Destination dest : destinations.values()) {
       Optional<FilesystemVersion> moved = board.movedTo(dest.sink());
       CursorState cursor = moved

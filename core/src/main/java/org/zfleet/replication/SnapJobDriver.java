@@ -27,7 +27,8 @@ public final class SnapJobDriver implements JobDriver {
   private final PrunePolicy policy;
   private final Duration stallTimeout;
   private final Backoff backoff;
-  private volatile Instant cycleStart;
+  /** The pruning context of the current cycle: when it took its snapshot, and which. */
+  private volatile PruneContext cycle;
 
   public SnapJobDriver(SnapJob job, ZfsPort zfs, Duration stallTimeout, Backoff backoff, Clock clock) {
     this.job = job;
@@ -35,7 +36,7 @@ public final class SnapJobDriver implements JobDriver {
     this.policy = own.policy(job.pruning());
     this.stallTimeout = stallTimeout;
     this.backoff = backoff;
-    this.cycleStart = clock.instant();
+    this.cycle = PruneContext.cycle(clock.instant());
   }
 
   @Override
@@ -55,7 +56,7 @@ public final class SnapJobDriver implements JobDriver {
 
   @Override
   public StepWork snapshot(Instant now) {
-    cycleStart = now;
+    cycle = own.cycleContext(now);
     return own.snapshot(now);
   }
 
@@ -85,7 +86,7 @@ public final class SnapJobDriver implements JobDriver {
             StepKind.PRUNE_SENDER,
             "",
             new PruneFilesystem("local", listing.name(), listing.versions(), policy,
-                () -> PruneContext.cycle(cycleStart.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)), zfs::destroySnapshot)));
+                () -> cycle, zfs::destroySnapshot)));
   }
 
   @Override

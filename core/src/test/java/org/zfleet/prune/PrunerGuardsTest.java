@@ -59,6 +59,23 @@ class PrunerGuardsTest {
   }
 
   @Test
+  void theCyclesOwnSnapshotDrawsTheLineWhenTheLastCyclesWasCreatedInTheSameSecond() {
+    // The last cycle's snapshot was named in the second before, but ZFS created it in the second
+    // this cycle started and took "this"; "later" came after it.
+    Instant cycleStart = Snaps.time("0").plusMillis(200);
+    List<FilesystemVersion> snaps = snaps("old -1h", "last 0", "this 0", "later +1s");
+    PruneOutcome outcome = Pruner.evaluate(snaps, KEEP_NONE, PruneContext.cycle(cycleStart, "this"));
+    assertThat(names(evaluated(outcome).toDestroy())).containsExactly("old", "last");
+    assertThat(reasons(outcome, "this")).containsExactly("taken in the current cycle");
+    assertThat(reasons(outcome, "later")).containsExactly("youngest snapshot", "taken in the current cycle");
+
+    // A filesystem without the cycle's snapshot (it failed there) falls back to the time.
+    PruneOutcome without = Pruner.evaluate(snaps("old -1h", "last 0"), KEEP_NONE, PruneContext.cycle(cycleStart, "this"));
+    assertThat(names(evaluated(without).toDestroy())).containsExactly("old");
+    assertThat(reasons(without, "last")).containsExactly("youngest snapshot", "taken in the current cycle");
+  }
+
+  @Test
   void protectedSnapshotsAreKeptWithTheirReasons() {
     List<FilesystemVersion> snaps = snaps("a -3h", "b -2h", "c -1h", "d 0");
     PruneContext context =

@@ -128,7 +128,10 @@ class PrunerRulesTest {
   @MethodSource("missingCursors")
   void notReplicatedRefusesWithoutEveryCursor(
       String description, List<CursorState> cursors, String detail) {
-    PruneContext context = new PruneContext(java.util.Optional.empty(), List.of(), cursors);
+    PruneContext context = PruneContext.offline();
+    for (CursorState cursor : cursors) {
+      context = context.withCursor(cursor);
+    }
     PruneOutcome outcome = Pruner.evaluate(FOUR, all(lastN(1), NOT_REPLICATED), context);
     assertThat(outcome)
         .isEqualTo(

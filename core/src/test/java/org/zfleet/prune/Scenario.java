@@ -156,11 +156,14 @@ record Scenario(
   }
 
   private static PruneContext context(Random r, List<FilesystemVersion> versions) {
+    Instant cycleStart = BASE.plus(STEP.multipliedBy(r.nextInt(4 * 24 * 3 + 1))).plusMillis(r.nextInt(1000));
     PruneContext context =
-        r.nextInt(3) == 0
-            ? PruneContext.cycle(
-                BASE.plus(STEP.multipliedBy(r.nextInt(4 * 24 * 3 + 1))).plusMillis(r.nextInt(1000)))
-            : PruneContext.offline();
+        switch (r.nextInt(6)) {
+          case 0 -> PruneContext.cycle(cycleStart);
+          case 1 -> PruneContext.cycle(
+              cycleStart, versions.isEmpty() || r.nextInt(4) == 0 ? "absent" : versions.get(r.nextInt(versions.size())).name());
+          default -> PruneContext.offline();
+        };
     int protections = versions.isEmpty() ? 0 : r.nextInt(3);
     for (int p = 0; p < protections; p++) {
       FilesystemVersion v = versions.get(r.nextInt(versions.size()));

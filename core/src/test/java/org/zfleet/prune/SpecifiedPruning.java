@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.zfleet.config.KeepRule;
@@ -36,9 +37,15 @@ final class SpecifiedPruning {
       }
     }
     snapshots.stream().max(OLDER_FIRST).ifPresent(y -> kept.add(y.name()));
+    Optional<FilesystemVersion> cycleSnapshot =
+        snapshots.stream().filter(s -> ctx.cycleSnapshot().equals(Optional.of(s.name()))).findFirst();
     for (FilesystemVersion s : snapshots) {
-      if (ctx.cycleStart().isPresent()
-          && !s.creation().isBefore(ctx.cycleStart().get().truncatedTo(ChronoUnit.SECONDS))) {
+      boolean thisCycle =
+          ctx.cycleStart().isPresent()
+              && (cycleSnapshot.isPresent()
+                  ? s.createTxg() >= cycleSnapshot.get().createTxg()
+                  : !s.creation().isBefore(ctx.cycleStart().get().truncatedTo(ChronoUnit.SECONDS)));
+      if (thisCycle) {
         kept.add(s.name());
       }
       for (Protection p : ctx.protections()) {

@@ -51,6 +51,14 @@ final class DirectPushJob {
     driver.snapshot(now).run(new StepControl());
   }
 
+  /**
+   * Takes the job's snapshot named after {@code namedAt} while ZFS records the clock's time, as when
+   * the step started just before a second ended and {@code zfs snapshot} ran just after.
+   */
+  void snapshotNamedAt(Instant namedAt) throws Exception {
+    driver.snapshot(namedAt).run(new StepControl());
+  }
+
   /** Lists both sides and returns every filesystem's steps for this cycle, not yet run. */
   List<Listed> list() throws Exception {
     driver.list().run(new StepControl());
