@@ -150,7 +150,7 @@ class SnapJobDaemonIT {
     daemon = Daemon.start(loaded.config().orElseThrow(), loaded.hocon().orElseThrow());
     awaitNewSnapshots(root, 2);
     awaitSettled();
-    sleepUntil(newestOwn(root).plusSeconds(1)); // a wakeup in the same second would repeat the name
+    sleepUntil(newestOwn(root).plusSeconds(1)); // a wakeup in the same second would take nothing new
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     assertThat(ZfleetCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true),
