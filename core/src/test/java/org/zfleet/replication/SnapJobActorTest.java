@@ -135,8 +135,9 @@ class SnapJobActorTest {
     long snapshotsTaken = zfs.hooks().count(Op.SNAPSHOT);
 
     // The clock has not moved: this snapshot's name is the one just taken.
+    long cycle = status().cycle();
     job.tell(new JobActor.Wakeup());
-    JobStatus after = awaitSettled(status().cycle() + 1);
+    JobStatus after = awaitSettled(cycle + 1);
 
     assertThat(after.lastError()).isEmpty();
     assertThat(zfs.hooks().count(Op.SNAPSHOT)).as("snapshot commands").isEqualTo(snapshotsTaken);
@@ -146,8 +147,9 @@ class SnapJobActorTest {
 
     // A second later a wakeup takes its own.
     clock.advance(Duration.ofSeconds(1));
+    cycle = status().cycle();
     job.tell(new JobActor.Wakeup());
-    awaitSettled(status().cycle() + 1);
+    awaitSettled(cycle + 1);
     for (DatasetName fs : List.of(ROOT, A)) {
       assertThat(ownTimestamped(fs)).containsExactly(NAMING.name(START), NAMING.name(START.plusSeconds(1)));
     }
