@@ -51,6 +51,19 @@ public final class ClusterConfig {
 
   private ClusterConfig() {}
 
+  /**
+   * How messages between nodes are serialized: Jackson CBOR for the protocol, never Java
+   * serialization. Tests of the protocol messages run with exactly this.
+   */
+  public static Config serialization() {
+    return ConfigFactory.empty()
+        .withValue("pekko.actor.allow-java-serialization", value("off"))
+        .withValue(
+            ConfigUtil.joinPath(
+                "pekko", "actor", "serialization-bindings", CborSerializable.class.getName()),
+            value("jackson-cbor"));
+  }
+
   public static Config of(ClusterSettings settings) {
     List<String> seeds = new ArrayList<>();
     for (HostPort seed : settings.seedNodes()) {
@@ -59,13 +72,8 @@ public final class ClusterConfig {
     List<String> roles = new ArrayList<>();
     roles.add(settings.nodeRole());
     roles.addAll(settings.roles());
-    return ConfigFactory.empty()
+    return serialization()
         .withValue("pekko.actor.provider", value("cluster"))
-        .withValue("pekko.actor.allow-java-serialization", value("off"))
-        .withValue(
-            ConfigUtil.joinPath(
-                "pekko", "actor", "serialization-bindings", CborSerializable.class.getName()),
-            value("jackson-cbor"))
         .withValue("pekko.loggers", value(List.of("org.apache.pekko.event.slf4j.Slf4jLogger")))
         .withValue("pekko.logging-filter", value("org.apache.pekko.event.slf4j.Slf4jLoggingFilter"))
         .withValue("pekko.remote.artery.transport", value("tls-tcp"))

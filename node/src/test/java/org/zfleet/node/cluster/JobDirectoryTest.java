@@ -39,11 +39,7 @@ class JobDirectoryTest {
     testKit =
         ActorTestKit.create(
             "JobDirectoryTest",
-            ConfigFactory.parseString(
-                    "pekko.actor.allow-java-serialization = off\n"
-                        + "pekko.actor.serialization-bindings {"
-                        + " \"org.zfleet.protocol.CborSerializable\" = jackson-cbor }")
-                .withFallback(ConfigFactory.load()));
+            ClusterConfig.serialization().withFallback(ConfigFactory.load()));
   }
 
   @AfterEach

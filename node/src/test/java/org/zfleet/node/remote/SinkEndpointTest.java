@@ -3,7 +3,6 @@ package org.zfleet.node.remote;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +23,7 @@ import org.zfleet.config.SinkJob;
 import org.zfleet.endpoint.AccessRefused;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
+import org.zfleet.node.cluster.ClusterConfig;
 import org.zfleet.node.cluster.JobEndpointProtocol;
 import org.zfleet.node.cluster.JobEndpointProtocol.Described;
 import org.zfleet.node.cluster.JobEndpointProtocol.Failed;
@@ -49,8 +49,7 @@ class SinkEndpointTest {
   private static final ActorTestKit testKit =
       ActorTestKit.create(
           "SinkEndpointTest",
-          ConfigFactory.parseString(
-              "pekko.actor.serialization-bindings { \"org.zfleet.protocol.CborSerializable\" = jackson-cbor }"));
+          ClusterConfig.serialization());
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final DatasetName ROOT = DatasetName.of("dst/sink");
   private static final DatasetName ALPHA_DATA = DatasetName.of("dst/sink/alpha/data");

@@ -2,7 +2,6 @@ package org.zfleet.node.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +39,7 @@ class SinkProtocolSerializationTest {
   private static final ActorTestKit testKit =
       ActorTestKit.create(
           "SinkProtocolSerializationTest",
-          ConfigFactory.parseString(
-              "pekko.actor.serialization-bindings { \"org.zfleet.protocol.CborSerializable\" = jackson-cbor }"));
+          ClusterConfig.serialization());
 
   private static final TestProbe<SinkReply> replies = testKit.createTestProbe();
 

@@ -2,7 +2,6 @@ package org.zfleet.node.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +24,7 @@ import org.zfleet.config.Snapshotting;
 import org.zfleet.config.SourceJob;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
+import org.zfleet.node.cluster.ClusterConfig;
 import org.zfleet.node.cluster.JobEndpointProtocol;
 import org.zfleet.node.cluster.JobEndpointProtocol.Done;
 import org.zfleet.node.cluster.JobEndpointProtocol.Failed;
@@ -50,8 +50,7 @@ class SourceEndpointTest {
   private static final ActorTestKit testKit =
       ActorTestKit.create(
           "SourceEndpointTest",
-          ConfigFactory.parseString(
-              "pekko.actor.serialization-bindings { \"org.zfleet.protocol.CborSerializable\" = jackson-cbor }"));
+          ClusterConfig.serialization());
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final DatasetName SERVED = DatasetName.of("prod/data");
   private static final DatasetName OTHER = DatasetName.of("prod/secret");

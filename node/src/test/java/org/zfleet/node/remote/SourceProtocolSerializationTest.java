@@ -2,7 +2,6 @@ package org.zfleet.node.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import java.time.Instant;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -16,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.zfleet.model.FilesystemVersion;
+import org.zfleet.node.cluster.ClusterConfig;
 import org.zfleet.node.cluster.JobEndpointProtocol;
 import org.zfleet.node.cluster.JobEndpointProtocol.SinkReply;
 
@@ -26,8 +26,7 @@ class SourceProtocolSerializationTest {
   private static final ActorTestKit testKit =
       ActorTestKit.create(
           "SourceProtocolSerializationTest",
-          ConfigFactory.parseString(
-              "pekko.actor.serialization-bindings { \"org.zfleet.protocol.CborSerializable\" = jackson-cbor }"));
+          ClusterConfig.serialization());
 
   private static final TestProbe<SinkReply> replies = testKit.createTestProbe();
 
