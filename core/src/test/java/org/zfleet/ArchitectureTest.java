@@ -32,45 +32,94 @@ class ArchitectureTest {
 
   @Test
   void purePackagesUseNoPekko() {
-    check(noClasses().that().resideInAnyPackage(PURE).or().resideInAPackage("org.zfleet.config..")
-        .should().dependOnClassesThat().resideInAPackage("org.apache.pekko.."));
+    check(
+        noClasses()
+            .that()
+            .resideInAnyPackage(PURE)
+            .or()
+            .resideInAPackage("org.zfleet.config..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("org.apache.pekko.."));
   }
 
   @Test
   void purePackagesStartNoProcesses() {
-    check(noClasses().that().resideInAnyPackage(PURE).or().resideInAPackage("org.zfleet.config..")
-        .should().dependOnClassesThat().haveFullyQualifiedName(Process.class.getName())
-        .orShould().dependOnClassesThat().haveFullyQualifiedName(ProcessBuilder.class.getName())
-        .orShould().dependOnClassesThat().haveFullyQualifiedName(ProcessHandle.class.getName()));
+    check(
+        noClasses()
+            .that()
+            .resideInAnyPackage(PURE)
+            .or()
+            .resideInAPackage("org.zfleet.config..")
+            .should()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName(Process.class.getName())
+            .orShould()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName(ProcessBuilder.class.getName())
+            .orShould()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName(ProcessHandle.class.getName()));
   }
 
   @Test
   void purePackagesTouchNoFiles() {
-    check(noClasses().that().resideInAnyPackage(PURE)
-        .should().dependOnClassesThat().resideInAPackage("java.nio.file..")
-        .orShould().dependOnClassesThat().haveNameMatching(
-            "java\\.io\\.(File|FileInputStream|FileOutputStream|FileReader|FileWriter|RandomAccessFile)"));
+    check(
+        noClasses()
+            .that()
+            .resideInAnyPackage(PURE)
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("java.nio.file..")
+            .orShould()
+            .dependOnClassesThat()
+            .haveNameMatching(
+                "java\\.io\\.(File|FileInputStream|FileOutputStream|FileReader|FileWriter|RandomAccessFile)"));
   }
 
   @Test
   void purePackagesReadNoWallClock() {
-    check(noClasses().that().resideInAnyPackage(PURE).or().resideInAPackage("org.zfleet.config..")
-        .should().callMethod(java.time.Instant.class, "now")
-        .orShould().callMethod(System.class, "currentTimeMillis")
-        .orShould().callMethod(System.class, "nanoTime")
-        .orShould().callMethod(java.time.Clock.class, "systemUTC")
-        .orShould().callMethod(java.time.Clock.class, "systemDefaultZone")
-        .orShould().callMethod(java.time.LocalDateTime.class, "now")
-        .orShould().callMethod(java.time.ZonedDateTime.class, "now")
-        .orShould().callMethod(java.time.OffsetDateTime.class, "now"));
+    check(
+        noClasses()
+            .that()
+            .resideInAnyPackage(PURE)
+            .or()
+            .resideInAPackage("org.zfleet.config..")
+            .should()
+            .callMethod(java.time.Instant.class, "now")
+            .orShould()
+            .callMethod(System.class, "currentTimeMillis")
+            .orShould()
+            .callMethod(System.class, "nanoTime")
+            .orShould()
+            .callMethod(java.time.Clock.class, "systemUTC")
+            .orShould()
+            .callMethod(java.time.Clock.class, "systemDefaultZone")
+            .orShould()
+            .callMethod(java.time.LocalDateTime.class, "now")
+            .orShould()
+            .callMethod(java.time.ZonedDateTime.class, "now")
+            .orShould()
+            .callMethod(java.time.OffsetDateTime.class, "now"));
   }
 
   @Test
   void configAndProtocolKnowNothingOfTheDomainAbove() {
-    check(noClasses().that().resideInAnyPackage("org.zfleet.config..", "org.zfleet.model..", "org.zfleet.protocol..")
-        .should().dependOnClassesThat().resideInAnyPackage(
-            "org.zfleet.zfs..", "org.zfleet.plan..", "org.zfleet.prune..", "org.zfleet.schedule..",
-            "org.zfleet.job..", "org.zfleet.transfer..", "org.zfleet.node.."));
+    check(
+        noClasses()
+            .that()
+            .resideInAnyPackage(
+                "org.zfleet.config..", "org.zfleet.model..", "org.zfleet.protocol..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                "org.zfleet.zfs..",
+                "org.zfleet.plan..",
+                "org.zfleet.prune..",
+                "org.zfleet.schedule..",
+                "org.zfleet.job..",
+                "org.zfleet.transfer..",
+                "org.zfleet.node.."));
   }
 
   private static void check(ArchRule rule) {

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Loads a zfleet configuration file: HOCON over the defaults in {@code reference.conf}, read into
- * a {@link ZfleetConfig} and validated as a whole. Never throws for bad input: every mistake comes
+ * Loads a zfleet configuration file: HOCON over the defaults in {@code reference.conf}, read into a
+ * {@link ZfleetConfig} and validated as a whole. Never throws for bad input: every mistake comes
  * back as a {@link ConfigProblem} with its file, line and key path, and any error means no
  * configuration, so nothing starts half-configured.
  */
@@ -72,7 +72,8 @@ public final class ConfigLoader {
   }
 
   private static LoadResult validate(Config file, String fileName, String hostName) {
-    Config reference = ConfigFactory.defaultReference(ConfigLoader.class.getClassLoader()).withOnlyPath("zfleet");
+    Config reference =
+        ConfigFactory.defaultReference(ConfigLoader.class.getClassLoader()).withOnlyPath("zfleet");
     Config merged = file.withFallback(reference).resolve();
     Config resolvedFile = file.resolveWith(merged);
     Problems problems = new Problems();
@@ -81,11 +82,14 @@ public final class ConfigLoader {
     ConfigValue userZfleet = file.root().get("zfleet");
     topLevelKeys(file.root(), fileStart, problems);
     if (userZfleet == null) {
-      problems.error(fileStart, "", "no zfleet { … } section; zfleet reads its settings from there");
+      problems.error(
+          fileStart, "", "no zfleet { … } section; zfleet reads its settings from there");
       return new LoadResult(Optional.empty(), problems.sorted(), Optional.of(resolvedFile));
     }
     if (userZfleet.valueType() != ConfigValueType.OBJECT) {
-      problems.error(Location.of(userZfleet.origin(), fileStart), "zfleet",
+      problems.error(
+          Location.of(userZfleet.origin(), fileStart),
+          "zfleet",
           "expected an object { … }, got " + ObjectReader.describe(userZfleet));
       return new LoadResult(Optional.empty(), problems.sorted(), Optional.of(resolvedFile));
     }
@@ -93,8 +97,11 @@ public final class ConfigLoader {
     ObjectReader zfleet = new ObjectReader(merged.getObject("zfleet"), "", zfleetAt, problems);
     zfleet.rejectUnknownKeys(ZFLEET_KEYS);
 
-    JobDefaults defaults = zfleet.object("job-defaults").flatMap(JobDefaults::read)
-        .orElseGet(() -> referenceDefaults(reference, fileStart));
+    JobDefaults defaults =
+        zfleet
+            .object("job-defaults")
+            .flatMap(JobDefaults::read)
+            .orElseGet(() -> referenceDefaults(reference, fileStart));
     Optional<NodeConfig> node = zfleet.object("node").flatMap(n -> NodeReader.read(n, hostName));
 
     List<JobReader.ReadJob> jobs = new ArrayList<>();
@@ -113,7 +120,9 @@ public final class ConfigLoader {
     }
     List<JobConfig> configs = jobs.stream().map(j -> j.job().orElseThrow()).toList();
     return new LoadResult(
-        Optional.of(new ZfleetConfig(node.get(), configs)), problems.sorted(), Optional.of(resolvedFile));
+        Optional.of(new ZfleetConfig(node.get(), configs)),
+        problems.sorted(),
+        Optional.of(resolvedFile));
   }
 
   /** zfleet reads only {@code zfleet}; {@code pekko} is Pekko's; anything else is likely a slip. */
@@ -127,19 +136,30 @@ public final class ConfigLoader {
       if (ZFLEET_KEYS.contains(key)) {
         problems.error(at, Values.quoteKey(key), "belongs inside zfleet { … }");
       } else if (Values.closest(key, List.of("zfleet", "pekko")).isPresent()) {
-        problems.error(at, Values.quoteKey(key),
-            "unknown top-level key; did you mean \"" + Values.closest(key, List.of("zfleet", "pekko")).get() + "\"?");
+        problems.error(
+            at,
+            Values.quoteKey(key),
+            "unknown top-level key; did you mean \""
+                + Values.closest(key, List.of("zfleet", "pekko")).get()
+                + "\"?");
       } else {
-        problems.warning(at, Values.quoteKey(key), "not read by zfleet (it reads zfleet { … } and passes pekko { … } on)");
+        problems.warning(
+            at,
+            Values.quoteKey(key),
+            "not read by zfleet (it reads zfleet { … } and passes pekko { … } on)");
       }
     }
   }
 
-  /** The shipped defaults, used to go on checking jobs when the file's own job-defaults are wrong. */
+  /**
+   * The shipped defaults, used to go on checking jobs when the file's own job-defaults are wrong.
+   */
   private static JobDefaults referenceDefaults(Config reference, Location at) {
     ObjectReader defaults =
-        new ObjectReader(reference.getObject("zfleet.job-defaults"), "job-defaults", at, new Problems());
-    return JobDefaults.read(defaults).orElseThrow(() -> new IllegalStateException("reference.conf is invalid"));
+        new ObjectReader(
+            reference.getObject("zfleet.job-defaults"), "job-defaults", at, new Problems());
+    return JobDefaults.read(defaults)
+        .orElseThrow(() -> new IllegalStateException("reference.conf is invalid"));
   }
 
   private static LoadResult failed(ConfigProblem problem) {

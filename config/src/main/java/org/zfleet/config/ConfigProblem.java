@@ -3,8 +3,8 @@ package org.zfleet.config;
 import java.util.Objects;
 
 /**
- * One problem found in a configuration file, located by file, line and key path (relative to
- * {@code zfleet}, e.g. {@code jobs[0].pruning.keep-receiver[0].grid}).
+ * One problem found in a configuration file, located by file, line and key path (relative to {@code
+ * zfleet}, e.g. {@code jobs[0].pruning.keep-receiver[0].grid}).
  *
  * @param line the 1-based line, or 0 when the problem has no line (e.g. an unreadable file)
  * @param path the key path, or empty when the problem concerns the whole file

@@ -6,10 +6,10 @@ import java.util.Objects;
 
 /**
  * A parsed five-field cron expression ({@code minute hour day-of-month month day-of-week}),
- * evaluated in UTC by {@code org.zfleet.schedule}. Fields accept {@code *}, numbers, ranges
- * {@code a-b}, steps ({@code a-b/n}, or {@code /n} after a star), lists, and names for months and weekdays;
- * day-of-week 0 and 7 are both Sunday. As in Vixie cron, when both day fields are restricted a
- * day matches if either matches.
+ * evaluated in UTC by {@code org.zfleet.schedule}. Fields accept {@code *}, numbers, ranges {@code
+ * a-b}, steps ({@code a-b/n}, or {@code /n} after a star), lists, and names for months and
+ * weekdays; day-of-week 0 and 7 are both Sunday. As in Vixie cron, when both day fields are
+ * restricted a day matches if either matches.
  */
 public record CronSpec(
     String text,
@@ -56,7 +56,14 @@ public record CronSpec(
       dow.set(0);
     }
     return new CronSpec(
-        text.trim(), minutes, hours, dom, months, dow, !fields[2].startsWith("*"), !fields[4].startsWith("*"));
+        text.trim(),
+        minutes,
+        hours,
+        dom,
+        months,
+        dow,
+        !fields[2].startsWith("*"),
+        !fields[4].startsWith("*"));
   }
 
   private static BitSet field(String field, String what, int min, int max, String[] names) {
@@ -91,7 +98,8 @@ public record CronSpec(
         }
       }
       if (from < min || to > max || from > to) {
-        throw bad(what, field, "values must lie in " + min + "-" + max + " and ranges run low to high");
+        throw bad(
+            what, field, "values must lie in " + min + "-" + max + " and ranges run low to high");
       }
       for (int v = from; v <= to; v += step) {
         bits.set(v);
@@ -110,7 +118,8 @@ public record CronSpec(
       }
     }
     if (token.isEmpty() || !token.chars().allMatch(Character::isDigit) || token.length() > 4) {
-      throw bad(what, field, "\"" + token + "\" is not a number" + (names != null ? " or name" : ""));
+      throw bad(
+          what, field, "\"" + token + "\" is not a number" + (names != null ? " or name" : ""));
     }
     return Integer.parseInt(token);
   }

@@ -25,13 +25,23 @@ final class CrossChecks {
       }
       JobReader.ReadJob earlier = first.putIfAbsent(job.name().get(), job);
       if (earlier != null) {
-        job.reader().error("name", "duplicate job name \"" + job.name().get() + "\" (also "
-            + earlier.reader().path() + " at line " + earlier.reader().locationOf("name").line() + ")");
+        job.reader()
+            .error(
+                "name",
+                "duplicate job name \""
+                    + job.name().get()
+                    + "\" (also "
+                    + earlier.reader().path()
+                    + " at line "
+                    + earlier.reader().locationOf("name").line()
+                    + ")");
       }
     }
   }
 
-  /** A push's sinks and a pull's source: defined here with the right type, or (a warning) elsewhere. */
+  /**
+   * A push's sinks and a pull's source: defined here with the right type, or (a warning) elsewhere.
+   */
   private static void peers(List<JobReader.ReadJob> jobs) {
     Map<String, JobConfig> byName = new HashMap<>();
     jobs.forEach(j -> j.job().ifPresent(c -> byName.putIfAbsent(c.name(), c)));
@@ -51,13 +61,28 @@ final class CrossChecks {
     }
   }
 
-  private static void peer(JobReader.ReadJob read, String key, String name, JobConfig found, JobConfig.Type wanted) {
+  private static void peer(
+      JobReader.ReadJob read, String key, String name, JobConfig found, JobConfig.Type wanted) {
     if (found == null) {
-      read.reader().warning(key, "no " + wanted.configName() + " job \"" + name
-          + "\" in this file; fine if it runs on another node of the cluster");
+      read.reader()
+          .warning(
+              key,
+              "no "
+                  + wanted.configName()
+                  + " job \""
+                  + name
+                  + "\" in this file; fine if it runs on another node of the cluster");
     } else if (found.type() != wanted) {
-      read.reader().error(key, "job \"" + name + "\" is a " + found.type().configName() + " job, not a "
-          + wanted.configName() + " job");
+      read.reader()
+          .error(
+              key,
+              "job \""
+                  + name
+                  + "\" is a "
+                  + found.type().configName()
+                  + " job, not a "
+                  + wanted.configName()
+                  + " job");
     } else if (found.name().equals(read.job().get().name())) {
       read.reader().error(key, "a job cannot replicate to itself");
     }
@@ -65,10 +90,9 @@ final class CrossChecks {
 
   /**
    * Jobs of one node that select the same dataset: a warning (zrepl's snap job beside a push job
-   * with manual snapshotting does this on purpose), an error when both take snapshots with the
-   * same prefix, since each would then count the other's snapshots as its own. Receiving jobs
-   * whose root datasets nest are an error; a job that selects datasets a receiver writes is a
-   * warning.
+   * with manual snapshotting does this on purpose), an error when both take snapshots with the same
+   * prefix, since each would then count the other's snapshots as its own. Receiving jobs whose root
+   * datasets nest are an error; a job that selects datasets a receiver writes is a warning.
    */
   private static void overlaps(List<JobReader.ReadJob> jobs) {
     for (int i = 0; i < jobs.size(); i++) {
@@ -85,35 +109,77 @@ final class CrossChecks {
     }
   }
 
-  private static void overlap(JobReader.ReadJob first, JobConfig a, JobReader.ReadJob second, JobConfig b) {
+  private static void overlap(
+      JobReader.ReadJob first, JobConfig a, JobReader.ReadJob second, JobConfig b) {
     String other = first.reader().path() + " (" + a.name() + ")";
     Optional<FilesystemFilter> fa = filter(a);
     Optional<FilesystemFilter> fb = filter(b);
     Optional<DatasetName> ra = receiveRoot(a);
     Optional<DatasetName> rb = receiveRoot(b);
     if (fa.isPresent() && fb.isPresent()) {
-      fa.get().overlap(fb.get()).ifPresent(o -> {
-        Optional<String> pa = snapshotPrefix(a);
-        Optional<String> pb = snapshotPrefix(b);
-        if (pa.isPresent() && pa.equals(pb)) {
-          second.reader().error("filesystems", "selects " + o + ", which " + other
-              + " also selects, and both take snapshots named \"" + pa.get() + "…\"; give one job another prefix");
-        } else {
-          second.reader().warning("filesystems", "selects " + o + ", which " + other
-              + " also selects; both jobs will work on it");
-        }
-      });
+      fa.get()
+          .overlap(fb.get())
+          .ifPresent(
+              o -> {
+                Optional<String> pa = snapshotPrefix(a);
+                Optional<String> pb = snapshotPrefix(b);
+                if (pa.isPresent() && pa.equals(pb)) {
+                  second
+                      .reader()
+                      .error(
+                          "filesystems",
+                          "selects "
+                              + o
+                              + ", which "
+                              + other
+                              + " also selects, and both take snapshots named \""
+                              + pa.get()
+                              + "…\"; give one job another prefix");
+                } else {
+                  second
+                      .reader()
+                      .warning(
+                          "filesystems",
+                          "selects "
+                              + o
+                              + ", which "
+                              + other
+                              + " also selects; both jobs will work on it");
+                }
+              });
     } else if (ra.isPresent() && rb.isPresent()) {
       if (ra.get().isWithin(rb.get()) || rb.get().isWithin(ra.get())) {
-        second.reader().error("root-fs", "root-fs " + rb.get() + " and the root-fs " + ra.get() + " of " + other
-            + " nest; two jobs would receive into one tree");
+        second
+            .reader()
+            .error(
+                "root-fs",
+                "root-fs "
+                    + rb.get()
+                    + " and the root-fs "
+                    + ra.get()
+                    + " of "
+                    + other
+                    + " nest; two jobs would receive into one tree");
       }
     } else if (fb.isPresent() && ra.isPresent()) {
-      fb.get().overlap(FilesystemFilter.subtree(ra.get())).ifPresent(o -> second.reader().warning("filesystems",
-          "selects " + o + ", which " + other + " receives into"));
+      fb.get()
+          .overlap(FilesystemFilter.subtree(ra.get()))
+          .ifPresent(
+              o ->
+                  second
+                      .reader()
+                      .warning(
+                          "filesystems", "selects " + o + ", which " + other + " receives into"));
     } else if (fa.isPresent() && rb.isPresent()) {
-      fa.get().overlap(FilesystemFilter.subtree(rb.get())).ifPresent(o -> second.reader().warning("root-fs",
-          "receives into " + rb.get() + ", where " + other + " selects " + o));
+      fa.get()
+          .overlap(FilesystemFilter.subtree(rb.get()))
+          .ifPresent(
+              o ->
+                  second
+                      .reader()
+                      .warning(
+                          "root-fs",
+                          "receives into " + rb.get() + ", where " + other + " selects " + o));
     }
   }
 

@@ -26,8 +26,8 @@ public record FilesystemFilter(List<Rule> rules) {
     }
 
     /**
-     * Parses a filter key: a dataset name, with {@code <} after it for its subtree. Throws
-     * {@link IllegalArgumentException} if the name is not one ZFS accepts.
+     * Parses a filter key: a dataset name, with {@code <} after it for its subtree. Throws {@link
+     * IllegalArgumentException} if the name is not one ZFS accepts.
      */
     public static Rule parse(String key, boolean include) {
       boolean subtree = key.endsWith("<");
@@ -98,13 +98,14 @@ public record FilesystemFilter(List<Rule> rules) {
       return false;
     }
     return rules.stream()
-        .noneMatch(r -> !r.include() && r.dataset().isWithin(dataset) && !r.dataset().equals(dataset));
+        .noneMatch(
+            r -> !r.include() && r.dataset().isWithin(dataset) && !r.dataset().equals(dataset));
   }
 
   /**
-   * The minimal set of datasets to list recursively: every selected dataset lies within one of
-   * them (but not every dataset within them is selected; filter the listing with {@link
-   * #selects}). Sorted by name.
+   * The minimal set of datasets to list recursively: every selected dataset lies within one of them
+   * (but not every dataset within them is selected; filter the listing with {@link #selects}).
+   * Sorted by name.
    */
   public List<DatasetName> roots() {
     List<DatasetName> included =
@@ -112,7 +113,9 @@ public record FilesystemFilter(List<Rule> rules) {
             .filter(Rule::include)
             .map(Rule::dataset)
             .distinct()
-            .sorted(Comparator.comparingInt(DatasetName::depth).thenComparing(Comparator.naturalOrder()))
+            .sorted(
+                Comparator.comparingInt(DatasetName::depth)
+                    .thenComparing(Comparator.naturalOrder()))
             .toList();
     List<DatasetName> roots = new ArrayList<>();
     for (DatasetName candidate : included) {
@@ -139,7 +142,8 @@ public record FilesystemFilter(List<Rule> rules) {
     rules.forEach(r -> named.add(r.dataset()));
     other.rules.forEach(r -> named.add(r.dataset()));
     List<DatasetName> sorted = new ArrayList<>(named);
-    sorted.sort(Comparator.comparingInt(DatasetName::depth).thenComparing(Comparator.naturalOrder()));
+    sorted.sort(
+        Comparator.comparingInt(DatasetName::depth).thenComparing(Comparator.naturalOrder()));
     for (DatasetName candidate : sorted) {
       if (selects(candidate) && other.selects(candidate)) {
         return Optional.of(new Overlap(candidate, false));
@@ -167,7 +171,11 @@ public record FilesystemFilter(List<Rule> rules) {
   public String toString() {
     StringBuilder out = new StringBuilder("{");
     for (Rule rule : rules) {
-      out.append(out.length() > 1 ? ", " : "").append('"').append(rule.key()).append("\" = ").append(rule.include());
+      out.append(out.length() > 1 ? ", " : "")
+          .append('"')
+          .append(rule.key())
+          .append("\" = ")
+          .append(rule.include());
     }
     return out.append('}').toString();
   }

@@ -24,7 +24,8 @@ public final class GridSpec {
   /** The intervals of {@code spec}; throws {@link IllegalArgumentException} naming the bad term. */
   public static List<KeepRule.GridInterval> parse(String spec) {
     if (spec.isBlank()) {
-      throw new IllegalArgumentException("empty grid; expected e.g. \"1x1h(keep=all) | 24x1h | 30x1d\"");
+      throw new IllegalArgumentException(
+          "empty grid; expected e.g. \"1x1h(keep=all) | 24x1h | 30x1d\"");
     }
     List<KeepRule.GridInterval> out = new ArrayList<>();
     for (String raw : spec.split("\\|", -1)) {
@@ -70,7 +71,9 @@ public final class GridSpec {
           case "h" -> Duration.ofHours(amount);
           case "d" -> Duration.ofDays(amount);
           case "w" -> Duration.ofDays(7 * amount);
-          default -> throw new IllegalArgumentException("unknown unit \"" + unit + "\" in \"" + term + "\"");
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown unit \"" + unit + "\" in \"" + term + "\"");
         };
     OptionalInt keep = OptionalInt.of(1);
     if (m.group(4) != null) {
@@ -81,7 +84,9 @@ public final class GridSpec {
       String value = k.group(1);
       if (value.equals("all")) {
         keep = OptionalInt.empty();
-      } else if (!value.isEmpty() && value.chars().allMatch(Character::isDigit) && value.length() <= MAX_DIGITS
+      } else if (!value.isEmpty()
+          && value.chars().allMatch(Character::isDigit)
+          && value.length() <= MAX_DIGITS
           && Integer.parseInt(value) >= 1) {
         keep = OptionalInt.of(Integer.parseInt(value));
       } else {

@@ -39,7 +39,8 @@ public record HostPort(String host, int port) {
       port = text.substring(colon + 1);
     }
     if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit)) {
-      throw new IllegalArgumentException("\"" + port + "\" is not a port number in \"" + text + "\"");
+      throw new IllegalArgumentException(
+          "\"" + port + "\" is not a port number in \"" + text + "\"");
     }
     return new HostPort(host, Integer.parseInt(port));
   }

@@ -42,8 +42,14 @@ public sealed interface JobConfig permits PushJob, SinkJob, PullJob, SourceJob, 
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '_' || c == '-' || c == '.' || c == ':';
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '_'
+              || c == '-'
+              || c == '.'
+              || c == ':';
       if (!ok) {
         return "\"" + name + "\" contains '" + c + "'; use letters, digits, _ - . :";
       }

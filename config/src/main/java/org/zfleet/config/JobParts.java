@@ -21,7 +21,8 @@ final class JobParts {
   /** {@code filesystems { "pool/fs<" = true, … }}, keys read literally. */
   static Optional<FilesystemFilter> filesystems(ObjectReader job) {
     if (!job.has("filesystems")) {
-      return job.missing("filesystems", "which datasets the job works on, e.g. { \"tank/data<\" = true }");
+      return job.missing(
+          "filesystems", "which datasets the job works on, e.g. { \"tank/data<\" = true }");
     }
     Optional<ObjectReader> section = job.object("filesystems");
     if (section.isEmpty()) {
@@ -49,9 +50,10 @@ final class JobParts {
     }
     FilesystemFilter filter = new FilesystemFilter(rules);
     if (filter.selectsNothing()) {
-      fs.errorHere(rules.isEmpty()
-          ? "selects no dataset; add e.g. \"tank/data<\" = true"
-          : "selects no dataset: every entry is false");
+      fs.errorHere(
+          rules.isEmpty()
+              ? "selects no dataset; add e.g. \"tank/data<\" = true"
+              : "selects no dataset: every entry is false");
       return Optional.empty();
     }
     return Optional.of(filter);
@@ -60,7 +62,9 @@ final class JobParts {
   /** {@code snapshotting { type = periodic | cron | manual, … }}. */
   static Optional<Snapshotting> snapshotting(ObjectReader job, JobDefaults defaults) {
     if (!job.has("snapshotting")) {
-      return job.missing("snapshotting", "when to take snapshots, e.g. { type = periodic, prefix = \"zfleet_\", interval = 10m }");
+      return job.missing(
+          "snapshotting",
+          "when to take snapshots, e.g. { type = periodic, prefix = \"zfleet_\", interval = 10m }");
     }
     Optional<ObjectReader> section = job.object("snapshotting");
     if (section.isEmpty()) {
@@ -77,23 +81,29 @@ final class JobParts {
     }
     int errorsBefore = s.problems().errorCount();
     switch (type.get()) {
-      case "periodic" -> s.rejectUnknownKeys(List.of("type", "prefix", "interval", "hooks"), k -> hint(k));
+      case "periodic" ->
+          s.rejectUnknownKeys(List.of("type", "prefix", "interval", "hooks"), k -> hint(k));
       case "cron" -> s.rejectUnknownKeys(List.of("type", "prefix", "cron", "hooks"), k -> hint(k));
       default -> s.rejectUnknownKeys(List.of("type", "prefix"), k -> hint(k));
     }
     Optional<String> prefix = prefix(s, !type.get().equals("manual"));
     if (type.get().equals("manual")) {
-      return s.problems().errorCount() > errorsBefore ? Optional.empty() : Optional.of(new Snapshotting.Manual(prefix));
+      return s.problems().errorCount() > errorsBefore
+          ? Optional.empty()
+          : Optional.of(new Snapshotting.Manual(prefix));
     }
     List<Hook> hooks = hooks(s, defaults);
     if (type.get().equals("periodic")) {
-      Optional<Duration> interval = s.has("interval") ? s.duration("interval") : s.missing("interval", "e.g. 10m");
+      Optional<Duration> interval =
+          s.has("interval") ? s.duration("interval") : s.missing("interval", "e.g. 10m");
       return s.problems().errorCount() > errorsBefore
           ? Optional.empty()
           : Optional.of(new Snapshotting.Periodic(prefix.get(), interval.get(), hooks));
     }
     Optional<CronSpec> cron =
-        s.has("cron") ? s.parsed("cron", CronSpec::parse) : s.missing("cron", "five fields, e.g. \"*/15 * * * *\"");
+        s.has("cron")
+            ? s.parsed("cron", CronSpec::parse)
+            : s.missing("cron", "five fields, e.g. \"*/15 * * * *\"");
     return s.problems().errorCount() > errorsBefore
         ? Optional.empty()
         : Optional.of(new Snapshotting.Cron(prefix.get(), cron.get(), hooks));
@@ -103,14 +113,17 @@ final class JobParts {
     return switch (key) {
       case "interval" -> Optional.of("interval belongs to type = periodic");
       case "cron" -> Optional.of("cron belongs to type = cron");
-      case "hooks" -> Optional.of("hooks run around snapshots this job takes; manual snapshotting takes none");
+      case "hooks" ->
+          Optional.of("hooks run around snapshots this job takes; manual snapshotting takes none");
       default -> Optional.empty();
     };
   }
 
   private static Optional<String> prefix(ObjectReader s, boolean required) {
     if (!s.has("prefix")) {
-      return required ? s.missing("prefix", "the start of every snapshot name, e.g. \"zfleet_\"") : Optional.empty();
+      return required
+          ? s.missing("prefix", "the start of every snapshot name, e.g. \"zfleet_\"")
+          : Optional.empty();
     }
     Optional<String> prefix = s.string("prefix");
     if (prefix.isPresent()) {
@@ -126,7 +139,9 @@ final class JobParts {
   private static List<Hook> hooks(ObjectReader s, JobDefaults defaults) {
     List<Hook> hooks = new ArrayList<>();
     for (ObjectReader.Element e : s.list("hooks").orElse(List.of())) {
-      ObjectReader.of(e.value(), e.path(), e.location(), s.problems()).flatMap(h -> hook(h, defaults)).ifPresent(hooks::add);
+      ObjectReader.of(e.value(), e.path(), e.location(), s.problems())
+          .flatMap(h -> hook(h, defaults))
+          .ifPresent(hooks::add);
     }
     return hooks;
   }
@@ -137,7 +152,8 @@ final class JobParts {
     List<String> command = List.of();
     ConfigValue value = h.value("command");
     if (value == null) {
-      h.missing("command", "the program to run, e.g. \"/usr/local/bin/flush-db\" or [\"/bin/sync\"]");
+      h.missing(
+          "command", "the program to run, e.g. \"/usr/local/bin/flush-db\" or [\"/bin/sync\"]");
     } else if (value.valueType() == ConfigValueType.LIST) {
       command = h.stringList("command").orElse(List.of());
       if (command.isEmpty() && h.problems().errorCount() == errorsBefore) {
@@ -151,7 +167,9 @@ final class JobParts {
     }
     Duration timeout = h.duration("timeout").orElse(defaults.hookTimeout());
     boolean fatal = h.bool("err-is-fatal").orElse(defaults.hookErrIsFatal());
-    return h.problems().errorCount() > errorsBefore ? Optional.empty() : Optional.of(new Hook(command, timeout, fatal));
+    return h.problems().errorCount() > errorsBefore
+        ? Optional.empty()
+        : Optional.of(new Hook(command, timeout, fatal));
   }
 
   /** A job name in {@code key}: required and valid. */

@@ -21,35 +21,51 @@ final class JobReader {
     for (JobConfig.Type type : JobConfig.Type.values()) {
       TYPES.put(type.configName(), type);
     }
-    KEYS.put(JobConfig.Type.PUSH,
-        List.of("name", "type", "sink", "sinks", "filesystems", "snapshotting", "pruning", "replication"));
+    KEYS.put(
+        JobConfig.Type.PUSH,
+        List.of(
+            "name",
+            "type",
+            "sink",
+            "sinks",
+            "filesystems",
+            "snapshotting",
+            "pruning",
+            "replication"));
     KEYS.put(JobConfig.Type.SINK, List.of("name", "type", "root-fs", "clients"));
-    KEYS.put(JobConfig.Type.PULL,
+    KEYS.put(
+        JobConfig.Type.PULL,
         List.of("name", "type", "source", "root-fs", "interval", "pruning", "replication"));
-    KEYS.put(JobConfig.Type.SOURCE, List.of("name", "type", "filesystems", "clients", "snapshotting"));
-    KEYS.put(JobConfig.Type.SNAP, List.of("name", "type", "filesystems", "snapshotting", "pruning"));
+    KEYS.put(
+        JobConfig.Type.SOURCE, List.of("name", "type", "filesystems", "clients", "snapshotting"));
+    KEYS.put(
+        JobConfig.Type.SNAP, List.of("name", "type", "filesystems", "snapshotting", "pruning"));
   }
 
   private JobReader() {}
 
   static ReadJob read(ObjectReader job, int index, JobDefaults defaults) {
     int errorsBefore = job.problems().errorCount();
-    Optional<String> name = JobParts.jobName(job, "name", "a name for the job, unique on this node");
+    Optional<String> name =
+        JobParts.jobName(job, "name", "a name for the job, unique on this node");
     Optional<JobConfig.Type> type =
-        job.has("type") ? job.choice("type", TYPES) : job.missing("type", "push, sink, pull, source or snap");
+        job.has("type")
+            ? job.choice("type", TYPES)
+            : job.missing("type", "push, sink, pull, source or snap");
     if (type.isEmpty()) {
       List<String> all = KEYS.values().stream().flatMap(List::stream).distinct().toList();
       job.rejectUnknownKeys(all);
       return new ReadJob(index, name, Optional.empty(), job);
     }
     job.rejectUnknownKeys(KEYS.get(type.get()), key -> elsewhere(key, type.get()));
-    Optional<JobConfig> config = switch (type.get()) {
-      case PUSH -> push(job, name, defaults);
-      case SINK -> sink(job, name);
-      case PULL -> pull(job, name, defaults);
-      case SOURCE -> source(job, name, defaults);
-      case SNAP -> snap(job, name, defaults);
-    };
+    Optional<JobConfig> config =
+        switch (type.get()) {
+          case PUSH -> push(job, name, defaults);
+          case SINK -> sink(job, name);
+          case PULL -> pull(job, name, defaults);
+          case SOURCE -> source(job, name, defaults);
+          case SNAP -> snap(job, name, defaults);
+        };
     if (job.problems().errorCount() > errorsBefore) {
       config = Optional.empty();
     }
@@ -58,18 +74,24 @@ final class JobReader {
 
   /** Says which job types a key belongs to, when it is valid for some other type. */
   private static Optional<String> elsewhere(String key, JobConfig.Type type) {
-    List<String> owners = KEYS.entrySet().stream()
-        .filter(e -> e.getValue().contains(key))
-        .map(e -> e.getKey().configName())
-        .toList();
+    List<String> owners =
+        KEYS.entrySet().stream()
+            .filter(e -> e.getValue().contains(key))
+            .map(e -> e.getKey().configName())
+            .toList();
     if (owners.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of("does not apply to a " + type.configName() + " job (only to "
-        + owners.stream().collect(Collectors.joining(", ")) + " jobs)");
+    return Optional.of(
+        "does not apply to a "
+            + type.configName()
+            + " job (only to "
+            + owners.stream().collect(Collectors.joining(", "))
+            + " jobs)");
   }
 
-  private static Optional<JobConfig> push(ObjectReader job, Optional<String> name, JobDefaults defaults) {
+  private static Optional<JobConfig> push(
+      ObjectReader job, Optional<String> name, JobDefaults defaults) {
     Optional<List<String>> sinks;
     if (job.has("sink") && job.has("sinks")) {
       job.error("sinks", "set sink or sinks, not both");
@@ -88,27 +110,42 @@ final class JobReader {
     if (snapshotting.isPresent() && pruning.isPresent()) {
       checkOwnPrefix(pruning.get(), snapshotting.get().prefix());
       PruningReader.checkKeepsSomething(pruning.get(), "keep-sender", snapshotting.get().prefix());
-      PruningReader.checkKeepsSomething(pruning.get(), "keep-receiver", snapshotting.get().prefix());
+      PruningReader.checkKeepsSomething(
+          pruning.get(), "keep-receiver", snapshotting.get().prefix());
     }
     if (!allPresent(name, sinks, filesystems, snapshotting, pruning, replication)) {
       return Optional.empty();
     }
-    return build(job, () -> new PushJob(name.get(), sinks.get(), filesystems.get(), snapshotting.get(),
-        pruning.get().pruning("keep-sender"), pruning.get().pruning("keep-receiver"), replication.get()));
+    return build(
+        job,
+        () ->
+            new PushJob(
+                name.get(),
+                sinks.get(),
+                filesystems.get(),
+                snapshotting.get(),
+                pruning.get().pruning("keep-sender"),
+                pruning.get().pruning("keep-receiver"),
+                replication.get()));
   }
 
   private static Optional<JobConfig> sink(ObjectReader job, Optional<String> name) {
-    Optional<DatasetName> rootFs = JobParts.dataset(job, "root-fs", "the dataset received filesystems go below");
-    Optional<List<String>> clients = JobParts.names(job, "clients", "the nodes allowed to push to this sink");
+    Optional<DatasetName> rootFs =
+        JobParts.dataset(job, "root-fs", "the dataset received filesystems go below");
+    Optional<List<String>> clients =
+        JobParts.names(job, "clients", "the nodes allowed to push to this sink");
     if (!allPresent(name, rootFs, clients)) {
       return Optional.empty();
     }
     return build(job, () -> new SinkJob(name.get(), rootFs.get(), clients.get()));
   }
 
-  private static Optional<JobConfig> pull(ObjectReader job, Optional<String> name, JobDefaults defaults) {
-    Optional<String> source = JobParts.jobName(job, "source", "the name of the source job to pull from");
-    Optional<DatasetName> rootFs = JobParts.dataset(job, "root-fs", "the dataset pulled filesystems go below");
+  private static Optional<JobConfig> pull(
+      ObjectReader job, Optional<String> name, JobDefaults defaults) {
+    Optional<String> source =
+        JobParts.jobName(job, "source", "the name of the source job to pull from");
+    Optional<DatasetName> rootFs =
+        JobParts.dataset(job, "root-fs", "the dataset pulled filesystems go below");
     Optional<Optional<Duration>> interval;
     if (!job.has("interval")) {
       interval = job.missing("interval", "how often to pull, e.g. 10m, or manual");
@@ -122,21 +159,34 @@ final class JobReader {
     if (!allPresent(name, source, rootFs, interval, pruning, replication)) {
       return Optional.empty();
     }
-    return build(job, () -> new PullJob(name.get(), source.get(), rootFs.get(), interval.get(),
-        pruning.get().pruning("keep-sender"), pruning.get().pruning("keep-receiver"), replication.get()));
+    return build(
+        job,
+        () ->
+            new PullJob(
+                name.get(),
+                source.get(),
+                rootFs.get(),
+                interval.get(),
+                pruning.get().pruning("keep-sender"),
+                pruning.get().pruning("keep-receiver"),
+                replication.get()));
   }
 
-  private static Optional<JobConfig> source(ObjectReader job, Optional<String> name, JobDefaults defaults) {
+  private static Optional<JobConfig> source(
+      ObjectReader job, Optional<String> name, JobDefaults defaults) {
     Optional<FilesystemFilter> filesystems = JobParts.filesystems(job);
-    Optional<List<String>> clients = JobParts.names(job, "clients", "the nodes allowed to pull from this source");
+    Optional<List<String>> clients =
+        JobParts.names(job, "clients", "the nodes allowed to pull from this source");
     Optional<Snapshotting> snapshotting = JobParts.snapshotting(job, defaults);
     if (!allPresent(name, filesystems, clients, snapshotting)) {
       return Optional.empty();
     }
-    return build(job, () -> new SourceJob(name.get(), filesystems.get(), clients.get(), snapshotting.get()));
+    return build(
+        job, () -> new SourceJob(name.get(), filesystems.get(), clients.get(), snapshotting.get()));
   }
 
-  private static Optional<JobConfig> snap(ObjectReader job, Optional<String> name, JobDefaults defaults) {
+  private static Optional<JobConfig> snap(
+      ObjectReader job, Optional<String> name, JobDefaults defaults) {
     Optional<FilesystemFilter> filesystems = JobParts.filesystems(job);
     Optional<Snapshotting> snapshotting = JobParts.snapshotting(job, defaults);
     Optional<PruningReader.Section> pruning = PruningReader.read(job, sides(false), defaults);
@@ -147,7 +197,11 @@ final class JobReader {
     if (!allPresent(name, filesystems, snapshotting, pruning)) {
       return Optional.empty();
     }
-    return build(job, () -> new SnapJob(name.get(), filesystems.get(), snapshotting.get(), pruning.get().pruning("keep")));
+    return build(
+        job,
+        () ->
+            new SnapJob(
+                name.get(), filesystems.get(), snapshotting.get(), pruning.get().pruning("keep")));
   }
 
   private static Map<String, PruningReader.Side> sides(boolean replicating) {
@@ -164,8 +218,12 @@ final class JobReader {
   /** With {@code scope = own} a job recognises its snapshots by prefix, so it needs one. */
   private static void checkOwnPrefix(PruningReader.Section pruning, Optional<String> prefix) {
     if (pruning.scope() == Pruning.Scope.OWN && prefix.isEmpty()) {
-      pruning.reader().error("scope", "scope = own needs a snapshot prefix to tell this job's snapshots apart; "
-          + "set snapshotting.prefix or use scope = all");
+      pruning
+          .reader()
+          .error(
+              "scope",
+              "scope = own needs a snapshot prefix to tell this job's snapshots apart; "
+                  + "set snapshotting.prefix or use scope = all");
     }
   }
 
@@ -173,7 +231,8 @@ final class JobReader {
     if (!job.has("replication")) {
       return Optional.of(defaults.replication());
     }
-    return job.object("replication").flatMap(r -> ReplicationReader.read(r, defaults.replication()));
+    return job.object("replication")
+        .flatMap(r -> ReplicationReader.read(r, defaults.replication()));
   }
 
   private static boolean allPresent(Optional<?>... values) {
@@ -185,7 +244,8 @@ final class JobReader {
     return true;
   }
 
-  private static Optional<JobConfig> build(ObjectReader job, java.util.function.Supplier<JobConfig> constructor) {
+  private static Optional<JobConfig> build(
+      ObjectReader job, java.util.function.Supplier<JobConfig> constructor) {
     try {
       return Optional.of(constructor.get());
     } catch (IllegalArgumentException e) {
@@ -193,5 +253,4 @@ final class JobReader {
       return Optional.empty();
     }
   }
-
 }

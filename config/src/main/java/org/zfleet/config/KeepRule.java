@@ -17,8 +17,8 @@ public sealed interface KeepRule {
   String describe();
 
   /**
-   * zrepl's grid: buckets laid back to back into the past from the youngest matching snapshot;
-   * each keeps its {@code keep} oldest snapshots. Only snapshots matching {@code regex} take part.
+   * zrepl's grid: buckets laid back to back into the past from the youngest matching snapshot; each
+   * keeps its {@code keep} oldest snapshots. Only snapshots matching {@code regex} take part.
    */
   record Grid(List<GridInterval> intervals, Pattern regex, String spec) implements KeepRule {
     public Grid {
@@ -62,7 +62,9 @@ public sealed interface KeepRule {
     }
   }
 
-  /** Every snapshot from the replication cursor on, the cursor's own included (sender side only). */
+  /**
+   * Every snapshot from the replication cursor on, the cursor's own included (sender side only).
+   */
   record NotReplicated() implements KeepRule {
     @Override
     public String describe() {
@@ -82,7 +84,8 @@ public sealed interface KeepRule {
         throw new IllegalArgumentException("grid interval length must be positive, got " + length);
       }
       if (keep.isPresent() && keep.getAsInt() < 1) {
-        throw new IllegalArgumentException("grid keep must be at least 1 or all, got " + keep.getAsInt());
+        throw new IllegalArgumentException(
+            "grid keep must be at least 1 or all, got " + keep.getAsInt());
       }
     }
   }

@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param hocon the whole file, substitutions resolved, for settings other than zfleet's (such as
  *     {@code pekko { … }} overrides); empty if the file could not be read or parsed
  */
-public record LoadResult(Optional<ZfleetConfig> config, List<ConfigProblem> problems, Optional<Config> hocon) {
+public record LoadResult(
+    Optional<ZfleetConfig> config, List<ConfigProblem> problems, Optional<Config> hocon) {
 
   public LoadResult {
     Objects.requireNonNull(config, "config");

@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * The node's own settings: its name, where it keeps state, and how it reaches the cluster, the
- * operator and ZFS. Derived defaults (control, management and data-plane ports) are
- * already filled in.
+ * operator and ZFS. Derived defaults (control, management and data-plane ports) are already filled
+ * in.
  */
 public record NodeConfig(
     String name,
@@ -61,8 +61,8 @@ public record NodeConfig(
   }
 
   /**
-   * The daemon's local control API (signals and status for the {@code zfleet} command), served
-   * over HTTP on 127.0.0.1 only.
+   * The daemon's local control API (signals and status for the {@code zfleet} command), served over
+   * HTTP on 127.0.0.1 only.
    */
   public record Control(int port) {
     public Control {

@@ -18,13 +18,27 @@ final class NodeReader {
   static Optional<NodeConfig> read(ObjectReader node, String hostName) {
     int errorsBefore = node.problems().errorCount();
     node.rejectUnknownKeys(
-        List.of("name", "data-dir", "cluster", "tls", "control", "management", "data-plane", "limits", "zfs"));
+        List.of(
+            "name",
+            "data-dir",
+            "cluster",
+            "tls",
+            "control",
+            "management",
+            "data-plane",
+            "limits",
+            "zfs"));
     String name = node.string("name").orElse(null);
     if (name == null && !node.has("name")) {
       name = hostName;
       String problem = JobConfig.nameProblem(name);
       if (problem != null) {
-        node.errorHere("the host name \"" + hostName + "\" cannot be the node name (" + problem + "); set node.name");
+        node.errorHere(
+            "the host name \""
+                + hostName
+                + "\" cannot be the node name ("
+                + problem
+                + "); set node.name");
       }
     } else if (name != null) {
       String problem = JobConfig.nameProblem(name);
@@ -44,7 +58,8 @@ final class NodeReader {
     NodeConfig.DataPlane dataPlane = null;
     if (cluster != null) {
       control = node.object("control").flatMap(c -> control(c, cluster.bind())).orElse(null);
-      management = node.object("management").flatMap(m -> management(m, cluster.bind())).orElse(null);
+      management =
+          node.object("management").flatMap(m -> management(m, cluster.bind())).orElse(null);
       dataPlane = node.object("data-plane").flatMap(d -> dataPlane(d, cluster.bind())).orElse(null);
       checkPortsDiffer(node, cluster, management, dataPlane, control);
     }
@@ -56,7 +71,8 @@ final class NodeReader {
     }
     try {
       return Optional.of(
-          new NodeConfig(name, dataDir.get(), cluster, tls, control, management, dataPlane, limits, zfs));
+          new NodeConfig(
+              name, dataDir.get(), cluster, tls, control, management, dataPlane, limits, zfs));
     } catch (RuntimeException e) {
       node.errorHere(e.getMessage());
       return Optional.empty();
@@ -87,7 +103,9 @@ final class NodeReader {
         ok = false;
       }
     }
-    return bind.isPresent() && ok ? Optional.of(new NodeConfig.Cluster(bind.get(), seeds, roles)) : Optional.empty();
+    return bind.isPresent() && ok
+        ? Optional.of(new NodeConfig.Cluster(bind.get(), seeds, roles))
+        : Optional.empty();
   }
 
   private static Optional<NodeConfig.Tls> tls(ObjectReader tls) {
@@ -105,37 +123,52 @@ final class NodeReader {
   private static Optional<NodeConfig.Control> control(ObjectReader control, HostPort cluster) {
     control.rejectUnknownKeys(List.of("port"));
     if (control.has("port")) {
-      return control.integer("port", 1).flatMap(p -> port(control, "port", p)).map(NodeConfig.Control::new);
+      return control
+          .integer("port", 1)
+          .flatMap(p -> port(control, "port", p))
+          .map(NodeConfig.Control::new);
     }
     int port = cluster.port() + CONTROL_PORT_OFFSET;
     if (port > 65535) {
-      control.errorHere("the default port (cluster port + " + CONTROL_PORT_OFFSET + ") exceeds 65535; set port");
+      control.errorHere(
+          "the default port (cluster port + " + CONTROL_PORT_OFFSET + ") exceeds 65535; set port");
       return Optional.empty();
     }
     return Optional.of(new NodeConfig.Control(port));
   }
 
-  private static Optional<NodeConfig.Management> management(ObjectReader management, HostPort cluster) {
+  private static Optional<NodeConfig.Management> management(
+      ObjectReader management, HostPort cluster) {
     management.rejectUnknownKeys(List.of("bind"));
     if (management.has("bind")) {
       return management.parsed("bind", HostPort::parse).map(NodeConfig.Management::new);
     }
     int port = cluster.port() + MANAGEMENT_PORT_OFFSET;
     if (port > 65535) {
-      management.errorHere("the default port (cluster port + " + MANAGEMENT_PORT_OFFSET + ") exceeds 65535; set bind");
+      management.errorHere(
+          "the default port (cluster port + "
+              + MANAGEMENT_PORT_OFFSET
+              + ") exceeds 65535; set bind");
       return Optional.empty();
     }
     return Optional.of(new NodeConfig.Management(new HostPort("127.0.0.1", port)));
   }
 
-  private static Optional<NodeConfig.DataPlane> dataPlane(ObjectReader dataPlane, HostPort cluster) {
+  private static Optional<NodeConfig.DataPlane> dataPlane(
+      ObjectReader dataPlane, HostPort cluster) {
     dataPlane.rejectUnknownKeys(List.of("port"));
     if (dataPlane.has("port")) {
-      return dataPlane.integer("port", 1).flatMap(p -> port(dataPlane, "port", p)).map(NodeConfig.DataPlane::new);
+      return dataPlane
+          .integer("port", 1)
+          .flatMap(p -> port(dataPlane, "port", p))
+          .map(NodeConfig.DataPlane::new);
     }
     int port = cluster.port() + DATA_PLANE_PORT_OFFSET;
     if (port > 65535) {
-      dataPlane.errorHere("the default port (cluster port + " + DATA_PLANE_PORT_OFFSET + ") exceeds 65535; set port");
+      dataPlane.errorHere(
+          "the default port (cluster port + "
+              + DATA_PLANE_PORT_OFFSET
+              + ") exceeds 65535; set port");
       return Optional.empty();
     }
     return Optional.of(new NodeConfig.DataPlane(port));
@@ -151,7 +184,9 @@ final class NodeReader {
     if (control != null && control.port() == clusterPort) {
       node.error("control", "control uses the cluster port " + clusterPort);
     }
-    if (control != null && management != null && control.port() == management.bind().port()
+    if (control != null
+        && management != null
+        && control.port() == management.bind().port()
         && management.bind().host().equals("127.0.0.1")) {
       node.error("control", "control and management share port " + control.port());
     }
@@ -214,16 +249,19 @@ final class NodeReader {
 
   /** An absolute path, or empty (reported unless simply absent). */
   static Optional<Path> absolutePath(ObjectReader reader, String key) {
-    return reader.string(key).flatMap(text -> {
-      if (!text.startsWith("/")) {
-        reader.error(key, "must be an absolute path, got \"" + text + "\"");
-        return Optional.empty();
-      }
-      if (text.indexOf('\0') >= 0) {
-        reader.error(key, "contains a NUL character");
-        return Optional.empty();
-      }
-      return Optional.of(Path.of(text).normalize());
-    });
+    return reader
+        .string(key)
+        .flatMap(
+            text -> {
+              if (!text.startsWith("/")) {
+                reader.error(key, "must be an absolute path, got \"" + text + "\"");
+                return Optional.empty();
+              }
+              if (text.indexOf('\0') >= 0) {
+                reader.error(key, "contains a NUL character");
+                return Optional.empty();
+              }
+              return Optional.of(Path.of(text).normalize());
+            });
   }
 }

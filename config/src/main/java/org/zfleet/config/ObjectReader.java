@@ -15,9 +15,9 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Reads one HOCON object into typed values, reporting each wrong value with its file, line and
- * key path instead of throwing, so that one pass finds every mistake. Keys are read from the
- * object's own entries, never as HOCON paths, so names with dots, spaces or {@code <} are literal.
+ * Reads one HOCON object into typed values, reporting each wrong value with its file, line and key
+ * path instead of throwing, so that one pass finds every mistake. Keys are read from the object's
+ * own entries, never as HOCON paths, so names with dots, spaces or {@code <} are literal.
  */
 final class ObjectReader {
 
@@ -39,7 +39,10 @@ final class ObjectReader {
   /** A reader for {@code value} if it is an object, else an error and empty. */
   static Optional<ObjectReader> of(ConfigValue value, String path, Location at, Problems problems) {
     if (value.valueType() != ConfigValueType.OBJECT) {
-      problems.error(Location.of(value.origin(), at), path, "expected an object { … }, got " + describe(value));
+      problems.error(
+          Location.of(value.origin(), at),
+          path,
+          "expected an object { … }, got " + describe(value));
       return Optional.empty();
     }
     return Optional.of(new ObjectReader((ConfigObject) value, path, at, problems));
@@ -87,7 +90,8 @@ final class ObjectReader {
   Map<String, ConfigValue> entriesInFileOrder() {
     List<Map.Entry<String, ConfigValue>> entries = new ArrayList<>(object.entrySet());
     entries.sort(
-        Comparator.<Map.Entry<String, ConfigValue>>comparingInt(e -> e.getValue().origin().lineNumber())
+        Comparator.<Map.Entry<String, ConfigValue>>comparingInt(
+                e -> e.getValue().origin().lineNumber())
             .thenComparing(Map.Entry::getKey));
     Map<String, ConfigValue> out = new LinkedHashMap<>();
     entries.forEach(e -> out.put(e.getKey(), e.getValue()));
@@ -184,7 +188,9 @@ final class ObjectReader {
       return Optional.empty();
     }
     if (value.valueType() == ConfigValueType.NUMBER) {
-      error(key, "a duration needs a unit, e.g. " + value.unwrapped() + "s or " + value.unwrapped() + "m");
+      error(
+          key,
+          "a duration needs a unit, e.g. " + value.unwrapped() + "s or " + value.unwrapped() + "m");
       return Optional.empty();
     }
     if (value.valueType() != ConfigValueType.STRING) {
@@ -209,20 +215,26 @@ final class ObjectReader {
 
   /** One of {@code choices} (by configuration name), with a did-you-mean for a near miss. */
   <E> Optional<E> choice(String key, Map<String, E> choices) {
-    return string(key).flatMap(text -> {
-      E choice = choices.get(text);
-      if (choice != null) {
-        return Optional.of(choice);
-      }
-      error(key, unknownValue(text, choices.keySet()));
-      return Optional.empty();
-    });
+    return string(key)
+        .flatMap(
+            text -> {
+              E choice = choices.get(text);
+              if (choice != null) {
+                return Optional.of(choice);
+              }
+              error(key, unknownValue(text, choices.keySet()));
+              return Optional.empty();
+            });
   }
 
   static String unknownValue(String text, Collection<String> choices) {
-    return "unknown value \"" + text + "\""
+    return "unknown value \""
+        + text
+        + "\""
         + Values.closest(text, choices).map(c -> "; did you mean \"" + c + "\"?").orElse("")
-        + " (expected one of: " + String.join(", ", choices) + ")";
+        + " (expected one of: "
+        + String.join(", ", choices)
+        + ")";
   }
 
   Optional<ObjectReader> object(String key) {
@@ -243,7 +255,8 @@ final class ObjectReader {
     Location listAt = locationOf(key);
     for (int i = 0; i < list.size(); i++) {
       ConfigValue element = list.get(i);
-      out.add(new Element(element, pathOf(key) + "[" + i + "]", Location.of(element.origin(), listAt)));
+      out.add(
+          new Element(element, pathOf(key) + "[" + i + "]", Location.of(element.origin(), listAt)));
     }
     return Optional.of(out);
   }
@@ -282,8 +295,10 @@ final class ObjectReader {
       if (near.isPresent()) {
         message = "unknown key; did you mean \"" + near.get() + "\"?";
       } else {
-        message = elsewhere.apply(key)
-            .orElse("unknown key (expected one of: " + String.join(", ", allowed) + ")");
+        message =
+            elsewhere
+                .apply(key)
+                .orElse("unknown key (expected one of: " + String.join(", ", allowed) + ")");
       }
       error(key, message);
     }

@@ -21,7 +21,9 @@ final class Problems {
     return (int) problems.stream().filter(ConfigProblem::isError).count();
   }
 
-  /** The problems in file and line order; problems on one line keep the order they were found in. */
+  /**
+   * The problems in file and line order; problems on one line keep the order they were found in.
+   */
   List<ConfigProblem> sorted() {
     List<ConfigProblem> out = new ArrayList<>(problems);
     out.sort(Comparator.comparing(ConfigProblem::file).thenComparingInt(ConfigProblem::line));

@@ -8,12 +8,15 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-/** Reads {@code pruning { … }} sections and their keep rules, and checks rules that keep nothing. */
+/**
+ * Reads {@code pruning { … }} sections and their keep rules, and checks rules that keep nothing.
+ */
 final class PruningReader {
 
   static final Map<String, Pruning.Scope> SCOPES = new LinkedHashMap<>();
   private static final Map<String, String> RULE_TYPES =
-      JobParts.linked("grid", "grid", "last-n", "last-n", "regex", "regex", "not-replicated", "not-replicated");
+      JobParts.linked(
+          "grid", "grid", "last-n", "last-n", "regex", "regex", "not-replicated", "not-replicated");
 
   static {
     SCOPES.put("own", Pruning.Scope.OWN);
@@ -55,15 +58,23 @@ final class PruningReader {
     int errorsBefore = p.problems().errorCount();
     List<String> allowed = new ArrayList<>(keys.keySet());
     allowed.add("scope");
-    p.rejectUnknownKeys(allowed, key -> switch (key) {
-      case "keep" -> Optional.of("keep is for snap jobs; replicating jobs have keep-sender and keep-receiver");
-      case "keep-sender", "keep-receiver" -> Optional.of(key + " is for replicating jobs; a snap job has keep");
-      default -> Optional.empty();
-    });
+    p.rejectUnknownKeys(
+        allowed,
+        key ->
+            switch (key) {
+              case "keep" ->
+                  Optional.of(
+                      "keep is for snap jobs; replicating jobs have keep-sender and keep-receiver");
+              case "keep-sender", "keep-receiver" ->
+                  Optional.of(key + " is for replicating jobs; a snap job has keep");
+              default -> Optional.empty();
+            });
     Pruning.Scope scope = p.choice("scope", SCOPES).orElse(defaults.scope());
     Map<String, List<ReadRule>> lists = new LinkedHashMap<>();
     keys.forEach((key, side) -> lists.put(key, keepList(p, key, side)));
-    return p.problems().errorCount() > errorsBefore ? Optional.empty() : Optional.of(new Section(lists, scope, p));
+    return p.problems().errorCount() > errorsBefore
+        ? Optional.empty()
+        : Optional.of(new Section(lists, scope, p));
   }
 
   private static List<ReadRule> keepList(ObjectReader p, String key, Side side) {
@@ -77,8 +88,10 @@ final class PruningReader {
       return List.of();
     }
     if (elements.get().isEmpty()) {
-      p.error(key, "keeps nothing: an empty list destroys every snapshot in scope; "
-          + "to keep all, use [ { type = regex, regex = \".*\" } ]");
+      p.error(
+          key,
+          "keeps nothing: an empty list destroys every snapshot in scope; "
+              + "to keep all, use [ { type = regex, regex = \".*\" } ]");
     }
     for (ObjectReader.Element e : elements.get()) {
       ObjectReader.of(e.value(), e.path(), e.location(), p.problems())
@@ -105,55 +118,78 @@ final class PruningReader {
       default -> r.rejectUnknownKeys(List.of("type"));
     }
     switch (type.get()) {
-      case "grid": {
-        Optional<String> grid = r.has("grid") ? r.string("grid") : r.missing("grid", "e.g. \"1x1h(keep=all) | 24x1h | 30x1d\"");
-        Optional<Pattern> regex = r.has("regex") ? regex(r, "regex") : Optional.of(Pattern.compile(".*"));
-        Optional<List<KeepRule.GridInterval>> intervals = grid.flatMap(g -> r.parsed("grid", GridSpec::parse));
-        if (r.problems().errorCount() > errorsBefore || intervals.isEmpty() || regex.isEmpty()) {
-          return Optional.empty();
+      case "grid":
+        {
+          Optional<String> grid =
+              r.has("grid")
+                  ? r.string("grid")
+                  : r.missing("grid", "e.g. \"1x1h(keep=all) | 24x1h | 30x1d\"");
+          Optional<Pattern> regex =
+              r.has("regex") ? regex(r, "regex") : Optional.of(Pattern.compile(".*"));
+          Optional<List<KeepRule.GridInterval>> intervals =
+              grid.flatMap(g -> r.parsed("grid", GridSpec::parse));
+          if (r.problems().errorCount() > errorsBefore || intervals.isEmpty() || regex.isEmpty()) {
+            return Optional.empty();
+          }
+          return Optional.of(new KeepRule.Grid(intervals.get(), regex.get(), grid.get().trim()));
         }
-        return Optional.of(new KeepRule.Grid(intervals.get(), regex.get(), grid.get().trim()));
-      }
-      case "last-n": {
-        Optional<Integer> count = r.has("count") ? r.integer("count", 1) : r.missing("count", "how many to keep, e.g. 10");
-        Optional<Pattern> regex = r.has("regex") ? regex(r, "regex") : Optional.empty();
-        if (r.problems().errorCount() > errorsBefore) {
-          return Optional.empty();
+      case "last-n":
+        {
+          Optional<Integer> count =
+              r.has("count")
+                  ? r.integer("count", 1)
+                  : r.missing("count", "how many to keep, e.g. 10");
+          Optional<Pattern> regex = r.has("regex") ? regex(r, "regex") : Optional.empty();
+          if (r.problems().errorCount() > errorsBefore) {
+            return Optional.empty();
+          }
+          return Optional.of(new KeepRule.LastN(count.get(), regex));
         }
-        return Optional.of(new KeepRule.LastN(count.get(), regex));
-      }
-      case "regex": {
-        Optional<Pattern> regex = r.has("regex") ? regex(r, "regex") : r.missing("regex", "e.g. \"^manual_\"");
-        boolean negate = r.bool("negate").orElse(false);
-        if (r.problems().errorCount() > errorsBefore) {
-          return Optional.empty();
+      case "regex":
+        {
+          Optional<Pattern> regex =
+              r.has("regex") ? regex(r, "regex") : r.missing("regex", "e.g. \"^manual_\"");
+          boolean negate = r.bool("negate").orElse(false);
+          if (r.problems().errorCount() > errorsBefore) {
+            return Optional.empty();
+          }
+          return Optional.of(new KeepRule.Regex(regex.get(), negate));
         }
-        return Optional.of(new KeepRule.Regex(regex.get(), negate));
-      }
-      default: {
-        if (side == Side.SNAP) {
-          r.error("type", "not-replicated has no meaning in a snap job: it replicates nothing");
-          return Optional.empty();
+      default:
+        {
+          if (side == Side.SNAP) {
+            r.error("type", "not-replicated has no meaning in a snap job: it replicates nothing");
+            return Optional.empty();
+          }
+          if (side == Side.RECEIVER) {
+            r.error(
+                "type", "not-replicated applies to the sending side only; use it in keep-sender");
+            return Optional.empty();
+          }
+          return r.problems().errorCount() > errorsBefore
+              ? Optional.empty()
+              : Optional.of(new KeepRule.NotReplicated());
         }
-        if (side == Side.RECEIVER) {
-          r.error("type", "not-replicated applies to the sending side only; use it in keep-sender");
-          return Optional.empty();
-        }
-        return r.problems().errorCount() > errorsBefore ? Optional.empty() : Optional.of(new KeepRule.NotReplicated());
-      }
     }
   }
 
   private static Optional<Pattern> regex(ObjectReader r, String key) {
-    return r.string(key).flatMap(text -> {
-      try {
-        return Optional.of(Pattern.compile(text));
-      } catch (PatternSyntaxException e) {
-        r.error(key, "invalid regex \"" + text + "\": " + e.getDescription()
-            + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
-        return Optional.empty();
-      }
-    });
+    return r.string(key)
+        .flatMap(
+            text -> {
+              try {
+                return Optional.of(Pattern.compile(text));
+              } catch (PatternSyntaxException e) {
+                r.error(
+                    key,
+                    "invalid regex \""
+                        + text
+                        + "\": "
+                        + e.getDescription()
+                        + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
+                return Optional.empty();
+              }
+            });
   }
 
   /**
@@ -166,18 +202,32 @@ final class PruningReader {
       return;
     }
     List<ReadRule> rules = section.lists().get(key);
-    List<ReadRule> useless = rules.stream().filter(r -> keepsNothing(r.rule(), prefix.get())).toList();
+    List<ReadRule> useless =
+        rules.stream().filter(r -> keepsNothing(r.rule(), prefix.get())).toList();
     if (useless.isEmpty()) {
       return;
     }
     if (useless.size() == rules.size()) {
-      section.reader().error(key, "no rule keeps any snapshot named \"" + prefix.get()
-          + "…\": every snapshot of this job would be destroyed");
+      section
+          .reader()
+          .error(
+              key,
+              "no rule keeps any snapshot named \""
+                  + prefix.get()
+                  + "…\": every snapshot of this job would be destroyed");
       return;
     }
     for (ReadRule r : useless) {
-      section.reader().problems().warning(r.element().location(), r.element().path(),
-          r.rule().describe() + " keeps nothing: no snapshot of this job (prefix \"" + prefix.get() + "\") matches");
+      section
+          .reader()
+          .problems()
+          .warning(
+              r.element().location(),
+              r.element().path(),
+              r.rule().describe()
+                  + " keeps nothing: no snapshot of this job (prefix \""
+                  + prefix.get()
+                  + "\") matches");
     }
   }
 
@@ -188,7 +238,8 @@ final class PruningReader {
       return samples.stream().noneMatch(s -> g.regex().matcher(s).find());
     }
     if (rule instanceof KeepRule.LastN n) {
-      return n.regex().isPresent() && samples.stream().noneMatch(s -> n.regex().get().matcher(s).find());
+      return n.regex().isPresent()
+          && samples.stream().noneMatch(s -> n.regex().get().matcher(s).find());
     }
     if (rule instanceof KeepRule.Regex x) {
       return samples.stream().allMatch(s -> x.regex().matcher(s).find() == x.negate());

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Snapshots the selected filesystems and sends them to one or more sink jobs (found by name in
- * the cluster), pruning both sides.
+ * Snapshots the selected filesystems and sends them to one or more sink jobs (found by name in the
+ * cluster), pruning both sides.
  */
 public record PushJob(
     String name,

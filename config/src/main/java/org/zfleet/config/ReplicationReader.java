@@ -27,7 +27,12 @@ final class ReplicationReader {
   static Optional<Replication> read(ObjectReader section, Replication defaults) {
     int errorsBefore = section.problems().errorCount();
     section.rejectUnknownKeys(
-        List.of("concurrency", "stall-timeout", "bandwidth-limit", "retry-backoff", "initial-replication"));
+        List.of(
+            "concurrency",
+            "stall-timeout",
+            "bandwidth-limit",
+            "retry-backoff",
+            "initial-replication"));
     Optional<Integer> concurrency = section.integer("concurrency", 1);
     Optional<Duration> stall = section.duration("stall-timeout");
     OptionalLong bandwidth = defaults == null ? OptionalLong.empty() : defaults.bandwidthLimit();
@@ -50,12 +55,17 @@ final class ReplicationReader {
       min = retry.get().duration("min");
       max = retry.get().duration("max");
     }
-    Optional<Replication.InitialReplication> initial = section.choice("initial-replication", INITIAL);
+    Optional<Replication.InitialReplication> initial =
+        section.choice("initial-replication", INITIAL);
     if (section.problems().errorCount() > errorsBefore) {
       return Optional.empty();
     }
     if (defaults == null) {
-      if (concurrency.isEmpty() || stall.isEmpty() || min.isEmpty() || max.isEmpty() || initial.isEmpty()) {
+      if (concurrency.isEmpty()
+          || stall.isEmpty()
+          || min.isEmpty()
+          || max.isEmpty()
+          || initial.isEmpty()) {
         section.errorHere("every replication default needs a value");
         return Optional.empty();
       }
@@ -63,8 +73,13 @@ final class ReplicationReader {
     Duration minimum = min.orElseGet(() -> defaults.retryMinBackoff());
     Duration maximum = max.orElseGet(() -> defaults.retryMaxBackoff());
     if (maximum.compareTo(minimum) < 0) {
-      section.error("retry-backoff", "max (" + Values.formatDuration(maximum) + ") is shorter than min ("
-          + Values.formatDuration(minimum) + ")");
+      section.error(
+          "retry-backoff",
+          "max ("
+              + Values.formatDuration(maximum)
+              + ") is shorter than min ("
+              + Values.formatDuration(minimum)
+              + ")");
       return Optional.empty();
     }
     return Optional.of(

@@ -5,8 +5,8 @@ import java.util.Objects;
 import org.zfleet.model.DatasetName;
 
 /**
- * Receives what the push jobs of its clients send, each client's filesystems below
- * {@code rootFs/<client node>}.
+ * Receives what the push jobs of its clients send, each client's filesystems below {@code
+ * rootFs/<client node>}.
  */
 public record SinkJob(String name, DatasetName rootFs, List<String> clients) implements JobConfig {
 

@@ -3,7 +3,8 @@ package org.zfleet.config;
 import java.util.Objects;
 
 /** Snapshots and prunes the selected filesystems locally; replicates nothing. */
-public record SnapJob(String name, FilesystemFilter filesystems, Snapshotting snapshotting, Pruning pruning)
+public record SnapJob(
+    String name, FilesystemFilter filesystems, Snapshotting snapshotting, Pruning pruning)
     implements JobConfig {
 
   public SnapJob {

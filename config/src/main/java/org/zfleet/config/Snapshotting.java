@@ -19,7 +19,8 @@ public sealed interface Snapshotting {
   List<Hook> hooks();
 
   /** Every {@code interval}, counted from the last snapshot. */
-  record Periodic(String snapshotPrefix, Duration interval, List<Hook> hooks) implements Snapshotting {
+  record Periodic(String snapshotPrefix, Duration interval, List<Hook> hooks)
+      implements Snapshotting {
     public Periodic {
       checkPrefix(snapshotPrefix);
       Objects.requireNonNull(interval, "interval");
@@ -50,8 +51,8 @@ public sealed interface Snapshotting {
   }
 
   /**
-   * The job takes no snapshots itself (another job or the operator does); the optional prefix
-   * names the snapshots it owns for pruning with {@code scope = own}.
+   * The job takes no snapshots itself (another job or the operator does); the optional prefix names
+   * the snapshots it owns for pruning with {@code scope = own}.
    */
   record Manual(Optional<String> prefix) implements Snapshotting {
     public Manual {

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 final class Values {
 
   private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z0-9_-]+");
-  private static final Pattern AMOUNT = Pattern.compile("\\s*(-?\\d+(?:\\.\\d+)?)\\s*([A-Za-z/]*)\\s*");
+  private static final Pattern AMOUNT =
+      Pattern.compile("\\s*(-?\\d+(?:\\.\\d+)?)\\s*([A-Za-z/]*)\\s*");
 
   private Values() {}
 
@@ -45,17 +46,25 @@ final class Values {
   }
 
   /**
-   * Parses a duration such as {@code 10m}, {@code 90s}, {@code 1.5h} or {@code 2 days}. Units:
-   * ms, s, m, h, d, w (and their long names). A bare number is refused: its unit would be a guess.
+   * Parses a duration such as {@code 10m}, {@code 90s}, {@code 1.5h} or {@code 2 days}. Units: ms,
+   * s, m, h, d, w (and their long names). A bare number is refused: its unit would be a guess.
    */
   static Duration parseDuration(String text) {
     Matcher m = AMOUNT.matcher(text);
     if (!m.matches()) {
-      throw new IllegalArgumentException("\"" + text + "\" is not a duration such as 30s, 10m, 1h or 7d");
+      throw new IllegalArgumentException(
+          "\"" + text + "\" is not a duration such as 30s, 10m, 1h or 7d");
     }
     String unit = m.group(2).toLowerCase(Locale.ROOT);
     if (unit.isEmpty()) {
-      throw new IllegalArgumentException("\"" + text.trim() + "\" has no unit; write e.g. " + text.trim() + "s or " + text.trim() + "m");
+      throw new IllegalArgumentException(
+          "\""
+              + text.trim()
+              + "\" has no unit; write e.g. "
+              + text.trim()
+              + "s or "
+              + text.trim()
+              + "m");
     }
     long millisPerUnit =
         switch (unit) {
@@ -65,8 +74,13 @@ final class Values {
           case "h", "hour", "hours" -> 3_600_000L;
           case "d", "day", "days" -> 86_400_000L;
           case "w", "week", "weeks" -> 7 * 86_400_000L;
-          default -> throw new IllegalArgumentException(
-              "unknown unit \"" + m.group(2) + "\" in \"" + text.trim() + "\" (use ms, s, m, h, d or w)");
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown unit \""
+                      + m.group(2)
+                      + "\" in \""
+                      + text.trim()
+                      + "\" (use ms, s, m, h, d or w)");
         };
     BigDecimal millis = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(millisPerUnit));
     if (millis.signum() <= 0) {
@@ -115,8 +129,13 @@ final class Values {
           case "MB" -> 1_000_000L;
           case "GB" -> 1_000_000_000L;
           case "TB" -> 1_000_000_000_000L;
-          default -> throw new IllegalArgumentException(
-              "unknown unit \"" + m.group(2) + "\" in \"" + text.trim() + "\" (use B, KiB, MiB, GiB, KB, MB, GB)");
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown unit \""
+                      + m.group(2)
+                      + "\" in \""
+                      + text.trim()
+                      + "\" (use B, KiB, MiB, GiB, KB, MB, GB)");
         };
     BigDecimal bytes = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(factor));
     if (bytes.compareTo(BigDecimal.ONE) < 0) {
@@ -149,7 +168,8 @@ final class Values {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : candidates) {
-      int distance = normalize(candidate).equals(normal) ? 0 : distance(normal, normalize(candidate));
+      int distance =
+          normalize(candidate).equals(normal) ? 0 : distance(normal, normalize(candidate));
       if (distance < bestDistance) {
         best = candidate;
         bestDistance = distance;
@@ -176,7 +196,10 @@ final class Values {
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
         d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
           d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
         }
       }

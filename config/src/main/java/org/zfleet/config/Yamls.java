@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /** Reading zrepl's YAML values: maps, strings, Go durations, and names zfleet accepts. */
 final class Yamls {
 
-  private static final Pattern GO_DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
+  private static final Pattern GO_DURATION_PART =
+      Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
 
   private Yamls() {}
 
@@ -49,20 +50,24 @@ final class Yamls {
     BigDecimal nanos = BigDecimal.ZERO;
     int end = 0;
     while (m.find() && m.start() == end) {
-      long unit = switch (m.group(2)) {
-        case "ns" -> 1L;
-        case "us", "µs" -> 1_000L;
-        case "ms" -> 1_000_000L;
-        case "s" -> 1_000_000_000L;
-        case "m" -> 60_000_000_000L;
-        default -> 3_600_000_000_000L;
-      };
+      long unit =
+          switch (m.group(2)) {
+            case "ns" -> 1L;
+            case "us", "µs" -> 1_000L;
+            case "ms" -> 1_000_000L;
+            case "s" -> 1_000_000_000L;
+            case "m" -> 60_000_000_000L;
+            default -> 3_600_000_000_000L;
+          };
       nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit)));
       end = m.end();
     }
     if (end == s.length() && end > 0) {
-      long millis = nanos.divide(BigDecimal.valueOf(1_000_000L), java.math.RoundingMode.CEILING).longValue();
-      return millis > 0 ? Optional.of(Values.formatDuration(Duration.ofMillis(millis))) : Optional.empty();
+      long millis =
+          nanos.divide(BigDecimal.valueOf(1_000_000L), java.math.RoundingMode.CEILING).longValue();
+      return millis > 0
+          ? Optional.of(Values.formatDuration(Duration.ofMillis(millis)))
+          : Optional.empty();
     }
     try {
       return Optional.of(Values.formatDuration(Values.parseDuration(s)));
@@ -75,13 +80,21 @@ final class Yamls {
   static String name(String name) {
     StringBuilder out = new StringBuilder();
     for (char c : name.toCharArray()) {
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '_' || c == '-' || c == '.' || c == ':';
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '_'
+              || c == '-'
+              || c == '.'
+              || c == ':';
       out.append(ok ? c : '_');
     }
     if (out.length() == 0 || !Character.isLetterOrDigit(out.charAt(0))) {
       out.insert(0, 'j');
     }
-    return out.length() > JobConfig.MAX_NAME_LENGTH ? out.substring(0, JobConfig.MAX_NAME_LENGTH) : out.toString();
+    return out.length() > JobConfig.MAX_NAME_LENGTH
+        ? out.substring(0, JobConfig.MAX_NAME_LENGTH)
+        : out.toString();
   }
 }

@@ -24,7 +24,10 @@ public sealed interface ZreplConversion {
     }
   }
 
-  /** A setting at {@code where} (a zrepl key path such as {@code jobs[0].connect}) and what became of it. */
+  /**
+   * A setting at {@code where} (a zrepl key path such as {@code jobs[0].connect}) and what became
+   * of it.
+   */
   record Note(String where, String message) {
     @Override
     public String toString() {

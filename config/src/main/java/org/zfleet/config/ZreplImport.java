@@ -29,12 +29,14 @@ public final class ZreplImport {
       root = new Yaml(new SafeConstructor(options)).load(yaml);
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-      return new ZreplConversion.Failed(originName + ":" + line + ": not valid YAML: " + e.getProblem());
+      return new ZreplConversion.Failed(
+          originName + ":" + line + ": not valid YAML: " + e.getProblem());
     } catch (YAMLException e) {
       return new ZreplConversion.Failed(originName + ": not valid YAML: " + e.getMessage());
     }
     if (!(root instanceof Map<?, ?> top)) {
-      return new ZreplConversion.Failed(originName + ": not a zrepl configuration: expected a mapping with jobs");
+      return new ZreplConversion.Failed(
+          originName + ": not a zrepl configuration: expected a mapping with jobs");
     }
     if (!(top.get("jobs") instanceof List<?> jobs) || jobs.isEmpty()) {
       return new ZreplConversion.Failed(originName + ": not a zrepl configuration: it has no jobs");
@@ -43,11 +45,15 @@ public final class ZreplImport {
     Context ctx = new Context();
     HoconWriter w = ctx.writer;
     w.comment("zfleet configuration converted from " + originName + " by `zfleet import-zrepl`.");
-    w.comment("Check it with `zfleet configcheck --config <this file>`. Lines starting with \"" + MARK.trim() + "\"");
+    w.comment(
+        "Check it with `zfleet configcheck --config <this file>`. Lines starting with \""
+            + MARK.trim()
+            + "\"");
     w.comment("name zrepl settings zfleet does not carry over, and why.");
     w.open("zfleet");
     w.open("node");
-    w.comment("name defaults to this host's name; zrepl's client identities become zfleet node names.");
+    w.comment(
+        "name defaults to this host's name; zrepl's client identities become zfleet node names.");
     w.close();
     for (Map.Entry<?, ?> entry : top.entrySet()) {
       String key = String.valueOf(entry.getKey());
@@ -78,10 +84,17 @@ public final class ZreplImport {
     for (Map.Entry<String, Object> entry : Yamls.map(value).entrySet()) {
       String where = "global." + entry.getKey();
       switch (entry.getKey()) {
-        case "logging" -> ctx.note(where, "zfleet logs with logback (one event per line); its logging is set up "
-            + "outside this file; not carried over");
-        case "monitoring" -> ctx.note(where, "zfleet serves health and metrics on node.management; not carried over");
-        case "control" -> ctx.note(where, "zfleet's own CLI talks to the daemon over node.control; not carried over");
+        case "logging" ->
+            ctx.note(
+                where,
+                "zfleet logs with logback (one event per line); its logging is set up "
+                    + "outside this file; not carried over");
+        case "monitoring" ->
+            ctx.note(
+                where, "zfleet serves health and metrics on node.management; not carried over");
+        case "control" ->
+            ctx.note(
+                where, "zfleet's own CLI talks to the daemon over node.control; not carried over");
         case "serve" -> ctx.note(where, "zfleet serves no stdinserver sockets; not carried over");
         default -> ctx.note(where, "not a zrepl setting zfleet knows; not carried over");
       }

@@ -10,36 +10,72 @@ import java.util.Set;
 /** Converts one zrepl job, and finds the peers and clients zrepl names by address or identity. */
 final class ZreplJobs {
 
-  private static final Map<String, List<String>> KEYS = Map.of(
-      "push", List.of("name", "type", "connect", "filesystems", "send", "snapshotting", "pruning", "replication",
-          "conflict_resolution"),
-      "sink", List.of("name", "type", "serve", "root_fs", "recv"),
-      "pull", List.of("name", "type", "connect", "root_fs", "interval", "recv", "pruning", "replication",
-          "conflict_resolution"),
-      "source", List.of("name", "type", "serve", "filesystems", "send", "snapshotting"),
-      "snap", List.of("name", "type", "filesystems", "snapshotting", "pruning"));
+  private static final Map<String, List<String>> KEYS =
+      Map.of(
+          "push",
+              List.of(
+                  "name",
+                  "type",
+                  "connect",
+                  "filesystems",
+                  "send",
+                  "snapshotting",
+                  "pruning",
+                  "replication",
+                  "conflict_resolution"),
+          "sink", List.of("name", "type", "serve", "root_fs", "recv"),
+          "pull",
+              List.of(
+                  "name",
+                  "type",
+                  "connect",
+                  "root_fs",
+                  "interval",
+                  "recv",
+                  "pruning",
+                  "replication",
+                  "conflict_resolution"),
+          "source", List.of("name", "type", "serve", "filesystems", "send", "snapshotting"),
+          "snap", List.of("name", "type", "filesystems", "snapshotting", "pruning"));
 
   private ZreplJobs() {}
 
-  static void convert(ZreplImport.Context ctx, Map<String, Object> job, String where, List<Map<String, Object>> all) {
+  static void convert(
+      ZreplImport.Context ctx,
+      Map<String, Object> job,
+      String where,
+      List<Map<String, Object>> all) {
     HoconWriter w = ctx.writer;
     String type = Yamls.string(job.get("type")).orElse("");
     Optional<String> zreplName = Yamls.string(job.get("name"));
     if (!KEYS.containsKey(type)) {
-      ctx.note(where, "job " + zreplName.orElse("(unnamed)") + " of type \"" + type
-          + "\" has no zfleet equivalent; left out");
+      ctx.note(
+          where,
+          "job "
+              + zreplName.orElse("(unnamed)")
+              + " of type \""
+              + type
+              + "\" has no zfleet equivalent; left out");
       return;
     }
     w.openElement();
     String name = Yamls.name(zreplName.orElse(type + "_job"));
     if (zreplName.isEmpty() || !name.equals(zreplName.get())) {
-      ctx.note(where + ".name", "\"" + zreplName.orElse("") + "\" is not a valid zfleet job name; named \"" + name + "\"");
+      ctx.note(
+          where + ".name",
+          "\""
+              + zreplName.orElse("")
+              + "\" is not a valid zfleet job name; named \""
+              + name
+              + "\"");
     }
     w.string("name", name);
     w.raw("type", type);
     for (String key : job.keySet()) {
       if (!KEYS.get(type).contains(key)) {
-        ctx.note(where + "." + key, "not a zrepl setting zfleet knows for " + type + " jobs; not carried over");
+        ctx.note(
+            where + "." + key,
+            "not a zrepl setting zfleet knows for " + type + " jobs; not carried over");
       }
     }
     switch (type) {
@@ -48,7 +84,8 @@ final class ZreplJobs {
         ZreplSections.filesystems(ctx, job.get("filesystems"), where + ".filesystems");
         options(ctx, job.get("send"), where + ".send");
         ZreplSections.snapshotting(ctx, job.get("snapshotting"), where + ".snapshotting");
-        ZreplSections.pruning(ctx, job.get("pruning"), where + ".pruning", List.of("keep_sender", "keep_receiver"));
+        ZreplSections.pruning(
+            ctx, job.get("pruning"), where + ".pruning", List.of("keep_sender", "keep_receiver"));
         ZreplSections.replication(ctx, job, where, "send");
       }
       case "sink" -> {
@@ -70,7 +107,8 @@ final class ZreplJobs {
           w.raw("interval", d.orElse(Values.quote(String.valueOf(interval))));
         }
         options(ctx, job.get("recv"), where + ".recv");
-        ZreplSections.pruning(ctx, job.get("pruning"), where + ".pruning", List.of("keep_sender", "keep_receiver"));
+        ZreplSections.pruning(
+            ctx, job.get("pruning"), where + ".pruning", List.of("keep_sender", "keep_receiver"));
         ZreplSections.replication(ctx, job, where, "recv");
       }
       case "source" -> {
@@ -90,11 +128,15 @@ final class ZreplJobs {
 
   /**
    * A push's sink or a pull's source. zrepl connects to an address; zfleet names the peer job and
-   * finds it in the cluster. A local connection names a job of the same file; otherwise the name
-   * is a guess that the note asks the operator to check.
+   * finds it in the cluster. A local connection names a job of the same file; otherwise the name is
+   * a guess that the note asks the operator to check.
    */
-  private static void peer(ZreplImport.Context ctx, Map<String, Object> job, String where,
-      List<Map<String, Object>> all, String key) {
+  private static void peer(
+      ZreplImport.Context ctx,
+      Map<String, Object> job,
+      String where,
+      List<Map<String, Object>> all,
+      String key) {
     Map<String, Object> connect = Yamls.map(job.get("connect"));
     String type = Yamls.string(connect.get("type")).orElse("");
     String peerType = key.equals("sink") ? "sink" : "source";
@@ -102,65 +144,104 @@ final class ZreplJobs {
       String listener = Yamls.string(connect.get("listener_name")).orElse("");
       for (Map<String, Object> other : all) {
         Map<String, Object> serve = Yamls.map(other.get("serve"));
-        if (peerType.equals(other.get("type")) && "local".equals(serve.get("type"))
+        if (peerType.equals(other.get("type"))
+            && "local".equals(serve.get("type"))
             && listener.equals(Yamls.string(serve.get("listener_name")).orElse(null))) {
           ctx.writer.string(key, Yamls.name(Yamls.string(other.get("name")).orElse(peerType)));
           return;
         }
       }
     }
-    String address = Yamls.string(connect.get("address")).or(() -> Yamls.string(connect.get("host"))).orElse("");
+    String address =
+        Yamls.string(connect.get("address")).or(() -> Yamls.string(connect.get("host"))).orElse("");
     String hint = Yamls.string(connect.get("server_cn")).orElse(host(address));
     String guess = Yamls.name(hint.isEmpty() ? peerType : hint);
-    String transport = switch (type) {
-      case "ssh+stdinserver" -> "zfleet has no ssh transport: run a zfleet node on " + (address.isEmpty() ? "the peer" : address)
-          + " and let the nodes replicate over the cluster";
-      case "local" -> "no local " + peerType + " job listens on that listener_name in this file";
-      default -> "zfleet nodes replicate over the cluster and find the " + peerType + " job by name, so the "
-          + "address and certificates are not needed";
-    };
-    ctx.note(where + ".connect", "type " + type + (address.isEmpty() ? "" : " to " + address) + ": " + transport
-        + "; \"" + guess + "\" is a guess: set " + key + " to the name of the " + peerType + " job");
+    String transport =
+        switch (type) {
+          case "ssh+stdinserver" ->
+              "zfleet has no ssh transport: run a zfleet node on "
+                  + (address.isEmpty() ? "the peer" : address)
+                  + " and let the nodes replicate over the cluster";
+          case "local" ->
+              "no local " + peerType + " job listens on that listener_name in this file";
+          default ->
+              "zfleet nodes replicate over the cluster and find the "
+                  + peerType
+                  + " job by name, so the "
+                  + "address and certificates are not needed";
+        };
+    ctx.note(
+        where + ".connect",
+        "type "
+            + type
+            + (address.isEmpty() ? "" : " to " + address)
+            + ": "
+            + transport
+            + "; \""
+            + guess
+            + "\" is a guess: set "
+            + key
+            + " to the name of the "
+            + peerType
+            + " job");
     ctx.writer.string(key, guess);
   }
 
   /** A sink's or source's clients: zrepl's client identities, which zfleet takes as node names. */
-  private static void clients(ZreplImport.Context ctx, Map<String, Object> job, String where,
+  private static void clients(
+      ZreplImport.Context ctx,
+      Map<String, Object> job,
+      String where,
       List<Map<String, Object>> all) {
     Map<String, Object> serve = Yamls.map(job.get("serve"));
     String type = Yamls.string(serve.get("type")).orElse("");
     Set<String> identities = new LinkedHashSet<>();
     switch (type) {
-      case "tls" -> Yamls.list(serve.get("client_cns")).forEach(c -> identities.add(String.valueOf(c)));
-      case "tcp" -> Yamls.map(serve.get("clients")).values().forEach(c -> identities.add(String.valueOf(c)));
-      case "stdinserver" -> Yamls.list(serve.get("client_identities")).forEach(c -> identities.add(String.valueOf(c)));
+      case "tls" ->
+          Yamls.list(serve.get("client_cns")).forEach(c -> identities.add(String.valueOf(c)));
+      case "tcp" ->
+          Yamls.map(serve.get("clients")).values().forEach(c -> identities.add(String.valueOf(c)));
+      case "stdinserver" ->
+          Yamls.list(serve.get("client_identities"))
+              .forEach(c -> identities.add(String.valueOf(c)));
       case "local" -> {
         String listener = Yamls.string(serve.get("listener_name")).orElse("");
         for (Map<String, Object> other : all) {
           Map<String, Object> connect = Yamls.map(other.get("connect"));
-          if ("local".equals(connect.get("type")) && listener.equals(Yamls.string(connect.get("listener_name")).orElse(null))) {
+          if ("local".equals(connect.get("type"))
+              && listener.equals(Yamls.string(connect.get("listener_name")).orElse(null))) {
             Yamls.string(connect.get("client_identity")).ifPresent(identities::add);
           }
         }
       }
-      default -> { }
+      default -> {}
     }
     List<String> clients = new ArrayList<>();
     for (String identity : identities) {
       if (identity.contains("*")) {
-        ctx.note(where + ".serve", "client identity \"" + identity + "\" is a wildcard; zfleet names each client node; left out");
+        ctx.note(
+            where + ".serve",
+            "client identity \""
+                + identity
+                + "\" is a wildcard; zfleet names each client node; left out");
       } else {
         String name = Yamls.name(identity);
         if (!name.equals(identity)) {
-          ctx.note(where + ".serve", "client identity \"" + identity + "\" became node name \"" + name + "\"");
+          ctx.note(
+              where + ".serve",
+              "client identity \"" + identity + "\" became node name \"" + name + "\"");
         }
         clients.add(name);
       }
     }
     if (!type.equals("local")) {
-      ctx.note(where + ".serve", "type " + type + (serve.containsKey("listen") ? " on " + serve.get("listen") : "")
-          + ": zfleet nodes accept their peers over the cluster, so the listen address and certificates are not "
-          + "needed; the client identities became clients (zfleet node names: check they match)");
+      ctx.note(
+          where + ".serve",
+          "type "
+              + type
+              + (serve.containsKey("listen") ? " on " + serve.get("listen") : "")
+              + ": zfleet nodes accept their peers over the cluster, so the listen address and certificates are not "
+              + "needed; the client identities became clients (zfleet node names: check they match)");
     }
     if (clients.isEmpty()) {
       ctx.note(where + ".serve", "no client identity found; list the client node names in clients");
@@ -172,8 +253,11 @@ final class ZreplJobs {
   private static void options(ZreplImport.Context ctx, Object section, String where) {
     for (Map.Entry<String, Object> option : Yamls.map(section).entrySet()) {
       if (!option.getKey().equals("bandwidth_limit")) {
-        ctx.note(where + "." + option.getKey(), "zfleet has no per-job "
-            + (where.endsWith("send") ? "send" : "receive") + " options yet; not carried over");
+        ctx.note(
+            where + "." + option.getKey(),
+            "zfleet has no per-job "
+                + (where.endsWith("send") ? "send" : "receive")
+                + " options yet; not carried over");
       }
     }
   }

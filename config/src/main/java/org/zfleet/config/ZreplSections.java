@@ -39,13 +39,15 @@ final class ZreplSections {
     w.open("snapshotting");
     w.raw("type", type.equals("periodic") || type.equals("cron") ? type : "manual");
     if (!List.of("periodic", "cron", "manual").contains(type)) {
-      ctx.note(where + ".type", "snapshotting type \"" + type + "\" has no zfleet equivalent; written as manual");
+      ctx.note(
+          where + ".type",
+          "snapshotting type \"" + type + "\" has no zfleet equivalent; written as manual");
     }
     for (Map.Entry<String, Object> entry : s.entrySet()) {
       String key = entry.getKey();
       Object value = entry.getValue();
       switch (key) {
-        case "type" -> { }
+        case "type" -> {}
         case "prefix" -> w.string("prefix", String.valueOf(value));
         case "interval" -> {
           Optional<String> d = Yamls.duration(value);
@@ -56,9 +58,14 @@ final class ZreplSections {
         }
         case "cron" -> w.string("cron", String.valueOf(value));
         case "hooks" -> hooks(ctx, value, where + ".hooks");
-        case "timestamp_format", "timestamp_location" -> ctx.note(where + "." + key,
-            "zfleet names snapshots <prefix><UTC timestamp> in one fixed format; not carried over");
-        default -> ctx.note(where + "." + key, "not a zrepl snapshotting setting zfleet knows; not carried over");
+        case "timestamp_format", "timestamp_location" ->
+            ctx.note(
+                where + "." + key,
+                "zfleet names snapshots <prefix><UTC timestamp> in one fixed format; not carried over");
+        default ->
+            ctx.note(
+                where + "." + key,
+                "not a zrepl snapshotting setting zfleet knows; not carried over");
       }
     }
     w.close();
@@ -72,18 +79,27 @@ final class ZreplSections {
       String at = where + "[" + i + "]";
       String type = Yamls.string(hook.get("type")).orElse("");
       if (!type.equals("command")) {
-        ctx.note(at, "hook type \"" + type + "\" is not supported; use a command hook that does the same");
+        ctx.note(
+            at,
+            "hook type \"" + type + "\" is not supported; use a command hook that does the same");
         continue;
       }
-      StringBuilder e = new StringBuilder("{ command = ").append(Values.quote(Yamls.string(hook.get("path")).orElse("")));
+      StringBuilder e =
+          new StringBuilder("{ command = ")
+              .append(Values.quote(Yamls.string(hook.get("path")).orElse("")));
       if (hook.containsKey("timeout")) {
-        e.append(", timeout = ").append(Yamls.duration(hook.get("timeout")).orElse(Values.quote(String.valueOf(hook.get("timeout")))));
+        e.append(", timeout = ")
+            .append(
+                Yamls.duration(hook.get("timeout"))
+                    .orElse(Values.quote(String.valueOf(hook.get("timeout")))));
       }
       if (hook.get("err_is_fatal") instanceof Boolean fatal) {
         e.append(", err-is-fatal = ").append(fatal);
       }
       if (hook.containsKey("filesystems")) {
-        ctx.note(at + ".filesystems", "zfleet runs a hook for every filesystem of the job; the hook's own filter is not carried over");
+        ctx.note(
+            at + ".filesystems",
+            "zfleet runs a hook for every filesystem of the job; the hook's own filter is not carried over");
       }
       ctx.note(at, "zfleet's hook environment is not zrepl's ZREPL_* variables; check the script");
       elements.add(e.append(" }").toString());
@@ -99,7 +115,8 @@ final class ZreplSections {
     Map<String, Object> p = Yamls.map(section);
     HoconWriter w = ctx.writer;
     w.open("pruning");
-    w.comment("zrepl prunes every snapshot of a filesystem, not only the job's own: scope = all keeps that.");
+    w.comment(
+        "zrepl prunes every snapshot of a filesystem, not only the job's own: scope = all keeps that.");
     w.raw("scope", "all");
     for (String key : p.keySet()) {
       if (!lists.contains(key)) {
@@ -110,28 +127,34 @@ final class ZreplSections {
       w.openList(list.replace('_', '-'));
       List<?> rules = Yamls.list(p.get(list));
       for (int i = 0; i < rules.size(); i++) {
-        rule(ctx, Yamls.map(rules.get(i)), where + "." + list + "[" + i + "]").ifPresent(w::element);
+        rule(ctx, Yamls.map(rules.get(i)), where + "." + list + "[" + i + "]")
+            .ifPresent(w::element);
       }
       w.closeList();
     }
     w.close();
   }
 
-  private static Optional<String> rule(ZreplImport.Context ctx, Map<String, Object> rule, String where) {
+  private static Optional<String> rule(
+      ZreplImport.Context ctx, Map<String, Object> rule, String where) {
     String type = Yamls.string(rule.get("type")).orElse("");
     Optional<String> regex = Yamls.string(rule.get("regex"));
     if (regex.isPresent()) {
       try {
         Pattern.compile(regex.get());
       } catch (PatternSyntaxException e) {
-        ctx.note(where + ".regex", "\"" + regex.get() + "\" is not a Java regex (" + e.getDescription() + "); check it");
+        ctx.note(
+            where + ".regex",
+            "\"" + regex.get() + "\" is not a Java regex (" + e.getDescription() + "); check it");
       }
     }
     String r = regex.map(x -> ", regex = " + Values.quote(x)).orElse("");
     switch (type) {
       case "not_replicated":
         if (Boolean.FALSE.equals(rule.get("keep_snapshot_at_cursor"))) {
-          ctx.note(where + ".keep_snapshot_at_cursor", "zfleet always keeps the snapshot at the replication cursor");
+          ctx.note(
+              where + ".keep_snapshot_at_cursor",
+              "zfleet always keeps the snapshot at the replication cursor");
         }
         return Optional.of("{ type = not-replicated }");
       case "last_n":
@@ -142,10 +165,14 @@ final class ZreplSections {
         } catch (IllegalArgumentException e) {
           ctx.note(where + ".grid", e.getMessage() + "; check it");
         }
-        return Optional.of("{ type = grid, grid = " + Values.quote(String.valueOf(rule.get("grid"))) + r + " }");
+        return Optional.of(
+            "{ type = grid, grid = " + Values.quote(String.valueOf(rule.get("grid"))) + r + " }");
       case "regex":
-        return Optional.of("{ type = regex" + r
-            + (Boolean.TRUE.equals(rule.get("negate")) ? ", negate = true" : "") + " }");
+        return Optional.of(
+            "{ type = regex"
+                + r
+                + (Boolean.TRUE.equals(rule.get("negate")) ? ", negate = true" : "")
+                + " }");
       default:
         ctx.note(where, "keep rule type \"" + type + "\" has no zfleet equivalent; left out");
         return Optional.empty();
@@ -153,7 +180,8 @@ final class ZreplSections {
   }
 
   /** zrepl's replication, conflict_resolution and bandwidth limit, as one replication section. */
-  static void replication(ZreplImport.Context ctx, Map<String, Object> job, String where, String limitSection) {
+  static void replication(
+      ZreplImport.Context ctx, Map<String, Object> job, String where, String limitSection) {
     List<String[]> values = new ArrayList<>();
     Map<String, Object> replication = Yamls.map(job.get("replication"));
     for (Map.Entry<String, Object> entry : replication.entrySet()) {
@@ -163,21 +191,30 @@ final class ZreplSections {
           values.add(new String[] {"concurrency", String.valueOf(concurrency.get("steps"))});
         }
         if (concurrency.containsKey("size_estimates")) {
-          ctx.note(where + ".replication.concurrency.size_estimates", "zfleet does not size transfers up front; not carried over");
+          ctx.note(
+              where + ".replication.concurrency.size_estimates",
+              "zfleet does not size transfers up front; not carried over");
         }
       } else if (entry.getKey().equals("protection")) {
-        ctx.note(where + ".replication.protection", "zfleet guards the replication cursor with holds of its own; not carried over");
+        ctx.note(
+            where + ".replication.protection",
+            "zfleet guards the replication cursor with holds of its own; not carried over");
       } else {
-        ctx.note(where + ".replication." + entry.getKey(), "not a zrepl replication setting zfleet knows; not carried over");
+        ctx.note(
+            where + ".replication." + entry.getKey(),
+            "not a zrepl replication setting zfleet knows; not carried over");
       }
     }
     Object max = Yamls.map(Yamls.map(job.get(limitSection)).get("bandwidth_limit")).get("max");
     if (max != null && !String.valueOf(max).trim().startsWith("-")) {
       values.add(new String[] {"bandwidth-limit", Values.quote(String.valueOf(max).trim() + "/s")});
     }
-    Map<String, Object> bandwidth = Yamls.map(Yamls.map(job.get(limitSection)).get("bandwidth_limit"));
+    Map<String, Object> bandwidth =
+        Yamls.map(Yamls.map(job.get(limitSection)).get("bandwidth_limit"));
     if (bandwidth.containsKey("bucket_capacity")) {
-      ctx.note(where + "." + limitSection + ".bandwidth_limit.bucket_capacity", "zfleet limits the rate only; not carried over");
+      ctx.note(
+          where + "." + limitSection + ".bandwidth_limit.bucket_capacity",
+          "zfleet limits the rate only; not carried over");
     }
     Object initial = Yamls.map(job.get("conflict_resolution")).get("initial_replication");
     if (initial != null) {

@@ -25,8 +25,12 @@ class BrokenConfigCatalogueTest {
   static Stream<Arguments> catalogue() throws IOException, URISyntaxException {
     Path dir = Path.of(BrokenConfigCatalogueTest.class.getResource("/broken").toURI());
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.toString().endsWith(".conf")).sorted()
-          .map(f -> Arguments.of(f.getFileName().toString(), f)).toList().stream();
+      return files
+          .filter(f -> f.toString().endsWith(".conf"))
+          .sorted()
+          .map(f -> Arguments.of(f.getFileName().toString(), f))
+          .toList()
+          .stream();
     }
   }
 
@@ -34,20 +38,22 @@ class BrokenConfigCatalogueTest {
   @MethodSource("catalogue")
   void reportsTheExpectedLocationAndMessage(String name, Path file) throws IOException {
     List<String> lines = Files.readAllLines(file);
-    List<String> expected = lines.stream()
-        .filter(l -> l.startsWith("# expect: "))
-        .map(l -> l.substring("# expect: ".length()))
-        .toList();
+    List<String> expected =
+        lines.stream()
+            .filter(l -> l.startsWith("# expect: "))
+            .map(l -> l.substring("# expect: ".length()))
+            .toList();
     boolean valid = lines.stream().anyMatch(l -> l.startsWith("# valid:"));
 
     LoadResult result = ConfigLoader.load(file, "testhost");
 
     String prefix = file.toString() + ":";
-    List<String> actual = result.problems().stream()
-        .map(ConfigProblem::format)
-        .peek(p -> assertThat(p).startsWith(prefix))
-        .map(p -> p.substring(prefix.length()).trim())
-        .toList();
+    List<String> actual =
+        result.problems().stream()
+            .map(ConfigProblem::format)
+            .peek(p -> assertThat(p).startsWith(prefix))
+            .map(p -> p.substring(prefix.length()).trim())
+            .toList();
     assertThat(actual).containsExactlyElementsOf(expected);
     assertThat(result.config().isPresent()).as("valid").isEqualTo(valid);
   }
@@ -62,7 +68,8 @@ class BrokenConfigCatalogueTest {
     LoadResult result = ConfigLoader.load(dir.resolve("nope.conf"), "h");
 
     assertThat(result.config()).isEmpty();
-    assertThat(result.problems()).extracting(ConfigProblem::format)
+    assertThat(result.problems())
+        .extracting(ConfigProblem::format)
         .containsExactly(dir.resolve("nope.conf") + ": no such file");
   }
 
@@ -70,20 +77,28 @@ class BrokenConfigCatalogueTest {
   void directoryIsNotAConfigFile(@org.junit.jupiter.api.io.TempDir Path dir) {
     LoadResult result = ConfigLoader.load(dir, "h");
 
-    assertThat(result.problems()).extracting(ConfigProblem::format)
+    assertThat(result.problems())
+        .extracting(ConfigProblem::format)
         .containsExactly(dir + ": is a directory, not a configuration file");
   }
 
   @Test
-  void problemsInAnIncludedFileNameThatFile(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+  void problemsInAnIncludedFileNameThatFile(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws IOException {
     Files.writeString(dir.resolve("jobs.conf"), "\n\njobs = [ { name = x, type = snap } ]\n");
-    Path main = Files.writeString(dir.resolve("main.conf"), "zfleet {\n  include \"jobs.conf\"\n}\n");
+    Path main =
+        Files.writeString(dir.resolve("main.conf"), "zfleet {\n  include \"jobs.conf\"\n}\n");
 
     LoadResult result = ConfigLoader.load(main, "h");
 
-    assertThat(result.problems()).extracting(ConfigProblem::format).containsExactly(
-        dir.resolve("jobs.conf") + ":3: jobs[0].filesystems: is missing: which datasets the job works on, e.g. { \"tank/data<\" = true }",
-        dir.resolve("jobs.conf") + ":3: jobs[0].snapshotting: is missing: when to take snapshots, e.g. { type = periodic, prefix = \"zfleet_\", interval = 10m }",
-        dir.resolve("jobs.conf") + ":3: jobs[0].pruning: is missing: which snapshots to keep: keep");
+    assertThat(result.problems())
+        .extracting(ConfigProblem::format)
+        .containsExactly(
+            dir.resolve("jobs.conf")
+                + ":3: jobs[0].filesystems: is missing: which datasets the job works on, e.g. { \"tank/data<\" = true }",
+            dir.resolve("jobs.conf")
+                + ":3: jobs[0].snapshotting: is missing: when to take snapshots, e.g. { type = periodic, prefix = \"zfleet_\", interval = 10m }",
+            dir.resolve("jobs.conf")
+                + ":3: jobs[0].pruning: is missing: which snapshots to keep: keep");
   }
 }

@@ -26,31 +26,45 @@ class ConfigLoaderTest {
 
   @Test
   void issueSampleIsAcceptedExactlyAsWritten() throws IOException {
-    LoadResult result = ConfigLoader.parse(resource("/valid/issue-sample.conf"), "sample.conf", "somehost");
+    LoadResult result =
+        ConfigLoader.parse(resource("/valid/issue-sample.conf"), "sample.conf", "somehost");
 
     assertThat(result.problems()).isEmpty();
     ZfleetConfig config = result.config().orElseThrow();
     assertThat(config.node().name()).isEqualTo("prod1");
-    assertThat(config.jobs()).extracting(JobConfig::name).containsExactly("prod_to_backup", "backup_sink", "laptop");
+    assertThat(config.jobs())
+        .extracting(JobConfig::name)
+        .containsExactly("prod_to_backup", "backup_sink", "laptop");
 
     PushJob push = (PushJob) config.job("prod_to_backup").orElseThrow();
     assertThat(push.sinks()).containsExactly("backup_sink");
     assertThat(push.filesystems().selects(DatasetName.of("tank/data/x"))).isTrue();
     assertThat(push.filesystems().selects(DatasetName.of("tank/data/tmp/x"))).isFalse();
-    assertThat(push.filesystems().rules()).extracting(FilesystemFilter.Rule::key)
+    assertThat(push.filesystems().rules())
+        .extracting(FilesystemFilter.Rule::key)
         .containsExactlyInAnyOrder("tank/data<", "tank/data/tmp<", "tank/data/my vm.disk");
-    assertThat(push.snapshotting()).isEqualTo(new Snapshotting.Periodic("zfleet_", Duration.ofMinutes(10), List.of()));
-    assertThat(push.senderPruning().keep()).extracting(KeepRule::describe)
+    assertThat(push.snapshotting())
+        .isEqualTo(new Snapshotting.Periodic("zfleet_", Duration.ofMinutes(10), List.of()));
+    assertThat(push.senderPruning().keep())
+        .extracting(KeepRule::describe)
         .containsExactly("not-replicated", "last-n(10)");
     assertThat(push.senderPruning().scope()).isEqualTo(Pruning.Scope.OWN);
     KeepRule.Grid grid = (KeepRule.Grid) push.receiverPruning().keep().get(0);
-    assertThat(grid.intervals()).containsExactly(
-        new KeepRule.GridInterval(1, Duration.ofHours(1), OptionalInt.empty()),
-        new KeepRule.GridInterval(24, Duration.ofHours(1), OptionalInt.of(1)),
-        new KeepRule.GridInterval(30, Duration.ofDays(1), OptionalInt.of(1)));
+    assertThat(grid.intervals())
+        .containsExactly(
+            new KeepRule.GridInterval(1, Duration.ofHours(1), OptionalInt.empty()),
+            new KeepRule.GridInterval(24, Duration.ofHours(1), OptionalInt.of(1)),
+            new KeepRule.GridInterval(30, Duration.ofDays(1), OptionalInt.of(1)));
     assertThat(grid.regex().pattern()).isEqualTo("^zfleet_");
-    assertThat(push.replication()).isEqualTo(new Replication(4, Duration.ofMinutes(1), OptionalLong.empty(),
-        Duration.ofSeconds(10), Duration.ofMinutes(10), Replication.InitialReplication.MOST_RECENT));
+    assertThat(push.replication())
+        .isEqualTo(
+            new Replication(
+                4,
+                Duration.ofMinutes(1),
+                OptionalLong.empty(),
+                Duration.ofSeconds(10),
+                Duration.ofMinutes(10),
+                Replication.InitialReplication.MOST_RECENT));
 
     SinkJob sink = (SinkJob) config.job("backup_sink").orElseThrow();
     assertThat(sink.rootFs()).isEqualTo(DatasetName.of("backup/sink"));
@@ -82,7 +96,8 @@ class ConfigLoaderTest {
 
   @Test
   void derivedDefaultsFollowTheFilesOwnSettings() {
-    String text = """
+    String text =
+        """
         zfleet {
           node {
             data-dir = /srv/zfleet
@@ -105,7 +120,8 @@ class ConfigLoaderTest {
 
   @Test
   void jobDefaultsApplyToEveryJobUnlessItSaysOtherwise() {
-    String text = """
+    String text =
+        """
         zfleet {
           job-defaults.replication { concurrency = 3, bandwidth-limit = "20 MiB/s" }
           job-defaults.pruning.scope = all

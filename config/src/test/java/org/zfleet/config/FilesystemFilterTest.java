@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Optional;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,39 +35,65 @@ class FilesystemFilterTest {
         Arguments.of("parent of subtree root", SAMPLE, "tank", false),
         Arguments.of("sibling with common prefix is not a child", SAMPLE, "tank/database", false),
         Arguments.of("other pool", SAMPLE, "rpool/data", false),
-        Arguments.of("exact include does not reach children",
-            ordered("tank/a", true), "tank/a/b", false),
-        Arguments.of("exact exclude beats subtree include",
-            ordered("tank<", true, "tank/a", false), "tank/a", false),
-        Arguments.of("exact exclude leaves children to the subtree rule",
-            ordered("tank<", true, "tank/a", false), "tank/a/b", true),
-        Arguments.of("exact include inside excluded subtree",
-            ordered("tank<", false, "tank/keep", true), "tank/keep", true),
-        Arguments.of("exact rule beats subtree rule on the same dataset",
-            ordered("tank/a<", false, "tank/a", true), "tank/a", true),
-        Arguments.of("deepest subtree wins",
-            ordered("tank<", true, "tank/a<", false, "tank/a/b<", true), "tank/a/b/c", true),
-        Arguments.of("deepest subtree wins, exclude",
-            ordered("tank<", true, "tank/a<", false, "tank/a/b<", true), "tank/a/c", false));
+        Arguments.of(
+            "exact include does not reach children", ordered("tank/a", true), "tank/a/b", false),
+        Arguments.of(
+            "exact exclude beats subtree include",
+            ordered("tank<", true, "tank/a", false),
+            "tank/a",
+            false),
+        Arguments.of(
+            "exact exclude leaves children to the subtree rule",
+            ordered("tank<", true, "tank/a", false),
+            "tank/a/b",
+            true),
+        Arguments.of(
+            "exact include inside excluded subtree",
+            ordered("tank<", false, "tank/keep", true),
+            "tank/keep",
+            true),
+        Arguments.of(
+            "exact rule beats subtree rule on the same dataset",
+            ordered("tank/a<", false, "tank/a", true),
+            "tank/a",
+            true),
+        Arguments.of(
+            "deepest subtree wins",
+            ordered("tank<", true, "tank/a<", false, "tank/a/b<", true),
+            "tank/a/b/c",
+            true),
+        Arguments.of(
+            "deepest subtree wins, exclude",
+            ordered("tank<", true, "tank/a<", false, "tank/a/b<", true),
+            "tank/a/c",
+            false));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("selection")
-  void mostSpecificRuleDecides(String name, Map<String, Boolean> rules, String dataset, boolean selected) {
+  void mostSpecificRuleDecides(
+      String name, Map<String, Boolean> rules, String dataset, boolean selected) {
     assertThat(FilesystemFilter.of(rules).selects(DatasetName.of(dataset))).isEqualTo(selected);
   }
 
   static Stream<Arguments> wholeSubtree() {
     return Stream.of(
-        Arguments.of("included subtree without exceptions", ordered("tank/a<", true), "tank/a", true),
+        Arguments.of(
+            "included subtree without exceptions", ordered("tank/a<", true), "tank/a", true),
         Arguments.of("a child inside it", ordered("tank/a<", true), "tank/a/b", true),
         Arguments.of("an excluded subtree below", SAMPLE, "tank/data", false),
         Arguments.of("the sibling of an exclusion", SAMPLE, "tank/data/db", true),
         Arguments.of("an exact include only", ordered("tank/a", true), "tank/a", false),
-        Arguments.of("an exact exclude of a grandchild",
-            ordered("tank<", true, "tank/a/b", false), "tank/a", false),
-        Arguments.of("exact include above an excluded subtree",
-            ordered("tank/a", true, "tank/a<", false), "tank/a", false),
+        Arguments.of(
+            "an exact exclude of a grandchild",
+            ordered("tank<", true, "tank/a/b", false),
+            "tank/a",
+            false),
+        Arguments.of(
+            "exact include above an excluded subtree",
+            ordered("tank/a", true, "tank/a<", false),
+            "tank/a",
+            false),
         Arguments.of("not selected at all", ordered("tank/a<", true), "tank", false));
   }
 
@@ -75,46 +101,68 @@ class FilesystemFilterTest {
   @MethodSource("wholeSubtree")
   void tellsWhenARecursiveSnapshotTakesExactlyTheSelection(
       String name, Map<String, Boolean> rules, String dataset, boolean whole) {
-    assertThat(FilesystemFilter.of(rules).selectsWholeSubtree(DatasetName.of(dataset))).isEqualTo(whole);
+    assertThat(FilesystemFilter.of(rules).selectsWholeSubtree(DatasetName.of(dataset)))
+        .isEqualTo(whole);
   }
 
   static Stream<Arguments> roots() {
     return Stream.of(
         Arguments.of("sample: one root covers the exact include", SAMPLE, List.of("tank/data")),
-        Arguments.of("two pools", ordered("tank<", true, "rpool/home<", true), List.of("rpool/home", "tank")),
-        Arguments.of("include below an excluded subtree", ordered("tank<", false, "tank/a/b<", true), List.of("tank/a/b")),
-        Arguments.of("nested includes collapse", ordered("tank/a", true, "tank/a/b<", true, "tank/c<", true),
+        Arguments.of(
+            "two pools",
+            ordered("tank<", true, "rpool/home<", true),
+            List.of("rpool/home", "tank")),
+        Arguments.of(
+            "include below an excluded subtree",
+            ordered("tank<", false, "tank/a/b<", true),
+            List.of("tank/a/b")),
+        Arguments.of(
+            "nested includes collapse",
+            ordered("tank/a", true, "tank/a/b<", true, "tank/c<", true),
             List.of("tank/a", "tank/c")),
         Arguments.of("excludes alone give no root", ordered("tank<", false), List.of()));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("roots")
-  void rootsAreTheMinimalIncludedDatasets(String name, Map<String, Boolean> rules, List<String> roots) {
-    assertThat(FilesystemFilter.of(rules).roots()).extracting(DatasetName::value).containsExactlyElementsOf(roots);
+  void rootsAreTheMinimalIncludedDatasets(
+      String name, Map<String, Boolean> rules, List<String> roots) {
+    assertThat(FilesystemFilter.of(rules).roots())
+        .extracting(DatasetName::value)
+        .containsExactlyElementsOf(roots);
   }
 
   static Stream<Arguments> overlaps() {
     return Stream.of(
         Arguments.of("disjoint pools", ordered("tank<", true), ordered("rpool<", true), null),
         Arguments.of("same subtree", ordered("tank/a<", true), ordered("tank/a<", true), "tank/a"),
-        Arguments.of("nested subtree", ordered("tank<", true), ordered("tank/a/b<", true), "tank/a/b"),
-        Arguments.of("carved out", ordered("tank<", true, "tank/a<", false), ordered("tank/a<", true), null),
-        Arguments.of("exact inside subtree", ordered("tank/a/x", true), ordered("tank<", true), "tank/a/x"),
-        Arguments.of("only unnamed children shared",
-            ordered("tank/a", false, "tank/a<", true), ordered("tank/a", true, "tank/a<", false, "tank/a/b<", true),
+        Arguments.of(
+            "nested subtree", ordered("tank<", true), ordered("tank/a/b<", true), "tank/a/b"),
+        Arguments.of(
+            "carved out", ordered("tank<", true, "tank/a<", false), ordered("tank/a<", true), null),
+        Arguments.of(
+            "exact inside subtree", ordered("tank/a/x", true), ordered("tank<", true), "tank/a/x"),
+        Arguments.of(
+            "only unnamed children shared",
+            ordered("tank/a", false, "tank/a<", true),
+            ordered("tank/a", true, "tank/a<", false, "tank/a/b<", true),
             "tank/a/b"),
-        Arguments.of("only unnamed children of a named dataset",
-            ordered("tank/a", false, "tank/a<", true), ordered("tank/a", true, "tank<", true, "tank/a/b", false),
+        Arguments.of(
+            "only unnamed children of a named dataset",
+            ordered("tank/a", false, "tank/a<", true),
+            ordered("tank/a", true, "tank<", true, "tank/a/b", false),
             "datasets below tank/a"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("overlaps")
-  void overlapFindsASharedDataset(String name, Map<String, Boolean> a, Map<String, Boolean> b, String shared) {
-    Optional<FilesystemFilter.Overlap> overlap = FilesystemFilter.of(a).overlap(FilesystemFilter.of(b));
+  void overlapFindsASharedDataset(
+      String name, Map<String, Boolean> a, Map<String, Boolean> b, String shared) {
+    Optional<FilesystemFilter.Overlap> overlap =
+        FilesystemFilter.of(a).overlap(FilesystemFilter.of(b));
     assertThat(overlap.map(Object::toString)).isEqualTo(Optional.ofNullable(shared));
-    assertThat(FilesystemFilter.of(b).overlap(FilesystemFilter.of(a)).isPresent()).isEqualTo(shared != null);
+    assertThat(FilesystemFilter.of(b).overlap(FilesystemFilter.of(a)).isPresent())
+        .isEqualTo(shared != null);
   }
 
   @Test
@@ -127,7 +175,8 @@ class FilesystemFilterTest {
         .isEqualTo(new FilesystemFilter.Rule(DatasetName.of("tank/my vm.disk"), true, false));
   }
 
-  // Properties over random filters and datasets in a small tree, so rules and datasets collide often.
+  // Properties over random filters and datasets in a small tree, so rules and datasets collide
+  // often.
 
   private static final List<String> TREE =
       List.of("t", "t/a", "t/b", "t/a/x", "t/a/y", "t/b/x", "t/a/x/deep", "u", "u/a");
@@ -139,8 +188,11 @@ class FilesystemFilterTest {
     Map<String, FilesystemFilter.Rule> unique = new LinkedHashMap<>();
     int rules = 1 + random.nextInt(6);
     for (int i = 0; i < rules; i++) {
-      FilesystemFilter.Rule rule = new FilesystemFilter.Rule(
-          DatasetName.of(TREE.get(random.nextInt(TREE.size()))), random.nextBoolean(), random.nextBoolean());
+      FilesystemFilter.Rule rule =
+          new FilesystemFilter.Rule(
+              DatasetName.of(TREE.get(random.nextInt(TREE.size()))),
+              random.nextBoolean(),
+              random.nextBoolean());
       unique.putIfAbsent(rule.key(), rule);
     }
     return new FilesystemFilter(new ArrayList<>(unique.values()));
@@ -153,7 +205,9 @@ class FilesystemFilterTest {
       FilesystemFilter filter = randomFilter(random);
       DatasetName dataset = DatasetName.of(TREE.get(random.nextInt(TREE.size())));
       if (filter.selects(dataset)) {
-        assertThat(filter.roots()).as("seed %d, filter %s, dataset %s", seed, filter, dataset).anyMatch(dataset::isWithin);
+        assertThat(filter.roots())
+            .as("seed %d, filter %s, dataset %s", seed, filter, dataset)
+            .anyMatch(dataset::isWithin);
       }
     }
   }
@@ -166,7 +220,9 @@ class FilesystemFilterTest {
       DatasetName dataset = DatasetName.of(TREE.get(random.nextInt(TREE.size())));
       if (filter.selectsWholeSubtree(dataset)) {
         String context = "seed " + seed + ", filter " + filter + ", dataset " + dataset;
-        TREE.stream().map(DatasetName::of).filter(d -> d.isWithin(dataset))
+        TREE.stream()
+            .map(DatasetName::of)
+            .filter(d -> d.isWithin(dataset))
             .forEach(d -> assertThat(filter.selects(d)).as(context + ": " + d.value()).isTrue());
         assertThat(filter.selects(dataset.child("unnamed"))).as(context).isTrue();
       }
@@ -176,10 +232,11 @@ class FilesystemFilterTest {
   @Test
   void overlapAgreesWithBruteForce() {
     List<DatasetName> universe = new ArrayList<>();
-    TREE.forEach(n -> {
-      universe.add(DatasetName.of(n));
-      universe.add(DatasetName.of(n).child("unnamed"));
-    });
+    TREE.forEach(
+        n -> {
+          universe.add(DatasetName.of(n));
+          universe.add(DatasetName.of(n).child("unnamed"));
+        });
     int overlapping = 0;
     for (long seed = 0; seed < SEEDS; seed++) {
       Random random = new Random(seed);

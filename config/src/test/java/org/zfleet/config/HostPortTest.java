@@ -14,7 +14,8 @@ class HostPortTest {
   static Stream<Arguments> valid() {
     return Stream.of(
         Arguments.of(Named.of("IPv4", "127.0.0.1:25520"), new HostPort("127.0.0.1", 25520)),
-        Arguments.of(Named.of("host name", "backup1.example.org:1"), new HostPort("backup1.example.org", 1)),
+        Arguments.of(
+            Named.of("host name", "backup1.example.org:1"), new HostPort("backup1.example.org", 1)),
         Arguments.of(Named.of("IPv6 in brackets", "[::1]:65535"), new HostPort("::1", 65535)));
   }
 

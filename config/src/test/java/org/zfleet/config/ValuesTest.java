@@ -34,42 +34,59 @@ class ValuesTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-    "10       | \"10\" has no unit; write e.g. 10s or 10m",
-    "0s       | must be positive, got 0s",
-    "-1m      | must be positive, got -1m",
-    "5 mins   | unknown unit \"mins\" in \"5 mins\" (use ms, s, m, h, d or w)",
-    "soon     | \"soon\" is not a duration such as 30s, 10m, 1h or 7d",
-    "4000d    | \"4000d\" is longer than ten years"
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "10       | \"10\" has no unit; write e.g. 10s or 10m",
+        "0s       | must be positive, got 0s",
+        "-1m      | must be positive, got -1m",
+        "5 mins   | unknown unit \"mins\" in \"5 mins\" (use ms, s, m, h, d or w)",
+        "soon     | \"soon\" is not a duration such as 30s, 10m, 1h or 7d",
+        "4000d    | \"4000d\" is longer than ten years"
+      })
   void rejectsBadDurations(String text, String message) {
     assertThatThrownBy(() -> Values.parseDuration(text)).hasMessage(message);
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-    "50 MiB/s | 52428800", "10M | 10485760", "1.5 GB | 1500000000", "100 KB/s | 100000", "4096 | 4096"
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "50 MiB/s | 52428800",
+        "10M | 10485760",
+        "1.5 GB | 1500000000",
+        "100 KB/s | 100000",
+        "4096 | 4096"
+      })
   void parsesByteRates(String text, long bytes) {
     assertThat(Values.parseByteRate(text)).isEqualTo(bytes);
   }
 
   @Test
   void rejectsBadRates() {
-    assertThatThrownBy(() -> Values.parseByteRate("0.5 B")).hasMessage("must be at least 1 byte per second, got 0.5 B");
-    assertThatThrownBy(() -> Values.parseByteRate("fast")).hasMessage("\"fast\" is not a rate such as 50 MiB/s");
+    assertThatThrownBy(() -> Values.parseByteRate("0.5 B"))
+        .hasMessage("must be at least 1 byte per second, got 0.5 B");
+    assertThatThrownBy(() -> Values.parseByteRate("fast"))
+        .hasMessage("\"fast\" is not a rate such as 50 MiB/s");
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource({"keep_sender, keep-sender", "snaphotting, snapshotting", "Root-FS, root-fs", "intervall, interval"})
+  @CsvSource({
+    "keep_sender, keep-sender",
+    "snaphotting, snapshotting",
+    "Root-FS, root-fs",
+    "intervall, interval"
+  })
   void suggestsTheNearestKey(String typo, String meant) {
-    List<String> keys = List.of("keep-sender", "keep-receiver", "snapshotting", "root-fs", "interval", "name");
+    List<String> keys =
+        List.of("keep-sender", "keep-receiver", "snapshotting", "root-fs", "interval", "name");
     assertThat(Values.closest(typo, keys)).contains(meant);
   }
 
   @Test
   void suggestsNothingForUnrelatedWords() {
-    assertThat(Values.closest("colour", List.of("name", "data-dir", "cluster"))).isEqualTo(Optional.empty());
+    assertThat(Values.closest("colour", List.of("name", "data-dir", "cluster")))
+        .isEqualTo(Optional.empty());
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,6 +1,9 @@
 package org.zfleet.endpoint;
 
-/** A request outside what the peer's authenticated identity may do; logged with identity and dataset. */
+/**
+ * A request outside what the peer's authenticated identity may do; logged with identity and
+ * dataset.
+ */
 public final class AccessRefused extends RuntimeException {
   private final String identity;
   private final String dataset;

@@ -7,14 +7,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
-import org.zfleet.zfs.DatasetListing;
-import org.zfleet.zfs.ReceiveProcess;
-import org.zfleet.zfs.ReceiveRequest;
-import org.zfleet.zfs.SendProcess;
 import org.zfleet.transfer.ProgressListener;
 import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.transfer.Transfers;
+import org.zfleet.zfs.DatasetListing;
+import org.zfleet.zfs.ReceiveProcess;
+import org.zfleet.zfs.ReceiveRequest;
+import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.ZfsPort;
 
 /**
@@ -35,13 +35,23 @@ public final class LocalReceiver implements Receiver {
    * @throws AccessRefused if {@code identity} is not among the sink's clients
    */
   public LocalReceiver(
-      ZfsPort zfs, String sinkJob, DatasetName rootFs, Set<String> clients, String identity, Transfers transfers) {
+      ZfsPort zfs,
+      String sinkJob,
+      DatasetName rootFs,
+      Set<String> clients,
+      String identity,
+      Transfers transfers) {
     String problem = DatasetName.componentProblem(identity);
     if (problem != null) {
-      throw refuse(sinkJob, identity, rootFs.value(), "client identity is not a valid dataset component: " + problem);
+      throw refuse(
+          sinkJob,
+          identity,
+          rootFs.value(),
+          "client identity is not a valid dataset component: " + problem);
     }
     if (!clients.contains(identity)) {
-      throw refuse(sinkJob, identity, rootFs.child(identity).value(), "not a client of sink " + sinkJob);
+      throw refuse(
+          sinkJob, identity, rootFs.child(identity).value(), "not a client of sink " + sinkJob);
     }
     this.zfs = zfs;
     this.sinkJob = sinkJob;
@@ -67,7 +77,11 @@ public final class LocalReceiver implements Receiver {
   }
 
   @Override
-  public RunningTransfer receiveFrom(SendProcess send, ReceiveRequest request, TransferOptions options, ProgressListener listener) {
+  public RunningTransfer receiveFrom(
+      SendProcess send,
+      ReceiveRequest request,
+      TransferOptions options,
+      ProgressListener listener) {
     ReceiveProcess receive;
     try {
       receive = receive(request);
@@ -82,7 +96,8 @@ public final class LocalReceiver implements Receiver {
   public ReceiveProcess receive(ReceiveRequest request) {
     check(request.target());
     if (request.target().equals(root)) {
-      throw refuse(sinkJob, identity, request.target().value(), "the client's root holds placeholders only");
+      throw refuse(
+          sinkJob, identity, request.target().value(), "the client's root holds placeholders only");
     }
     return zfs.receive(request);
   }
@@ -95,16 +110,23 @@ public final class LocalReceiver implements Receiver {
 
   @Override
   public void setUserProperty(String datasetOrSnapshot, String property, String value) {
-    String dataset = datasetOrSnapshot.contains("@")
-        ? SnapshotName.parse(datasetOrSnapshot).dataset().value()
-        : datasetOrSnapshot;
+    String dataset =
+        datasetOrSnapshot.contains("@")
+            ? SnapshotName.parse(datasetOrSnapshot).dataset().value()
+            : datasetOrSnapshot;
     check(DatasetName.of(dataset));
     // A client may mark its replicas and let them mount, nothing more: a mountpoint, say, set by
     // a peer could put its data anywhere on this node.
-    boolean allowed = property.startsWith("zfleet:")
-        || (property.equals("canmount") && (value.equals("on") || value.equals("off") || value.equals("noauto")));
+    boolean allowed =
+        property.startsWith("zfleet:")
+            || (property.equals("canmount")
+                && (value.equals("on") || value.equals("off") || value.equals("noauto")));
     if (!allowed) {
-      throw refuse(sinkJob, identity, datasetOrSnapshot, "property " + property + " is not one a client may set");
+      throw refuse(
+          sinkJob,
+          identity,
+          datasetOrSnapshot,
+          "property " + property + " is not one a client may set");
     }
     zfs.setUserProperty(datasetOrSnapshot, property, value);
   }
@@ -116,7 +138,12 @@ public final class LocalReceiver implements Receiver {
   }
 
   private static AccessRefused refuse(String sinkJob, String identity, String dataset, String why) {
-    log.warn("refused sink={} identity={} dataset=\"{}\" reason=\"{}\"", sinkJob, identity, dataset, why);
+    log.warn(
+        "refused sink={} identity={} dataset=\"{}\" reason=\"{}\"",
+        sinkJob,
+        identity,
+        dataset,
+        why);
     return new AccessRefused(identity, dataset, why);
   }
 }

@@ -16,8 +16,8 @@ import org.zfleet.zfs.ZfsCapabilities;
 import org.zfleet.zfs.ZfsPort;
 
 /**
- * The sending side on this node: a push job's own filesystems, or a source job serving a pull
- * job. Only the filesystems its filter selects are listed, sent, held or pruned.
+ * The sending side on this node: a push job's own filesystems, or a source job serving a pull job.
+ * Only the filesystems its filter selects are listed, sent, held or pruned.
  */
 public final class LocalSender implements Sender {
 
@@ -34,7 +34,12 @@ public final class LocalSender implements Sender {
    * @param serves whether a dataset is selected by the job's filter
    * @param identity who is asking (this node for a push job, the pull job's node for a source)
    */
-  public LocalSender(ZfsPort zfs, String job, String identity, Collection<DatasetName> roots, Predicate<DatasetName> serves) {
+  public LocalSender(
+      ZfsPort zfs,
+      String job,
+      String identity,
+      Collection<DatasetName> roots,
+      Predicate<DatasetName> serves) {
     this.zfs = zfs;
     this.job = job;
     this.identity = identity;
@@ -108,8 +113,13 @@ public final class LocalSender implements Sender {
 
   private void check(DatasetName dataset) {
     if (!serves.test(dataset)) {
-      log.warn("refused job={} identity={} dataset=\"{}\" reason=\"not selected by the job's filesystems\"", job, identity, dataset);
-      throw new AccessRefused(identity, dataset.value(), "not selected by the filesystems of job " + job);
+      log.warn(
+          "refused job={} identity={} dataset=\"{}\" reason=\"not selected by the job's filesystems\"",
+          job,
+          identity,
+          dataset);
+      throw new AccessRefused(
+          identity, dataset.value(), "not selected by the filesystems of job " + job);
     }
   }
 }

@@ -46,14 +46,19 @@ public final class PullReceiver implements Receiver {
   }
 
   @Override
-  public RunningTransfer receiveFrom(SendProcess send, ReceiveRequest request, TransferOptions options, ProgressListener listener) {
+  public RunningTransfer receiveFrom(
+      SendProcess send,
+      ReceiveRequest request,
+      TransferOptions options,
+      ProgressListener listener) {
     if (!(send instanceof RemoteSend remote)) {
       send.kill();
       throw new IllegalArgumentException("a pull receives only streams its source delivers");
     }
     DatasetName target = request.target();
     if (!target.isWithin(root()) || target.equals(root())) {
-      throw new AccessRefused(root().leaf(), target.value(), "outside the pulled subtree " + root());
+      throw new AccessRefused(
+          root().leaf(), target.value(), "outside the pulled subtree " + root());
     }
     return remote.deliver(request, options, listener);
   }

@@ -5,16 +5,16 @@ import java.util.Map;
 import java.util.Set;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
-import org.zfleet.zfs.DatasetListing;
 import org.zfleet.transfer.ProgressListener;
 import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.transfer.TransferOptions;
+import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.ReceiveRequest;
 import org.zfleet.zfs.SendProcess;
 
 /**
- * The receiving side of a replication as the steps see it: a sink job here or on another node.
- * It accepts writes only under {@link #root()}, which is {@code <root-fs>/<client identity>}, and
+ * The receiving side of a replication as the steps see it: a sink job here or on another node. It
+ * accepts writes only under {@link #root()}, which is {@code <root-fs>/<client identity>}, and
  * refuses anything else with {@link AccessRefused}.
  */
 public interface Receiver {
@@ -22,7 +22,9 @@ public interface Receiver {
   /** {@code <root-fs>/<client identity>}: everything this client may write lies below it. */
   DatasetName root();
 
-  /** The datasets under {@link #root()} (root included, if it exists) with versions and properties. */
+  /**
+   * The datasets under {@link #root()} (root included, if it exists) with versions and properties.
+   */
   List<DatasetListing> list(Set<String> userProperties);
 
   /** Creates an empty, unmounted placeholder filesystem (and missing parents up to the root). */
@@ -30,10 +32,11 @@ public interface Receiver {
 
   /**
    * Receives {@code send}'s stream per {@code request}: through a local byte path here, over the
-   * data plane for a sink on another node. The transfer owns {@code send} from here on and kills
-   * it on any failure.
+   * data plane for a sink on another node. The transfer owns {@code send} from here on and kills it
+   * on any failure.
    */
-  RunningTransfer receiveFrom(SendProcess send, ReceiveRequest request, TransferOptions options, ProgressListener listener);
+  RunningTransfer receiveFrom(
+      SendProcess send, ReceiveRequest request, TransferOptions options, ProgressListener listener);
 
   /** Prunes one receiver snapshot (never forced). */
   void destroySnapshot(SnapshotName snapshot);

@@ -11,8 +11,8 @@ import org.zfleet.zfs.SendRequest;
 import org.zfleet.zfs.ZfsCapabilities;
 
 /**
- * The sending side of a replication as the steps see it: local (a push job's own pool) or remote
- * (a source job on another node). Every call is limited to the filesystems this sender serves;
+ * The sending side of a replication as the steps see it: local (a push job's own pool) or remote (a
+ * source job on another node). Every call is limited to the filesystems this sender serves;
  * anything else is refused with {@link AccessRefused}.
  */
 public interface Sender {

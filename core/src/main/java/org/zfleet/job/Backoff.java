@@ -2,11 +2,14 @@ package org.zfleet.job;
 
 import java.time.Duration;
 
-/** Exponential retry backoff: {@code min}, doubling per consecutive failure, capped at {@code max}. */
+/**
+ * Exponential retry backoff: {@code min}, doubling per consecutive failure, capped at {@code max}.
+ */
 public record Backoff(Duration min, Duration max) {
   public Backoff {
     if (min.isNegative() || min.isZero() || max.compareTo(min) < 0) {
-      throw new IllegalArgumentException("backoff needs 0 < min <= max, got " + min + " and " + max);
+      throw new IllegalArgumentException(
+          "backoff needs 0 < min <= max, got " + min + " and " + max);
     }
   }
 

@@ -14,14 +14,26 @@ public record FilesystemStatus(
     long cycle) {
 
   /** The step in progress. */
-  public record Running(StepKind kind, String destination, String phase, long bytes, long expectedBytes, Instant since) {}
+  public record Running(
+      StepKind kind,
+      String destination,
+      String phase,
+      long bytes,
+      long expectedBytes,
+      Instant since) {}
 
   /**
    * The last outcome of each (kind, destination). A step that did not succeed either failed,
    * stalled (the watchdog stopped it) or waits for something expected ({@link ExpectedWait}).
    */
   public record Outcome(
-      StepKind kind, String destination, boolean ok, String summary, Instant at, boolean stalled, boolean waiting) {}
+      StepKind kind,
+      String destination,
+      boolean ok,
+      String summary,
+      Instant at,
+      boolean stalled,
+      boolean waiting) {}
 
   /** A destination whose replication failed and waits for its backoff. */
   public record Retry(String destination, int consecutiveFailures, Instant notBefore) {}

@@ -21,11 +21,12 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * One per filesystem and job: runs that filesystem's steps one at a time (replicate per
- * destination, then prune sender, then prune receiver), each in a child {@link StepActor} watched by
- * the watchdog. Different filesystems have different supervisors and proceed in parallel; only the
- * node-wide gates are shared. A failed step is recorded and the cycle goes on with the next step;
- * after its backoff the supervisor asks the job for a fresh cycle. A failed replication is skipped
- * by the cycles that come before then; other steps (pruning) are not, they only get an early retry.
+ * destination, then prune sender, then prune receiver), each in a child {@link StepActor} watched
+ * by the watchdog. Different filesystems have different supervisors and proceed in parallel; only
+ * the node-wide gates are shared. A failed step is recorded and the cycle goes on with the next
+ * step; after its backoff the supervisor asks the job for a fresh cycle. A failed replication is
+ * skipped by the cycles that come before then; other steps (pruning) are not, they only get an
+ * early retry.
  */
 public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSupervisor.Command> {
 
@@ -77,17 +78,22 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private final Map<String, Integer> failures = new LinkedHashMap<>();
   private final Map<String, Instant> notBefore = new LinkedHashMap<>();
   private final Map<String, Integer> stepFailures = new LinkedHashMap<>();
+
   /** Pruning steps that failed wait for their backoff too, or every cycle would repeat them. */
   private final Map<String, Instant> stepNotBefore = new LinkedHashMap<>();
+
   private RunCycle waiting;
+
   /** A replication finished after the waiting cycle was listed: its plan no longer holds. */
   private boolean waitingStale;
+
   /**
-   * A replication of this cycle moved snapshots: the cycle's pruning judged the listing from
-   * before it, so a fresh listing is asked for when the cycle ends (it finds replication up to
-   * date and prunes what the new cursor allows).
+   * A replication of this cycle moved snapshots: the cycle's pruning judged the listing from before
+   * it, so a fresh listing is asked for when the cycle ends (it finds replication up to date and
+   * prunes what the new cursor allows).
    */
   private boolean replicatedThisCycle;
+
   private long cycle;
   private long attempts;
   private PlannedStep current;
@@ -97,10 +103,12 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private Instant currentSince;
 
   public static Behavior<Command> create(Context context) {
-    return Behaviors.setup(ac -> Behaviors.withTimers(timers -> new FilesystemSupervisor(ac, timers, context)));
+    return Behaviors.setup(
+        ac -> Behaviors.withTimers(timers -> new FilesystemSupervisor(ac, timers, context)));
   }
 
-  private FilesystemSupervisor(ActorContext<Command> ac, TimerScheduler<Command> timers, Context ctx) {
+  private FilesystemSupervisor(
+      ActorContext<Command> ac, TimerScheduler<Command> timers, Context ctx) {
     super(ac);
     this.ctx = ctx;
     this.timers = timers;
@@ -158,7 +166,12 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         waiting = null;
         waitingStale = false;
         replicatedThisCycle = false;
-        getContext().getLog().info("cycle listed during a replication, asking for a fresh listing job={} fs=\"{}\"", ctx.job(), ctx.filesystem());
+        getContext()
+            .getLog()
+            .info(
+                "cycle listed during a replication, asking for a fresh listing job={} fs=\"{}\"",
+                ctx.job(),
+                ctx.filesystem());
         ctx.cycleRequests().tell(ctx.filesystem());
       } else if (waiting != null) {
         RunCycle next = waiting;
@@ -171,7 +184,8 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       }
       return;
     }
-    currentId = new StepId(ctx.job(), ctx.filesystem(), current.kind(), current.destination(), ++attempts);
+    currentId =
+        new StepId(ctx.job(), ctx.filesystem(), current.kind(), current.destination(), ++attempts);
     StepActor.Setup setup =
         new StepActor.Setup(
             currentId,
@@ -181,7 +195,9 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
             ctx.blocking(),
             ctx.clock());
     StepControl control = new StepControl();
-    currentActor = getContext().spawnAnonymous(StepActor.create(setup, current.work(), control, reportAdapter));
+    currentActor =
+        getContext()
+            .spawnAnonymous(StepActor.create(setup, current.work(), control, reportAdapter));
     currentProgress = control.progress();
     currentSince = ctx.clock().instant();
   }
@@ -194,7 +210,16 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
     String key = key(current.kind(), current.destination());
     Instant now = ctx.clock().instant();
     if (report instanceof StepActor.Finished finished) {
-      outcomes.put(key, new FilesystemStatus.Outcome(current.kind(), current.destination(), true, finished.result().summary(), now, false, false));
+      outcomes.put(
+          key,
+          new FilesystemStatus.Outcome(
+              current.kind(),
+              current.destination(),
+              true,
+              finished.result().summary(),
+              now,
+              false,
+              false));
       if (current.kind() == StepKind.REPLICATE) {
         failures.remove(current.destination());
         notBefore.remove(current.destination());
@@ -208,29 +233,50 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       } else {
         clearStepBackoff(key);
       }
-      getContext().getLog().info("step done {} took={} result=\"{}\"", currentId, Durations.human(finished.took()), finished.result().summary());
+      getContext()
+          .getLog()
+          .info(
+              "step done {} took={} result=\"{}\"",
+              currentId,
+              Durations.human(finished.took()),
+              finished.result().summary());
     } else if (report instanceof StepActor.Failed failed) {
-      // A wait is no failure of the step: it is retried after the shortest backoff, which does not grow.
+      // A wait is no failure of the step: it is retried after the shortest backoff, which does not
+      // grow.
       boolean expected = failed.cause() instanceof ExpectedWait;
-      outcomes.put(key, new FilesystemStatus.Outcome(
-          current.kind(), current.destination(), false, failed.reason(), now, failed.stalled(), expected));
+      outcomes.put(
+          key,
+          new FilesystemStatus.Outcome(
+              current.kind(),
+              current.destination(),
+              false,
+              failed.reason(),
+              now,
+              failed.stalled(),
+              expected));
       String retry = "";
       if (current.kind() == StepKind.REPLICATE) {
         int n = expected ? 1 : failures.merge(current.destination(), 1, Integer::sum);
         Duration wait = ctx.backoff().after(n);
         notBefore.put(current.destination(), now.plus(wait));
-        timers.startSingleTimer("retry-" + current.destination(), new RetryDue(current.destination()), wait);
+        timers.startSingleTimer(
+            "retry-" + current.destination(), new RetryDue(current.destination()), wait);
         retry = " retry_in=" + Durations.human(wait);
       } else {
-        Duration wait = ctx.backoff().after(expected ? 1 : stepFailures.merge(key, 1, Integer::sum));
+        Duration wait =
+            ctx.backoff().after(expected ? 1 : stepFailures.merge(key, 1, Integer::sum));
         stepNotBefore.put(key, now.plus(wait));
         timers.startSingleTimer("retry-" + key, new RetryDue(key), wait);
         retry = " retry_in=" + Durations.human(wait);
       }
       if (expected) {
-        getContext().getLog().info("step waiting {} reason=\"{}\"{}", currentId, failed.reason(), retry);
+        getContext()
+            .getLog()
+            .info("step waiting {} reason=\"{}\"{}", currentId, failed.reason(), retry);
       } else {
-        getContext().getLog().warn("step failed {} reason=\"{}\"{}", currentId, failed.reason(), retry);
+        getContext()
+            .getLog()
+            .warn("step failed {} reason=\"{}\"{}", currentId, failed.reason(), retry);
       }
     }
     current = null;
@@ -263,11 +309,29 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private Behavior<Command> onGetStatus(GetStatus get) {
     Optional<FilesystemStatus.Running> running = Optional.empty();
     if (current != null) {
-      running = Optional.of(new FilesystemStatus.Running(current.kind(), current.destination(), currentProgress.phase(), currentProgress.bytes(), currentProgress.expectedBytes(), currentSince));
+      running =
+          Optional.of(
+              new FilesystemStatus.Running(
+                  current.kind(),
+                  current.destination(),
+                  currentProgress.phase(),
+                  currentProgress.bytes(),
+                  currentProgress.expectedBytes(),
+                  currentSince));
     }
     List<FilesystemStatus.Retry> retries = new ArrayList<>();
-    notBefore.forEach((dest, at) -> retries.add(new FilesystemStatus.Retry(dest, failures.getOrDefault(dest, 0), at)));
-    get.replyTo().tell(new FilesystemStatus(ctx.job(), ctx.filesystem(), running, List.copyOf(outcomes.values()), retries, cycle));
+    notBefore.forEach(
+        (dest, at) ->
+            retries.add(new FilesystemStatus.Retry(dest, failures.getOrDefault(dest, 0), at)));
+    get.replyTo()
+        .tell(
+            new FilesystemStatus(
+                ctx.job(),
+                ctx.filesystem(),
+                running,
+                List.copyOf(outcomes.values()),
+                retries,
+                cycle));
     return this;
   }
 

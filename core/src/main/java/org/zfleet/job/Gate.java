@@ -21,7 +21,8 @@ public final class Gate extends AbstractBehavior<Gate.Command> {
   public sealed interface Command {}
 
   /** Asks for a permit for {@code holder}; {@code owner} is watched so a dead holder frees it. */
-  public record Acquire(String holder, ActorRef<?> owner, ActorRef<Granted> replyTo) implements Command {}
+  public record Acquire(String holder, ActorRef<?> owner, ActorRef<Granted> replyTo)
+      implements Command {}
 
   public record Release(String holder) implements Command {}
 

@@ -10,8 +10,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * Asks several actors the same question and answers once with what they said: when all have
- * replied, or after {@code patience} with the replies that came (a busy node still answers a
- * status query).
+ * replied, or after {@code patience} with the replies that came (a busy node still answers a status
+ * query).
  */
 public final class Gather {
 
@@ -37,25 +37,28 @@ public final class Gather {
       Function<List<A>, R> combine,
       ActorRef<R> replyTo) {
     return Behaviors.<Object>setup(
-            ctx -> {
-              List<A> replies = new ArrayList<>();
-              if (targets.isEmpty()) {
-                replyTo.tell(combine.apply(replies));
-                return Behaviors.stopped();
-              }
-              ActorRef<A> adapter = ctx.messageAdapter(answerType, a -> new Reply<>(a));
-              // A target that stops before it answers (a filesystem that just vanished) is not
-              // waited for.
-              int[] expected = {targets.size()};
-              targets.forEach(t -> {
+        ctx -> {
+          List<A> replies = new ArrayList<>();
+          if (targets.isEmpty()) {
+            replyTo.tell(combine.apply(replies));
+            return Behaviors.stopped();
+          }
+          ActorRef<A> adapter = ctx.messageAdapter(answerType, a -> new Reply<>(a));
+          // A target that stops before it answers (a filesystem that just vanished) is not
+          // waited for.
+          int[] expected = {targets.size()};
+          targets.forEach(
+              t -> {
                 ctx.watchWith(t, new Gone<A>());
                 t.tell(question.apply(adapter));
               });
-              return Behaviors.withTimers(
-                  timers -> {
-                    timers.startSingleTimer(new Timeout<A>(), patience);
-                    return Behaviors.receive(Object.class)
-                        .onMessage(Reply.class, r -> {
+          return Behaviors.withTimers(
+              timers -> {
+                timers.startSingleTimer(new Timeout<A>(), patience);
+                return Behaviors.receive(Object.class)
+                    .onMessage(
+                        Reply.class,
+                        r -> {
                           @SuppressWarnings("unchecked")
                           A answer = ((Reply<A>) r).answer();
                           replies.add(answer);
@@ -65,7 +68,9 @@ public final class Gather {
                           replyTo.tell(combine.apply(replies));
                           return Behaviors.stopped();
                         })
-                        .onMessage(Gone.class, g -> {
+                    .onMessage(
+                        Gone.class,
+                        g -> {
                           expected[0]--;
                           if (replies.size() < expected[0]) {
                             return Behaviors.same();
@@ -73,12 +78,14 @@ public final class Gather {
                           replyTo.tell(combine.apply(replies));
                           return Behaviors.stopped();
                         })
-                        .onMessage(Timeout.class, t -> {
+                    .onMessage(
+                        Timeout.class,
+                        t -> {
                           replyTo.tell(combine.apply(replies));
                           return Behaviors.stopped();
                         })
-                        .build();
-                  });
-            });
+                    .build();
+              });
+        });
   }
 }

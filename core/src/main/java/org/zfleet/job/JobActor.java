@@ -21,8 +21,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * One per job. Each cycle it takes the job's snapshot if one is due, lists the job's filesystems
- * once (never once per filesystem), keeps one {@link FilesystemSupervisor} per filesystem (made
- * and stopped as filesystems appear and vanish) and hands each its steps. It does not wait for the
+ * once (never once per filesystem), keeps one {@link FilesystemSupervisor} per filesystem (made and
+ * stopped as filesystems appear and vanish) and hands each its steps. It does not wait for the
  * supervisors: they run their steps in parallel and coalesce cycles that arrive while busy.
  */
 public final class JobActor extends AbstractBehavior<JobActor.Command> {
@@ -38,12 +38,12 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     INSTANCE
   }
 
-
   private record FilesystemAsks(String filesystem) implements Command {}
 
   private record StepReported(StepActor.Report report) implements Command {}
 
-  private record FilesystemReplicated(FilesystemSupervisor.Replicated replicated) implements Command {}
+  private record FilesystemReplicated(FilesystemSupervisor.Replicated replicated)
+      implements Command {}
 
   /** What every job shares on this node. */
   public record NodeContext(
@@ -58,14 +58,14 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     LIST
   }
 
-
   private final JobDriver driver;
   private final NodeContext node;
   private final TimerScheduler<Command> timers;
   private final ActorRef<StepActor.Report> reports;
   private final ActorRef<String> cycleRequests;
   private final ActorRef<FilesystemSupervisor.Replicated> replications;
-  private final Map<String, ActorRef<FilesystemSupervisor.Command>> supervisors = new LinkedHashMap<>();
+  private final Map<String, ActorRef<FilesystemSupervisor.Command>> supervisors =
+      new LinkedHashMap<>();
   private Phase phase = Phase.IDLE;
   private boolean pendingSnapshot;
   private boolean pendingList;
@@ -81,17 +81,23 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private Instant snapshotNotBefore;
 
   public static Behavior<Command> create(JobDriver driver, NodeContext node) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new JobActor(ctx, timers, driver, node)));
+    return Behaviors.setup(
+        ctx -> Behaviors.withTimers(timers -> new JobActor(ctx, timers, driver, node)));
   }
 
-  private JobActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, JobDriver driver, NodeContext node) {
+  private JobActor(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      JobDriver driver,
+      NodeContext node) {
     super(ctx);
     this.driver = driver;
     this.node = node;
     this.timers = timers;
     this.reports = ctx.messageAdapter(StepActor.Report.class, StepReported::new);
     this.cycleRequests = ctx.messageAdapter(String.class, FilesystemAsks::new);
-    this.replications = ctx.messageAdapter(FilesystemSupervisor.Replicated.class, FilesystemReplicated::new);
+    this.replications =
+        ctx.messageAdapter(FilesystemSupervisor.Replicated.class, FilesystemReplicated::new);
     // The first cycle only lists and dispatches: it learns when the job last snapshotted, so a
     // restart neither snapshots early nor skips, and it resumes replication and pruning at once.
     startList();
@@ -101,7 +107,9 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Wakeup.class, w -> requestCycle(true))
-        .onMessageEquals(Tick.INSTANCE, () -> requestCycle(nextSnapshotDue(now()).map(d -> !d.isAfter(now())).orElse(false)))
+        .onMessageEquals(
+            Tick.INSTANCE,
+            () -> requestCycle(nextSnapshotDue(now()).map(d -> !d.isAfter(now())).orElse(false)))
         .onMessage(FilesystemAsks.class, this::onFilesystemAsks)
         .onMessage(FilesystemReplicated.class, this::onFilesystemReplicated)
         .onMessage(StepReported.class, this::onStepReported)
@@ -147,11 +155,12 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
    */
   private Behavior<Command> onFilesystemReplicated(FilesystemReplicated message) {
     String parent = message.replicated().filesystem() + "/";
-    supervisors.forEach((fs, sup) -> {
-      if (fs.startsWith(parent) && fs.indexOf('/', parent.length()) < 0) {
-        sup.tell(new FilesystemSupervisor.WaitOver(message.replicated().destination()));
-      }
-    });
+    supervisors.forEach(
+        (fs, sup) -> {
+          if (fs.startsWith(parent) && fs.indexOf('/', parent.length()) < 0) {
+            sup.tell(new FilesystemSupervisor.WaitOver(message.replicated().destination()));
+          }
+        });
     return this;
   }
 
@@ -168,7 +177,13 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private void run(StepKind kind, StepWork work) {
     current = new StepId(driver.job(), "", kind, "", ++attempt);
     StepActor.Setup setup =
-        new StepActor.Setup(current, driver.stallTimeout(), node.watchdog(), Optional.empty(), node.blocking(), node.clock());
+        new StepActor.Setup(
+            current,
+            driver.stallTimeout(),
+            node.watchdog(),
+            Optional.empty(),
+            node.blocking(),
+            node.clock());
     getContext().spawnAnonymous(StepActor.create(setup, work, reports));
   }
 
@@ -189,10 +204,14 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
       } else {
         lastError = error;
       }
-      getContext().getLog().warn("job step failed {} reason=\"{}\"{}", report.id(), failed.reason(), retry);
+      getContext()
+          .getLog()
+          .warn("job step failed {} reason=\"{}\"{}", report.id(), failed.reason(), retry);
     } else {
       StepActor.Finished finished = (StepActor.Finished) report;
-      getContext().getLog().info("job step done {} result=\"{}\"", report.id(), finished.result().summary());
+      getContext()
+          .getLog()
+          .info("job step done {} result=\"{}\"", report.id(), finished.result().summary());
       if (phase == Phase.SNAPSHOT) {
         snapshotError = null;
         snapshotFailures = 0;
@@ -230,7 +249,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
       }
     }
     for (String fs : driver.filesystems()) {
-      ActorRef<FilesystemSupervisor.Command> sup = supervisors.computeIfAbsent(fs, this::spawnSupervisor);
+      ActorRef<FilesystemSupervisor.Command> sup =
+          supervisors.computeIfAbsent(fs, this::spawnSupervisor);
       sup.tell(new FilesystemSupervisor.RunCycle(cycle, driver.steps(fs)));
     }
   }
@@ -238,8 +258,16 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private ActorRef<FilesystemSupervisor.Command> spawnSupervisor(String fs) {
     FilesystemSupervisor.Context ctx =
         new FilesystemSupervisor.Context(
-            driver.job(), fs, driver.stallTimeout(), driver.backoff(), node.watchdog(), node.transferGate(),
-            node.blocking(), node.clock(), cycleRequests, replications);
+            driver.job(),
+            fs,
+            driver.stallTimeout(),
+            driver.backoff(),
+            node.watchdog(),
+            node.transferGate(),
+            node.blocking(),
+            node.clock(),
+            cycleRequests,
+            replications);
     return getContext().spawnAnonymous(FilesystemSupervisor.create(ctx));
   }
 
@@ -279,14 +307,25 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
             nextSnapshotDue(now()),
             Optional.ofNullable(lastError != null ? lastError : snapshotError),
             List.of());
-    getContext().spawnAnonymous(Gather.create(
-        List.copyOf(supervisors.values()),
-        FilesystemSupervisor.GetStatus::new,
-        FilesystemStatus.class,
-        Duration.ofSeconds(1),
-        replies -> new JobStatus(base.job(), base.phase(), base.cycle(), base.lastListing(), base.nextSnapshot(), base.lastError(),
-            replies.stream().sorted(java.util.Comparator.comparing(FilesystemStatus::filesystem)).toList()),
-        get.replyTo()));
+    getContext()
+        .spawnAnonymous(
+            Gather.create(
+                List.copyOf(supervisors.values()),
+                FilesystemSupervisor.GetStatus::new,
+                FilesystemStatus.class,
+                Duration.ofSeconds(1),
+                replies ->
+                    new JobStatus(
+                        base.job(),
+                        base.phase(),
+                        base.cycle(),
+                        base.lastListing(),
+                        base.nextSnapshot(),
+                        base.lastError(),
+                        replies.stream()
+                            .sorted(java.util.Comparator.comparing(FilesystemStatus::filesystem))
+                            .toList()),
+                get.replyTo()));
     return this;
   }
 }

@@ -16,8 +16,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 /**
  * Runs one attempt of one step: waits for its gate permit if it needs one, registers with the
  * watchdog, runs the work on the blocking executor, reports the outcome to its parent and stops.
- * When the watchdog says the step stalled, or the parent cancels it, the work's kill hooks run
- * (its {@code zfs} processes die with their children) and the failure is reported at once.
+ * When the watchdog says the step stalled, or the parent cancels it, the work's kill hooks run (its
+ * {@code zfs} processes die with their children) and the failure is reported at once.
  */
 public final class StepActor extends AbstractBehavior<StepActor.Command> {
 
@@ -40,7 +40,8 @@ public final class StepActor extends AbstractBehavior<StepActor.Command> {
 
   public record Finished(StepId id, StepResult result, Duration took) implements Report {}
 
-  public record Failed(StepId id, String reason, boolean stalled, Throwable cause) implements Report {}
+  public record Failed(StepId id, String reason, boolean stalled, Throwable cause)
+      implements Report {}
 
   /** Everything a step needs besides its work. */
   public record Setup(
@@ -70,7 +71,11 @@ public final class StepActor extends AbstractBehavior<StepActor.Command> {
   }
 
   private StepActor(
-      ActorContext<Command> context, Setup setup, StepWork work, StepControl control, ActorRef<Report> replyTo) {
+      ActorContext<Command> context,
+      Setup setup,
+      StepWork work,
+      StepControl control,
+      ActorRef<Report> replyTo) {
     super(context);
     this.setup = setup;
     this.control = control;
@@ -78,7 +83,8 @@ public final class StepActor extends AbstractBehavior<StepActor.Command> {
     this.replyTo = replyTo;
     if (setup.gate().isPresent()) {
       control.progress().phase("waiting for a slot");
-      ActorRef<Gate.Granted> granted = context.messageAdapter(Gate.Granted.class, g -> new PermitGranted());
+      ActorRef<Gate.Granted> granted =
+          context.messageAdapter(Gate.Granted.class, g -> new PermitGranted());
       setup.gate().get().tell(new Gate.Acquire(setup.id().key(), context.getSelf(), granted));
     } else {
       start();
@@ -88,10 +94,12 @@ public final class StepActor extends AbstractBehavior<StepActor.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(PermitGranted.class, g -> {
-          start();
-          return this;
-        })
+        .onMessage(
+            PermitGranted.class,
+            g -> {
+              start();
+              return this;
+            })
         .onMessage(WorkDone.class, this::onWorkDone)
         .onMessage(Stall.class, s -> giveUp(s.reason(), true))
         .onMessage(Cancel.class, c -> giveUp(c.reason(), false))
@@ -106,7 +114,11 @@ public final class StepActor extends AbstractBehavior<StepActor.Command> {
     running = true;
     startedAt = setup.clock().instant();
     control.progress().phase("running");
-    setup.watchdog().tell(new Watchdog.Watch(setup.id(), setup.stallTimeout(), control.progress(), getContext().getSelf()));
+    setup
+        .watchdog()
+        .tell(
+            new Watchdog.Watch(
+                setup.id(), setup.stallTimeout(), control.progress(), getContext().getSelf()));
     CompletableFuture<StepResult> future =
         CompletableFuture.supplyAsync(
             () -> {
@@ -157,7 +169,8 @@ public final class StepActor extends AbstractBehavior<StepActor.Command> {
   }
 
   static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+    while ((t instanceof CompletionException
+            || t instanceof java.util.concurrent.ExecutionException)
         && t.getCause() != null) {
       t = t.getCause();
     }
@@ -167,6 +180,8 @@ public final class StepActor extends AbstractBehavior<StepActor.Command> {
   /** One line: the exception's message, or its type when it has none. */
   static String describe(Throwable t) {
     String message = t.getMessage();
-    return message == null || message.isBlank() ? t.getClass().getSimpleName() : message.strip().replace('\n', ' ');
+    return message == null || message.isBlank()
+        ? t.getClass().getSimpleName()
+        : message.strip().replace('\n', ' ');
   }
 }

@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Handed to a running {@link StepWork}: where it reports progress, and where it registers what to
- * kill if the step is cancelled (by the watchdog, the supervisor or shutdown). Cancelling runs every
- * registered hook once, including hooks registered after the cancel.
+ * kill if the step is cancelled (by the watchdog, the supervisor or shutdown). Cancelling runs
+ * every registered hook once, including hooks registered after the cancel.
  */
 public final class StepControl {
 
@@ -44,7 +44,9 @@ public final class StepControl {
     return cancelReason;
   }
 
-  /** Throws {@link StepCancelledException} if the step was cancelled; call between units of work. */
+  /**
+   * Throws {@link StepCancelledException} if the step was cancelled; call between units of work.
+   */
   public void checkCancelled() {
     String reason = cancelReason();
     if (reason != null) {

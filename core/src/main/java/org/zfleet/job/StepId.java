@@ -3,10 +3,11 @@ package org.zfleet.job;
 import java.util.Objects;
 
 /**
- * Names one attempt of one step: job, filesystem (empty for job-wide steps such as listing),
- * kind, destination (empty unless the step is per destination) and attempt number.
+ * Names one attempt of one step: job, filesystem (empty for job-wide steps such as listing), kind,
+ * destination (empty unless the step is per destination) and attempt number.
  */
-public record StepId(String job, String filesystem, StepKind kind, String destination, long attempt) {
+public record StepId(
+    String job, String filesystem, StepKind kind, String destination, long attempt) {
   public StepId {
     Objects.requireNonNull(job, "job");
     Objects.requireNonNull(filesystem, "filesystem");
@@ -21,10 +22,13 @@ public record StepId(String job, String filesystem, StepKind kind, String destin
 
   @Override
   public String toString() {
-    return "job=" + job
+    return "job="
+        + job
         + (filesystem.isEmpty() ? "" : " fs=\"" + filesystem + "\"")
-        + " step=" + kind.label()
+        + " step="
+        + kind.label()
         + (destination.isEmpty() ? "" : " dest=" + destination)
-        + " attempt=" + attempt;
+        + " attempt="
+        + attempt;
   }
 }

@@ -3,9 +3,9 @@ package org.zfleet.job;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A step's progress as the watchdog sees it: a counter that only grows while the step moves
- * (bytes copied, snapshots destroyed, phases entered), and a phase for the status view. Written by
- * the step's worker thread, read by the watchdog and the status view; hence atomic and volatile.
+ * A step's progress as the watchdog sees it: a counter that only grows while the step moves (bytes
+ * copied, snapshots destroyed, phases entered), and a phase for the status view. Written by the
+ * step's worker thread, read by the watchdog and the status view; hence atomic and volatile.
  */
 public final class StepProgress {
 

@@ -13,17 +13,18 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * Watches every running step of a node. Each check compares a step's progress counter with the
- * last one seen; a step whose counter has not moved for its stall timeout is told to stall, which
- * kills its processes. Time is counted in checks, so a stalled step is stopped within its timeout
- * plus one check interval, and tests drive it with the scheduler's manual time.
+ * Watches every running step of a node. Each check compares a step's progress counter with the last
+ * one seen; a step whose counter has not moved for its stall timeout is told to stall, which kills
+ * its processes. Time is counted in checks, so a stalled step is stopped within its timeout plus
+ * one check interval, and tests drive it with the scheduler's manual time.
  */
 public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
 
   public sealed interface Command {}
 
   /** Starts watching a step. */
-  public record Watch(StepId id, Duration stallTimeout, StepProgress progress, ActorRef<StepActor.Command> step)
+  public record Watch(
+      StepId id, Duration stallTimeout, StepProgress progress, ActorRef<StepActor.Command> step)
       implements Command {}
 
   /** Stops watching a step (it finished). */
@@ -32,7 +33,8 @@ public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
   public record GetWatched(ActorRef<List<WatchedStep>> replyTo) implements Command {}
 
   /** One watched step as the status view sees it. */
-  public record WatchedStep(StepId id, String phase, long bytes, Duration quietFor, Duration stallTimeout) {}
+  public record WatchedStep(
+      StepId id, String phase, long bytes, Duration quietFor, Duration stallTimeout) {}
 
   private enum Check implements Command {
     INSTANCE
@@ -52,6 +54,7 @@ public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
 
   private final Duration checkInterval;
   private final Map<StepId, Entry> watched = new LinkedHashMap<>();
+
   /** Logical time in nanoseconds: the number of checks so far times the check interval. */
   private long now;
 

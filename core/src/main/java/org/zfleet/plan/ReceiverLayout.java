@@ -114,8 +114,8 @@ public record ReceiverLayout(DatasetName rootFs, String clientIdentity) {
   /**
    * Properties to set on a dataset after its first receive and every forced one (zfs-fuse has no
    * {@code receive -o}). A former placeholder keeps its local {@code canmount=off} through the
-   * forced receive: zfleet leaves it so (changing canmount remounts the children, which fails
-   * while they are busy), and the operator mounts it with {@code zfs set canmount=on} if wanted.
+   * forced receive: zfleet leaves it so (changing canmount remounts the children, which fails while
+   * they are busy), and the operator mounts it with {@code zfs set canmount=on} if wanted.
    */
   public static Map<String, String> replicaProperties() {
     return Map.of(ReceiverState.ROLE_PROPERTY, ReceiverState.ROLE_REPLICA);

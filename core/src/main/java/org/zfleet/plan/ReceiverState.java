@@ -39,7 +39,7 @@ public enum ReceiverState {
                 switch (role) {
                   case ROLE_PLACEHOLDER -> PLACEHOLDER;
                   case ROLE_REPLICA -> REPLICA;
-                    // An unknown value was not written by this version of zfleet: do not touch.
+                  // An unknown value was not written by this version of zfleet: do not touch.
                   default -> FOREIGN;
                 })
         .orElse(FOREIGN);

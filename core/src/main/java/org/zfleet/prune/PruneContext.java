@@ -36,10 +36,12 @@ public record PruneContext(
   /**
    * The context of a job cycle that started at {@code cycleStart} and took the snapshot {@code
    * snapshotName}: where a filesystem has it, the cycle's snapshots are it and those created after
-   * it (by createtxg), since a snapshot of an earlier cycle may have been created in the same second.
+   * it (by createtxg), since a snapshot of an earlier cycle may have been created in the same
+   * second.
    */
   public static PruneContext cycle(Instant cycleStart, String snapshotName) {
-    return new PruneContext(Optional.of(cycleStart), Optional.of(snapshotName), List.of(), List.of());
+    return new PruneContext(
+        Optional.of(cycleStart), Optional.of(snapshotName), List.of(), List.of());
   }
 
   /** No cycle, no protections, no cursors: a dry run over a given list. */

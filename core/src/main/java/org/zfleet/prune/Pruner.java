@@ -124,17 +124,26 @@ public final class Pruner {
       reasons.add(oldestFirst[oldestFirst.length - 1], new KeepReason.Youngest());
     }
     if (context.cycleStart().isPresent()) {
-      OptionalLong cycleTxg = context.cycleSnapshot()
-          .map(name -> Arrays.stream(oldestFirst).filter(i -> versions.get(i).name().equals(name))
-              .mapToLong(i -> versions.get(i).createTxg()).findFirst())
-          .orElse(OptionalLong.empty());
+      OptionalLong cycleTxg =
+          context
+              .cycleSnapshot()
+              .map(
+                  name ->
+                      Arrays.stream(oldestFirst)
+                          .filter(i -> versions.get(i).name().equals(name))
+                          .mapToLong(i -> versions.get(i).createTxg())
+                          .findFirst())
+              .orElse(OptionalLong.empty());
       // ZFS records creation in whole seconds: one taken at 12:00:00.7 reads 12:00:00, and so may
       // the previous cycle's if it came less than a second before. The cycle's own snapshot, where
       // the filesystem has it, draws the line exactly.
       Instant since = context.cycleStart().get().truncatedTo(ChronoUnit.SECONDS);
       for (int index : oldestFirst) {
         FilesystemVersion v = versions.get(index);
-        boolean thisCycle = cycleTxg.isPresent() ? v.createTxg() >= cycleTxg.getAsLong() : !v.creation().isBefore(since);
+        boolean thisCycle =
+            cycleTxg.isPresent()
+                ? v.createTxg() >= cycleTxg.getAsLong()
+                : !v.creation().isBefore(since);
         if (thisCycle) {
           reasons.add(index, new KeepReason.TakenThisCycle());
         }

@@ -11,8 +11,8 @@ import org.zfleet.config.Hook;
 import org.zfleet.job.StepControl;
 
 /**
- * Runs a job's snapshot hooks, each without a shell and within its timeout; a hook that overruns
- * is killed with its children. A failing hook whose {@code err-is-fatal} is set stops the snapshot;
+ * Runs a job's snapshot hooks, each without a shell and within its timeout; a hook that overruns is
+ * killed with its children. A failing hook whose {@code err-is-fatal} is set stops the snapshot;
  * any other failure is logged and reported with the snapshot.
  */
 public final class HookRunner {
@@ -24,7 +24,9 @@ public final class HookRunner {
   private final List<Hook> hooks;
   private final Map<String, String> environment;
 
-  /** @param environment variables the hooks see, e.g. the job and snapshot name */
+  /**
+   * @param environment variables the hooks see, e.g. the job and snapshot name
+   */
   public HookRunner(String job, List<Hook> hooks, Map<String, String> environment) {
     this.job = job;
     this.hooks = List.copyOf(hooks);
@@ -46,9 +48,14 @@ public final class HookRunner {
         continue;
       }
       if (hook.errIsFatal()) {
-        throw new IllegalStateException("hook " + hook.command() + " failed, no snapshot taken: " + failure);
+        throw new IllegalStateException(
+            "hook " + hook.command() + " failed, no snapshot taken: " + failure);
       }
-      log.warn("hook failed job={} command=\"{}\" reason=\"{}\" (not fatal)", job, String.join(" ", hook.command()), failure);
+      log.warn(
+          "hook failed job={} command=\"{}\" reason=\"{}\" (not fatal)",
+          job,
+          String.join(" ", hook.command()),
+          failure);
       notes.append("; hook ").append(hook.command().get(0)).append(" failed: ").append(failure);
     }
     return notes.toString();
@@ -74,7 +81,9 @@ public final class HookRunner {
     try {
       if (!process.waitFor(hook.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
         killTree(process);
-        return "did not finish within " + org.zfleet.job.Durations.human(hook.timeout()) + " and was killed";
+        return "did not finish within "
+            + org.zfleet.job.Durations.human(hook.timeout())
+            + " and was killed";
       }
     } catch (InterruptedException e) {
       // The step's thread is being stopped (the daemon shuts down): the hook must not outlive it.
@@ -93,7 +102,12 @@ public final class HookRunner {
       while ((n = in.read(buffer)) > 0) {
         synchronized (output) {
           if (output.length() < OUTPUT_LIMIT) {
-            output.append(new String(buffer, 0, Math.min(n, OUTPUT_LIMIT - output.length()), StandardCharsets.UTF_8));
+            output.append(
+                new String(
+                    buffer,
+                    0,
+                    Math.min(n, OUTPUT_LIMIT - output.length()),
+                    StandardCharsets.UTF_8));
           }
         }
       }

@@ -18,17 +18,14 @@ public final class JobDrivers {
   /** Snap jobs have no replication section; their listing and pruning steps get this long. */
   public static final Duration SNAP_STALL_TIMEOUT = Duration.ofMinutes(5);
 
-  public static final Backoff SNAP_BACKOFF = new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(10));
+  public static final Backoff SNAP_BACKOFF =
+      new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(10));
 
   private JobDrivers() {}
 
   /** The driver of {@code job} without a cluster: pull jobs find no source. */
   public static Optional<JobDriver> of(
-      JobConfig job,
-      String identity,
-      ZfsPort zfs,
-      ReceiverDirectory sinks,
-      Clock clock) {
+      JobConfig job, String identity, ZfsPort zfs, ReceiverDirectory sinks, Clock clock) {
     return of(job, identity, zfs, sinks, SourceDirectory.NONE, clock);
   }
 
@@ -50,7 +47,9 @@ public final class JobDrivers {
       return Optional.of(new SnapJobDriver(snap, zfs, SNAP_STALL_TIMEOUT, SNAP_BACKOFF, clock));
     }
     if (job instanceof PushJob push) {
-      return Optional.of(new PushJobDriver(push, identity, zfs, sinks, PushJobDriver.transferOptions(push), clock));
+      return Optional.of(
+          new PushJobDriver(
+              push, identity, zfs, sinks, PushJobDriver.transferOptions(push), clock));
     }
     return Optional.empty();
   }

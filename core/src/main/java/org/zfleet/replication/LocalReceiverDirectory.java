@@ -10,14 +10,18 @@ import org.zfleet.endpoint.Receiver;
 import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.ZfsPort;
 
-/** The sink jobs of this daemon, for push jobs of the same daemon (replication between local pools). */
+/**
+ * The sink jobs of this daemon, for push jobs of the same daemon (replication between local pools).
+ */
 public final class LocalReceiverDirectory implements ReceiverDirectory {
 
   private final ZfsPort zfs;
   private final Transfers transfers;
   private final Map<String, SinkJob> sinks = new LinkedHashMap<>();
 
-  /** @param transfers the byte path into this node's receives */
+  /**
+   * @param transfers the byte path into this node's receives
+   */
   public LocalReceiverDirectory(ZfsPort zfs, List<SinkJob> sinks, Transfers transfers) {
     this.zfs = zfs;
     this.transfers = transfers;
@@ -29,9 +33,14 @@ public final class LocalReceiverDirectory implements ReceiverDirectory {
     SinkJob sink = sinks.get(sinkJob);
     if (sink == null) {
       throw new Unavailable(
-          "no sink job named " + sinkJob + " runs on this node"
-              + (sinks.isEmpty() ? "" : " (sinks here: " + String.join(", ", sinks.keySet()) + ")"));
+          "no sink job named "
+              + sinkJob
+              + " runs on this node"
+              + (sinks.isEmpty()
+                  ? ""
+                  : " (sinks here: " + String.join(", ", sinks.keySet()) + ")"));
     }
-    return new LocalReceiver(zfs, sink.name(), sink.rootFs(), Set.copyOf(sink.clients()), identity, transfers);
+    return new LocalReceiver(
+        zfs, sink.name(), sink.rootFs(), Set.copyOf(sink.clients()), identity, transfers);
   }
 }

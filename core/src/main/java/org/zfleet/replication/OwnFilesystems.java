@@ -25,8 +25,8 @@ import org.zfleet.zfs.ZfsPort;
 
 /**
  * A job's own filesystems on this node (a snap or push job): selected by its filter, listed once
- * per cycle, snapshotted on its schedule with its prefix. Holds the last listing, which the
- * listing step writes and the job actor reads after that step reported.
+ * per cycle, snapshotted on its schedule with its prefix. Holds the last listing, which the listing
+ * step writes and the job actor reads after that step reported.
  */
 public final class OwnFilesystems {
 
@@ -38,7 +38,8 @@ public final class OwnFilesystems {
   private final Optional<SnapshotNaming> naming;
   private volatile Map<DatasetName, DatasetListing> listing = Map.of();
 
-  public OwnFilesystems(String job, FilesystemFilter filter, Snapshotting snapshotting, ZfsPort zfs) {
+  public OwnFilesystems(
+      String job, FilesystemFilter filter, Snapshotting snapshotting, ZfsPort zfs) {
     this.job = job;
     this.filter = filter;
     this.snapshotting = snapshotting;
@@ -109,7 +110,9 @@ public final class OwnFilesystems {
    */
   public PruneContext cycleContext(Instant now) {
     Instant start = now.truncatedTo(ChronoUnit.SECONDS);
-    return naming.map(n -> PruneContext.cycle(start, n.name(now))).orElseGet(() -> PruneContext.cycle(start));
+    return naming
+        .map(n -> PruneContext.cycle(start, n.name(now)))
+        .orElseGet(() -> PruneContext.cycle(start));
   }
 
   /** This cycle's snapshot of every selected filesystem of the last listing. */
@@ -123,7 +126,9 @@ public final class OwnFilesystems {
       // snapshot (two wakeups, or a wakeup right after a scheduled one) already has its snapshot.
       return control -> StepResult.of("@" + name + " was taken this second: nothing more taken");
     }
-    HookRunner hooks = new HookRunner(job, snapshotting.hooks(), Map.of("ZFLEET_JOB", job, "ZFLEET_SNAPSHOT", name));
+    HookRunner hooks =
+        new HookRunner(
+            job, snapshotting.hooks(), Map.of("ZFLEET_JOB", job, "ZFLEET_SNAPSHOT", name));
     return new TakeSnapshots(zfs, filter, List.copyOf(listing.keySet()), name, hooks);
   }
 
@@ -145,7 +150,8 @@ public final class OwnFilesystems {
     if (pruning.scope() == Pruning.Scope.ALL) {
       return new PrunePolicy(pruning.keep(), PruneScope.all());
     }
-    return snapshotting.prefix()
+    return snapshotting
+        .prefix()
         .map(prefix -> new PrunePolicy(pruning.keep(), PruneScope.own(new SnapshotNaming(prefix))))
         .orElseGet(() -> new PrunePolicy(List.of(), PruneScope.all()));
   }

@@ -100,12 +100,21 @@ public final class PruneFilesystem implements StepWork {
       control.progress().tick();
     }
     if (!evaluated.summary().unparseableNames().isEmpty()) {
-      log.warn("kept snapshots whose names do not parse side={} fs=\"{}\" names={}", side, filesystem, evaluated.summary().unparseableNames());
+      log.warn(
+          "kept snapshots whose names do not parse side={} fs=\"{}\" names={}",
+          side,
+          filesystem,
+          evaluated.summary().unparseableNames());
     }
-    String summary = side + " " + filesystem + ": destroyed " + destroyed + ", kept " + evaluated.kept().size();
+    String summary =
+        side + " " + filesystem + ": destroyed " + destroyed + ", kept " + evaluated.kept().size();
     if (!left.isEmpty()) {
       summary += ", left for next cycle: " + String.join(", ", left);
-      log.warn("could not destroy side={} fs=\"{}\" snapshots=\"{}\" (retried next cycle)", side, filesystem, String.join(", ", left));
+      log.warn(
+          "could not destroy side={} fs=\"{}\" snapshots=\"{}\" (retried next cycle)",
+          side,
+          filesystem,
+          String.join(", ", left));
     }
     return StepResult.of(summary);
   }
@@ -115,7 +124,8 @@ public final class PruneFilesystem implements StepWork {
    * destination, or after its cursor was lost. A replication that fails is reported by its own
    * step; this one only says that nothing was pruned meanwhile.
    */
-  public static final class PruneWaitsForCursor extends IllegalStateException implements ExpectedWait {
+  public static final class PruneWaitsForCursor extends IllegalStateException
+      implements ExpectedWait {
     public PruneWaitsForCursor(String message) {
       super(message);
     }

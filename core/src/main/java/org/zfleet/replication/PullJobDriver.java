@@ -28,9 +28,9 @@ import org.zfleet.plan.PlanOptions;
 import org.zfleet.plan.ReceiverLayout;
 import org.zfleet.plan.ReceiverState;
 import org.zfleet.prune.CursorState;
+import org.zfleet.prune.Protection;
 import org.zfleet.prune.PruneContext;
 import org.zfleet.prune.PrunePolicy;
-import org.zfleet.prune.Protection;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.DatasetListing;
@@ -39,8 +39,8 @@ import org.zfleet.zfs.ZfsPort;
 /**
  * A pull job: every {@code interval} (and when woken) finds its source job, lists the source's
  * filesystems and its own {@code <root-fs>/<source node>} subtree, replicates each filesystem with
- * the same planner and steps as a push, and prunes both sides. Its cursor on the source is named
- * by this job and this node, so several pull jobs of one source never share one.
+ * the same planner and steps as a push, and prunes both sides. Its cursor on the source is named by
+ * this job and this node, so several pull jobs of one source never share one.
  */
 public final class PullJobDriver implements JobDriver {
 
@@ -63,7 +63,8 @@ public final class PullJobDriver implements JobDriver {
       Map<DatasetName, DatasetListing> senderDatasets,
       Map<DatasetName, DatasetListing> receiverDatasets) {}
 
-  public PullJobDriver(PullJob job, String identity, ZfsPort zfs, SourceDirectory directory, Clock clock) {
+  public PullJobDriver(
+      PullJob job, String identity, ZfsPort zfs, SourceDirectory directory, Clock clock) {
     this.job = job;
     this.identity = identity;
     this.zfs = zfs;
@@ -120,25 +121,42 @@ public final class PullJobDriver implements JobDriver {
       }
       control.progress().phase("listing source " + job.source() + " on node " + source.node());
       Map<DatasetName, DatasetListing> senders = new LinkedHashMap<>();
-      for (DatasetListing d : source.sender().list(Set.of(marks.cursorProperty(), marks.stepProperty()))) {
+      for (DatasetListing d :
+          source.sender().list(Set.of(marks.cursorProperty(), marks.stepProperty()))) {
         senders.put(d.name(), d);
       }
       control.progress().phase("listing " + job.rootFs().child(source.node()));
       // The pulled subtree accepts only what this job's source node sends.
-      PullReceiver receiver = new PullReceiver(
-          new LocalReceiver(zfs, job.name(), job.rootFs(), Set.of(source.node()), source.node(), Transfers.none()));
+      PullReceiver receiver =
+          new PullReceiver(
+              new LocalReceiver(
+                  zfs,
+                  job.name(),
+                  job.rootFs(),
+                  Set.of(source.node()),
+                  source.node(),
+                  Transfers.none()));
       Map<DatasetName, DatasetListing> receivers = new LinkedHashMap<>();
       for (DatasetListing d : receiver.list(Set.of(ReceiverState.ROLE_PROPERTY))) {
         receivers.put(d.name(), d);
       }
-      pulled = Optional.of(new Pulled(source, receiver, Map.copyOf(senders), Map.copyOf(receivers)));
-      return StepResult.of("listed " + senders.size() + " filesystem(s) of source " + job.source() + " on node " + source.node());
+      pulled =
+          Optional.of(new Pulled(source, receiver, Map.copyOf(senders), Map.copyOf(receivers)));
+      return StepResult.of(
+          "listed "
+              + senders.size()
+              + " filesystem(s) of source "
+              + job.source()
+              + " on node "
+              + source.node());
     };
   }
 
   @Override
   public List<String> filesystems() {
-    return pulled.map(p -> p.senderDatasets().keySet().stream().map(DatasetName::value).sorted().toList()).orElse(List.of());
+    return pulled
+        .map(p -> p.senderDatasets().keySet().stream().map(DatasetName::value).sorted().toList())
+        .orElse(List.of());
   }
 
   @Override
@@ -162,51 +180,99 @@ public final class PullJobDriver implements JobDriver {
     PrunePolicy receiverPolicy = OwnFilesystems.policy(owner, job.receiverPruning());
 
     List<DatasetName> placeholders = new ArrayList<>();
-    for (Optional<DatasetName> parent = target.parent(); parent.isPresent() && parent.get().isWithin(layout.clientRoot());
+    for (Optional<DatasetName> parent = target.parent();
+        parent.isPresent() && parent.get().isWithin(layout.clientRoot());
         parent = parent.get().parent()) {
       placeholders.add(0, parent.get());
     }
-    PlanOptions options = PlanOptions.defaults().withInitialReplication(PushJobDriver.initial(job.replication().initialReplication()));
-    ReplicationTask task = new ReplicationTask(fs, layout, replica, p.receiverDatasets().keySet(), placeholders, options, marks);
+    PlanOptions options =
+        PlanOptions.defaults()
+            .withInitialReplication(PushJobDriver.initial(job.replication().initialReplication()));
+    ReplicationTask task =
+        new ReplicationTask(
+            fs, layout, replica, p.receiverDatasets().keySet(), placeholders, options, marks);
 
     List<PlannedStep> steps = new ArrayList<>();
-    steps.add(new PlannedStep(StepKind.REPLICATE, job.source(),
-        new ReplicateFilesystem(p.source().sender(), p.receiver(), task, transferOptions, job.name(), board)));
-    steps.add(new PlannedStep(StepKind.PRUNE_SENDER, "",
-        new PruneFilesystem("sender " + p.source().node(), fs.name(), fs.versions(), senderPolicy,
-            () -> senderContext(fs, replica, cycle, board), p.source().sender()::destroySnapshot)));
-    replica.ifPresent(r -> steps.add(new PlannedStep(StepKind.PRUNE_RECEIVER, job.source(),
-        new PruneFilesystem("receiver", r.name(), r.versions(), receiverPolicy,
-            () -> receiverContext(fs, r, cycle, board), p.receiver()::destroySnapshot))));
+    steps.add(
+        new PlannedStep(
+            StepKind.REPLICATE,
+            job.source(),
+            new ReplicateFilesystem(
+                p.source().sender(), p.receiver(), task, transferOptions, job.name(), board)));
+    steps.add(
+        new PlannedStep(
+            StepKind.PRUNE_SENDER,
+            "",
+            new PruneFilesystem(
+                "sender " + p.source().node(),
+                fs.name(),
+                fs.versions(),
+                senderPolicy,
+                () -> senderContext(fs, replica, cycle, board),
+                p.source().sender()::destroySnapshot)));
+    replica.ifPresent(
+        r ->
+            steps.add(
+                new PlannedStep(
+                    StepKind.PRUNE_RECEIVER,
+                    job.source(),
+                    new PruneFilesystem(
+                        "receiver",
+                        r.name(),
+                        r.versions(),
+                        receiverPolicy,
+                        () -> receiverContext(fs, r, cycle, board),
+                        p.receiver()::destroySnapshot))));
     return steps;
   }
 
-  /** Sender pruning keeps this pull's cursor and incremental base (other pulls protect theirs by holds). */
-  private PruneContext senderContext(DatasetListing fs, Optional<DatasetListing> replica, Instant cycle, CursorBoard board) {
+  /**
+   * Sender pruning keeps this pull's cursor and incremental base (other pulls protect theirs by
+   * holds).
+   */
+  private PruneContext senderContext(
+      DatasetListing fs, Optional<DatasetListing> replica, Instant cycle, CursorBoard board) {
     PruneContext context = PruneContext.cycle(cycle);
     Optional<FilesystemVersion> moved = board.movedTo(job.name());
-    CursorState cursor = moved
-        .<CursorState>map(v -> new CursorState.Known(job.name(), v.guid(), v.createTxg()))
-        .orElseGet(() -> cursor(fs));
+    CursorState cursor =
+        moved
+            .<CursorState>map(v -> new CursorState.Known(job.name(), v.guid(), v.createTxg()))
+            .orElseGet(() -> cursor(fs));
     context = context.withCursor(cursor);
     if (cursor instanceof CursorState.Known known) {
-      context = context.withProtection(Protection.ofGuid(known.guid(), "replication cursor of pull " + job.name()));
+      context =
+          context.withProtection(
+              Protection.ofGuid(known.guid(), "replication cursor of pull " + job.name()));
     }
     if (moved.isEmpty()) {
-      List<FilesystemVersion> receiverVersions = replica.map(DatasetListing::versions).orElse(List.of());
-      Optional<FilesystemVersion> common = BaseProtection.newestCommon(fs.versions(), receiverVersions).map(c -> c.onSender());
+      List<FilesystemVersion> receiverVersions =
+          replica.map(DatasetListing::versions).orElse(List.of());
+      Optional<FilesystemVersion> common =
+          BaseProtection.newestCommon(fs.versions(), receiverVersions).map(c -> c.onSender());
       if (common.isPresent()) {
-        context = context.withProtection(Protection.ofGuid(common.get().guid(), "incremental base for pull " + job.name()));
+        context =
+            context.withProtection(
+                Protection.ofGuid(common.get().guid(), "incremental base for pull " + job.name()));
       }
     }
     return context;
   }
 
-  private PruneContext receiverContext(DatasetListing fs, DatasetListing replica, Instant cycle, CursorBoard board) {
-    Optional<Long> base = board.movedTo(job.name()).map(FilesystemVersion::guid)
-        .or(() -> BaseProtection.newestCommon(fs.versions(), replica.versions()).map(c -> c.onReceiver().guid()));
+  private PruneContext receiverContext(
+      DatasetListing fs, DatasetListing replica, Instant cycle, CursorBoard board) {
+    Optional<Long> base =
+        board
+            .movedTo(job.name())
+            .map(FilesystemVersion::guid)
+            .or(
+                () ->
+                    BaseProtection.newestCommon(fs.versions(), replica.versions())
+                        .map(c -> c.onReceiver().guid()));
     PruneContext context = PruneContext.cycle(cycle);
-    return base.map(guid -> context.withProtection(Protection.ofGuid(guid, "incremental base from source " + job.source())))
+    return base.map(
+            guid ->
+                context.withProtection(
+                    Protection.ofGuid(guid, "incremental base from source " + job.source())))
         .orElse(context);
   }
 

@@ -35,9 +35,9 @@ import org.zfleet.plan.PlanOptions;
 import org.zfleet.plan.ReceiverLayout;
 import org.zfleet.plan.ReceiverState;
 import org.zfleet.prune.CursorState;
+import org.zfleet.prune.Protection;
 import org.zfleet.prune.PruneContext;
 import org.zfleet.prune.PrunePolicy;
-import org.zfleet.prune.Protection;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.ZfsPort;
@@ -49,12 +49,17 @@ import org.zfleet.zfs.ZfsPort;
  */
 public final class PushJobDriver implements JobDriver {
 
-  /** Threads that look sinks up and list them (which blocks on remote nodes), shared by all push jobs. */
-  private static final ExecutorService SINK_LOOKUPS = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "zfleet-sink-lookup");
-    t.setDaemon(true);
-    return t;
-  });
+  /**
+   * Threads that look sinks up and list them (which blocks on remote nodes), shared by all push
+   * jobs.
+   */
+  private static final ExecutorService SINK_LOOKUPS =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "zfleet-sink-lookup");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final PushJob job;
   private final String identity;
@@ -65,12 +70,20 @@ public final class PushJobDriver implements JobDriver {
   private final PrunePolicy receiverPolicy;
   private final TransferOptions transferOptions;
   private final Backoff backoff;
+
   /** The pruning context of the current cycle: when it took its snapshot, and which. */
   private volatile PruneContext cycle;
+
   private volatile Map<String, Destination> destinations = Map.of();
 
-  /** One sink as seen in this cycle's listing: its endpoint and datasets, or why it is unavailable. */
-  private record Destination(String sink, Optional<Receiver> receiver, Map<DatasetName, DatasetListing> datasets, String problem) {}
+  /**
+   * One sink as seen in this cycle's listing: its endpoint and datasets, or why it is unavailable.
+   */
+  private record Destination(
+      String sink,
+      Optional<Receiver> receiver,
+      Map<DatasetName, DatasetListing> datasets,
+      String problem) {}
 
   public PushJobDriver(
       PushJob job,
@@ -82,7 +95,9 @@ public final class PushJobDriver implements JobDriver {
     this.job = job;
     this.identity = identity;
     this.own = new OwnFilesystems(job.name(), job.filesystems(), job.snapshotting(), zfs);
-    this.sender = new LocalSender(zfs, job.name(), identity, job.filesystems().roots(), job.filesystems()::selects);
+    this.sender =
+        new LocalSender(
+            zfs, job.name(), identity, job.filesystems().roots(), job.filesystems()::selects);
     this.directory = directory;
     this.senderPolicy = own.policy(job.senderPruning());
     this.receiverPolicy = own.policy(job.receiverPruning());
@@ -134,7 +149,8 @@ public final class PushJobDriver implements JobDriver {
         lookups.put(sink, CompletableFuture.supplyAsync(() -> destination(sink), SINK_LOOKUPS));
       }
       control.progress().phase("listing sinks " + String.join(", ", job.sinks()));
-      CompletableFuture<Void> all = CompletableFuture.allOf(lookups.values().toArray(CompletableFuture[]::new));
+      CompletableFuture<Void> all =
+          CompletableFuture.allOf(lookups.values().toArray(CompletableFuture[]::new));
       while (!all.isDone()) {
         control.checkCancelled();
         // Waiting on endpoints that time out by themselves is progress, not a stall.
@@ -156,7 +172,10 @@ public final class PushJobDriver implements JobDriver {
       }
       destinations = java.util.Collections.unmodifiableMap(found);
       return StepResult.of(
-          "listed " + listing.size() + " filesystem(s)" + (problems.isEmpty() ? "" : "; " + String.join("; ", problems)));
+          "listed "
+              + listing.size()
+              + " filesystem(s)"
+              + (problems.isEmpty() ? "" : "; " + String.join("; ", problems)));
     };
   }
 
@@ -171,7 +190,11 @@ public final class PushJobDriver implements JobDriver {
       return new Destination(sink, Optional.of(receiver), datasets, "");
     } catch (RuntimeException e) {
       // Unavailable: the sink may come back, and every cycle looks again.
-      String problem = (e instanceof ReceiverDirectory.Unavailable ? "waiting for sink " : "sink ") + sink + ": " + e.getMessage();
+      String problem =
+          (e instanceof ReceiverDirectory.Unavailable ? "waiting for sink " : "sink ")
+              + sink
+              + ": "
+              + e.getMessage();
       return new Destination(sink, Optional.empty(), Map.of(), problem);
     }
   }
@@ -193,8 +216,17 @@ public final class PushJobDriver implements JobDriver {
     for (Destination dest : destinations.values()) {
       steps.add(new PlannedStep(StepKind.REPLICATE, dest.sink(), replicate(fs, dest, board)));
     }
-    steps.add(new PlannedStep(StepKind.PRUNE_SENDER, "",
-        new PruneFilesystem("sender", fs.name(), fs.versions(), senderPolicy, () -> senderContext(fs, cycle, board), sender::destroySnapshot)));
+    steps.add(
+        new PlannedStep(
+            StepKind.PRUNE_SENDER,
+            "",
+            new PruneFilesystem(
+                "sender",
+                fs.name(),
+                fs.versions(),
+                senderPolicy,
+                () -> senderContext(fs, cycle, board),
+                sender::destroySnapshot)));
     for (Destination dest : destinations.values()) {
       Optional<DatasetListing> target = receiverDataset(fs, dest);
       if (dest.receiver().isEmpty() || target.isEmpty()) {
@@ -202,9 +234,17 @@ public final class PushJobDriver implements JobDriver {
       }
       DatasetListing replica = target.get();
       Receiver receiver = dest.receiver().get();
-      steps.add(new PlannedStep(StepKind.PRUNE_RECEIVER, dest.sink(),
-          new PruneFilesystem("receiver " + dest.sink(), replica.name(), replica.versions(), receiverPolicy,
-              () -> receiverContext(fs, replica, dest, cycle, board), receiver::destroySnapshot)));
+      steps.add(
+          new PlannedStep(
+              StepKind.PRUNE_RECEIVER,
+              dest.sink(),
+              new PruneFilesystem(
+                  "receiver " + dest.sink(),
+                  replica.name(),
+                  replica.versions(),
+                  receiverPolicy,
+                  () -> receiverContext(fs, replica, dest, cycle, board),
+                  receiver::destroySnapshot)));
     }
     return steps;
   }
@@ -213,38 +253,62 @@ public final class PushJobDriver implements JobDriver {
    * Receiver pruning keeps the incremental base: where this cycle's replication left it, else the
    * newest common snapshot of the listing.
    */
-  private PruneContext receiverContext(DatasetListing fs, DatasetListing replica, Destination dest, PruneContext cycle, CursorBoard board) {
-    Optional<Long> base = board.movedTo(dest.sink()).map(FilesystemVersion::guid)
-        .or(() -> BaseProtection.newestCommon(fs.versions(), replica.versions()).map(c -> c.onReceiver().guid()));
+  private PruneContext receiverContext(
+      DatasetListing fs,
+      DatasetListing replica,
+      Destination dest,
+      PruneContext cycle,
+      CursorBoard board) {
+    Optional<Long> base =
+        board
+            .movedTo(dest.sink())
+            .map(FilesystemVersion::guid)
+            .or(
+                () ->
+                    BaseProtection.newestCommon(fs.versions(), replica.versions())
+                        .map(c -> c.onReceiver().guid()));
     PruneContext context = cycle;
-    return base.map(guid -> context.withProtection(Protection.ofGuid(guid, "incremental base from " + identity))).orElse(context);
+    return base.map(
+            guid ->
+                context.withProtection(
+                    Protection.ofGuid(guid, "incremental base from " + identity)))
+        .orElse(context);
   }
 
   /**
-   * Sender pruning keeps what any sink still needs: each sink's incremental base and, for
-   * {@code not-replicated}, everything from its cursor on (as this cycle's replication left it:
-   * once a step moved the base, the listing's older base is no longer protected).
+   * Sender pruning keeps what any sink still needs: each sink's incremental base and, for {@code
+   * not-replicated}, everything from its cursor on (as this cycle's replication left it: once a
+   * step moved the base, the listing's older base is no longer protected).
    */
   private PruneContext senderContext(DatasetListing fs, PruneContext cycle, CursorBoard board) {
     PruneContext context = cycle;
     for (Destination dest : destinations.values()) {
       Optional<FilesystemVersion> moved = board.movedTo(dest.sink());
-      CursorState cursor = moved
-          .<CursorState>map(v -> new CursorState.Known(dest.sink(), v.guid(), v.createTxg()))
-          .orElseGet(() -> cursor(fs, dest.sink(), marks(dest.sink())));
+      CursorState cursor =
+          moved
+              .<CursorState>map(v -> new CursorState.Known(dest.sink(), v.guid(), v.createTxg()))
+              .orElseGet(() -> cursor(fs, dest.sink(), marks(dest.sink())));
       context = context.withCursor(cursor);
       // The cursor is the next incremental base even while the sink cannot be listed: an
       // unreachable sink must find it when it returns.
       if (cursor instanceof CursorState.Known known) {
-        context = context.withProtection(Protection.ofGuid(known.guid(), "replication cursor of sink " + dest.sink()));
+        context =
+            context.withProtection(
+                Protection.ofGuid(known.guid(), "replication cursor of sink " + dest.sink()));
       }
-      List<FilesystemVersion> receiverVersions = receiverDataset(fs, dest).map(DatasetListing::versions).orElse(List.of());
-      Optional<FilesystemVersion> common = BaseProtection.newestCommon(fs.versions(), receiverVersions).map(c -> c.onSender());
+      List<FilesystemVersion> receiverVersions =
+          receiverDataset(fs, dest).map(DatasetListing::versions).orElse(List.of());
+      Optional<FilesystemVersion> common =
+          BaseProtection.newestCommon(fs.versions(), receiverVersions).map(c -> c.onSender());
       if (common.isPresent() && moved.isEmpty()) {
-        context = context.withProtection(Protection.ofGuid(common.get().guid(), "incremental base for sink " + dest.sink()));
+        context =
+            context.withProtection(
+                Protection.ofGuid(common.get().guid(), "incremental base for sink " + dest.sink()));
       }
       if (moved.isPresent()) {
-        context = context.withProtection(Protection.ofGuid(moved.get().guid(), "incremental base for sink " + dest.sink()));
+        context =
+            context.withProtection(
+                Protection.ofGuid(moved.get().guid(), "incremental base for sink " + dest.sink()));
       }
     }
     return context;
@@ -291,13 +355,27 @@ public final class PushJobDriver implements JobDriver {
     // canmount=off through the forced receive that later makes it a replica. A child whose turn
     // comes before its parent's first receive waits for it (ParentNotReceivedYet).
     Set<DatasetName> replicated = new HashSet<>(own.listing().keySet());
-    List<DatasetName> placeholders = layout.placeholders(replicated).stream()
-        .filter(p -> layout.receiverPath(fs.name()).isWithin(p) && !p.equals(layout.receiverPath(fs.name())))
-        .toList();
-    PlanOptions options = PlanOptions.defaults().withInitialReplication(initial(job.replication().initialReplication()));
-    ReplicationTask task = new ReplicationTask(fs, layout, Optional.ofNullable(dest.datasets().get(layout.receiverPath(fs.name()))),
-        dest.datasets().keySet(), placeholders, options, marks(dest.sink()));
-    return new ReplicateFilesystem(sender, dest.receiver().get(), task, transferOptions, dest.sink(), board);
+    List<DatasetName> placeholders =
+        layout.placeholders(replicated).stream()
+            .filter(
+                p ->
+                    layout.receiverPath(fs.name()).isWithin(p)
+                        && !p.equals(layout.receiverPath(fs.name())))
+            .toList();
+    PlanOptions options =
+        PlanOptions.defaults()
+            .withInitialReplication(initial(job.replication().initialReplication()));
+    ReplicationTask task =
+        new ReplicationTask(
+            fs,
+            layout,
+            Optional.ofNullable(dest.datasets().get(layout.receiverPath(fs.name()))),
+            dest.datasets().keySet(),
+            placeholders,
+            options,
+            marks(dest.sink()));
+    return new ReplicateFilesystem(
+        sender, dest.receiver().get(), task, transferOptions, dest.sink(), board);
   }
 
   public static InitialReplication initial(Replication.InitialReplication policy) {

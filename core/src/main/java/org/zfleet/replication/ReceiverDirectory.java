@@ -5,8 +5,8 @@ import org.zfleet.job.ExpectedWait;
 
 /**
  * Finds a sink job by name for a client identity: in this daemon, or (with the cluster) on
- * whichever node runs it. Throws {@link Unavailable} while no node offers it, and
- * {@link org.zfleet.endpoint.AccessRefused} if the sink does not accept the identity.
+ * whichever node runs it. Throws {@link Unavailable} while no node offers it, and {@link
+ * org.zfleet.endpoint.AccessRefused} if the sink does not accept the identity.
  */
 public interface ReceiverDirectory {
 

@@ -33,8 +33,8 @@ import org.zfleet.zfs.ZfsException;
 /**
  * Replicates one filesystem to one destination: plans from both sides' versions, creates missing
  * placeholder parents, and runs each step send -> stream -> receive while its snapshots are held,
- * moving the replication cursor after every step so the next incremental base is always held.
- * A conflict changes nothing and is reported; a failed step leaves the receiver at its last good
+ * moving the replication cursor after every step so the next incremental base is always held. A
+ * conflict changes nothing and is reported; a failed step leaves the receiver at its last good
  * snapshot and the cursor where it was.
  */
 public final class ReplicateFilesystem implements StepWork {
@@ -48,8 +48,10 @@ public final class ReplicateFilesystem implements StepWork {
   private final CursorBoard board;
   private final String destination;
   private ReceiverState receiverState = ReceiverState.ABSENT;
+
   /** The cursor as it stands: from the listing, then wherever this step moved it. */
   private OptionalLong cursor = OptionalLong.empty();
+
   private boolean lostCursorReleased;
 
   /**
@@ -71,13 +73,16 @@ public final class ReplicateFilesystem implements StepWork {
   }
 
   private ReceiverState receiverState() {
-    return ReceiverState.of(task.receiver().isPresent(), task.receiver().map(r -> r.properties().get(ReceiverState.ROLE_PROPERTY)));
+    return ReceiverState.of(
+        task.receiver().isPresent(),
+        task.receiver().map(r -> r.properties().get(ReceiverState.ROLE_PROPERTY)));
   }
 
   /** The plan from this cycle's listing of both sides; computes only, changes nothing. */
   public Plan plan() {
     List<FilesystemVersion> senderVersions = task.sender().versions();
-    List<FilesystemVersion> receiverVersions = task.receiver().map(DatasetListing::versions).orElse(List.of());
+    List<FilesystemVersion> receiverVersions =
+        task.receiver().map(DatasetListing::versions).orElse(List.of());
     OptionalLong listed = cursorGuid();
     var options = task.options().withReceiverState(receiverState());
     options = listed.isPresent() ? options.withCursor(listed.getAsLong()) : options.withoutCursor();
@@ -102,13 +107,16 @@ public final class ReplicateFilesystem implements StepWork {
       throw new ReplicationConflict(conflict.message());
     }
     if (plan instanceof Plan.UpToDate) {
-      healCursor(task.sender().versions(), task.receiver().map(DatasetListing::versions).orElse(List.of()));
+      healCursor(
+          task.sender().versions(),
+          task.receiver().map(DatasetListing::versions).orElse(List.of()));
       // Named after the newest snapshot, so the status still says where the replica is.
-      return StepResult.of(task.sender().versions().stream()
-          .filter(FilesystemVersion::isSnapshot)
-          .reduce((first, second) -> second)
-          .map(newest -> "up to date, now at @" + newest.name())
-          .orElse("up to date"));
+      return StepResult.of(
+          task.sender().versions().stream()
+              .filter(FilesystemVersion::isSnapshot)
+              .reduce((first, second) -> second)
+              .map(newest -> "up to date, now at @" + newest.name())
+              .orElse("up to date"));
     }
     Plan.Steps steps = (Plan.Steps) plan;
     if (receiverState == ReceiverState.ABSENT) {
@@ -127,13 +135,22 @@ public final class ReplicateFilesystem implements StepWork {
         }
         // A child's replication made this target a placeholder after the listing: receive into it
         // with -F now, as the next plan would, instead of failing and waiting for a backoff.
-        log.info("target became a placeholder; receiving into it fs=\"{}\" target=\"{}\"", task.senderFs(), task.receiverFs());
+        log.info(
+            "target became a placeholder; receiving into it fs=\"{}\" target=\"{}\"",
+            task.senderFs(),
+            task.receiverFs());
         bytes += runStep(new Step(step.from(), step.to(), step.flag(), true), control);
       }
       done.add(step.toString());
     }
     return new StepResult(
-        "replicated " + task.senderFs() + " to " + task.receiverFs() + " in " + done.size() + " step(s), now at "
+        "replicated "
+            + task.senderFs()
+            + " to "
+            + task.receiverFs()
+            + " in "
+            + done.size()
+            + " step(s), now at "
             + steps.last().relativeName(),
         bytes);
   }
@@ -143,14 +160,19 @@ public final class ReplicateFilesystem implements StepWork {
    * filesystem's replication created it as an empty placeholder meanwhile.
    */
   private boolean becameEmptyPlaceholder(Step step) {
-    if (step.flag() != Step.Flag.FULL || step.forceReceive() || receiverState != ReceiverState.ABSENT) {
+    if (step.flag() != Step.Flag.FULL
+        || step.forceReceive()
+        || receiverState != ReceiverState.ABSENT) {
       return false;
     }
     try {
       return receiver.list(Set.of(ReceiverState.ROLE_PROPERTY)).stream()
           .filter(d -> d.name().equals(task.receiverFs()))
-          .anyMatch(d -> ReceiverState.ROLE_PLACEHOLDER.equals(d.properties().get(ReceiverState.ROLE_PROPERTY))
-              && d.versions().stream().noneMatch(FilesystemVersion::isSnapshot));
+          .anyMatch(
+              d ->
+                  ReceiverState.ROLE_PLACEHOLDER.equals(
+                          d.properties().get(ReceiverState.ROLE_PROPERTY))
+                      && d.versions().stream().noneMatch(FilesystemVersion::isSnapshot));
     } catch (RuntimeException e) {
       return false;
     }
@@ -158,8 +180,8 @@ public final class ReplicateFilesystem implements StepWork {
 
   /**
    * A first receive into a dataset whose parent is itself a replica-to-be (not a placeholder) needs
-   * that parent's first replication to have arrived; it runs in parallel in another supervisor.
-   * The listing may predate it, so the receiver is asked again before waiting.
+   * that parent's first replication to have arrived; it runs in parallel in another supervisor. The
+   * listing may predate it, so the receiver is asked again before waiting.
    */
   private void requireReplicatedParent() {
     Optional<DatasetName> parent = task.receiverFs().parent();
@@ -173,8 +195,13 @@ public final class ReplicateFilesystem implements StepWork {
     boolean arrived = receiver.list(Set.of()).stream().anyMatch(d -> d.name().equals(parent.get()));
     if (!arrived) {
       throw new ParentNotReceivedYet(
-          "waiting for " + parent.get() + " to be received first (the replication of "
-              + task.layout().senderPath(parent.get()).map(DatasetName::value).orElse(parent.get().value())
+          "waiting for "
+              + parent.get()
+              + " to be received first (the replication of "
+              + task.layout()
+                  .senderPath(parent.get())
+                  .map(DatasetName::value)
+                  .orElse(parent.get().value())
               + " creates it)");
     }
   }
@@ -187,7 +214,11 @@ public final class ReplicateFilesystem implements StepWork {
     try {
       return OptionalLong.of(Long.parseUnsignedLong(value.get().strip()));
     } catch (NumberFormatException e) {
-      log.warn("ignoring malformed cursor fs=\"{}\" property={} value=\"{}\"", task.senderFs(), task.marks().cursorProperty(), value.get());
+      log.warn(
+          "ignoring malformed cursor fs=\"{}\" property={} value=\"{}\"",
+          task.senderFs(),
+          task.marks().cursorProperty(),
+          value.get());
       return OptionalLong.empty();
     }
   }
@@ -210,11 +241,16 @@ public final class ReplicateFilesystem implements StepWork {
     DatasetName fs = task.senderFs();
     SnapshotName to = fs.snapshot(step.to().name());
     List<SnapshotName> held = new ArrayList<>();
-    step.from().filter(FilesystemVersion::isSnapshot).ifPresent(f -> held.add(fs.snapshot(f.name())));
+    step.from()
+        .filter(FilesystemVersion::isSnapshot)
+        .ifPresent(f -> held.add(fs.snapshot(f.name())));
     held.add(to);
 
     control.progress().phase("holding " + step);
-    sender.setUserProperty(fs.value(), task.marks().stepProperty(), String.join(",", held.stream().map(SnapshotName::name).toList()));
+    sender.setUserProperty(
+        fs.value(),
+        task.marks().stepProperty(),
+        String.join(",", held.stream().map(SnapshotName::name).toList()));
     try {
       // Inside the try: a snapshot destroyed since the listing fails its hold, and the holds
       // already taken must not outlive the step.
@@ -222,16 +258,19 @@ public final class ReplicateFilesystem implements StepWork {
         holdIdempotent(s, task.marks().stepHoldTag());
       }
       control.progress().phase("sending " + step);
-      SendRequest request = switch (step.flag()) {
-        case FULL -> SendRequest.full(to);
-        case INCREMENTAL -> SendRequest.incremental(step.from().orElseThrow(), to);
-        case INTERMEDIATE -> SendRequest.intermediate(step.from().orElseThrow(), to);
-      };
+      SendRequest request =
+          switch (step.flag()) {
+            case FULL -> SendRequest.full(to);
+            case INCREMENTAL -> SendRequest.incremental(step.from().orElseThrow(), to);
+            case INTERMEDIATE -> SendRequest.intermediate(step.from().orElseThrow(), to);
+          };
       SendProcess send = sender.send(request);
       // A replica is zfleet's and the plan checked that its newest snapshot is the base, so -F
       // discards only changes made since, such as the directories ZFS creates for child
       // mountpoints, which zfs-fuse counts as a modification that refuses the next increment.
-      boolean force = step.forceReceive() || (step.flag() != Step.Flag.FULL && receiverState == ReceiverState.REPLICA);
+      boolean force =
+          step.forceReceive()
+              || (step.flag() != Step.Flag.FULL && receiverState == ReceiverState.REPLICA);
       long[] last = {0};
       RunningTransfer transfer =
           receiver.receiveFrom(
@@ -253,7 +292,13 @@ public final class ReplicateFilesystem implements StepWork {
       control.progress().addBytes(result.bytes() - last[0]);
       control.progress().phase("moving cursor to " + step.to().relativeName());
       moveCursor(step.to());
-      log.info("sent job_step=\"{}\" fs=\"{}\" to=\"{}\" bytes={} rate={}B/s", step, fs, task.receiverFs(), result.bytes(), result.bytesPerSecond());
+      log.info(
+          "sent job_step=\"{}\" fs=\"{}\" to=\"{}\" bytes={} rate={}B/s",
+          step,
+          fs,
+          task.receiverFs(),
+          result.bytes(),
+          result.bytesPerSecond());
       return result.bytes();
     } finally {
       for (SnapshotName s : held) {
@@ -276,17 +321,29 @@ public final class ReplicateFilesystem implements StepWork {
     }
     DatasetName target = task.receiverFs();
     try {
-      boolean received = receiver.list(Set.of(ReceiverState.ROLE_PROPERTY)).stream()
-          .filter(d -> d.name().equals(target))
-          .anyMatch(d -> !d.properties().containsKey(ReceiverState.ROLE_PROPERTY)
-              && d.versions().stream().anyMatch(v -> v.isSnapshot() && v.guid() == step.to().guid()));
+      boolean received =
+          receiver.list(Set.of(ReceiverState.ROLE_PROPERTY)).stream()
+              .filter(d -> d.name().equals(target))
+              .anyMatch(
+                  d ->
+                      !d.properties().containsKey(ReceiverState.ROLE_PROPERTY)
+                          && d.versions().stream()
+                              .anyMatch(v -> v.isSnapshot() && v.guid() == step.to().guid()));
       if (received) {
-        ReplicationTask.replicaProperties().forEach((k, v) -> receiver.setUserProperty(target.value(), k, v));
-        log.warn("a failed receive was committed anyway; marked it as a replica fs=\"{}\" target=\"{}\" snapshot=\"{}\"",
-            task.senderFs(), target, step.to().relativeName());
+        ReplicationTask.replicaProperties()
+            .forEach((k, v) -> receiver.setUserProperty(target.value(), k, v));
+        log.warn(
+            "a failed receive was committed anyway; marked it as a replica fs=\"{}\" target=\"{}\" snapshot=\"{}\"",
+            task.senderFs(),
+            target,
+            step.to().relativeName());
       }
     } catch (RuntimeException e) {
-      log.warn("could not check a failed receive fs=\"{}\" target=\"{}\" reason=\"{}\"", task.senderFs(), target, e.getMessage());
+      log.warn(
+          "could not check a failed receive fs=\"{}\" target=\"{}\" reason=\"{}\"",
+          task.senderFs(),
+          target,
+          e.getMessage());
     }
   }
 
@@ -295,10 +352,12 @@ public final class ReplicateFilesystem implements StepWork {
     DatasetName fs = task.senderFs();
     OptionalLong previous = cursor;
     holdIdempotent(fs.snapshot(to.name()), task.marks().cursorHoldTag());
-    sender.setUserProperty(fs.value(), task.marks().cursorProperty(), Long.toUnsignedString(to.guid()));
-    Optional<FilesystemVersion> old = task.sender().versions().stream()
-        .filter(v -> v.isSnapshot() && previous.isPresent() && v.guid() == previous.getAsLong())
-        .findFirst();
+    sender.setUserProperty(
+        fs.value(), task.marks().cursorProperty(), Long.toUnsignedString(to.guid()));
+    Optional<FilesystemVersion> old =
+        task.sender().versions().stream()
+            .filter(v -> v.isSnapshot() && previous.isPresent() && v.guid() == previous.getAsLong())
+            .findFirst();
     if (old.isPresent() && old.get().guid() != to.guid()) {
       releaseQuietly(fs.snapshot(old.get().name()), task.marks().cursorHoldTag());
     } else if (old.isEmpty() && !lostCursorReleased && receiverHadSnapshots()) {
@@ -309,15 +368,17 @@ public final class ReplicateFilesystem implements StepWork {
   }
 
   private boolean receiverHadSnapshots() {
-    return task.receiver().map(r -> r.versions().stream().anyMatch(FilesystemVersion::isSnapshot)).orElse(false);
+    return task.receiver()
+        .map(r -> r.versions().stream().anyMatch(FilesystemVersion::isSnapshot))
+        .orElse(false);
   }
 
   /**
    * The cursor property was lost (removed by hand, or never written after a crash) while the
-   * receiver already had snapshots: its hold may still sit on an older snapshot, where it would keep
-   * that snapshot from pruning for ever. Holds cannot be listed on every ZFS, so the tag is released
-   * from every other snapshot; releasing a tag that is not there does nothing. This is rare, never
-   * done on a first replication.
+   * receiver already had snapshots: its hold may still sit on an older snapshot, where it would
+   * keep that snapshot from pruning for ever. Holds cannot be listed on every ZFS, so the tag is
+   * released from every other snapshot; releasing a tag that is not there does nothing. This is
+   * rare, never done on a first replication.
    */
   private void releaseLostCursorHolds(FilesystemVersion to) {
     lostCursorReleased = true;
@@ -329,11 +390,19 @@ public final class ReplicateFilesystem implements StepWork {
         released++;
       }
     }
-    log.info("replication cursor was missing; released its hold tag fs=\"{}\" tag={} snapshots={}", fs, task.marks().cursorHoldTag(), released);
+    log.info(
+        "replication cursor was missing; released its hold tag fs=\"{}\" tag={} snapshots={}",
+        fs,
+        task.marks().cursorHoldTag(),
+        released);
   }
 
-  /** Up to date but the cursor is missing or elsewhere (e.g. lost): put it on the newest common snapshot. */
-  private void healCursor(List<FilesystemVersion> senderVersions, List<FilesystemVersion> receiverVersions) {
+  /**
+   * Up to date but the cursor is missing or elsewhere (e.g. lost): put it on the newest common
+   * snapshot.
+   */
+  private void healCursor(
+      List<FilesystemVersion> senderVersions, List<FilesystemVersion> receiverVersions) {
     org.zfleet.plan.BaseProtection.newestCommon(senderVersions, receiverVersions)
         .map(org.zfleet.plan.CommonBase::onSender)
         .filter(FilesystemVersion::isSnapshot)
@@ -352,7 +421,8 @@ public final class ReplicateFilesystem implements StepWork {
       try {
         releaseQuietly(task.senderFs().snapshot(name.strip()), task.marks().stepHoldTag());
       } catch (IllegalArgumentException e) {
-        log.warn("ignoring malformed step mark fs=\"{}\" value=\"{}\"", task.senderFs(), stale.get());
+        log.warn(
+            "ignoring malformed step mark fs=\"{}\" value=\"{}\"", task.senderFs(), stale.get());
       }
     }
     sender.inheritUserProperty(task.senderFs(), task.marks().stepProperty());
@@ -373,7 +443,8 @@ public final class ReplicateFilesystem implements StepWork {
     } catch (ZfsException.NotFound e) {
       // The snapshot is gone: nothing is held.
     } catch (ZfsException e) {
-      log.warn("could not release hold fs=\"{}\" tag={} reason=\"{}\"", snapshot, tag, e.getMessage());
+      log.warn(
+          "could not release hold fs=\"{}\" tag={} reason=\"{}\"", snapshot, tag, e.getMessage());
     }
   }
 }

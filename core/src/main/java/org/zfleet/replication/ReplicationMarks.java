@@ -5,9 +5,9 @@ import java.util.Objects;
 
 /**
  * The names zfleet writes on a sender filesystem for one destination: the hold tag and user
- * property of its replication cursor, and those of a step in flight. A destination is named by
- * the replicating job and the receiving job (a sink, or a pull job with its node), so one
- * filesystem can serve several destinations without their cursors interfering.
+ * property of its replication cursor, and those of a step in flight. A destination is named by the
+ * replicating job and the receiving job (a sink, or a pull job with its node), so one filesystem
+ * can serve several destinations without their cursors interfering.
  */
 public record ReplicationMarks(String destinationKey) {
 
@@ -16,7 +16,8 @@ public record ReplicationMarks(String destinationKey) {
 
   public ReplicationMarks {
     Objects.requireNonNull(destinationKey, "destinationKey");
-    if (destinationKey.isEmpty() || !destinationKey.chars().allMatch(ReplicationMarks::allowedInTag)) {
+    if (destinationKey.isEmpty()
+        || !destinationKey.chars().allMatch(ReplicationMarks::allowedInTag)) {
       throw new IllegalArgumentException("invalid destination key \"" + destinationKey + "\"");
     }
   }
@@ -27,7 +28,13 @@ public record ReplicationMarks(String destinationKey) {
   }
 
   private static boolean allowedInTag(int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' || c == ':';
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '_'
+        || c == '-'
+        || c == '.'
+        || c == ':';
   }
 
   /** The hold that keeps the cursor snapshot, the incremental base of the next step. */

@@ -11,9 +11,9 @@ import org.zfleet.plan.ReceiverLayout;
 import org.zfleet.zfs.DatasetListing;
 
 /**
- * Everything one replication of one filesystem to one destination starts from, taken from the
- * job's listing of this cycle: the sender's filesystem, the receiver's dataset if it exists, the
- * receiver datasets that exist (for placeholders), and the job's planning options.
+ * Everything one replication of one filesystem to one destination starts from, taken from the job's
+ * listing of this cycle: the sender's filesystem, the receiver's dataset if it exists, the receiver
+ * datasets that exist (for placeholders), and the job's planning options.
  */
 public record ReplicationTask(
     DatasetListing sender,

@@ -27,10 +27,12 @@ public final class SnapJobDriver implements JobDriver {
   private final PrunePolicy policy;
   private final Duration stallTimeout;
   private final Backoff backoff;
+
   /** The pruning context of the current cycle: when it took its snapshot, and which. */
   private volatile PruneContext cycle;
 
-  public SnapJobDriver(SnapJob job, ZfsPort zfs, Duration stallTimeout, Backoff backoff, Clock clock) {
+  public SnapJobDriver(
+      SnapJob job, ZfsPort zfs, Duration stallTimeout, Backoff backoff, Clock clock) {
     this.job = job;
     this.own = new OwnFilesystems(job.name(), job.filesystems(), job.snapshotting(), zfs);
     this.policy = own.policy(job.pruning());
@@ -85,8 +87,13 @@ public final class SnapJobDriver implements JobDriver {
         new PlannedStep(
             StepKind.PRUNE_SENDER,
             "",
-            new PruneFilesystem("local", listing.name(), listing.versions(), policy,
-                () -> cycle, zfs::destroySnapshot)));
+            new PruneFilesystem(
+                "local",
+                listing.name(),
+                listing.versions(),
+                policy,
+                () -> cycle,
+                zfs::destroySnapshot)));
   }
 
   @Override

@@ -14,7 +14,9 @@ public interface SourceDirectory {
   PulledSource source(String sourceJob, String pullJob, String identity);
 
   /** Without a cluster there is no source to pull from. */
-  SourceDirectory NONE = (source, pull, identity) -> {
-    throw new ReceiverDirectory.Unavailable("source " + source + ": this node is not in a cluster");
-  };
+  SourceDirectory NONE =
+      (source, pull, identity) -> {
+        throw new ReceiverDirectory.Unavailable(
+            "source " + source + ": this node is not in a cluster");
+      };
 }

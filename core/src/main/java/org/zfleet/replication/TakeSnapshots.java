@@ -25,7 +25,12 @@ public final class TakeSnapshots implements StepWork {
   private final String name;
   private final HookRunner hooks;
 
-  public TakeSnapshots(ZfsPort zfs, FilesystemFilter filter, Collection<DatasetName> selected, String name, HookRunner hooks) {
+  public TakeSnapshots(
+      ZfsPort zfs,
+      FilesystemFilter filter,
+      Collection<DatasetName> selected,
+      String name,
+      HookRunner hooks) {
     this.zfs = zfs;
     this.filter = filter;
     this.selected = List.copyOf(selected);
@@ -57,6 +62,13 @@ public final class TakeSnapshots implements StepWork {
       control.progress().tick();
     }
     return StepResult.of(
-        "took @" + name + " of " + selected.size() + " filesystem(s) in " + plan.commandCount() + " command(s)" + hookReport);
+        "took @"
+            + name
+            + " of "
+            + selected.size()
+            + " filesystem(s) in "
+            + plan.commandCount()
+            + " command(s)"
+            + hookReport);
   }
 }

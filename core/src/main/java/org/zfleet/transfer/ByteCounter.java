@@ -13,9 +13,9 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Counts the bytes passing through, reports progress at most every interval or every N bytes,
- * and records whether the upstream ended cleanly: the sink decides by that flag whether the
- * receiver may see the end of the stream.
+ * Counts the bytes passing through, reports progress at most every interval or every N bytes, and
+ * records whether the upstream ended cleanly: the sink decides by that flag whether the receiver
+ * may see the end of the stream.
  */
 final class ByteCounter extends GraphStage<FlowShape<ByteString, ByteString>> {
 
@@ -29,7 +29,8 @@ final class ByteCounter extends GraphStage<FlowShape<ByteString, ByteString>> {
   private final long startNanos;
   private volatile boolean upstreamFinished;
 
-  ByteCounter(TransferOptions options, ProgressListener listener, AtomicLong bytes, long startNanos) {
+  ByteCounter(
+      TransferOptions options, ProgressListener listener, AtomicLong bytes, long startNanos) {
     this.options = options;
     this.listener = listener;
     this.bytes = bytes;

@@ -34,8 +34,8 @@ import org.zfleet.zfs.ZfsException;
  * {@link TransferOptions#maxBytesInFlight()}.
  *
  * <p>The receiver sees the end of the stream only after the stream ended cleanly and the sender
- * exited successfully; on any failure both sides are killed, so a receive never commits a
- * truncated stream. Either side may be a local process or the network end of a peer.
+ * exited successfully; on any failure both sides are killed, so a receive never commits a truncated
+ * stream. Either side may be a local process or the network end of a peer.
  */
 public final class ByteTransfer implements RunningTransfer {
 
@@ -88,7 +88,11 @@ public final class ByteTransfer implements RunningTransfer {
 
   private void run(TransferOptions options, ProgressListener listener, Materializer materializer) {
     String ioDispatcher =
-        materializer.system().settings().config().getString("pekko.stream.materializer.blocking-io-dispatcher");
+        materializer
+            .system()
+            .settings()
+            .config()
+            .getString("pekko.stream.materializer.blocking-io-dispatcher");
     int chunk = options.effectiveChunkSize();
     ByteCounter counter = new ByteCounter(options, listener, bytes, startNanos);
 
@@ -102,7 +106,9 @@ public final class ByteTransfer implements RunningTransfer {
       // A tenth of a second of burst: the throttle's timers fire on the scheduler's 10 ms ticks,
       // and a bucket of one chunk would lose the tokens of every late tick.
       int burst = Math.max(chunk, perSecond / 10);
-      limit = limit.throttle(perSecond, Duration.ofSeconds(1), burst, ByteString::size, ThrottleMode.shaping());
+      limit =
+          limit.throttle(
+              perSecond, Duration.ofSeconds(1), burst, ByteString::size, ThrottleMode.shaping());
     }
     Sink<ByteString, CompletionStage<IOResult>> sink =
         StreamConverters.fromOutputStream(
@@ -132,7 +138,8 @@ public final class ByteTransfer implements RunningTransfer {
         .thenRun(
             () ->
                 result.complete(
-                    new TransferResult(bytes.get(), Duration.ofNanos(System.nanoTime() - startNanos))));
+                    new TransferResult(
+                        bytes.get(), Duration.ofNanos(System.nanoTime() - startNanos))));
   }
 
   /** Commits the receive only once the sender exited successfully; kills it otherwise. */
@@ -170,7 +177,8 @@ public final class ByteTransfer implements RunningTransfer {
     }
     if (part == Part.STREAM) {
       // Give the processes a moment to fail on their own, so the report names the real cause.
-      CompletableFuture.delayedExecutor(EXIT_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(this::stopAll);
+      CompletableFuture.delayedExecutor(EXIT_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+          .execute(this::stopAll);
     } else {
       stopAll();
     }
@@ -179,7 +187,8 @@ public final class ByteTransfer implements RunningTransfer {
 
   /** Fails the result once all three parts have ended (or the settle timeout passed). */
   private void settle() {
-    CompletableFuture.allOf(quietly(send.completion()), quietly(receive.completion()), quietly(streamDone))
+    CompletableFuture.allOf(
+            quietly(send.completion()), quietly(receive.completion()), quietly(streamDone))
         .orTimeout(SETTLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((v, e) -> result.completeExceptionally(failure()));
   }
@@ -274,7 +283,8 @@ public final class ByteTransfer implements RunningTransfer {
   }
 
   static Throwable unwrap(Throwable e) {
-    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
+        && e.getCause() != null) {
       e = e.getCause();
     }
     return e;

@@ -17,7 +17,9 @@ final class CleanEndOutputStream extends OutputStream {
     /** The stream ended cleanly: let the receiver see the end. May block. */
     void commit() throws IOException;
 
-    /** The stream did not end cleanly: the receiver must not take what it got for a whole stream. */
+    /**
+     * The stream did not end cleanly: the receiver must not take what it got for a whole stream.
+     */
     void abort();
   }
 

@@ -28,7 +28,12 @@ public final class TransferFailedException extends RuntimeException {
   private final String receiveStderr;
 
   public TransferFailedException(
-      Reason reason, String message, long bytes, String sendStderr, String receiveStderr, Throwable cause) {
+      Reason reason,
+      String message,
+      long bytes,
+      String sendStderr,
+      String receiveStderr,
+      Throwable cause) {
     super(message, cause);
     this.reason = Objects.requireNonNull(reason, "reason");
     this.bytes = bytes;

@@ -18,7 +18,9 @@ public record TransferOptions(
 
   public static final int DEFAULT_CHUNK_SIZE = 256 * 1024;
 
-  /** Stream elements held at each asynchronous boundary; with the chunk size, this bounds memory. */
+  /**
+   * Stream elements held at each asynchronous boundary; with the chunk size, this bounds memory.
+   */
   public static final int DEFAULT_STREAM_BUFFER = 4;
 
   public TransferOptions {
@@ -39,14 +41,19 @@ public record TransferOptions(
     }
     // Pekko needs a power of two here.
     if (streamBuffer < 1 || streamBuffer > 64 || Integer.bitCount(streamBuffer) != 1) {
-      throw new IllegalArgumentException("stream buffer " + streamBuffer + " is not a power of two in 1..64");
+      throw new IllegalArgumentException(
+          "stream buffer " + streamBuffer + " is not a power of two in 1..64");
     }
   }
 
   /** 256 KiB chunks, no bandwidth limit, progress every second or every 64 MiB. */
   public static TransferOptions defaults() {
     return new TransferOptions(
-        DEFAULT_CHUNK_SIZE, OptionalLong.empty(), Duration.ofSeconds(1), 64L << 20, DEFAULT_STREAM_BUFFER);
+        DEFAULT_CHUNK_SIZE,
+        OptionalLong.empty(),
+        Duration.ofSeconds(1),
+        64L << 20,
+        DEFAULT_STREAM_BUFFER);
   }
 
   public TransferOptions withChunkSize(int size) {
@@ -55,7 +62,11 @@ public record TransferOptions(
 
   public TransferOptions withBandwidthLimit(long limitBytesPerSecond) {
     return new TransferOptions(
-        chunkSize, OptionalLong.of(limitBytesPerSecond), progressInterval, progressBytes, streamBuffer);
+        chunkSize,
+        OptionalLong.of(limitBytesPerSecond),
+        progressInterval,
+        progressBytes,
+        streamBuffer);
   }
 
   public TransferOptions withProgressEvery(Duration interval, long bytes) {

@@ -8,11 +8,13 @@ import org.zfleet.zfs.SendProcess;
 @FunctionalInterface
 public interface Transfers {
 
-  RunningTransfer start(SendProcess send, ReceiveProcess receive, TransferOptions options, ProgressListener listener);
+  RunningTransfer start(
+      SendProcess send, ReceiveProcess receive, TransferOptions options, ProgressListener listener);
 
   /** Through Pekko Streams on {@code materializer}. */
   static Transfers streams(Materializer materializer) {
-    return (send, receive, options, listener) -> ByteTransfer.start(send, receive, options, listener, materializer);
+    return (send, receive, options, listener) ->
+        ByteTransfer.start(send, receive, options, listener, materializer);
   }
 
   /** For dry runs, which plan but never send. */

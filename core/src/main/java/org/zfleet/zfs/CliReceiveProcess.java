@@ -60,11 +60,16 @@ final class CliReceiveProcess implements ReceiveProcess {
       return;
     }
     ZfsException error = CliStreamErrors.of("receive", target, exit);
-    if (error != null && exit.end() == RunningProcess.End.EXITED && onlyMountFailed(exit.stderr())) {
+    if (error != null
+        && exit.end() == RunningProcess.End.EXITED
+        && onlyMountFailed(exit.stderr())) {
       // The stream was received and committed; only mounting it failed (on zfs-fuse a child
       // received at the same moment can take its mountpoint directory). The data is safe, and
       // reporting a failure would make zfleet take its own replica for someone else's.
-      log.warn("received, but could not mount target=\"{}\" reason=\"{}\"", target, exit.stderr().strip().replace('\n', ' '));
+      log.warn(
+          "received, but could not mount target=\"{}\" reason=\"{}\"",
+          target,
+          exit.stderr().strip().replace('\n', ' '));
       error = null;
     }
     if (error != null) {

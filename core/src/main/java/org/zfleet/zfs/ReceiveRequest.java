@@ -7,7 +7,8 @@ import org.zfleet.model.DatasetName;
 /**
  * One {@code zfs receive} into {@code target}. {@code force} ({@code -F}) only when the caller has
  * decided that rolling back the target is safe. {@code properties} are set on the target after a
- * successful receive of a new filesystem, and of any forced one (zfs-fuse has no {@code receive -o}).
+ * successful receive of a new filesystem, and of any forced one (zfs-fuse has no {@code receive
+ * -o}).
  */
 public record ReceiveRequest(DatasetName target, boolean force, Map<String, String> properties) {
   public ReceiveRequest {

@@ -73,7 +73,7 @@ public final class ZfsNames {
     }
     if (!name.matches("[a-z][a-z0-9_]{0,63}")) {
       return "a native property name is lower-case letters, digits and '_', beginning with a"
-                 + " letter";
+          + " letter";
     }
     return null;
   }

@@ -41,8 +41,8 @@ final class ZfsOutputParser {
    * properties> <roots>}: one row per name and property. A user property whose source is "-" is not
    * set. A dataset's user properties are those set on it (source local or received), never values
    * inherited from a parent: zfleet's marks (a replica's role, a cursor) belong to the dataset they
-   * were set on. A snapshot's include those it inherits from its dataset. Datasets come in the order
-   * zfs printed them (parents first); versions by createtxg.
+   * were set on. A snapshot's include those it inherits from its dataset. Datasets come in the
+   * order zfs printed them (parents first); versions by createtxg.
    */
   static List<DatasetListing> parseListing(String output, Set<String> userProperties) {
     Map<String, Rows> byName = new LinkedHashMap<>();

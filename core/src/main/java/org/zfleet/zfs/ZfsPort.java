@@ -20,10 +20,10 @@ public interface ZfsPort {
 
   /**
    * Every filesystem and volume in the subtrees under {@code roots} (roots included), each with its
-   * snapshots and bookmarks (guid, createtxg, creation) ordered by createtxg, and the requested user
-   * properties of datasets and snapshots. One listing, whatever the number of datasets: listing is
-   * the dominant cost at scale. Roots that do not exist are left out, not an error. Datasets come in
-   * tree order (a parent before its children, siblings by name).
+   * snapshots and bookmarks (guid, createtxg, creation) ordered by createtxg, and the requested
+   * user properties of datasets and snapshots. One listing, whatever the number of datasets:
+   * listing is the dominant cost at scale. Roots that do not exist are left out, not an error.
+   * Datasets come in tree order (a parent before its children, siblings by name).
    */
   List<DatasetListing> list(Collection<DatasetName> roots, Set<String> userProperties);
 
@@ -34,12 +34,14 @@ public interface ZfsPort {
 
   void inheritUserProperty(DatasetName dataset, String property);
 
-  /** Creates a filesystem (and its missing parents when {@code parents}) with the given properties. */
+  /**
+   * Creates a filesystem (and its missing parents when {@code parents}) with the given properties.
+   */
   void createFilesystem(DatasetName dataset, Map<String, String> properties, boolean parents);
 
   /**
-   * Takes {@code name} on every dataset of {@code datasets}: atomically in one command where this ZFS
-   * takes several snapshots per command, otherwise one command per dataset.
+   * Takes {@code name} on every dataset of {@code datasets}: atomically in one command where this
+   * ZFS takes several snapshots per command, otherwise one command per dataset.
    */
   void snapshot(Collection<DatasetName> datasets, String name);
 
@@ -57,10 +59,15 @@ public interface ZfsPort {
   /** The holds on a snapshot: the count always, the tags where this ZFS can list them. */
   Holds holds(SnapshotName snapshot);
 
-  /** Creates {@code dataset#bookmark} from the snapshot; {@link ZfsException.Unsupported} without bookmarks. */
+  /**
+   * Creates {@code dataset#bookmark} from the snapshot; {@link ZfsException.Unsupported} without
+   * bookmarks.
+   */
   void bookmark(SnapshotName snapshot, String bookmark);
 
-  /** Rolls back to {@code snapshot}; {@code destroyNewer} is {@code -r} (destroys later snapshots). */
+  /**
+   * Rolls back to {@code snapshot}; {@code destroyNewer} is {@code -r} (destroys later snapshots).
+   */
   void rollback(SnapshotName snapshot, boolean destroyNewer);
 
   /** Starts {@code zfs send}; its stdout is the stream. The caller must read it or kill it. */

@@ -56,22 +56,36 @@ class FilesystemSupervisorTest {
     return testKit.spawn(
         FilesystemSupervisor.create(
             new FilesystemSupervisor.Context(
-                "push", "pool/fs", Duration.ofSeconds(30), new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(5)),
-                watchdog, Optional.empty(), blocking, clock, cycleRequests.getRef(), replications.getRef())));
+                "push",
+                "pool/fs",
+                Duration.ofSeconds(30),
+                new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(5)),
+                watchdog,
+                Optional.empty(),
+                blocking,
+                clock,
+                cycleRequests.getRef(),
+                replications.getRef())));
   }
 
   private PlannedStep step(StepKind kind, String dest) {
-    return new PlannedStep(kind, dest, control -> {
-      ran.add(kind.label() + ":" + dest);
-      return StepResult.of(kind.label() + " ok");
-    });
+    return new PlannedStep(
+        kind,
+        dest,
+        control -> {
+          ran.add(kind.label() + ":" + dest);
+          return StepResult.of(kind.label() + " ok");
+        });
   }
 
   private PlannedStep failing(StepKind kind, String dest) {
-    return new PlannedStep(kind, dest, control -> {
-      ran.add(kind.label() + ":" + dest);
-      throw new IllegalStateException("receive failed");
-    });
+    return new PlannedStep(
+        kind,
+        dest,
+        control -> {
+          ran.add(kind.label() + ":" + dest);
+          throw new IllegalStateException("receive failed");
+        });
   }
 
   private FilesystemStatus status(ActorRef<FilesystemSupervisor.Command> sup) {
@@ -92,16 +106,27 @@ class FilesystemSupervisorTest {
   void stepsOfACycleRunOneAfterAnotherInOrder() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
-    PlannedStep slowReplicate = new PlannedStep(StepKind.REPLICATE, "a", control -> {
-      ran.add("replicate:a");
-      gate.await();
-      return StepResult.of("sent");
-    });
-    sup.tell(new FilesystemSupervisor.RunCycle(1, List.of(slowReplicate, step(StepKind.PRUNE_SENDER, ""), step(StepKind.PRUNE_RECEIVER, "a"))));
+    PlannedStep slowReplicate =
+        new PlannedStep(
+            StepKind.REPLICATE,
+            "a",
+            control -> {
+              ran.add("replicate:a");
+              gate.await();
+              return StepResult.of("sent");
+            });
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            1,
+            List.of(
+                slowReplicate,
+                step(StepKind.PRUNE_SENDER, ""),
+                step(StepKind.PRUNE_RECEIVER, "a"))));
     awaitRan(1);
     Thread.sleep(100);
     assertThat(ran).containsExactly("replicate:a");
-    assertThat(status(sup).running()).hasValueSatisfying(r -> assertThat(r.kind()).isEqualTo(StepKind.REPLICATE));
+    assertThat(status(sup).running())
+        .hasValueSatisfying(r -> assertThat(r.kind()).isEqualTo(StepKind.REPLICATE));
     gate.countDown();
     awaitRan(3);
     assertThat(ran).containsExactly("replicate:a", "prune-sender:", "prune-receiver:a");
@@ -110,22 +135,31 @@ class FilesystemSupervisorTest {
   @Test
   void failedReplicationIsRecordedPruningGoesOnAndRetryWaitsForBackoff() throws Exception {
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
-    sup.tell(new FilesystemSupervisor.RunCycle(1, List.of(failing(StepKind.REPLICATE, "a"), step(StepKind.PRUNE_SENDER, ""))));
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            1, List.of(failing(StepKind.REPLICATE, "a"), step(StepKind.PRUNE_SENDER, ""))));
     awaitRan(2);
     FilesystemStatus after = awaitIdle(sup);
-    assertThat(after.lastOutcomes()).anySatisfy(o -> {
-      assertThat(o.kind()).isEqualTo(StepKind.REPLICATE);
-      assertThat(o.ok()).isFalse();
-      assertThat(o.summary()).isEqualTo("receive failed");
-      assertThat(o.waiting()).isFalse();
-    });
-    assertThat(after.retries()).singleElement().satisfies(r -> {
-      assertThat(r.consecutiveFailures()).isEqualTo(1);
-      assertThat(r.notBefore()).isEqualTo(Instant.parse("2026-11-28T12:00:10Z"));
-    });
+    assertThat(after.lastOutcomes())
+        .anySatisfy(
+            o -> {
+              assertThat(o.kind()).isEqualTo(StepKind.REPLICATE);
+              assertThat(o.ok()).isFalse();
+              assertThat(o.summary()).isEqualTo("receive failed");
+              assertThat(o.waiting()).isFalse();
+            });
+    assertThat(after.retries())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.consecutiveFailures()).isEqualTo(1);
+              assertThat(r.notBefore()).isEqualTo(Instant.parse("2026-11-28T12:00:10Z"));
+            });
 
     // A cycle within the backoff skips replication to that destination but still prunes.
-    sup.tell(new FilesystemSupervisor.RunCycle(2, List.of(step(StepKind.REPLICATE, "a"), step(StepKind.PRUNE_SENDER, ""))));
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            2, List.of(step(StepKind.REPLICATE, "a"), step(StepKind.PRUNE_SENDER, ""))));
     awaitRan(3);
     awaitIdle(sup);
     assertThat(ran).containsExactly("replicate:a", "prune-sender:", "prune-sender:");
@@ -144,18 +178,32 @@ class FilesystemSupervisorTest {
   void aPruneOnlyCycleArrivingWhileBusyWaitsAndOnlyTheLatestRuns() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
-    sup.tell(new FilesystemSupervisor.RunCycle(1, List.of(new PlannedStep(StepKind.PRUNE_SENDER, "", control -> {
-      ran.add("cycle1");
-      gate.await();
-      return StepResult.of("ok");
-    }))));
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            1,
+            List.of(
+                new PlannedStep(
+                    StepKind.PRUNE_SENDER,
+                    "",
+                    control -> {
+                      ran.add("cycle1");
+                      gate.await();
+                      return StepResult.of("ok");
+                    }))));
     awaitRan(1);
     for (int c = 2; c <= 3; c++) {
       String name = "cycle" + c;
-      sup.tell(new FilesystemSupervisor.RunCycle(c, List.of(new PlannedStep(StepKind.PRUNE_SENDER, "", x -> {
-        ran.add(name);
-        return StepResult.of("ok");
-      }))));
+      sup.tell(
+          new FilesystemSupervisor.RunCycle(
+              c,
+              List.of(
+                  new PlannedStep(
+                      StepKind.PRUNE_SENDER,
+                      "",
+                      x -> {
+                        ran.add(name);
+                        return StepResult.of("ok");
+                      }))));
     }
     gate.countDown();
     awaitRan(2);
@@ -165,20 +213,35 @@ class FilesystemSupervisorTest {
   }
 
   @Test
-  void aReplicatingCycleArrivingWhileBusyIsNotRunButAFreshOneIsAskedForWhenTheRunningCycleEnds() throws Exception {
+  void aReplicatingCycleArrivingWhileBusyIsNotRunButAFreshOneIsAskedForWhenTheRunningCycleEnds()
+      throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
-    sup.tell(new FilesystemSupervisor.RunCycle(1, List.of(new PlannedStep(StepKind.REPLICATE, "a", control -> {
-      ran.add("cycle1");
-      gate.await();
-      return StepResult.of("ok");
-    }))));
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            1,
+            List.of(
+                new PlannedStep(
+                    StepKind.REPLICATE,
+                    "a",
+                    control -> {
+                      ran.add("cycle1");
+                      gate.await();
+                      return StepResult.of("ok");
+                    }))));
     awaitRan(1);
     // Listed while cycle 1 was receiving: its view of this filesystem is already out of date.
-    sup.tell(new FilesystemSupervisor.RunCycle(2, List.of(new PlannedStep(StepKind.REPLICATE, "a", c -> {
-      ran.add("cycle2");
-      return StepResult.of("ok");
-    }))));
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            2,
+            List.of(
+                new PlannedStep(
+                    StepKind.REPLICATE,
+                    "a",
+                    c -> {
+                      ran.add("cycle2");
+                      return StepResult.of("ok");
+                    }))));
     cycleRequests.expectNoMessage(Duration.ofMillis(100));
     gate.countDown();
     assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
@@ -190,11 +253,18 @@ class FilesystemSupervisorTest {
   void aCycleListedWhileAReplicationRanIsDroppedForAFreshListing() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
-    sup.tell(new FilesystemSupervisor.RunCycle(1, List.of(new PlannedStep(StepKind.REPLICATE, "sink", control -> {
-      ran.add("replicate1");
-      gate.await();
-      return StepResult.of("replicated");
-    }))));
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            1,
+            List.of(
+                new PlannedStep(
+                    StepKind.REPLICATE,
+                    "sink",
+                    control -> {
+                      ran.add("replicate1");
+                      gate.await();
+                      return StepResult.of("replicated");
+                    }))));
     awaitRan(1);
     sup.tell(new FilesystemSupervisor.RunCycle(2, List.of(step(StepKind.REPLICATE, "sink"))));
 
@@ -217,7 +287,9 @@ class FilesystemSupervisorTest {
     awaitIdle(sup);
 
     // Cycles within the backoff leave the failed prune alone (and its backoff does not grow).
-    sup.tell(new FilesystemSupervisor.RunCycle(2, List.of(failing(StepKind.PRUNE_SENDER, ""), step(StepKind.PRUNE_RECEIVER, "a"))));
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            2, List.of(failing(StepKind.PRUNE_SENDER, ""), step(StepKind.PRUNE_RECEIVER, "a"))));
     awaitRan(2);
     sup.tell(new FilesystemSupervisor.RunCycle(3, List.of(failing(StepKind.PRUNE_SENDER, ""))));
     awaitIdle(sup);
@@ -241,7 +313,9 @@ class FilesystemSupervisorTest {
     awaitRan(1);
     awaitIdle(sup);
     // The cursor the prune was missing arrives with this replication: pruning goes on at once.
-    sup.tell(new FilesystemSupervisor.RunCycle(2, List.of(step(StepKind.REPLICATE, "a"), step(StepKind.PRUNE_SENDER, ""))));
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            2, List.of(step(StepKind.REPLICATE, "a"), step(StepKind.PRUNE_SENDER, ""))));
     awaitRan(3);
     assertThat(ran).containsExactly("prune-sender:", "replicate:a", "prune-sender:");
   }
@@ -255,24 +329,34 @@ class FilesystemSupervisorTest {
   @Test
   void anExpectedWaitIsRetriedAfterTheShortestBackoffEveryTime() throws Exception {
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
-    PlannedStep waiting = new PlannedStep(StepKind.REPLICATE, "a", control -> {
-      ran.add("replicate:a");
-      throw new Waits();
-    });
+    PlannedStep waiting =
+        new PlannedStep(
+            StepKind.REPLICATE,
+            "a",
+            control -> {
+              ran.add("replicate:a");
+              throw new Waits();
+            });
     for (int attempt = 1; attempt <= 3; attempt++) {
       sup.tell(new FilesystemSupervisor.RunCycle(attempt, List.of(waiting)));
       awaitRan(attempt);
       FilesystemStatus s = awaitIdle(sup);
-      assertThat(s.lastOutcomes()).singleElement().satisfies(o -> {
-        assertThat(o.ok()).isFalse();
-        assertThat(o.waiting()).isTrue();
-        assertThat(o.summary()).isEqualTo("waiting for the sink");
-      });
+      assertThat(s.lastOutcomes())
+          .singleElement()
+          .satisfies(
+              o -> {
+                assertThat(o.ok()).isFalse();
+                assertThat(o.waiting()).isTrue();
+                assertThat(o.summary()).isEqualTo("waiting for the sink");
+              });
       Instant failedAt = clock.instant();
-      assertThat(s.retries()).singleElement().satisfies(r -> {
-        assertThat(r.consecutiveFailures()).isZero();
-        assertThat(r.notBefore()).isEqualTo(failedAt.plusSeconds(10));
-      });
+      assertThat(s.retries())
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.consecutiveFailures()).isZero();
+                assertThat(r.notBefore()).isEqualTo(failedAt.plusSeconds(10));
+              });
       clock.advance(Duration.ofSeconds(10));
       manualTime.timePasses(Duration.ofSeconds(10));
       assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
@@ -280,13 +364,19 @@ class FilesystemSupervisorTest {
   }
 
   @Test
-  void aReplicationThatWaitsGoesAtOnceWhenItsWaitIsOverAndAFailedOneStillWaitsForItsBackoff() throws Exception {
+  void aReplicationThatWaitsGoesAtOnceWhenItsWaitIsOverAndAFailedOneStillWaitsForItsBackoff()
+      throws Exception {
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
-    PlannedStep waiting = new PlannedStep(StepKind.REPLICATE, "a", control -> {
-      ran.add("replicate:a");
-      throw new Waits();
-    });
-    sup.tell(new FilesystemSupervisor.RunCycle(1, List.of(waiting, failing(StepKind.REPLICATE, "b"))));
+    PlannedStep waiting =
+        new PlannedStep(
+            StepKind.REPLICATE,
+            "a",
+            control -> {
+              ran.add("replicate:a");
+              throw new Waits();
+            });
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(1, List.of(waiting, failing(StepKind.REPLICATE, "b"))));
     awaitRan(2);
     awaitIdle(sup);
 
@@ -295,33 +385,43 @@ class FilesystemSupervisorTest {
     cycleRequests.expectNoMessage(Duration.ofMillis(100));
     sup.tell(new FilesystemSupervisor.WaitOver("a"));
     assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
-    sup.tell(new FilesystemSupervisor.RunCycle(2, List.of(step(StepKind.REPLICATE, "a"), step(StepKind.REPLICATE, "b"))));
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            2, List.of(step(StepKind.REPLICATE, "a"), step(StepKind.REPLICATE, "b"))));
     awaitRan(3);
     awaitIdle(sup);
     assertThat(ran).containsExactly("replicate:a", "replicate:b", "replicate:a");
     // The job hears of the replication, to release this filesystem's children.
-    assertThat(replications.receiveMessage()).isEqualTo(new FilesystemSupervisor.Replicated("pool/fs", "a"));
+    assertThat(replications.receiveMessage())
+        .isEqualTo(new FilesystemSupervisor.Replicated("pool/fs", "a"));
   }
 
   @Test
   void aCycleWhoseReplicationMovedSnapshotsAsksForAFreshListingForItsPruning() throws Exception {
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
-    PlannedStep sends = new PlannedStep(StepKind.REPLICATE, "a", control -> {
-      ran.add("replicate:a");
-      return new StepResult("replicated", 4096);
-    });
+    PlannedStep sends =
+        new PlannedStep(
+            StepKind.REPLICATE,
+            "a",
+            control -> {
+              ran.add("replicate:a");
+              return new StepResult("replicated", 4096);
+            });
     sup.tell(new FilesystemSupervisor.RunCycle(1, List.of(sends, step(StepKind.PRUNE_SENDER, ""))));
     awaitRan(2);
     assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
 
     // The fresh cycle finds nothing to send: no further listing is asked for.
-    sup.tell(new FilesystemSupervisor.RunCycle(2, List.of(step(StepKind.REPLICATE, "a"), step(StepKind.PRUNE_SENDER, ""))));
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            2, List.of(step(StepKind.REPLICATE, "a"), step(StepKind.PRUNE_SENDER, ""))));
     awaitRan(4);
     awaitIdle(sup);
     cycleRequests.expectNoMessage(Duration.ofMillis(200));
   }
 
-  private FilesystemStatus awaitIdle(ActorRef<FilesystemSupervisor.Command> sup) throws InterruptedException {
+  private FilesystemStatus awaitIdle(ActorRef<FilesystemSupervisor.Command> sup)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
       FilesystemStatus s = status(sup);

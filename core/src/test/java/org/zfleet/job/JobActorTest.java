@@ -94,10 +94,14 @@ class JobActorTest {
 
     @Override
     public List<PlannedStep> steps(String filesystem) {
-      return List.of(new PlannedStep(StepKind.PRUNE_SENDER, "", c -> {
-        events.add("prune " + filesystem);
-        return StepResult.of("pruned");
-      }));
+      return List.of(
+          new PlannedStep(
+              StepKind.PRUNE_SENDER,
+              "",
+              c -> {
+                events.add("prune " + filesystem);
+                return StepResult.of("pruned");
+              }));
     }
 
     @Override
@@ -112,7 +116,9 @@ class JobActorTest {
   }
 
   private ActorRef<JobActor.Command> spawn(FakeDriver driver) {
-    return testKit.spawn(JobActor.create(driver, new JobActor.NodeContext(watchdog, Optional.empty(), blocking, clock)));
+    return testKit.spawn(
+        JobActor.create(
+            driver, new JobActor.NodeContext(watchdog, Optional.empty(), blocking, clock)));
   }
 
   private JobStatus status(ActorRef<JobActor.Command> job) {
@@ -147,8 +153,12 @@ class JobActorTest {
     await(() -> status(job).filesystems().size() == 2);
     driver.zfs = List.of("pool/b", "pool/c", "pool/d");
     job.tell(new JobActor.Wakeup());
-    await(() -> status(job).filesystems().stream().map(FilesystemStatus::filesystem).toList()
-        .equals(List.of("pool/b", "pool/c", "pool/d")));
+    await(
+        () ->
+            status(job).filesystems().stream()
+                .map(FilesystemStatus::filesystem)
+                .toList()
+                .equals(List.of("pool/b", "pool/c", "pool/d")));
   }
 
   @Test

@@ -162,8 +162,10 @@ class WatchdogTest {
     reports.expectNoMessage(Duration.ofMillis(50));
 
     releaseFirst.countDown();
-    assertThat(reports.expectMessageClass(StepActor.Finished.class).result().summary()).isEqualTo("first");
-    assertThat(reports.expectMessageClass(StepActor.Finished.class).result().summary()).isEqualTo("second");
+    assertThat(reports.expectMessageClass(StepActor.Finished.class).result().summary())
+        .isEqualTo("first");
+    assertThat(reports.expectMessageClass(StepActor.Finished.class).result().summary())
+        .isEqualTo("second");
     assertThat(secondStarted.getCount()).isZero();
   }
 

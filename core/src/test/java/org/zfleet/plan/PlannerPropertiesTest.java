@@ -204,8 +204,7 @@ class PlannerPropertiesTest {
           Plan next = Planner.plan(grown, prunedReceiver, replica);
           assertThat(next).isInstanceOf(Plan.Steps.class);
           List<Step> steps = ((Plan.Steps) next).steps();
-          assertThat(steps.get(0).from().map(FilesystemVersion::guid))
-              .contains(base.get().guid());
+          assertThat(steps.get(0).from().map(FilesystemVersion::guid)).contains(base.get().guid());
           assertThat(steps).noneMatch(step -> step.flag() == Step.Flag.FULL);
         });
   }

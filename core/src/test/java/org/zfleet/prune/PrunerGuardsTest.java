@@ -64,15 +64,20 @@ class PrunerGuardsTest {
     // this cycle started and took "this"; "later" came after it.
     Instant cycleStart = Snaps.time("0").plusMillis(200);
     List<FilesystemVersion> snaps = snaps("old -1h", "last 0", "this 0", "later +1s");
-    PruneOutcome outcome = Pruner.evaluate(snaps, KEEP_NONE, PruneContext.cycle(cycleStart, "this"));
+    PruneOutcome outcome =
+        Pruner.evaluate(snaps, KEEP_NONE, PruneContext.cycle(cycleStart, "this"));
     assertThat(names(evaluated(outcome).toDestroy())).containsExactly("old", "last");
     assertThat(reasons(outcome, "this")).containsExactly("taken in the current cycle");
-    assertThat(reasons(outcome, "later")).containsExactly("youngest snapshot", "taken in the current cycle");
+    assertThat(reasons(outcome, "later"))
+        .containsExactly("youngest snapshot", "taken in the current cycle");
 
     // A filesystem without the cycle's snapshot (it failed there) falls back to the time.
-    PruneOutcome without = Pruner.evaluate(snaps("old -1h", "last 0"), KEEP_NONE, PruneContext.cycle(cycleStart, "this"));
+    PruneOutcome without =
+        Pruner.evaluate(
+            snaps("old -1h", "last 0"), KEEP_NONE, PruneContext.cycle(cycleStart, "this"));
     assertThat(names(evaluated(without).toDestroy())).containsExactly("old");
-    assertThat(reasons(without, "last")).containsExactly("youngest snapshot", "taken in the current cycle");
+    assertThat(reasons(without, "last"))
+        .containsExactly("youngest snapshot", "taken in the current cycle");
   }
 
   @Test

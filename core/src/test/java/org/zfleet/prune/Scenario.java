@@ -156,12 +156,17 @@ record Scenario(
   }
 
   private static PruneContext context(Random r, List<FilesystemVersion> versions) {
-    Instant cycleStart = BASE.plus(STEP.multipliedBy(r.nextInt(4 * 24 * 3 + 1))).plusMillis(r.nextInt(1000));
+    Instant cycleStart =
+        BASE.plus(STEP.multipliedBy(r.nextInt(4 * 24 * 3 + 1))).plusMillis(r.nextInt(1000));
     PruneContext context =
         switch (r.nextInt(6)) {
           case 0 -> PruneContext.cycle(cycleStart);
-          case 1 -> PruneContext.cycle(
-              cycleStart, versions.isEmpty() || r.nextInt(4) == 0 ? "absent" : versions.get(r.nextInt(versions.size())).name());
+          case 1 ->
+              PruneContext.cycle(
+                  cycleStart,
+                  versions.isEmpty() || r.nextInt(4) == 0
+                      ? "absent"
+                      : versions.get(r.nextInt(versions.size())).name());
           default -> PruneContext.offline();
         };
     int protections = versions.isEmpty() ? 0 : r.nextInt(3);

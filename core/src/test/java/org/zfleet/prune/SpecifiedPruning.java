@@ -38,7 +38,9 @@ final class SpecifiedPruning {
     }
     snapshots.stream().max(OLDER_FIRST).ifPresent(y -> kept.add(y.name()));
     Optional<FilesystemVersion> cycleSnapshot =
-        snapshots.stream().filter(s -> ctx.cycleSnapshot().equals(Optional.of(s.name()))).findFirst();
+        snapshots.stream()
+            .filter(s -> ctx.cycleSnapshot().equals(Optional.of(s.name())))
+            .findFirst();
     for (FilesystemVersion s : snapshots) {
       boolean thisCycle =
           ctx.cycleStart().isPresent()

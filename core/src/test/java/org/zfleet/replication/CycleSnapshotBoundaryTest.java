@@ -37,12 +37,17 @@ class CycleSnapshotBoundaryTest {
   }
 
   @Test
-  void aSnapshotOfTheLastCycleCreatedInTheSecondThisCycleStartedIsPrunedByTheRules() throws Exception {
+  void aSnapshotOfTheLastCycleCreatedInTheSecondThisCycleStartedIsPrunedByTheRules()
+      throws Exception {
     MutableClock clock = new MutableClock(SECOND.minusMillis(100));
     InMemoryZfs zfs = PushJobModel.modelZfs(clock, 3L);
     // keep-sender: not-replicated and last-n 1.
-    DirectPushJob job = new DirectPushJob(PushJobModel.config(PushJobModel.Settings.defaults()), zfs, clock,
-        DirectPushJob.transfers(Materializer.matFromSystem(kit.system())));
+    DirectPushJob job =
+        new DirectPushJob(
+            PushJobModel.config(PushJobModel.Settings.defaults()),
+            zfs,
+            clock,
+            DirectPushJob.transfers(Materializer.matFromSystem(kit.system())));
     zfs.writeFile(A, "data", new byte[] {1, 2, 3});
     job.list();
 
@@ -59,7 +64,8 @@ class CycleSnapshotBoundaryTest {
 
     assertThat(cycle.get(DirectPushJob.key(A, StepKind.REPLICATE)).ok()).as("%s", cycle).isTrue();
     assertThat(names(zfs, onReceiver(A))).containsExactly(first, second);
-    assertThat(cycle.get(DirectPushJob.key(A, StepKind.PRUNE_SENDER)).summary()).contains("destroyed 1, kept 1");
+    assertThat(cycle.get(DirectPushJob.key(A, StepKind.PRUNE_SENDER)).summary())
+        .contains("destroyed 1, kept 1");
     assertThat(names(zfs, A)).as("the sender keeps the last one only").containsExactly(second);
   }
 

@@ -37,8 +37,12 @@ final class DirectPushJob {
     this.clock = clock;
     this.driver =
         new PushJobDriver(
-            push, PushJobModel.NODE, zfs, new LocalReceiverDirectory(zfs, List.of(sink), transfers),
-            org.zfleet.transfer.TransferOptions.defaults(), clock);
+            push,
+            PushJobModel.NODE,
+            zfs,
+            new LocalReceiverDirectory(zfs, List.of(sink), transfers),
+            org.zfleet.transfer.TransferOptions.defaults(),
+            clock);
   }
 
   static Transfers transfers(Materializer materializer) {
@@ -52,8 +56,8 @@ final class DirectPushJob {
   }
 
   /**
-   * Takes the job's snapshot named after {@code namedAt} while ZFS records the clock's time, as when
-   * the step started just before a second ended and {@code zfs snapshot} ran just after.
+   * Takes the job's snapshot named after {@code namedAt} while ZFS records the clock's time, as
+   * when the step started just before a second ended and {@code zfs snapshot} ran just after.
    */
   void snapshotNamedAt(Instant namedAt) throws Exception {
     driver.snapshot(namedAt).run(new StepControl());

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.stream.Materializer;
 import org.junit.jupiter.api.AfterAll;
@@ -39,16 +38,22 @@ class NestedFirstReplicationTest {
     InMemoryZfs zfs = PushJobModel.modelZfs(clock, 3L);
     DirectPushJob job =
         new DirectPushJob(
-            PushJobModel.config(PushJobModel.Settings.defaults().withFilesystems("\"src/data<\" = true")),
-            zfs, clock, DirectPushJob.transfers(Materializer.matFromSystem(kit.system())));
+            PushJobModel.config(
+                PushJobModel.Settings.defaults().withFilesystems("\"src/data<\" = true")),
+            zfs,
+            clock,
+            DirectPushJob.transfers(Materializer.matFromSystem(kit.system())));
     job.list();
     job.snapshot();
     List<DirectPushJob.Listed> steps = job.list();
 
     DirectPushJob.Outcome early = DirectPushJob.run(replicateStep(steps, PushJobModel.A));
     assertThat(early.ok()).isFalse();
-    assertThat(early.failure()).isInstanceOf(ParentNotReceivedYet.class).isInstanceOf(ExpectedWait.class);
-    assertThat(early.summary()).contains("waiting for " + PushJobModel.onReceiver(PARENT) + " to be received first");
+    assertThat(early.failure())
+        .isInstanceOf(ParentNotReceivedYet.class)
+        .isInstanceOf(ExpectedWait.class);
+    assertThat(early.summary())
+        .contains("waiting for " + PushJobModel.onReceiver(PARENT) + " to be received first");
     assertThat(zfs.exists(PushJobModel.onReceiver(PushJobModel.A))).isFalse();
     assertThat(zfs.exists(PushJobModel.onReceiver(PARENT))).isFalse();
 
@@ -58,14 +63,17 @@ class NestedFirstReplicationTest {
     assertThat(after.ok()).as(after.summary()).isTrue();
     assertThat(DirectPushJob.run(replicateStep(steps, PushJobModel.B)).ok()).isTrue();
     for (DatasetName fs : List.of(PARENT, PushJobModel.A, PushJobModel.B)) {
-      assertThat(zfs.getUserProperty(PushJobModel.onReceiver(fs).value(), ReceiverState.ROLE_PROPERTY))
+      assertThat(
+              zfs.getUserProperty(PushJobModel.onReceiver(fs).value(), ReceiverState.ROLE_PROPERTY))
           .as("role of the replica of %s", fs)
           .isNotEqualTo(java.util.Optional.of(ReceiverState.ROLE_PLACEHOLDER));
-      assertThat(zfs.contentChecksum(PushJobModel.onReceiver(fs))).isEqualTo(zfs.contentChecksum(fs));
+      assertThat(zfs.contentChecksum(PushJobModel.onReceiver(fs)))
+          .isEqualTo(zfs.contentChecksum(fs));
     }
   }
 
-  private static org.zfleet.job.PlannedStep replicateStep(List<DirectPushJob.Listed> steps, DatasetName fs) {
+  private static org.zfleet.job.PlannedStep replicateStep(
+      List<DirectPushJob.Listed> steps, DatasetName fs) {
     return steps.stream()
         .filter(l -> l.filesystem().equals(fs) && l.step().kind() == StepKind.REPLICATE)
         .findFirst()

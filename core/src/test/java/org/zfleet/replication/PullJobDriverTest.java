@@ -45,10 +45,10 @@ import org.zfleet.zfs.SendRequest;
 import org.zfleet.zfs.ZfsCapabilities;
 
 /**
- * A pull job's driver on the in-memory ZFS, source and pull sharing one model (as if on two
- * nodes): the source's filesystems land in {@code <root-fs>/<source node>}, full then incremental;
- * the cursor on the source is the pull job's and node's own, so two pulls do not disturb each
- * other; the sender is pruned by the pull's rules, never below its cursor.
+ * A pull job's driver on the in-memory ZFS, source and pull sharing one model (as if on two nodes):
+ * the source's filesystems land in {@code <root-fs>/<source node>}, full then incremental; the
+ * cursor on the source is the pull job's and node's own, so two pulls do not disturb each other;
+ * the sender is pruned by the pull's rules, never below its cursor.
  */
 @Timeout(60)
 class PullJobDriverTest {
@@ -59,7 +59,8 @@ class PullJobDriverTest {
   private static final DatasetName BACKUP = DatasetName.of("backup/pulled");
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
-  private final InMemoryZfs zfs = new InMemoryZfs(clock, 7L, ZfsCapabilities.zfsFuse()).createPools("prod", "backup");
+  private final InMemoryZfs zfs =
+      new InMemoryZfs(clock, 7L, ZfsCapabilities.zfsFuse()).createPools("prod", "backup");
   private final Transfers transfers = Transfers.streams(Materializer.matFromSystem(kit.system()));
   private ZfleetConfig config;
 
@@ -69,17 +70,24 @@ class PullJobDriverTest {
     zfs.createFilesystem(DOCS, Map.of(), true);
     zfs.writeFile(DATA, "a.bin", new byte[] {1, 2, 3});
     zfs.writeFile(DOCS, "b.bin", new byte[] {4, 5, 6});
-    LoadResult loaded = ConfigLoader.parse(String.join("\n",
-        "zfleet {",
-        "  node { name = \"beta\" }",
-        "  jobs = [",
-        "    { name = \"source\", type = source, clients = [ \"beta\", \"gamma\" ]",
-        "      filesystems { \"prod/data<\" = true }",
-        "      snapshotting { type = manual, prefix = \"zf_\" } }",
-        "    { name = \"pull\", type = pull, source = \"source\", root-fs = \"" + BACKUP + "\", interval = 10m",
-        "      pruning { keep-sender = [ { type = last-n, count = 1 } ], keep-receiver = [ { type = last-n, count = 10 } ] } }",
-        "  ]",
-        "}"), "pull.conf", "beta");
+    LoadResult loaded =
+        ConfigLoader.parse(
+            String.join(
+                "\n",
+                "zfleet {",
+                "  node { name = \"beta\" }",
+                "  jobs = [",
+                "    { name = \"source\", type = source, clients = [ \"beta\", \"gamma\" ]",
+                "      filesystems { \"prod/data<\" = true }",
+                "      snapshotting { type = manual, prefix = \"zf_\" } }",
+                "    { name = \"pull\", type = pull, source = \"source\", root-fs = \""
+                    + BACKUP
+                    + "\", interval = 10m",
+                "      pruning { keep-sender = [ { type = last-n, count = 1 } ], keep-receiver = [ { type = last-n, count = 10 } ] } }",
+                "  ]",
+                "}"),
+            "pull.conf",
+            "beta");
     assertThat(loaded.errors()).as("test configuration").isEmpty();
     config = loaded.config().orElseThrow();
   }
@@ -95,14 +103,17 @@ class PullJobDriverTest {
     String s1 = snapshot();
     cycle(pull);
     assertThat(snapshotsOf(BACKUP.child("alpha/prod/data"))).containsExactly(s1);
-    assertThat(zfs.readFile(BACKUP.child("alpha/prod/data/docs"), "b.bin")).contains(new byte[] {4, 5, 6});
+    assertThat(zfs.readFile(BACKUP.child("alpha/prod/data/docs"), "b.bin"))
+        .contains(new byte[] {4, 5, 6});
 
     zfs.writeFile(DOCS, "c.bin", new byte[] {7});
     String s2 = snapshot();
     cycle(pull);
     assertThat(snapshotsOf(BACKUP.child("alpha/prod/data/docs"))).containsExactly(s1, s2);
-    assertThat(zfs.readFile(BACKUP.child("alpha/prod/data/docs"), "c.bin")).contains(new byte[] {7});
-    assertThat(zfs.getUserProperty(DOCS.value(), "zfleet:cursor.pull.beta")).contains(guid(DOCS, s2));
+    assertThat(zfs.readFile(BACKUP.child("alpha/prod/data/docs"), "c.bin"))
+        .contains(new byte[] {7});
+    assertThat(zfs.getUserProperty(DOCS.value(), "zfleet:cursor.pull.beta"))
+        .contains(guid(DOCS, s2));
     // keep-sender last-n 1: s1 is gone from the source, s2 (the cursor) stays.
     assertThat(snapshotsOf(DOCS)).containsExactly(s2);
   }
@@ -117,15 +128,18 @@ class PullJobDriverTest {
     String s2 = snapshot();
     cycle(beta);
 
-    assertThat(zfs.getUserProperty(DATA.value(), "zfleet:cursor.pull.beta")).contains(guid(DATA, s2));
-    assertThat(zfs.getUserProperty(DATA.value(), "zfleet:cursor.pull.gamma")).contains(guid(DATA, s1));
+    assertThat(zfs.getUserProperty(DATA.value(), "zfleet:cursor.pull.beta"))
+        .contains(guid(DATA, s2));
+    assertThat(zfs.getUserProperty(DATA.value(), "zfleet:cursor.pull.gamma"))
+        .contains(guid(DATA, s1));
     // beta's pruning (last-n 1) keeps s1: it is gamma's cursor, held for gamma.
     assertThat(snapshotsOf(DATA)).containsExactly(s1, s2);
     assertThat(zfs.holds(DATA.snapshot(s1)).count()).isEqualTo(1);
 
     cycle(gamma);
     assertThat(snapshotsOf(DatasetName.of("backup/gamma/alpha/prod/data"))).containsExactly(s1, s2);
-    assertThat(zfs.getUserProperty(DATA.value(), "zfleet:cursor.pull.gamma")).contains(guid(DATA, s2));
+    assertThat(zfs.getUserProperty(DATA.value(), "zfleet:cursor.pull.gamma"))
+        .contains(guid(DATA, s2));
   }
 
   @Test
@@ -157,18 +171,35 @@ class PullJobDriverTest {
   /** A pull job on {@code node} whose source (node alpha) is served from the same model. */
   private PullJobDriver driver(String node, DatasetName root) {
     PullJob configured = (PullJob) config.job("pull").orElseThrow();
-    PullJob job = new PullJob(configured.name(), configured.source(), root, configured.interval(),
-        configured.senderPruning(), configured.receiverPruning(), configured.replication());
+    PullJob job =
+        new PullJob(
+            configured.name(),
+            configured.source(),
+            root,
+            configured.interval(),
+            configured.senderPruning(),
+            configured.receiverPruning(),
+            configured.replication());
     SourceJob source = (SourceJob) config.job("source").orElseThrow();
-    SourceDirectory sources = (sourceJob, pullJob, identity) -> {
-      assertThat(sourceJob).isEqualTo("source");
-      LocalSender local = new LocalSender(zfs, "source", identity, source.filesystems().roots(), source.filesystems()::selects);
-      return new PulledSource("alpha", Optional.of("zf_"), new Delivering(local));
-    };
+    SourceDirectory sources =
+        (sourceJob, pullJob, identity) -> {
+          assertThat(sourceJob).isEqualTo("source");
+          LocalSender local =
+              new LocalSender(
+                  zfs,
+                  "source",
+                  identity,
+                  source.filesystems().roots(),
+                  source.filesystems()::selects);
+          return new PulledSource("alpha", Optional.of("zf_"), new Delivering(local));
+        };
     return new PullJobDriver(job, node, zfs, sources, clock);
   }
 
-  /** The source's sender whose sends are delivered into this model's receive, as the data plane would. */
+  /**
+   * The source's sender whose sends are delivered into this model's receive, as the data plane
+   * would.
+   */
   private final class Delivering implements Sender {
     private final LocalSender local;
 
@@ -190,7 +221,8 @@ class PullJobDriverTest {
     public SendProcess send(SendRequest request) {
       return new RemoteSend() {
         @Override
-        public RunningTransfer deliver(ReceiveRequest receive, TransferOptions options, ProgressListener listener) {
+        public RunningTransfer deliver(
+            ReceiveRequest receive, TransferOptions options, ProgressListener listener) {
           return transfers.start(local.send(request), zfs.receive(receive), options, listener);
         }
 
@@ -248,7 +280,10 @@ class PullJobDriverTest {
     return name;
   }
 
-  /** Lists, then runs every filesystem's steps in order, parents first, as the supervisors would; all must succeed. */
+  /**
+   * Lists, then runs every filesystem's steps in order, parents first, as the supervisors would;
+   * all must succeed.
+   */
   private static void cycle(JobDriver driver) throws Exception {
     driver.list().run(new StepControl());
     List<String> failures = new ArrayList<>();

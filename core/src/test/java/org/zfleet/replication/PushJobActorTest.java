@@ -67,13 +67,17 @@ class PushJobActorTest {
       assertThat(model.zfs.contentChecksum(replica)).isEqualTo(model.zfs.contentChecksum(fs));
       assertThat(model.cursor(fs)).contains(Long.toUnsignedString(model.version(fs, s1).guid()));
       assertThat(model.holds(fs, s1)).as("cursor hold on %s@%s", fs, s1).isEqualTo(1);
-      assertThat(model.outcome(fs, StepKind.REPLICATE)).hasValueSatisfying(o -> {
-        assertThat(o.ok()).isTrue();
-        assertThat(o.summary()).contains("now at @" + s1);
-      });
+      assertThat(model.outcome(fs, StepKind.REPLICATE))
+          .hasValueSatisfying(
+              o -> {
+                assertThat(o.ok()).isTrue();
+                assertThat(o.summary()).contains("now at @" + s1);
+              });
     }
     // The unselected parent became a placeholder holding both replicas.
-    assertThat(model.zfs.getUserProperty(onReceiver(A).parent().orElseThrow().value(), ReceiverState.ROLE_PROPERTY))
+    assertThat(
+            model.zfs.getUserProperty(
+                onReceiver(A).parent().orElseThrow().value(), ReceiverState.ROLE_PROPERTY))
         .contains(ReceiverState.ROLE_PLACEHOLDER);
 
     model.write(A, "two", 7000, 3);
@@ -110,8 +114,14 @@ class PushJobActorTest {
     model.await("B replicated", () -> model.snapshotNames(onReceiver(B)).size() == 2);
     String s2 = model.newest(B).name();
     assertThat(model.checksum(onReceiver(B), s2)).isEqualTo(model.checksum(B, s2));
-    model.await("A is sending", () -> model.status(A).running()
-        .filter(r -> r.kind() == StepKind.REPLICATE && r.phase().startsWith("sending")).isPresent());
+    model.await(
+        "A is sending",
+        () ->
+            model
+                .status(A)
+                .running()
+                .filter(r -> r.kind() == StepKind.REPLICATE && r.phase().startsWith("sending"))
+                .isPresent());
 
     model.pass(STALL.minus(CHECK));
     PushJobModel.sleep(200);
@@ -119,7 +129,9 @@ class PushJobActorTest {
     assertThat(model.zfs.hooks().stalledSends()).isEqualTo(1);
 
     model.pass(CHECK.multipliedBy(2));
-    model.await("A's replication stopped", () -> model.outcome(A, StepKind.REPLICATE).filter(o -> !o.ok()).isPresent());
+    model.await(
+        "A's replication stopped",
+        () -> model.outcome(A, StepKind.REPLICATE).filter(o -> !o.ok()).isPresent());
     FilesystemStatus.Outcome failed = model.outcome(A, StepKind.REPLICATE).orElseThrow();
     assertThat(failed.stalled()).isTrue();
     assertThat(failed.summary()).startsWith("no progress for 10s").contains("stall timeout 10s");
@@ -127,13 +139,18 @@ class PushJobActorTest {
     // The supervisor went on with the cycle's pruning and waits for its backoff.
     model.awaitCycleDone(cycle);
     assertThat(model.snapshotNames(onReceiver(A))).containsExactly(s1);
-    assertThat(model.status(A).retries()).singleElement().satisfies(r -> assertThat(r.consecutiveFailures()).isEqualTo(1));
+    assertThat(model.status(A).retries())
+        .singleElement()
+        .satisfies(r -> assertThat(r.consecutiveFailures()).isEqualTo(1));
     model.await("no step hold left on the snapshot in flight", () -> model.holds(A, s2) == 0);
 
     model.zfs.hooks().releaseSends();
     model.pass(BACKOFF.plus(CHECK));
     model.await("A's retry replicated", () -> model.snapshotNames(onReceiver(A)).contains(s2));
-    model.await("A's retry finished", () -> model.outcome(A, StepKind.REPLICATE).filter(FilesystemStatus.Outcome::ok).isPresent());
+    model.await(
+        "A's retry finished",
+        () ->
+            model.outcome(A, StepKind.REPLICATE).filter(FilesystemStatus.Outcome::ok).isPresent());
     assertThat(model.checksum(onReceiver(A), s2)).isEqualTo(model.checksum(A, s2));
     assertThat(model.zfs.contentChecksum(onReceiver(A))).isEqualTo(model.zfs.contentChecksum(A));
     assertThat(model.cursor(A)).contains(Long.toUnsignedString(model.version(A, s2).guid()));
@@ -143,20 +160,29 @@ class PushJobActorTest {
   @Test
   void slowSendThatKeepsMovingIsNeverKilled() {
     // Progress on every chunk, as a trickling transfer shows it to the watchdog.
-    TransferOptions progressEveryChunk = TransferOptions.defaults().withProgressEvery(Duration.ofMillis(1), 1);
+    TransferOptions progressEveryChunk =
+        TransferOptions.defaults().withProgressEvery(Duration.ofMillis(1), 1);
     model.write(A, "big", 512 * 1024, 1);
     model.start(PushJobModel.Settings.defaults().withTransfer(progressEveryChunk));
     model.zfs.hooks().slowSends(1024, Duration.ofMillis(10));
     long cycle = model.wakeup();
-    model.await("A is sending", () -> model.status(A).running()
-        .filter(r -> r.kind() == StepKind.REPLICATE && r.bytes() > 0).isPresent());
+    model.await(
+        "A is sending",
+        () ->
+            model
+                .status(A)
+                .running()
+                .filter(r -> r.kind() == StepKind.REPLICATE && r.bytes() > 0)
+                .isPresent());
     long bytesBefore = model.status(A).running().orElseThrow().bytes();
 
     // 25 s of watchdog time, two and a half stall timeouts, with a few KiB moving each second.
     for (int i = 0; i < 25; i++) {
       model.pass(CHECK);
       PushJobModel.sleep(100);
-      assertThat(model.outcome(A, StepKind.REPLICATE).filter(o -> !o.ok())).as("after %d s", i + 1).isEmpty();
+      assertThat(model.outcome(A, StepKind.REPLICATE).filter(o -> !o.ok()))
+          .as("after %d s", i + 1)
+          .isEmpty();
     }
     long bytesAfter = model.status(A).running().orElseThrow().bytes();
     assertThat(bytesAfter).as("the transfer kept moving").isGreaterThan(bytesBefore);
@@ -165,7 +191,8 @@ class PushJobActorTest {
     model.awaitCycleDone(cycle);
     String s1 = model.newest(A).name();
     // The slow send completed; the fresh cycle asked for after it may already report up to date.
-    assertThat(model.outcome(A, StepKind.REPLICATE)).hasValueSatisfying(o -> assertThat(o.ok()).isTrue());
+    assertThat(model.outcome(A, StepKind.REPLICATE))
+        .hasValueSatisfying(o -> assertThat(o.ok()).isTrue());
     assertThat(model.newest(onReceiver(A)).name()).isEqualTo(s1);
     assertThat(model.checksum(onReceiver(A), s1)).isEqualTo(model.checksum(A, s1));
   }
@@ -183,27 +210,33 @@ class PushJobActorTest {
     String s3 = model.snapshotAndReplicate();
     assertThat(model.snapshotNames(onReceiver(A))).containsExactly(s1);
     assertThat(model.snapshotNames(A)).containsExactly(s1, s2, s3);
-    assertThat(model.outcome(A, StepKind.PRUNE_SENDER)).hasValueSatisfying(o -> {
-      assertThat(o.ok()).isTrue();
-      assertThat(o.summary()).contains("destroyed 0");
-    });
+    assertThat(model.outcome(A, StepKind.PRUNE_SENDER))
+        .hasValueSatisfying(
+            o -> {
+              assertThat(o.ok()).isTrue();
+              assertThat(o.summary()).contains("destroyed 0");
+            });
 
     // Without the cursor property, sender pruning stops and says why; nothing is destroyed.
     model.zfs.inheritUserProperty(A, MARKS.cursorProperty());
     model.zfs.hooks().failNext(org.zfleet.zfs.ModelHooks.Op.RECEIVE, 2);
     String s4 = model.snapshotAndReplicate();
-    assertThat(model.outcome(A, StepKind.PRUNE_SENDER)).hasValueSatisfying(o -> {
-      assertThat(o.ok()).isFalse();
-      assertThat(o.summary()).contains("replication cursor missing");
-    });
-    assertThat(model.outcome(B, StepKind.PRUNE_SENDER)).hasValueSatisfying(o -> assertThat(o.ok()).isTrue());
+    assertThat(model.outcome(A, StepKind.PRUNE_SENDER))
+        .hasValueSatisfying(
+            o -> {
+              assertThat(o.ok()).isFalse();
+              assertThat(o.summary()).contains("replication cursor missing");
+            });
+    assertThat(model.outcome(B, StepKind.PRUNE_SENDER))
+        .hasValueSatisfying(o -> assertThat(o.ok()).isTrue());
     assertThat(model.snapshotNames(A)).containsExactly(s1, s2, s3, s4);
 
     // A successful replication sets the cursor again and pruning resumes, keeping the new base.
     String s5 = model.snapshotAndReplicate();
     assertThat(model.newest(onReceiver(A)).name()).isEqualTo(s5);
     assertThat(model.cursor(A)).contains(Long.toUnsignedString(model.version(A, s5).guid()));
-    assertThat(model.outcome(A, StepKind.PRUNE_SENDER)).hasValueSatisfying(o -> assertThat(o.ok()).isTrue());
+    assertThat(model.outcome(A, StepKind.PRUNE_SENDER))
+        .hasValueSatisfying(o -> assertThat(o.ok()).isTrue());
     model.snapshotAndReplicate();
     assertThat(model.snapshotNames(A)).as("no hold of the lost cursor is left behind").hasSize(1);
   }
@@ -211,18 +244,22 @@ class PushJobActorTest {
   @Test
   void senderPruningNeverDestroysTheIncrementalBaseWhileReplicationLags() {
     model.write(A, "one", 1000, 1);
-    model.start(PushJobModel.Settings.defaults().withFilesystems("\"src/data/a\" = true")
-        .withKeepSender("{ type = last-n, count = 1 }"));
+    model.start(
+        PushJobModel.Settings.defaults()
+            .withFilesystems("\"src/data/a\" = true")
+            .withKeepSender("{ type = last-n, count = 1 }"));
     String s1 = model.snapshotAndReplicate();
     model.zfs.hooks().failNext(org.zfleet.zfs.ModelHooks.Op.RECEIVE, 2);
     model.snapshotAndReplicate();
     String s3 = model.snapshotAndReplicate();
     // last-n 1 alone would keep only s3: the base s1 survives by the rules, not by its hold.
     assertThat(model.snapshotNames(A)).containsExactly(s1, s3);
-    assertThat(model.outcome(A, StepKind.PRUNE_SENDER)).hasValueSatisfying(o -> {
-      assertThat(o.ok()).isTrue();
-      assertThat(o.summary()).contains("destroyed 1").doesNotContain("busy or held");
-    });
+    assertThat(model.outcome(A, StepKind.PRUNE_SENDER))
+        .hasValueSatisfying(
+            o -> {
+              assertThat(o.ok()).isTrue();
+              assertThat(o.summary()).contains("destroyed 1").doesNotContain("busy or held");
+            });
     String s4 = model.snapshotAndReplicate();
     assertThat(model.newest(onReceiver(A)).name()).isEqualTo(s4);
     assertThat(model.snapshotNames(A)).contains(s4).doesNotContain(s3);
@@ -234,24 +271,31 @@ class PushJobActorTest {
   @Test
   void whileTheSinkIsUnreachableItsCursorSnapshotIsKeptByTheRulesAndTheStepSaysWhatItWaitsFor() {
     model.write(A, "one", 1000, 1);
-    model.start(PushJobModel.Settings.defaults().withFilesystems("\"src/data/a\" = true")
-        .withKeepSender("{ type = last-n, count = 1 }"));
+    model.start(
+        PushJobModel.Settings.defaults()
+            .withFilesystems("\"src/data/a\" = true")
+            .withKeepSender("{ type = last-n, count = 1 }"));
     String s1 = model.snapshotAndReplicate();
 
     model.sinkAway = true;
     model.snapshotAndReplicate();
     String s3 = model.snapshotAndReplicate();
 
-    assertThat(model.outcome(A, StepKind.REPLICATE)).hasValueSatisfying(o -> {
-      assertThat(o.ok()).isFalse();
-      assertThat(o.summary()).isEqualTo("waiting for sink sink: not reachable (its node is down)");
-    });
+    assertThat(model.outcome(A, StepKind.REPLICATE))
+        .hasValueSatisfying(
+            o -> {
+              assertThat(o.ok()).isFalse();
+              assertThat(o.summary())
+                  .isEqualTo("waiting for sink sink: not reachable (its node is down)");
+            });
     // last-n 1 alone would keep only s3: the cursor s1 is protected, not merely held.
     assertThat(model.snapshotNames(A)).containsExactly(s1, s3);
-    assertThat(model.outcome(A, StepKind.PRUNE_SENDER)).hasValueSatisfying(o -> {
-      assertThat(o.ok()).isTrue();
-      assertThat(o.summary()).contains("destroyed 1").doesNotContain("busy or held");
-    });
+    assertThat(model.outcome(A, StepKind.PRUNE_SENDER))
+        .hasValueSatisfying(
+            o -> {
+              assertThat(o.ok()).isTrue();
+              assertThat(o.summary()).contains("destroyed 1").doesNotContain("busy or held");
+            });
 
     model.sinkAway = false;
     String s4 = model.snapshotAndReplicate();
@@ -259,7 +303,8 @@ class PushJobActorTest {
     // s1 to s4 came as one -I step with s3 (s2 was pruned on the sender while the sink was away);
     // the cycle's pruning then ran on a fresh listing, and last-n 2 left s3 and s4.
     assertThat(model.snapshotNames(onReceiver(A))).containsExactly(s3, s4);
-    assertThat(model.outcome(A, StepKind.REPLICATE)).hasValueSatisfying(o -> assertThat(o.ok()).isTrue());
+    assertThat(model.outcome(A, StepKind.REPLICATE))
+        .hasValueSatisfying(o -> assertThat(o.ok()).isTrue());
     model.snapshotAndReplicate();
     assertThat(model.snapshotNames(A)).hasSize(1);
   }
@@ -267,7 +312,9 @@ class PushJobActorTest {
   @Test
   void staleStepHoldIsReleasedOnTheNextCycle() {
     model.write(A, "one", 1000, 1);
-    model.start(PushJobModel.Settings.defaults().withKeepSender("{ type = not-replicated }, { type = last-n, count = 5 }"));
+    model.start(
+        PushJobModel.Settings.defaults()
+            .withKeepSender("{ type = not-replicated }, { type = last-n, count = 5 }"));
     String s1 = model.snapshotAndReplicate();
     // What a step that crashed mid-transfer leaves behind.
     model.zfs.setUserProperty(A.value(), MARKS.stepProperty(), s1);
@@ -275,7 +322,9 @@ class PushJobActorTest {
     assertThat(model.holds(A, s1)).isEqualTo(2);
 
     String s2 = model.snapshotAndReplicate();
-    assertThat(model.holds(A, s1)).as("neither the stale step hold nor the old cursor hold").isZero();
+    assertThat(model.holds(A, s1))
+        .as("neither the stale step hold nor the old cursor hold")
+        .isZero();
     assertThat(model.holds(A, s2)).isEqualTo(1);
     assertThat(model.listing(A).properties()).doesNotContainKey(MARKS.stepProperty());
     assertThat(model.snapshotNames(onReceiver(A))).containsExactly(s1, s2);
@@ -286,8 +335,10 @@ class PushJobActorTest {
     DatasetName c = DatasetName.of("src/data/c");
     DatasetName d = DatasetName.of("src/data/d");
     model.write(A, "one", 1000, 1);
-    model.start(PushJobModel.Settings.defaults().withFilesystems(
-        "\"src/data/a\" = true, \"src/data/c\" = true, \"src/data/d\" = true"));
+    model.start(
+        PushJobModel.Settings.defaults()
+            .withFilesystems(
+                "\"src/data/a\" = true, \"src/data/c\" = true, \"src/data/d\" = true"));
     model.snapshotAndReplicate();
 
     // Datasets someone else made where c and d would be received, below zfleet's placeholders.
@@ -310,10 +361,13 @@ class PushJobActorTest {
       String s = model.snapshotAndReplicate();
       assertThat(model.snapshotNames(onReceiver(A))).endsWith(s);
       for (DatasetName fs : List.of(c, d)) {
-        assertThat(model.outcome(fs, StepKind.REPLICATE)).as("%s", fs).hasValueSatisfying(o -> {
-          assertThat(o.ok()).isFalse();
-          assertThat(o.summary()).contains("zfleet did not create");
-        });
+        assertThat(model.outcome(fs, StepKind.REPLICATE))
+            .as("%s", fs)
+            .hasValueSatisfying(
+                o -> {
+                  assertThat(o.ok()).isFalse();
+                  assertThat(o.summary()).contains("zfleet did not create");
+                });
       }
       assertThat(model.snapshots(onReceiver(c))).isEmpty();
       assertThat(model.zfs.contentChecksum(onReceiver(c))).isEqualTo(cContent);

@@ -36,10 +36,10 @@ import org.zfleet.zfs.InMemoryZfs;
 import org.zfleet.zfs.ZfsCapabilities;
 
 /**
- * A push job and its local sink over the in-memory ZFS, run by a {@link JobActor} with the
- * daemon's watchdog (one check a second) under the test kit's manual time and a clock moved with
- * it. Sender filesystems live under {@code src/data} (not selected itself, so it becomes a
- * placeholder); the sink's root is {@code dst/sink} and this node is {@code n1}.
+ * A push job and its local sink over the in-memory ZFS, run by a {@link JobActor} with the daemon's
+ * watchdog (one check a second) under the test kit's manual time and a clock moved with it. Sender
+ * filesystems live under {@code src/data} (not selected itself, so it becomes a placeholder); the
+ * sink's root is {@code dst/sink} and this node is {@code n1}.
  */
 final class PushJobModel implements AutoCloseable {
 
@@ -56,8 +56,12 @@ final class PushJobModel implements AutoCloseable {
 
   final InMemoryZfs zfs;
   final MutableClock clock;
-  /** While set, the sink's directory says the sink is not reachable (as for a node that is down). */
+
+  /**
+   * While set, the sink's directory says the sink is not reachable (as for a node that is down).
+   */
   volatile boolean sinkAway;
+
   private final ActorTestKit testKit;
   private final ManualTime manualTime;
   private final ExecutorService blocking = Executors.newCachedThreadPool();
@@ -66,7 +70,11 @@ final class PushJobModel implements AutoCloseable {
 
   /** The job's settings a test varies; the rest is fixed. */
   record Settings(
-      String filesystems, String keepSender, String keepReceiver, String initialReplication, TransferOptions transfer) {
+      String filesystems,
+      String keepSender,
+      String keepReceiver,
+      String initialReplication,
+      TransferOptions transfer) {
     static Settings defaults() {
       return new Settings(
           "\"src/data/a\" = true, \"src/data/b c\" = true",
@@ -105,9 +113,12 @@ final class PushJobModel implements AutoCloseable {
     this.watchdog = testKit.spawn(Watchdog.create(CHECK));
   }
 
-  /** Pools src and dst, the sink's root, and the filesystems A and B (under an unselected parent). */
+  /**
+   * Pools src and dst, the sink's root, and the filesystems A and B (under an unselected parent).
+   */
   static InMemoryZfs modelZfs(MutableClock clock, long seed) {
-    InMemoryZfs zfs = new InMemoryZfs(clock, seed, ZfsCapabilities.zfsFuse()).createPools("src", "dst");
+    InMemoryZfs zfs =
+        new InMemoryZfs(clock, seed, ZfsCapabilities.zfsFuse()).createPools("src", "dst");
     zfs.createFilesystem(SINK_ROOT, java.util.Map.of(), false);
     zfs.createFilesystem(A, java.util.Map.of(), true);
     zfs.createFilesystem(B, java.util.Map.of(), true);
@@ -128,11 +139,21 @@ final class PushJobModel implements AutoCloseable {
             "        keep-sender = [ " + s.keepSender() + " ]",
             "        keep-receiver = [ " + s.keepReceiver() + " ]",
             "      }",
-            "      replication { stall-timeout = " + STALL.toSeconds() + "s, retry-backoff { min = "
-                + BACKOFF.toSeconds() + "s, max = 1m }, initial-replication = " + s.initialReplication() + " }",
+            "      replication { stall-timeout = "
+                + STALL.toSeconds()
+                + "s, retry-backoff { min = "
+                + BACKOFF.toSeconds()
+                + "s, max = 1m }, initial-replication = "
+                + s.initialReplication()
+                + " }",
             "    }",
-            "    { name = \"" + SINK + "\", type = sink, root-fs = \"" + SINK_ROOT + "\", clients = [ \""
-                + NODE + "\" ] }",
+            "    { name = \""
+                + SINK
+                + "\", type = sink, root-fs = \""
+                + SINK_ROOT
+                + "\", clients = [ \""
+                + NODE
+                + "\" ] }",
             "  ]",
             "}");
     LoadResult loaded = ConfigLoader.parse(text, "model.conf", NODE);
@@ -147,14 +168,19 @@ final class PushJobModel implements AutoCloseable {
     SinkJob sink = (SinkJob) config.job(SINK).orElseThrow();
     Transfers transfers = Transfers.streams(Materializer.matFromSystem(testKit.system()));
     ReceiverDirectory local = new LocalReceiverDirectory(zfs, List.of(sink), transfers);
-    ReceiverDirectory directory = (name, identity) -> {
-      if (sinkAway) {
-        throw new ReceiverDirectory.Unavailable("not reachable (its node is down)");
-      }
-      return local.receiver(name, identity);
-    };
-    PushJobDriver driver = new PushJobDriver(push, NODE, zfs, directory, settings.transfer(), clock);
-    job = testKit.spawn(JobActor.create(driver, new JobActor.NodeContext(watchdog, Optional.empty(), blocking, clock)));
+    ReceiverDirectory directory =
+        (name, identity) -> {
+          if (sinkAway) {
+            throw new ReceiverDirectory.Unavailable("not reachable (its node is down)");
+          }
+          return local.receiver(name, identity);
+        };
+    PushJobDriver driver =
+        new PushJobDriver(push, NODE, zfs, directory, settings.transfer(), clock);
+    job =
+        testKit.spawn(
+            JobActor.create(
+                driver, new JobActor.NodeContext(watchdog, Optional.empty(), blocking, clock)));
     awaitCycleDone(1);
     return this;
   }
@@ -168,7 +194,10 @@ final class PushJobModel implements AutoCloseable {
     }
   }
 
-  /** A minute later, {@code zfleet signal wakeup}: snapshot, list, replicate, prune; returns the cycle. */
+  /**
+   * A minute later, {@code zfleet signal wakeup}: snapshot, list, replicate, prune; returns the
+   * cycle.
+   */
   long wakeup() {
     long before = status().cycle();
     clock.advance(Duration.ofMinutes(1));
@@ -199,15 +228,20 @@ final class PushJobModel implements AutoCloseable {
     return status(fs).lastOutcomes().stream().filter(o -> o.kind() == kind).findFirst();
   }
 
-  /** Waits until the job has dispatched {@code cycle} and every supervisor has run it to its end. */
+  /**
+   * Waits until the job has dispatched {@code cycle} and every supervisor has run it to its end.
+   */
   void awaitCycleDone(long cycle) {
-    await("cycle " + cycle + " done", () -> {
-      JobStatus s = status();
-      return s.cycle() >= cycle
-          && s.phase().equals("idle")
-          && !s.filesystems().isEmpty()
-          && s.filesystems().stream().allMatch(f -> f.cycle() >= cycle && f.running().isEmpty());
-    });
+    await(
+        "cycle " + cycle + " done",
+        () -> {
+          JobStatus s = status();
+          return s.cycle() >= cycle
+              && s.phase().equals("idle")
+              && !s.filesystems().isEmpty()
+              && s.filesystems().stream()
+                  .allMatch(f -> f.cycle() >= cycle && f.running().isEmpty());
+        });
   }
 
   void await(String what, java.util.function.BooleanSupplier condition) {

@@ -40,8 +40,8 @@ import org.zfleet.zfs.SendProcess;
 /**
  * The issue's bad input for replication, on the in-memory ZFS: a sender snapshot destroyed between
  * planning and sending, a truncated and a corrupted stream, a foreign dataset where a replica would
- * go. Each step fails cleanly, the receiver stays at its last good snapshot, no hold or step mark is
- * left behind, and the next cycle replans and succeeds.
+ * go. Each step fails cleanly, the receiver stays at its last good snapshot, no hold or step mark
+ * is left behind, and the next cycle replans and succeeds.
  */
 @Timeout(60)
 class ReplicationBadInputTest {
@@ -57,12 +57,19 @@ class ReplicationBadInputTest {
   void setUp() throws Exception {
     zfs = PushJobModel.modelZfs(clock, 11L);
     Transfers streams = DirectPushJob.transfers(Materializer.matFromSystem(kit.system()));
-    Transfers transfers = (send, receive, options, listener) -> {
-      RunningTransfer running =
-          streams.start(corruptNextSend.getAndSet(false) ? corrupted(send, 200) : send, receive, options, listener);
-      return failNextAfterCommit.getAndSet(false) ? failedAfterCommit(running, zfs) : running;
-    };
-    job = new DirectPushJob(PushJobModel.config(PushJobModel.Settings.defaults()), zfs, clock, transfers);
+    Transfers transfers =
+        (send, receive, options, listener) -> {
+          RunningTransfer running =
+              streams.start(
+                  corruptNextSend.getAndSet(false) ? corrupted(send, 200) : send,
+                  receive,
+                  options,
+                  listener);
+          return failNextAfterCommit.getAndSet(false) ? failedAfterCommit(running, zfs) : running;
+        };
+    job =
+        new DirectPushJob(
+            PushJobModel.config(PushJobModel.Settings.defaults()), zfs, clock, transfers);
     write(A, 5000, 1);
     write(B, 5000, 2);
     job.list();
@@ -89,11 +96,13 @@ class ReplicationBadInputTest {
     assertThat(names(onReceiver(B))).endsWith(s2);
 
     Map<String, DirectPushJob.Outcome> next = job.cycle();
-    assertThat(next.get(DirectPushJob.key(A, StepKind.REPLICATE)).summary()).startsWith("up to date");
+    assertThat(next.get(DirectPushJob.key(A, StepKind.REPLICATE)).summary())
+        .startsWith("up to date");
     write(A, 7000, 4);
     String s3 = replicatedSnapshot();
     assertThat(names(onReceiver(A))).containsExactly(s1, s3);
-    assertThat(zfs.contentChecksum(onReceiver(A).snapshot(s3))).isEqualTo(zfs.contentChecksum(A.snapshot(s3)));
+    assertThat(zfs.contentChecksum(onReceiver(A).snapshot(s3)))
+        .isEqualTo(zfs.contentChecksum(A.snapshot(s3)));
   }
 
   @Test
@@ -106,8 +115,10 @@ class ReplicationBadInputTest {
     Map<String, DirectPushJob.Outcome> cycle = job.cycle();
     DirectPushJob.Outcome failed = cycle.get(DirectPushJob.key(A, StepKind.REPLICATE));
     assertThat(failed.ok()).isFalse();
-    assertThat(failed.failure()).isInstanceOfSatisfying(TransferFailedException.class,
-        e -> assertThat(e.reason()).isEqualTo(TransferFailedException.Reason.SEND_FAILED));
+    assertThat(failed.failure())
+        .isInstanceOfSatisfying(
+            TransferFailedException.class,
+            e -> assertThat(e.reason()).isEqualTo(TransferFailedException.Reason.SEND_FAILED));
     assertUnchanged(A, s1);
     assertThat(cycle.get(DirectPushJob.key(B, StepKind.REPLICATE)).ok()).isTrue();
 
@@ -125,13 +136,16 @@ class ReplicationBadInputTest {
 
     DirectPushJob.Outcome failed = job.cycle().get(DirectPushJob.key(A, StepKind.REPLICATE));
     assertThat(failed.ok()).isFalse();
-    assertThat(failed.failure()).isInstanceOfSatisfying(TransferFailedException.class,
-        e -> assertThat(e.reason()).isEqualTo(TransferFailedException.Reason.RECEIVE_FAILED));
+    assertThat(failed.failure())
+        .isInstanceOfSatisfying(
+            TransferFailedException.class,
+            e -> assertThat(e.reason()).isEqualTo(TransferFailedException.Reason.RECEIVE_FAILED));
     assertUnchanged(A, s1);
 
     assertThat(job.cycle().get(DirectPushJob.key(A, StepKind.REPLICATE)).ok()).isTrue();
     assertThat(names(onReceiver(A))).containsExactly(s1, s2);
-    assertThat(zfs.contentChecksum(onReceiver(A).snapshot(s2))).isEqualTo(zfs.contentChecksum(A.snapshot(s2)));
+    assertThat(zfs.contentChecksum(onReceiver(A).snapshot(s2)))
+        .isEqualTo(zfs.contentChecksum(A.snapshot(s2)));
   }
 
   @Test
@@ -164,7 +178,8 @@ class ReplicationBadInputTest {
     assertThat(names(onReceiver(A))).containsExactly(s1);
 
     Map<String, DirectPushJob.Outcome> next = job.cycle();
-    assertThat(next.get(DirectPushJob.key(A, StepKind.REPLICATE)).summary()).startsWith("up to date");
+    assertThat(next.get(DirectPushJob.key(A, StepKind.REPLICATE)).summary())
+        .startsWith("up to date");
     assertUnchanged(A, s1);
     write(A, 4000, 6);
     String s2 = replicatedSnapshot();
@@ -175,19 +190,27 @@ class ReplicationBadInputTest {
   // ---- helpers
 
   /**
-   * A transfer that reports a failure although its receive succeeded, with the new dataset left
-   * as ZfsCli leaves it when its process is killed: without the role it sets once zfs has exited.
+   * A transfer that reports a failure although its receive succeeded, with the new dataset left as
+   * ZfsCli leaves it when its process is killed: without the role it sets once zfs has exited.
    */
   private static RunningTransfer failedAfterCommit(RunningTransfer running, InMemoryZfs zfs) {
     return new RunningTransfer() {
       @Override
       public CompletionStage<TransferResult> result() {
-        return running.result().thenCompose(r -> {
-          zfs.inheritUserProperty(onReceiver(A), ReceiverState.ROLE_PROPERTY);
-          return CompletableFuture.<TransferResult>failedFuture(new TransferFailedException(
-            TransferFailedException.Reason.CANCELLED, "transfer cancelled after " + r.bytes() + " bytes",
-            r.bytes(), "", "", null));
-        });
+        return running
+            .result()
+            .thenCompose(
+                r -> {
+                  zfs.inheritUserProperty(onReceiver(A), ReceiverState.ROLE_PROPERTY);
+                  return CompletableFuture.<TransferResult>failedFuture(
+                      new TransferFailedException(
+                          TransferFailedException.Reason.CANCELLED,
+                          "transfer cancelled after " + r.bytes() + " bytes",
+                          r.bytes(),
+                          "",
+                          "",
+                          null));
+                });
       }
 
       @Override
@@ -219,10 +242,17 @@ class ReplicationBadInputTest {
   /** The receiver still ends at {@code last} with its data; the sender's marks are as before. */
   private void assertUnchanged(DatasetName fs, String last) {
     assertThat(names(onReceiver(fs))).endsWith(last);
-    assertThat(zfs.contentChecksum(onReceiver(fs))).isEqualTo(zfs.contentChecksum(fs.snapshot(last)));
+    assertThat(zfs.contentChecksum(onReceiver(fs)))
+        .isEqualTo(zfs.contentChecksum(fs.snapshot(last)));
     DatasetListing sender = listing(fs);
-    long lastGuid = sender.versions().stream().filter(v -> v.name().equals(last)).findFirst().orElseThrow().guid();
-    assertThat(sender.properties().get(MARKS.cursorProperty())).isEqualTo(Long.toUnsignedString(lastGuid));
+    long lastGuid =
+        sender.versions().stream()
+            .filter(v -> v.name().equals(last))
+            .findFirst()
+            .orElseThrow()
+            .guid();
+    assertThat(sender.properties().get(MARKS.cursorProperty()))
+        .isEqualTo(Long.toUnsignedString(lastGuid));
     assertThat(sender.properties()).doesNotContainKey(MARKS.stepProperty());
     for (FilesystemVersion v : sender.versions()) {
       assertThat(zfs.holds(fs.snapshot(v.name())).count())
@@ -231,12 +261,14 @@ class ReplicationBadInputTest {
     }
   }
 
-  private static DirectPushJob.Outcome run(List<DirectPushJob.Listed> planned, DatasetName fs, StepKind kind) {
-    return DirectPushJob.run(planned.stream()
-        .filter(l -> l.filesystem().equals(fs) && l.step().kind() == kind)
-        .findFirst()
-        .orElseThrow()
-        .step());
+  private static DirectPushJob.Outcome run(
+      List<DirectPushJob.Listed> planned, DatasetName fs, StepKind kind) {
+    return DirectPushJob.run(
+        planned.stream()
+            .filter(l -> l.filesystem().equals(fs) && l.step().kind() == kind)
+            .findFirst()
+            .orElseThrow()
+            .step());
   }
 
   private DatasetListing listing(DatasetName fs) {
@@ -244,7 +276,10 @@ class ReplicationBadInputTest {
   }
 
   private List<String> names(DatasetName fs) {
-    return listing(fs).versions().stream().filter(FilesystemVersion::isSnapshot).map(FilesystemVersion::name).toList();
+    return listing(fs).versions().stream()
+        .filter(FilesystemVersion::isSnapshot)
+        .map(FilesystemVersion::name)
+        .toList();
   }
 
   private String newest(DatasetName fs) {
@@ -260,19 +295,20 @@ class ReplicationBadInputTest {
 
   /** The send with one byte flipped at {@code offset} of its stream. */
   private static SendProcess corrupted(SendProcess send, long offset) {
-    InputStream flipping = new FilterInputStream(send.stdout()) {
-      private long position;
+    InputStream flipping =
+        new FilterInputStream(send.stdout()) {
+          private long position;
 
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        if (n > 0 && position <= offset && offset < position + n) {
-          b[off + (int) (offset - position)] ^= 0x5a;
-        }
-        position += Math.max(n, 0);
-        return n;
-      }
-    };
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0 && position <= offset && offset < position + n) {
+              b[off + (int) (offset - position)] ^= 0x5a;
+            }
+            position += Math.max(n, 0);
+            return n;
+          }
+        };
     return new SendProcess() {
       @Override
       public InputStream stdout() {

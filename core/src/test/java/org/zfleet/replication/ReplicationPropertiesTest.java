@@ -32,9 +32,9 @@ import org.zfleet.zfs.ModelHooks;
 
 /**
  * Replication and pruning together over seeded random histories (a failure names its seed and
- * cycle; re-running reproduces it): the push job's own steps, planner, transfers and keep rules
- * run cycle after cycle on the in-memory ZFS, with random snapshots, data, clock jumps, keep rules
- * and failed transfers. The receiver must always be a prefix-consistent copy of the sender's history
+ * cycle; re-running reproduces it): the push job's own steps, planner, transfers and keep rules run
+ * cycle after cycle on the in-memory ZFS, with random snapshots, data, clock jumps, keep rules and
+ * failed transfers. The receiver must always be a prefix-consistent copy of the sender's history
  * and no pruning may ever remove the incremental base.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -61,10 +61,21 @@ class ReplicationPropertiesTest {
     int baseBehindTheNewestThree;
 
     void check() {
-      String shares = "cycles " + cycles + ", replicated " + replicated + ", several snapshots at once "
-          + severalSnapshotsInOneCycle + ", failed transfers " + failedTransfers + ", pruned on sender "
-          + prunedOnSender + ", pruned on receiver " + prunedOnReceiver + ", base behind the newest three "
-          + baseBehindTheNewestThree;
+      String shares =
+          "cycles "
+              + cycles
+              + ", replicated "
+              + replicated
+              + ", several snapshots at once "
+              + severalSnapshotsInOneCycle
+              + ", failed transfers "
+              + failedTransfers
+              + ", pruned on sender "
+              + prunedOnSender
+              + ", pruned on receiver "
+              + prunedOnReceiver
+              + ", base behind the newest three "
+              + baseBehindTheNewestThree;
       assertThat(replicated).as(shares).isGreaterThan(cycles / 4);
       assertThat(severalSnapshotsInOneCycle).as(shares).isGreaterThan(cycles / 20);
       assertThat(failedTransfers).as(shares).isGreaterThan(cycles / 20);
@@ -83,8 +94,18 @@ class ReplicationPropertiesTest {
         try {
           history.cycle(tally);
         } catch (AssertionError | RuntimeException e) {
-          throw new AssertionError("property fails for seed " + seed + " in cycle " + cycle + " (" + history.settings
-              + ")\n  sender history " + history.names + "\n" + e.getMessage(), e);
+          throw new AssertionError(
+              "property fails for seed "
+                  + seed
+                  + " in cycle "
+                  + cycle
+                  + " ("
+                  + history.settings
+                  + ")\n  sender history "
+                  + history.names
+                  + "\n"
+                  + e.getMessage(),
+              e);
         }
       }
     }
@@ -105,17 +126,24 @@ class ReplicationPropertiesTest {
     History(long seed) throws Exception {
       random = new Random(seed);
       zfs = PushJobModel.modelZfs(clock, seed);
-      settings = PushJobModel.Settings.defaults()
-          .withFilesystems("\"src/data/a\" = true")
-          .withKeepSender(pick(
-              "{ type = not-replicated }, { type = last-n, count = " + (1 + random.nextInt(3)) + " }",
-              "{ type = last-n, count = " + (1 + random.nextInt(3)) + " }",
-              "{ type = grid, grid = \"1x1h(keep=all) | 2x2h\" }"))
-          .withKeepReceiver(pick(
-              "{ type = last-n, count = " + (1 + random.nextInt(4)) + " }",
-              "{ type = grid, grid = \"2x1h | 3x4h\" }"))
-          .withInitialReplication(pick("most-recent", "all"));
-      job = new DirectPushJob(PushJobModel.config(settings), zfs, clock, DirectPushJob.transfers(materializer));
+      settings =
+          PushJobModel.Settings.defaults()
+              .withFilesystems("\"src/data/a\" = true")
+              .withKeepSender(
+                  pick(
+                      "{ type = not-replicated }, { type = last-n, count = "
+                          + (1 + random.nextInt(3))
+                          + " }",
+                      "{ type = last-n, count = " + (1 + random.nextInt(3)) + " }",
+                      "{ type = grid, grid = \"1x1h(keep=all) | 2x2h\" }"))
+              .withKeepReceiver(
+                  pick(
+                      "{ type = last-n, count = " + (1 + random.nextInt(4)) + " }",
+                      "{ type = grid, grid = \"2x1h | 3x4h\" }"))
+              .withInitialReplication(pick("most-recent", "all"));
+      job =
+          new DirectPushJob(
+              PushJobModel.config(settings), zfs, clock, DirectPushJob.transfers(materializer));
       job.list();
     }
 
@@ -146,25 +174,31 @@ class ReplicationPropertiesTest {
       if (random.nextInt(6) == 0) {
         zfs.hooks().failNext(random.nextBoolean() ? ModelHooks.Op.SEND : ModelHooks.Op.RECEIVE, 1);
       }
-      List<FilesystemVersion> receiverBefore = exists(onReceiver(A)) ? snapshots(onReceiver(A)) : List.of();
+      List<FilesystemVersion> receiverBefore =
+          exists(onReceiver(A)) ? snapshots(onReceiver(A)) : List.of();
       Map<String, DirectPushJob.Outcome> outcomes = job.cycle();
       DirectPushJob.Outcome replicate = outcomes.get(DirectPushJob.key(A, StepKind.REPLICATE));
 
-      assertThat(replicate.failure() instanceof ReplicationConflict).as("a conflict: %s", replicate.summary()).isFalse();
+      assertThat(replicate.failure() instanceof ReplicationConflict)
+          .as("a conflict: %s", replicate.summary())
+          .isFalse();
       if (!replicate.ok()) {
         tally.failedTransfers++;
       } else if (replicate.summary().startsWith("replicated")) {
         tally.replicated++;
       }
-      List<FilesystemVersion> receiver = exists(onReceiver(A)) ? snapshots(onReceiver(A)) : List.of();
+      List<FilesystemVersion> receiver =
+          exists(onReceiver(A)) ? snapshots(onReceiver(A)) : List.of();
       List<FilesystemVersion> sender = snapshots(A);
       assertPrefixConsistent(receiver);
       if (replicate.ok() && !sender.isEmpty()) {
         assertThat(receiver).as("up to date after a good replication").isNotEmpty();
-        assertThat(receiver.get(receiver.size() - 1).guid()).isEqualTo(sender.get(sender.size() - 1).guid());
+        assertThat(receiver.get(receiver.size() - 1).guid())
+            .isEqualTo(sender.get(sender.size() - 1).guid());
       }
       if (!replicate.ok()) {
-        assertThat(newestGuid(receiver)).as("a failed step leaves the receiver at its last snapshot")
+        assertThat(newestGuid(receiver))
+            .as("a failed step leaves the receiver at its last snapshot")
             .isEqualTo(newestGuid(receiverBefore));
       }
       if (!receiver.isEmpty()) {
@@ -172,12 +206,19 @@ class ReplicationPropertiesTest {
         Optional<CommonBase> base = BaseProtection.newestCommon(sender, receiver);
         assertThat(base).as("a common snapshot after pruning").isPresent();
         assertThat(base.get().guid()).isEqualTo(receiver.get(receiver.size() - 1).guid());
-        assertThat(zfs.holds(A.snapshot(base.get().onSender().name())).count()).as("cursor hold on the base").isEqualTo(1);
-        DatasetListing listing = zfs.list(List.of(A), Set.of(MARKS.cursorProperty(), MARKS.stepProperty())).get(0);
-        assertThat(listing.properties().get(MARKS.cursorProperty())).isEqualTo(Long.toUnsignedString(base.get().guid()));
+        assertThat(zfs.holds(A.snapshot(base.get().onSender().name())).count())
+            .as("cursor hold on the base")
+            .isEqualTo(1);
+        DatasetListing listing =
+            zfs.list(List.of(A), Set.of(MARKS.cursorProperty(), MARKS.stepProperty())).get(0);
+        assertThat(listing.properties().get(MARKS.cursorProperty()))
+            .isEqualTo(Long.toUnsignedString(base.get().guid()));
         assertThat(listing.properties()).doesNotContainKey(MARKS.stepProperty());
-        long heldElsewhere = sender.stream().filter(v -> v.guid() != base.get().guid())
-            .filter(v -> zfs.holds(A.snapshot(v.name())).count() > 0).count();
+        long heldElsewhere =
+            sender.stream()
+                .filter(v -> v.guid() != base.get().guid())
+                .filter(v -> zfs.holds(A.snapshot(v.name())).count() > 0)
+                .count();
         assertThat(heldElsewhere).as("holds on other snapshots").isZero();
         if (behindTheNewestThree(base.get(), sender)) {
           tally.baseBehindTheNewestThree++;
@@ -204,18 +245,22 @@ class ReplicationPropertiesTest {
       int at = -1;
       for (FilesystemVersion v : receiver) {
         int index = guids.indexOf(v.guid());
-        assertThat(index).as("receiver snapshot @%s is from the sender's history", v.name()).isGreaterThanOrEqualTo(0);
+        assertThat(index)
+            .as("receiver snapshot @%s is from the sender's history", v.name())
+            .isGreaterThanOrEqualTo(0);
         assertThat(index).as("receiver snapshot @%s in history order", v.name()).isGreaterThan(at);
         at = index;
         assertThat(v.name()).isEqualTo(names.get(index));
-        assertThat(zfs.contentChecksum(onReceiver(A).snapshot(v.name()))).as("data of @%s", v.name())
+        assertThat(zfs.contentChecksum(onReceiver(A).snapshot(v.name())))
+            .as("data of @%s", v.name())
             .isEqualTo(contents.get(v.guid()));
       }
     }
 
     /** Whether the base is older than the newest three: what any last-n here would drop. */
     static boolean behindTheNewestThree(CommonBase base, List<FilesystemVersion> sender) {
-      return sender.size() > 3 && !sender.subList(sender.size() - 3, sender.size()).contains(base.onSender());
+      return sender.size() > 3
+          && !sender.subList(sender.size() - 3, sender.size()).contains(base.onSender());
     }
 
     static boolean destroyedAny(DirectPushJob.Outcome prune) {
@@ -223,7 +268,9 @@ class ReplicationPropertiesTest {
     }
 
     static Optional<Long> newestGuid(List<FilesystemVersion> versions) {
-      return versions.isEmpty() ? Optional.empty() : Optional.of(versions.get(versions.size() - 1).guid());
+      return versions.isEmpty()
+          ? Optional.empty()
+          : Optional.of(versions.get(versions.size() - 1).guid());
     }
 
     boolean exists(DatasetName fs) {
@@ -231,13 +278,14 @@ class ReplicationPropertiesTest {
     }
 
     List<FilesystemVersion> snapshots(DatasetName fs) {
-      return zfs.list(List.of(fs), Set.of()).get(0).versions().stream().filter(FilesystemVersion::isSnapshot).toList();
+      return zfs.list(List.of(fs), Set.of()).get(0).versions().stream()
+          .filter(FilesystemVersion::isSnapshot)
+          .toList();
     }
 
     Optional<FilesystemVersion> newest(DatasetName fs) {
       List<FilesystemVersion> s = snapshots(fs);
       return s.isEmpty() ? Optional.empty() : Optional.of(s.get(s.size() - 1));
     }
-
   }
 }

@@ -68,6 +68,7 @@ class SnapJobActorTest {
   private ExecutorService blocking;
   private ActorRef<Watchdog.Command> watchdog;
   private ActorRef<JobActor.Command> job;
+
   /** Snapshot times of the job's cycles so far, oldest first. */
   private final List<Instant> taken = new ArrayList<>();
 
@@ -151,7 +152,8 @@ class SnapJobActorTest {
     job.tell(new JobActor.Wakeup());
     awaitSettled(cycle + 1);
     for (DatasetName fs : List.of(ROOT, A)) {
-      assertThat(ownTimestamped(fs)).containsExactly(NAMING.name(START), NAMING.name(START.plusSeconds(1)));
+      assertThat(ownTimestamped(fs))
+          .containsExactly(NAMING.name(START), NAMING.name(START.plusSeconds(1)));
     }
   }
 
@@ -169,12 +171,14 @@ class SnapJobActorTest {
     assertThat(ownTimestamped(ROOT)).doesNotContain(first).hasSize(3);
     assertThat(ownTimestamped(B)).doesNotContain(first).hasSize(3);
     assertThat(ownTimestamped(A)).contains(first).hasSize(4);
-    assertThat(pruneOutcome(A).summary()).contains("left for next cycle: " + first + " (busy or held)");
+    assertThat(pruneOutcome(A).summary())
+        .contains("left for next cycle: " + first + " (busy or held)");
 
     int destroysBefore = zfs.hooks().count(Op.DESTROY);
     nextInterval();
     assertThat(ownTimestamped(A)).contains(first).hasSize(4);
-    assertThat(pruneOutcome(A).summary()).contains("left for next cycle: " + first + " (busy or held)");
+    assertThat(pruneOutcome(A).summary())
+        .contains("left for next cycle: " + first + " (busy or held)");
     // Tried again (and failed again): per filesystem one new snapshot to drop, plus the held one.
     assertThat(zfs.hooks().count(Op.DESTROY) - destroysBefore).isEqualTo(4);
 
@@ -194,7 +198,8 @@ class SnapJobActorTest {
     DatasetName fresh = DatasetName.of("tank/data/fresh");
     zfs.createFilesystem(fresh, Map.of(), false);
     nextInterval();
-    assertThat(supervised()).containsExactly("tank/data", "tank/data/a", "tank/data/b", "tank/data/fresh");
+    assertThat(supervised())
+        .containsExactly("tank/data", "tank/data/a", "tank/data/b", "tank/data/fresh");
     assertThat(ownTimestamped(fresh)).containsExactly(NAMING.name(taken.get(1)));
 
     zfs.destroyRecursive(A);
@@ -215,7 +220,9 @@ class SnapJobActorTest {
     zfs.hooks().resetCounts();
     nextInterval();
     assertThat(zfs.hooks().count(Op.LIST)).as("zfs list per scheduled cycle").isEqualTo(1);
-    assertThat(zfs.hooks().count(Op.SNAPSHOT)).as("one zfs snapshot -r for the whole subtree").isEqualTo(1);
+    assertThat(zfs.hooks().count(Op.SNAPSHOT))
+        .as("one zfs snapshot -r for the whole subtree")
+        .isEqualTo(1);
 
     zfs.hooks().resetCounts();
     clock.advance(Duration.ofMinutes(1));
@@ -270,13 +277,17 @@ class SnapJobActorTest {
       throws IOException {
     filesystems(ROOT, A);
     Path runs = dir.resolve("runs");
-    startJob(", hooks = [ { command = [ \"sh\", \"-c\", \"echo ran >> '" + runs + "'; exit 3\" ],"
-        + " timeout = 10s, err-is-fatal = true } ]");
+    startJob(
+        ", hooks = [ { command = [ \"sh\", \"-c\", \"echo ran >> '"
+            + runs
+            + "'; exit 3\" ],"
+            + " timeout = 10s, err-is-fatal = true } ]");
     await(() -> hookRuns(runs) >= 1 && settled(status(), 2) ? true : null);
 
     assertThat(ownTimestamped(ROOT)).isEmpty();
     assertThat(zfs.hooks().count(Op.SNAPSHOT)).isZero();
-    assertThat(status().lastError()).hasValueSatisfying(e -> assertThat(e).contains("hook").contains("exit code 3"));
+    assertThat(status().lastError())
+        .hasValueSatisfying(e -> assertThat(e).contains("hook").contains("exit code 3"));
     // Without time passing, no second attempt: a failing hook is retried after a backoff.
     sleep(500);
     assertThat(hookRuns(runs)).isEqualTo(1);
@@ -297,12 +308,17 @@ class SnapJobActorTest {
 
   private void startJob(String snapshottingExtra) {
     clock.set(START);
-    SnapJobDriver driver = new SnapJobDriver(snapJob(snapshottingExtra), zfs, Duration.ofMinutes(1), BACKOFF, clock);
-    job = testKit.spawn(JobActor.create(driver, new JobActor.NodeContext(watchdog, Optional.empty(), blocking, clock)));
+    SnapJobDriver driver =
+        new SnapJobDriver(snapJob(snapshottingExtra), zfs, Duration.ofMinutes(1), BACKOFF, clock);
+    job =
+        testKit.spawn(
+            JobActor.create(
+                driver, new JobActor.NodeContext(watchdog, Optional.empty(), blocking, clock)));
   }
 
   private static SnapJob snapJob(String snapshottingExtra) {
-    String text = """
+    String text =
+        """
         zfleet {
           node { name = "n1" }
           jobs = [ {
@@ -312,7 +328,8 @@ class SnapJobActorTest {
             pruning { keep = [ { type = last-n, count = 3 } ] }
           } ]
         }
-        """.formatted(snapshottingExtra);
+        """
+            .formatted(snapshottingExtra);
     LoadResult loaded = ConfigLoader.parse(text, "snap.conf", "n1");
     assertThat(loaded.errors()).isEmpty();
     return (SnapJob) loaded.config().orElseThrow().job("snap").orElseThrow();
@@ -334,10 +351,11 @@ class SnapJobActorTest {
   }
 
   private JobStatus awaitSettled(long cycle) {
-    return await(() -> {
-      JobStatus s = status();
-      return settled(s, cycle) ? s : null;
-    });
+    return await(
+        () -> {
+          JobStatus s = status();
+          return settled(s, cycle) ? s : null;
+        });
   }
 
   /** Idle at or past {@code cycle}, every supervisor done with that cycle. */
@@ -345,7 +363,9 @@ class SnapJobActorTest {
     return s.phase().equals("idle")
         && s.cycle() >= cycle
         && s.filesystems().stream()
-            .allMatch(f -> f.cycle() == s.cycle() && f.running().isEmpty() && !f.lastOutcomes().isEmpty());
+            .allMatch(
+                f ->
+                    f.cycle() == s.cycle() && f.running().isEmpty() && !f.lastOutcomes().isEmpty());
   }
 
   private JobStatus status() {

@@ -30,8 +30,8 @@ import org.zfleet.zfs.ModelHooks.Op;
 import org.zfleet.zfs.ZfsCapabilities;
 
 /**
- * A snap job's hooks around its snapshot, as real short-lived processes, over the in-memory ZFS:
- * a failing hook stops the snapshot only if fatal, a hanging one is killed at its timeout, and a
+ * A snap job's hooks around its snapshot, as real short-lived processes, over the in-memory ZFS: a
+ * failing hook stops the snapshot only if fatal, a hanging one is killed at its timeout, and a
  * cancelled or interrupted step leaves no hook process behind.
  */
 @Timeout(30)
@@ -42,8 +42,12 @@ class SnapshotHooksTest {
   private static final DatasetName CHILD = DatasetName.of("tank/data/child");
   private static final String SNAPSHOT = new SnapshotNaming("zfleet_").name(NOW);
 
-  private final InMemoryZfs zfs = new InMemoryZfs(new MutableClock(NOW), 3, ZfsCapabilities.zfsFuse());
-  /** Unique to this test: a hanging hook sleeps this many seconds, so its processes can be found. */
+  private final InMemoryZfs zfs =
+      new InMemoryZfs(new MutableClock(NOW), 3, ZfsCapabilities.zfsFuse());
+
+  /**
+   * Unique to this test: a hanging hook sleeps this many seconds, so its processes can be found.
+   */
   private final String marker = "30." + (100000 + ThreadLocalRandom.current().nextInt(900000));
 
   @BeforeEach
@@ -54,7 +58,12 @@ class SnapshotHooksTest {
 
   @Test
   void fatalHookThatFailsStopsTheSnapshotAndSaysWhy() {
-    StepWork work = snapshotWith(new Hook(List.of("sh", "-c", "echo database busy >&2; exit 3"), Duration.ofSeconds(10), true));
+    StepWork work =
+        snapshotWith(
+            new Hook(
+                List.of("sh", "-c", "echo database busy >&2; exit 3"),
+                Duration.ofSeconds(10),
+                true));
 
     assertThatThrownBy(() -> work.run(new StepControl()))
         .hasMessageContaining("failed, no snapshot taken")
@@ -66,21 +75,32 @@ class SnapshotHooksTest {
 
   @Test
   void hookThatFailsWithoutBeingFatalIsReportedAndTheSnapshotIsTaken() throws Exception {
-    StepWork work = snapshotWith(new Hook(List.of("sh", "-c", "exit 3"), Duration.ofSeconds(10), false));
+    StepWork work =
+        snapshotWith(new Hook(List.of("sh", "-c", "exit 3"), Duration.ofSeconds(10), false));
 
     StepResult result = work.run(new StepControl());
 
-    assertThat(result.summary()).contains("took @" + SNAPSHOT).contains("hook sh failed: exit code 3");
+    assertThat(result.summary())
+        .contains("took @" + SNAPSHOT)
+        .contains("hook sh failed: exit code 3");
     assertThat(snapshotsOf(ROOT)).containsExactly(SNAPSHOT);
     assertThat(snapshotsOf(CHILD)).containsExactly(SNAPSHOT);
   }
 
   @Test
   void aFailureReportsTheOutputOfTheHookThatFailedOnly() throws Exception {
-    Snapshotting snapshotting = new Snapshotting.Periodic("zfleet_", Duration.ofMinutes(10), List.of(
-        new Hook(List.of("sh", "-c", "echo flushed fine"), Duration.ofSeconds(10), false),
-        new Hook(List.of("sh", "-c", "echo lock timeout; exit 4"), Duration.ofSeconds(10), false)));
-    OwnFilesystems own = new OwnFilesystems("hooked", FilesystemFilter.subtree(ROOT), snapshotting, zfs);
+    Snapshotting snapshotting =
+        new Snapshotting.Periodic(
+            "zfleet_",
+            Duration.ofMinutes(10),
+            List.of(
+                new Hook(List.of("sh", "-c", "echo flushed fine"), Duration.ofSeconds(10), false),
+                new Hook(
+                    List.of("sh", "-c", "echo lock timeout; exit 4"),
+                    Duration.ofSeconds(10),
+                    false)));
+    OwnFilesystems own =
+        new OwnFilesystems("hooked", FilesystemFilter.subtree(ROOT), snapshotting, zfs);
     own.list(Set.of());
 
     StepResult result = own.snapshot(NOW).run(new StepControl());
@@ -91,7 +111,8 @@ class SnapshotHooksTest {
   @Test
   void hooksSeeTheJobAndTheSnapshotName() throws Exception {
     String check = "test \"$ZFLEET_JOB\" = hooked && test \"$ZFLEET_SNAPSHOT\" = " + SNAPSHOT;
-    StepWork work = snapshotWith(new Hook(List.of("sh", "-c", check), Duration.ofSeconds(10), true));
+    StepWork work =
+        snapshotWith(new Hook(List.of("sh", "-c", check), Duration.ofSeconds(10), true));
 
     work.run(new StepControl());
 
@@ -139,13 +160,16 @@ class SnapshotHooksTest {
   void interruptedStepKillsItsRunningHook() throws Exception {
     // What the daemon's shutdown does to step threads (shutdownNow) before the actors stop.
     StepWork work = snapshotWith(new Hook(hanging(), Duration.ofSeconds(60), false));
-    Thread thread = new Thread(() -> {
-      try {
-        work.run(new StepControl());
-      } catch (Exception e) {
-        // Interrupted: expected.
-      }
-    }, "hook-step");
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                work.run(new StepControl());
+              } catch (Exception e) {
+                // Interrupted: expected.
+              }
+            },
+            "hook-step");
     thread.start();
     await("the hook runs", () -> !hookProcesses().isEmpty());
     thread.interrupt();
@@ -159,8 +183,10 @@ class SnapshotHooksTest {
 
   /** The snapshot step of a job over tank/data and below, with one hook, after one listing. */
   private StepWork snapshotWith(Hook hook) {
-    Snapshotting snapshotting = new Snapshotting.Periodic("zfleet_", Duration.ofMinutes(10), List.of(hook));
-    OwnFilesystems own = new OwnFilesystems("hooked", FilesystemFilter.subtree(ROOT), snapshotting, zfs);
+    Snapshotting snapshotting =
+        new Snapshotting.Periodic("zfleet_", Duration.ofMinutes(10), List.of(hook));
+    OwnFilesystems own =
+        new OwnFilesystems("hooked", FilesystemFilter.subtree(ROOT), snapshotting, zfs);
     own.list(Set.of());
     return own.snapshot(NOW);
   }
@@ -186,13 +212,16 @@ class SnapshotHooksTest {
 
   private static CompletableFuture<StepResult> runAsync(StepWork work, StepControl control) {
     CompletableFuture<StepResult> result = new CompletableFuture<>();
-    Thread thread = new Thread(() -> {
-      try {
-        result.complete(work.run(control));
-      } catch (Throwable e) {
-        result.completeExceptionally(e);
-      }
-    }, "hook-step");
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                result.complete(work.run(control));
+              } catch (Throwable e) {
+                result.completeExceptionally(e);
+              }
+            },
+            "hook-step");
     thread.setDaemon(true);
     thread.start();
     return result;

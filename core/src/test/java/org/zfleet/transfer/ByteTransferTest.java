@@ -60,7 +60,8 @@ class ByteTransferTest {
     List<TransferProgress> reports = new CopyOnWriteArrayList<>();
     TransferOptions options = OPTIONS.withProgressEvery(Duration.ofHours(1), 256 * 1024);
 
-    run(FakeSendProcess.of(length, 7), FakeReceiveProcess.accepting(), options, reports::add).join();
+    run(FakeSendProcess.of(length, 7), FakeReceiveProcess.accepting(), options, reports::add)
+        .join();
 
     assertThat(reports).hasSizeGreaterThanOrEqualTo((int) (length / (256 * 1024)));
     for (int i = 1; i < reports.size(); i++) {
@@ -78,7 +79,8 @@ class ByteTransferTest {
     long length = 64L * 1024 * 1024;
     FakeSendProcess send = FakeSendProcess.of(length, 3);
     FakeReceiveProcess receive = FakeReceiveProcess.accepting().gated();
-    RunningTransfer transfer = ByteTransfer.start(send, receive, OPTIONS, ProgressListener.NONE, materializer);
+    RunningTransfer transfer =
+        ByteTransfer.start(send, receive, OPTIONS, ProgressListener.NONE, materializer);
     long bound = OPTIONS.maxBytesInFlight();
 
     long allowed = 0;
@@ -103,7 +105,8 @@ class ByteTransferTest {
   void failedReceiveKillsTheSenderAndReportsBothStderrs() {
     FakeSendProcess send = FakeSendProcess.endless(5);
     FakeReceiveProcess receive =
-        FakeReceiveProcess.failingAfter(1024 * 1024, "cannot receive incremental stream: destination modified");
+        FakeReceiveProcess.failingAfter(
+            1024 * 1024, "cannot receive incremental stream: destination modified");
 
     TransferFailedException failure = failureOf(run(send, receive, OPTIONS, ProgressListener.NONE));
 
@@ -117,7 +120,8 @@ class ByteTransferTest {
 
   @Test
   void receiveFailingAtTheEndFailsTheTransfer() {
-    FakeReceiveProcess receive = FakeReceiveProcess.failingAtEnd("cannot receive: checksum mismatch");
+    FakeReceiveProcess receive =
+        FakeReceiveProcess.failingAtEnd("cannot receive: checksum mismatch");
 
     TransferFailedException failure =
         failureOf(run(FakeSendProcess.of(300_000, 1), receive, OPTIONS, ProgressListener.NONE));
@@ -128,7 +132,8 @@ class ByteTransferTest {
 
   @Test
   void failedSendKillsTheReceiverBeforeItSeesTheEnd() {
-    FakeSendProcess send = FakeSendProcess.failingAfter(2 * 1024 * 1024, "cannot send: I/O error", 9);
+    FakeSendProcess send =
+        FakeSendProcess.failingAfter(2 * 1024 * 1024, "cannot send: I/O error", 9);
     FakeReceiveProcess receive = FakeReceiveProcess.accepting();
 
     TransferFailedException failure = failureOf(run(send, receive, OPTIONS, ProgressListener.NONE));
@@ -144,7 +149,8 @@ class ByteTransferTest {
   void cancelKillsBothSides() {
     FakeSendProcess send = FakeSendProcess.endless(11);
     FakeReceiveProcess receive = FakeReceiveProcess.accepting();
-    RunningTransfer transfer = ByteTransfer.start(send, receive, OPTIONS, ProgressListener.NONE, materializer);
+    RunningTransfer transfer =
+        ByteTransfer.start(send, receive, OPTIONS, ProgressListener.NONE, materializer);
     awaitTrue(() -> transfer.bytesSoFar() > 1024 * 1024);
 
     transfer.cancel();
@@ -160,7 +166,11 @@ class ByteTransferTest {
   void cancelAfterSuccessChangesNothing() {
     RunningTransfer transfer =
         ByteTransfer.start(
-            FakeSendProcess.of(1000, 2), FakeReceiveProcess.accepting(), OPTIONS, ProgressListener.NONE, materializer);
+            FakeSendProcess.of(1000, 2),
+            FakeReceiveProcess.accepting(),
+            OPTIONS,
+            ProgressListener.NONE,
+            materializer);
     TransferResult result = transfer.result().toCompletableFuture().join();
 
     transfer.cancel();
@@ -169,8 +179,13 @@ class ByteTransferTest {
   }
 
   private static java.util.concurrent.CompletableFuture<TransferResult> run(
-      FakeSendProcess send, FakeReceiveProcess receive, TransferOptions options, ProgressListener listener) {
-    return ByteTransfer.start(send, receive, options, listener, materializer).result().toCompletableFuture();
+      FakeSendProcess send,
+      FakeReceiveProcess receive,
+      TransferOptions options,
+      ProgressListener listener) {
+    return ByteTransfer.start(send, receive, options, listener, materializer)
+        .result()
+        .toCompletableFuture();
   }
 
   static TransferFailedException failureOf(java.util.concurrent.CompletableFuture<?> result) {

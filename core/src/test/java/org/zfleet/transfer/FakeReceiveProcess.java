@@ -12,9 +12,9 @@ import org.zfleet.zfs.ReceiveProcess;
 import org.zfleet.zfs.ZfsException;
 
 /**
- * A {@code zfs receive} stand-in: consumes its stdin (keeping a SHA-256), optionally only as
- * fast as the test allows, optionally failing after some bytes or at the end. Records whether it
- * saw a clean end of stream (stdin closed) or was killed.
+ * A {@code zfs receive} stand-in: consumes its stdin (keeping a SHA-256), optionally only as fast
+ * as the test allows, optionally failing after some bytes or at the end. Records whether it saw a
+ * clean end of stream (stdin closed) or was killed.
  */
 public final class FakeReceiveProcess implements ReceiveProcess {
 
@@ -81,7 +81,8 @@ public final class FakeReceiveProcess implements ReceiveProcess {
     killed = true;
     notifyAll();
     completion.completeExceptionally(
-        new ZfsException.Failed("fake receive killed", List.of("zfs", "receive"), stderr + "killed\n"));
+        new ZfsException.Failed(
+            "fake receive killed", List.of("zfs", "receive"), stderr + "killed\n"));
   }
 
   public synchronized long consumed() {
@@ -122,7 +123,8 @@ public final class FakeReceiveProcess implements ReceiveProcess {
           if (n == 0 && consumed >= failAfter) {
             failed = true;
             completion.completeExceptionally(
-                new ZfsException.StreamFailed("fake receive failed", List.of("zfs", "receive"), stderr));
+                new ZfsException.StreamFailed(
+                    "fake receive failed", List.of("zfs", "receive"), stderr));
             continue;
           }
           if (n == 0) {
@@ -155,7 +157,8 @@ public final class FakeReceiveProcess implements ReceiveProcess {
         closedCleanly = true;
         if (failAtEnd) {
           completion.completeExceptionally(
-              new ZfsException.StreamFailed("fake receive failed", List.of("zfs", "receive"), stderr));
+              new ZfsException.StreamFailed(
+                  "fake receive failed", List.of("zfs", "receive"), stderr));
         } else {
           completion.complete(null);
         }

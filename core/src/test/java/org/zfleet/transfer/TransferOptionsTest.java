@@ -28,7 +28,8 @@ class TransferOptionsTest {
     "1000000000, 262144",
   })
   void aBandwidthLimitShrinksChunksToAnEighthOfASecond(long limit, int chunk) {
-    assertThat(TransferOptions.defaults().withBandwidthLimit(limit).effectiveChunkSize()).isEqualTo(chunk);
+    assertThat(TransferOptions.defaults().withBandwidthLimit(limit).effectiveChunkSize())
+        .isEqualTo(chunk);
   }
 
   @ParameterizedTest(name = "{4}")
@@ -38,7 +39,8 @@ class TransferOptionsTest {
     "65536, 0, 0, 16, progress bytes",
     "65536, 0, 1000, 3, stream buffer",
   })
-  void invalidOptionsAreRefusedByName(int chunk, long limit, long progressBytes, int buffer, String named) {
+  void invalidOptionsAreRefusedByName(
+      int chunk, long limit, long progressBytes, int buffer, String named) {
     assertThatThrownBy(
             () ->
                 new TransferOptions(

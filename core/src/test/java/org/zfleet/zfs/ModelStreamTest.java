@@ -76,9 +76,13 @@ class ModelStreamTest {
         random.nextBytes(content);
         files.put(alpha(random, 1 + random.nextInt(8)), content);
       }
-      stream.add(new ModelStream.Substream(
-          random.nextLong(), random.nextLong(), alpha(random, 1 + random.nextInt(10)),
-          (long) (random.nextDouble() * 4_000_000_000L), files));
+      stream.add(
+          new ModelStream.Substream(
+              random.nextLong(),
+              random.nextLong(),
+              alpha(random, 1 + random.nextInt(10)),
+              (long) (random.nextDouble() * 4_000_000_000L),
+              files));
     }
     return stream;
   }

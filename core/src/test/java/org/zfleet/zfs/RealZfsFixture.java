@@ -107,7 +107,9 @@ public final class RealZfsFixture {
     return Path.of(mountpoint);
   }
 
-  /** A command's exit code (-1 if it could not run or did not end) and its output, stderr included. */
+  /**
+   * A command's exit code (-1 if it could not run or did not end) and its output, stderr included.
+   */
   public record Result(int code, String output) {}
 
   /** Runs a command directly (never through the code under test), with a 60 s deadline. */

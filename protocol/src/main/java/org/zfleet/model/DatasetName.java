@@ -10,9 +10,8 @@ import java.util.Objects;
  * reaches a {@code zfs} command line.
  *
  * <p>ZFS allows letters, digits, {@code _ - : .} and space in each component; the pool (first
- * component) must begin with a letter. Anything that could be read as an option (a leading
- * {@code -}) or as a snapshot or bookmark separator is rejected here, once, instead of at every
- * call site.
+ * component) must begin with a letter. Anything that could be read as an option (a leading {@code
+ * -}) or as a snapshot or bookmark separator is rejected here, once, instead of at every call site.
  */
 public record DatasetName(String value) implements Comparable<DatasetName> {
 
@@ -109,7 +108,9 @@ public record DatasetName(String value) implements Comparable<DatasetName> {
   /** The parent dataset, or empty for a pool's root dataset. */
   public java.util.Optional<DatasetName> parent() {
     int slash = value.lastIndexOf('/');
-    return slash < 0 ? java.util.Optional.empty() : java.util.Optional.of(new DatasetName(value.substring(0, slash)));
+    return slash < 0
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(new DatasetName(value.substring(0, slash)));
   }
 
   /** The last component. */

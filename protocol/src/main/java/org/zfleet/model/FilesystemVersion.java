@@ -7,7 +7,8 @@ import java.util.Objects;
  * One version of a filesystem: a snapshot or a bookmark, identified across pools by its GUID and
  * ordered within its filesystem by createtxg. {@code name} is the short name after '@' or '#'.
  */
-public record FilesystemVersion(String name, Kind kind, long guid, long createTxg, Instant creation) {
+public record FilesystemVersion(
+    String name, Kind kind, long guid, long createTxg, Instant creation) {
 
   public enum Kind {
     SNAPSHOT('@'),
@@ -29,15 +30,18 @@ public record FilesystemVersion(String name, Kind kind, long guid, long createTx
     Objects.requireNonNull(creation, "creation");
     String problem = SnapshotName.shortNameProblem(name);
     if (problem != null) {
-      throw new IllegalArgumentException("invalid " + kind.name().toLowerCase() + " name \"" + name + "\": " + problem);
+      throw new IllegalArgumentException(
+          "invalid " + kind.name().toLowerCase() + " name \"" + name + "\": " + problem);
     }
   }
 
-  public static FilesystemVersion snapshot(String name, long guid, long createTxg, Instant creation) {
+  public static FilesystemVersion snapshot(
+      String name, long guid, long createTxg, Instant creation) {
     return new FilesystemVersion(name, Kind.SNAPSHOT, guid, createTxg, creation);
   }
 
-  public static FilesystemVersion bookmark(String name, long guid, long createTxg, Instant creation) {
+  public static FilesystemVersion bookmark(
+      String name, long guid, long createTxg, Instant creation) {
     return new FilesystemVersion(name, Kind.BOOKMARK, guid, createTxg, creation);
   }
 

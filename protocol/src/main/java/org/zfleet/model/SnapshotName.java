@@ -13,7 +13,12 @@ public record SnapshotName(DatasetName dataset, String name) {
     }
     if (dataset.value().length() + 1 + name.length() > DatasetName.MAX_LENGTH) {
       throw new IllegalArgumentException(
-          "snapshot name \"" + dataset + "@" + name + "\" is longer than " + DatasetName.MAX_LENGTH);
+          "snapshot name \""
+              + dataset
+              + "@"
+              + name
+              + "\" is longer than "
+              + DatasetName.MAX_LENGTH);
     }
   }
 

@@ -36,12 +36,17 @@ final class CertCommand implements Runnable {
 
   @Command(
       name = "create-ca",
-      description = "Create the cluster CA: DIR/ca.crt and DIR/ca.key. An existing CA is never replaced.")
+      description =
+          "Create the cluster CA: DIR/ca.crt and DIR/ca.key. An existing CA is never replaced.")
   static final class CreateCa implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Where the certificates live.")
+    @Option(
+        names = "--dir",
+        required = true,
+        paramLabel = "DIR",
+        description = "Where the certificates live.")
     Path dir;
 
     @Override
@@ -56,21 +61,30 @@ final class CertCommand implements Runnable {
 
   @Command(
       name = "create-node",
-      description = "Create DIR/NAME.crt and DIR/NAME.key, signed by the CA in DIR. NAME is the node's identity.")
+      description =
+          "Create DIR/NAME.crt and DIR/NAME.key, signed by the CA in DIR. NAME is the node's identity.")
   static final class CreateNode implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The node's name (a valid ZFS dataset component).")
+    @Parameters(
+        index = "0",
+        paramLabel = "NAME",
+        description = "The node's name (a valid ZFS dataset component).")
     String name;
 
-    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Where the CA and certificates live.")
+    @Option(
+        names = "--dir",
+        required = true,
+        paramLabel = "DIR",
+        description = "Where the CA and certificates live.")
     Path dir;
 
     @Option(
         names = "--host",
         paramLabel = "HOST",
-        description = "A DNS name or IP address the node is reached at; repeatable (default: localhost, 127.0.0.1).")
+        description =
+            "A DNS name or IP address the node is reached at; repeatable (default: localhost, 127.0.0.1).")
     List<String> hosts = new ArrayList<>();
 
     @Override
@@ -80,8 +94,11 @@ final class CertCommand implements Runnable {
         throw new CommandLine.ParameterException(
             spec.commandLine(), "invalid node name \"" + name + "\": " + problem);
       }
-      NodeCertificates.Written written = certificates().createNode(dir, NodeIdentity.of(name), hosts);
-      spec.commandLine().getOut().println("wrote " + written.certificate() + " and " + written.key() + " (mode 0600)");
+      NodeCertificates.Written written =
+          certificates().createNode(dir, NodeIdentity.of(name), hosts);
+      spec.commandLine()
+          .getOut()
+          .println("wrote " + written.certificate() + " and " + written.key() + " (mode 0600)");
       return ZfleetCommand.EXIT_OK;
     }
   }

@@ -31,7 +31,11 @@ final class ConfigcheckCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "The configuration file.")
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
+      description = "The configuration file.")
   Path config;
 
   @Option(
@@ -66,11 +70,17 @@ final class ConfigcheckCommand implements Callable<Integer> {
       return config + ": not valid: " + count(result.errors().size(), "error") + warned;
     }
     ZfleetConfig valid = result.config().orElseThrow();
-    String jobs = valid.jobs().stream()
-        .map(j -> j.name() + " (" + j.type().configName() + ")")
-        .collect(Collectors.joining(", "));
-    return config + ": OK: node " + valid.node().name() + ", " + count(valid.jobs().size(), "job")
-        + (jobs.isEmpty() ? "" : ": " + jobs) + warned;
+    String jobs =
+        valid.jobs().stream()
+            .map(j -> j.name() + " (" + j.type().configName() + ")")
+            .collect(Collectors.joining(", "));
+    return config
+        + ": OK: node "
+        + valid.node().name()
+        + ", "
+        + count(valid.jobs().size(), "job")
+        + (jobs.isEmpty() ? "" : ": " + jobs)
+        + warned;
   }
 
   private static String count(int n, String what) {
@@ -98,13 +108,16 @@ final class ConfigcheckCommand implements Callable<Integer> {
       problem.put("message", p.message());
       problem.put("text", p.format());
     }
-    result.config().ifPresent(valid -> {
-      root.put("node", valid.node().name());
-      ArrayNode jobs = root.putArray("jobs");
-      for (JobConfig job : valid.jobs()) {
-        jobs.addObject().put("name", job.name()).put("type", job.type().configName());
-      }
-    });
+    result
+        .config()
+        .ifPresent(
+            valid -> {
+              root.put("node", valid.node().name());
+              ArrayNode jobs = root.putArray("jobs");
+              for (JobConfig job : valid.jobs()) {
+                jobs.addObject().put("name", job.name()).put("type", job.type().configName());
+              }
+            });
     return mapper.writeValueAsString(root);
   }
 }

@@ -12,7 +12,8 @@ import org.zfleet.config.ZfleetConfig;
 /** Talks to a running daemon's local control API (127.0.0.1, the configured control port). */
 final class ControlClient {
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
   private final int port;
 
   ControlClient(ZfleetConfig config) {
@@ -24,7 +25,11 @@ final class ControlClient {
   }
 
   HttpResponse<String> post(String path) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build());
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(10))
+            .build());
   }
 
   private URI uri(String path) {
@@ -35,7 +40,10 @@ final class ControlClient {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
-      throw new IOException("no zfleet daemon answers on 127.0.0.1:" + port + " (is `zfleet daemon` running with this configuration?)");
+      throw new IOException(
+          "no zfleet daemon answers on 127.0.0.1:"
+              + port
+              + " (is `zfleet daemon` running with this configuration?)");
     }
   }
 }

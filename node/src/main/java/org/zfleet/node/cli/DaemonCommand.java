@@ -2,12 +2,12 @@ package org.zfleet.node.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.zfleet.config.LoadResult;
+import org.zfleet.node.daemon.Daemon;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import org.zfleet.config.LoadResult;
-import org.zfleet.node.daemon.Daemon;
 
 /** {@code zfleet daemon --config FILE}: runs this node's jobs until SIGTERM. */
 @Command(name = "daemon", description = "Run this node's jobs until stopped (SIGTERM or Ctrl-C).")
@@ -15,7 +15,11 @@ final class DaemonCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The zfleet configuration (HOCON).")
+  @Option(
+      names = {"-c", "--config"},
+      required = true,
+      paramLabel = "FILE",
+      description = "The zfleet configuration (HOCON).")
   Path config;
 
   @Override

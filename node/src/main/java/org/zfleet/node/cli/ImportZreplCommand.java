@@ -18,8 +18,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code zfleet import-zrepl FILE}: prints the zfleet configuration equivalent to a zrepl.yml,
- * with a comment for every setting that could not be carried over and why.
+ * {@code zfleet import-zrepl FILE}: prints the zfleet configuration equivalent to a zrepl.yml, with
+ * a comment for every setting that could not be carried over and why.
  */
 @Command(
     name = "import-zrepl",
@@ -31,7 +31,10 @@ final class ImportZreplCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The zrepl configuration (zrepl.yml).")
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      description = "The zrepl configuration (zrepl.yml).")
   Path file;
 
   @Override
@@ -65,8 +68,12 @@ final class ImportZreplCommand implements Callable<Integer> {
     out.flush();
     int notes = converted.notes().size();
     if (notes > 0) {
-      err.println("zfleet: " + notes + " zrepl setting" + (notes == 1 ? " was" : "s were")
-          + " not carried over; see the '# import-zrepl:' comments");
+      err.println(
+          "zfleet: "
+              + notes
+              + " zrepl setting"
+              + (notes == 1 ? " was" : "s were")
+              + " not carried over; see the '# import-zrepl:' comments");
       err.flush();
     }
     return ZfleetCommand.EXIT_OK;

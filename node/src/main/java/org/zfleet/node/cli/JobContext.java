@@ -35,28 +35,47 @@ final class JobContext implements AutoCloseable {
   static ZfleetConfig loadJobConfig(Path file, String jobName, PrintWriter err) {
     ZfleetConfig config = ConfigFiles.configOf(ConfigFiles.loadValid(file, err));
     if (config.job(jobName).isEmpty()) {
-      throw new IllegalArgumentException("no job named " + jobName + " in " + file + " (jobs: "
-          + String.join(", ", config.jobs().stream().map(JobConfig::name).toList()) + ")");
+      throw new IllegalArgumentException(
+          "no job named "
+              + jobName
+              + " in "
+              + file
+              + " (jobs: "
+              + String.join(", ", config.jobs().stream().map(JobConfig::name).toList())
+              + ")");
     }
     return config;
   }
 
   static JobContext open(ZfleetConfig config, String jobName) {
     var node = config.node();
-    ZfsCli zfs = ZfsCli.create(
-        ZfsCliConfig.defaults()
-            .withBinaries(Path.of(node.zfs().zfsPath()), Path.of(node.zfs().zpoolPath()))
-            .withMaxConcurrentCommands(node.limits().zfsCommands()));
+    ZfsCli zfs =
+        ZfsCli.create(
+            ZfsCliConfig.defaults()
+                .withBinaries(Path.of(node.zfs().zfsPath()), Path.of(node.zfs().zpoolPath()))
+                .withMaxConcurrentCommands(node.limits().zfsCommands()));
     return new JobContext(config, config.job(jobName).orElseThrow(), zfs);
   }
 
   /** The job's driver after one listing, as the daemon's first cycle would see it. */
   JobDriver listedDriver() throws Exception {
-    List<SinkJob> sinks = config.jobs().stream().filter(j -> j instanceof SinkJob).map(j -> (SinkJob) j).toList();
-    JobDriver driver = JobDrivers.of(job, config.node().name(), zfs, new LocalReceiverDirectory(zfs, sinks, Transfers.none()),
-            Clock.systemUTC())
-        .orElseThrow(() -> new IllegalArgumentException(
-            "job " + job.name() + " is a " + job.type().configName() + " job, which acts only when its peers do"));
+    List<SinkJob> sinks =
+        config.jobs().stream().filter(j -> j instanceof SinkJob).map(j -> (SinkJob) j).toList();
+    JobDriver driver =
+        JobDrivers.of(
+                job,
+                config.node().name(),
+                zfs,
+                new LocalReceiverDirectory(zfs, sinks, Transfers.none()),
+                Clock.systemUTC())
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "job "
+                            + job.name()
+                            + " is a "
+                            + job.type().configName()
+                            + " job, which acts only when its peers do"));
     driver.list().run(new StepControl());
     return driver;
   }

@@ -13,7 +13,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code zfleet signal wakeup JOB}: tells the running daemon to start a job's cycle now. */
-@Command(name = "signal", description = "Send a signal to the running daemon.", subcommands = SignalCommand.Wakeup.class)
+@Command(
+    name = "signal",
+    description = "Send a signal to the running daemon.",
+    subcommands = SignalCommand.Wakeup.class)
 final class SignalCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -23,11 +26,17 @@ final class SignalCommand implements Runnable {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(), "which signal? (wakeup)");
   }
 
-  @Command(name = "wakeup", description = "Start JOB's cycle now: snapshot (if it takes them), replicate, prune.")
+  @Command(
+      name = "wakeup",
+      description = "Start JOB's cycle now: snapshot (if it takes them), replicate, prune.")
   static final class Wakeup implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The daemon's configuration.")
+    @Option(
+        names = {"-c", "--config"},
+        required = true,
+        paramLabel = "FILE",
+        description = "The daemon's configuration.")
     Path config;
 
     @Parameters(paramLabel = "JOB", description = "The job to wake up.")
@@ -36,8 +45,12 @@ final class SignalCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       var loaded = ConfigFiles.loadValid(config, spec.commandLine().getErr());
-      var response = new ControlClient(ConfigFiles.configOf(loaded))
-          .post("/jobs/" + URLEncoder.encode(job, StandardCharsets.UTF_8).replace("+", "%20") + "/wakeup");
+      var response =
+          new ControlClient(ConfigFiles.configOf(loaded))
+              .post(
+                  "/jobs/"
+                      + URLEncoder.encode(job, StandardCharsets.UTF_8).replace("+", "%20")
+                      + "/wakeup");
       JsonNode body = Json.mapper().readTree(response.body());
       String message = body.path("message").asText(response.body());
       if (response.statusCode() == 202) {

@@ -17,16 +17,28 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code zfleet test filesystems}: this host's filesystems a job selects, from real ZFS. */
-@Command(name = "filesystems", description = "List this host's filesystems that JOB's filter selects (from ZFS).")
+@Command(
+    name = "filesystems",
+    description = "List this host's filesystems that JOB's filter selects (from ZFS).")
 final class TestFilesystemsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE") Path config;
+  @Option(
+      names = {"-c", "--config"},
+      required = true,
+      paramLabel = "FILE")
+  Path config;
 
-  @Option(names = {"-j", "--job"}, required = true, paramLabel = "NAME") String job;
+  @Option(
+      names = {"-j", "--job"},
+      required = true,
+      paramLabel = "NAME")
+  String job;
 
-  @Option(names = "--all", description = "Also list the filesystems under the filter's roots that it excludes.")
+  @Option(
+      names = "--all",
+      description = "Also list the filesystems under the filter's roots that it excludes.")
   boolean all;
 
   @Override
@@ -47,7 +59,14 @@ final class TestFilesystemsCommand implements Callable<Integer> {
         }
       }
       if (selected == 0) {
-        spec.commandLine().getErr().println("zfleet: job " + job + " selects no filesystem on this host (filter: " + filter + ")");
+        spec.commandLine()
+            .getErr()
+            .println(
+                "zfleet: job "
+                    + job
+                    + " selects no filesystem on this host (filter: "
+                    + filter
+                    + ")");
         return ZfleetCommand.EXIT_FAILED;
       }
       return ZfleetCommand.EXIT_OK;
@@ -65,6 +84,11 @@ final class TestFilesystemsCommand implements Callable<Integer> {
     if (j instanceof SourceJob s) {
       return s.filesystems();
     }
-    throw new IllegalArgumentException("job " + job + " is a " + j.type().configName() + " job and selects no filesystems of this host");
+    throw new IllegalArgumentException(
+        "job "
+            + job
+            + " is a "
+            + j.type().configName()
+            + " job and selects no filesystems of this host");
   }
 }

@@ -38,15 +38,29 @@ final class TestPlanCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE") Path config;
+  @Option(
+      names = {"-c", "--config"},
+      required = true,
+      paramLabel = "FILE")
+  Path config;
 
-  @Option(names = {"-j", "--job"}, required = true, paramLabel = "NAME") String job;
+  @Option(
+      names = {"-j", "--job"},
+      required = true,
+      paramLabel = "NAME")
+  String job;
 
-  @Option(names = "--sender", paramLabel = "FILE",
-      description = "Plan over version lists instead of ZFS: <@snap or #bookmark><TAB><guid><TAB><createtxg><TAB><creation>.")
+  @Option(
+      names = "--sender",
+      paramLabel = "FILE",
+      description =
+          "Plan over version lists instead of ZFS: <@snap or #bookmark><TAB><guid><TAB><createtxg><TAB><creation>.")
   Path senderFile;
 
-  @Option(names = "--receiver", paramLabel = "FILE", description = "The receiver's version list (with --sender).")
+  @Option(
+      names = "--receiver",
+      paramLabel = "FILE",
+      description = "The receiver's version list (with --sender).")
   Path receiverFile;
 
   @Option(names = "--json", description = "Print each plan as JSON.")
@@ -57,19 +71,27 @@ final class TestPlanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if ((senderFile == null) != (receiverFile == null)) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--sender and --receiver go together");
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--sender and --receiver go together");
     }
     ZfleetConfig cfg = JobContext.loadJobConfig(config, job, spec.commandLine().getErr());
     JobConfig jobConfig = cfg.job(job).orElseThrow();
     if (!(jobConfig instanceof PushJob push)) {
-      throw new IllegalArgumentException("job " + job + " is a " + jobConfig.type().configName() + " job: only push jobs plan replication here");
+      throw new IllegalArgumentException(
+          "job "
+              + job
+              + " is a "
+              + jobConfig.type().configName()
+              + " job: only push jobs plan replication here");
     }
     if (senderFile != null) {
       List<FilesystemVersion> sender = VersionListParser.parse(Files.readString(senderFile));
       List<FilesystemVersion> receiver = VersionListParser.parse(Files.readString(receiverFile));
-      PlanOptions options = PlanOptions.defaults()
-          .withInitialReplication(PushJobDriver.initial(push.replication().initialReplication()))
-          .withReceiverState(receiver.isEmpty() ? ReceiverState.ABSENT : ReceiverState.REPLICA);
+      PlanOptions options =
+          PlanOptions.defaults()
+              .withInitialReplication(
+                  PushJobDriver.initial(push.replication().initialReplication()))
+              .withReceiverState(receiver.isEmpty() ? ReceiverState.ABSENT : ReceiverState.REPLICA);
       Plan plan = Planner.plan(sender, receiver, options);
       print(null, null, plan);
       return plan instanceof Plan.Conflict ? ZfleetCommand.EXIT_FAILED : ZfleetCommand.EXIT_OK;
@@ -85,7 +107,9 @@ final class TestPlanCommand implements Callable<Integer> {
           if (step.work() instanceof ReplicateFilesystem replicate) {
             Plan plan = replicate.plan();
             conflict |= plan instanceof Plan.Conflict;
-            if (plan instanceof Plan.UpToDate && replicate.task().sender().versions().stream().noneMatch(FilesystemVersion::isSnapshot)) {
+            if (plan instanceof Plan.UpToDate
+                && replicate.task().sender().versions().stream()
+                    .noneMatch(FilesystemVersion::isSnapshot)) {
               printNothingYet(fs, step.destination());
             } else {
               print(fs, step.destination(), plan);
@@ -105,7 +129,8 @@ final class TestPlanCommand implements Callable<Integer> {
     if (json) {
       ObjectNode node = (ObjectNode) mapper.readTree(PlanJson.render(plan));
       if (fs != null) {
-        ObjectNode line = mapper.createObjectNode().put("filesystem", fs).put("destination", destination);
+        ObjectNode line =
+            mapper.createObjectNode().put("filesystem", fs).put("destination", destination);
         line.setAll(node);
         node = line;
       }
@@ -128,20 +153,36 @@ final class TestPlanCommand implements Callable<Integer> {
 
   private void printNothingYet(String fs, String destination) throws Exception {
     if (json) {
-      ObjectNode line = mapper.createObjectNode().put("filesystem", fs).put("destination", destination)
-          .put("result", "up-to-date").putNull("reason");
+      ObjectNode line =
+          mapper
+              .createObjectNode()
+              .put("filesystem", fs)
+              .put("destination", destination)
+              .put("result", "up-to-date")
+              .putNull("reason");
       line.putArray("steps");
       spec.commandLine().getOut().println(mapper.writeValueAsString(line));
     } else {
-      spec.commandLine().getOut().println(fs + " -> " + destination + "\n  nothing to send yet: the filesystem has no snapshot");
+      spec.commandLine()
+          .getOut()
+          .println(
+              fs
+                  + " -> "
+                  + destination
+                  + "\n  nothing to send yet: the filesystem has no snapshot");
     }
   }
 
   private void printUnavailable(String fs, String destination) throws Exception {
     String reason = "sink " + destination + " is not reachable from this node";
     if (json) {
-      ObjectNode line = mapper.createObjectNode().put("filesystem", fs).put("destination", destination)
-          .put("result", "unavailable").put("reason", reason);
+      ObjectNode line =
+          mapper
+              .createObjectNode()
+              .put("filesystem", fs)
+              .put("destination", destination)
+              .put("result", "unavailable")
+              .put("reason", reason);
       spec.commandLine().getOut().println(mapper.writeValueAsString(line));
     } else {
       spec.commandLine().getOut().println(fs + " -> " + destination + "\n  unavailable: " + reason);

@@ -35,26 +35,48 @@ import picocli.CommandLine.Spec;
  * {@code zfleet test prune}: what a job's keep rules would keep and destroy, per snapshot, from
  * real ZFS (through the same code the daemon runs) or from a list of snapshots. Destroys nothing.
  */
-@Command(name = "prune", description = "Show what JOB's keep rules keep and destroy. Destroys nothing.")
+@Command(
+    name = "prune",
+    description = "Show what JOB's keep rules keep and destroy. Destroys nothing.")
 final class TestPruneCommand implements Callable<Integer> {
 
-  enum Side { SENDER, RECEIVER }
+  enum Side {
+    SENDER,
+    RECEIVER
+  }
 
   @Spec CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE") Path config;
+  @Option(
+      names = {"-c", "--config"},
+      required = true,
+      paramLabel = "FILE")
+  Path config;
 
-  @Option(names = {"-j", "--job"}, required = true, paramLabel = "NAME") String job;
+  @Option(
+      names = {"-j", "--job"},
+      required = true,
+      paramLabel = "NAME")
+  String job;
 
-  @Option(names = "--side", paramLabel = "sender|receiver", defaultValue = "sender",
-      converter = SideConverter.class, description = "Which side's rules (replicating jobs). Default: sender.")
+  @Option(
+      names = "--side",
+      paramLabel = "sender|receiver",
+      defaultValue = "sender",
+      converter = SideConverter.class,
+      description = "Which side's rules (replicating jobs). Default: sender.")
   Side side;
 
-  @Option(names = "--snapshots", paramLabel = "FILE",
-      description = "Evaluate over this list instead of ZFS: one snapshot a line, <name><TAB><creation ISO-8601>.")
+  @Option(
+      names = "--snapshots",
+      paramLabel = "FILE",
+      description =
+          "Evaluate over this list instead of ZFS: one snapshot a line, <name><TAB><creation ISO-8601>.")
   Path snapshots;
 
-  @Option(names = "--json", description = "One JSON object a line: filesystem, snapshot, action, reason.")
+  @Option(
+      names = "--json",
+      description = "One JSON object a line: filesystem, snapshot, action, reason.")
   boolean json;
 
   private final ObjectMapper mapper = Json.mapper();
@@ -81,20 +103,26 @@ final class TestPruneCommand implements Callable<Integer> {
   }
 
   private boolean matches(String pruneSide) {
-    return side == Side.RECEIVER ? pruneSide.startsWith("receiver") : !pruneSide.startsWith("receiver");
+    return side == Side.RECEIVER
+        ? pruneSide.startsWith("receiver")
+        : !pruneSide.startsWith("receiver");
   }
 
   private int offline(JobConfig jobConfig) throws Exception {
     OfflineSnapshotList parsed = OfflineSnapshotList.parse(readSnapshotList());
     if (parsed instanceof OfflineSnapshotList.Invalid invalid) {
       for (var error : invalid.errors()) {
-        spec.commandLine().getErr().println(snapshots + ":" + error.line() + ": " + error.problem());
+        spec.commandLine()
+            .getErr()
+            .println(snapshots + ":" + error.line() + ": " + error.problem());
       }
       return ZfleetCommand.EXIT_FAILED;
     }
     var versions = ((OfflineSnapshotList.Parsed) parsed).snapshots();
     PrunePolicy policy = policy(jobConfig);
-    return print(snapshots.getFileName().toString(), Pruner.evaluate(versions, policy, PruneContext.offline()))
+    return print(
+            snapshots.getFileName().toString(),
+            Pruner.evaluate(versions, policy, PruneContext.offline()))
         ? ZfleetCommand.EXIT_OK
         : ZfleetCommand.EXIT_FAILED;
   }
@@ -117,7 +145,12 @@ final class TestPruneCommand implements Callable<Integer> {
       Pruning pruning = side == Side.RECEIVER ? push.receiverPruning() : push.senderPruning();
       return OwnFilesystems.policy(push.snapshotting(), pruning);
     }
-    throw new IllegalArgumentException("job " + job + " is a " + jobConfig.type().configName() + " job and has no keep rules here");
+    throw new IllegalArgumentException(
+        "job "
+            + job
+            + " is a "
+            + jobConfig.type().configName()
+            + " job and has no keep rules here");
   }
 
   /** Prints one filesystem's verdicts; false if pruning refused to judge. */
@@ -125,7 +158,12 @@ final class TestPruneCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (outcome instanceof PruneOutcome.Refused refused) {
       if (json) {
-        ObjectNode line = mapper.createObjectNode().put("filesystem", filesystem).put("action", "refused").put("reason", refused.message());
+        ObjectNode line =
+            mapper
+                .createObjectNode()
+                .put("filesystem", filesystem)
+                .put("action", "refused")
+                .put("reason", refused.message());
         out.println(mapper.writeValueAsString(line));
       } else {
         out.println(filesystem + ": " + refused.message() + " (nothing is destroyed)");
@@ -138,12 +176,18 @@ final class TestPruneCommand implements Callable<Integer> {
     }
     for (SnapshotDecision d : decisions) {
       String action = d instanceof SnapshotDecision.Keep ? "keep" : "destroy";
-      String reason = d instanceof SnapshotDecision.Keep keep
-          ? keep.reasons().stream().map(KeepReason::describe).collect(Collectors.joining("; "))
-          : "no rule keeps it";
+      String reason =
+          d instanceof SnapshotDecision.Keep keep
+              ? keep.reasons().stream().map(KeepReason::describe).collect(Collectors.joining("; "))
+              : "no rule keeps it";
       if (json) {
-        ObjectNode line = mapper.createObjectNode()
-            .put("filesystem", filesystem).put("snapshot", d.version().name()).put("action", action).put("reason", reason);
+        ObjectNode line =
+            mapper
+                .createObjectNode()
+                .put("filesystem", filesystem)
+                .put("snapshot", d.version().name())
+                .put("action", action)
+                .put("reason", reason);
         out.println(mapper.writeValueAsString(line));
       } else {
         out.printf("  %-8s %s  %s%n", action, d.version().name(), reason);

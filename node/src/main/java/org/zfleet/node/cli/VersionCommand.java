@@ -15,7 +15,12 @@ final class VersionCommand implements Callable<Integer> {
   public Integer call() {
     var out = spec.commandLine().getOut();
     out.println("zfleet " + ZfleetCommand.version());
-    out.println("java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
+    out.println(
+        "java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vm.name")
+            + ")");
     return ZfleetCommand.EXIT_OK;
   }
 }

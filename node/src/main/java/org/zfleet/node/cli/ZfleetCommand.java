@@ -80,7 +80,8 @@ public final class ZfleetCommand implements Runnable {
 
   /** The project version, as filtered into version.properties at build time. */
   public static String version() {
-    try (InputStream in = ZfleetCommand.class.getResourceAsStream("/org/zfleet/node/version.properties")) {
+    try (InputStream in =
+        ZfleetCommand.class.getResourceAsStream("/org/zfleet/node/version.properties")) {
       if (in == null) {
         return "unknown";
       }

@@ -1,12 +1,12 @@
 package org.zfleet.node.cluster;
 
-import org.zfleet.config.HostPort;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValueFactory;
 import java.util.ArrayList;
 import java.util.List;
+import org.zfleet.config.HostPort;
 import org.zfleet.protocol.CborSerializable;
 
 /**
@@ -83,8 +83,7 @@ public final class ClusterConfig {
             "pekko.remote.artery.ssl.ssl-engine-provider", value(NodeTlsProvider.class.getName()))
         .withValue("pekko.remote.artery.large-message-destinations", value(List.of(ASK_ANSWERS)))
         .withValue(
-            "pekko.remote.artery.advanced.maximum-large-frame-size",
-            value(MAX_ANSWER_BYTES + "b"))
+            "pekko.remote.artery.advanced.maximum-large-frame-size", value(MAX_ANSWER_BYTES + "b"))
         .withValue("pekko.cluster.seed-nodes", value(seeds))
         .withValue("pekko.cluster.roles", value(roles))
         .withValue(

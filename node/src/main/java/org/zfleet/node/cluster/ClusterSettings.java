@@ -1,10 +1,10 @@
 package org.zfleet.node.cluster;
 
-import org.zfleet.config.HostPort;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.zfleet.config.HostPort;
 import org.zfleet.model.DatasetName;
 
 /**

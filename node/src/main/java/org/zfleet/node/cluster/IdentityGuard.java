@@ -1,6 +1,5 @@
 package org.zfleet.node.cluster;
 
-import org.zfleet.config.HostPort;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +21,7 @@ import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.Subscribe;
+import org.zfleet.config.HostPort;
 
 /**
  * Ties every cluster member's advertised name (its {@code node:<name>} role) to the CN of the

@@ -14,11 +14,11 @@ import org.zfleet.zfs.DatasetListing;
  * Messages a sink or source job's endpoint accepts from other nodes. The {@link JobDirectory}
  * registers and finds endpoints of this type; the replication protocol extends it.
  *
- * <p>A sink endpoint acts for the identity of the node that sent a request, which it takes from
- * the request's {@code replyTo} (see {@link PeerIdentities}), never from the message. Requests
- * carry dataset and snapshot names as text: the endpoint validates them and answers a malformed
- * name with {@link Refused}, where a typed field would make the message undeliverable and leave the
- * caller waiting. Every request is answered with exactly one {@link SinkReply}.
+ * <p>A sink endpoint acts for the identity of the node that sent a request, which it takes from the
+ * request's {@code replyTo} (see {@link PeerIdentities}), never from the message. Requests carry
+ * dataset and snapshot names as text: the endpoint validates them and answers a malformed name with
+ * {@link Refused}, where a typed field would make the message undeliverable and leave the caller
+ * waiting. Every request is answered with exactly one {@link SinkReply}.
  */
 public interface JobEndpointProtocol extends CborSerializable {
 
@@ -84,28 +84,32 @@ public interface JobEndpointProtocol extends CborSerializable {
   record SourceDescribed(String node, String job, String snapshotPrefix) implements SinkReply {}
 
   /** Lists the source's filesystems that the caller may pull; answered with {@link Listed}. */
-  record ListSource(Set<String> properties, ActorRef<SinkReply> replyTo) implements JobEndpointProtocol {
+  record ListSource(Set<String> properties, ActorRef<SinkReply> replyTo)
+      implements JobEndpointProtocol {
     public ListSource {
       Objects.requireNonNull(replyTo, "replyTo");
     }
   }
 
   /** Puts a {@code zfleet_} hold on a source snapshot for the caller's replication. */
-  record Hold(String snapshot, String tag, ActorRef<SinkReply> replyTo) implements JobEndpointProtocol {
+  record Hold(String snapshot, String tag, ActorRef<SinkReply> replyTo)
+      implements JobEndpointProtocol {
     public Hold {
       Objects.requireNonNull(replyTo, "replyTo");
     }
   }
 
   /** Releases a {@code zfleet_} hold from a source snapshot. */
-  record Release(String snapshot, String tag, ActorRef<SinkReply> replyTo) implements JobEndpointProtocol {
+  record Release(String snapshot, String tag, ActorRef<SinkReply> replyTo)
+      implements JobEndpointProtocol {
     public Release {
       Objects.requireNonNull(replyTo, "replyTo");
     }
   }
 
   /** Removes a {@code zfleet:} property from a source filesystem. */
-  record InheritProperty(String dataset, String property, ActorRef<SinkReply> replyTo) implements JobEndpointProtocol {
+  record InheritProperty(String dataset, String property, ActorRef<SinkReply> replyTo)
+      implements JobEndpointProtocol {
     public InheritProperty {
       Objects.requireNonNull(replyTo, "replyTo");
     }
@@ -143,7 +147,8 @@ public interface JobEndpointProtocol extends CborSerializable {
    * The answer to {@link Describe}: the sink's node (whose certificate its data plane presents),
    * job, data-plane address, and {@code <root-fs>/<caller>}.
    */
-  record Described(String node, String job, String dataPlaneHost, int dataPlanePort, DatasetName root)
+  record Described(
+      String node, String job, String dataPlaneHost, int dataPlanePort, DatasetName root)
       implements SinkReply {}
 
   /** The answer to {@link ListDatasets}. */
@@ -157,9 +162,9 @@ public interface JobEndpointProtocol extends CborSerializable {
   record Done(String what) implements SinkReply {}
 
   /**
-   * The caller may not do this: not a client of the sink, outside its subtree, not a verified
-   * node, or a malformed request. {@code identity} is the caller as the sink saw it, {@code
-   * reason} says why without repeating identity and dataset.
+   * The caller may not do this: not a client of the sink, outside its subtree, not a verified node,
+   * or a malformed request. {@code identity} is the caller as the sink saw it, {@code reason} says
+   * why without repeating identity and dataset.
    */
   record Refused(String identity, String dataset, String reason) implements SinkReply {}
 

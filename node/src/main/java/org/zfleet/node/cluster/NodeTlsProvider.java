@@ -1,6 +1,5 @@
 package org.zfleet.node.cluster;
 
-import org.zfleet.config.HostPort;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
@@ -14,6 +13,7 @@ import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.remote.artery.tcp.SSLEngineProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.zfleet.config.HostPort;
 import scala.Option;
 
 /**

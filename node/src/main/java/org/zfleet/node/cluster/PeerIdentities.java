@@ -1,6 +1,5 @@
 package org.zfleet.node.cluster;
 
-import org.zfleet.config.HostPort;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +11,7 @@ import org.apache.pekko.actor.Extension;
 import org.apache.pekko.actor.ExtensionIdProvider;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.zfleet.config.HostPort;
 
 /**
  * The authenticated identities of this node's cluster peers, one registry per ActorSystem.

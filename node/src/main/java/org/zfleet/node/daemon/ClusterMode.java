@@ -14,7 +14,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.zfleet.config.HostPort;
 import org.zfleet.config.NodeConfig;
+import org.zfleet.config.PullJob;
 import org.zfleet.config.SinkJob;
+import org.zfleet.config.SourceJob;
 import org.zfleet.node.cluster.ClusterConfig;
 import org.zfleet.node.cluster.ClusterSettings;
 import org.zfleet.node.cluster.ClusterTls;
@@ -28,18 +30,16 @@ import org.zfleet.node.dataplane.DataPlaneServer;
 import org.zfleet.node.dataplane.DataPlaneSettings;
 import org.zfleet.node.remote.AnswerSize;
 import org.zfleet.node.remote.ClusterReceiverDirectory;
-import org.zfleet.node.remote.RemoteReceiver;
-import org.zfleet.node.remote.SinkDataPlane;
 import org.zfleet.node.remote.ClusterSourceDirectory;
 import org.zfleet.node.remote.NodeDataPlane;
 import org.zfleet.node.remote.PullDataPlane;
+import org.zfleet.node.remote.RemoteReceiver;
+import org.zfleet.node.remote.SinkDataPlane;
+import org.zfleet.node.remote.SinkEndpoint;
 import org.zfleet.node.remote.SourceEndpoint;
-import org.zfleet.config.PullJob;
-import org.zfleet.config.SourceJob;
+import org.zfleet.replication.ReceiverDirectory;
 import org.zfleet.replication.SourceDirectory;
 import org.zfleet.transfer.ProgressListener;
-import org.zfleet.node.remote.SinkEndpoint;
-import org.zfleet.replication.ReceiverDirectory;
 import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.ZfsPort;
 
@@ -88,18 +88,27 @@ final class ClusterMode {
       throw new IllegalStateException(
           "zfleet.node.cluster.seed-nodes is set, and the cluster runs over mutual TLS only: set "
               + missing.stream().map(k -> "zfleet.node." + k).collect(Collectors.joining(", "))
-              + " (make them with `zfleet cert create-ca` and `zfleet cert create-node " + node.name() + "`)");
+              + " (make them with `zfleet cert create-ca` and `zfleet cert create-node "
+              + node.name()
+              + "`)");
     }
     TlsFiles tlsFiles = new TlsFiles(files.ca().get(), files.cert().get(), files.key().get());
     ClusterSettings settings;
     try {
-      settings = new ClusterSettings(
-          node.name(), cluster.bind(), cluster.seedNodes(), cluster.roles(), tlsFiles, node.management().bind());
+      settings =
+          new ClusterSettings(
+              node.name(),
+              cluster.bind(),
+              cluster.seedNodes(),
+              cluster.roles(),
+              tlsFiles,
+              node.management().bind());
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("zfleet.node: " + e.getMessage(), e);
     }
     SSLContext tls = ClusterTls.context(tlsFiles, node.name());
-    return Optional.of(new ClusterMode(settings, tls, cluster.bind().withPort(node.dataPlane().port())));
+    return Optional.of(
+        new ClusterMode(settings, tls, cluster.bind().withPort(node.dataPlane().port())));
   }
 
   /** zfleet's cluster settings over {@code base}. */
@@ -112,7 +121,12 @@ final class ClusterMode {
    * its name); returns the directory push jobs find their sinks with.
    */
   ReceiverDirectory start(
-      ActorContext<?> ctx, ZfsPort zfs, List<SinkJob> sinks, Transfers transfers, ReceiverDirectory local, Executor blocking) {
+      ActorContext<?> ctx,
+      ZfsPort zfs,
+      List<SinkJob> sinks,
+      Transfers transfers,
+      ReceiverDirectory local,
+      Executor blocking) {
     return start(ctx, zfs, sinks, List.of(), List.of(), transfers, local, blocking);
   }
 
@@ -131,37 +145,61 @@ final class ClusterMode {
       Executor blocking) {
     ActorSystem<?> system = ctx.getSystem();
     ctx.spawn(IdentityGuard.create(), "identity-guard");
-    ActorRef<JobDirectory.Command> directory = ctx.spawn(JobDirectory.create(settings.nodeName()), "job-directory");
+    ActorRef<JobDirectory.Command> directory =
+        ctx.spawn(JobDirectory.create(settings.nodeName()), "job-directory");
     PeerIdentities identities = PeerIdentities.get(system);
     AnswerSize answers = new AnswerSize(system, ClusterConfig.MAX_ANSWER_BYTES);
     for (SinkJob sink : sinks) {
-      SinkEndpoint.Setup setup = new SinkEndpoint.Setup(
-          settings.nodeName(), sink, dataPlane, zfs, transfers, identities::identityOf, blocking, answers);
+      SinkEndpoint.Setup setup =
+          new SinkEndpoint.Setup(
+              settings.nodeName(),
+              sink,
+              dataPlane,
+              zfs,
+              transfers,
+              identities::identityOf,
+              blocking,
+              answers);
       ActorRef<JobEndpointProtocol> endpoint =
           ctx.spawn(SinkEndpoint.create(setup), "sink-" + NodeGuardian.actorName(sink.name()));
       directory.tell(new JobDirectory.Register(sink.name(), JobDirectory.JobRole.SINK, endpoint));
     }
     DataPlaneClient client = new DataPlaneClient(tls, system);
     for (SourceJob source : sourceJobs) {
-      SourceEndpoint.Setup setup = new SourceEndpoint.Setup(
-          settings.nodeName(), source, zfs, (peer, header, send, options) -> client.send(peer, header, send, options, ProgressListener.NONE),
-          identities::identityOf, blocking, answers);
+      SourceEndpoint.Setup setup =
+          new SourceEndpoint.Setup(
+              settings.nodeName(),
+              source,
+              zfs,
+              (peer, header, send, options) ->
+                  client.send(peer, header, send, options, ProgressListener.NONE),
+              identities::identityOf,
+              blocking,
+              answers);
       ActorRef<JobEndpointProtocol> endpoint =
-          ctx.spawn(SourceEndpoint.create(setup), "source-" + NodeGuardian.actorName(source.name()));
-      directory.tell(new JobDirectory.Register(source.name(), JobDirectory.JobRole.SOURCE, endpoint));
+          ctx.spawn(
+              SourceEndpoint.create(setup), "source-" + NodeGuardian.actorName(source.name()));
+      directory.tell(
+          new JobDirectory.Register(source.name(), JobDirectory.JobRole.SOURCE, endpoint));
     }
     preparePulls(zfs, pullJobs);
-    sources = new ClusterSourceDirectory(
-        pullJobs.stream().collect(Collectors.toMap(PullJob::name, p -> p)), directory, system.scheduler(), pulls, dataPlane,
-        zfs.capabilities(), blocking);
+    sources =
+        new ClusterSourceDirectory(
+            pullJobs.stream().collect(Collectors.toMap(PullJob::name, p -> p)),
+            directory,
+            system.scheduler(),
+            pulls,
+            dataPlane,
+            zfs.capabilities(),
+            blocking);
     Set<String> localSinks = sinks.stream().map(SinkJob::name).collect(Collectors.toSet());
     return new ClusterReceiverDirectory(
         local, localSinks, directory, system.scheduler(), client, RemoteReceiver.Timeouts.DEFAULT);
   }
 
   /**
-   * The data plane's side of this node's pull jobs. Called before the actor system starts: the
-   * data plane may start listening before the guardian has run {@link #start}.
+   * The data plane's side of this node's pull jobs. Called before the actor system starts: the data
+   * plane may start listening before the guardian has run {@link #start}.
    */
   synchronized void preparePulls(ZfsPort zfs, List<PullJob> pullJobs) {
     if (pulls == null) {
@@ -176,20 +214,43 @@ final class ClusterMode {
     return sources == null ? SourceDirectory.NONE : sources;
   }
 
-  /** Listens for streams into this node's sinks at the cluster bind host and the data-plane port. */
-  DataPlaneServer startDataPlane(ActorSystem<?> system, ZfsPort zfs, List<SinkJob> sinks, Transfers transfers, int maxTransfers) {
+  /**
+   * Listens for streams into this node's sinks at the cluster bind host and the data-plane port.
+   */
+  DataPlaneServer startDataPlane(
+      ActorSystem<?> system,
+      ZfsPort zfs,
+      List<SinkJob> sinks,
+      Transfers transfers,
+      int maxTransfers) {
     SinkDataPlane sinkPlane = new SinkDataPlane(settings.nodeName(), zfs, sinks, transfers);
-    NodeDataPlane plane = new NodeDataPlane(
-        sinkPlane, pulls == null ? new PullDataPlane(settings.nodeName(), zfs, transfers) : pulls, pullNames);
-    DataPlaneSettings dataPlaneSettings = DataPlaneSettings.of(dataPlane.host(), dataPlane.port()).withMaxTransfers(maxTransfers);
+    NodeDataPlane plane =
+        new NodeDataPlane(
+            sinkPlane,
+            pulls == null ? new PullDataPlane(settings.nodeName(), zfs, transfers) : pulls,
+            pullNames);
+    DataPlaneSettings dataPlaneSettings =
+        DataPlaneSettings.of(dataPlane.host(), dataPlane.port()).withMaxTransfers(maxTransfers);
     try {
       return DataPlaneServer.start(dataPlaneSettings, tls, plane, plane, system);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot listen for streams (zfleet.node.data-plane.port) on " + dataPlane + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot listen for streams (zfleet.node.data-plane.port) on "
+              + dataPlane
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
   String describe() {
-    return "cluster=" + settings.bind() + " seeds=" + settings.seedNodes() + " data-plane=" + dataPlane + " management=" + settings.management();
+    return "cluster="
+        + settings.bind()
+        + " seeds="
+        + settings.seedNodes()
+        + " data-plane="
+        + dataPlane
+        + " management="
+        + settings.management();
   }
 }

@@ -37,17 +37,35 @@ public final class ControlServer extends AllDirectives {
   Route routes() {
     return concat(
         path("alive", () -> get(() -> complete("ok\n"))),
-        path("status", () -> get(() -> {
-          CompletionStage<NodeGuardian.NodeStatus> status =
-              AskPattern.ask(guardian, NodeGuardian.GetStatus::new, ASK_TIMEOUT, system.scheduler());
-          return onSuccess(status, s -> completeOK(s, Jackson.marshaller(json)));
-        })),
+        path(
+            "status",
+            () ->
+                get(
+                    () -> {
+                      CompletionStage<NodeGuardian.NodeStatus> status =
+                          AskPattern.ask(
+                              guardian,
+                              NodeGuardian.GetStatus::new,
+                              ASK_TIMEOUT,
+                              system.scheduler());
+                      return onSuccess(status, s -> completeOK(s, Jackson.marshaller(json)));
+                    })),
         pathPrefix("jobs", () -> pathPrefix(job -> path("wakeup", () -> post(() -> wakeup(job))))));
   }
 
   private Route wakeup(String job) {
     CompletionStage<NodeGuardian.WakeupResult> result =
-        AskPattern.ask(guardian, replyTo -> new NodeGuardian.Wakeup(job, replyTo), ASK_TIMEOUT, system.scheduler());
-    return onSuccess(result, r -> complete(r.accepted() ? StatusCodes.ACCEPTED : StatusCodes.NOT_FOUND, r, Jackson.marshaller(json)));
+        AskPattern.ask(
+            guardian,
+            replyTo -> new NodeGuardian.Wakeup(job, replyTo),
+            ASK_TIMEOUT,
+            system.scheduler());
+    return onSuccess(
+        result,
+        r ->
+            complete(
+                r.accepted() ? StatusCodes.ACCEPTED : StatusCodes.NOT_FOUND,
+                r,
+                Jackson.marshaller(json)));
   }
 }

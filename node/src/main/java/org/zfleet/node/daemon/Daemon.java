@@ -38,8 +38,8 @@ import org.zfleet.zfs.ZfsCliConfig;
 
 /**
  * The zfleet daemon of one node: ZFS, the actor system with one job actor per active job, and the
- * local control API. SIGTERM runs Pekko's coordinated shutdown: job actors stop, every running
- * step is cancelled (its {@code zfs} processes killed with their children), then ZFS is closed.
+ * local control API. SIGTERM runs Pekko's coordinated shutdown: job actors stop, every running step
+ * is cancelled (its {@code zfs} processes killed with their children), then ZFS is closed.
  */
 public final class Daemon implements AutoCloseable {
 
@@ -50,7 +50,11 @@ public final class Daemon implements AutoCloseable {
   private final ExecutorService steps;
   private final ServerBinding control;
 
-  private Daemon(ActorSystem<NodeGuardian.Command> system, ZfsCli zfs, ExecutorService steps, ServerBinding control) {
+  private Daemon(
+      ActorSystem<NodeGuardian.Command> system,
+      ZfsCli zfs,
+      ExecutorService steps,
+      ServerBinding control) {
     this.system = system;
     this.zfs = zfs;
     this.steps = steps;
@@ -65,16 +69,25 @@ public final class Daemon implements AutoCloseable {
   public static Daemon start(ZfleetConfig config, Config hocon) {
     NodeConfig node = config.node();
     Optional<ClusterMode> cluster = ClusterMode.of(node);
-    ZfsCli zfs = ZfsCli.create(
-        ZfsCliConfig.defaults()
-            .withBinaries(java.nio.file.Path.of(node.zfs().zfsPath()), java.nio.file.Path.of(node.zfs().zpoolPath()))
-            .withTimeouts(node.zfs().commandTimeout(), ZfsCliConfig.defaults().listTimeout(), ZfsCliConfig.defaults().transferTimeout())
-            .withMaxConcurrentCommands(node.limits().zfsCommands()));
+    ZfsCli zfs =
+        ZfsCli.create(
+            ZfsCliConfig.defaults()
+                .withBinaries(
+                    java.nio.file.Path.of(node.zfs().zfsPath()),
+                    java.nio.file.Path.of(node.zfs().zpoolPath()))
+                .withTimeouts(
+                    node.zfs().commandTimeout(),
+                    ZfsCliConfig.defaults().listTimeout(),
+                    ZfsCliConfig.defaults().transferTimeout())
+                .withMaxConcurrentCommands(node.limits().zfsCommands()));
     ExecutorService steps = Executors.newCachedThreadPool(named("zfleet-step"));
     Clock clock = Clock.systemUTC();
-    List<SinkJob> sinks = config.jobs().stream().filter(j -> j instanceof SinkJob).map(j -> (SinkJob) j).toList();
-    List<SourceJob> sources = config.jobs().stream().filter(j -> j instanceof SourceJob).map(j -> (SourceJob) j).toList();
-    List<PullJob> pulls = config.jobs().stream().filter(j -> j instanceof PullJob).map(j -> (PullJob) j).toList();
+    List<SinkJob> sinks =
+        config.jobs().stream().filter(j -> j instanceof SinkJob).map(j -> (SinkJob) j).toList();
+    List<SourceJob> sources =
+        config.jobs().stream().filter(j -> j instanceof SourceJob).map(j -> (SourceJob) j).toList();
+    List<PullJob> pulls =
+        config.jobs().stream().filter(j -> j instanceof PullJob).map(j -> (PullJob) j).toList();
 
     cluster.ifPresent(c -> c.preparePulls(zfs, pulls));
     // The actor system and its materializer exist before the drivers, which need the latter.
@@ -83,23 +96,37 @@ public final class Daemon implements AutoCloseable {
     Config pekko = pekkoConfig(hocon, node.limits().transfers());
     ActorSystem<NodeGuardian.Command> system;
     try {
-      system = ActorSystem.create(
-          org.apache.pekko.actor.typed.javadsl.Behaviors.setup(ctx -> {
-            Transfers transfers = Transfers.streams(Materializer.matFromSystem(ctx.getSystem()));
-            ReceiverDirectory local = new LocalReceiverDirectory(zfs, sinks, transfers);
-            ReceiverDirectory directory = cluster.isEmpty()
-                ? local
-                : cluster.get().start(ctx, zfs, sinks, sources, pulls, transfers, local, steps);
-            SourceDirectory sourceDirectory = cluster.map(ClusterMode::sources).orElse(SourceDirectory.NONE);
-            for (JobConfig job : config.jobs()) {
-              JobDrivers.of(job, node.name(), zfs, directory, sourceDirectory, clock)
-                  .ifPresentOrElse(active::add, () -> passive.add(job.name()));
-            }
-            return NodeGuardian.create(new NodeGuardian.Setup(
-                node.name(), active, passive, node.limits().transfers(), Duration.ofSeconds(1), steps, clock));
-          }),
-          "zfleet",
-          cluster.map(c -> c.pekkoConfig(pekko)).orElse(pekko));
+      system =
+          ActorSystem.create(
+              org.apache.pekko.actor.typed.javadsl.Behaviors.setup(
+                  ctx -> {
+                    Transfers transfers =
+                        Transfers.streams(Materializer.matFromSystem(ctx.getSystem()));
+                    ReceiverDirectory local = new LocalReceiverDirectory(zfs, sinks, transfers);
+                    ReceiverDirectory directory =
+                        cluster.isEmpty()
+                            ? local
+                            : cluster
+                                .get()
+                                .start(ctx, zfs, sinks, sources, pulls, transfers, local, steps);
+                    SourceDirectory sourceDirectory =
+                        cluster.map(ClusterMode::sources).orElse(SourceDirectory.NONE);
+                    for (JobConfig job : config.jobs()) {
+                      JobDrivers.of(job, node.name(), zfs, directory, sourceDirectory, clock)
+                          .ifPresentOrElse(active::add, () -> passive.add(job.name()));
+                    }
+                    return NodeGuardian.create(
+                        new NodeGuardian.Setup(
+                            node.name(),
+                            active,
+                            passive,
+                            node.limits().transfers(),
+                            Duration.ofSeconds(1),
+                            steps,
+                            clock));
+                  }),
+              "zfleet",
+              cluster.map(c -> c.pekkoConfig(pekko)).orElse(pekko));
     } catch (RuntimeException e) {
       zfs.close();
       steps.shutdownNow();
@@ -107,11 +134,14 @@ public final class Daemon implements AutoCloseable {
     }
 
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-    shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-zfs", () -> {
-      zfs.close();
-      steps.shutdownNow();
-      return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
-    });
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "close-zfs",
+        () -> {
+          zfs.close();
+          steps.shutdownNow();
+          return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+        });
 
     if (cluster.isPresent()) {
       startClusterServices(cluster.get(), system, zfs, sinks, node);
@@ -120,33 +150,55 @@ public final class Daemon implements AutoCloseable {
     int port = node.control().port();
     ServerBinding binding;
     try {
-      binding = new ControlServer(system, system).bind("127.0.0.1", port).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      binding =
+          new ControlServer(system, system)
+              .bind("127.0.0.1", port)
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       terminate(system);
-      throw new IllegalStateException("cannot listen for control requests on 127.0.0.1:" + port + ": " + rootMessage(e), e);
+      throw new IllegalStateException(
+          "cannot listen for control requests on 127.0.0.1:" + port + ": " + rootMessage(e), e);
     }
     binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-    log.info("daemon started node={} control=127.0.0.1:{} {} jobs={}", node.name(), port,
-        cluster.map(ClusterMode::describe).orElse("local-only"), config.jobs().stream().map(JobConfig::name).toList());
+    log.info(
+        "daemon started node={} control=127.0.0.1:{} {} jobs={}",
+        node.name(),
+        port,
+        cluster.map(ClusterMode::describe).orElse("local-only"),
+        config.jobs().stream().map(JobConfig::name).toList());
     return new Daemon(system, zfs, steps, binding);
   }
 
   /** The data plane and the health endpoints; stopped with the system. */
   private static void startClusterServices(
-      ClusterMode cluster, ActorSystem<NodeGuardian.Command> system, ZfsCli zfs, List<SinkJob> sinks, NodeConfig node) {
+      ClusterMode cluster,
+      ActorSystem<NodeGuardian.Command> system,
+      ZfsCli zfs,
+      List<SinkJob> sinks,
+      NodeConfig node) {
     DataPlaneServer dataPlane;
     try {
-      dataPlane = cluster.startDataPlane(
-          system, zfs, sinks, Transfers.streams(Materializer.matFromSystem(system)), node.limits().transfers());
+      dataPlane =
+          cluster.startDataPlane(
+              system,
+              zfs,
+              sinks,
+              Transfers.streams(Materializer.matFromSystem(system)),
+              node.limits().transfers());
       HealthEndpoints.start(system).toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       terminate(system);
       throw new IllegalStateException(rootMessage(e), e);
     }
-    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "close-data-plane", () -> {
-      dataPlane.close();
-      return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
-    });
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseServiceUnbind(),
+            "close-data-plane",
+            () -> {
+              dataPlane.close();
+              return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+            });
   }
 
   private static void terminate(ActorSystem<?> system) {
@@ -160,17 +212,20 @@ public final class Daemon implements AutoCloseable {
 
   /** The operator's {@code pekko { … }} settings over zfleet's defaults for a daemon. */
   static Config pekkoConfig(Config hocon, int transfers) {
-    Config defaults = ConfigFactory.parseString(String.join("\n",
-        "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
-        "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
-        "pekko.loglevel = INFO",
-        "pekko.stdout-loglevel = OFF",
-        "pekko.log-dead-letters = off",
-        "pekko.log-dead-letters-during-shutdown = off",
-        "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = on",
-        // Each transfer holds up to three threads of this pool (read, write, network side).
-        "pekko.actor.default-blocking-io-dispatcher.thread-pool-executor.fixed-pool-size = "
-            + (3 * transfers + 4)));
+    Config defaults =
+        ConfigFactory.parseString(
+            String.join(
+                "\n",
+                "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
+                "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
+                "pekko.loglevel = INFO",
+                "pekko.stdout-loglevel = OFF",
+                "pekko.log-dead-letters = off",
+                "pekko.log-dead-letters-during-shutdown = off",
+                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = on",
+                // Each transfer holds up to three threads of this pool (read, write, network side).
+                "pekko.actor.default-blocking-io-dispatcher.thread-pool-executor.fixed-pool-size = "
+                    + (3 * transfers + 4)));
     Config user = hocon.hasPath("pekko") ? hocon.withOnlyPath("pekko") : ConfigFactory.empty();
     return user.withFallback(defaults).withFallback(ConfigFactory.load());
   }

@@ -59,14 +59,22 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private NodeGuardian(ActorContext<Command> ctx, Setup setup) {
     super(ctx);
     this.setup = setup;
-    ActorRef<Watchdog.Command> watchdog = ctx.spawn(Watchdog.create(setup.watchdogInterval()), "watchdog");
-    ActorRef<Gate.Command> transfers = ctx.spawn(Gate.create("transfers", setup.transfers()), "transfers");
+    ActorRef<Watchdog.Command> watchdog =
+        ctx.spawn(Watchdog.create(setup.watchdogInterval()), "watchdog");
+    ActorRef<Gate.Command> transfers =
+        ctx.spawn(Gate.create("transfers", setup.transfers()), "transfers");
     JobActor.NodeContext node =
         new JobActor.NodeContext(watchdog, Optional.of(transfers), setup.blocking(), setup.clock());
     for (JobDriver driver : setup.activeJobs()) {
-      jobs.put(driver.job(), ctx.spawn(JobActor.create(driver, node), "job-" + actorName(driver.job())));
+      jobs.put(
+          driver.job(), ctx.spawn(JobActor.create(driver, node), "job-" + actorName(driver.job())));
     }
-    ctx.getLog().info("node started node={} jobs={} passive={}", setup.node(), jobs.keySet(), setup.passiveJobs());
+    ctx.getLog()
+        .info(
+            "node started node={} jobs={} passive={}",
+            setup.node(),
+            jobs.keySet(),
+            setup.passiveJobs());
   }
 
   /** Job names allow ':' and '.', which are fine in actor names; anything else is encoded. */
@@ -86,9 +94,13 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     ActorRef<JobActor.Command> job = jobs.get(wakeup.job());
     if (job == null) {
       String known = String.join(", ", jobs.keySet());
-      String message = setup.passiveJobs().contains(wakeup.job())
-          ? "job " + wakeup.job() + " is passive (sink or source) and acts when its peers do"
-          : "no job named " + wakeup.job() + " on this node" + (known.isEmpty() ? "" : " (jobs: " + known + ")");
+      String message =
+          setup.passiveJobs().contains(wakeup.job())
+              ? "job " + wakeup.job() + " is passive (sink or source) and acts when its peers do"
+              : "no job named "
+                  + wakeup.job()
+                  + " on this node"
+                  + (known.isEmpty() ? "" : " (jobs: " + known + ")");
       wakeup.replyTo().tell(new WakeupResult(wakeup.job(), false, message));
       return this;
     }
@@ -100,14 +112,21 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
   private Behavior<Command> onGetStatus(GetStatus get) {
     List<ActorRef<JobActor.Command>> refs = new ArrayList<>(jobs.values());
-    getContext().spawnAnonymous(Gather.create(
-        refs,
-        JobActor.GetStatus::new,
-        JobStatus.class,
-        Duration.ofSeconds(2),
-        replies -> new NodeStatus(setup.node(),
-            replies.stream().sorted(java.util.Comparator.comparing(JobStatus::job)).toList(), setup.passiveJobs()),
-        get.replyTo()));
+    getContext()
+        .spawnAnonymous(
+            Gather.create(
+                refs,
+                JobActor.GetStatus::new,
+                JobStatus.class,
+                Duration.ofSeconds(2),
+                replies ->
+                    new NodeStatus(
+                        setup.node(),
+                        replies.stream()
+                            .sorted(java.util.Comparator.comparing(JobStatus::job))
+                            .toList(),
+                        setup.passiveJobs()),
+                get.replyTo()));
     return this;
   }
 }

@@ -38,8 +38,10 @@ final class ClientTransfer implements RunningTransfer {
   private final Duration connectTimeout;
   private final Duration setupTimeout;
   private final CompletableFuture<TransferResult> result = new CompletableFuture<>();
+
   /** The TCP connection under {@link #socket}, closed first on every abort (see OutgoingStream). */
   private CoalescingSocket transport;
+
   private Socket socket;
   private RunningTransfer inner;
   private boolean cancelled;
@@ -79,9 +81,11 @@ final class ClientTransfer implements RunningTransfer {
         transport = plain;
         socket = plain;
       }
-      plain.connect(new InetSocketAddress(peer.host(), peer.port()), (int) connectTimeout.toMillis());
+      plain.connect(
+          new InetSocketAddress(peer.host(), peer.port()), (int) connectTimeout.toMillis());
       plain.setSoTimeout((int) setupTimeout.toMillis());
-      connection = (SSLSocket) tls.getSocketFactory().createSocket(plain, peer.host(), peer.port(), true);
+      connection =
+          (SSLSocket) tls.getSocketFactory().createSocket(plain, peer.host(), peer.port(), true);
       synchronized (this) {
         if (cancelled) {
           connection.close();
@@ -92,14 +96,22 @@ final class ClientTransfer implements RunningTransfer {
       connection.setEnabledProtocols(new String[] {TlsContexts.PROTOCOL});
       connection.startHandshake();
     } catch (IOException e) {
-      fail(Reason.STREAM_FAILED, "cannot connect to node " + peer.identity() + " at " + where() + ": " + e.getMessage(), "", e);
+      fail(
+          Reason.STREAM_FAILED,
+          "cannot connect to node " + peer.identity() + " at " + where() + ": " + e.getMessage(),
+          "",
+          e);
       return;
     }
     Reply reply;
     try {
       NodeIdentity presented = TlsContexts.peerIdentity(connection.getSession());
       if (!presented.equals(peer.identity())) {
-        fail(Reason.REFUSED, where() + " presented itself as node " + presented + ", not " + peer.identity(), "", null);
+        fail(
+            Reason.REFUSED,
+            where() + " presented itself as node " + presented + ", not " + peer.identity(),
+            "",
+            null);
         return;
       }
       Frames.writeHeader(connection.getOutputStream(), header);
@@ -107,15 +119,31 @@ final class ClientTransfer implements RunningTransfer {
       reply = Frames.readReply(connection.getInputStream());
     } catch (IOException e) {
       // Under TLS 1.3 a refused client certificate shows up here, after the handshake.
-      fail(Reason.STREAM_FAILED, "node " + peer.identity() + " at " + where() + " broke off: " + e.getMessage(), "", e);
+      fail(
+          Reason.STREAM_FAILED,
+          "node " + peer.identity() + " at " + where() + " broke off: " + e.getMessage(),
+          "",
+          e);
       return;
     }
     if (reply instanceof Reply.Refused refused) {
-      fail(Reason.REFUSED, "node " + peer.identity() + " refused the transfer: " + refused.reason(), "", null);
+      fail(
+          Reason.REFUSED,
+          "node " + peer.identity() + " refused the transfer: " + refused.reason(),
+          "",
+          null);
     } else if (reply instanceof Reply.Failed failed) {
-      fail(Reason.RECEIVE_FAILED, "node " + peer.identity() + ": " + failed.message(), failed.stderr(), null);
+      fail(
+          Reason.RECEIVE_FAILED,
+          "node " + peer.identity() + ": " + failed.message(),
+          failed.stderr(),
+          null);
     } else if (!(reply instanceof Reply.Ready)) {
-      fail(Reason.STREAM_FAILED, "node " + peer.identity() + " answered " + reply + " before the stream", "", null);
+      fail(
+          Reason.STREAM_FAILED,
+          "node " + peer.identity() + " answered " + reply + " before the stream",
+          "",
+          null);
     } else {
       stream(connection);
     }
@@ -125,7 +153,8 @@ final class ClientTransfer implements RunningTransfer {
     RunningTransfer running;
     try {
       connection.setSoTimeout(0);
-      OutgoingStream outgoing = new OutgoingStream(connection, transport, peer.identity(), options.chunkSize(), executor);
+      OutgoingStream outgoing =
+          new OutgoingStream(connection, transport, peer.identity(), options.chunkSize(), executor);
       synchronized (this) {
         if (cancelled) {
           outgoing.kill();
@@ -135,7 +164,11 @@ final class ClientTransfer implements RunningTransfer {
         inner = running;
       }
     } catch (IOException e) {
-      fail(Reason.STREAM_FAILED, "connection to node " + peer.identity() + " lost: " + e.getMessage(), "", e);
+      fail(
+          Reason.STREAM_FAILED,
+          "connection to node " + peer.identity() + " lost: " + e.getMessage(),
+          "",
+          e);
       return;
     }
     running
@@ -158,7 +191,8 @@ final class ClientTransfer implements RunningTransfer {
   private void fail(Reason reason, String message, String receiveStderr, Throwable cause) {
     send.kill();
     closeSocket();
-    result.completeExceptionally(new TransferFailedException(reason, message, 0, "", receiveStderr, cause));
+    result.completeExceptionally(
+        new TransferFailedException(reason, message, 0, "", receiveStderr, cause));
   }
 
   private synchronized void closeSocket() {
@@ -196,7 +230,8 @@ final class ClientTransfer implements RunningTransfer {
       send.kill();
       closeSocket();
       result.completeExceptionally(
-          new TransferFailedException(Reason.CANCELLED, "transfer cancelled before it started", 0, "", "", null));
+          new TransferFailedException(
+              Reason.CANCELLED, "transfer cancelled before it started", 0, "", "", null));
     }
   }
 }

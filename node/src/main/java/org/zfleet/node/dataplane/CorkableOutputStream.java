@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Passes writes and flushes straight through, except while corked: then writes collect in a
- * buffer (a write that does not fit sends what is held first), flushes are held back, and {@link
+ * Passes writes and flushes straight through, except while corked: then writes collect in a buffer
+ * (a write that does not fit sends what is held first), flushes are held back, and {@link
  * #uncork()} sends everything held and flushes. The owner corks around one logical write, so the
  * many small writes and flushes beneath it leave as one.
  */

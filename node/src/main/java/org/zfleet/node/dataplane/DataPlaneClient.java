@@ -12,8 +12,8 @@ import org.zfleet.transfer.TransferOptions;
 import org.zfleet.zfs.SendProcess;
 
 /**
- * The sending end of the node-to-node data plane: streams a local send into a peer's
- * {@link DataPlaneServer} over mutual TLS and completes when the peer acknowledged every byte.
+ * The sending end of the node-to-node data plane: streams a local send into a peer's {@link
+ * DataPlaneServer} over mutual TLS and completes when the peer acknowledged every byte.
  */
 public final class DataPlaneClient {
 
@@ -28,7 +28,8 @@ public final class DataPlaneClient {
     this(tls, system, Duration.ofSeconds(10), Duration.ofSeconds(30));
   }
 
-  public DataPlaneClient(SSLContext tls, ActorSystem<?> system, Duration connectTimeout, Duration setupTimeout) {
+  public DataPlaneClient(
+      SSLContext tls, ActorSystem<?> system, Duration connectTimeout, Duration setupTimeout) {
     this.tls = tls;
     this.materializer = Materializer.matFromSystem(system);
     // Connecting and waiting for the reply block: they belong with the other blocking I/O.
@@ -41,8 +42,8 @@ public final class DataPlaneClient {
    * Starts sending {@code send}'s stream to {@code peer}, which must present the certificate of
    * {@code peer.identity()}. The result fails with a {@link
    * org.zfleet.transfer.TransferFailedException}: {@code REFUSED} if the peer did not accept the
-   * request, {@code RECEIVE_FAILED} with the peer's receive stderr if its receive failed, and so on.
-   * On any failure {@code send} is killed.
+   * request, {@code RECEIVE_FAILED} with the peer's receive stderr if its receive failed, and so
+   * on. On any failure {@code send} is killed.
    */
   public RunningTransfer send(
       PeerAddress peer,
@@ -52,7 +53,16 @@ public final class DataPlaneClient {
       ProgressListener listener) {
     ClientTransfer transfer =
         new ClientTransfer(
-            tls, peer, header, send, options, listener, materializer, blocking, connectTimeout, setupTimeout);
+            tls,
+            peer,
+            header,
+            send,
+            options,
+            listener,
+            materializer,
+            blocking,
+            connectTimeout,
+            setupTimeout);
     blocking.execute(transfer::connect);
     return transfer;
   }

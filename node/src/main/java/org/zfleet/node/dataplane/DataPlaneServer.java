@@ -26,8 +26,8 @@ import org.zfleet.node.tls.TlsContexts;
 /**
  * The receiving end of the node-to-node data plane: a TLS 1.3 server socket that requires a client
  * certificate from the cluster CA, authorizes each request by the peer's identity and header, and
- * moves the stream into the receive the {@link ReceiveHook} starts. See {@link Frames} for the
- * wire format.
+ * moves the stream into the receive the {@link ReceiveHook} starts. See {@link Frames} for the wire
+ * format.
  */
 public final class DataPlaneServer implements AutoCloseable {
 
@@ -79,19 +79,29 @@ public final class DataPlaneServer implements AutoCloseable {
 
   /** Binds {@code settings.host():settings.port()} (port 0: any free port) and starts accepting. */
   public static DataPlaneServer start(
-      DataPlaneSettings settings, SSLContext tls, Authorizer authorizer, ReceiveHook hook, ActorSystem<?> system)
+      DataPlaneSettings settings,
+      SSLContext tls,
+      Authorizer authorizer,
+      ReceiveHook hook,
+      ActorSystem<?> system)
       throws IOException {
     // Plain TCP underneath, TLS layered over each accepted connection: see CoalescingSocket.
     ServerSocket socket = new CoalescingSocket.Server();
     try {
-      socket.bind(new InetSocketAddress(InetAddress.getByName(settings.host()), settings.port()), 50);
+      socket.bind(
+          new InetSocketAddress(InetAddress.getByName(settings.host()), settings.port()), 50);
     } catch (IOException e) {
       socket.close();
       throw e;
     }
     DataPlaneServer server =
         new DataPlaneServer(
-            socket, tls.getSocketFactory(), settings, authorizer, hook, Materializer.matFromSystem(system));
+            socket,
+            tls.getSocketFactory(),
+            settings,
+            authorizer,
+            hook,
+            Materializer.matFromSystem(system));
     server.acceptor.start();
     log.info("data plane: listening on {}", server.address());
     return server;
@@ -126,25 +136,39 @@ public final class DataPlaneServer implements AutoCloseable {
         socket.setNeedClientAuth(true);
         socket.setEnabledProtocols(new String[] {TlsContexts.PROTOCOL});
       } catch (IOException e) {
-        log.warn("data plane: cannot set up TLS on a connection from {}: {}", plain.getRemoteSocketAddress(), e.getMessage());
+        log.warn(
+            "data plane: cannot set up TLS on a connection from {}: {}",
+            plain.getRemoteSocketAddress(),
+            e.getMessage());
         OutgoingStream.closeQuietly(plain);
         continue;
       }
       ServerConnection[] self = new ServerConnection[1];
       self[0] =
           new ServerConnection(
-              socket, settings, authorizer, hook, transfers, materializer, pool, () -> connections.remove(self[0]));
+              socket,
+              settings,
+              authorizer,
+              hook,
+              transfers,
+              materializer,
+              pool,
+              () -> connections.remove(self[0]));
       connections.add(self[0]);
       try {
         pool.execute(self[0]::run);
       } catch (RejectedExecutionException e) {
-        log.warn("data plane: too many connections waiting; dropped {}", socket.getRemoteSocketAddress());
+        log.warn(
+            "data plane: too many connections waiting; dropped {}",
+            socket.getRemoteSocketAddress());
         self[0].abort();
       }
     }
   }
 
-  /** Stops accepting, cancels running transfers (their receives are killed) and closes connections. */
+  /**
+   * Stops accepting, cancels running transfers (their receives are killed) and closes connections.
+   */
   @Override
   public void close() {
     closed = true;

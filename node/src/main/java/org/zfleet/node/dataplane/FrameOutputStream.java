@@ -10,7 +10,9 @@ import java.io.OutputStream;
  */
 final class FrameOutputStream extends OutputStream {
 
-  /** Holds back the writes beneath one frame so they leave together (see {@link CoalescingSocket}). */
+  /**
+   * Holds back the writes beneath one frame so they leave together (see {@link CoalescingSocket}).
+   */
   interface Cork {
     Cork NONE =
         new Cork() {

@@ -24,16 +24,18 @@ import org.zfleet.model.DatasetName;
  *                                       | REFUSED utf:reason)
  * </pre>
  *
- * A bare end of the connection never counts as the end of the stream: over TLS a closed
- * connection was seen to arrive as an empty or truncated stream.
+ * A bare end of the connection never counts as the end of the stream: over TLS a closed connection
+ * was seen to arrive as an empty or truncated stream.
  */
 final class Frames {
 
   /** Version 2 added the flags byte. */
   static final int VERSION = 2;
+
   static final int MAX_HEADER = 64 * 1024;
   static final int MAX_REPLY = 64 * 1024;
   static final int MAX_DATA_FRAME = 1024 * 1024;
+
   /** Error texts are cut to this many characters so a reply always fits its frame. */
   static final int MAX_TEXT = 8 * 1024;
 
@@ -70,7 +72,8 @@ final class Frames {
       }
       int version = data.readUnsignedByte();
       if (version != VERSION) {
-        throw new ProtocolException("protocol version " + version + " is not supported (this node speaks " + VERSION + ")");
+        throw new ProtocolException(
+            "protocol version " + version + " is not supported (this node speaks " + VERSION + ")");
       }
       TransferHeader.Kind kind = TransferHeader.Kind.ofCode(data.readUnsignedByte());
       int flags = data.readUnsignedByte();
@@ -145,7 +148,8 @@ final class Frames {
     }
     int length = (b0 << 24) | (b1 << 16) | (b2 << 8) | b3;
     if (length < 0 || length > max) {
-      throw new ProtocolException(what + " of " + Integer.toUnsignedString(length) + " bytes exceeds the limit of " + max);
+      throw new ProtocolException(
+          what + " of " + Integer.toUnsignedString(length) + " bytes exceeds the limit of " + max);
     }
     return length;
   }

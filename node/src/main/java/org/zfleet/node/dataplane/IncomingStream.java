@@ -11,9 +11,9 @@ import org.zfleet.zfs.ZfsException;
 
 /**
  * The receiving node's view of the connected sender, as a {@link SendProcess}: its stdout is the
- * deframed stream, it "exits successfully" at the end marker and fails when the connection ends
- * or breaks before it. Killing it stops reading; the connection itself is closed by its owner
- * after the reply.
+ * deframed stream, it "exits successfully" at the end marker and fails when the connection ends or
+ * breaks before it. Killing it stops reading; the connection itself is closed by its owner after
+ * the reply.
  */
 final class IncomingStream implements SendProcess, FrameInputStream.Listener {
 
@@ -40,7 +40,8 @@ final class IncomingStream implements SendProcess, FrameInputStream.Listener {
   public void kill() {
     frames.stop();
     completion.completeExceptionally(
-        new ZfsException.StreamFailed("the stream from node " + peer + " was stopped", List.of(), ""));
+        new ZfsException.StreamFailed(
+            "the stream from node " + peer + " was stopped", List.of(), ""));
   }
 
   @Override

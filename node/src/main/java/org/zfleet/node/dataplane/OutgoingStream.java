@@ -12,10 +12,10 @@ import org.zfleet.zfs.ReceiveProcess;
 import org.zfleet.zfs.ZfsException;
 
 /**
- * The sending node's view of the remote receive, as a {@link ReceiveProcess}: its stdin frames
- * the stream onto the connection, it "exits successfully" when the peer acknowledges exactly the
- * bytes sent, and fails with the peer's error (and its receive's stderr) otherwise. Killing it
- * closes the connection, which the peer sees as a truncated stream.
+ * The sending node's view of the remote receive, as a {@link ReceiveProcess}: its stdin frames the
+ * stream onto the connection, it "exits successfully" when the peer acknowledges exactly the bytes
+ * sent, and fails with the peer's error (and its receive's stderr) otherwise. Killing it closes the
+ * connection, which the peer sees as a truncated stream.
  */
 final class OutgoingStream implements ReceiveProcess {
 
@@ -31,12 +31,19 @@ final class OutgoingStream implements ReceiveProcess {
    * @param socket the TLS connection the stream is written to and the reply read from
    * @param transport the TCP socket under it, whose output is corked around each frame
    */
-  OutgoingStream(Socket socket, CoalescingSocket transport, NodeIdentity peer, int maxChunk, Executor readerExecutor)
+  OutgoingStream(
+      Socket socket,
+      CoalescingSocket transport,
+      NodeIdentity peer,
+      int maxChunk,
+      Executor readerExecutor)
       throws IOException {
     this.socket = socket;
     this.transport = transport;
     this.peer = peer;
-    this.frames = new FrameOutputStream(socket.getOutputStream(), transport.getOutputStream(), maxChunk, () -> endSent = true);
+    this.frames =
+        new FrameOutputStream(
+            socket.getOutputStream(), transport.getOutputStream(), maxChunk, () -> endSent = true);
     readerExecutor.execute(this::awaitReply);
   }
 
@@ -54,7 +61,8 @@ final class OutgoingStream implements ReceiveProcess {
   public void kill() {
     killed = true;
     completion.completeExceptionally(
-        new ZfsException.StreamFailed("the stream to node " + peer + " was stopped", List.of(), ""));
+        new ZfsException.StreamFailed(
+            "the stream to node " + peer + " was stopped", List.of(), ""));
     abort();
   }
 
@@ -75,7 +83,9 @@ final class OutgoingStream implements ReceiveProcess {
         if (!endSent) {
           fail("node " + peer + " acknowledged before the end of the stream", "");
         } else if (ack.bytes() != frames.bytes()) {
-          fail("node " + peer + " received " + ack.bytes() + " bytes of " + frames.bytes() + " sent", "");
+          fail(
+              "node " + peer + " received " + ack.bytes() + " bytes of " + frames.bytes() + " sent",
+              "");
         } else {
           completion.complete(null);
         }

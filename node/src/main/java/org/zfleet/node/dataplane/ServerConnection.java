@@ -81,7 +81,8 @@ final class ServerConnection {
       refuse(e.getMessage());
       return;
     } catch (IOException e) {
-      log.info("data plane: peer={} from={} left before its header: {}", peer, remote, e.getMessage());
+      log.info(
+          "data plane: peer={} from={} left before its header: {}", peer, remote, e.getMessage());
       close();
       return;
     }
@@ -93,7 +94,11 @@ final class ServerConnection {
     }
     if (decision instanceof Authorization.Refused refused) {
       log.warn(
-          "data plane: refused peer={} job={} target={}: {}", peer, header.job(), header.target(), refused.reason());
+          "data plane: refused peer={} job={} target={}: {}",
+          peer,
+          header.job(),
+          header.target(),
+          refused.reason());
       refuse(refused.reason());
       return;
     }
@@ -112,7 +117,11 @@ final class ServerConnection {
     } catch (RuntimeException e) {
       transfers.release();
       String stderr = e instanceof ZfsException z ? z.stderr() : "";
-      log.warn("data plane: receive into {} for peer={} did not start: {}", header.target(), peer, e.getMessage());
+      log.warn(
+          "data plane: receive into {} for peer={} did not start: {}",
+          header.target(),
+          peer,
+          e.getMessage());
       replyQuietly(new Reply.Failed(0, "receive did not start: " + e.getMessage(), stderr));
       drainAndClose();
       return;
@@ -130,67 +139,101 @@ final class ServerConnection {
       return;
     }
     RunningTransfer running =
-        ByteTransfer.start(incoming, receive, settings.transferOptions(), hook.progress(peer, header), materializer);
+        ByteTransfer.start(
+            incoming,
+            receive,
+            settings.transferOptions(),
+            hook.progress(peer, header),
+            materializer);
     transfer = running;
     hook.started(peer, header, running);
     CompletableFuture<Void> streamEnded = incoming.completion().toCompletableFuture();
     Cancellable watch = watchProgress(running, streamEnded, peer, header);
-    running.result().whenCompleteAsync((result, error) -> {
-      watch.cancel();
-      finish(peer, header, result, error);
-    }, pool);
+    running
+        .result()
+        .whenCompleteAsync(
+            (result, error) -> {
+              watch.cancel();
+              finish(peer, header, result, error);
+            },
+            pool);
   }
 
   /**
    * Stops a transfer whose bytes have not moved for the idle timeout. The socket's read timeout
-   * covers a sender that goes quiet, but not a receive that stops taking bytes: then nothing
-   * reads the connection, and a sender that died meanwhile would go unnoticed. Once the whole
-   * stream is in, the receive may take its time to finish: that is not watched.
+   * covers a sender that goes quiet, but not a receive that stops taking bytes: then nothing reads
+   * the connection, and a sender that died meanwhile would go unnoticed. Once the whole stream is
+   * in, the receive may take its time to finish: that is not watched.
    */
   private Cancellable watchProgress(
-      RunningTransfer running, CompletableFuture<Void> streamEnded, NodeIdentity peer, TransferHeader header) {
+      RunningTransfer running,
+      CompletableFuture<Void> streamEnded,
+      NodeIdentity peer,
+      TransferHeader header) {
     long idle = settings.idleTimeout().toNanos();
-    Duration every = Duration.ofMillis(Math.max(100, Math.min(30_000, settings.idleTimeout().toMillis() / 10)));
+    Duration every =
+        Duration.ofMillis(Math.max(100, Math.min(30_000, settings.idleTimeout().toMillis() / 10)));
     long[] last = {running.bytesSoFar(), System.nanoTime()};
-    Runnable check = () -> {
-      long bytes = running.bytesSoFar();
-      long now = System.nanoTime();
-      if (streamEnded.isDone()) {
-        return;
-      }
-      if (bytes != last[0]) {
-        last[0] = bytes;
-        last[1] = now;
-      } else if (now - last[1] >= idle) {
-        log.warn("data plane: no bytes moved for {} from peer={} into {}; stopping the receive",
-            Durations.human(settings.idleTimeout()), peer, header.target());
-        running.cancel();
-      }
-    };
+    Runnable check =
+        () -> {
+          long bytes = running.bytesSoFar();
+          long now = System.nanoTime();
+          if (streamEnded.isDone()) {
+            return;
+          }
+          if (bytes != last[0]) {
+            last[0] = bytes;
+            last[1] = now;
+          } else if (now - last[1] >= idle) {
+            log.warn(
+                "data plane: no bytes moved for {} from peer={} into {}; stopping the receive",
+                Durations.human(settings.idleTimeout()),
+                peer,
+                header.target());
+            running.cancel();
+          }
+        };
     var system = materializer.system();
     return system.scheduler().scheduleWithFixedDelay(every, every, check, system.dispatcher());
   }
 
-  private void finish(NodeIdentity peer, TransferHeader header, TransferResult result, Throwable error) {
+  private void finish(
+      NodeIdentity peer, TransferHeader header, TransferResult result, Throwable error) {
     try {
       if (error == null) {
         log.info(
             "data plane: received {} bytes from peer={} job={} into {} in {} ms",
-            result.bytes(), peer, header.job(), header.target(), result.duration().toMillis());
+            result.bytes(),
+            peer,
+            header.job(),
+            header.target(),
+            result.duration().toMillis());
         replyQuietly(new Reply.Ack(result.bytes()));
         close();
       } else {
         Throwable cause =
-            error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+            error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause()
+                : error;
         TransferFailedException failure =
             cause instanceof TransferFailedException f
                 ? f
                 : new TransferFailedException(
-                    TransferFailedException.Reason.STREAM_FAILED, String.valueOf(cause), 0, "", "", cause);
+                    TransferFailedException.Reason.STREAM_FAILED,
+                    String.valueOf(cause),
+                    0,
+                    "",
+                    "",
+                    cause);
         log.warn(
             "data plane: transfer from peer={} job={} into {} failed ({}): {}",
-            peer, header.job(), header.target(), failure.reason(), failure.getMessage());
-        replyQuietly(new Reply.Failed(failure.bytes(), failure.getMessage(), failure.receiveStderr()));
+            peer,
+            header.job(),
+            header.target(),
+            failure.reason(),
+            failure.getMessage());
+        replyQuietly(
+            new Reply.Failed(failure.bytes(), failure.getMessage(), failure.receiveStderr()));
         drainAndClose();
       }
     } finally {

@@ -4,12 +4,13 @@ import java.util.Objects;
 import org.zfleet.model.DatasetName;
 
 /**
- * What a connecting node asks of the data plane, sent before any data: the kind of request, the
- * job it belongs to, the dataset to receive into, a description of the step (for logs and the
- * receiving side's bookkeeping, e.g. "@a..@b"), and whether the receive may roll the target back
- * ({@code zfs receive -F}; the sender's plan decides, the receiving side still checks the target).
+ * What a connecting node asks of the data plane, sent before any data: the kind of request, the job
+ * it belongs to, the dataset to receive into, a description of the step (for logs and the receiving
+ * side's bookkeeping, e.g. "@a..@b"), and whether the receive may roll the target back ({@code zfs
+ * receive -F}; the sender's plan decides, the receiving side still checks the target).
  */
-public record TransferHeader(Kind kind, String job, DatasetName target, String step, boolean force) {
+public record TransferHeader(
+    Kind kind, String job, DatasetName target, String step, boolean force) {
 
   public static final int MAX_JOB_LENGTH = 256;
   public static final int MAX_STEP_LENGTH = 1024;

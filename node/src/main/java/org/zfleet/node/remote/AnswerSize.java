@@ -19,7 +19,9 @@ public final class AnswerSize implements SinkEndpoint.ReplyCheck {
   private final Serialization serialization;
   private final long max;
 
-  /** @param maxFrame the largest frame the cluster sends ({@code maximum-large-frame-size}) */
+  /**
+   * @param maxFrame the largest frame the cluster sends ({@code maximum-large-frame-size})
+   */
   public AnswerSize(ActorSystem<?> system, long maxFrame) {
     this.serialization = SerializationExtension.get(Adapter.toClassic(system));
     this.max = maxFrame - ENVELOPE;
@@ -35,7 +37,14 @@ public final class AnswerSize implements SinkEndpoint.ReplyCheck {
       return null;
     }
     long versions = listed.datasets().stream().mapToLong(d -> d.versions().size()).sum();
-    return "the listing of " + listed.datasets().size() + " datasets with " + versions + " snapshots takes " + size
-        + " bytes, more than the " + max + " a node may answer; prune the receiver or split the sink";
+    return "the listing of "
+        + listed.datasets().size()
+        + " datasets with "
+        + versions
+        + " snapshots takes "
+        + size
+        + " bytes, more than the "
+        + max
+        + " a node may answer; prune the receiver or split the sink";
   }
 }

@@ -10,8 +10,8 @@ import org.apache.pekko.japi.function.Function;
 import org.zfleet.replication.ReceiverDirectory;
 
 /**
- * Asks an actor and waits for the answer on the calling thread. Only for callers that run on
- * their own threads (replication steps), never on an actor.
+ * Asks an actor and waits for the answer on the calling thread. Only for callers that run on their
+ * own threads (replication steps), never on an actor.
  */
 final class Asks {
 
@@ -22,7 +22,12 @@ final class Asks {
    * did not answer {@code what} if no answer came within {@code timeout}.
    */
   static <Q, R> R ask(
-      Scheduler scheduler, ActorRef<Q> target, Function<ActorRef<R>, Q> request, Duration timeout, String whom, String what) {
+      Scheduler scheduler,
+      ActorRef<Q> target,
+      Function<ActorRef<R>, Q> request,
+      Duration timeout,
+      String whom,
+      String what) {
     try {
       return AskPattern.ask(target, request, timeout, scheduler)
           .toCompletableFuture()
@@ -33,7 +38,8 @@ final class Asks {
           whom + " did not answer " + what + " within " + timeout.toSeconds() + " s");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ReceiverDirectory.Unavailable("interrupted while waiting for " + whom + " to answer " + what);
+      throw new ReceiverDirectory.Unavailable(
+          "interrupted while waiting for " + whom + " to answer " + what);
     }
   }
 }

@@ -65,7 +65,13 @@ public final class ClusterReceiverDirectory implements ReceiverDirectory {
       return local.receiver(sinkJob, identity);
     }
     JobDirectory.FindResult found =
-        Asks.ask(scheduler, directory, r -> new JobDirectory.Find(sinkJob, r), LOOKUP_TIMEOUT, "the job directory", "a lookup of " + sinkJob);
+        Asks.ask(
+            scheduler,
+            directory,
+            r -> new JobDirectory.Find(sinkJob, r),
+            LOOKUP_TIMEOUT,
+            "the job directory",
+            "a lookup of " + sinkJob);
     if (found instanceof JobDirectory.NotReachable notReachable) {
       throw new Unavailable(notReachable.message());
     }
@@ -75,10 +81,17 @@ public final class ClusterReceiverDirectory implements ReceiverDirectory {
     }
     ActorRef<JobEndpointProtocol> endpoint = endpoints.get(0);
     SinkReply reply =
-        Asks.ask(scheduler, endpoint, JobEndpointProtocol.Describe::new, LOOKUP_TIMEOUT, "sink " + sinkJob, "where it receives");
+        Asks.ask(
+            scheduler,
+            endpoint,
+            JobEndpointProtocol.Describe::new,
+            LOOKUP_TIMEOUT,
+            "sink " + sinkJob,
+            "where it receives");
     if (reply instanceof JobEndpointProtocol.Described described) {
       if (!described.job().equals(sinkJob)) {
-        throw new Unavailable("the endpoint found for sink " + sinkJob + " says it is job " + described.job());
+        throw new Unavailable(
+            "the endpoint found for sink " + sinkJob + " says it is job " + described.job());
       }
       return new RemoteReceiver(scheduler, endpoint, described, dataPlane, timeouts);
     }

@@ -36,7 +36,9 @@ public final class ClusterSourceDirectory implements SourceDirectory {
   private final ZfsCapabilities capabilities;
   private final Executor waiting;
 
-  /** @param pulls this node's pull jobs by name */
+  /**
+   * @param pulls this node's pull jobs by name
+   */
   public ClusterSourceDirectory(
       Map<String, PullJob> pulls,
       ActorRef<JobDirectory.Command> directory,
@@ -60,8 +62,14 @@ public final class ClusterSourceDirectory implements SourceDirectory {
     if (pull == null) {
       throw new IllegalArgumentException("no pull job named " + pullJob + " on this node");
     }
-    JobDirectory.FindResult found = Asks.ask(scheduler, directory, r -> new JobDirectory.Find(sourceJob, r),
-        ClusterReceiverDirectory.LOOKUP_TIMEOUT, "the job directory", "a lookup of " + sourceJob);
+    JobDirectory.FindResult found =
+        Asks.ask(
+            scheduler,
+            directory,
+            r -> new JobDirectory.Find(sourceJob, r),
+            ClusterReceiverDirectory.LOOKUP_TIMEOUT,
+            "the job directory",
+            "a lookup of " + sourceJob);
     if (found instanceof JobDirectory.NotReachable notReachable) {
       throw new Unavailable(notReachable.message());
     }
@@ -70,16 +78,35 @@ public final class ClusterSourceDirectory implements SourceDirectory {
       log.warn("several nodes offer source={} endpoints={}; using the first", sourceJob, endpoints);
     }
     ActorRef<JobEndpointProtocol> endpoint = endpoints.get(0);
-    SinkReply reply = Asks.ask(scheduler, endpoint, JobEndpointProtocol.DescribeSource::new,
-        ClusterReceiverDirectory.LOOKUP_TIMEOUT, "source " + sourceJob, "a description");
+    SinkReply reply =
+        Asks.ask(
+            scheduler,
+            endpoint,
+            JobEndpointProtocol.DescribeSource::new,
+            ClusterReceiverDirectory.LOOKUP_TIMEOUT,
+            "source " + sourceJob,
+            "a description");
     if (reply instanceof JobEndpointProtocol.SourceDescribed described) {
       if (!described.job().equals(sourceJob)) {
-        throw new Unavailable("the endpoint found for source " + sourceJob + " says it is job " + described.job());
+        throw new Unavailable(
+            "the endpoint found for source " + sourceJob + " says it is job " + described.job());
       }
-      RemoteSender sender = new RemoteSender(scheduler, endpoint, described, pullJob, pull.rootFs(), plane, ownDataPlane,
-          capabilities, RemoteReceiver.Timeouts.DEFAULT, waiting);
-      Optional<String> prefix = described.snapshotPrefix() == null || described.snapshotPrefix().isEmpty()
-          ? Optional.empty() : Optional.of(described.snapshotPrefix());
+      RemoteSender sender =
+          new RemoteSender(
+              scheduler,
+              endpoint,
+              described,
+              pullJob,
+              pull.rootFs(),
+              plane,
+              ownDataPlane,
+              capabilities,
+              RemoteReceiver.Timeouts.DEFAULT,
+              waiting);
+      Optional<String> prefix =
+          described.snapshotPrefix() == null || described.snapshotPrefix().isEmpty()
+              ? Optional.empty()
+              : Optional.of(described.snapshotPrefix());
       return new PulledSource(described.node(), prefix, sender);
     }
     if (reply instanceof JobEndpointProtocol.Refused refused) {

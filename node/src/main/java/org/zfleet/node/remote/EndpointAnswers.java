@@ -15,8 +15,8 @@ import org.zfleet.transfer.TransferFailedException;
 import org.zfleet.zfs.ZfsException;
 
 /**
- * How a sink or source endpoint answers a peer: ZFS work runs off the actor, and every request
- * gets one reply, a refusal (logged with identity and dataset) or a one-line failure.
+ * How a sink or source endpoint answers a peer: ZFS work runs off the actor, and every request gets
+ * one reply, a refusal (logged with identity and dataset) or a one-line failure.
  */
 final class EndpointAnswers {
 
@@ -27,7 +27,9 @@ final class EndpointAnswers {
   private final Executor blocking;
   private final SinkEndpoint.ReplyCheck replies;
 
-  /** @param role "sink" or "source", for log lines */
+  /**
+   * @param role "sink" or "source", for log lines
+   */
   EndpointAnswers(String role, String job, Executor blocking, SinkEndpoint.ReplyCheck replies) {
     this.role = role;
     this.job = job;
@@ -36,12 +38,14 @@ final class EndpointAnswers {
   }
 
   /**
-   * Runs {@code work} on the blocking executor and answers with its reply, or with what its
-   * failure means; {@code dataset} names what a malformed request was about.
+   * Runs {@code work} on the blocking executor and answers with its reply, or with what its failure
+   * means; {@code dataset} names what a malformed request was about.
    */
   void run(String identity, String dataset, ActorRef<SinkReply> replyTo, Supplier<SinkReply> work) {
     CompletableFuture.supplyAsync(work, blocking)
-        .whenComplete((reply, error) -> replyTo.tell(error == null ? checked(reply) : answer(identity, dataset, error)));
+        .whenComplete(
+            (reply, error) ->
+                replyTo.tell(error == null ? checked(reply) : answer(identity, dataset, error)));
   }
 
   /** The reply, unless it cannot cross the cluster (a listing too large for a frame). */
@@ -56,18 +60,24 @@ final class EndpointAnswers {
 
   /** What a failed request tells its peer. */
   SinkReply answer(String identity, String dataset, Throwable failure) {
-    Throwable error = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable error =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     if (error instanceof AccessRefused refused) {
       // The local endpoint (LocalReceiver, LocalSender) has logged it.
       return new Refused(refused.identity(), refused.dataset(), refused.why());
     }
     if (error instanceof ZfsException zfs) {
-      log.info("{} request failed {}={} identity={}: {}", role, role, job, identity, zfs.getMessage());
+      log.info(
+          "{} request failed {}={} identity={}: {}", role, role, job, identity, zfs.getMessage());
       return new Failed(zfs.getClass().getSimpleName(), zfs.getMessage(), zfs.stderr());
     }
     if (error instanceof TransferFailedException failed) {
-      log.info("{} send failed {}={} identity={}: {}", role, role, job, identity, failed.getMessage());
-      return new Failed("StreamFailed", failed.getMessage(), failed.sendStderr() + failed.receiveStderr());
+      log.info(
+          "{} send failed {}={} identity={}: {}", role, role, job, identity, failed.getMessage());
+      return new Failed(
+          "StreamFailed", failed.getMessage(), failed.sendStderr() + failed.receiveStderr());
     }
     if (error instanceof IllegalArgumentException bad) {
       return refuse(identity, dataset, bad.getMessage());
@@ -78,7 +88,13 @@ final class EndpointAnswers {
 
   /** Refuses a request, logging identity and dataset. */
   Refused refuse(String identity, String dataset, String why) {
-    log.warn("refused {}={} identity={} dataset=\"{}\" reason=\"{}\"", role, job, identity, dataset, why);
+    log.warn(
+        "refused {}={} identity={} dataset=\"{}\" reason=\"{}\"",
+        role,
+        job,
+        identity,
+        dataset,
+        why);
     return new Refused(identity, dataset, why);
   }
 }

@@ -51,7 +51,13 @@ public final class PullDataPlane implements Authorizer, ReceiveHook {
     private final AtomicReference<RunningTransfer> transfer = new AtomicReference<>();
     private final AtomicLong bytes = new AtomicLong();
 
-    private Expected(String source, String job, DatasetName rootFs, DatasetName target, boolean force, ProgressListener listener) {
+    private Expected(
+        String source,
+        String job,
+        DatasetName rootFs,
+        DatasetName target,
+        boolean force,
+        ProgressListener listener) {
       this.source = source;
       this.job = job;
       this.rootFs = rootFs;
@@ -85,14 +91,21 @@ public final class PullDataPlane implements Authorizer, ReceiveHook {
   }
 
   /**
-   * Expects one stream from {@code source} for pull job {@code job} into {@code target}, which
-   * must lie below {@code rootFs/source}; a second expectation for the same target fails.
+   * Expects one stream from {@code source} for pull job {@code job} into {@code target}, which must
+   * lie below {@code rootFs/source}; a second expectation for the same target fails.
    */
-  public Expected expect(String source, String job, DatasetName rootFs, DatasetName target, boolean force, ProgressListener listener) {
+  public Expected expect(
+      String source,
+      String job,
+      DatasetName rootFs,
+      DatasetName target,
+      boolean force,
+      ProgressListener listener) {
     Objects.requireNonNull(listener, "listener");
     DatasetName root = rootFs.child(source);
     if (!target.isWithin(root) || target.equals(root)) {
-      throw new IllegalArgumentException("a pull from node " + source + " receives below " + root + ", not into " + target);
+      throw new IllegalArgumentException(
+          "a pull from node " + source + " receives below " + root + ", not into " + target);
     }
     Expected e = new Expected(source, job, rootFs, target, force, listener);
     if (expected.putIfAbsent(target, e) != null) {
@@ -110,15 +123,34 @@ public final class PullDataPlane implements Authorizer, ReceiveHook {
     } else if (e == null) {
       problem = "no pull job of node " + node + " expects a stream into " + header.target();
     } else if (!e.source.equals(peer.name()) || !e.job.equals(header.job())) {
-      problem = "pull job " + e.job + " expects " + header.target() + " from node " + e.source + ", not from " + peer.name()
-          + " for job " + header.job();
+      problem =
+          "pull job "
+              + e.job
+              + " expects "
+              + header.target()
+              + " from node "
+              + e.source
+              + ", not from "
+              + peer.name()
+              + " for job "
+              + header.job();
     } else if (e.force != header.force()) {
-      problem = "pull job " + e.job + " expects " + header.target() + (e.force ? " with" : " without") + " -F";
+      problem =
+          "pull job "
+              + e.job
+              + " expects "
+              + header.target()
+              + (e.force ? " with" : " without")
+              + " -F";
     } else if (!e.claimed.compareAndSet(false, true)) {
       problem = "the stream into " + header.target() + " has already arrived";
     }
     if (problem != null) {
-      log.warn("refused stream identity={} dataset=\"{}\" reason=\"{}\"", peer.name(), header.target(), problem);
+      log.warn(
+          "refused stream identity={} dataset=\"{}\" reason=\"{}\"",
+          peer.name(),
+          header.target(),
+          problem);
       return Authorization.refused(problem);
     }
     return Authorization.allowed();
@@ -128,10 +160,13 @@ public final class PullDataPlane implements Authorizer, ReceiveHook {
   public ReceiveProcess open(NodeIdentity peer, TransferHeader header) {
     Expected e = expected.get(header.target());
     if (e == null || !e.claimed.get() || !e.source.equals(peer.name())) {
-      throw new IllegalStateException("no pull job of node " + node + " expects a stream into " + header.target());
+      throw new IllegalStateException(
+          "no pull job of node " + node + " expects a stream into " + header.target());
     }
-    LocalReceiver receiver = new LocalReceiver(zfs, e.job, e.rootFs, Set.of(e.source), e.source, transfers);
-    return receiver.receive(new ReceiveRequest(header.target(), e.force, ReceiverLayout.replicaProperties()));
+    LocalReceiver receiver =
+        new LocalReceiver(zfs, e.job, e.rootFs, Set.of(e.source), e.source, transfers);
+    return receiver.receive(
+        new ReceiveRequest(header.target(), e.force, ReceiverLayout.replicaProperties()));
   }
 
   @Override

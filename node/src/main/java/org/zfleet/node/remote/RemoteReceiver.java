@@ -39,7 +39,8 @@ public final class RemoteReceiver implements Receiver {
 
   /** How long the sink may take to answer one request, and to list the caller's subtree. */
   public record Timeouts(Duration request, Duration list) {
-    public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(60), Duration.ofMinutes(3));
+    public static final Timeouts DEFAULT =
+        new Timeouts(Duration.ofSeconds(60), Duration.ofMinutes(3));
   }
 
   private final Scheduler scheduler;
@@ -48,9 +49,15 @@ public final class RemoteReceiver implements Receiver {
   private final DataPlaneClient dataPlane;
   private final Timeouts timeouts;
 
-  /** @param sink what the endpoint said of itself for this node */
+  /**
+   * @param sink what the endpoint said of itself for this node
+   */
   public RemoteReceiver(
-      Scheduler scheduler, ActorRef<JobEndpointProtocol> endpoint, Described sink, DataPlaneClient dataPlane, Timeouts timeouts) {
+      Scheduler scheduler,
+      ActorRef<JobEndpointProtocol> endpoint,
+      Described sink,
+      DataPlaneClient dataPlane,
+      Timeouts timeouts) {
     this.scheduler = scheduler;
     this.endpoint = endpoint;
     this.sink = sink;
@@ -65,7 +72,11 @@ public final class RemoteReceiver implements Receiver {
 
   @Override
   public List<DatasetListing> list(Set<String> userProperties) {
-    SinkReply reply = ask(r -> new JobEndpointProtocol.ListDatasets(Set.copyOf(userProperties), r), timeouts.list(), "a listing");
+    SinkReply reply =
+        ask(
+            r -> new JobEndpointProtocol.ListDatasets(Set.copyOf(userProperties), r),
+            timeouts.list(),
+            "a listing");
     if (reply instanceof JobEndpointProtocol.Listed listed) {
       return listed.datasets();
     }
@@ -74,28 +85,49 @@ public final class RemoteReceiver implements Receiver {
 
   @Override
   public void createPlaceholder(DatasetName dataset, Map<String, String> properties) {
-    done(ask(r -> new JobEndpointProtocol.CreatePlaceholder(dataset.value(), Map.copyOf(properties), r), timeouts.request(),
-        "creating placeholder " + dataset), "creating placeholder " + dataset);
+    done(
+        ask(
+            r ->
+                new JobEndpointProtocol.CreatePlaceholder(
+                    dataset.value(), Map.copyOf(properties), r),
+            timeouts.request(),
+            "creating placeholder " + dataset),
+        "creating placeholder " + dataset);
   }
 
   @Override
-  public RunningTransfer receiveFrom(SendProcess send, ReceiveRequest request, TransferOptions options, ProgressListener listener) {
+  public RunningTransfer receiveFrom(
+      SendProcess send,
+      ReceiveRequest request,
+      TransferOptions options,
+      ProgressListener listener) {
     // The sink sets the replica properties itself: a client does not choose properties there.
-    PeerAddress peer = new PeerAddress(NodeIdentity.of(sink.node()), sink.dataPlaneHost(), sink.dataPlanePort());
-    TransferHeader header = TransferHeader.receive(sink.job(), request.target(), "").withForce(request.force());
+    PeerAddress peer =
+        new PeerAddress(NodeIdentity.of(sink.node()), sink.dataPlaneHost(), sink.dataPlanePort());
+    TransferHeader header =
+        TransferHeader.receive(sink.job(), request.target(), "").withForce(request.force());
     return dataPlane.send(peer, header, send, options, listener);
   }
 
   @Override
   public void destroySnapshot(SnapshotName snapshot) {
-    done(ask(r -> new JobEndpointProtocol.DestroySnapshot(snapshot.toString(), r), timeouts.request(), "destroying " + snapshot),
+    done(
+        ask(
+            r -> new JobEndpointProtocol.DestroySnapshot(snapshot.toString(), r),
+            timeouts.request(),
+            "destroying " + snapshot),
         "destroying " + snapshot);
   }
 
   @Override
   public void setUserProperty(String datasetOrSnapshot, String property, String value) {
     String what = "setting " + property + " on " + datasetOrSnapshot;
-    done(ask(r -> new JobEndpointProtocol.SetProperty(datasetOrSnapshot, property, value, r), timeouts.request(), what), what);
+    done(
+        ask(
+            r -> new JobEndpointProtocol.SetProperty(datasetOrSnapshot, property, value, r),
+            timeouts.request(),
+            what),
+        what);
   }
 
   /** Where the sink runs, for messages: {@code sink X on node Y}. */
@@ -103,7 +135,8 @@ public final class RemoteReceiver implements Receiver {
     return "sink " + sink.job() + " on node " + sink.node();
   }
 
-  private SinkReply ask(Function<ActorRef<SinkReply>, JobEndpointProtocol> request, Duration timeout, String what) {
+  private SinkReply ask(
+      Function<ActorRef<SinkReply>, JobEndpointProtocol> request, Duration timeout, String what) {
     return Asks.ask(scheduler, endpoint, request, timeout, where(), what);
   }
 
@@ -115,7 +148,8 @@ public final class RemoteReceiver implements Receiver {
 
   private RuntimeException unexpected(SinkReply reply, String what) {
     if (reply instanceof Refused refused) {
-      return new AccessRefused(refused.identity(), refused.dataset(), refused.reason() + " (" + where() + ")");
+      return new AccessRefused(
+          refused.identity(), refused.dataset(), refused.reason() + " (" + where() + ")");
     }
     if (reply instanceof Failed failed) {
       return failure(where(), failed);

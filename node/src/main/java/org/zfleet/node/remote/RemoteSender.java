@@ -89,7 +89,11 @@ public final class RemoteSender implements Sender {
 
   @Override
   public List<DatasetListing> list(Set<String> userProperties) {
-    SinkReply reply = ask(r -> new JobEndpointProtocol.ListSource(Set.copyOf(userProperties), r), timeouts.list(), "a listing");
+    SinkReply reply =
+        ask(
+            r -> new JobEndpointProtocol.ListSource(Set.copyOf(userProperties), r),
+            timeouts.list(),
+            "a listing");
     if (reply instanceof JobEndpointProtocol.Listed listed) {
       return listed.datasets();
     }
@@ -104,41 +108,68 @@ public final class RemoteSender implements Sender {
   @Override
   public void hold(SnapshotName snapshot, String tag) {
     String what = "holding " + snapshot + " " + tag;
-    done(ask(r -> new JobEndpointProtocol.Hold(snapshot.toString(), tag, r), timeouts.request(), what), what);
+    done(
+        ask(
+            r -> new JobEndpointProtocol.Hold(snapshot.toString(), tag, r),
+            timeouts.request(),
+            what),
+        what);
   }
 
   @Override
   public void release(SnapshotName snapshot, String tag) {
     String what = "releasing " + snapshot + " " + tag;
-    done(ask(r -> new JobEndpointProtocol.Release(snapshot.toString(), tag, r), timeouts.request(), what), what);
+    done(
+        ask(
+            r -> new JobEndpointProtocol.Release(snapshot.toString(), tag, r),
+            timeouts.request(),
+            what),
+        what);
   }
 
   @Override
   public Holds holds(SnapshotName snapshot) {
-    throw new ZfsException.Unsupported(where() + ": holds are not listed across nodes", List.of(), "");
+    throw new ZfsException.Unsupported(
+        where() + ": holds are not listed across nodes", List.of(), "");
   }
 
   @Override
   public void bookmark(SnapshotName snapshot, String bookmark) {
-    throw new ZfsException.Unsupported(where() + ": bookmarks are not made across nodes", List.of(), "");
+    throw new ZfsException.Unsupported(
+        where() + ": bookmarks are not made across nodes", List.of(), "");
   }
 
   @Override
   public void setUserProperty(String datasetOrSnapshot, String property, String value) {
     String what = "setting " + property + " on " + datasetOrSnapshot;
-    done(ask(r -> new JobEndpointProtocol.SetProperty(datasetOrSnapshot, property, value, r), timeouts.request(), what), what);
+    done(
+        ask(
+            r -> new JobEndpointProtocol.SetProperty(datasetOrSnapshot, property, value, r),
+            timeouts.request(),
+            what),
+        what);
   }
 
   @Override
   public void inheritUserProperty(DatasetName dataset, String property) {
     String what = "removing " + property + " from " + dataset;
-    done(ask(r -> new JobEndpointProtocol.InheritProperty(dataset.value(), property, r), timeouts.request(), what), what);
+    done(
+        ask(
+            r -> new JobEndpointProtocol.InheritProperty(dataset.value(), property, r),
+            timeouts.request(),
+            what),
+        what);
   }
 
   @Override
   public void destroySnapshot(SnapshotName snapshot) {
     String what = "destroying " + snapshot;
-    done(ask(r -> new JobEndpointProtocol.DestroySnapshot(snapshot.toString(), r), timeouts.request(), what), what);
+    done(
+        ask(
+            r -> new JobEndpointProtocol.DestroySnapshot(snapshot.toString(), r),
+            timeouts.request(),
+            what),
+        what);
   }
 
   String where() {
@@ -165,28 +196,52 @@ public final class RemoteSender implements Sender {
     }
 
     @Override
-    public RunningTransfer deliver(ReceiveRequest receive, TransferOptions options, ProgressListener listener) {
-      PullDataPlane.Expected expected = plane.expect(source.node(), pullJob, rootFs, receive.target(), receive.force(), listener);
+    public RunningTransfer deliver(
+        ReceiveRequest receive, TransferOptions options, ProgressListener listener) {
+      PullDataPlane.Expected expected =
+          plane.expect(source.node(), pullJob, rootFs, receive.target(), receive.force(), listener);
       CompletableFuture<TransferResult> result = new CompletableFuture<>();
       Instant started = Instant.now();
       String what = "sending " + request.to();
-      CompletableFuture.supplyAsync(() -> ask(r -> new JobEndpointProtocol.StartSend(
-              request.to().toString(), request.from().orElse(null), request.mode() == SendRequest.Mode.INTERMEDIATE, pullJob,
-              receive.target().value(), receive.force(), ownDataPlane.host(), ownDataPlane.port(), r), SEND_TIMEOUT, what), waiting)
-          .whenComplete((reply, error) -> {
-            expected.withdraw();
-            completion.complete(null);
-            if (error != null) {
-              result.completeExceptionally(error.getCause() != null ? error.getCause() : error);
-            } else if (reply instanceof JobEndpointProtocol.Sent sent) {
-              result.complete(new TransferResult(sent.bytes(), Duration.between(started, Instant.now())));
-            } else if (reply instanceof Failed failed) {
-              result.completeExceptionally(new TransferFailedException(TransferFailedException.Reason.STREAM_FAILED,
-                  where() + ": " + failed.message(), expected.bytesSoFar(), failed.stderr(), "", null));
-            } else {
-              result.completeExceptionally(unexpected(reply, what));
-            }
-          });
+      CompletableFuture.supplyAsync(
+              () ->
+                  ask(
+                      r ->
+                          new JobEndpointProtocol.StartSend(
+                              request.to().toString(),
+                              request.from().orElse(null),
+                              request.mode() == SendRequest.Mode.INTERMEDIATE,
+                              pullJob,
+                              receive.target().value(),
+                              receive.force(),
+                              ownDataPlane.host(),
+                              ownDataPlane.port(),
+                              r),
+                      SEND_TIMEOUT,
+                      what),
+              waiting)
+          .whenComplete(
+              (reply, error) -> {
+                expected.withdraw();
+                completion.complete(null);
+                if (error != null) {
+                  result.completeExceptionally(error.getCause() != null ? error.getCause() : error);
+                } else if (reply instanceof JobEndpointProtocol.Sent sent) {
+                  result.complete(
+                      new TransferResult(sent.bytes(), Duration.between(started, Instant.now())));
+                } else if (reply instanceof Failed failed) {
+                  result.completeExceptionally(
+                      new TransferFailedException(
+                          TransferFailedException.Reason.STREAM_FAILED,
+                          where() + ": " + failed.message(),
+                          expected.bytesSoFar(),
+                          failed.stderr(),
+                          "",
+                          null));
+                } else {
+                  result.completeExceptionally(unexpected(reply, what));
+                }
+              });
       return new RunningTransfer() {
         @Override
         public CompletionStage<TransferResult> result() {
@@ -202,14 +257,21 @@ public final class RemoteSender implements Sender {
         public void cancel() {
           // Killing the receive fails the source's send, which then answers.
           expected.cancel();
-          result.completeExceptionally(new TransferFailedException(TransferFailedException.Reason.CANCELLED,
-              "pull of " + request.to() + " cancelled", expected.bytesSoFar(), "", "", null));
+          result.completeExceptionally(
+              new TransferFailedException(
+                  TransferFailedException.Reason.CANCELLED,
+                  "pull of " + request.to() + " cancelled",
+                  expected.bytesSoFar(),
+                  "",
+                  "",
+                  null));
         }
       };
     }
   }
 
-  private SinkReply ask(Function<ActorRef<SinkReply>, JobEndpointProtocol> request, Duration timeout, String what) {
+  private SinkReply ask(
+      Function<ActorRef<SinkReply>, JobEndpointProtocol> request, Duration timeout, String what) {
     return Asks.ask(scheduler, endpoint, request, timeout, where(), what);
   }
 
@@ -221,7 +283,8 @@ public final class RemoteSender implements Sender {
 
   private RuntimeException unexpected(SinkReply reply, String what) {
     if (reply instanceof Refused refused) {
-      return new AccessRefused(refused.identity(), refused.dataset(), refused.reason() + " (" + where() + ")");
+      return new AccessRefused(
+          refused.identity(), refused.dataset(), refused.reason() + " (" + where() + ")");
     }
     if (reply instanceof Failed failed) {
       return RemoteReceiver.failure(where(), failed);

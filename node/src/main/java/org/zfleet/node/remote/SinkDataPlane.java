@@ -47,8 +47,13 @@ public final class SinkDataPlane implements Authorizer, ReceiveHook {
     SinkJob sink = sinks.get(header.job());
     if (sink == null) {
       return Authorization.refused(
-          "no sink job named " + header.job() + " runs on node " + node
-              + (sinks.isEmpty() ? "" : " (sinks here: " + String.join(", ", sinks.keySet()) + ")"));
+          "no sink job named "
+              + header.job()
+              + " runs on node "
+              + node
+              + (sinks.isEmpty()
+                  ? ""
+                  : " (sinks here: " + String.join(", ", sinks.keySet()) + ")"));
     }
     LocalReceiver receiver;
     try {
@@ -60,24 +65,36 @@ public final class SinkDataPlane implements Authorizer, ReceiveHook {
     DatasetName root = receiver.root();
     if (!target.isWithin(root) || target.equals(root)) {
       return Authorization.refused(
-          "refused " + peer + " access to \"" + target + "\": "
-              + (target.equals(root) ? "the client's root holds placeholders only" : "outside " + root));
+          "refused "
+              + peer
+              + " access to \""
+              + target
+              + "\": "
+              + (target.equals(root)
+                  ? "the client's root holds placeholders only"
+                  : "outside " + root));
     }
     return Authorization.allowed();
   }
 
-  /** Starts {@code zfs receive} into the header's target, checked again by {@link LocalReceiver}. */
+  /**
+   * Starts {@code zfs receive} into the header's target, checked again by {@link LocalReceiver}.
+   */
   @Override
   public ReceiveProcess open(NodeIdentity peer, TransferHeader header) {
     SinkJob sink = sinks.get(header.job());
     if (sink == null) {
-      throw new IllegalStateException("no sink job named " + header.job() + " runs on node " + node);
+      throw new IllegalStateException(
+          "no sink job named " + header.job() + " runs on node " + node);
     }
     return receiver(sink, peer)
-        .receive(new ReceiveRequest(header.target(), header.force(), ReceiverLayout.replicaProperties()));
+        .receive(
+            new ReceiveRequest(
+                header.target(), header.force(), ReceiverLayout.replicaProperties()));
   }
 
   private LocalReceiver receiver(SinkJob sink, NodeIdentity peer) {
-    return new LocalReceiver(zfs, sink.name(), sink.rootFs(), Set.copyOf(sink.clients()), peer.name(), transfers);
+    return new LocalReceiver(
+        zfs, sink.name(), sink.rootFs(), Set.copyOf(sink.clients()), peer.name(), transfers);
   }
 }

@@ -35,14 +35,13 @@ import org.zfleet.zfs.ZfsNames;
 import org.zfleet.zfs.ZfsPort;
 
 /**
- * One sink job's endpoint in the cluster: answers its clients' requests for the receiving side of
- * a replication (all but the stream itself, which arrives over the data plane). Each request acts
- * for the verified identity of the node that sent it, through a {@link LocalReceiver} for that
+ * One sink job's endpoint in the cluster: answers its clients' requests for the receiving side of a
+ * replication (all but the stream itself, which arrives over the data plane). Each request acts for
+ * the verified identity of the node that sent it, through a {@link LocalReceiver} for that
  * identity, so the sink's client list and the {@code <root-fs>/<identity>} subtree are enforced by
  * the same code as for a local push. ZFS work runs on {@code blocking}, never on the actor.
  */
 public final class SinkEndpoint extends AbstractBehavior<JobEndpointProtocol> {
-
 
   /** Most user properties a client may ask for in one listing. */
   static final int MAX_LISTED_PROPERTIES = 64;
@@ -96,7 +95,8 @@ public final class SinkEndpoint extends AbstractBehavior<JobEndpointProtocol> {
   private SinkEndpoint(ActorContext<JobEndpointProtocol> ctx, Setup setup) {
     super(ctx);
     this.setup = setup;
-    this.answers = new EndpointAnswers("sink", setup.sink().name(), setup.blocking(), setup.replies());
+    this.answers =
+        new EndpointAnswers("sink", setup.sink().name(), setup.blocking(), setup.replies());
   }
 
   @Override
@@ -160,7 +160,9 @@ public final class SinkEndpoint extends AbstractBehavior<JobEndpointProtocol> {
     try {
       dataset = DatasetName.of(String.valueOf(create.dataset()));
     } catch (IllegalArgumentException e) {
-      create.replyTo().tell(refuse(caller.identity(), String.valueOf(create.dataset()), e.getMessage()));
+      create
+          .replyTo()
+          .tell(refuse(caller.identity(), String.valueOf(create.dataset()), e.getMessage()));
       return this;
     }
     Map<String, String> properties = create.properties() == null ? Map.of() : create.properties();
@@ -169,10 +171,13 @@ public final class SinkEndpoint extends AbstractBehavior<JobEndpointProtocol> {
       create.replyTo().tell(refuse(caller.identity(), dataset.value(), problem));
       return this;
     }
-    run(caller, create.replyTo(), () -> {
-      caller.receiver().createPlaceholder(dataset, properties);
-      return new Done("created placeholder " + dataset);
-    });
+    run(
+        caller,
+        create.replyTo(),
+        () -> {
+          caller.receiver().createPlaceholder(dataset, properties);
+          return new Done("created placeholder " + dataset);
+        });
     return this;
   }
 
@@ -186,13 +191,18 @@ public final class SinkEndpoint extends AbstractBehavior<JobEndpointProtocol> {
     try {
       snapshot = SnapshotName.parse(String.valueOf(destroy.snapshot()));
     } catch (IllegalArgumentException e) {
-      destroy.replyTo().tell(refuse(caller.identity(), String.valueOf(destroy.snapshot()), e.getMessage()));
+      destroy
+          .replyTo()
+          .tell(refuse(caller.identity(), String.valueOf(destroy.snapshot()), e.getMessage()));
       return this;
     }
-    run(caller, destroy.replyTo(), () -> {
-      caller.receiver().destroySnapshot(snapshot);
-      return new Done("destroyed " + snapshot);
-    });
+    run(
+        caller,
+        destroy.replyTo(),
+        () -> {
+          caller.receiver().destroySnapshot(snapshot);
+          return new Done("destroyed " + snapshot);
+        });
     return this;
   }
 
@@ -211,10 +221,13 @@ public final class SinkEndpoint extends AbstractBehavior<JobEndpointProtocol> {
       set.replyTo().tell(refuse(caller.identity(), target, e.getMessage()));
       return this;
     }
-    run(caller, set.replyTo(), () -> {
-      caller.receiver().setUserProperty(target, set.property(), set.value());
-      return new Done("set " + set.property() + " on " + target);
-    });
+    run(
+        caller,
+        set.replyTo(),
+        () -> {
+          caller.receiver().setUserProperty(target, set.property(), set.value());
+          return new Done("set " + set.property() + " on " + target);
+        });
     return this;
   }
 
@@ -227,11 +240,21 @@ public final class SinkEndpoint extends AbstractBehavior<JobEndpointProtocol> {
     if (!(identity instanceof PeerIdentity.Verified verified)) {
       PeerIdentity.Unverified unverified = (PeerIdentity.Unverified) identity;
       String who = "unverified(" + unverified.address() + ")";
-      return new Caller(who, null, refuse(who, sink.rootFs().value(), "not a verified cluster node: " + unverified.reason()));
+      return new Caller(
+          who,
+          null,
+          refuse(
+              who, sink.rootFs().value(), "not a verified cluster node: " + unverified.reason()));
     }
     try {
       LocalReceiver receiver =
-          new LocalReceiver(setup.zfs(), sink.name(), sink.rootFs(), Set.copyOf(sink.clients()), verified.node(), setup.transfers());
+          new LocalReceiver(
+              setup.zfs(),
+              sink.name(),
+              sink.rootFs(),
+              Set.copyOf(sink.clients()),
+              verified.node(),
+              setup.transfers());
       return new Caller(verified.node(), receiver, null);
     } catch (AccessRefused e) {
       // LocalReceiver has logged it.
@@ -263,7 +286,9 @@ public final class SinkEndpoint extends AbstractBehavior<JobEndpointProtocol> {
     return null;
   }
 
-  /** Clients may set user properties and {@code canmount=off}; nothing that mounts or moves data. */
+  /**
+   * Clients may set user properties and {@code canmount=off}; nothing that mounts or moves data.
+   */
   private static String placeholderPropertiesProblem(Map<String, String> properties) {
     for (Map.Entry<String, String> e : properties.entrySet()) {
       String name = String.valueOf(e.getKey());
@@ -279,5 +304,4 @@ public final class SinkEndpoint extends AbstractBehavior<JobEndpointProtocol> {
     }
     return null;
   }
-
 }

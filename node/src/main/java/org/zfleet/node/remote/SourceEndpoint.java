@@ -61,10 +61,13 @@ public final class SourceEndpoint extends AbstractBehavior<JobEndpointProtocol> 
   /** Streams a send to a peer's data plane: {@code DataPlaneClient::send} in the daemon. */
   @FunctionalInterface
   public interface Outbound {
-    RunningTransfer send(PeerAddress peer, TransferHeader header, SendProcess send, TransferOptions options);
+    RunningTransfer send(
+        PeerAddress peer, TransferHeader header, SendProcess send, TransferOptions options);
   }
 
-  /** What the endpoint works with; {@code identities} verifies the node hosting a {@code replyTo}. */
+  /**
+   * What the endpoint works with; {@code identities} verifies the node hosting a {@code replyTo}.
+   */
   public record Setup(
       String node,
       SourceJob source,
@@ -94,16 +97,19 @@ public final class SourceEndpoint extends AbstractBehavior<JobEndpointProtocol> 
   private SourceEndpoint(ActorContext<JobEndpointProtocol> ctx, Setup setup) {
     super(ctx);
     this.setup = setup;
-    this.answers = new EndpointAnswers("source", setup.source().name(), setup.blocking(), setup.replies());
+    this.answers =
+        new EndpointAnswers("source", setup.source().name(), setup.blocking(), setup.replies());
   }
 
   @Override
   public Receive<JobEndpointProtocol> createReceive() {
     return newReceiveBuilder()
-        .onMessage(JobEndpointProtocol.Ping.class, p -> {
-          p.replyTo().tell(new JobEndpointProtocol.Pong(setup.node(), setup.source().name()));
-          return this;
-        })
+        .onMessage(
+            JobEndpointProtocol.Ping.class,
+            p -> {
+              p.replyTo().tell(new JobEndpointProtocol.Pong(setup.node(), setup.source().name()));
+              return this;
+            })
         .onMessage(JobEndpointProtocol.DescribeSource.class, this::onDescribe)
         .onMessage(ListSource.class, this::onList)
         .onMessage(Hold.class, h -> onHold(h.snapshot(), h.tag(), h.replyTo(), true))
@@ -117,8 +123,13 @@ public final class SourceEndpoint extends AbstractBehavior<JobEndpointProtocol> 
 
   private Behavior<JobEndpointProtocol> onDescribe(JobEndpointProtocol.DescribeSource describe) {
     if (caller(describe.replyTo()) != null) {
-      describe.replyTo().tell(new JobEndpointProtocol.SourceDescribed(
-          setup.node(), setup.source().name(), setup.source().snapshotting().prefix().orElse("")));
+      describe
+          .replyTo()
+          .tell(
+              new JobEndpointProtocol.SourceDescribed(
+                  setup.node(),
+                  setup.source().name(),
+                  setup.source().snapshotting().prefix().orElse("")));
     }
     return this;
   }
@@ -140,7 +151,8 @@ public final class SourceEndpoint extends AbstractBehavior<JobEndpointProtocol> 
     return this;
   }
 
-  private Behavior<JobEndpointProtocol> onHold(String snapshotText, String tag, ActorRef<SinkReply> replyTo, boolean hold) {
+  private Behavior<JobEndpointProtocol> onHold(
+      String snapshotText, String tag, ActorRef<SinkReply> replyTo, boolean hold) {
     Caller caller = caller(replyTo);
     if (caller == null) {
       return this;
@@ -157,14 +169,17 @@ public final class SourceEndpoint extends AbstractBehavior<JobEndpointProtocol> 
       replyTo.tell(refuse(caller.identity(), snapshotText, problem));
       return this;
     }
-    run(caller, replyTo, () -> {
-      if (hold) {
-        caller.sender().hold(snapshot.get(), tag);
-      } else {
-        caller.sender().release(snapshot.get(), tag);
-      }
-      return new Done((hold ? "held " : "released ") + snapshot.get() + " " + tag);
-    });
+    run(
+        caller,
+        replyTo,
+        () -> {
+          if (hold) {
+            caller.sender().hold(snapshot.get(), tag);
+          } else {
+            caller.sender().release(snapshot.get(), tag);
+          }
+          return new Done((hold ? "held " : "released ") + snapshot.get() + " " + tag);
+        });
     return this;
   }
 
@@ -185,10 +200,13 @@ public final class SourceEndpoint extends AbstractBehavior<JobEndpointProtocol> 
       set.replyTo().tell(refuse(caller.identity(), target, problem));
       return this;
     }
-    run(caller, set.replyTo(), () -> {
-      caller.sender().setUserProperty(target, set.property(), set.value());
-      return new Done("set " + set.property() + " on " + target);
-    });
+    run(
+        caller,
+        set.replyTo(),
+        () -> {
+          caller.sender().setUserProperty(target, set.property(), set.value());
+          return new Done("set " + set.property() + " on " + target);
+        });
     return this;
   }
 
@@ -209,10 +227,13 @@ public final class SourceEndpoint extends AbstractBehavior<JobEndpointProtocol> 
       return this;
     }
     DatasetName fs = dataset;
-    run(caller, inherit.replyTo(), () -> {
-      caller.sender().inheritUserProperty(fs, inherit.property());
-      return new Done("removed " + inherit.property() + " from " + fs);
-    });
+    run(
+        caller,
+        inherit.replyTo(),
+        () -> {
+          caller.sender().inheritUserProperty(fs, inherit.property());
+          return new Done("removed " + inherit.property() + " from " + fs);
+        });
     return this;
   }
 
@@ -222,10 +243,15 @@ public final class SourceEndpoint extends AbstractBehavior<JobEndpointProtocol> 
       return this;
     }
     Optional<SnapshotName> snapshot = snapshot(caller, destroy.snapshot(), destroy.replyTo());
-    snapshot.ifPresent(s -> run(caller, destroy.replyTo(), () -> {
-      caller.sender().destroySnapshot(s);
-      return new Done("destroyed " + s);
-    }));
+    snapshot.ifPresent(
+        s ->
+            run(
+                caller,
+                destroy.replyTo(),
+                () -> {
+                  caller.sender().destroySnapshot(s);
+                  return new Done("destroyed " + s);
+                }));
     return this;
   }
 
@@ -242,28 +268,57 @@ public final class SourceEndpoint extends AbstractBehavior<JobEndpointProtocol> 
     TransferHeader header;
     PeerAddress peer;
     try {
-      request = start.from() == null
-          ? SendRequest.full(to.get())
-          : start.intermediate() ? SendRequest.intermediate(start.from(), to.get()) : SendRequest.incremental(start.from(), to.get());
+      request =
+          start.from() == null
+              ? SendRequest.full(to.get())
+              : start.intermediate()
+                  ? SendRequest.intermediate(start.from(), to.get())
+                  : SendRequest.incremental(start.from(), to.get());
       // The stream goes to the verified caller's node only: its certificate is checked on connect.
-      peer = new PeerAddress(NodeIdentity.of(caller.identity()), String.valueOf(start.dataPlaneHost()), start.dataPlanePort());
-      header = TransferHeader.receive(String.valueOf(start.pullJob()), DatasetName.of(String.valueOf(start.target())),
-          request.from().map(f -> f.name() + "..").orElse("") + to.get().name()).withForce(start.force());
+      peer =
+          new PeerAddress(
+              NodeIdentity.of(caller.identity()),
+              String.valueOf(start.dataPlaneHost()),
+              start.dataPlanePort());
+      header =
+          TransferHeader.receive(
+                  String.valueOf(start.pullJob()),
+                  DatasetName.of(String.valueOf(start.target())),
+                  request.from().map(f -> f.name() + "..").orElse("") + to.get().name())
+              .withForce(start.force());
     } catch (RuntimeException e) {
-      start.replyTo().tell(refuse(caller.identity(), String.valueOf(start.to()), "malformed send request: " + e.getMessage()));
+      start
+          .replyTo()
+          .tell(
+              refuse(
+                  caller.identity(),
+                  String.valueOf(start.to()),
+                  "malformed send request: " + e.getMessage()));
       return this;
     }
     CompletableFuture.supplyAsync(() -> caller.sender().send(request), setup.blocking())
-        .thenCompose(send -> setup.outbound().send(peer, header, send, TransferOptions.defaults()).result().toCompletableFuture())
-        .whenComplete((result, error) -> {
-          if (error == null) {
-            log.info("sent source={} identity={} snapshot=\"{}\" target=\"{}\" bytes={}",
-                setup.source().name(), caller.identity(), to.get(), header.target(), result.bytes());
-            start.replyTo().tell(new Sent(result.bytes()));
-          } else {
-            start.replyTo().tell(answers.answer(caller.identity(), "", error));
-          }
-        });
+        .thenCompose(
+            send ->
+                setup
+                    .outbound()
+                    .send(peer, header, send, TransferOptions.defaults())
+                    .result()
+                    .toCompletableFuture())
+        .whenComplete(
+            (result, error) -> {
+              if (error == null) {
+                log.info(
+                    "sent source={} identity={} snapshot=\"{}\" target=\"{}\" bytes={}",
+                    setup.source().name(),
+                    caller.identity(),
+                    to.get(),
+                    header.target(),
+                    result.bytes());
+                start.replyTo().tell(new Sent(result.bytes()));
+              } else {
+                start.replyTo().tell(answers.answer(caller.identity(), "", error));
+              }
+            });
     return this;
   }
 
@@ -283,8 +338,14 @@ public final class SourceEndpoint extends AbstractBehavior<JobEndpointProtocol> 
       replyTo.tell(refuse(verified.node(), "", "not a client of source " + source.name()));
       return null;
     }
-    return new Caller(verified.node(),
-        new LocalSender(setup.zfs(), source.name(), verified.node(), source.filesystems().roots(), source.filesystems()::selects));
+    return new Caller(
+        verified.node(),
+        new LocalSender(
+            setup.zfs(),
+            source.name(),
+            verified.node(),
+            source.filesystems().roots(),
+            source.filesystems()::selects));
   }
 
   private Optional<SnapshotName> snapshot(Caller caller, String text, ActorRef<SinkReply> replyTo) {
@@ -296,7 +357,10 @@ public final class SourceEndpoint extends AbstractBehavior<JobEndpointProtocol> 
     }
   }
 
-  /** Clients keep their cursors and step marks in {@code zfleet:} properties, and touch nothing else. */
+  /**
+   * Clients keep their cursors and step marks in {@code zfleet:} properties, and touch nothing
+   * else.
+   */
   static String zfleetPropertyProblem(String property) {
     String problem = ZfsNames.userPropertyProblem(property);
     if (problem != null) {
@@ -315,5 +379,4 @@ public final class SourceEndpoint extends AbstractBehavior<JobEndpointProtocol> 
   private Refused refuse(String identity, String dataset, String why) {
     return answers.refuse(identity, dataset, why);
   }
-
 }

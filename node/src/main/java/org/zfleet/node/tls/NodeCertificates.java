@@ -57,7 +57,8 @@ public final class NodeCertificates {
   private static final Duration BACKDATE = Duration.ofHours(1);
   private static final String SIGNATURE = "SHA256withECDSA";
   private static final Pattern DNS_NAME =
-      Pattern.compile("(\\*\\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+      Pattern.compile(
+          "(\\*\\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
   /** The files one command wrote. */
   public record Written(Path certificate, Path key) {}
@@ -77,7 +78,8 @@ public final class NodeCertificates {
     for (Path existing : List.of(keyPath, certPath)) {
       if (Files.exists(existing)) {
         throw new TlsSetupException(
-            existing + " already exists; refusing to overwrite an existing CA (its node certificates would stop working)");
+            existing
+                + " already exists; refusing to overwrite an existing CA (its node certificates would stop working)");
       }
     }
     ensureDirectory(dir);
@@ -92,11 +94,19 @@ public final class NodeCertificates {
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
-              name, serial(), Date.from(now.minus(BACKDATE)), Date.from(now.plus(CA_VALIDITY)), name, keys.getPublic());
+              name,
+              serial(),
+              Date.from(now.minus(BACKDATE)),
+              Date.from(now.plus(CA_VALIDITY)),
+              name,
+              keys.getPublic());
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       builder.addExtension(
-          Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      builder.addExtension(
+          Extension.subjectKeyIdentifier,
+          false,
+          extensions.createSubjectKeyIdentifier(keys.getPublic()));
       X509Certificate certificate = sign(builder, keys.getPrivate());
       Pem.writePrivateKey(keyPath, keys.getPrivate());
       Pem.writeCertificate(certPath, certificate);
@@ -119,7 +129,8 @@ public final class NodeCertificates {
     Path keyPath = dir.resolve(node.name() + ".key");
     for (Path existing : List.of(keyPath, certPath)) {
       if (Files.exists(existing)) {
-        throw new TlsSetupException(existing + " already exists; remove it first to issue a new certificate");
+        throw new TlsSetupException(
+            existing + " already exists; remove it first to issue a new certificate");
       }
     }
     List<GeneralName> alternativeNames = alternativeNames(hosts.isEmpty() ? DEFAULT_HOSTS : hosts);
@@ -127,7 +138,10 @@ public final class NodeCertificates {
     PrivateKey caKey = Pem.readPrivateKey(dir.resolve(CA_KEY));
     KeyPair keys = newKeyPair();
     X500Name subject =
-        new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "zfleet").addRDN(BCStyle.CN, node.name()).build();
+        new X500NameBuilder(BCStyle.INSTANCE)
+            .addRDN(BCStyle.O, "zfleet")
+            .addRDN(BCStyle.CN, node.name())
+            .build();
     Instant now = clock.instant();
     Instant notAfter = now.plus(NODE_VALIDITY);
     if (notAfter.isAfter(caCert.getNotAfter().toInstant())) {
@@ -137,25 +151,36 @@ public final class NodeCertificates {
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
-              caCert, serial(), Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject, keys.getPublic());
+              caCert,
+              serial(),
+              Date.from(now.minus(BACKDATE)),
+              Date.from(notAfter),
+              subject,
+              keys.getPublic());
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
       builder.addExtension(
           Extension.extendedKeyUsage,
           false,
-          new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+          new ExtendedKeyUsage(
+              new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
       builder.addExtension(
-          Extension.subjectAlternativeName, false, new GeneralNames(alternativeNames.toArray(GeneralName[]::new)));
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(alternativeNames.toArray(GeneralName[]::new)));
       builder.addExtension(
           Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(caCert));
       builder.addExtension(
-          Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+          Extension.subjectKeyIdentifier,
+          false,
+          extensions.createSubjectKeyIdentifier(keys.getPublic()));
       X509Certificate certificate = sign(builder, caKey);
       verifySignedBy(certificate, caCert.getPublicKey(), dir);
       Pem.writePrivateKey(keyPath, keys.getPrivate());
       Pem.writeCertificate(certPath, certificate);
     } catch (GeneralSecurityException | CertIOException e) {
-      throw new TlsSetupException("cannot create the certificate of " + node + ": " + e.getMessage(), e);
+      throw new TlsSetupException(
+          "cannot create the certificate of " + node + ": " + e.getMessage(), e);
     }
     return new Written(certPath, keyPath);
   }
@@ -168,7 +193,8 @@ public final class NodeCertificates {
       } else if (host.length() <= 253 && DNS_NAME.matcher(host).matches()) {
         names.add(new GeneralName(GeneralName.dNSName, host));
       } else {
-        throw new TlsSetupException("--host \"" + host + "\" is neither a DNS name nor an IP address");
+        throw new TlsSetupException(
+            "--host \"" + host + "\" is neither a DNS name nor an IP address");
       }
     }
     return names;
@@ -178,7 +204,8 @@ public final class NodeCertificates {
     try {
       certificate.verify(caKey);
     } catch (GeneralSecurityException e) {
-      throw new TlsSetupException(dir.resolve(CA_KEY) + " does not belong to " + dir.resolve(CA_CERT), e);
+      throw new TlsSetupException(
+          dir.resolve(CA_KEY) + " does not belong to " + dir.resolve(CA_CERT), e);
     }
   }
 
@@ -198,7 +225,8 @@ public final class NodeCertificates {
       generator.initialize(new ECGenParameterSpec("secp256r1"), random);
       return generator.generateKeyPair();
     } catch (GeneralSecurityException e) {
-      throw new TlsSetupException("this Java runtime cannot make EC P-256 keys: " + e.getMessage(), e);
+      throw new TlsSetupException(
+          "this Java runtime cannot make EC P-256 keys: " + e.getMessage(), e);
     }
   }
 
@@ -218,7 +246,8 @@ public final class NodeCertificates {
       return;
     }
     try {
-      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectories(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } catch (IOException e) {
       throw new TlsSetupException("cannot create directory " + dir + ": " + e.getMessage(), e);
     }

@@ -24,13 +24,16 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /**
  * PEM files of certificates and unencrypted private keys (PKCS#8, or SEC1/PKCS#1 as OpenSSL writes
- * them), through BouncyCastle. Pekko's own PEM loader reads RSA keys only, and zfleet's keys are EC.
+ * them), through BouncyCastle. Pekko's own PEM loader reads RSA keys only, and zfleet's keys are
+ * EC.
  */
 public final class Pem {
 
   private Pem() {}
 
-  /** The certificate in {@code path}; a {@link TlsSetupException} names the file and the problem. */
+  /**
+   * The certificate in {@code path}; a {@link TlsSetupException} names the file and the problem.
+   */
   public static X509Certificate readCertificate(Path path) {
     Object object = readObject(path);
     if (!(object instanceof X509CertificateHolder holder)) {
@@ -43,7 +46,9 @@ public final class Pem {
     }
   }
 
-  /** The private key in {@code path}; a {@link TlsSetupException} names the file and the problem. */
+  /**
+   * The private key in {@code path}; a {@link TlsSetupException} names the file and the problem.
+   */
   public static PrivateKey readPrivateKey(Path path) {
     Object object = readObject(path);
     try {
@@ -87,10 +92,12 @@ public final class Pem {
   /** Creates the file with its permissions set from the start, never replacing an existing one. */
   private static void writeNew(Path path, String content, String permissions) {
     try {
-      Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
+      Files.createFile(
+          path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
       // The umask may have removed bits at creation; set exactly what is meant.
       Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
-      try (Writer writer = Files.newBufferedWriter(path, StandardCharsets.US_ASCII, StandardOpenOption.WRITE)) {
+      try (Writer writer =
+          Files.newBufferedWriter(path, StandardCharsets.US_ASCII, StandardOpenOption.WRITE)) {
         writer.write(content);
       }
     } catch (FileAlreadyExistsException e) {

@@ -58,7 +58,8 @@ public final class TlsContexts {
       trustManagers.init(trust);
 
       SSLContext context = SSLContext.getInstance(PROTOCOL);
-      context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), new SecureRandom());
+      context.init(
+          keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), new SecureRandom());
       return context;
     } catch (GeneralSecurityException | java.io.IOException e) {
       throw new TlsSetupException("cannot set up TLS with " + certPath + ": " + e.getMessage(), e);
@@ -74,7 +75,8 @@ public final class TlsContexts {
     try {
       return identityOf(leaf);
     } catch (IllegalArgumentException e) {
-      throw new SSLPeerUnverifiedException("the peer's certificate names no valid node: " + e.getMessage());
+      throw new SSLPeerUnverifiedException(
+          "the peer's certificate names no valid node: " + e.getMessage());
     }
   }
 
@@ -91,9 +93,11 @@ public final class TlsContexts {
     return NodeIdentity.of(cn.getString());
   }
 
-  private static void checkKeyMatches(PrivateKey key, X509Certificate cert, Path keyPath, Path certPath) {
+  private static void checkKeyMatches(
+      PrivateKey key, X509Certificate cert, Path keyPath, Path certPath) {
     try {
-      String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256with" + key.getAlgorithm();
+      String algorithm =
+          key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256with" + key.getAlgorithm();
       byte[] probe = "zfleet key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
       Signature signer = Signature.getInstance(algorithm);
       signer.initSign(key);
@@ -106,7 +110,8 @@ public final class TlsContexts {
         throw new TlsSetupException(keyPath + " is not the key of " + certPath);
       }
     } catch (GeneralSecurityException e) {
-      throw new TlsSetupException(keyPath + " is not the key of " + certPath + ": " + e.getMessage(), e);
+      throw new TlsSetupException(
+          keyPath + " is not the key of " + certPath + ": " + e.getMessage(), e);
     }
   }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(60)
 class ConfigcheckCommandTest {
 
-  static final String SAMPLE = """
+  static final String SAMPLE =
+      """
       zfleet {
         node { name = "prod1" }
         jobs = [
@@ -53,8 +54,11 @@ class ConfigcheckCommandTest {
     Path file = Files.writeString(dir.resolve("prod.conf"), SAMPLE);
 
     assertThat(run("configcheck", "--config", file.toString())).isEqualTo(0);
-    assertThat(out.toString()).isEqualTo(file + ": OK: node prod1, 3 jobs: prod_to_backup (push), "
-        + "backup_sink (sink), laptop (snap)\n");
+    assertThat(out.toString())
+        .isEqualTo(
+            file
+                + ": OK: node prod1, 3 jobs: prod_to_backup (push), "
+                + "backup_sink (sink), laptop (snap)\n");
   }
 
   static Stream<Path> examples() throws IOException {
@@ -82,15 +86,21 @@ class ConfigcheckCommandTest {
     Path file = Files.writeString(dir.resolve("prod.conf"), broken);
 
     assertThat(run("configcheck", "--config", file.toString())).isEqualTo(1);
-    assertThat(out.toString()).isEqualTo(
-        file + ":9: jobs[0].pruning.keep-receiver[0].grid: unknown unit \"hh\" in \"24x1hh\"\n"
-            + file + ":16: jobs[2].pruning.keep[0].count: must be at least 1, got 0\n"
-            + file + ": not valid: 2 errors\n");
+    assertThat(out.toString())
+        .isEqualTo(
+            file
+                + ":9: jobs[0].pruning.keep-receiver[0].grid: unknown unit \"hh\" in \"24x1hh\"\n"
+                + file
+                + ":16: jobs[2].pruning.keep[0].count: must be at least 1, got 0\n"
+                + file
+                + ": not valid: 2 errors\n");
   }
 
   @Test
   void jsonFormatListsProblemsWithLocations() throws IOException {
-    Path file = Files.writeString(dir.resolve("p.conf"), SAMPLE.replace("sink = \"backup_sink\"", "sink = \"remote\""));
+    Path file =
+        Files.writeString(
+            dir.resolve("p.conf"), SAMPLE.replace("sink = \"backup_sink\"", "sink = \"remote\""));
 
     assertThat(run("configcheck", "--config", file.toString(), "--format", "json")).isEqualTo(0);
     JsonNode json = new ObjectMapper().readTree(out.toString());

@@ -23,7 +23,9 @@ class HelpOptionsTest {
   void everyCommandAnswersHelpWithItsUsage(String args, String usage) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = ZfleetCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args.split(" "));
+    int code =
+        ZfleetCommand.execute(
+            new PrintWriter(out, true), new PrintWriter(err, true), args.split(" "));
     assertThat(code).as(err.toString()).isEqualTo(ZfleetCommand.EXIT_OK);
     assertThat(out.toString()).startsWith(usage);
   }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class ImportZreplCommandTest {
 
-  static final String ZREPL = """
+  static final String ZREPL =
+      """
       global:
         logging:
           - type: stdout
@@ -79,15 +80,24 @@ class ImportZreplCommandTest {
 
     assertThat(run("import-zrepl", zrepl.toString())).isEqualTo(0);
     String hocon = out.toString();
-    assertThat(hocon).contains("# import-zrepl: global.logging: ")
-        .contains("# import-zrepl: jobs[0].connect: type ssh+stdinserver to backups.example.com: zfleet has no ssh transport")
+    assertThat(hocon)
+        .contains("# import-zrepl: global.logging: ")
+        .contains(
+            "# import-zrepl: jobs[0].connect: type ssh+stdinserver to backups.example.com: zfleet has no ssh transport")
         .contains("scope = all");
-    assertThat(err.toString()).matches("zfleet: \\d+ zrepl settings were not carried over; see the '# import-zrepl:' comments\\n");
+    assertThat(err.toString())
+        .matches(
+            "zfleet: \\d+ zrepl settings were not carried over; see the '# import-zrepl:' comments\\n");
 
     Path converted = Files.writeString(dir.resolve("zfleet.conf"), hocon);
     StringWriter checkOut = new StringWriter();
-    int exit = ZfleetCommand.execute(new PrintWriter(checkOut, true), new PrintWriter(new StringWriter(), true),
-        "configcheck", "--config", converted.toString());
+    int exit =
+        ZfleetCommand.execute(
+            new PrintWriter(checkOut, true),
+            new PrintWriter(new StringWriter(), true),
+            "configcheck",
+            "--config",
+            converted.toString());
     assertThat(exit).as(checkOut.toString()).isEqualTo(0);
     assertThat(checkOut.toString()).contains(": OK: node ").contains("5 jobs");
   }

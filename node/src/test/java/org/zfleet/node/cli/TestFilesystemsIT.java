@@ -28,8 +28,16 @@ class TestFilesystemsIT {
   void tree() throws Exception {
     RealZfsFixture.requirePools();
     root = zfs.scratch(RealZfsFixture.POOL_1, "filter");
-    for (String child : List.of("data", "data/projects", "data/projects/site.v2", "data/tmp", "data/tmp/cache",
-        "data/tmp/keep me", "data/my vm.disk", "other")) {
+    for (String child :
+        List.of(
+            "data",
+            "data/projects",
+            "data/projects/site.v2",
+            "data/tmp",
+            "data/tmp/cache",
+            "data/tmp/keep me",
+            "data/my vm.disk",
+            "other")) {
       run("zfs", "create", root.value() + "/" + child);
     }
   }
@@ -40,9 +48,13 @@ class TestFilesystemsIT {
   }
 
   @Test
-  void selectsSubtreesMinusExcludedOnesWithTheMostSpecificKeyWinning(@TempDir Path dir) throws IOException {
+  void selectsSubtreesMinusExcludedOnesWithTheMostSpecificKeyWinning(@TempDir Path dir)
+      throws IOException {
     String r = root.value();
-    Path config = Files.writeString(dir.resolve("f.conf"), """
+    Path config =
+        Files.writeString(
+            dir.resolve("f.conf"),
+            """
         zfleet {
           node { name = "t", data-dir = "/tmp" }
           jobs = [ { name = "snaps", type = snap
@@ -50,21 +62,38 @@ class TestFilesystemsIT {
             snapshotting { type = periodic, prefix = "t_", interval = 1h }
             pruning { keep = [ { type = last-n, count = 1 } ] } } ]
         }
-        """.formatted(r));
+        """
+                .formatted(r));
 
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = ZfleetCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true),
-        "test", "filesystems", "--config", config.toString(), "--job", "snaps");
+    int code =
+        ZfleetCommand.execute(
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            "test",
+            "filesystems",
+            "--config",
+            config.toString(),
+            "--job",
+            "snaps");
 
     assertThat(code).as(err.toString()).isZero();
-    assertThat(Arrays.asList(out.toString().split("\n"))).containsExactly(
-        r + "/data", r + "/data/my vm.disk", r + "/data/projects", r + "/data/projects/site.v2", r + "/data/tmp/keep me");
+    assertThat(Arrays.asList(out.toString().split("\n")))
+        .containsExactly(
+            r + "/data",
+            r + "/data/my vm.disk",
+            r + "/data/projects",
+            r + "/data/projects/site.v2",
+            r + "/data/tmp/keep me");
   }
 
   @Test
   void aJobThatSelectsNothingHereSaysSoAndFails(@TempDir Path dir) throws IOException {
-    Path config = Files.writeString(dir.resolve("f.conf"), """
+    Path config =
+        Files.writeString(
+            dir.resolve("f.conf"),
+            """
         zfleet {
           node { name = "t", data-dir = "/tmp" }
           jobs = [ { name = "snaps", type = snap
@@ -72,12 +101,21 @@ class TestFilesystemsIT {
             snapshotting { type = periodic, prefix = "t_", interval = 1h }
             pruning { keep = [ { type = last-n, count = 1 } ] } } ]
         }
-        """.formatted(root.value()));
+        """
+                .formatted(root.value()));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
 
-    int code = ZfleetCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true),
-        "test", "filesystems", "--config", config.toString(), "--job", "snaps");
+    int code =
+        ZfleetCommand.execute(
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            "test",
+            "filesystems",
+            "--config",
+            config.toString(),
+            "--job",
+            "snaps");
 
     assertThat(code).isEqualTo(1);
     assertThat(out.toString()).isEmpty();

@@ -1,6 +1,5 @@
 package org.zfleet.node.cluster;
 
-import org.zfleet.config.HostPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
@@ -8,6 +7,7 @@ import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.zfleet.config.HostPort;
 
 class ClusterConfigTest {
 

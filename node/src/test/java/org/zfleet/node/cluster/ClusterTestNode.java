@@ -1,6 +1,5 @@
 package org.zfleet.node.cluster;
 
-import org.zfleet.config.HostPort;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
@@ -26,6 +25,7 @@ import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.japi.function.Function;
+import org.zfleet.config.HostPort;
 import org.zfleet.node.cluster.JobDirectory.FindResult;
 import org.zfleet.node.cluster.JobDirectory.Found;
 import org.zfleet.node.cluster.JobDirectory.NotReachable;

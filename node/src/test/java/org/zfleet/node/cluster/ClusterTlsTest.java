@@ -1,6 +1,5 @@
 package org.zfleet.node.cluster;
 
-import org.zfleet.node.tls.Pem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.zfleet.node.tls.Pem;
 
 @Timeout(60)
 class ClusterTlsTest {

@@ -38,8 +38,7 @@ class JobDirectoryTest {
   void start() {
     testKit =
         ActorTestKit.create(
-            "JobDirectoryTest",
-            ClusterConfig.serialization().withFallback(ConfigFactory.load()));
+            "JobDirectoryTest", ClusterConfig.serialization().withFallback(ConfigFactory.load()));
   }
 
   @AfterEach

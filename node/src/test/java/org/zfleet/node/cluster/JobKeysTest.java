@@ -26,7 +26,9 @@ class JobKeysTest {
   void everyValidJobNameHasAKeyThatNamesIt() {
     for (long seed = 0; seed < SEEDS; seed++) {
       String job = jobName(new Random(seed));
-      assertThat(JobKeys.keyFor(job).id()).as("seed %d: %s", seed, job).isEqualTo(JobKeys.PREFIX + job);
+      assertThat(JobKeys.keyFor(job).id())
+          .as("seed %d: %s", seed, job)
+          .isEqualTo(JobKeys.PREFIX + job);
     }
   }
 
@@ -36,7 +38,9 @@ class JobKeysTest {
       Random random = new Random(seed);
       String a = jobName(random);
       String b = random.nextInt(4) == 0 ? a : jobName(random);
-      assertThat(JobKeys.keyFor(a).equals(JobKeys.keyFor(b))).as("seed %d: %s, %s", seed, a, b).isEqualTo(a.equals(b));
+      assertThat(JobKeys.keyFor(a).equals(JobKeys.keyFor(b)))
+          .as("seed %d: %s, %s", seed, a, b)
+          .isEqualTo(a.equals(b));
     }
   }
 

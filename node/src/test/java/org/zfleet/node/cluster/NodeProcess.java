@@ -1,6 +1,5 @@
 package org.zfleet.node.cluster;
 
-import org.zfleet.config.HostPort;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -25,6 +24,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.zfleet.config.HostPort;
 
 /** A {@link ClusterTestNode} in its own JVM, with its stdout answers and its log file. */
 final class NodeProcess implements AutoCloseable {

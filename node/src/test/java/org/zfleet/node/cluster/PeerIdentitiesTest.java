@@ -1,6 +1,5 @@
 package org.zfleet.node.cluster;
 
-import org.zfleet.config.HostPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.zfleet.config.HostPort;
 
 @Timeout(30)
 class PeerIdentitiesTest {

@@ -48,7 +48,10 @@ class DaemonShutdownIT {
     DatasetName root = fixture.scratch(RealZfsFixture.POOL_1, "DaemonShutdownIT");
     String sleep = "sleep 600." + (100000 + ThreadLocalRandom.current().nextInt(900000));
     Path started = dir.resolve("hook-started");
-    Path config = Files.writeString(dir.resolve("zfleet.conf"), """
+    Path config =
+        Files.writeString(
+            dir.resolve("zfleet.conf"),
+            """
         zfleet {
           node {
             name = "shutdown-it"
@@ -66,26 +69,39 @@ class DaemonShutdownIT {
             pruning { keep = [ { type = last-n, count = 3 } ] }
           } ]
         }
-        """.formatted(dir, clusterPort(), freePort(), root.value(), started, sleep));
+        """
+                .formatted(dir, clusterPort(), freePort(), root.value(), started, sleep));
     Path log = dir.resolve("daemon.log");
 
-    daemon = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-cp", System.getProperty("java.class.path"),
-            "org.zfleet.node.cli.ZfleetCommand", "daemon", "--config", config.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    daemon =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.zfleet.node.cli.ZfleetCommand",
+                "daemon",
+                "--config",
+                config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
 
-    await("the hook runs (daemon log: " + log + ")", 60, () -> Files.exists(started) && !processes(sleep).isEmpty());
+    await(
+        "the hook runs (daemon log: " + log + ")",
+        60,
+        () -> Files.exists(started) && !processes(sleep).isEmpty());
     List<String> before = processes(root.value(), sleep);
-    assertThat(before).as("the hook and its child are found by their marker").hasSizeGreaterThanOrEqualTo(2);
+    assertThat(before)
+        .as("the hook and its child are found by their marker")
+        .hasSizeGreaterThanOrEqualTo(2);
 
     daemon.destroy(); // SIGTERM
     boolean exited = daemon.waitFor(20, TimeUnit.SECONDS);
 
-    assertThat(exited).as("the daemon exits within 20 s of SIGTERM; its log:%n%s", tail(log)).isTrue();
+    assertThat(exited)
+        .as("the daemon exits within 20 s of SIGTERM; its log:%n%s", tail(log))
+        .isTrue();
     assertThat(daemon.exitValue()).as("exit code; log:%n%s", tail(log)).isIn(0, 143);
     await("no process of the job left", 5, () -> processes(root.value(), sleep).isEmpty());
     assertThat(processes(root.value(), sleep)).isEmpty();
@@ -120,7 +136,8 @@ class DaemonShutdownIT {
     }
   }
 
-  private static void await(String what, int seconds, BooleanSupplier condition) throws InterruptedException {
+  private static void await(String what, int seconds, BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as(what + " within " + seconds + " s").isLessThan(deadline);

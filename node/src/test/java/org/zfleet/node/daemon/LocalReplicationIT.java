@@ -32,9 +32,9 @@ import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 import org.zfleet.node.cli.ZfleetCommand;
 import org.zfleet.plan.ReceiverState;
+import org.zfleet.prune.Protection;
 import org.zfleet.prune.PruneContext;
 import org.zfleet.prune.PruneOutcome;
-import org.zfleet.prune.Protection;
 import org.zfleet.prune.Pruner;
 import org.zfleet.replication.OwnFilesystems;
 import org.zfleet.replication.ReplicationMarks;
@@ -60,8 +60,10 @@ class LocalReplicationIT {
   private DatasetName src;
   private DatasetName sinkRoot;
   private RealDaemon daemon;
+
   /** Each sender snapshot as it was seen, before pruning removed any. */
   private final Map<String, FilesystemVersion> seen = new java.util.HashMap<>();
+
   @TempDir Path dir;
 
   @BeforeAll
@@ -81,10 +83,18 @@ class LocalReplicationIT {
     }
   }
 
-  private static String jobs(DatasetName child, DatasetName spaced, DatasetName later, DatasetName sinkRoot) {
-    return String.join("\n",
+  private static String jobs(
+      DatasetName child, DatasetName spaced, DatasetName later, DatasetName sinkRoot) {
+    return String.join(
+        "\n",
         "    { name = \"" + JOB + "\", type = push, sink = \"" + SINK + "\"",
-        "      filesystems { \"" + child + "\" = true, \"" + spaced + "\" = true, \"" + later + "\" = true }",
+        "      filesystems { \""
+            + child
+            + "\" = true, \""
+            + spaced
+            + "\" = true, \""
+            + later
+            + "\" = true }",
         "      snapshotting { type = manual, prefix = \"zf_\" }",
         "      pruning {",
         "        keep-sender = [ { type = not-replicated }, { type = last-n, count = 2 } ]",
@@ -92,7 +102,13 @@ class LocalReplicationIT {
         "      }",
         "      replication { stall-timeout = 1m, retry-backoff { min = 1s, max = 5s } }",
         "    }",
-        "    { name = \"" + SINK + "\", type = sink, root-fs = \"" + sinkRoot + "\", clients = [ \"" + RealDaemon.NODE + "\" ] }");
+        "    { name = \""
+            + SINK
+            + "\", type = sink, root-fs = \""
+            + sinkRoot
+            + "\", clients = [ \""
+            + RealDaemon.NODE
+            + "\" ] }");
   }
 
   private DatasetName replica(DatasetName senderFs) {
@@ -100,7 +116,8 @@ class LocalReplicationIT {
   }
 
   @Test
-  void nestedFilesystemsReplicateFullThenIncrementallyArePrunedByGridAndAForeignDatasetIsLeftAlone() throws Exception {
+  void nestedFilesystemsReplicateFullThenIncrementallyArePrunedByGridAndAForeignDatasetIsLeftAlone()
+      throws Exception {
     src = fixture.scratch(RealZfsFixture.POOL_1, "LocalReplicationIT");
     sinkRoot = fixture.scratch(RealZfsFixture.POOL_2, "LocalReplicationIT-sink");
     DatasetName parent = src.child("parent");
@@ -136,12 +153,14 @@ class LocalReplicationIT {
       assertThat(snapshots(replica(fs))).containsExactly(s1);
       assertThat(guid(replica(fs), s1)).isEqualTo(guid(fs, s1));
       assertThat(replicaContents(replica(fs))).isEqualTo(contents(fs)).isNotEmpty();
-      assertThat(localProperty(replica(fs), ReceiverState.ROLE_PROPERTY)).isEqualTo(ReceiverState.ROLE_REPLICA);
+      assertThat(localProperty(replica(fs), ReceiverState.ROLE_PROPERTY))
+          .isEqualTo(ReceiverState.ROLE_REPLICA);
       assertThat(localProperty(fs, MARKS.cursorProperty())).isEqualTo(guid(fs, s1));
       assertThat(userrefs(fs, s1)).isEqualTo(1);
     }
     assertThat(contents(replica(spaced))).containsKey("c d.bin");
-    assertThat(localProperty(replica(parent), ReceiverState.ROLE_PROPERTY)).isEqualTo(ReceiverState.ROLE_PLACEHOLDER);
+    assertThat(localProperty(replica(parent), ReceiverState.ROLE_PROPERTY))
+        .isEqualTo(ReceiverState.ROLE_PLACEHOLDER);
     assertThat(testPlan().results(child, spaced)).containsOnly("up-to-date");
 
     // Incremental, after more data.
@@ -156,10 +175,14 @@ class LocalReplicationIT {
       assertThat(replicaContents(replica(fs))).isEqualTo(contents(fs));
       assertThat(userrefs(fs, s2)).isEqualTo(1);
     }
-    assertThat(guid(replica(child), s1)).as("incremental: the first snapshot stayed").isEqualTo(s1Guid);
-    assertThat(daemon.outcome(JOB, child, "REPLICATE").orElseThrow().path("summary").asText()).contains("now at @" + s2);
+    assertThat(guid(replica(child), s1))
+        .as("incremental: the first snapshot stayed")
+        .isEqualTo(s1Guid);
+    assertThat(daemon.outcome(JOB, child, "REPLICATE").orElseThrow().path("summary").asText())
+        .contains("now at @" + s2);
 
-    // Someone else's dataset where a newly selected filesystem would be received, below a placeholder.
+    // Someone else's dataset where a newly selected filesystem would be received, below a
+    // placeholder.
     zfs("create", later.value());
     writeRandom(later, "ours.bin", 50_000, 6);
     zfs("snapshot", later.snapshot("manual1").full());
@@ -175,7 +198,10 @@ class LocalReplicationIT {
     for (DatasetName fs : List.of(child, spaced)) {
       List<String> kept = keptByReceiverRules(fs, List.of(s1, s2, s3));
       assertThat(kept).as("the grid destroys something").containsExactly(s1, s3);
-      RealDaemon.await("receiver pruning of " + fs + " after " + s3, WAIT, () -> snapshots(replica(fs)).equals(kept));
+      RealDaemon.await(
+          "receiver pruning of " + fs + " after " + s3,
+          WAIT,
+          () -> snapshots(replica(fs)).equals(kept));
     }
     String s4 = wakeup(s3, child, spaced);
     see(s4, child, spaced);
@@ -198,7 +224,9 @@ class LocalReplicationIT {
     assertThat(localProperty(foreign, ReceiverState.ROLE_PROPERTY)).isEmpty();
 
     Plans after = testPlan();
-    assertThat(after.exitCode).as("a conflict fails the command").isEqualTo(ZfleetCommand.EXIT_FAILED);
+    assertThat(after.exitCode)
+        .as("a conflict fails the command")
+        .isEqualTo(ZfleetCommand.EXIT_FAILED);
     assertThat(after.results(child, spaced)).containsOnly("up-to-date");
     assertThat(after.of(later).path("result").asText()).isEqualTo("conflict");
     assertThat(after.of(later).path("reason").asText()).contains("zfleet did not create");
@@ -209,43 +237,76 @@ class LocalReplicationIT {
     // Snapshot names and the grid's first bucket go by the second: stay clear of the previous one.
     Thread.sleep(2100);
     daemon.wakeup(JOB);
-    RealDaemon.await("a new snapshot on the sender", WAIT, () -> !snapshots(filesystems[0]).isEmpty()
-        && !last(snapshots(filesystems[0])).equals(previous));
+    RealDaemon.await(
+        "a new snapshot on the sender",
+        WAIT,
+        () ->
+            !snapshots(filesystems[0]).isEmpty()
+                && !last(snapshots(filesystems[0])).equals(previous));
     String taken = last(snapshots(filesystems[0]));
     awaitReplicated(taken, filesystems);
     return taken;
   }
 
-  /** Until the snapshot is on the receiver and the filesystem's cycle (replicate, prune) has ended. */
+  /**
+   * Until the snapshot is on the receiver and the filesystem's cycle (replicate, prune) has ended.
+   */
   private void awaitReplicated(String snapshot, DatasetName... filesystems) {
     for (DatasetName fs : filesystems) {
-      RealDaemon.await(fs + "@" + snapshot + " replicated and pruned", WAIT, () ->
-          snapshots(replica(fs)).contains(snapshot)
-              && daemon.filesystem(JOB, fs).map(f -> f.path("running").isNull() || f.path("running").isMissingNode()).orElse(false)
-              && daemon.outcome(JOB, fs, "REPLICATE").map(o -> o.path("summary").asText().contains("@" + snapshot)).orElse(false));
+      RealDaemon.await(
+          fs + "@" + snapshot + " replicated and pruned",
+          WAIT,
+          () ->
+              snapshots(replica(fs)).contains(snapshot)
+                  && daemon
+                      .filesystem(JOB, fs)
+                      .map(f -> f.path("running").isNull() || f.path("running").isMissingNode())
+                      .orElse(false)
+                  && daemon
+                      .outcome(JOB, fs, "REPLICATE")
+                      .map(o -> o.path("summary").asText().contains("@" + snapshot))
+                      .orElse(false));
     }
   }
 
-  /** What the job's receiver rules keep of {@code names} (the newest is the base), evaluated here. */
+  /**
+   * What the job's receiver rules keep of {@code names} (the newest is the base), evaluated here.
+   */
   private List<String> keptByReceiverRules(DatasetName fs, List<String> names) {
-    PushJob job = (PushJob) ConfigLoader.load(daemon.configFile, RealDaemon.NODE).config().orElseThrow().job(JOB).orElseThrow();
-    List<FilesystemVersion> versions = names.stream().map(name -> seen.get(fs.snapshot(name).full())).toList();
+    PushJob job =
+        (PushJob)
+            ConfigLoader.load(daemon.configFile, RealDaemon.NODE)
+                .config()
+                .orElseThrow()
+                .job(JOB)
+                .orElseThrow();
+    List<FilesystemVersion> versions =
+        names.stream().map(name -> seen.get(fs.snapshot(name).full())).toList();
     FilesystemVersion newest = versions.get(versions.size() - 1);
-    PruneContext context = PruneContext.cycle(newest.creation())
-        .withProtection(Protection.ofGuid(newest.guid(), "incremental base"));
-    PruneOutcome outcome = Pruner.evaluate(versions, OwnFilesystems.policy(job.snapshotting(), job.receiverPruning()), context);
+    PruneContext context =
+        PruneContext.cycle(newest.creation())
+            .withProtection(Protection.ofGuid(newest.guid(), "incremental base"));
+    PruneOutcome outcome =
+        Pruner.evaluate(
+            versions, OwnFilesystems.policy(job.snapshotting(), job.receiverPruning()), context);
     return ((PruneOutcome.Evaluated) outcome).kept().stream().map(FilesystemVersion::name).toList();
   }
 
   private void see(String snapshot, DatasetName... filesystems) {
     for (DatasetName fs : filesystems) {
-      seen.put(fs.snapshot(snapshot).full(), FilesystemVersion.snapshot(snapshot, Long.parseUnsignedLong(guid(fs, snapshot)),
-          seen.size() + 1, Instant.ofEpochSecond(creation(fs, snapshot))));
+      seen.put(
+          fs.snapshot(snapshot).full(),
+          FilesystemVersion.snapshot(
+              snapshot,
+              Long.parseUnsignedLong(guid(fs, snapshot)),
+              seen.size() + 1,
+              Instant.ofEpochSecond(creation(fs, snapshot))));
     }
   }
 
   private static int userrefs(DatasetName fs, String snapshot) {
-    return Integer.parseInt(zfs("get", "-H", "-p", "-o", "value", "userrefs", fs.snapshot(snapshot).full()).strip());
+    return Integer.parseInt(
+        zfs("get", "-H", "-p", "-o", "value", "userrefs", fs.snapshot(snapshot).full()).strip());
   }
 
   private static String last(List<String> names) {
@@ -255,20 +316,33 @@ class LocalReplicationIT {
   /** {@code zfleet test plan --json}: its exit code and one plan per filesystem. */
   private record Plans(int exitCode, List<JsonNode> lines) {
     JsonNode of(DatasetName fs) {
-      return lines.stream().filter(l -> l.path("filesystem").asText().equals(fs.value())).findFirst()
+      return lines.stream()
+          .filter(l -> l.path("filesystem").asText().equals(fs.value()))
+          .findFirst()
           .orElseThrow(() -> new AssertionError("no plan for " + fs + " in " + lines));
     }
 
     List<String> results(DatasetName... filesystems) {
-      return java.util.Arrays.stream(filesystems).map(fs -> of(fs).path("result").asText()).toList();
+      return java.util.Arrays.stream(filesystems)
+          .map(fs -> of(fs).path("result").asText())
+          .toList();
     }
   }
 
   private Plans testPlan() throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = ZfleetCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true),
-        "test", "plan", "--config", daemon.configFile.toString(), "--job", JOB, "--json");
+    int code =
+        ZfleetCommand.execute(
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            "test",
+            "plan",
+            "--config",
+            daemon.configFile.toString(),
+            "--job",
+            JOB,
+            "--json");
     List<JsonNode> lines = new ArrayList<>();
     for (String line : out.toString().lines().filter(l -> !l.isBlank()).toList()) {
       lines.add(JSON.readTree(line));

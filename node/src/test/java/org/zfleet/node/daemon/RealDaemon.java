@@ -38,19 +38,22 @@ import org.zfleet.zfs.RealZfsFixture;
 
 /**
  * One in-process zfleet daemon over real zfs-fuse for integration tests: its configuration on a
- * free cluster port, its control API (status, wakeup), its log events, and the {@code zfs}
- * commands a test checks the result with (run directly, not through zfleet's adapter).
+ * free cluster port, its control API (status, wakeup), its log events, and the {@code zfs} commands
+ * a test checks the result with (run directly, not through zfleet's adapter).
  */
 final class RealDaemon implements AutoCloseable {
 
   static final String NODE = "itnode";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   final Path configFile;
   final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  // The root: some actors log under Pekko's logger names (the watchdog's lines come from ActorCell).
-  private final Logger rootLogger = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  // The root: some actors log under Pekko's logger names (the watchdog's lines come from
+  // ActorCell).
+  private final Logger rootLogger =
+      (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   private final int controlPort;
   private Daemon daemon;
 
@@ -58,17 +61,19 @@ final class RealDaemon implements AutoCloseable {
   RealDaemon(Path dir, String jobs) throws IOException {
     int cluster = freeClusterPort();
     controlPort = cluster + 3000;
-    String text = String.join("\n",
-        "zfleet {",
-        "  node {",
-        "    name = \"" + NODE + "\"",
-        "    cluster { bind = \"127.0.0.1:" + cluster + "\" }",
-        "    limits { zfs-commands = 8, transfers = 4 }",
-        "  }",
-        "  jobs = [",
-        jobs,
-        "  ]",
-        "}");
+    String text =
+        String.join(
+            "\n",
+            "zfleet {",
+            "  node {",
+            "    name = \"" + NODE + "\"",
+            "    cluster { bind = \"127.0.0.1:" + cluster + "\" }",
+            "    limits { zfs-commands = 8, transfers = 4 }",
+            "  }",
+            "  jobs = [",
+            jobs,
+            "  ]",
+            "}");
     configFile = Files.writeString(dir.resolve("zfleet.conf"), text);
   }
 
@@ -130,12 +135,15 @@ final class RealDaemon implements AutoCloseable {
 
   private String http(String method, String path) {
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controlPort + path))
-          .timeout(Duration.ofSeconds(10))
-          .method(method, HttpRequest.BodyPublishers.noBody())
-          .build();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controlPort + path))
+              .timeout(Duration.ofSeconds(10))
+              .method(method, HttpRequest.BodyPublishers.noBody())
+              .build();
       HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isBetween(200, 299);
+      assertThat(response.statusCode())
+          .as("%s %s: %s", method, path, response.body())
+          .isBetween(200, 299);
       return response.body();
     } catch (IOException e) {
       throw new AssertionError(method + " " + path + " failed: " + e, e);
@@ -161,14 +169,16 @@ final class RealDaemon implements AutoCloseable {
 
   /** The last outcome of one kind of step ("REPLICATE", "PRUNE_SENDER", ...) of a filesystem. */
   Optional<JsonNode> outcome(String job, DatasetName fs, String kind) {
-    return filesystem(job, fs).flatMap(f -> {
-      for (JsonNode o : f.path("lastOutcomes")) {
-        if (o.path("kind").asText().equals(kind)) {
-          return Optional.of(o);
-        }
-      }
-      return Optional.empty();
-    });
+    return filesystem(job, fs)
+        .flatMap(
+            f -> {
+              for (JsonNode o : f.path("lastOutcomes")) {
+                if (o.path("kind").asText().equals(kind)) {
+                  return Optional.of(o);
+                }
+              }
+              return Optional.empty();
+            });
   }
 
   /** Log lines captured so far, as "message" with their time. */
@@ -208,7 +218,9 @@ final class RealDaemon implements AutoCloseable {
     if (!exists(fs)) {
       return List.of();
     }
-    return zfs("list", "-H", "-d", "1", "-t", "snapshot", "-o", "name", "-s", "createtxg", fs.value()).lines()
+    return zfs(
+            "list", "-H", "-d", "1", "-t", "snapshot", "-o", "name", "-s", "createtxg", fs.value())
+        .lines()
         .filter(l -> !l.isBlank())
         .map(l -> l.substring(l.indexOf('@') + 1))
         .toList();
@@ -219,10 +231,13 @@ final class RealDaemon implements AutoCloseable {
   }
 
   static long creation(DatasetName fs, String snapshot) {
-    return Long.parseLong(zfs("get", "-H", "-p", "-o", "value", "creation", fs.snapshot(snapshot).full()).strip());
+    return Long.parseLong(
+        zfs("get", "-H", "-p", "-o", "value", "creation", fs.snapshot(snapshot).full()).strip());
   }
 
-  /** The value set on the dataset itself, or empty when it has none (inherited values do not count). */
+  /**
+   * The value set on the dataset itself, or empty when it has none (inherited values do not count).
+   */
   static String localProperty(DatasetName fs, String property) {
     return zfs("get", "-H", "-s", "local", "-o", "value", property, fs.value()).strip();
   }
@@ -293,12 +308,16 @@ final class RealDaemon implements AutoCloseable {
     }
   }
 
-  /** Releases zfleet's holds for {@code marks} on every snapshot below {@code root}, so it can be destroyed. */
+  /**
+   * Releases zfleet's holds for {@code marks} on every snapshot below {@code root}, so it can be
+   * destroyed.
+   */
   static void releaseHolds(DatasetName root, ReplicationMarks marks) {
     if (root == null || !exists(root)) {
       return;
     }
-    for (String snapshot : zfs("list", "-H", "-r", "-t", "snapshot", "-o", "name", root.value()).lines().toList()) {
+    for (String snapshot :
+        zfs("list", "-H", "-r", "-t", "snapshot", "-o", "name", root.value()).lines().toList()) {
       for (String tag : List.of(marks.cursorHoldTag(), marks.stepHoldTag())) {
         try {
           zfs("release", tag, snapshot);

@@ -64,6 +64,7 @@ class SnapJobDaemonIT {
   private final RealZfsFixture fixture = new RealZfsFixture();
   @TempDir Path dir;
   private Daemon daemon;
+
   /** Every snapshot seen on each filesystem while the test ran: name to creation. */
   private final Map<DatasetName, Map<String, Instant>> seen = new TreeMap<>();
 
@@ -107,7 +108,10 @@ class SnapJobDaemonIT {
     // Nothing may count as taken in the dry run's own cycle: let ZFS's creation second pass.
     sleepUntil(Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1).plusMillis(100));
 
-    Path config = Files.writeString(dir.resolve("zfleet.conf"), """
+    Path config =
+        Files.writeString(
+            dir.resolve("zfleet.conf"),
+            """
         zfleet {
           node {
             name = "e2e"
@@ -127,8 +131,15 @@ class SnapJobDaemonIT {
             }
           } ]
         }
-        """.formatted(dir, DaemonShutdownIT.clusterPort(), DaemonShutdownIT.freePort(), root.value(),
-            PREFIX, PREFIX, PREFIX));
+        """
+                .formatted(
+                    dir,
+                    DaemonShutdownIT.clusterPort(),
+                    DaemonShutdownIT.freePort(),
+                    root.value(),
+                    PREFIX,
+                    PREFIX,
+                    PREFIX));
     LoadResult loaded = ConfigLoader.load(config);
     assertThat(loaded.errors()).isEmpty();
     SnapJob job = (SnapJob) loaded.config().orElseThrow().job("snap").orElseThrow();
@@ -139,9 +150,16 @@ class SnapJobDaemonIT {
     assertThat(dryRun.keySet()).containsExactlyInAnyOrderElementsOf(filesystems);
     Map<DatasetName, Set<String>> toDestroy = new TreeMap<>();
     Map<DatasetName, Set<String>> toKeep = new TreeMap<>();
-    dryRun.forEach((fs, verdicts) -> verdicts.forEach((snapshot, action) ->
-        (action.equals("destroy") ? toDestroy : toKeep).computeIfAbsent(fs, k -> new TreeSet<>()).add(snapshot)));
-    assertThat(toDestroy.values().stream().mapToInt(Set::size).sum()).as("the dry run destroys something").isPositive();
+    dryRun.forEach(
+        (fs, verdicts) ->
+            verdicts.forEach(
+                (snapshot, action) ->
+                    (action.equals("destroy") ? toDestroy : toKeep)
+                        .computeIfAbsent(fs, k -> new TreeSet<>())
+                        .add(snapshot)));
+    assertThat(toDestroy.values().stream().mapToInt(Set::size).sum())
+        .as("the dry run destroys something")
+        .isPositive();
     assertThat(toKeep.get(a)).contains(FOREIGN);
     assertThat(toKeep.get(spaced)).contains(UNPARSEABLE);
     observe(root);
@@ -150,11 +168,21 @@ class SnapJobDaemonIT {
     daemon = Daemon.start(loaded.config().orElseThrow(), loaded.hocon().orElseThrow());
     awaitNewSnapshots(root, 2);
     awaitSettled();
-    sleepUntil(newestOwn(root).plusSeconds(1)); // a wakeup in the same second would take nothing new
+    sleepUntil(
+        newestOwn(root).plusSeconds(1)); // a wakeup in the same second would take nothing new
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    assertThat(ZfleetCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true),
-        "signal", "wakeup", "--config", config.toString(), "snap")).as(err.toString()).isZero();
+    assertThat(
+            ZfleetCommand.execute(
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                "signal",
+                "wakeup",
+                "--config",
+                config.toString(),
+                "snap"))
+        .as(err.toString())
+        .isZero();
     assertThat(out.toString()).contains("woke up job snap");
     awaitNewSnapshots(root, NEW_SNAPSHOTS);
 
@@ -162,30 +190,45 @@ class SnapJobDaemonIT {
 
     // 3. What the daemon kept is what the rules keep over every snapshot there has been.
     for (DatasetName fs : filesystems) {
-      List<FilesystemVersion> everything = seen.get(fs).entrySet().stream()
-          .map(e -> FilesystemVersion.snapshot(e.getKey(), 0, 0, e.getValue()))
-          .toList();
-      PruneOutcome.Evaluated rules = (PruneOutcome.Evaluated) Pruner.evaluate(
-          numbered(everything), policy, PruneContext.offline());
-      Set<String> expected = new TreeSet<>(rules.kept().stream().map(FilesystemVersion::name).toList());
-      assertThat(last.get(fs).keySet()).as("snapshots of %s", fs).containsExactlyInAnyOrderElementsOf(expected);
+      List<FilesystemVersion> everything =
+          seen.get(fs).entrySet().stream()
+              .map(e -> FilesystemVersion.snapshot(e.getKey(), 0, 0, e.getValue()))
+              .toList();
+      PruneOutcome.Evaluated rules =
+          (PruneOutcome.Evaluated)
+              Pruner.evaluate(numbered(everything), policy, PruneContext.offline());
+      Set<String> expected =
+          new TreeSet<>(rules.kept().stream().map(FilesystemVersion::name).toList());
+      assertThat(last.get(fs).keySet())
+          .as("snapshots of %s", fs)
+          .containsExactlyInAnyOrderElementsOf(expected);
       assertThat(last.get(fs).keySet().stream().filter(SnapJobDaemonIT::takenByDaemon).count())
-          .as("snapshots the daemon took still kept on %s", fs).isEqualTo(3);
+          .as("snapshots the daemon took still kept on %s", fs)
+          .isEqualTo(3);
       // The dry run agreed beforehand with what the daemon then did.
-      assertThat(last.get(fs).keySet()).as("destroyed as the dry run said, on %s", fs)
+      assertThat(last.get(fs).keySet())
+          .as("destroyed as the dry run said, on %s", fs)
           .doesNotContainAnyElementsOf(toDestroy.getOrDefault(fs, Set.of()));
-      assertThat(last.get(fs).keySet()).as("kept as the dry run said, on %s", fs)
+      assertThat(last.get(fs).keySet())
+          .as("kept as the dry run said, on %s", fs)
           .containsAll(toKeep.getOrDefault(fs, Set.of()));
     }
     assertThat(last.get(a)).containsKey(FOREIGN);
     assertThat(last.get(root)).containsKey(FOREIGN);
     assertThat(last.get(spaced)).containsKey(UNPARSEABLE);
-    assertThat(newSnapshotsSeen(root)).as("snapshots the daemon took").isGreaterThanOrEqualTo(NEW_SNAPSHOTS);
+    assertThat(newSnapshotsSeen(root))
+        .as("snapshots the daemon took")
+        .isGreaterThanOrEqualTo(NEW_SNAPSHOTS);
 
     // 4. zfleet status shows the job and each filesystem, all pruned fine.
     out.getBuffer().setLength(0);
-    int status = ZfleetCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true),
-        "status", "--config", config.toString());
+    int status =
+        ZfleetCommand.execute(
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            "status",
+            "--config",
+            config.toString());
     assertThat(out.toString()).contains("job snap: ");
     for (DatasetName fs : filesystems) {
       assertThat(out.toString()).contains("  " + fs.value() + "\n");
@@ -200,14 +243,24 @@ class SnapJobDaemonIT {
   private static Map<DatasetName, Map<String, String>> testPrune(Path config) throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exit = ZfleetCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true),
-        "test", "prune", "--config", config.toString(), "--job", "snap", "--json");
+    int exit =
+        ZfleetCommand.execute(
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            "test",
+            "prune",
+            "--config",
+            config.toString(),
+            "--job",
+            "snap",
+            "--json");
     assertThat(exit).as(err.toString()).isZero();
     Map<DatasetName, Map<String, String>> verdicts = new TreeMap<>();
     for (String line : out.toString().lines().toList()) {
       JsonNode node = JSON.readTree(line);
       assertThat(node.path("reason").asText()).as(line).isNotBlank();
-      verdicts.computeIfAbsent(DatasetName.of(node.path("filesystem").asText()), k -> new TreeMap<>())
+      verdicts
+          .computeIfAbsent(DatasetName.of(node.path("filesystem").asText()), k -> new TreeMap<>())
           .put(node.path("snapshot").asText(), node.path("action").asText());
     }
     return verdicts;
@@ -226,7 +279,9 @@ class SnapJobDaemonIT {
     Map<DatasetName, Map<String, Instant>> now = new TreeMap<>();
     for (DatasetListing d : zfs.list(List.of(root), Set.of())) {
       Map<String, Instant> snapshots = new TreeMap<>();
-      d.versions().stream().filter(FilesystemVersion::isSnapshot).forEach(v -> snapshots.put(v.name(), v.creation()));
+      d.versions().stream()
+          .filter(FilesystemVersion::isSnapshot)
+          .forEach(v -> snapshots.put(v.name(), v.creation()));
       now.put(d.name(), snapshots);
       seen.computeIfAbsent(d.name(), k -> new TreeMap<>()).putAll(snapshots);
     }
@@ -234,7 +289,9 @@ class SnapJobDaemonIT {
   }
 
   private long newSnapshotsSeen(DatasetName root) {
-    return seen.getOrDefault(root, Map.of()).keySet().stream().filter(SnapJobDaemonIT::takenByDaemon).count();
+    return seen.getOrDefault(root, Map.of()).keySet().stream()
+        .filter(SnapJobDaemonIT::takenByDaemon)
+        .count();
   }
 
   /** A name of the job from now, not one of the old ones the test made. */
@@ -259,7 +316,9 @@ class SnapJobDaemonIT {
       if (newSnapshotsSeen(root) >= n) {
         return;
       }
-      assertThat(System.nanoTime()).as("%d snapshots taken within 60 s; status: %s", n, status()).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("%d snapshots taken within 60 s; status: %s", n, status())
+          .isLessThan(deadline);
       Thread.sleep(100);
     }
   }
@@ -277,7 +336,9 @@ class SnapJobDaemonIT {
       if (after.phase().equals("idle") && after.cycle() == before.cycle()) {
         return listing;
       }
-      assertThat(System.nanoTime()).as("a quiet moment between cycles within 60 s").isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("a quiet moment between cycles within 60 s")
+          .isLessThan(deadline);
     }
   }
 
@@ -285,7 +346,9 @@ class SnapJobDaemonIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       JobStatus s = status();
-      if (s.phase().equals("idle") && s.cycle() > 0 && !s.filesystems().isEmpty()
+      if (s.phase().equals("idle")
+          && s.cycle() > 0
+          && !s.filesystems().isEmpty()
           && s.filesystems().stream().allMatch(f -> settled(f, s.cycle()))) {
         return s;
       }
@@ -300,15 +363,23 @@ class SnapJobDaemonIT {
 
   private JobStatus status() {
     try {
-      NodeGuardian.NodeStatus node = AskPattern.ask(daemon.system(), NodeGuardian.GetStatus::new,
-          Duration.ofSeconds(5), daemon.system().scheduler()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      NodeGuardian.NodeStatus node =
+          AskPattern.ask(
+                  daemon.system(),
+                  NodeGuardian.GetStatus::new,
+                  Duration.ofSeconds(5),
+                  daemon.system().scheduler())
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
       return node.jobs().stream().filter(j -> j.job().equals("snap")).findFirst().orElseThrow();
     } catch (Exception e) {
       throw new AssertionError("no status from the daemon", e);
     }
   }
 
-  /** GUIDs and createtxgs 1, 2, ... in order of creation, then name (the pruner orders by those). */
+  /**
+   * GUIDs and createtxgs 1, 2, ... in order of creation, then name (the pruner orders by those).
+   */
   private static List<FilesystemVersion> numbered(List<FilesystemVersion> versions) {
     List<FilesystemVersion> sorted = new ArrayList<>(versions);
     sorted.sort(Pruner.OLDEST_FIRST);

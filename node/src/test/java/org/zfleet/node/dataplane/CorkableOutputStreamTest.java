@@ -83,7 +83,8 @@ class CorkableOutputStreamTest {
     out.write(huge);
     out.write(c);
     out.uncork();
-    assertThat(socket.calls).containsExactly("write 60", "write 60", "write 250", "write 10", "flush");
+    assertThat(socket.calls)
+        .containsExactly("write 60", "write 60", "write 250", "write 10", "flush");
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     for (byte[] part : List.of(a, b, huge, c)) {
       expected.write(part);
@@ -110,7 +111,8 @@ class CorkableOutputStreamTest {
     byte[] payload = data(3000, 6);
     frames.write(payload);
     // 3000 bytes in frames of at most 1024: three frames, one socket write each.
-    assertThat(socket.calls).containsExactly("write 1028", "flush", "write 1028", "flush", "write 956", "flush");
+    assertThat(socket.calls)
+        .containsExactly("write 1028", "flush", "write 1028", "flush", "write 956", "flush");
     byte[] sent = socket.bytes.toByteArray();
     assertThat(Arrays.copyOfRange(sent, 4, 1028)).isEqualTo(Arrays.copyOfRange(payload, 0, 1024));
   }

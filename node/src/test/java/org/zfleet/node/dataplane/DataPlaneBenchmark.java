@@ -43,10 +43,10 @@ import org.zfleet.zfs.ReceiveProcess;
 import org.zfleet.zfs.SendProcess;
 
 /**
- * Throughput on loopback, one JVM holding both ends: 1 GiB of random bytes (a 64 MiB buffer sent
- * 16 times) through a bare JDK SSLSocket pair, through the zfleet data plane, through Pekko
- * Streams Tcp with its TLS stage, and through the local ByteTransfer without a network. Prints
- * MB/s and process CPU seconds per run. Not a test: run its main with the node test classpath.
+ * Throughput on loopback, one JVM holding both ends: 1 GiB of random bytes (a 64 MiB buffer sent 16
+ * times) through a bare JDK SSLSocket pair, through the zfleet data plane, through Pekko Streams
+ * Tcp with its TLS stage, and through the local ByteTransfer without a network. Prints MB/s and
+ * process CPU seconds per run. Not a test: run its main with the node test classpath.
  */
 public final class DataPlaneBenchmark {
 
@@ -99,17 +99,23 @@ public final class DataPlaneBenchmark {
         }
       }
       double reference = best(results.get("jdk-sslsocket")).mbPerSecond();
-      System.out.println("| variant | MB/s best | MB/s median | CPU s/GiB (best run) | ratio to JDK SSLSocket |");
+      System.out.println(
+          "| variant | MB/s best | MB/s median | CPU s/GiB (best run) | ratio to JDK SSLSocket |");
       System.out.println("|---|---|---|---|---|");
       for (var e : results.entrySet()) {
         Result b = best(e.getValue());
         System.out.printf(
             "| %s | %.0f | %.0f | %.1f | %.2f |%n",
-            e.getKey(), b.mbPerSecond(), median(e.getValue()), b.cpuSeconds(), b.mbPerSecond() / reference);
+            e.getKey(),
+            b.mbPerSecond(),
+            median(e.getValue()),
+            b.cpuSeconds(),
+            b.mbPerSecond() / reference);
       }
       for (long limit : new long[] {5_000_000, 40_000_000, 200_000_000}) {
         Result limited = measureBytes(() -> dataPlaneLimited(limit), limit * 8);
-        System.out.printf("bandwidth limit %d B/s: achieved %.1f MB/s over 8 s%n", limit, limited.mbPerSecond());
+        System.out.printf(
+            "bandwidth limit %d B/s: achieved %.1f MB/s over 8 s%n", limit, limited.mbPerSecond());
       }
     } finally {
       system.terminate();
@@ -132,7 +138,8 @@ public final class DataPlaneBenchmark {
   }
 
   private static Result measureBytes(Run run, long bytes) throws Exception {
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     System.gc();
     long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
@@ -147,14 +154,18 @@ public final class DataPlaneBenchmark {
   }
 
   private static double median(List<Result> results) {
-    List<Double> rates = new ArrayList<>(results.stream().map(Result::mbPerSecond).sorted().toList());
+    List<Double> rates =
+        new ArrayList<>(results.stream().map(Result::mbPerSecond).sorted().toList());
     return rates.get(rates.size() / 2);
   }
 
   /** The reference: TLS 1.3 with client certificates, 256 KiB writes, no Pekko. */
   private static void jdkSocketPair() throws Exception {
     try (SSLServerSocket listener =
-        (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        (SSLServerSocket)
+            server
+                .getServerSocketFactory()
+                .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       listener.setNeedClientAuth(true);
       listener.setEnabledProtocols(new String[] {TlsContexts.PROTOCOL});
       CompletableFuture<Long> received =
@@ -174,7 +185,10 @@ public final class DataPlaneBenchmark {
                 }
               });
       try (SSLSocket socket =
-          (SSLSocket) client.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), listener.getLocalPort())) {
+          (SSLSocket)
+              client
+                  .getSocketFactory()
+                  .createSocket(InetAddress.getLoopbackAddress(), listener.getLocalPort())) {
         socket.setEnabledProtocols(new String[] {TlsContexts.PROTOCOL});
         OutputStream out = socket.getOutputStream();
         for (long sent = 0; sent < TOTAL; sent += CHUNK) {
@@ -202,7 +216,11 @@ public final class DataPlaneBenchmark {
     ReceiveHook hook = (peer, header) -> discard;
     try (DataPlaneServer plane =
         DataPlaneServer.start(
-            DataPlaneSettings.of("127.0.0.1", 0), server, (peer, header) -> Authorization.allowed(), hook, system)) {
+            DataPlaneSettings.of("127.0.0.1", 0),
+            server,
+            (peer, header) -> Authorization.allowed(),
+            hook,
+            system)) {
       long bytes =
           new DataPlaneClient(client, system)
               .send(
@@ -224,7 +242,11 @@ public final class DataPlaneBenchmark {
   private static void localTransfer() {
     Discard discard = new Discard();
     ByteTransfer.start(
-            new Generate(TOTAL), discard, TransferOptions.defaults(), ProgressListener.NONE, Materializer.matFromSystem(system))
+            new Generate(TOTAL),
+            discard,
+            TransferOptions.defaults(),
+            ProgressListener.NONE,
+            Materializer.matFromSystem(system))
         .result()
         .toCompletableFuture()
         .join();
@@ -232,7 +254,8 @@ public final class DataPlaneBenchmark {
 
   /** The raw pipe between two processes, for the process variants below. */
   private static void shellPipe() throws Exception {
-    Process p = new ProcessBuilder("sh", "-c", "head -c " + TOTAL + " /dev/zero | cat > /dev/null").start();
+    Process p =
+        new ProcessBuilder("sh", "-c", "head -c " + TOTAL + " /dev/zero | cat > /dev/null").start();
     if (p.waitFor() != 0) {
       throw new IllegalStateException("pipe failed");
     }
@@ -256,7 +279,11 @@ public final class DataPlaneBenchmark {
     ReceiveHook hook = (peer, header) -> new ProcessReceive("sh", "-c", "cat > /dev/null");
     try (DataPlaneServer plane =
         DataPlaneServer.start(
-            DataPlaneSettings.of("127.0.0.1", 0), server, (peer, header) -> Authorization.allowed(), hook, system)) {
+            DataPlaneSettings.of("127.0.0.1", 0),
+            server,
+            (peer, header) -> Authorization.allowed(),
+            hook,
+            system)) {
       new DataPlaneClient(client, system)
           .send(
               new PeerAddress(NodeIdentity.of("alpha"), "127.0.0.1", plane.port()),
@@ -275,7 +302,8 @@ public final class DataPlaneBenchmark {
 
     ProcessSend(String... command) {
       try {
-        process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        process =
+            new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
@@ -302,7 +330,8 @@ public final class DataPlaneBenchmark {
 
     ProcessReceive(String... command) {
       try {
-        process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        process =
+            new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
@@ -357,7 +386,11 @@ public final class DataPlaneBenchmark {
                 Optional.empty(),
                 session -> Optional.empty(),
                 TLSClosing.eagerClose())
-            .to(Sink.foreach(connection -> connection.handleWith(Flow.fromSinkAndSource(counter, Source.maybe()), system)))
+            .to(
+                Sink.foreach(
+                    connection ->
+                        connection.handleWith(
+                            Flow.fromSinkAndSource(counter, Source.maybe()), system)))
             .run(system)
             .toCompletableFuture()
             .join();
@@ -372,7 +405,8 @@ public final class DataPlaneBenchmark {
           .via(
               Tcp.get(system)
                   .outgoingConnectionWithTls(
-                      new InetSocketAddress("127.0.0.1", binding.localAddress().getPort()), () -> engine(client, true)))
+                      new InetSocketAddress("127.0.0.1", binding.localAddress().getPort()),
+                      () -> engine(client, true)))
           .takeUntil(x -> received.isDone())
           .runWith(Sink.ignore(), system);
       received.join();
@@ -475,5 +509,4 @@ public final class DataPlaneBenchmark {
       done.completeExceptionally(new IllegalStateException("killed"));
     }
   }
-
 }

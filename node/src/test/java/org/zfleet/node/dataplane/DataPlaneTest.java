@@ -49,7 +49,8 @@ class DataPlaneTest {
   private static final NodeIdentity ALPHA = NodeIdentity.of("alpha");
   private static final TransferHeader HEADER =
       TransferHeader.receive("push-home", DatasetName.of("tank/backups/beta/home"), "@a..@b");
-  private static final TransferOptions OPTIONS = TransferOptions.defaults().withChunkSize(64 * 1024);
+  private static final TransferOptions OPTIONS =
+      TransferOptions.defaults().withChunkSize(64 * 1024);
 
   @TempDir static Path certs;
   private static ActorTestKit testKit;
@@ -86,12 +87,17 @@ class DataPlaneTest {
   @Test
   void everyByteArrivesAndTheAcknowledgedCountMatches() throws Exception {
     long length = 8L * 1024 * 1024 + 5;
-    startServer((peer, header) -> header.target().equals(HEADER.target()) && peer.name().equals("beta"));
+    startServer(
+        (peer, header) -> header.target().equals(HEADER.target()) && peer.name().equals("beta"));
     hook.next = FakeReceiveProcess::accepting;
     List<TransferProgress> sent = new CopyOnWriteArrayList<>();
 
     TransferResult result =
-        client(beta).send(peer(), HEADER, FakeSendProcess.of(length, 21), OPTIONS, sent::add).result().toCompletableFuture().join();
+        client(beta)
+            .send(peer(), HEADER, FakeSendProcess.of(length, 21), OPTIONS, sent::add)
+            .result()
+            .toCompletableFuture()
+            .join();
 
     assertThat(result.bytes()).isEqualTo(length);
     FakeReceiveProcess receive = hook.receive.get();
@@ -100,7 +106,9 @@ class DataPlaneTest {
     assertThat(hook.transfer.get().result().toCompletableFuture().join().bytes()).isEqualTo(length);
     assertThat(hook.peer.get()).isEqualTo(NodeIdentity.of("beta"));
     assertThat(hook.header.get()).isEqualTo(HEADER);
-    assertThat(sent.get(sent.size() - 1)).extracting(TransferProgress::bytes, TransferProgress::finished).containsExactly(length, true);
+    assertThat(sent.get(sent.size() - 1))
+        .extracting(TransferProgress::bytes, TransferProgress::finished)
+        .containsExactly(length, true);
     assertThat(hook.progress.get(hook.progress.size() - 1).bytes()).isEqualTo(length);
   }
 
@@ -109,10 +117,13 @@ class DataPlaneTest {
     startServer((peer, header) -> peer.name().equals("beta"));
     FakeSendProcess send = FakeSendProcess.endless(1);
 
-    TransferFailedException failure = failureOf(client(gamma).send(peer(), HEADER, send, OPTIONS, ProgressListener.NONE));
+    TransferFailedException failure =
+        failureOf(client(gamma).send(peer(), HEADER, send, OPTIONS, ProgressListener.NONE));
 
     assertThat(failure.reason()).isEqualTo(Reason.REFUSED);
-    assertThat(failure.getMessage()).contains("refused").contains("gamma may not write tank/backups/beta/home");
+    assertThat(failure.getMessage())
+        .contains("refused")
+        .contains("gamma may not write tank/backups/beta/home");
     assertThat(hook.opened.get()).isZero();
     assertThat(send.killed()).isTrue();
   }
@@ -122,7 +133,8 @@ class DataPlaneTest {
     startServer((peer, header) -> true);
     FakeSendProcess send = FakeSendProcess.endless(1);
 
-    TransferFailedException failure = failureOf(client(stranger).send(peer(), HEADER, send, OPTIONS, ProgressListener.NONE));
+    TransferFailedException failure =
+        failureOf(client(stranger).send(peer(), HEADER, send, OPTIONS, ProgressListener.NONE));
 
     assertThat(failure.reason()).isEqualTo(Reason.STREAM_FAILED);
     assertThat(hook.opened.get()).isZero();
@@ -132,10 +144,18 @@ class DataPlaneTest {
   @Test
   void aServerWithTheWrongIdentityIsRefused() {
     startServer((peer, header) -> true);
-    PeerAddress expectingGamma = new PeerAddress(NodeIdentity.of("gamma"), "127.0.0.1", server.port());
+    PeerAddress expectingGamma =
+        new PeerAddress(NodeIdentity.of("gamma"), "127.0.0.1", server.port());
 
     TransferFailedException failure =
-        failureOf(client(beta).send(expectingGamma, HEADER, FakeSendProcess.endless(1), OPTIONS, ProgressListener.NONE));
+        failureOf(
+            client(beta)
+                .send(
+                    expectingGamma,
+                    HEADER,
+                    FakeSendProcess.endless(1),
+                    OPTIONS,
+                    ProgressListener.NONE));
 
     assertThat(failure.reason()).isEqualTo(Reason.REFUSED);
     assertThat(failure.getMessage()).contains("presented itself as node alpha, not gamma");
@@ -180,7 +200,11 @@ class DataPlaneTest {
     hook.next = FakeReceiveProcess::accepting;
     TransferHeader forced = HEADER.withForce(true);
 
-    client(beta).send(peer(), forced, FakeSendProcess.of(1000, 5), OPTIONS, ProgressListener.NONE).result().toCompletableFuture().join();
+    client(beta)
+        .send(peer(), forced, FakeSendProcess.of(1000, 5), OPTIONS, ProgressListener.NONE)
+        .result()
+        .toCompletableFuture()
+        .join();
 
     assertThat(hook.header.get()).isEqualTo(forced);
     assertThat(hook.header.get().force()).isTrue();
@@ -198,7 +222,8 @@ class DataPlaneTest {
       socket.getOutputStream().write(bytes);
       socket.getOutputStream().flush();
 
-      assertThat(Frames.readReply(socket.getInputStream())).isEqualTo(new Reply.Refused("unknown header flags 10000010"));
+      assertThat(Frames.readReply(socket.getInputStream()))
+          .isEqualTo(new Reply.Refused("unknown header flags 10000010"));
     }
     assertThat(hook.opened.get()).isZero();
   }
@@ -231,10 +256,14 @@ class DataPlaneTest {
   @Test
   void aFailedReceiveStopsTheSenderWithTheReceiveStderr() {
     startServer((peer, header) -> true);
-    hook.next = () -> FakeReceiveProcess.failingAfter(1024 * 1024, "cannot receive new filesystem stream: out of space");
+    hook.next =
+        () ->
+            FakeReceiveProcess.failingAfter(
+                1024 * 1024, "cannot receive new filesystem stream: out of space");
     FakeSendProcess send = FakeSendProcess.endless(3);
 
-    TransferFailedException failure = failureOf(client(beta).send(peer(), HEADER, send, OPTIONS, ProgressListener.NONE));
+    TransferFailedException failure =
+        failureOf(client(beta).send(peer(), HEADER, send, OPTIONS, ProgressListener.NONE));
 
     assertThat(failure.reason()).isEqualTo(Reason.RECEIVE_FAILED);
     assertThat(failure.receiveStderr()).contains("out of space");
@@ -248,11 +277,14 @@ class DataPlaneTest {
     hook.next =
         () -> {
           throw new ZfsException.NotFound(
-              "dataset does not exist", List.of("zfs", "receive"), "cannot open 'tank/backups': dataset does not exist");
+              "dataset does not exist",
+              List.of("zfs", "receive"),
+              "cannot open 'tank/backups': dataset does not exist");
         };
     FakeSendProcess send = FakeSendProcess.endless(3);
 
-    TransferFailedException failure = failureOf(client(beta).send(peer(), HEADER, send, OPTIONS, ProgressListener.NONE));
+    TransferFailedException failure =
+        failureOf(client(beta).send(peer(), HEADER, send, OPTIONS, ProgressListener.NONE));
 
     assertThat(failure.reason()).isEqualTo(Reason.RECEIVE_FAILED);
     assertThat(failure.receiveStderr()).contains("cannot open 'tank/backups'");
@@ -264,7 +296,8 @@ class DataPlaneTest {
     startServer((peer, header) -> true);
     hook.next = FakeReceiveProcess::accepting;
     FakeSendProcess send = FakeSendProcess.endless(4);
-    RunningTransfer transfer = client(beta).send(peer(), HEADER, send, OPTIONS, ProgressListener.NONE);
+    RunningTransfer transfer =
+        client(beta).send(peer(), HEADER, send, OPTIONS, ProgressListener.NONE);
     awaitTrue(() -> hook.receive.get() != null && hook.receive.get().consumed() > 2 * 1024 * 1024);
 
     transfer.cancel();
@@ -277,11 +310,13 @@ class DataPlaneTest {
   }
 
   @Test
-  void cancellingASenderBlockedOnAFullConnectionReturnsPromptlyAndTheStuckReceiveIsStopped() throws Exception {
+  void cancellingASenderBlockedOnAFullConnectionReturnsPromptlyAndTheStuckReceiveIsStopped()
+      throws Exception {
     startServer((peer, header) -> true, Duration.ofSeconds(2));
     hook.next = () -> FakeReceiveProcess.accepting().gated();
     FakeSendProcess send = FakeSendProcess.endless(4);
-    RunningTransfer transfer = client(beta).send(peer(), HEADER, send, OPTIONS, ProgressListener.NONE);
+    RunningTransfer transfer =
+        client(beta).send(peer(), HEADER, send, OPTIONS, ProgressListener.NONE);
     // The receive takes nothing: the server's buffers and then the connection fill up, and the
     // sender blocks in a socket write.
     awaitTrue(() -> transfer.bytesSoFar() > 0);
@@ -304,7 +339,8 @@ class DataPlaneTest {
     startServer(allowed, DataPlaneSettings.of("127.0.0.1", 0).idleTimeout());
   }
 
-  private void startServer(java.util.function.BiPredicate<NodeIdentity, TransferHeader> allowed, Duration idleTimeout) {
+  private void startServer(
+      java.util.function.BiPredicate<NodeIdentity, TransferHeader> allowed, Duration idleTimeout) {
     Authorizer authorizer =
         (peer, header) ->
             allowed.test(peer, header)
@@ -313,8 +349,13 @@ class DataPlaneTest {
     try {
       server =
           DataPlaneServer.start(
-              DataPlaneSettings.of("127.0.0.1", 0).withTransferOptions(OPTIONS).withIdleTimeout(idleTimeout),
-              alpha, authorizer, hook, testKit.system());
+              DataPlaneSettings.of("127.0.0.1", 0)
+                  .withTransferOptions(OPTIONS)
+                  .withIdleTimeout(idleTimeout),
+              alpha,
+              authorizer,
+              hook,
+              testKit.system());
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -329,7 +370,9 @@ class DataPlaneTest {
   }
 
   private SSLSocket rawClient(SSLContext tls) throws IOException {
-    SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), server.port());
+    SSLSocket socket =
+        (SSLSocket)
+            tls.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), server.port());
     socket.setEnabledProtocols(new String[] {TlsContexts.PROTOCOL});
     socket.setSoTimeout(20_000);
     socket.startHandshake();
@@ -341,7 +384,8 @@ class DataPlaneTest {
     assertThatThrownBy(result::join)
         .isInstanceOf(CompletionException.class)
         .hasCauseInstanceOf(TransferFailedException.class);
-    return (TransferFailedException) result.handle((v, e) -> e instanceof CompletionException ? e.getCause() : e).join();
+    return (TransferFailedException)
+        result.handle((v, e) -> e instanceof CompletionException ? e.getCause() : e).join();
   }
 
   private static void awaitTrue(BooleanSupplier condition) {

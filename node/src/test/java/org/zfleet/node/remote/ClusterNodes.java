@@ -14,8 +14,8 @@ import org.zfleet.node.cli.ZfleetCommand;
 
 /**
  * The daemons of one multi-node test: each a {@code zfleet daemon} JVM on 127.0.0.1 with a home
- * (configuration, data-dir, log) under {@code target/remote-it/<test>-<id>/<node>/}, kept after
- * the run and named in failure messages.
+ * (configuration, data-dir, log) under {@code target/remote-it/<test>-<id>/<node>/}, kept after the
+ * run and named in failure messages.
  */
 final class ClusterNodes {
 
@@ -29,15 +29,25 @@ final class ClusterNodes {
   ClusterNodes(Path certs, TestInfo test, Duration patience) throws IOException {
     this.certs = certs;
     this.patience = patience;
-    this.home = Files.createDirectories(Path.of("target", "remote-it",
-        test.getTestMethod().orElseThrow().getName() + "-" + Long.toHexString(System.nanoTime()))).toAbsolutePath();
+    this.home =
+        Files.createDirectories(
+                Path.of(
+                    "target",
+                    "remote-it",
+                    test.getTestMethod().orElseThrow().getName()
+                        + "-"
+                        + Long.toHexString(System.nanoTime())))
+            .toAbsolutePath();
   }
 
-  /** A CA and the certificates of alpha, beta and gamma, made with the command line operators use. */
+  /**
+   * A CA and the certificates of alpha, beta and gamma, made with the command line operators use.
+   */
   static void createCertificates(Path certs) {
     assertThat(ZfleetCommand.execute("cert", "create-ca", "--dir", certs.toString())).isZero();
     for (String node : NAMES) {
-      assertThat(ZfleetCommand.execute("cert", "create-node", node, "--dir", certs.toString())).isZero();
+      assertThat(ZfleetCommand.execute("cert", "create-node", node, "--dir", certs.toString()))
+          .isZero();
     }
   }
 
@@ -47,7 +57,9 @@ final class ClusterNodes {
     return node.start();
   }
 
-  /** Polls {@code value} until it is not null; fails with every node's status and log on timeout. */
+  /**
+   * Polls {@code value} until it is not null; fails with every node's status and log on timeout.
+   */
   <T> T await(String what, DaemonNode node, Supplier<T> value) {
     long deadline = System.nanoTime() + patience.toNanos();
     while (System.nanoTime() < deadline) {
@@ -58,8 +70,14 @@ final class ClusterNodes {
       node.assertAlive();
       DaemonNode.sleep(Duration.ofMillis(250));
     }
-    throw new AssertionError("not within " + patience + ": " + what + "; status: " + node.status().orElse(null)
-        + nodes.stream().map(DaemonNode::describe).reduce("", String::concat));
+    throw new AssertionError(
+        "not within "
+            + patience
+            + ": "
+            + what
+            + "; status: "
+            + node.status().orElse(null)
+            + nodes.stream().map(DaemonNode::describe).reduce("", String::concat));
   }
 
   void killAll() {

@@ -39,7 +39,8 @@ class ClusterReceiverDirectoryTest {
   private static final ActorTestKit testKit = ActorTestKit.create("ClusterReceiverDirectoryTest");
   private final InMemoryZfs zfs = new InMemoryZfs().createPools("dst", "own");
   private final ExecutorService blocking = Executors.newCachedThreadPool();
-  private final ActorRef<JobDirectory.Command> directory = testKit.spawn(JobDirectory.create("alpha"));
+  private final ActorRef<JobDirectory.Command> directory =
+      testKit.spawn(JobDirectory.create("alpha"));
 
   @AfterEach
   void stop() {
@@ -52,18 +53,35 @@ class ClusterReceiverDirectoryTest {
     testKit.shutdownTestKit();
   }
 
-  /** A sink "remote" offered by an endpoint (as a peer node's would be) and a sink "own" of this node. */
+  /**
+   * A sink "remote" offered by an endpoint (as a peer node's would be) and a sink "own" of this
+   * node.
+   */
   private ClusterReceiverDirectory directory(String... clientsOfRemote) {
     zfs.createFilesystem(DatasetName.of("dst/sink"), Map.of(), false);
     SinkJob remote = new SinkJob("remote", DatasetName.of("dst/sink"), List.of(clientsOfRemote));
-    ActorRef<JobEndpointProtocol> endpoint = testKit.spawn(SinkEndpoint.create(new SinkEndpoint.Setup(
-        "beta", remote, new HostPort("127.0.0.1", 27520), zfs, Transfers.none(),
-        ref -> new PeerIdentity.Verified("alpha"), blocking, SinkEndpoint.ReplyCheck.NONE)));
+    ActorRef<JobEndpointProtocol> endpoint =
+        testKit.spawn(
+            SinkEndpoint.create(
+                new SinkEndpoint.Setup(
+                    "beta",
+                    remote,
+                    new HostPort("127.0.0.1", 27520),
+                    zfs,
+                    Transfers.none(),
+                    ref -> new PeerIdentity.Verified("alpha"),
+                    blocking,
+                    SinkEndpoint.ReplyCheck.NONE)));
     directory.tell(new JobDirectory.Register("remote", JobDirectory.JobRole.SINK, endpoint));
     SinkJob own = new SinkJob("own", DatasetName.of("own/sink"), List.of("alpha"));
     ReceiverDirectory local = new LocalReceiverDirectory(zfs, List.of(own), Transfers.none());
     DataPlaneClient dataPlane = new DataPlaneClient(sslContext(), testKit.system());
-    return new ClusterReceiverDirectory(local, Set.of("own"), directory, testKit.system().scheduler(), dataPlane,
+    return new ClusterReceiverDirectory(
+        local,
+        Set.of("own"),
+        directory,
+        testKit.system().scheduler(),
+        dataPlane,
         new RemoteReceiver.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5)));
   }
 

@@ -45,11 +45,14 @@ final class DaemonNode implements AutoCloseable {
    * Writes the node's configuration: TLS files {@code <certs>/<name>.crt|key}, joining the node at
    * {@code seedPort}, running {@code jobs} (HOCON list elements) and {@code extra} HOCON.
    */
-  static DaemonNode configure(String name, int clusterPort, int seedPort, Path certs, Path dir, String jobs, String extra) {
+  static DaemonNode configure(
+      String name, int clusterPort, int seedPort, Path certs, Path dir, String jobs, String extra) {
     try {
       Path home = Files.createDirectories(dir.resolve(name));
       Path config = home.resolve("zfleet.conf");
-      Files.writeString(config, """
+      Files.writeString(
+          config,
+          """
           zfleet {
             node {
               name = "%1$s"
@@ -60,7 +63,8 @@ final class DaemonNode implements AutoCloseable {
             jobs = [ %6$s ]
           }
           %7$s
-          """.formatted(name, home, clusterPort, seedPort, certs, jobs, extra));
+          """
+              .formatted(name, home, clusterPort, seedPort, certs, jobs, extra));
       return new DaemonNode(name, clusterPort, config, home.resolve("daemon.log"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -69,18 +73,29 @@ final class DaemonNode implements AutoCloseable {
 
   /** Starts the daemon's JVM (again, after a kill); its output is appended to {@link #log}. */
   DaemonNode start() {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx256m", "-XX:-UsePerfData",
-        // The daemon's own logging, not a test configuration the classpath may hold.
-        "-Dlogback.configurationFile=logback.xml",
-        "-cp", System.getProperty("java.class.path"),
-        ZfleetCommand.class.getName(), "daemon", "--config", config.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xss512k",
+                "-Xmx256m",
+                "-XX:-UsePerfData",
+                // The daemon's own logging, not a test configuration the classpath may hold.
+                "-Dlogback.configurationFile=logback.xml",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ZfleetCommand.class.getName(),
+                "daemon",
+                "--config",
+                config.toString()));
     try {
-      process = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .start();
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
       process.getOutputStream().close();
       return this;
     } catch (IOException e) {
@@ -124,15 +139,24 @@ final class DaemonNode implements AutoCloseable {
     }
   }
 
-  /** {@code zfleet signal wakeup JOB}, repeated until the daemon answers (it may still be starting). */
+  /**
+   * {@code zfleet signal wakeup JOB}, repeated until the daemon answers (it may still be starting).
+   */
   void wakeup(String job, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
-      int code = ZfleetCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true),
-          "signal", "wakeup", "--config", config.toString(), job);
+      int code =
+          ZfleetCommand.execute(
+              new PrintWriter(out, true),
+              new PrintWriter(err, true),
+              "signal",
+              "wakeup",
+              "--config",
+              config.toString(),
+              job);
       if (code == 0) {
         return;
       }
@@ -140,15 +164,30 @@ final class DaemonNode implements AutoCloseable {
       assertAlive();
       sleep(Duration.ofMillis(500));
     }
-    throw new AssertionError("node " + name + " did not take the wakeup of " + job + " within " + timeout + ": " + last + describe());
+    throw new AssertionError(
+        "node "
+            + name
+            + " did not take the wakeup of "
+            + job
+            + " within "
+            + timeout
+            + ": "
+            + last
+            + describe());
   }
 
   /** {@code zfleet status --json}, or empty while the daemon does not answer. */
   Optional<JsonNode> status() {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = ZfleetCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true),
-        "status", "--config", config.toString(), "--json");
+    int code =
+        ZfleetCommand.execute(
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            "status",
+            "--config",
+            config.toString(),
+            "--json");
     if (code != 0) {
       return Optional.empty();
     }
@@ -159,24 +198,38 @@ final class DaemonNode implements AutoCloseable {
     }
   }
 
-  /** The last outcome of {@code kind} (e.g. REPLICATE) to {@code destination} for sender filesystem {@code fs}. */
+  /**
+   * The last outcome of {@code kind} (e.g. REPLICATE) to {@code destination} for sender filesystem
+   * {@code fs}.
+   */
   Optional<JsonNode> outcome(String job, String fs, String kind, String destination) {
-    return filesystem(job, fs).flatMap(f -> StreamSupport.stream(f.path("lastOutcomes").spliterator(), false)
-        .filter(o -> o.path("kind").asText().equals(kind) && o.path("destination").asText().equals(destination))
-        .findFirst());
+    return filesystem(job, fs)
+        .flatMap(
+            f ->
+                StreamSupport.stream(f.path("lastOutcomes").spliterator(), false)
+                    .filter(
+                        o ->
+                            o.path("kind").asText().equals(kind)
+                                && o.path("destination").asText().equals(destination))
+                    .findFirst());
   }
 
   /** The step running for {@code fs}, if any. */
   Optional<JsonNode> running(String job, String fs) {
-    return filesystem(job, fs).map(f -> f.path("running")).filter(r -> !r.isMissingNode() && !r.isNull());
+    return filesystem(job, fs)
+        .map(f -> f.path("running"))
+        .filter(r -> !r.isMissingNode() && !r.isNull());
   }
 
   private Optional<JsonNode> filesystem(String job, String fs) {
-    return status().flatMap(s -> StreamSupport.stream(s.path("jobs").spliterator(), false)
-        .filter(j -> j.path("job").asText().equals(job))
-        .flatMap(j -> StreamSupport.stream(j.path("filesystems").spliterator(), false))
-        .filter(f -> f.path("filesystem").asText().equals(fs))
-        .findFirst());
+    return status()
+        .flatMap(
+            s ->
+                StreamSupport.stream(s.path("jobs").spliterator(), false)
+                    .filter(j -> j.path("job").asText().equals(job))
+                    .flatMap(j -> StreamSupport.stream(j.path("filesystems").spliterator(), false))
+                    .filter(f -> f.path("filesystem").asText().equals(fs))
+                    .findFirst());
   }
 
   List<String> logLines() {
@@ -195,15 +248,24 @@ final class DaemonNode implements AutoCloseable {
 
   /** The exit state and the end of the log, for failure messages. */
   String describe() {
-    String state = process == null ? "never started" : process.isAlive() ? "running" : "exited " + process.exitValue();
+    String state =
+        process == null
+            ? "never started"
+            : process.isAlive() ? "running" : "exited " + process.exitValue();
     List<String> lines = logLines();
-    return "\n--- node " + name + " (" + state + "), log " + log + ":\n"
+    return "\n--- node "
+        + name
+        + " ("
+        + state
+        + "), log "
+        + log
+        + ":\n"
         + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
   }
 
   /**
-   * Cluster ports, ascending, each with its derived ports (+1000, +2000, +3000) free now. The
-   * order matters to the split brain resolver: of two nodes, the one with the lower address stays.
+   * Cluster ports, ascending, each with its derived ports (+1000, +2000, +3000) free now. The order
+   * matters to the split brain resolver: of two nodes, the one with the lower address stays.
    */
   static List<Integer> clusterPorts(int count) {
     List<Integer> ports = new ArrayList<>();

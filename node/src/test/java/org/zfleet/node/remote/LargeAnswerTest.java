@@ -53,18 +53,27 @@ class LargeAnswerTest {
   }
 
   private ActorSystem<Void> system(String name, boolean largeLane) {
-    ClusterSettings settings = ClusterSettings.of(
-        "n1", new HostPort("127.0.0.1", 25520), List.of(new HostPort("127.0.0.1", 25520)), List.of(),
-        new TlsFiles(Path.of("/ca"), Path.of("/cert"), Path.of("/key")));
+    ClusterSettings settings =
+        ClusterSettings.of(
+            "n1",
+            new HostPort("127.0.0.1", 25520),
+            List.of(new HostPort("127.0.0.1", 25520)),
+            List.of(),
+            new TlsFiles(Path.of("/ca"), Path.of("/cert"), Path.of("/key")));
     // zfleet's settings, but remoting without the cluster and without TLS (no certificates here).
-    Config config = ClusterConfig.of(settings)
-        .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("remote"))
-        .withValue("pekko.remote.artery.transport", ConfigValueFactory.fromAnyRef("tcp"))
-        .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(0));
+    Config config =
+        ClusterConfig.of(settings)
+            .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("remote"))
+            .withValue("pekko.remote.artery.transport", ConfigValueFactory.fromAnyRef("tcp"))
+            .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(0));
     if (!largeLane) {
-      config = config.withValue("pekko.remote.artery.large-message-destinations", ConfigValueFactory.fromIterable(List.of()));
+      config =
+          config.withValue(
+              "pekko.remote.artery.large-message-destinations",
+              ConfigValueFactory.fromIterable(List.of()));
     }
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, config.withFallback(ConfigFactory.load()));
+    ActorSystem<Void> system =
+        ActorSystem.create(Behaviors.empty(), name, config.withFallback(ConfigFactory.load()));
     systems.add(system);
     return system;
   }
@@ -73,30 +82,50 @@ class LargeAnswerTest {
   private static Listed bigListing() {
     List<FilesystemVersion> versions = new ArrayList<>();
     for (int i = 0; i < 12_000; i++) {
-      versions.add(FilesystemVersion.snapshot("zfleet_20261128T1200" + String.format("%05d", i) + "Z", i * 7919L, i,
-          Instant.parse("2026-11-28T12:00:00Z").plusSeconds(i)));
+      versions.add(
+          FilesystemVersion.snapshot(
+              "zfleet_20261128T1200" + String.format("%05d", i) + "Z",
+              i * 7919L,
+              i,
+              Instant.parse("2026-11-28T12:00:00Z").plusSeconds(i)));
     }
-    return new Listed(List.of(new DatasetListing(DatasetName.of("backup/sink/n1/tank/data"), DatasetListing.Type.FILESYSTEM,
-        versions, Map.of("zfleet:role", "replica"), Map.of())));
+    return new Listed(
+        List.of(
+            new DatasetListing(
+                DatasetName.of("backup/sink/n1/tank/data"),
+                DatasetListing.Type.FILESYSTEM,
+                versions,
+                Map.of("zfleet:role", "replica"),
+                Map.of())));
   }
 
   /** A sink endpoint stand-in on {@code server}, as {@code client} resolves it. */
-  private static ActorRef<JobEndpointProtocol> endpointSeenFrom(ActorSystem<?> client, ActorSystem<?> server, Listed answer) {
-    ActorRef<JobEndpointProtocol> endpoint = server.systemActorOf(
-        Behaviors.receive(JobEndpointProtocol.class)
-            .onMessage(JobEndpointProtocol.ListDatasets.class, list -> {
-              list.replyTo().tell(answer);
-              return Behaviors.same();
-            })
-            .build(),
-        "sink-endpoint", org.apache.pekko.actor.typed.Props.empty());
+  private static ActorRef<JobEndpointProtocol> endpointSeenFrom(
+      ActorSystem<?> client, ActorSystem<?> server, Listed answer) {
+    ActorRef<JobEndpointProtocol> endpoint =
+        server.systemActorOf(
+            Behaviors.receive(JobEndpointProtocol.class)
+                .onMessage(
+                    JobEndpointProtocol.ListDatasets.class,
+                    list -> {
+                      list.replyTo().tell(answer);
+                      return Behaviors.same();
+                    })
+                .build(),
+            "sink-endpoint",
+            org.apache.pekko.actor.typed.Props.empty());
     String path = ActorRefResolver.get(server).toSerializationFormat(endpoint);
     return ActorRefResolver.get(client).resolveActorRef(path);
   }
 
-  private static SinkReply ask(ActorSystem<?> client, ActorRef<JobEndpointProtocol> endpoint, Duration timeout) throws Exception {
+  private static SinkReply ask(
+      ActorSystem<?> client, ActorRef<JobEndpointProtocol> endpoint, Duration timeout)
+      throws Exception {
     return AskPattern.<JobEndpointProtocol, SinkReply>ask(
-            endpoint, r -> new JobEndpointProtocol.ListDatasets(Set.of("zfleet:role"), r), timeout, client.scheduler())
+            endpoint,
+            r -> new JobEndpointProtocol.ListDatasets(Set.of("zfleet:role"), r),
+            timeout,
+            client.scheduler())
         .toCompletableFuture()
         .get(timeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
   }
@@ -118,6 +147,7 @@ class LargeAnswerTest {
     ActorSystem<Void> sink = system("sink", false);
     ActorRef<JobEndpointProtocol> endpoint = endpointSeenFrom(pusher, sink, bigListing());
 
-    assertThatThrownBy(() -> ask(pusher, endpoint, Duration.ofSeconds(3))).isInstanceOf(ExecutionException.class);
+    assertThatThrownBy(() -> ask(pusher, endpoint, Duration.ofSeconds(3)))
+        .isInstanceOf(ExecutionException.class);
   }
 }

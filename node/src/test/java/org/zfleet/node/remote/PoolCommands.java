@@ -21,8 +21,12 @@ final class PoolCommands {
 
   /** Short names of {@code fs}'s snapshots, oldest first; empty if it does not exist. */
   static List<String> snapshots(DatasetName fs) {
-    String out = zfsQuiet("list", "-H", "-o", "name", "-s", "createtxg", "-t", "snapshot", "-r", fs.value());
-    return out.lines().filter(l -> l.startsWith(fs.value() + "@")).map(l -> l.substring(fs.value().length() + 1)).toList();
+    String out =
+        zfsQuiet("list", "-H", "-o", "name", "-s", "createtxg", "-t", "snapshot", "-r", fs.value());
+    return out.lines()
+        .filter(l -> l.startsWith(fs.value() + "@"))
+        .map(l -> l.substring(fs.value().length() + 1))
+        .toList();
   }
 
   static List<String> datasetsUnder(DatasetName root) {
@@ -37,9 +41,15 @@ final class PoolCommands {
     return zfs("get", "-Hp", "-o", "value", "guid", fs.value() + "@" + snapshot).strip();
   }
 
-  /** Releases the given job's cursor and step holds, which would keep the snapshots from being destroyed. */
+  /**
+   * Releases the given job's cursor and step holds, which would keep the snapshots from being
+   * destroyed.
+   */
   static void releaseHolds(DatasetName root, String job, List<String> destinations) {
-    for (String line : zfsQuiet("list", "-H", "-o", "name,userrefs", "-t", "snapshot", "-r", root.value()).lines().toList()) {
+    for (String line :
+        zfsQuiet("list", "-H", "-o", "name,userrefs", "-t", "snapshot", "-r", root.value())
+            .lines()
+            .toList()) {
       String[] fields = line.split("\t");
       if (fields.length == 2 && !fields[1].equals("0")) {
         for (String destination : destinations) {
@@ -50,7 +60,9 @@ final class PoolCommands {
     }
   }
 
-  /** A root, a child and a grandchild with a space in its name, each with a file; returns all three. */
+  /**
+   * A root, a child and a grandchild with a space in its name, each with a file; returns all three.
+   */
   static List<DatasetName> tree(DatasetName root, int size) {
     DatasetName data = root.child("data");
     DatasetName docs = data.child("my docs");
@@ -71,7 +83,11 @@ final class PoolCommands {
 
   static List<String> files(DatasetName fs) throws IOException {
     try (var entries = Files.list(RealZfsFixture.mountpoint(fs))) {
-      return entries.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList();
+      return entries
+          .filter(Files::isRegularFile)
+          .map(p -> p.getFileName().toString())
+          .sorted()
+          .toList();
     }
   }
 

@@ -20,7 +20,10 @@ import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.InMemoryZfs;
 import org.zfleet.zfs.ReceiveProcess;
 
-/** A pulling node accepts exactly the stream a pull step asked its source for, once, and nothing else. */
+/**
+ * A pulling node accepts exactly the stream a pull step asked its source for, once, and nothing
+ * else.
+ */
 class PullDataPlaneTest {
 
   private static final DatasetName ROOT = DatasetName.of("backup/pulled");
@@ -37,29 +40,48 @@ class PullDataPlaneTest {
 
   static Stream<Arguments> refusals() {
     return Stream.of(
-        Arguments.of(Named.of("another node", "gamma"), "pull", TARGET.value(), true,
+        Arguments.of(
+            Named.of("another node", "gamma"),
+            "pull",
+            TARGET.value(),
+            true,
             "pull job pull expects backup/pulled/alpha/prod/data from node alpha, not from gamma for job pull"),
-        Arguments.of(Named.of("another job", "alpha"), "other", TARGET.value(), true,
+        Arguments.of(
+            Named.of("another job", "alpha"),
+            "other",
+            TARGET.value(),
+            true,
             "pull job pull expects backup/pulled/alpha/prod/data from node alpha, not from alpha for job other"),
-        Arguments.of(Named.of("another target", "alpha"), "pull", "backup/pulled/alpha/prod/other", true,
+        Arguments.of(
+            Named.of("another target", "alpha"),
+            "pull",
+            "backup/pulled/alpha/prod/other",
+            true,
             "no pull job of node beta expects a stream into backup/pulled/alpha/prod/other"),
-        Arguments.of(Named.of("without the -F asked for", "alpha"), "pull", TARGET.value(), false,
+        Arguments.of(
+            Named.of("without the -F asked for", "alpha"),
+            "pull",
+            TARGET.value(),
+            false,
             "pull job pull expects backup/pulled/alpha/prod/data with -F"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("refusals")
   void refuses(String peer, String job, String target, boolean force, String reason) {
-    TransferHeader header = TransferHeader.receive(job, DatasetName.of(target), "s1").withForce(force);
+    TransferHeader header =
+        TransferHeader.receive(job, DatasetName.of(target), "s1").withForce(force);
 
-    assertThat(plane.authorize(NodeIdentity.of(peer), header)).isEqualTo(Authorization.refused(reason));
+    assertThat(plane.authorize(NodeIdentity.of(peer), header))
+        .isEqualTo(Authorization.refused(reason));
   }
 
   @Test
   void acceptsTheExpectedStreamOnceAndReceivesIt() {
     TransferHeader header = TransferHeader.receive("pull", TARGET, "s1").withForce(true);
 
-    assertThat(plane.authorize(NodeIdentity.of("alpha"), header)).isEqualTo(Authorization.allowed());
+    assertThat(plane.authorize(NodeIdentity.of("alpha"), header))
+        .isEqualTo(Authorization.allowed());
     ReceiveProcess receive = plane.open(NodeIdentity.of("alpha"), header);
     receive.kill();
     assertThat(plane.authorize(NodeIdentity.of("alpha"), header))
@@ -71,18 +93,32 @@ class PullDataPlaneTest {
     DatasetName other = ROOT.child("alpha/prod/logs");
     plane.expect("alpha", "pull", ROOT, other, false, ProgressListener.NONE).withdraw();
 
-    assertThat(plane.authorize(NodeIdentity.of("alpha"), TransferHeader.receive("pull", other, "s1")))
+    assertThat(
+            plane.authorize(NodeIdentity.of("alpha"), TransferHeader.receive("pull", other, "s1")))
         .isInstanceOf(Authorization.Refused.class);
-    assertThatThrownBy(() -> plane.open(NodeIdentity.of("alpha"), TransferHeader.receive("pull", other, "s1")))
+    assertThatThrownBy(
+            () -> plane.open(NodeIdentity.of("alpha"), TransferHeader.receive("pull", other, "s1")))
         .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void expectsNothingOutsideTheSourceNodesSubtree() {
-    assertThatThrownBy(() -> plane.expect("alpha", "pull", ROOT, DatasetName.of("backup/pulled/gamma/x"), false, ProgressListener.NONE))
+    assertThatThrownBy(
+            () ->
+                plane.expect(
+                    "alpha",
+                    "pull",
+                    ROOT,
+                    DatasetName.of("backup/pulled/gamma/x"),
+                    false,
+                    ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("a pull from node alpha receives below backup/pulled/alpha, not into backup/pulled/gamma/x");
-    assertThatThrownBy(() -> plane.expect("alpha", "pull", ROOT, ROOT.child("alpha"), false, ProgressListener.NONE))
+        .hasMessage(
+            "a pull from node alpha receives below backup/pulled/alpha, not into backup/pulled/gamma/x");
+    assertThatThrownBy(
+            () ->
+                plane.expect(
+                    "alpha", "pull", ROOT, ROOT.child("alpha"), false, ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -20,9 +20,9 @@ import org.zfleet.model.DatasetName;
 import org.zfleet.zfs.RealZfsFixture;
 
 /**
- * Pull jobs fetching from a source job on another node of a real cluster: each node a {@code
- * zfleet daemon} JVM on 127.0.0.1 over mutual TLS, the source on pool zfleet_t1, the pulls'
- * replicas on zfleet_t2 (zfs-fuse). Node homes and logs are kept under {@code
+ * Pull jobs fetching from a source job on another node of a real cluster: each node a {@code zfleet
+ * daemon} JVM on 127.0.0.1 over mutual TLS, the source on pool zfleet_t1, the pulls' replicas on
+ * zfleet_t2 (zfs-fuse). Node homes and logs are kept under {@code
  * target/remote-it/<test>-<id>/<node>/}.
  */
 @Timeout(150)
@@ -73,7 +73,8 @@ class PullReplicationIT {
     assertSameFiles(betaRoot, s1);
     // The source's first periodic snapshot and the wakeup's may both have been pulled: the replicas
     // have whatever the source had up to s1.
-    List<List<String>> afterFirst = filesystems.stream().map(fs -> snapshots(replica(betaRoot, fs))).toList();
+    List<List<String>> afterFirst =
+        filesystems.stream().map(fs -> snapshots(replica(betaRoot, fs))).toList();
 
     write(filesystems.get(2), "doc.bin", 32 * 1024, 7);
     write(filesystems.get(0), "second.bin", 1024, 8);
@@ -82,11 +83,15 @@ class PullReplicationIT {
     assertSameFiles(betaRoot, s2);
     for (int i = 0; i < filesystems.size(); i++) {
       DatasetName fs = filesystems.get(i);
-      assertThat(afterFirst.get(i)).as("snapshots of the replica of %s after the first pull", fs).endsWith(s1);
+      assertThat(afterFirst.get(i))
+          .as("snapshots of the replica of %s after the first pull", fs)
+          .endsWith(s1);
       // s1 and what came before are still there: s2 came as an increment on top of it.
       List<String> expected = new ArrayList<>(afterFirst.get(i));
       expected.add(s2);
-      assertThat(snapshots(replica(betaRoot, fs))).as("snapshots of the replica of %s", fs).containsExactlyElementsOf(expected);
+      assertThat(snapshots(replica(betaRoot, fs)))
+          .as("snapshots of the replica of %s", fs)
+          .containsExactlyElementsOf(expected);
       assertThat(userProperty(fs, "zfleet:cursor.pull.beta")).isEqualTo(guid(fs, s2));
     }
 
@@ -100,9 +105,15 @@ class PullReplicationIT {
     awaitPulled(beta, betaRoot, s3);
     assertSameFiles(betaRoot, s3);
     for (DatasetName fs : filesystems) {
-      assertThat(userProperty(fs, "zfleet:cursor.pull.beta")).as("beta's cursor on %s", fs).isEqualTo(guid(fs, s3));
-      assertThat(userProperty(fs, "zfleet:cursor.pull.gamma")).as("gamma's cursor on %s", fs).isEqualTo(guid(fs, s2));
-      assertThat(snapshots(replica(gammaRoot, fs))).as("gamma pulled only what it was woken for").containsExactly(s2);
+      assertThat(userProperty(fs, "zfleet:cursor.pull.beta"))
+          .as("beta's cursor on %s", fs)
+          .isEqualTo(guid(fs, s3));
+      assertThat(userProperty(fs, "zfleet:cursor.pull.gamma"))
+          .as("gamma's cursor on %s", fs)
+          .isEqualTo(guid(fs, s2));
+      assertThat(snapshots(replica(gammaRoot, fs)))
+          .as("gamma pulled only what it was woken for")
+          .containsExactly(s2);
     }
     assertThat(alpha.logLines()).noneMatch(line -> line.contains("refused source="));
     assertThat(beta.logLines()).noneMatch(line -> line.contains("refused stream"));
@@ -120,7 +131,11 @@ class PullReplicationIT {
           filesystems { "%s<" = true }
           snapshotting { type = periodic, prefix = "zfleet_", interval = 1h }
         }
-        """.formatted(SOURCE, String.join(", ", List.of(clients).stream().map(c -> "\"" + c + "\"").toList()), source);
+        """
+        .formatted(
+            SOURCE,
+            String.join(", ", List.of(clients).stream().map(c -> "\"" + c + "\"").toList()),
+            source);
   }
 
   private static String pullJob(DatasetName root, String interval) {
@@ -129,45 +144,71 @@ class PullReplicationIT {
           pruning { keep-sender = [ { type = last-n, count = 10 } ], keep-receiver = [ { type = last-n, count = 10 } ] }
           replication { stall-timeout = 10s, retry-backoff { min = 1s, max = 2s } }
         }
-        """.formatted(PULL, SOURCE, root, interval);
+        """
+        .formatted(PULL, SOURCE, root, interval);
   }
 
   /**
-   * Wakes a manual pull until it has listed its source: the first wakeup may come before the
-   * node has learnt of the source, and a manual job does not try again by itself.
+   * Wakes a manual pull until it has listed its source: the first wakeup may come before the node
+   * has learnt of the source, and a manual job does not try again by itself.
    */
   private void wakeUntilListed(DaemonNode puller) {
-    await("a listing of the source by " + puller.name, puller, () -> {
-      puller.wakeup(PULL, Duration.ofSeconds(30));
-      DaemonNode.sleep(Duration.ofSeconds(1));
-      return puller.status()
-          .flatMap(st -> java.util.stream.StreamSupport.stream(st.path("jobs").spliterator(), false).findFirst())
-          .filter(job -> job.path("filesystems").size() > 0)
-          .orElse(null);
-    });
+    await(
+        "a listing of the source by " + puller.name,
+        puller,
+        () -> {
+          puller.wakeup(PULL, Duration.ofSeconds(30));
+          DaemonNode.sleep(Duration.ofSeconds(1));
+          return puller
+              .status()
+              .flatMap(
+                  st ->
+                      java.util.stream.StreamSupport.stream(st.path("jobs").spliterator(), false)
+                          .findFirst())
+              .filter(job -> job.path("filesystems").size() > 0)
+              .orElse(null);
+        });
   }
 
   /** Wakes the source until it has a snapshot newer than {@code after}; returns its name. */
   private String snapshotOnSource(DaemonNode alpha, String after) {
     alpha.wakeup(SOURCE, Duration.ofSeconds(60));
-    return await("a snapshot after " + after + " on the source", alpha, () -> {
-      List<String> taken = snapshots(source);
-      if (taken.isEmpty() || taken.get(taken.size() - 1).equals(after)) {
-        return null;
-      }
-      String newest = taken.get(taken.size() - 1);
-      return filesystems.stream().allMatch(fs -> snapshots(fs).contains(newest)) ? newest : null;
-    });
+    return await(
+        "a snapshot after " + after + " on the source",
+        alpha,
+        () -> {
+          List<String> taken = snapshots(source);
+          if (taken.isEmpty() || taken.get(taken.size() - 1).equals(after)) {
+            return null;
+          }
+          String newest = taken.get(taken.size() - 1);
+          return filesystems.stream().allMatch(fs -> snapshots(fs).contains(newest))
+              ? newest
+              : null;
+        });
   }
 
-  /** Waits until {@code snapshot} is on every replica below {@code root} and the pull's status says so. */
+  /**
+   * Waits until {@code snapshot} is on every replica below {@code root} and the pull's status says
+   * so.
+   */
   private void awaitPulled(DaemonNode puller, DatasetName root, String snapshot) {
-    await(snapshot + " pulled by " + puller.name, puller, () -> {
-      boolean everywhere = filesystems.stream().allMatch(fs -> snapshots(replica(root, fs)).contains(snapshot));
-      boolean ok = filesystems.stream().allMatch(fs -> puller.outcome(PULL, fs.value(), "REPLICATE", SOURCE)
-          .filter(o -> o.path("ok").asBoolean()).isPresent());
-      return everywhere && ok ? true : null;
-    });
+    await(
+        snapshot + " pulled by " + puller.name,
+        puller,
+        () -> {
+          boolean everywhere =
+              filesystems.stream().allMatch(fs -> snapshots(replica(root, fs)).contains(snapshot));
+          boolean ok =
+              filesystems.stream()
+                  .allMatch(
+                      fs ->
+                          puller
+                              .outcome(PULL, fs.value(), "REPLICATE", SOURCE)
+                              .filter(o -> o.path("ok").asBoolean())
+                              .isPresent());
+          return everywhere && ok ? true : null;
+        });
   }
 
   /** The source root, a child and a grandchild with a space in its name, each with a file. */
@@ -201,8 +242,12 @@ class PullReplicationIT {
       try {
         for (String file : files(fs)) {
           byte[] sent = RealZfsFixture.readFile(fs, file).orElseThrow();
-          byte[] received = RealZfsFixture.readFile(clone, file)
-              .orElseThrow(() -> new AssertionError(file + " missing in " + replica(root, fs) + "@" + snapshot));
+          byte[] received =
+              RealZfsFixture.readFile(clone, file)
+                  .orElseThrow(
+                      () ->
+                          new AssertionError(
+                              file + " missing in " + replica(root, fs) + "@" + snapshot));
           assertThat(sha256(received)).as("%s of %s", file, fs).isEqualTo(sha256(sent));
         }
       } finally {

@@ -16,8 +16,8 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.zfleet.model.DatasetName;
@@ -74,12 +74,14 @@ class RemoteReplicationIT {
   // ---- scenarios
 
   @Test
-  void pushOnOneNodeReplicatesNestedFilesystemsToASinkOnAnotherFullThenIncremental() throws Exception {
+  void pushOnOneNodeReplicatesNestedFilesystemsToASinkOnAnotherFullThenIncremental()
+      throws Exception {
     sourceTree(64 * 1024);
     DatasetName sinkRoot = fixture.scratch(RealZfsFixture.POOL_2, "RemoteIT-sink");
     List<Integer> ports = DaemonNode.clusterPorts(2);
     DaemonNode alpha = node("alpha", ports.get(0), ports.get(0), pushJob(List.of("sink-beta"), ""));
-    DaemonNode beta = node("beta", ports.get(1), ports.get(0), sinkJob("sink-beta", sinkRoot, "alpha"));
+    DaemonNode beta =
+        node("beta", ports.get(1), ports.get(0), sinkJob("sink-beta", sinkRoot, "alpha"));
 
     alpha.wakeup(PUSH, Duration.ofSeconds(60));
     String s1 = awaitReplicated(alpha, sinkRoot, "sink-beta", null);
@@ -92,7 +94,8 @@ class RemoteReplicationIT {
 
     // The daemon's first periodic snapshot and the wakeup's may both have gone: the replicas have
     // whatever the sender had up to s1.
-    List<List<String>> afterFirst = filesystems.stream().map(fs -> snapshots(replica(sinkRoot, "alpha", fs))).toList();
+    List<List<String>> afterFirst =
+        filesystems.stream().map(fs -> snapshots(replica(sinkRoot, "alpha", fs))).toList();
 
     write(filesystems.get(2), "doc.bin", 32 * 1024, 7);
     write(filesystems.get(0), "second.bin", 1024, 8);
@@ -102,13 +105,18 @@ class RemoteReplicationIT {
     assertSameFiles(sinkRoot);
     for (int i = 0; i < filesystems.size(); i++) {
       DatasetName fs = filesystems.get(i);
-      assertThat(afterFirst.get(i)).as("snapshots of the replica of %s after the first replication", fs).endsWith(s1);
+      assertThat(afterFirst.get(i))
+          .as("snapshots of the replica of %s after the first replication", fs)
+          .endsWith(s1);
       // The receiver still has s1 and what came before: s2 came as an increment on top of it.
       List<String> expected = new ArrayList<>(afterFirst.get(i));
       expected.add(s2);
-      assertThat(snapshots(replica(sinkRoot, "alpha", fs))).as("snapshots of the replica of %s", fs).containsExactlyElementsOf(expected);
+      assertThat(snapshots(replica(sinkRoot, "alpha", fs)))
+          .as("snapshots of the replica of %s", fs)
+          .containsExactlyElementsOf(expected);
     }
-    assertThat(beta.logLines()).noneMatch(line -> line.contains("refused sink=") || line.contains("data plane: refused"));
+    assertThat(beta.logLines())
+        .noneMatch(line -> line.contains("refused sink=") || line.contains("data plane: refused"));
   }
 
   @Test
@@ -117,16 +125,19 @@ class RemoteReplicationIT {
     DatasetName sinkB = fixture.scratch(RealZfsFixture.POOL_2, "RemoteIT-b");
     DatasetName sinkC = fixture.scratch(RealZfsFixture.POOL_2, "RemoteIT-c");
     List<Integer> ports = DaemonNode.clusterPorts(3);
-    DaemonNode alpha = node("alpha", ports.get(0), ports.get(0), pushJob(List.of("sink-beta", "sink-gamma"), ""));
+    DaemonNode alpha =
+        node("alpha", ports.get(0), ports.get(0), pushJob(List.of("sink-beta", "sink-gamma"), ""));
     node("beta", ports.get(1), ports.get(0), sinkJob("sink-beta", sinkB, "alpha"));
-    DaemonNode gamma = node("gamma", ports.get(2), ports.get(0), sinkJob("sink-gamma", sinkC, "alpha"));
+    DaemonNode gamma =
+        node("gamma", ports.get(2), ports.get(0), sinkJob("sink-gamma", sinkC, "alpha"));
 
     alpha.wakeup(PUSH, Duration.ofSeconds(60));
     String s1 = awaitReplicated(alpha, sinkB, "sink-beta", null);
     assertThat(awaitReplicated(alpha, sinkC, "sink-gamma", null)).isEqualTo(s1);
     assertSameFiles(sinkB);
     assertSameFiles(sinkC);
-    List<List<String>> onGamma = filesystems.stream().map(fs -> snapshots(replica(sinkC, "alpha", fs))).toList();
+    List<List<String>> onGamma =
+        filesystems.stream().map(fs -> snapshots(replica(sinkC, "alpha", fs))).toList();
 
     gamma.kill();
     write(filesystems.get(1), "more.bin", 8 * 1024, 9);
@@ -139,12 +150,26 @@ class RemoteReplicationIT {
     for (int i = 0; i < filesystems.size(); i++) {
       DatasetName fs = filesystems.get(i);
       assertThat(onGamma.get(i)).as("gamma's replica of %s", fs).endsWith(s1);
-      assertThat(snapshots(replica(sinkC, "alpha", fs))).as("gamma kept what it had").isEqualTo(onGamma.get(i));
-      JsonNode toGamma = await("a failed replication to sink-gamma of " + fs, alpha,
-          () -> alpha.outcome(PUSH, fs.value(), "REPLICATE", "sink-gamma").filter(o -> !o.path("ok").asBoolean()).orElse(null));
-      assertThat(toGamma.path("summary").asText()).as("status of %s", fs).startsWith("waiting for sink sink-gamma: ");
+      assertThat(snapshots(replica(sinkC, "alpha", fs)))
+          .as("gamma kept what it had")
+          .isEqualTo(onGamma.get(i));
+      JsonNode toGamma =
+          await(
+              "a failed replication to sink-gamma of " + fs,
+              alpha,
+              () ->
+                  alpha
+                      .outcome(PUSH, fs.value(), "REPLICATE", "sink-gamma")
+                      .filter(o -> !o.path("ok").asBoolean())
+                      .orElse(null));
+      assertThat(toGamma.path("summary").asText())
+          .as("status of %s", fs)
+          .startsWith("waiting for sink sink-gamma: ");
       // keep-sender is last-n 1: s2 went, s1 stays for gamma (its cursor), s3 for both.
-      await("sender pruning of " + fs + " after s3", alpha, () -> snapshots(fs).equals(List.of(s1, s3)) ? true : null);
+      await(
+          "sender pruning of " + fs + " after s3",
+          alpha,
+          () -> snapshots(fs).equals(List.of(s1, s3)) ? true : null);
       assertThat(userProperty(fs, "zfleet:cursor.push.sink-gamma")).isEqualTo(guid(fs, s1));
     }
   }
@@ -155,71 +180,149 @@ class RemoteReplicationIT {
     DatasetName sinkRoot = fixture.scratch(RealZfsFixture.POOL_2, "RemoteIT-refuse");
     List<Integer> ports = DaemonNode.clusterPorts(2);
     DaemonNode alpha = node("alpha", ports.get(0), ports.get(0), pushJob(List.of("sink-beta"), ""));
-    DaemonNode beta = node("beta", ports.get(1), ports.get(0), sinkJob("sink-beta", sinkRoot, "gamma"));
+    DaemonNode beta =
+        node("beta", ports.get(1), ports.get(0), sinkJob("sink-beta", sinkRoot, "gamma"));
 
     alpha.wakeup(PUSH, Duration.ofSeconds(60));
 
-    JsonNode refused = await("alpha's replication refused", alpha,
-        () -> alpha.outcome(PUSH, source.value(), "REPLICATE", "sink-beta")
-            .filter(o -> o.path("summary").asText().contains("refused")).orElse(null));
+    JsonNode refused =
+        await(
+            "alpha's replication refused",
+            alpha,
+            () ->
+                alpha
+                    .outcome(PUSH, source.value(), "REPLICATE", "sink-beta")
+                    .filter(o -> o.path("summary").asText().contains("refused"))
+                    .orElse(null));
     assertThat(refused.path("ok").asBoolean()).isFalse();
     assertThat(refused.path("summary").asText())
-        .isEqualTo("sink sink-beta: refused alpha access to \"" + sinkRoot + "/alpha\": not a client of sink sink-beta");
-    assertThat(beta.logLines()).anyMatch(line -> line.contains(
-        "refused sink=sink-beta identity=alpha dataset=\"" + sinkRoot + "/alpha\" reason=\"not a client of sink sink-beta\""));
+        .isEqualTo(
+            "sink sink-beta: refused alpha access to \""
+                + sinkRoot
+                + "/alpha\": not a client of sink sink-beta");
+    assertThat(beta.logLines())
+        .anyMatch(
+            line ->
+                line.contains(
+                    "refused sink=sink-beta identity=alpha dataset=\""
+                        + sinkRoot
+                        + "/alpha\" reason=\"not a client of sink sink-beta\""));
 
     // Straight to the data plane with alpha's certificate: refused there too, before any receive.
     ActorTestKit kit = ActorTestKit.create("RemoteReplicationIT");
     try {
-      DataPlaneClient client = new DataPlaneClient(
-          TlsContexts.load(certs.resolve("ca.crt"), certs.resolve("alpha.crt"), certs.resolve("alpha.key")), kit.system());
+      DataPlaneClient client =
+          new DataPlaneClient(
+              TlsContexts.load(
+                  certs.resolve("ca.crt"), certs.resolve("alpha.crt"), certs.resolve("alpha.key")),
+              kit.system());
       TransferHeader header = TransferHeader.receive("sink-beta", sinkRoot.child("alpha/x"), "");
-      Throwable failure = client.send(new PeerAddress(NodeIdentity.of("beta"), "127.0.0.1", beta.dataPlanePort()), header,
-              FakeSendProcess.of(4096, 1), TransferOptions.defaults(), ProgressListener.NONE)
-          .result().toCompletableFuture().handle((r, e) -> e).get(30, TimeUnit.SECONDS);
+      Throwable failure =
+          client
+              .send(
+                  new PeerAddress(NodeIdentity.of("beta"), "127.0.0.1", beta.dataPlanePort()),
+                  header,
+                  FakeSendProcess.of(4096, 1),
+                  TransferOptions.defaults(),
+                  ProgressListener.NONE)
+              .result()
+              .toCompletableFuture()
+              .handle((r, e) -> e)
+              .get(30, TimeUnit.SECONDS);
       assertThat(failure).isInstanceOf(TransferFailedException.class);
-      assertThat(((TransferFailedException) failure).reason()).isEqualTo(TransferFailedException.Reason.REFUSED);
+      assertThat(((TransferFailedException) failure).reason())
+          .isEqualTo(TransferFailedException.Reason.REFUSED);
       assertThat(failure.getMessage()).contains("not a client of sink sink-beta");
     } finally {
       kit.shutdownTestKit();
     }
-    await("beta logs the data plane refusal", beta, () -> beta.logLines().stream()
-        .filter(l -> l.contains("data plane: refused peer=alpha job=sink-beta target=" + sinkRoot + "/alpha/x")).findFirst().orElse(null));
-    assertThat(datasetsUnder(sinkRoot)).as("nothing written on the sink").containsExactly(sinkRoot.value());
+    await(
+        "beta logs the data plane refusal",
+        beta,
+        () ->
+            beta.logLines().stream()
+                .filter(
+                    l ->
+                        l.contains(
+                            "data plane: refused peer=alpha job=sink-beta target="
+                                + sinkRoot
+                                + "/alpha/x"))
+                .findFirst()
+                .orElse(null));
+    assertThat(datasetsUnder(sinkRoot))
+        .as("nothing written on the sink")
+        .containsExactly(sinkRoot.value());
   }
 
   @Test
-  void killingTheReceivingNodeMidTransferFailsTheStepInTimeAndTheNextCycleAfterItsReturnLosesNothing() throws Exception {
+  void
+      killingTheReceivingNodeMidTransferFailsTheStepInTimeAndTheNextCycleAfterItsReturnLosesNothing()
+          throws Exception {
     source = fixture.scratch(RealZfsFixture.POOL_1, "RemoteIT-kill");
     filesystems.add(source);
     write(source, "big.bin", 24 * 1024 * 1024, 3);
     DatasetName sinkRoot = fixture.scratch(RealZfsFixture.POOL_2, "RemoteIT-killsink");
     List<Integer> ports = DaemonNode.clusterPorts(2);
-    DaemonNode alpha = node("alpha", ports.get(0), ports.get(0), pushJob(List.of("sink-beta"), ", bandwidth-limit = \"4 MiB/s\""));
-    DaemonNode beta = node("beta", ports.get(1), ports.get(0), sinkJob("sink-beta", sinkRoot, "alpha"));
+    DaemonNode alpha =
+        node(
+            "alpha",
+            ports.get(0),
+            ports.get(0),
+            pushJob(List.of("sink-beta"), ", bandwidth-limit = \"4 MiB/s\""));
+    DaemonNode beta =
+        node("beta", ports.get(1), ports.get(0), sinkJob("sink-beta", sinkRoot, "alpha"));
 
     alpha.wakeup(PUSH, Duration.ofSeconds(60));
-    await("alpha sends to beta", alpha, () -> alpha.running(PUSH, source.value())
-        .filter(r -> r.path("kind").asText().equals("REPLICATE") && r.path("bytes").asLong() > 2 * 1024 * 1024).orElse(null));
+    await(
+        "alpha sends to beta",
+        alpha,
+        () ->
+            alpha
+                .running(PUSH, source.value())
+                .filter(
+                    r ->
+                        r.path("kind").asText().equals("REPLICATE")
+                            && r.path("bytes").asLong() > 2 * 1024 * 1024)
+                .orElse(null));
 
     Instant killedAt = Instant.now();
     long killed = System.nanoTime();
     beta.kill();
     // The status keeps each step's last outcome: a failure from before the kill (beta had not
     // joined yet when the job first listed) is not the one looked for.
-    JsonNode failed = await("the replicate step failed", alpha,
-        () -> alpha.outcome(PUSH, source.value(), "REPLICATE", "sink-beta")
-            .filter(o -> !o.path("ok").asBoolean() && Instant.parse(o.path("at").asText()).isAfter(killedAt)).orElse(null));
+    JsonNode failed =
+        await(
+            "the replicate step failed",
+            alpha,
+            () ->
+                alpha
+                    .outcome(PUSH, source.value(), "REPLICATE", "sink-beta")
+                    .filter(
+                        o ->
+                            !o.path("ok").asBoolean()
+                                && Instant.parse(o.path("at").asText()).isAfter(killedAt))
+                    .orElse(null));
     Duration took = Duration.ofNanos(System.nanoTime() - killed);
-    System.out.println("replicate step failed " + took.toMillis() + " ms after the sink's JVM was killed: " + failed.path("summary").asText());
+    System.out.println(
+        "replicate step failed "
+            + took.toMillis()
+            + " ms after the sink's JVM was killed: "
+            + failed.path("summary").asText());
     // Within the stall timeout, one watchdog check and the time status polling takes.
-    assertThat(took).as("failed after %s: %s", took, failed).isLessThan(STALL_TIMEOUT.plusSeconds(1 + 4));
-    assertThat(snapshots(replica(sinkRoot, "alpha", source))).as("no partial replica is left").isEmpty();
+    assertThat(took)
+        .as("failed after %s: %s", took, failed)
+        .isLessThan(STALL_TIMEOUT.plusSeconds(1 + 4));
+    assertThat(snapshots(replica(sinkRoot, "alpha", source)))
+        .as("no partial replica is left")
+        .isEmpty();
 
     beta.start();
     String s1 = awaitReplicated(alpha, sinkRoot, "sink-beta", null);
     assertSameFiles(sinkRoot);
-    await("sender pruning after " + s1, alpha, () -> snapshots(source).equals(List.of(s1)) ? true : null);
+    await(
+        "sender pruning after " + s1,
+        alpha,
+        () -> snapshots(source).equals(List.of(s1)) ? true : null);
   }
 
   // ---- nodes and jobs
@@ -236,12 +339,18 @@ class RemoteReplicationIT {
           pruning { keep-sender = [ { type = last-n, count = 1 } ], keep-receiver = [ { type = last-n, count = 10 } ] }
           replication { stall-timeout = %ds, retry-backoff { min = 1s, max = 2s }%s }
         }
-        """.formatted(PUSH, String.join(", ", sinks.stream().map(s -> "\"" + s + "\"").toList()), source,
-        STALL_TIMEOUT.toSeconds(), replication);
+        """
+        .formatted(
+            PUSH,
+            String.join(", ", sinks.stream().map(s -> "\"" + s + "\"").toList()),
+            source,
+            STALL_TIMEOUT.toSeconds(),
+            replication);
   }
 
   private static String sinkJob(String name, DatasetName root, String client) {
-    return "{ name = \"%s\", type = sink, root-fs = \"%s\", clients = [ \"%s\" ] }".formatted(name, root, client);
+    return "{ name = \"%s\", type = sink, root-fs = \"%s\", clients = [ \"%s\" ] }"
+        .formatted(name, root, client);
   }
 
   /** The source root, a child and a grandchild with a space in its name, each with a file. */
@@ -254,19 +363,31 @@ class RemoteReplicationIT {
    * Waits until the sender's newest snapshot, other than {@code after}, is on the replicas of all
    * source filesystems on {@code sinkRoot} and the push's status says so; returns its name.
    */
-  private String awaitReplicated(DaemonNode pusher, DatasetName sinkRoot, String sink, String after) {
-    return await("a snapshot after " + after + " on " + sink, pusher, () -> {
-      List<String> sent = snapshots(source);
-      if (sent.isEmpty() || sent.get(sent.size() - 1).equals(after)) {
-        return null;
-      }
-      String newest = sent.get(sent.size() - 1);
-      boolean everywhere = filesystems.stream().allMatch(fs -> snapshots(replica(sinkRoot, pusher.name, fs)).contains(newest));
-      // "now at @<newest>", or "up to date" after a retry that found nothing left to send.
-      boolean ok = filesystems.stream().allMatch(fs -> pusher.outcome(PUSH, fs.value(), "REPLICATE", sink)
-          .filter(o -> o.path("ok").asBoolean()).isPresent());
-      return everywhere && ok ? newest : null;
-    });
+  private String awaitReplicated(
+      DaemonNode pusher, DatasetName sinkRoot, String sink, String after) {
+    return await(
+        "a snapshot after " + after + " on " + sink,
+        pusher,
+        () -> {
+          List<String> sent = snapshots(source);
+          if (sent.isEmpty() || sent.get(sent.size() - 1).equals(after)) {
+            return null;
+          }
+          String newest = sent.get(sent.size() - 1);
+          boolean everywhere =
+              filesystems.stream()
+                  .allMatch(fs -> snapshots(replica(sinkRoot, pusher.name, fs)).contains(newest));
+          // "now at @<newest>", or "up to date" after a retry that found nothing left to send.
+          boolean ok =
+              filesystems.stream()
+                  .allMatch(
+                      fs ->
+                          pusher
+                              .outcome(PUSH, fs.value(), "REPLICATE", sink)
+                              .filter(o -> o.path("ok").asBoolean())
+                              .isPresent());
+          return everywhere && ok ? newest : null;
+        });
   }
 
   private <T> T await(String what, DaemonNode node, Supplier<T> value) {
@@ -292,14 +413,28 @@ class RemoteReplicationIT {
 
   /**
    * Reads a file of a replica's newest snapshot through a clone of it: zfs-fuse mounts replicas as
-   * they arrive, and a child mounted before its parent keeps the parent from mounting (the data
-   * is complete either way), so the replica's own mountpoint cannot be relied on.
+   * they arrive, and a child mounted before its parent keeps the parent from mounting (the data is
+   * complete either way), so the replica's own mountpoint cannot be relied on.
    */
   private static byte[] readMounted(DatasetName replica, String file) {
-    String[] snapshots = zfs("list", "-H", "-t", "snapshot", "-o", "name", "-s", "createtxg", "-d", "1", replica.value())
-        .strip().split("\n");
+    String[] snapshots =
+        zfs(
+                "list",
+                "-H",
+                "-t",
+                "snapshot",
+                "-o",
+                "name",
+                "-s",
+                "createtxg",
+                "-d",
+                "1",
+                replica.value())
+            .strip()
+            .split("\n");
     String newest = snapshots[snapshots.length - 1].strip();
-    DatasetName clone = DatasetName.of(replica.pool() + "/verify-" + Long.toHexString(System.nanoTime()));
+    DatasetName clone =
+        DatasetName.of(replica.pool() + "/verify-" + Long.toHexString(System.nanoTime()));
     zfs("clone", newest, clone.value());
     try {
       return RealZfsFixture.readFile(clone, file)

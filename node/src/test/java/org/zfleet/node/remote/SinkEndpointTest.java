@@ -47,9 +47,7 @@ import org.zfleet.zfs.ZfsException;
 class SinkEndpointTest {
 
   private static final ActorTestKit testKit =
-      ActorTestKit.create(
-          "SinkEndpointTest",
-          ClusterConfig.serialization());
+      ActorTestKit.create("SinkEndpointTest", ClusterConfig.serialization());
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final DatasetName ROOT = DatasetName.of("dst/sink");
   private static final DatasetName ALPHA_DATA = DatasetName.of("dst/sink/alpha/data");
@@ -59,8 +57,10 @@ class SinkEndpointTest {
 
   private final InMemoryZfs zfs = new InMemoryZfs().createPools("dst");
   private final ExecutorService blocking = Executors.newCachedThreadPool();
+
   /** Who sent a request, by its reply address; everyone else is alpha. */
   private final Map<ActorRef<?>, PeerIdentity> identities = new ConcurrentHashMap<>();
+
   private ActorRef<JobEndpointProtocol> endpoint;
 
   @BeforeEach
@@ -74,8 +74,14 @@ class SinkEndpointTest {
 
   private SinkEndpoint.Setup setup(SinkEndpoint.ReplyCheck replies) {
     return new SinkEndpoint.Setup(
-        "backup1", SINK, DATA_PLANE, zfs, Transfers.none(),
-        ref -> identities.getOrDefault(ref, new PeerIdentity.Verified("alpha")), blocking, replies);
+        "backup1",
+        SINK,
+        DATA_PLANE,
+        zfs,
+        Transfers.none(),
+        ref -> identities.getOrDefault(ref, new PeerIdentity.Verified("alpha")),
+        blocking,
+        replies);
   }
 
   @AfterEach
@@ -95,7 +101,9 @@ class SinkEndpointTest {
     return probe;
   }
 
-  private SinkReply ask(PeerIdentity identity, java.util.function.Function<ActorRef<SinkReply>, JobEndpointProtocol> request) {
+  private SinkReply ask(
+      PeerIdentity identity,
+      java.util.function.Function<ActorRef<SinkReply>, JobEndpointProtocol> request) {
     TestProbe<SinkReply> probe = caller(identity);
     endpoint.tell(request.apply(probe.getRef()));
     return probe.receiveMessage(WAIT);
@@ -108,77 +116,139 @@ class SinkEndpointTest {
   @Test
   void describesItsDataPlaneAndTheCallersOwnRoot() {
     assertThat(ask(node("beta"), JobEndpointProtocol.Describe::new))
-        .isEqualTo(new Described("backup1", "sink", "127.0.0.1", 27520, DatasetName.of("dst/sink/beta")));
+        .isEqualTo(
+            new Described("backup1", "sink", "127.0.0.1", 27520, DatasetName.of("dst/sink/beta")));
   }
 
   @Test
   void aNodeThatIsNotAClientIsRefusedForEveryRequest() {
     assertThat(ask(node("gamma"), JobEndpointProtocol.Describe::new))
         .isEqualTo(new Refused("gamma", "dst/sink/gamma", "not a client of sink sink"));
-    assertThat(ask(node("gamma"), r -> new JobEndpointProtocol.ListDatasets(Set.of(), r))).isInstanceOf(Refused.class);
-    assertThat(ask(node("gamma"), r -> new JobEndpointProtocol.CreatePlaceholder("dst/sink/gamma/x", Map.of(), r)))
+    assertThat(ask(node("gamma"), r -> new JobEndpointProtocol.ListDatasets(Set.of(), r)))
+        .isInstanceOf(Refused.class);
+    assertThat(
+            ask(
+                node("gamma"),
+                r -> new JobEndpointProtocol.CreatePlaceholder("dst/sink/gamma/x", Map.of(), r)))
         .isInstanceOf(Refused.class);
     assertThat(zfs.exists(DatasetName.of("dst/sink/gamma"))).as("nothing written").isFalse();
   }
 
   @Test
   void aSenderTheClusterCannotVouchForIsRefused() {
-    PeerIdentity stranger = new PeerIdentity.Unverified("pekko://zfleet@10.0.0.9:25520", "not a member of this cluster");
+    PeerIdentity stranger =
+        new PeerIdentity.Unverified(
+            "pekko://zfleet@10.0.0.9:25520", "not a member of this cluster");
 
-    SinkReply reply = ask(stranger, r -> new JobEndpointProtocol.CreatePlaceholder("dst/sink/alpha/x", Map.of(), r));
+    SinkReply reply =
+        ask(
+            stranger,
+            r -> new JobEndpointProtocol.CreatePlaceholder("dst/sink/alpha/x", Map.of(), r));
 
-    assertThat(reply).isEqualTo(new Refused("unverified(pekko://zfleet@10.0.0.9:25520)", "dst/sink",
-        "not a verified cluster node: not a member of this cluster"));
+    assertThat(reply)
+        .isEqualTo(
+            new Refused(
+                "unverified(pekko://zfleet@10.0.0.9:25520)",
+                "dst/sink",
+                "not a verified cluster node: not a member of this cluster"));
     assertThat(zfs.exists(DatasetName.of("dst/sink/alpha/x"))).isFalse();
   }
 
   @Test
   void aListingHoldsOnlyTheCallersSubtree() {
-    SinkReply reply = ask(node("alpha"), r -> new JobEndpointProtocol.ListDatasets(Set.of("zfleet:role"), r));
+    SinkReply reply =
+        ask(node("alpha"), r -> new JobEndpointProtocol.ListDatasets(Set.of("zfleet:role"), r));
 
     List<DatasetListing> datasets = ((Listed) reply).datasets();
-    assertThat(datasets).extracting(d -> d.name().value()).containsExactly("dst/sink/alpha", "dst/sink/alpha/data");
+    assertThat(datasets)
+        .extracting(d -> d.name().value())
+        .containsExactly("dst/sink/alpha", "dst/sink/alpha/data");
     assertThat(datasets.get(1).properties()).containsEntry("zfleet:role", "replica");
     assertThat(datasets.get(1).versions()).extracting(v -> v.name()).containsExactly("s1");
   }
 
   @Test
   void writesIntoAnotherClientsSubtreeAreRefusedAndChangeNothing() {
-    assertThat(ask(node("alpha"), r -> new JobEndpointProtocol.CreatePlaceholder("dst/sink/beta/x", Map.of(), r)))
+    assertThat(
+            ask(
+                node("alpha"),
+                r -> new JobEndpointProtocol.CreatePlaceholder("dst/sink/beta/x", Map.of(), r)))
         .isEqualTo(new Refused("alpha", "dst/sink/beta/x", "outside dst/sink/alpha"));
-    assertThat(ask(node("alpha"), r -> new JobEndpointProtocol.DestroySnapshot("dst/sink/beta/data@s1", r)))
+    assertThat(
+            ask(
+                node("alpha"),
+                r -> new JobEndpointProtocol.DestroySnapshot("dst/sink/beta/data@s1", r)))
         .isEqualTo(new Refused("alpha", "dst/sink/beta/data", "outside dst/sink/alpha"));
-    assertThat(ask(node("alpha"), r -> new JobEndpointProtocol.SetProperty("dst/sink", "zfleet:x", "y", r)))
+    assertThat(
+            ask(
+                node("alpha"),
+                r -> new JobEndpointProtocol.SetProperty("dst/sink", "zfleet:x", "y", r)))
         .isEqualTo(new Refused("alpha", "dst/sink", "outside dst/sink/alpha"));
 
     assertThat(zfs.exists(DatasetName.of("dst/sink/beta/x"))).isFalse();
-    assertThat(zfs.list(List.of(BETA_DATA), Set.of()).get(0).versions()).extracting(v -> v.name()).containsExactly("s1");
+    assertThat(zfs.list(List.of(BETA_DATA), Set.of()).get(0).versions())
+        .extracting(v -> v.name())
+        .containsExactly("s1");
     assertThat(zfs.getUserProperty("dst/sink", "zfleet:x")).isEmpty();
   }
 
   @Test
   void malformedRequestsAreRefusedWithTheReason() {
-    assertThat(ask(node("alpha"), r -> new JobEndpointProtocol.CreatePlaceholder("dst/sink/alpha/a@b", Map.of(), r)))
-        .isInstanceOfSatisfying(Refused.class, refused -> assertThat(refused.reason()).startsWith("invalid dataset name \"dst/sink/alpha/a@b\""));
-    assertThat(ask(node("alpha"), r -> new JobEndpointProtocol.CreatePlaceholder(null, Map.of(), r)))
+    assertThat(
+            ask(
+                node("alpha"),
+                r -> new JobEndpointProtocol.CreatePlaceholder("dst/sink/alpha/a@b", Map.of(), r)))
+        .isInstanceOfSatisfying(
+            Refused.class,
+            refused ->
+                assertThat(refused.reason())
+                    .startsWith("invalid dataset name \"dst/sink/alpha/a@b\""));
+    assertThat(
+            ask(node("alpha"), r -> new JobEndpointProtocol.CreatePlaceholder(null, Map.of(), r)))
         .isInstanceOf(Refused.class);
-    assertThat(ask(node("alpha"), r -> new JobEndpointProtocol.DestroySnapshot("dst/sink/alpha/data", r)))
-        .isInstanceOfSatisfying(Refused.class, refused -> assertThat(refused.dataset()).isEqualTo("dst/sink/alpha/data"));
-    assertThat(ask(node("alpha"), r -> new JobEndpointProtocol.SetProperty("dst/sink/alpha/data", "mountpoint", "/etc", r)))
-        .isInstanceOfSatisfying(Refused.class, refused -> assertThat(refused.reason()).contains("mountpoint"));
-    assertThat(ask(node("alpha"), r -> new JobEndpointProtocol.ListDatasets(null, r))).isInstanceOf(Refused.class);
+    assertThat(
+            ask(
+                node("alpha"),
+                r -> new JobEndpointProtocol.DestroySnapshot("dst/sink/alpha/data", r)))
+        .isInstanceOfSatisfying(
+            Refused.class,
+            refused -> assertThat(refused.dataset()).isEqualTo("dst/sink/alpha/data"));
+    assertThat(
+            ask(
+                node("alpha"),
+                r ->
+                    new JobEndpointProtocol.SetProperty(
+                        "dst/sink/alpha/data", "mountpoint", "/etc", r)))
+        .isInstanceOfSatisfying(
+            Refused.class, refused -> assertThat(refused.reason()).contains("mountpoint"));
+    assertThat(ask(node("alpha"), r -> new JobEndpointProtocol.ListDatasets(null, r)))
+        .isInstanceOf(Refused.class);
     assertThat(ask(node("alpha"), r -> new JobEndpointProtocol.ListDatasets(Set.of("used"), r)))
-        .isInstanceOfSatisfying(Refused.class, refused -> assertThat(refused.reason()).contains("\"used\""));
+        .isInstanceOfSatisfying(
+            Refused.class, refused -> assertThat(refused.reason()).contains("\"used\""));
   }
 
   @Test
   void aClientMaySetNoNativePropertyOnAPlaceholderButCanmountOff() {
-    SinkReply mounted = ask(node("alpha"),
-        r -> new JobEndpointProtocol.CreatePlaceholder("dst/sink/alpha/p", Map.of("mountpoint", "/etc"), r));
-    SinkReply placeholder = ask(node("alpha"),
-        r -> new JobEndpointProtocol.CreatePlaceholder("dst/sink/alpha/q", ReceiverLayout.placeholderProperties(), r));
+    SinkReply mounted =
+        ask(
+            node("alpha"),
+            r ->
+                new JobEndpointProtocol.CreatePlaceholder(
+                    "dst/sink/alpha/p", Map.of("mountpoint", "/etc"), r));
+    SinkReply placeholder =
+        ask(
+            node("alpha"),
+            r ->
+                new JobEndpointProtocol.CreatePlaceholder(
+                    "dst/sink/alpha/q", ReceiverLayout.placeholderProperties(), r));
 
-    assertThat(mounted).isEqualTo(new Refused("alpha", "dst/sink/alpha/p", "a client may not set mountpoint=/etc on a placeholder"));
+    assertThat(mounted)
+        .isEqualTo(
+            new Refused(
+                "alpha",
+                "dst/sink/alpha/p",
+                "a client may not set mountpoint=/etc on a placeholder"));
     assertThat(zfs.exists(DatasetName.of("dst/sink/alpha/p"))).isFalse();
     assertThat(placeholder).isInstanceOf(JobEndpointProtocol.Done.class);
     assertThat(zfs.getUserProperty("dst/sink/alpha/q", "zfleet:role")).contains("placeholder");
@@ -187,41 +257,60 @@ class SinkEndpointTest {
   @Test
   void aRemoteReceiverSeesTheSinksRefusalsAndZfsErrorsAsALocalOneWould() {
     Described described = (Described) ask(node("alpha"), JobEndpointProtocol.Describe::new);
-    RemoteReceiver receiver = new RemoteReceiver(
-        testKit.system().scheduler(), endpoint, described, new DataPlaneClient(sslContext(), testKit.system()),
-        new RemoteReceiver.Timeouts(WAIT, WAIT));
+    RemoteReceiver receiver =
+        new RemoteReceiver(
+            testKit.system().scheduler(),
+            endpoint,
+            described,
+            new DataPlaneClient(sslContext(), testKit.system()),
+            new RemoteReceiver.Timeouts(WAIT, WAIT));
 
-    receiver.createPlaceholder(DatasetName.of("dst/sink/alpha/p"), ReceiverLayout.placeholderProperties());
+    receiver.createPlaceholder(
+        DatasetName.of("dst/sink/alpha/p"), ReceiverLayout.placeholderProperties());
     receiver.setUserProperty("dst/sink/alpha/data@s1", "zfleet:note", "kept");
     receiver.destroySnapshot(SnapshotName.parse("dst/sink/alpha/data@s1"));
 
     assertThat(receiver.root()).isEqualTo(DatasetName.of("dst/sink/alpha"));
-    assertThat(receiver.list(Set.of())).extracting(d -> d.name().value())
+    assertThat(receiver.list(Set.of()))
+        .extracting(d -> d.name().value())
         .containsExactly("dst/sink/alpha", "dst/sink/alpha/data", "dst/sink/alpha/p");
-    assertThatThrownBy(() -> receiver.createPlaceholder(DatasetName.of("dst/sink/alpha/p"), Map.of()))
+    assertThatThrownBy(
+            () -> receiver.createPlaceholder(DatasetName.of("dst/sink/alpha/p"), Map.of()))
         .isInstanceOf(ZfsException.AlreadyExists.class)
         .hasMessageStartingWith("sink sink on node backup1: ");
-    assertThatThrownBy(() -> receiver.destroySnapshot(SnapshotName.parse("dst/sink/alpha/data@gone")))
+    assertThatThrownBy(
+            () -> receiver.destroySnapshot(SnapshotName.parse("dst/sink/alpha/data@gone")))
         .isInstanceOf(ZfsException.NotFound.class);
     assertThatThrownBy(() -> receiver.destroySnapshot(SnapshotName.parse("dst/sink/beta/data@s1")))
         .isInstanceOf(AccessRefused.class)
-        .hasMessage("refused alpha access to \"dst/sink/beta/data\": outside dst/sink/alpha (sink sink on node backup1)");
+        .hasMessage(
+            "refused alpha access to \"dst/sink/beta/data\": outside dst/sink/alpha (sink sink on node backup1)");
   }
 
   @Test
   void aListingTooLargeForTheClusterFailsAndSaysWhy() {
     testKit.stop(endpoint);
-    endpoint = testKit.spawn(SinkEndpoint.create(setup(new AnswerSize(testKit.system(), AnswerSize.ENVELOPE + 300))));
+    endpoint =
+        testKit.spawn(
+            SinkEndpoint.create(
+                setup(new AnswerSize(testKit.system(), AnswerSize.ENVELOPE + 300))));
     for (int i = 2; i <= 10; i++) {
       zfs.snapshot(List.of(ALPHA_DATA), "s" + i);
     }
 
     SinkReply reply = ask(node("alpha"), r -> new JobEndpointProtocol.ListDatasets(Set.of(), r));
 
-    assertThat(reply).isInstanceOfSatisfying(Failed.class, failed -> assertThat(failed.message())
-        .startsWith("the listing of 2 datasets with 10 snapshots takes ")
-        .endsWith(" bytes, more than the 300 a node may answer; prune the receiver or split the sink"));
-    assertThat(ask(node("alpha"), JobEndpointProtocol.Describe::new)).as("small answers still go").isInstanceOf(Described.class);
+    assertThat(reply)
+        .isInstanceOfSatisfying(
+            Failed.class,
+            failed ->
+                assertThat(failed.message())
+                    .startsWith("the listing of 2 datasets with 10 snapshots takes ")
+                    .endsWith(
+                        " bytes, more than the 300 a node may answer; prune the receiver or split the sink"));
+    assertThat(ask(node("alpha"), JobEndpointProtocol.Describe::new))
+        .as("small answers still go")
+        .isInstanceOf(Described.class);
   }
 
   private static javax.net.ssl.SSLContext sslContext() {

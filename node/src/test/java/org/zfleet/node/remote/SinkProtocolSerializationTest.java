@@ -37,9 +37,7 @@ import org.zfleet.zfs.DatasetListing;
 class SinkProtocolSerializationTest {
 
   private static final ActorTestKit testKit =
-      ActorTestKit.create(
-          "SinkProtocolSerializationTest",
-          ClusterConfig.serialization());
+      ActorTestKit.create("SinkProtocolSerializationTest", ClusterConfig.serialization());
 
   private static final TestProbe<SinkReply> replies = testKit.createTestProbe();
 
@@ -53,8 +51,13 @@ class SinkProtocolSerializationTest {
         DatasetName.of("backup/sink/alpha/data/my vm.disk"),
         DatasetListing.Type.FILESYSTEM,
         List.of(
-            FilesystemVersion.snapshot("zfleet_20261128_120000_000", -3L, 17, Instant.parse("2026-11-28T12:00:00Z")),
-            FilesystemVersion.bookmark("zfleet_20261128_130000_000", Long.MAX_VALUE, 18, Instant.parse("2026-11-28T13:00:01Z"))),
+            FilesystemVersion.snapshot(
+                "zfleet_20261128_120000_000", -3L, 17, Instant.parse("2026-11-28T12:00:00Z")),
+            FilesystemVersion.bookmark(
+                "zfleet_20261128_130000_000",
+                Long.MAX_VALUE,
+                18,
+                Instant.parse("2026-11-28T13:00:01Z"))),
         Map.of("zfleet:role", "replica"),
         Map.of("zfleet_20261128_120000_000", Map.of("zfleet:role", "replica")));
   }
@@ -63,25 +66,51 @@ class SinkProtocolSerializationTest {
     var to = replies.getRef();
     return Stream.of(
         Arguments.of(Named.of("Describe", new JobEndpointProtocol.Describe(to))),
-        Arguments.of(Named.of("ListDatasets", new JobEndpointProtocol.ListDatasets(Set.of("zfleet:role", "zfleet:cursor.a.b"), to))),
-        Arguments.of(Named.of("CreatePlaceholder",
-            new JobEndpointProtocol.CreatePlaceholder("backup/sink/alpha/data", Map.of("canmount", "off"), to))),
-        Arguments.of(Named.of("DestroySnapshot", new JobEndpointProtocol.DestroySnapshot("backup/sink/alpha/data@s1", to))),
-        Arguments.of(Named.of("SetProperty", new JobEndpointProtocol.SetProperty("backup/sink/alpha/data", "zfleet:x", "y z", to))),
-        Arguments.of(Named.of("Described",
-            new JobEndpointProtocol.Described("beta", "sink", "127.0.0.1", 27520, DatasetName.of("backup/sink/alpha")))),
+        Arguments.of(
+            Named.of(
+                "ListDatasets",
+                new JobEndpointProtocol.ListDatasets(
+                    Set.of("zfleet:role", "zfleet:cursor.a.b"), to))),
+        Arguments.of(
+            Named.of(
+                "CreatePlaceholder",
+                new JobEndpointProtocol.CreatePlaceholder(
+                    "backup/sink/alpha/data", Map.of("canmount", "off"), to))),
+        Arguments.of(
+            Named.of(
+                "DestroySnapshot",
+                new JobEndpointProtocol.DestroySnapshot("backup/sink/alpha/data@s1", to))),
+        Arguments.of(
+            Named.of(
+                "SetProperty",
+                new JobEndpointProtocol.SetProperty(
+                    "backup/sink/alpha/data", "zfleet:x", "y z", to))),
+        Arguments.of(
+            Named.of(
+                "Described",
+                new JobEndpointProtocol.Described(
+                    "beta", "sink", "127.0.0.1", 27520, DatasetName.of("backup/sink/alpha")))),
         Arguments.of(Named.of("Listed", new JobEndpointProtocol.Listed(List.of(listing())))),
         Arguments.of(Named.of("Listed, empty", new JobEndpointProtocol.Listed(List.of()))),
         Arguments.of(Named.of("Done", new JobEndpointProtocol.Done("destroyed x@y"))),
-        Arguments.of(Named.of("Refused", new JobEndpointProtocol.Refused("alpha", "backup/sink/beta", "outside backup/sink/alpha"))),
-        Arguments.of(Named.of("Failed", new JobEndpointProtocol.Failed("AlreadyExists", "dataset exists", "cannot create: exists"))));
+        Arguments.of(
+            Named.of(
+                "Refused",
+                new JobEndpointProtocol.Refused(
+                    "alpha", "backup/sink/beta", "outside backup/sink/alpha"))),
+        Arguments.of(
+            Named.of(
+                "Failed",
+                new JobEndpointProtocol.Failed(
+                    "AlreadyExists", "dataset exists", "cannot create: exists"))));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("messages")
   void roundTripsThroughTheClustersSerializer(Object message) {
     Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
-    assertThat(serialization.findSerializerFor(message).getClass().getSimpleName()).isEqualTo("JacksonCborSerializer");
+    assertThat(serialization.findSerializerFor(message).getClass().getSimpleName())
+        .isEqualTo("JacksonCborSerializer");
 
     Object back = new SerializationTestKit(testKit.system()).verifySerialization(message, true);
 
@@ -94,11 +123,18 @@ class SinkProtocolSerializationTest {
     var message = new JobEndpointProtocol.Listed(List.of(listing()));
     Serializer serializer = serialization.findSerializerFor(message);
 
-    var back = (JobEndpointProtocol.Listed)
-        serialization.deserialize(serializer.toBinary(message), serializer.identifier(), Serializers.manifestFor(serializer, message)).get();
+    var back =
+        (JobEndpointProtocol.Listed)
+            serialization
+                .deserialize(
+                    serializer.toBinary(message),
+                    serializer.identifier(),
+                    Serializers.manifestFor(serializer, message))
+                .get();
 
     List<FilesystemVersion> versions = back.datasets().get(0).versions();
-    assertThat(versions).extracting(FilesystemVersion::name)
+    assertThat(versions)
+        .extracting(FilesystemVersion::name)
         .containsExactly("zfleet_20261128_120000_000", "zfleet_20261128_130000_000");
     assertThat(Long.toUnsignedString(versions.get(0).guid())).isEqualTo("18446744073709551613");
   }

@@ -34,7 +34,8 @@ class NodeCertificatesTest {
   @Test
   void createdFilesParseBackAndTheChainVerifies() throws Exception {
     certificates.createCa(dir);
-    certificates.createNode(dir, NodeIdentity.of("alpha"), List.of("backup1.example.org", "10.0.0.7", "::1"));
+    certificates.createNode(
+        dir, NodeIdentity.of("alpha"), List.of("backup1.example.org", "10.0.0.7", "::1"));
 
     X509Certificate ca = Pem.readCertificate(dir.resolve("ca.crt"));
     X509Certificate node = Pem.readCertificate(dir.resolve("alpha.crt"));
@@ -46,14 +47,18 @@ class NodeCertificatesTest {
     assertThat(ca.getBasicConstraints()).isEqualTo(0);
     assertThat(node.getBasicConstraints()).isEqualTo(-1);
     assertThat(TlsContexts.identityOf(node)).isEqualTo(NodeIdentity.of("alpha"));
-    assertThat(node.getExtendedKeyUsage()).containsExactlyInAnyOrder("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
+    assertThat(node.getExtendedKeyUsage())
+        .containsExactlyInAnyOrder("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
     assertThat(node.getSubjectAlternativeNames())
         .extracting(entry -> String.valueOf(entry.get(1)))
         .containsExactlyInAnyOrder("backup1.example.org", "10.0.0.7", "0:0:0:0:0:0:0:1");
-    assertThat(Duration.between(NOW, ca.getNotAfter().toInstant()).toDays()).isBetween(3650L, 3660L);
-    assertThat(Duration.between(NOW, node.getNotAfter().toInstant()).toDays()).isBetween(729L, 732L);
+    assertThat(Duration.between(NOW, ca.getNotAfter().toInstant()).toDays())
+        .isBetween(3650L, 3660L);
+    assertThat(Duration.between(NOW, node.getNotAfter().toInstant()).toDays())
+        .isBetween(729L, 732L);
     assertThat(node.getNotBefore().toInstant()).isBefore(NOW);
-    assertThat(Files.readString(dir.resolve("alpha.key"))).startsWith("-----BEGIN PRIVATE KEY-----");
+    assertThat(Files.readString(dir.resolve("alpha.key")))
+        .startsWith("-----BEGIN PRIVATE KEY-----");
   }
 
   @Test
@@ -77,7 +82,8 @@ class NodeCertificatesTest {
           .as(key)
           .isEqualTo("rw-------");
     }
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("alpha.crt"))))
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("alpha.crt"))))
         .isEqualTo("rw-r--r--");
   }
 
@@ -100,7 +106,8 @@ class NodeCertificatesTest {
   void aCaCertificateAloneAlsoBlocksANewCa() throws Exception {
     Files.writeString(dir.resolve("ca.crt"), "operator's own CA");
 
-    assertThatThrownBy(() -> certificates.createCa(dir)).hasMessageContaining("ca.crt already exists");
+    assertThatThrownBy(() -> certificates.createCa(dir))
+        .hasMessageContaining("ca.crt already exists");
     assertThat(Files.exists(dir.resolve("ca.key"))).isFalse();
   }
 
@@ -124,7 +131,8 @@ class NodeCertificatesTest {
   void badHostsAreRefused() {
     certificates.createCa(dir);
 
-    assertThatThrownBy(() -> certificates.createNode(dir, NodeIdentity.of("alpha"), List.of("bad host!")))
+    assertThatThrownBy(
+            () -> certificates.createNode(dir, NodeIdentity.of("alpha"), List.of("bad host!")))
         .hasMessageContaining("\"bad host!\" is neither a DNS name nor an IP address");
     assertThat(Files.exists(dir.resolve("alpha.key"))).isFalse();
   }
@@ -133,14 +141,20 @@ class NodeCertificatesTest {
   void commandLineCreatesCaAndNodeAndRefusesASecondCa() throws Exception {
     Path certs = dir.resolve("certs");
     assertThat(run("cert", "create-ca", "--dir", certs.toString()).exit).isEqualTo(0);
-    assertThat(run("cert", "create-node", "alpha", "--dir", certs.toString(), "--host", "alpha.lan").exit)
+    assertThat(
+            run("cert", "create-node", "alpha", "--dir", certs.toString(), "--host", "alpha.lan")
+                .exit)
         .isEqualTo(0);
 
     Result again = run("cert", "create-ca", "--dir", certs.toString());
 
     assertThat(again.exit).isEqualTo(ZfleetCommand.EXIT_FAILED);
-    assertThat(again.err).contains("refusing to overwrite an existing CA").doesNotContain("Exception");
-    assertThat(TlsContexts.load(certs.resolve("ca.crt"), certs.resolve("alpha.crt"), certs.resolve("alpha.key")))
+    assertThat(again.err)
+        .contains("refusing to overwrite an existing CA")
+        .doesNotContain("Exception");
+    assertThat(
+            TlsContexts.load(
+                certs.resolve("ca.crt"), certs.resolve("alpha.crt"), certs.resolve("alpha.key")))
         .isNotNull();
   }
 

@@ -10,7 +10,8 @@ import javax.net.ssl.SSLContext;
 public final class TestCertificates {
 
   private final Path dir;
-  private final NodeCertificates certificates = new NodeCertificates(Clock.systemUTC(), new SecureRandom());
+  private final NodeCertificates certificates =
+      new NodeCertificates(Clock.systemUTC(), new SecureRandom());
 
   private TestCertificates(Path dir) {
     this.dir = dir;
@@ -25,7 +26,8 @@ public final class TestCertificates {
   /** Creates the node's certificate and returns a TLS context presenting it. */
   public SSLContext node(String name) {
     certificates.createNode(dir, NodeIdentity.of(name), List.of());
-    return TlsContexts.load(dir.resolve("ca.crt"), dir.resolve(name + ".crt"), dir.resolve(name + ".key"));
+    return TlsContexts.load(
+        dir.resolve("ca.crt"), dir.resolve(name + ".crt"), dir.resolve(name + ".key"));
   }
 
   public Path dir() {

@@ -44,7 +44,8 @@ class TlsContextsTest {
               });
       try (SSLSocket client = clientSocket(beta, server)) {
         client.startHandshake();
-        assertThat(TlsContexts.peerIdentity(client.getSession())).isEqualTo(NodeIdentity.of("alpha"));
+        assertThat(TlsContexts.peerIdentity(client.getSession()))
+            .isEqualTo(NodeIdentity.of("alpha"));
         assertThat(client.getSession().getProtocol()).isEqualTo("TLSv1.3");
         assertThat(client.getInputStream().read()).isEqualTo(1);
       }
@@ -55,7 +56,8 @@ class TlsContextsTest {
   @Test
   void aClientFromAnotherCaIsRefused() throws Exception {
     SSLContext alpha = TestCertificates.in(Files.createDirectory(dir.resolve("one"))).node("alpha");
-    SSLContext intruder = TestCertificates.in(Files.createDirectory(dir.resolve("two"))).node("beta");
+    SSLContext intruder =
+        TestCertificates.in(Files.createDirectory(dir.resolve("two"))).node("beta");
 
     try (SSLServerSocket server = serverSocket(alpha)) {
       CompletableFuture<NodeIdentity> serverSaw =
@@ -88,7 +90,8 @@ class TlsContextsTest {
   @Test
   void aServerFromAnotherCaIsRefused() throws Exception {
     SSLContext alpha = TestCertificates.in(Files.createDirectory(dir.resolve("one"))).node("alpha");
-    SSLContext intruder = TestCertificates.in(Files.createDirectory(dir.resolve("two"))).node("beta");
+    SSLContext intruder =
+        TestCertificates.in(Files.createDirectory(dir.resolve("two"))).node("beta");
 
     try (SSLServerSocket server = serverSocket(intruder)) {
       CompletableFuture.runAsync(
@@ -112,7 +115,10 @@ class TlsContextsTest {
     TestCertificates.in(one).node("alpha");
     TestCertificates.in(two);
 
-    assertThatThrownBy(() -> TlsContexts.load(two.resolve("ca.crt"), one.resolve("alpha.crt"), one.resolve("alpha.key")))
+    assertThatThrownBy(
+            () ->
+                TlsContexts.load(
+                    two.resolve("ca.crt"), one.resolve("alpha.crt"), one.resolve("alpha.key")))
         .isInstanceOf(TlsSetupException.class)
         .hasMessageContaining("is not signed by the CA");
   }
@@ -123,23 +129,33 @@ class TlsContextsTest {
     cluster.node("alpha");
     cluster.node("beta");
 
-    assertThatThrownBy(() -> TlsContexts.load(dir.resolve("ca.crt"), dir.resolve("alpha.crt"), dir.resolve("beta.key")))
+    assertThatThrownBy(
+            () ->
+                TlsContexts.load(
+                    dir.resolve("ca.crt"), dir.resolve("alpha.crt"), dir.resolve("beta.key")))
         .isInstanceOf(TlsSetupException.class)
         .hasMessageContaining("beta.key is not the key of");
   }
 
   private static SSLServerSocket serverSocket(SSLContext context) throws IOException {
     SSLServerSocket server =
-        (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        (SSLServerSocket)
+            context
+                .getServerSocketFactory()
+                .createServerSocket(0, 1, InetAddress.getLoopbackAddress());
     server.setNeedClientAuth(true);
     server.setEnabledProtocols(new String[] {TlsContexts.PROTOCOL});
     server.setSoTimeout(10_000);
     return server;
   }
 
-  private static SSLSocket clientSocket(SSLContext context, SSLServerSocket server) throws IOException {
+  private static SSLSocket clientSocket(SSLContext context, SSLServerSocket server)
+      throws IOException {
     SSLSocket socket =
-        (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+        (SSLSocket)
+            context
+                .getSocketFactory()
+                .createSocket(InetAddress.getLoopbackAddress(), server.getLocalPort());
     socket.setEnabledProtocols(new String[] {TlsContexts.PROTOCOL});
     socket.setSoTimeout(10_000);
     return socket;
