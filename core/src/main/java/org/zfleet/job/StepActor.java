@@ -114,6 +114,7 @@ public final class StepActor extends AbstractBehavior<StepActor.Command> {
     running = true;
     startedAt = setup.clock().instant();
     control.progress().phase("running");
+    publish(new JobEvent.StepStarted(setup.id(), startedAt));
     setup
         .watchdog()
         .tell(
@@ -141,10 +142,15 @@ public final class StepActor extends AbstractBehavior<StepActor.Command> {
       Duration took = Duration.between(startedAt, setup.clock().instant());
       if (done.failure() == null) {
         replyTo.tell(new Finished(setup.id(), done.result(), took));
+        publishEnded(JobEvent.Outcome.OK, done.result(), "");
       } else {
         Throwable cause = unwrap(done.failure());
         String reason = control.isCancelled() ? control.cancelReason() : describe(cause);
         replyTo.tell(new Failed(setup.id(), reason, false, cause));
+        publishEnded(
+            cause instanceof ExpectedWait ? JobEvent.Outcome.WAITING : JobEvent.Outcome.FAILED,
+            StepResult.of(""),
+            reason);
       }
     }
     return Behaviors.stopped();
@@ -155,6 +161,10 @@ public final class StepActor extends AbstractBehavior<StepActor.Command> {
       reported = true;
       control.cancel(reason);
       replyTo.tell(new Failed(setup.id(), reason, stalled, null));
+      publishEnded(
+          stalled ? JobEvent.Outcome.STALLED : JobEvent.Outcome.CANCELLED,
+          StepResult.of(""),
+          reason);
     }
     return Behaviors.stopped();
   }
@@ -163,9 +173,27 @@ public final class StepActor extends AbstractBehavior<StepActor.Command> {
     if (running) {
       control.cancel("step stopped");
     }
+    if (!reported) {
+      // Stopped by its parent or shutdown without a report: listeners still see it end.
+      reported = true;
+      publishEnded(JobEvent.Outcome.CANCELLED, StepResult.of(""), "step stopped");
+    }
     setup.watchdog().tell(new Watchdog.Unwatch(setup.id()));
     setup.gate().ifPresent(g -> g.tell(new Gate.Release(setup.id().key())));
     return this;
+  }
+
+  private void publishEnded(JobEvent.Outcome outcome, StepResult result, String reason) {
+    java.time.Instant now = setup.clock().instant();
+    Duration took = startedAt == null ? Duration.ZERO : Duration.between(startedAt, now);
+    publish(new JobEvent.StepEnded(setup.id(), outcome, took, result, reason, now));
+  }
+
+  private void publish(JobEvent event) {
+    getContext()
+        .getSystem()
+        .eventStream()
+        .tell(new org.apache.pekko.actor.typed.eventstream.EventStream.Publish<>(event));
   }
 
   static Throwable unwrap(Throwable t) {

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zfleet.job.ExpectedWait;
 import org.zfleet.job.StepControl;
+import org.zfleet.job.StepFact;
 import org.zfleet.job.StepResult;
 import org.zfleet.job.StepWork;
 import org.zfleet.model.DatasetName;
@@ -116,7 +117,10 @@ public final class PruneFilesystem implements StepWork {
           filesystem,
           String.join(", ", left));
     }
-    return StepResult.of(summary);
+    return StepResult.of(summary)
+        .with(
+            new StepFact.SnapshotsDestroyed(
+                side.startsWith("receiver") ? "receiver" : "sender", destroyed));
   }
 
   /**

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.zfleet.endpoint.Receiver;
 import org.zfleet.endpoint.Sender;
 import org.zfleet.job.StepControl;
+import org.zfleet.job.StepFact;
 import org.zfleet.job.StepResult;
 import org.zfleet.job.StepWork;
 import org.zfleet.model.DatasetName;
@@ -111,12 +112,15 @@ public final class ReplicateFilesystem implements StepWork {
           task.sender().versions(),
           task.receiver().map(DatasetListing::versions).orElse(List.of()));
       // Named after the newest snapshot, so the status still says where the replica is.
-      return StepResult.of(
+      Optional<FilesystemVersion> newest =
           task.sender().versions().stream()
               .filter(FilesystemVersion::isSnapshot)
-              .reduce((first, second) -> second)
-              .map(newest -> "up to date, now at @" + newest.name())
-              .orElse("up to date"));
+              .reduce((first, second) -> second);
+      StepResult upToDate =
+          StepResult.of(newest.map(n -> "up to date, now at @" + n.name()).orElse("up to date"));
+      return newest
+          .map(n -> upToDate.with(new StepFact.ReplicaAt(n.name(), n.creation())))
+          .orElse(upToDate);
     }
     Plan.Steps steps = (Plan.Steps) plan;
     if (receiverState == ReceiverState.ABSENT) {
@@ -152,7 +156,8 @@ public final class ReplicateFilesystem implements StepWork {
             + done.size()
             + " step(s), now at "
             + steps.last().relativeName(),
-        bytes);
+        bytes,
+        List.of(new StepFact.ReplicaAt(steps.last().name(), steps.last().creation())));
   }
 
   /**

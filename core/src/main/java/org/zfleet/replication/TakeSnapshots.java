@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.zfleet.config.FilesystemFilter;
 import org.zfleet.job.StepControl;
+import org.zfleet.job.StepFact;
 import org.zfleet.job.StepResult;
 import org.zfleet.job.StepWork;
 import org.zfleet.model.DatasetName;
@@ -62,13 +63,14 @@ public final class TakeSnapshots implements StepWork {
       control.progress().tick();
     }
     return StepResult.of(
-        "took @"
-            + name
-            + " of "
-            + selected.size()
-            + " filesystem(s) in "
-            + plan.commandCount()
-            + " command(s)"
-            + hookReport);
+            "took @"
+                + name
+                + " of "
+                + selected.size()
+                + " filesystem(s) in "
+                + plan.commandCount()
+                + " command(s)"
+                + hookReport)
+        .with(new StepFact.SnapshotsTaken(name, selected.size()));
   }
 }

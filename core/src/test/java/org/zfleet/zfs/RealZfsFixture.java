@@ -22,11 +22,31 @@ import org.zfleet.model.DatasetName;
  */
 public final class RealZfsFixture {
 
-  public static final String POOL_1 = "zfleet_t1";
-  public static final String POOL_2 = "zfleet_t2";
+  /**
+   * The two test pools: {@code zfleet_t1} and {@code zfleet_t2}, or the two names in {@code
+   * ZFLEET_TEST_POOLS} (space-separated), so that several checkouts can test on one zfs-fuse daemon
+   * at once (each creates its own pools with {@code ZFLEET_POOLS=... deploy/zfs-fuse.sh up}).
+   */
+  public static final String POOL_1 = testPools()[0];
+
+  public static final String POOL_2 = testPools()[1];
+
   private static final String HOW = "real ZFS is needed: run deploy/zfs-fuse.sh up (as root)";
 
   private final List<DatasetName> made = new ArrayList<>();
+
+  private static String[] testPools() {
+    String configured = System.getenv("ZFLEET_TEST_POOLS");
+    if (configured == null || configured.isBlank()) {
+      return new String[] {"zfleet_t1", "zfleet_t2"};
+    }
+    String[] pools = configured.strip().split("\\s+");
+    if (pools.length != 2) {
+      throw new IllegalStateException(
+          "ZFLEET_TEST_POOLS must name two pools, space-separated: \"" + configured + "\"");
+    }
+    return pools;
+  }
 
   /** Fails the test unless zfs answers and both test pools are imported. */
   public static void requirePools() {
