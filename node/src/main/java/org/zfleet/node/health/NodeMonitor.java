@@ -94,7 +94,10 @@ public final class NodeMonitor {
   private final Map<String, Long> expected = new ConcurrentHashMap<>();
   private volatile List<Transfer> transfers = List.of();
   private volatile Optional<NodeGuardian.NodeStatus> status = Optional.empty();
-  private volatile Instant lastPoll;
+
+  /** Recent (time, bytes) samples of each running transfer, for its current rate. */
+  private final Map<String, java.util.ArrayDeque<long[]>> samples = new HashMap<>();
+
   private volatile boolean zfsAnswering = true;
   private volatile boolean jobsStarted;
   private volatile boolean stopping;
@@ -175,15 +178,10 @@ public final class NodeMonitor {
   /** Takes a fresh status: transfers, their rates and bytes, and the replicas to expect. */
   void onStatus(NodeGuardian.NodeStatus polled) {
     Instant now = clock.instant();
-    Instant previous = lastPoll;
-    lastPoll = now;
     status = Optional.of(polled);
     jobsStarted = true;
     List<Transfer> running = new ArrayList<>();
-    Map<String, Transfer> before = new HashMap<>();
-    for (Transfer t : transfers) {
-      before.put(transferKey(t.job(), t.filesystem(), t.destination()), t);
-    }
+    java.util.Set<String> live = new java.util.HashSet<>();
     for (JobStatus job : polled.jobs()) {
       for (FilesystemStatus fs : job.filesystems()) {
         for (String dest : destinations.getOrDefault(job.job(), List.of())) {
@@ -194,20 +192,13 @@ public final class NodeMonitor {
         }
         FilesystemStatus.Running r = fs.running().get();
         String key = transferKey(job.job(), fs.filesystem(), r.destination());
+        live.add(key);
         long already = counted.getOrDefault(key, 0L);
         if (r.bytes() > already) {
           metrics.replication().addBytes(job.job(), r.destination(), r.bytes() - already);
           counted.put(key, r.bytes());
         }
-        Transfer last = before.get(key);
-        double rate;
-        if (last != null && previous != null && last.since().equals(r.since())) {
-          double seconds = Math.max(0.001, Duration.between(previous, now).toMillis() / 1000.0);
-          rate = Math.max(0, (r.bytes() - last.bytes()) / seconds);
-        } else {
-          double seconds = Math.max(0.001, Duration.between(r.since(), now).toMillis() / 1000.0);
-          rate = r.bytes() / seconds;
-        }
+        double rate = rate(key, r, now);
         long size = r.expectedBytes();
         boolean estimated = false;
         if (size <= 0) {
@@ -236,6 +227,7 @@ public final class NodeMonitor {
       }
     }
     transfers = List.copyOf(running);
+    samples.keySet().removeIf(k -> !live.contains(k));
     metrics
         .replication()
         .transfers(
@@ -248,6 +240,31 @@ public final class NodeMonitor {
                 .toList());
     refreshFreshness(now);
   }
+
+  /**
+   * Bytes per second over the last few seconds (the step reports its bytes about once a second, so
+   * shorter windows jump between 0 and twice the rate); the average since it began until then.
+   */
+  private double rate(String key, FilesystemStatus.Running r, Instant now) {
+    java.util.ArrayDeque<long[]> window =
+        samples.computeIfAbsent(key, k -> new java.util.ArrayDeque<>());
+    if (!window.isEmpty() && window.peekLast()[2] != r.since().toEpochMilli()) {
+      window.clear();
+    }
+    long millis = now.toEpochMilli();
+    window.addLast(new long[] {millis, r.bytes(), r.since().toEpochMilli()});
+    while (window.size() > 2 && millis - window.peekFirst()[0] > WINDOW.toMillis()) {
+      window.removeFirst();
+    }
+    long[] oldest = window.peekFirst();
+    if (millis - oldest[0] >= WINDOW.toMillis() / 2) {
+      return Math.max(0, (r.bytes() - oldest[1]) * 1000.0 / (millis - oldest[0]));
+    }
+    double seconds = Math.max(0.001, Duration.between(r.since(), now).toMillis() / 1000.0);
+    return r.bytes() / seconds;
+  }
+
+  private static final Duration WINDOW = Duration.ofSeconds(5);
 
   /** An estimate of a running transfer's size (see {@link SizeEstimates}). */
   void estimated(String job, String filesystem, String destination, String phase, long bytes) {
