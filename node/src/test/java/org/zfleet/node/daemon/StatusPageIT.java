@@ -86,20 +86,32 @@ class StatusPageIT {
           "(() => { const t = document.querySelector('.transfer'); if (!t) return '';"
               + " return t.getAttribute('data-bytes') + ' ' + parseFloat(t.querySelector('.fill').style.width); })()";
       List<double[]> seen = new ArrayList<>();
-      RealDaemon.await(
-          "the progress bar to move twice",
-          Duration.ofSeconds(60),
-          () -> {
-            String v = text(chromium, bar);
-            if (!v.isEmpty()) {
-              String[] parts = v.split(" ");
-              double[] point = {Double.parseDouble(parts[0]), Double.parseDouble(parts[1])};
-              if (seen.isEmpty() || point[0] > seen.get(seen.size() - 1)[0]) {
-                seen.add(point);
+      try {
+        RealDaemon.await(
+            "the progress bar to move twice",
+            Duration.ofSeconds(60),
+            () -> {
+              String v = text(chromium, bar);
+              if (!v.isEmpty()) {
+                String[] parts = v.split(" ");
+                double[] point = {Double.parseDouble(parts[0]), Double.parseDouble(parts[1])};
+                // Before the first bytes the bar is indeterminate (full width, striped).
+                if (point[0] > 0 && (seen.isEmpty() || point[0] > seen.get(seen.size() - 1)[0])) {
+                  seen.add(point);
+                }
               }
-            }
-            return seen.size() >= 3 && seen.get(seen.size() - 1)[1] > seen.get(0)[1];
-          });
+              return seen.size() >= 3 && seen.get(seen.size() - 1)[1] > seen.get(0)[1];
+            });
+      } catch (AssertionError e) {
+        chromium.screenshot(Path.of("target", "status-page-failed.png"));
+        throw new AssertionError(
+            e.getMessage()
+                + "; seen "
+                + seen.stream().map(java.util.Arrays::toString).toList()
+                + "; page: "
+                + text(chromium, "document.body.innerText"),
+            e);
+      }
       assertThat(seen.get(seen.size() - 1)[1]).isBetween(0.1, 100.0);
       chromium.screenshot(Path.of("target", "status-page.png"));
       assertThat(Files.size(Path.of("target", "status-page.png"))).isGreaterThan(10_000);
