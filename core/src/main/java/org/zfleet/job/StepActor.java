@@ -124,7 +124,8 @@ public final class StepActor extends AbstractBehavior<StepActor.Command> {
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                return work.run(control);
+                // Logging fields for the work's own lines (job, filesystem, step, attempt).
+                return StepLogContext.around(setup.id(), () -> work.run(control));
               } catch (RuntimeException e) {
                 throw e;
               } catch (Exception e) {

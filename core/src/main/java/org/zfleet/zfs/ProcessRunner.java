@@ -33,6 +33,7 @@ final class ProcessRunner implements AutoCloseable {
   private final int permits;
   private final ExecutorService io = Executors.newCachedThreadPool(daemonThreads("zfs-io"));
   private final ScheduledExecutorService deadlines;
+  private volatile CommandListener listener = CommandListener.NONE;
 
   ProcessRunner(int permits) {
     this.permits = permits;
@@ -66,11 +67,19 @@ final class ProcessRunner implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw interrupted(command, "");
     }
+    boolean succeeded = false;
     try {
-      return runGated(command, deadline.toNanos() - (System.nanoTime() - start));
+      ProcessResult result = runGated(command, deadline.toNanos() - (System.nanoTime() - start));
+      succeeded = result.succeeded();
+      return result;
     } finally {
       gate.release();
+      listener.commandEnded(command, Duration.ofNanos(System.nanoTime() - start), succeeded);
     }
+  }
+
+  void listener(CommandListener listener) {
+    this.listener = listener;
   }
 
   private ProcessResult runGated(List<String> command, long remainingNanos) {

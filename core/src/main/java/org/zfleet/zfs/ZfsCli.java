@@ -283,6 +283,30 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
     return command;
   }
 
+  /**
+   * Tells {@code listener} of every short command from now on (metrics); one listener at a time.
+   */
+  public void commandListener(CommandListener listener) {
+    runner.listener(java.util.Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * A size property in bytes ({@code used}, {@code referenced}, {@code written}) of a dataset or
+   * snapshot, for progress estimates; empty where this ZFS does not have the property.
+   */
+  public java.util.OptionalLong sizeProperty(String datasetOrSnapshot, String property) {
+    String target = ZfsNames.requireDatasetOrSnapshot(datasetOrSnapshot);
+    if (!Set.of("used", "referenced", "written", "logicalreferenced").contains(property)) {
+      throw new IllegalArgumentException("not a size property: " + property);
+    }
+    List<String> command = command("get", List.of("-Hp", "-o", "value", property, target));
+    ProcessResult r = runner.run(command, config.commandTimeout());
+    String value = r.stdout().strip();
+    return r.succeeded() && value.matches("\\d{1,19}")
+        ? java.util.OptionalLong.of(Long.parseLong(value))
+        : java.util.OptionalLong.empty();
+  }
+
   /** Stops the adapter's threads once idle; running processes still die at their deadlines. */
   @Override
   public void close() {

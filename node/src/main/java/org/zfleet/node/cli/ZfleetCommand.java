@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       DaemonCommand.class,
       SignalCommand.class,
       StatusCommand.class,
+      CheckCommand.class,
       TestCommand.class,
       CertCommand.class,
     })

@@ -15,7 +15,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The daemon's local control API on 127.0.0.1, used by {@code zfleet signal} and {@code zfleet
- * status}: {@code GET /status}, {@code POST /jobs/NAME/wakeup}, {@code GET /alive}.
+ * status}: {@code GET /status}, {@code POST /jobs/NAME/wakeup}, {@code GET /alive}, {@code GET
+ * /monitor}.
  */
 public final class ControlServer extends AllDirectives {
 
@@ -50,7 +51,18 @@ public final class ControlServer extends AllDirectives {
                               system.scheduler());
                       return onSuccess(status, s -> completeOK(s, Jackson.marshaller(json)));
                     })),
-        pathPrefix("jobs", () -> pathPrefix(job -> path("wakeup", () -> post(() -> wakeup(job))))));
+        pathPrefix("jobs", () -> pathPrefix(job -> path("wakeup", () -> post(() -> wakeup(job))))),
+        // Freshness, transfers, failures and certificates (zfleet status, zfleet check freshness).
+        path(
+            "monitor",
+            () ->
+                get(
+                    () ->
+                        org.zfleet.node.health.MonitorExtension.get(system)
+                            .monitor()
+                            .map(m -> completeOK(m.snapshot(), Jackson.marshaller(json)))
+                            .orElseGet(
+                                () -> complete(StatusCodes.SERVICE_UNAVAILABLE, "starting\n")))));
   }
 
   private Route wakeup(String job) {

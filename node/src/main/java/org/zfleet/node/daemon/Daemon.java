@@ -27,7 +27,7 @@ import org.zfleet.config.SourceJob;
 import org.zfleet.config.ZfleetConfig;
 import org.zfleet.job.JobDriver;
 import org.zfleet.node.dataplane.DataPlaneServer;
-import org.zfleet.node.health.HealthEndpoints;
+import org.zfleet.node.health.Monitoring;
 import org.zfleet.replication.JobDrivers;
 import org.zfleet.replication.LocalReceiverDirectory;
 import org.zfleet.replication.ReceiverDirectory;
@@ -68,6 +68,7 @@ public final class Daemon implements AutoCloseable {
    */
   public static Daemon start(ZfleetConfig config, Config hocon) {
     NodeConfig node = config.node();
+    LogFormat.apply(node.logging().format());
     Optional<ClusterMode> cluster = ClusterMode.of(node);
     ZfsCli zfs =
         ZfsCli.create(
@@ -146,6 +147,13 @@ public final class Daemon implements AutoCloseable {
     if (cluster.isPresent()) {
       startClusterServices(cluster.get(), system, zfs, sinks, node);
     }
+    // Metrics, health, freshness and the status page on the management port, in every mode.
+    try {
+      Monitoring.start(system, config, zfs, steps, cluster.isPresent());
+    } catch (Exception e) {
+      terminate(system);
+      throw new IllegalStateException(rootMessage(e), e);
+    }
 
     int port = node.control().port();
     ServerBinding binding;
@@ -170,7 +178,7 @@ public final class Daemon implements AutoCloseable {
     return new Daemon(system, zfs, steps, binding);
   }
 
-  /** The data plane and the health endpoints; stopped with the system. */
+  /** The data plane; stopped with the system. */
   private static void startClusterServices(
       ClusterMode cluster,
       ActorSystem<NodeGuardian.Command> system,
@@ -186,7 +194,6 @@ public final class Daemon implements AutoCloseable {
               sinks,
               Transfers.streams(Materializer.matFromSystem(system)),
               node.limits().transfers());
-      HealthEndpoints.start(system).toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       terminate(system);
       throw new IllegalStateException(rootMessage(e), e);
