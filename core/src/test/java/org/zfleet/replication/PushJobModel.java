@@ -23,6 +23,7 @@ import org.zfleet.config.SinkJob;
 import org.zfleet.config.ZfleetConfig;
 import org.zfleet.job.FilesystemStatus;
 import org.zfleet.job.JobActor;
+import org.zfleet.job.JobDriver;
 import org.zfleet.job.JobStatus;
 import org.zfleet.job.MutableClock;
 import org.zfleet.job.StepKind;
@@ -175,8 +176,8 @@ final class PushJobModel implements AutoCloseable {
           }
           return local.receiver(name, identity);
         };
-    PushJobDriver driver =
-        new PushJobDriver(push, NODE, zfs, directory, settings.transfer(), clock);
+    JobDriver driver =
+        JobDrivers.push(push, NODE, TestPorts.of(zfs, directory, blocking), settings.transfer());
     job =
         testKit.spawn(
             JobActor.create(

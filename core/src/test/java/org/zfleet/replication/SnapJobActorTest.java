@@ -33,6 +33,7 @@ import org.zfleet.config.SnapJob;
 import org.zfleet.job.Backoff;
 import org.zfleet.job.FilesystemStatus;
 import org.zfleet.job.JobActor;
+import org.zfleet.job.JobDriver;
 import org.zfleet.job.JobStatus;
 import org.zfleet.job.MutableClock;
 import org.zfleet.job.StepKind;
@@ -308,8 +309,13 @@ class SnapJobActorTest {
 
   private void startJob(String snapshottingExtra) {
     clock.set(START);
-    SnapJobDriver driver =
-        new SnapJobDriver(snapJob(snapshottingExtra), zfs, Duration.ofMinutes(1), BACKOFF, clock);
+    JobDriver driver =
+        JobDrivers.snap(
+            snapJob(snapshottingExtra),
+            "n1",
+            TestPorts.of(zfs, (sink, identity) -> null, blocking),
+            Duration.ofMinutes(1),
+            BACKOFF);
     job =
         testKit.spawn(
             JobActor.create(

@@ -27,7 +27,6 @@ import org.zfleet.transfer.TransferFailedException;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.transfer.TransferResult;
 import org.zfleet.zfs.DatasetListing;
-import org.zfleet.zfs.Holds;
 import org.zfleet.zfs.ReceiveRequest;
 import org.zfleet.zfs.SendRequest;
 import org.zfleet.zfs.ZfsCapabilities;
@@ -125,12 +124,6 @@ public final class RemoteSender implements Sender {
             timeouts.request(),
             what),
         what);
-  }
-
-  @Override
-  public Holds holds(SnapshotName snapshot) {
-    throw new ZfsException.Unsupported(
-        where() + ": holds are not listed across nodes", List.of(), "");
   }
 
   @Override
