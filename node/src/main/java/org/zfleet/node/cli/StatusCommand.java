@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import org.zfleet.node.WallClock;
 import org.zfleet.node.daemon.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,7 +49,7 @@ final class StatusCommand implements Callable<Integer> {
       return ZfleetCommand.EXIT_OK;
     }
     JsonNode status = Json.mapper().readTree(response.body());
-    boolean healthy = print(status, out, Instant.now());
+    boolean healthy = print(status, out, WallClock.clock().instant());
     return healthy ? ZfleetCommand.EXIT_OK : ZfleetCommand.EXIT_FAILED;
   }
 

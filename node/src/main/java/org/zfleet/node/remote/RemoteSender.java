@@ -16,6 +16,7 @@ import org.zfleet.endpoint.RemoteSend;
 import org.zfleet.endpoint.Sender;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
+import org.zfleet.node.WallClock;
 import org.zfleet.node.cluster.JobEndpointProtocol;
 import org.zfleet.node.cluster.JobEndpointProtocol.Failed;
 import org.zfleet.node.cluster.JobEndpointProtocol.Refused;
@@ -194,7 +195,7 @@ public final class RemoteSender implements Sender {
       PullDataPlane.Expected expected =
           plane.expect(source.node(), pullJob, rootFs, receive.target(), receive.force(), listener);
       CompletableFuture<TransferResult> result = new CompletableFuture<>();
-      Instant started = Instant.now();
+      Instant started = WallClock.clock().instant();
       String what = "sending " + request.to();
       CompletableFuture.supplyAsync(
               () ->
@@ -221,7 +222,8 @@ public final class RemoteSender implements Sender {
                   result.completeExceptionally(error.getCause() != null ? error.getCause() : error);
                 } else if (reply instanceof JobEndpointProtocol.Sent sent) {
                   result.complete(
-                      new TransferResult(sent.bytes(), Duration.between(started, Instant.now())));
+                      new TransferResult(
+                          sent.bytes(), Duration.between(started, WallClock.clock().instant())));
                 } else if (reply instanceof Failed failed) {
                   result.completeExceptionally(
                       new TransferFailedException(
