@@ -141,7 +141,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
    */
   private void runNext() {
     current = queue.pollFirst();
-    while (current != null && book.inBackoff(kind(current), current.destination(), now())) {
+    while (current != null && book.inBackoff(StepKind.of(current), current.destination(), now())) {
       current = queue.pollFirst();
     }
     if (current == null) {
@@ -163,7 +163,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       }
       return;
     }
-    StepKind kind = kind(current);
+    StepKind kind = StepKind.of(current);
     currentId = new StepId(ctx.job(), ctx.filesystem(), kind, current.destination(), ++attempts);
     StepActor.Setup setup =
         new StepActor.Setup(
@@ -175,7 +175,10 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
             ctx.clock());
     StepControl control = new StepControl();
     ActorRef<StepActor.Command> step =
-        getContext().spawnAnonymous(StepActor.create(setup, work(current), control, reportAdapter));
+        getContext()
+            .spawnAnonymous(
+                StepActor.create(
+                    setup, ctx.runner().workOrFailure(current, ports), control, reportAdapter));
     // A step that stops without reporting (it failed in a way it could not report) must not leave
     // this filesystem waiting for ever.
     getContext().watchWith(step, new StepStopped(currentId));
@@ -183,25 +186,11 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
     currentSince = now();
   }
 
-  private StepWork work(StepSpec spec) {
-    try {
-      return ctx.runner().work(spec, ports);
-    } catch (RuntimeException e) {
-      return control -> {
-        throw e;
-      };
-    }
-  }
-
-  private static StepKind kind(StepSpec spec) {
-    return StepKind.of(spec);
-  }
-
   private Behavior<Command> onReport(StepActor.Report report) {
     if (current == null || !report.id().equals(currentId)) {
       return this; // a late report from a step already given up on
     }
-    StepKind kind = kind(current);
+    StepKind kind = StepKind.of(current);
     String dest = current.destination();
     if (report instanceof StepActor.Finished finished) {
       String summary = finished.result().summary();
@@ -237,10 +226,10 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private void replanAfter(StepOutput.Replicated replicated) {
     plan = plan.after(replicated.effect());
     List<StepSpec> replications =
-        queue.stream().filter(s -> kind(s) == StepKind.REPLICATE).toList();
+        queue.stream().filter(s -> StepKind.of(s) == StepKind.REPLICATE).toList();
     queue.clear();
     queue.addAll(replications);
-    plan.steps().stream().filter(s -> kind(s) != StepKind.REPLICATE).forEach(queue::add);
+    plan.steps().stream().filter(s -> StepKind.of(s) != StepKind.REPLICATE).forEach(queue::add);
   }
 
   private void failed(StepActor.Failed failed, StepKind kind, String dest) {
@@ -265,7 +254,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       getContext().getLog().error("step stopped without reporting {}", currentId);
       failed(
           new StepActor.Failed(currentId, "step stopped without reporting", false, null),
-          kind(current),
+          StepKind.of(current),
           current.destination());
       current = null;
       runNext();
@@ -292,7 +281,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       running =
           Optional.of(
               new FilesystemStatus.Running(
-                  kind(current),
+                  StepKind.of(current),
                   current.destination(),
                   currentProgress.phase(),
                   currentProgress.bytes(),

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -180,17 +181,9 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
             Optional.empty(),
             node.blocking(),
             node.clock());
-    getContext().spawnAnonymous(StepActor.create(setup, work(spec), reports));
-  }
-
-  private StepWork work(StepSpec spec) {
-    try {
-      return driver.runner().work(spec, ports);
-    } catch (RuntimeException e) {
-      return control -> {
-        throw e;
-      };
-    }
+    getContext()
+        .spawnAnonymous(
+            StepActor.create(setup, driver.runner().workOrFailure(spec, ports), reports));
   }
 
   private Behavior<Command> onStepReported(StepReported reported) {
@@ -302,10 +295,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   }
 
   private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
-    if (a.isEmpty() || b.isEmpty()) {
-      return a.isEmpty() ? b : a;
-    }
-    return Optional.of(a.get().isBefore(b.get()) ? a.get() : b.get());
+    return Stream.of(a, b).flatMap(Optional::stream).min(Instant::compareTo);
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {

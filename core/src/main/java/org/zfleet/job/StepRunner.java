@@ -10,4 +10,15 @@ import org.zfleet.cycle.StepSpec;
 @FunctionalInterface
 public interface StepRunner {
   StepWork work(StepSpec spec, CyclePorts ports);
+
+  /** The step's body; a runner that cannot make one gives a body that fails with its reason. */
+  default StepWork workOrFailure(StepSpec spec, CyclePorts ports) {
+    try {
+      return work(spec, ports);
+    } catch (RuntimeException e) {
+      return control -> {
+        throw e;
+      };
+    }
+  }
 }
