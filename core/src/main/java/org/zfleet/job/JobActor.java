@@ -4,26 +4,34 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.zfleet.cycle.CyclePlanner;
+import org.zfleet.cycle.CycleSettings;
+import org.zfleet.cycle.CycleStart;
+import org.zfleet.cycle.FilesystemCycle;
+import org.zfleet.cycle.JobListing;
+import org.zfleet.cycle.StepSpec;
+import org.zfleet.model.DatasetName;
 
 /**
  * One per job. Each cycle it takes the job's snapshot if one is due, lists the job's filesystems
- * once (never once per filesystem), keeps one {@link FilesystemSupervisor} per filesystem (made and
- * stopped as filesystems appear and vanish) and hands each its steps. It does not wait for the
- * supervisors: they run their steps in parallel and coalesce cycles that arrive while busy.
+ * once (never once per filesystem) and keeps the listing; the planner turns it into each
+ * filesystem's steps, which go to one {@link FilesystemSupervisor} per filesystem (made and stopped
+ * as filesystems appear and vanish). It does not wait for the supervisors: they run their steps in
+ * parallel and coalesce cycles that arrive while busy. It watches them: one that stops on its own
+ * is reported and made anew by the next cycle.
  */
 public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
@@ -45,6 +53,9 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private record FilesystemReplicated(FilesystemSupervisor.Replicated replicated)
       implements Command {}
 
+  private record SupervisorStopped(String filesystem, ActorRef<FilesystemSupervisor.Command> ref)
+      implements Command {}
+
   /** What every job shares on this node. */
   public record NodeContext(
       ActorRef<Watchdog.Command> watchdog,
@@ -52,13 +63,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
       Executor blocking,
       Clock clock) {}
 
-  private enum Phase {
-    IDLE,
-    SNAPSHOT,
-    LIST
-  }
-
   private final JobDriver driver;
+  private final CycleSettings settings;
   private final NodeContext node;
   private final TimerScheduler<Command> timers;
   private final ActorRef<StepActor.Report> reports;
@@ -66,19 +72,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private final ActorRef<FilesystemSupervisor.Replicated> replications;
   private final Map<String, ActorRef<FilesystemSupervisor.Command>> supervisors =
       new LinkedHashMap<>();
-  private Phase phase = Phase.IDLE;
-  private boolean pendingSnapshot;
-  private boolean pendingList;
-  private long cycle;
-  private long attempt;
-  private StepId current;
-  private Instant lastListing;
-  private String lastError;
-  // A failed snapshot stays in the status until one succeeds (the listing after it does not
-  // clear it), and the next attempt waits for the job's backoff instead of following at once.
-  private String snapshotError;
-  private int snapshotFailures;
-  private Instant snapshotNotBefore;
+  private final JobProgress progress = new JobProgress();
+  private JobListing listing = JobListing.EMPTY;
+  private CyclePorts ports = CyclePorts.NONE;
+  private CycleStart cycleStart;
+  private Optional<Instant> lastListStarted = Optional.empty();
 
   public static Behavior<Command> create(JobDriver driver, NodeContext node) {
     return Behaviors.setup(
@@ -92,12 +90,14 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
       NodeContext node) {
     super(ctx);
     this.driver = driver;
+    this.settings = driver.settings();
     this.node = node;
     this.timers = timers;
     this.reports = ctx.messageAdapter(StepActor.Report.class, StepReported::new);
     this.cycleRequests = ctx.messageAdapter(String.class, FilesystemAsks::new);
     this.replications =
         ctx.messageAdapter(FilesystemSupervisor.Replicated.class, FilesystemReplicated::new);
+    this.cycleStart = CycleStart.at(now());
     // The first cycle only lists and dispatches: it learns when the job last snapshotted, so a
     // restart neither snapshots early nor skips, and it resumes replication and pruning at once.
     startList();
@@ -110,9 +110,10 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         .onMessageEquals(
             Tick.INSTANCE,
             () -> requestCycle(nextSnapshotDue(now()).map(d -> !d.isAfter(now())).orElse(false)))
-        .onMessage(FilesystemAsks.class, this::onFilesystemAsks)
+        .onMessage(FilesystemAsks.class, asks -> requestCycle(false))
         .onMessage(FilesystemReplicated.class, this::onFilesystemReplicated)
         .onMessage(StepReported.class, this::onStepReported)
+        .onMessage(SupervisorStopped.class, this::onSupervisorStopped)
         .onMessage(GetStatus.class, this::onGetStatus)
         .build();
   }
@@ -123,30 +124,19 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   /** The schedule's next snapshot, but not before the backoff of a failed one is over. */
   private Optional<Instant> nextSnapshotDue(Instant now) {
-    Optional<Instant> due = driver.nextSnapshotDue(now);
-    if (snapshotNotBefore == null) {
-      return due;
-    }
-    return due.map(d -> d.isBefore(snapshotNotBefore) ? snapshotNotBefore : d);
+    return progress.notBeforeBackoff(CyclePlanner.nextSnapshotDue(listing, settings, now));
   }
 
+  /** Requests that arrive while a step runs share the next listing. */
   private Behavior<Command> requestCycle(boolean snapshot) {
-    if (phase != Phase.IDLE) {
-      pendingSnapshot |= snapshot;
-      pendingList = true;
-      return this;
-    }
-    if (snapshot) {
+    if (progress.busy()) {
+      progress.pend(snapshot);
+    } else if (snapshot) {
       startSnapshot();
     } else {
       startList();
     }
     return this;
-  }
-
-  private Behavior<Command> onFilesystemAsks(FilesystemAsks asks) {
-    // Requests that arrive while a listing runs share the next one (requestCycle coalesces them).
-    return requestCycle(false);
   }
 
   /**
@@ -165,94 +155,87 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   }
 
   private void startSnapshot() {
-    phase = Phase.SNAPSHOT;
-    run(StepKind.SNAPSHOT, driver.snapshot(now()));
+    Instant now = now();
+    if (!settings.cycleStartsAtListing()) {
+      cycleStart = CyclePlanner.snapshotCycle(settings, now);
+    }
+    run(StepKind.SNAPSHOT, CyclePlanner.snapshot(listing, settings, now));
   }
 
   private void startList() {
-    phase = Phase.LIST;
-    run(StepKind.LIST, driver.list());
+    Instant now = now();
+    lastListStarted = Optional.of(now);
+    if (settings.cycleStartsAtListing()) {
+      cycleStart = CycleStart.at(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    }
+    run(StepKind.LIST, new StepSpec.ListJob());
   }
 
-  private void run(StepKind kind, StepWork work) {
-    current = new StepId(driver.job(), "", kind, "", ++attempt);
+  private void run(StepKind kind, StepSpec spec) {
+    StepId id = progress.start(kind, driver.job());
     StepActor.Setup setup =
         new StepActor.Setup(
-            current,
+            id,
             driver.stallTimeout(),
             node.watchdog(),
             Optional.empty(),
             node.blocking(),
             node.clock());
-    getContext().spawnAnonymous(StepActor.create(setup, work, reports));
+    getContext()
+        .spawnAnonymous(
+            StepActor.create(setup, driver.runner().workOrFailure(spec, ports), reports));
   }
 
   private Behavior<Command> onStepReported(StepReported reported) {
     StepActor.Report report = reported.report();
-    if (current == null || !report.id().equals(current)) {
+    if (!progress.isCurrent(report.id())) {
       return this;
     }
-    current = null;
+    boolean wasSnapshot = progress.phase() == JobProgress.Phase.SNAPSHOT;
+    Optional<String> retry = progress.finished(report, now(), driver.backoff());
     if (report instanceof StepActor.Failed failed) {
-      String error = report.id().kind().label() + ": " + failed.reason();
-      String retry = "";
-      if (phase == Phase.SNAPSHOT) {
-        snapshotError = error;
-        Duration wait = driver.backoff().after(++snapshotFailures);
-        snapshotNotBefore = now().plus(wait);
-        retry = " retry_in=" + Durations.human(wait);
-      } else {
-        lastError = error;
-      }
       getContext()
           .getLog()
-          .warn("job step failed {} reason=\"{}\"{}", report.id(), failed.reason(), retry);
+          .warn(
+              "job step failed {} reason=\"{}\"{}", report.id(), failed.reason(), retry.orElse(""));
     } else {
       StepActor.Finished finished = (StepActor.Finished) report;
       getContext()
           .getLog()
           .info("job step done {} result=\"{}\"", report.id(), finished.result().summary());
-      if (phase == Phase.SNAPSHOT) {
-        snapshotError = null;
-        snapshotFailures = 0;
-        snapshotNotBefore = null;
-      }
+      finished
+          .result()
+          .output()
+          .filter(o -> o instanceof StepOutput.Listed)
+          .map(o -> (StepOutput.Listed) o)
+          .ifPresent(this::dispatch);
     }
-    if (phase == Phase.SNAPSHOT) {
+    if (wasSnapshot) {
       // Even after a failed snapshot, list and go on: replication and pruning must not stop.
       startList();
       return this;
     }
-    if (report instanceof StepActor.Finished) {
-      lastListing = now();
-      lastError = null;
-      dispatch();
-    }
-    phase = Phase.IDLE;
-    if (pendingList) {
-      boolean snapshot = pendingSnapshot;
-      pendingList = false;
-      pendingSnapshot = false;
-      return requestCycle(snapshot);
-    }
-    scheduleNext();
-    return this;
+    return progress.takePending().map(this::requestCycle).orElseGet(this::scheduleNext);
   }
 
-  private void dispatch() {
-    cycle++;
-    Set<String> present = new HashSet<>(driver.filesystems());
+  private void dispatch(StepOutput.Listed listed) {
+    listing = listed.listing();
+    ports = listed.ports();
+    long cycle = progress.listed(now());
+    Map<DatasetName, FilesystemCycle> plans = CyclePlanner.plan(listing, settings, cycleStart);
     for (String gone : new ArrayList<>(supervisors.keySet())) {
-      if (!present.contains(gone)) {
+      if (!plans.containsKey(DatasetName.of(gone))) {
         getContext().getLog().info("filesystem gone job={} fs=\"{}\"", driver.job(), gone);
-        getContext().stop(supervisors.remove(gone));
+        ActorRef<FilesystemSupervisor.Command> sup = supervisors.remove(gone);
+        getContext().unwatch(sup);
+        getContext().stop(sup);
       }
     }
-    for (String fs : driver.filesystems()) {
-      ActorRef<FilesystemSupervisor.Command> sup =
-          supervisors.computeIfAbsent(fs, this::spawnSupervisor);
-      sup.tell(new FilesystemSupervisor.RunCycle(cycle, driver.steps(fs)));
-    }
+    plans.forEach(
+        (fs, plan) ->
+            supervisors
+                .computeIfAbsent(fs.value(), this::spawnSupervisor)
+                .tell(new FilesystemSupervisor.RunCycle(cycle, plan, ports)));
   }
 
   private ActorRef<FilesystemSupervisor.Command> spawnSupervisor(String fs) {
@@ -262,21 +245,44 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
             fs,
             driver.stallTimeout(),
             driver.backoff(),
+            driver.runner(),
             node.watchdog(),
             node.transferGate(),
             node.blocking(),
             node.clock(),
             cycleRequests,
             replications);
-    return getContext().spawnAnonymous(FilesystemSupervisor.create(ctx));
+    // A bug in a supervisor restarts it (its running step is cancelled); anything worse stops it,
+    // and the watch below notices.
+    ActorRef<FilesystemSupervisor.Command> sup =
+        getContext()
+            .spawnAnonymous(
+                Behaviors.supervise(FilesystemSupervisor.create(ctx))
+                    .onFailure(RuntimeException.class, SupervisorStrategy.restart()));
+    getContext().watchWith(sup, new SupervisorStopped(fs, sup));
+    return sup;
   }
 
-  private void scheduleNext() {
+  private Behavior<Command> onSupervisorStopped(SupervisorStopped stopped) {
+    if (supervisors.get(stopped.filesystem()) == stopped.ref()) {
+      supervisors.remove(stopped.filesystem());
+      String error = "supervisor of " + stopped.filesystem() + " stopped; made anew next cycle";
+      progress.error(error);
+      getContext()
+          .getLog()
+          .error(
+              "filesystem supervisor stopped job={} fs=\"{}\"", driver.job(), stopped.filesystem());
+    }
+    return this;
+  }
+
+  private Behavior<Command> scheduleNext() {
     Instant now = now();
-    Optional<Instant> next = earliest(nextSnapshotDue(now), driver.nextReplanDue(now));
+    Optional<Instant> next =
+        earliest(nextSnapshotDue(now), CyclePlanner.nextReplanDue(settings, lastListStarted, now));
     if (next.isEmpty()) {
       timers.cancel("tick");
-      return;
+      return this;
     }
     Duration wait = Duration.between(now, next.get());
     if (wait.isNegative() || wait.isZero()) {
@@ -285,46 +291,23 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     } else {
       timers.startSingleTimer("tick", Tick.INSTANCE, wait);
     }
+    return this;
   }
 
   private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
-    if (a.isEmpty()) {
-      return b;
-    }
-    if (b.isEmpty()) {
-      return a;
-    }
-    return Optional.of(a.get().isBefore(b.get()) ? a.get() : b.get());
+    return Stream.of(a, b).flatMap(Optional::stream).min(Instant::compareTo);
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
-    JobStatus base =
-        new JobStatus(
-            driver.job(),
-            phase == Phase.IDLE ? "idle" : phase.name().toLowerCase(),
-            cycle,
-            Optional.ofNullable(lastListing),
-            nextSnapshotDue(now()),
-            Optional.ofNullable(lastError != null ? lastError : snapshotError),
-            List.of());
+    JobStatus base = progress.status(driver.job(), nextSnapshotDue(now()));
     getContext()
         .spawnAnonymous(
             Gather.create(
-                List.copyOf(supervisors.values()),
+                new ArrayList<>(supervisors.values()),
                 FilesystemSupervisor.GetStatus::new,
                 FilesystemStatus.class,
                 Duration.ofSeconds(1),
-                replies ->
-                    new JobStatus(
-                        base.job(),
-                        base.phase(),
-                        base.cycle(),
-                        base.lastListing(),
-                        base.nextSnapshot(),
-                        base.lastError(),
-                        replies.stream()
-                            .sorted(java.util.Comparator.comparing(FilesystemStatus::filesystem))
-                            .toList()),
+                base::withFilesystems,
                 get.replyTo()));
     return this;
   }

@@ -143,7 +143,7 @@ public final class StepActor extends AbstractBehavior<StepActor.Command> {
       Duration took = Duration.between(startedAt, setup.clock().instant());
       if (done.failure() == null) {
         replyTo.tell(new Finished(setup.id(), done.result(), took));
-        publishEnded(JobEvent.Outcome.OK, done.result(), "");
+        publishEnded(JobEvent.Outcome.OK, done.result().withoutOutput(), "");
       } else {
         Throwable cause = unwrap(done.failure());
         String reason = control.isCancelled() ? control.cancelReason() : describe(cause);

@@ -1,19 +1,21 @@
 package org.zfleet.replication;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zfleet.config.Hook;
+import org.zfleet.job.Durations;
 import org.zfleet.job.StepControl;
+import org.zfleet.zfs.ProcessResult;
+import org.zfleet.zfs.ProcessRunner;
+import org.zfleet.zfs.ZfsException;
 
 /**
- * Runs a job's snapshot hooks, each without a shell and within its timeout; a hook that overruns is
- * killed with its children. A failing hook whose {@code err-is-fatal} is set stops the snapshot;
- * any other failure is logged and reported with the snapshot.
+ * Runs a job's snapshot hooks through the node's {@link ProcessRunner}, each without a shell and
+ * within its timeout; a hook that overruns, or whose step is cancelled, is killed with its
+ * children. A failing hook whose {@code err-is-fatal} is set stops the snapshot; any other failure
+ * is logged and reported with the snapshot.
  */
 public final class HookRunner {
 
@@ -23,18 +25,17 @@ public final class HookRunner {
   private final String job;
   private final List<Hook> hooks;
   private final Map<String, String> environment;
+  private final ProcessRunner processes;
 
   /**
    * @param environment variables the hooks see, e.g. the job and snapshot name
    */
-  public HookRunner(String job, List<Hook> hooks, Map<String, String> environment) {
+  public HookRunner(
+      String job, List<Hook> hooks, Map<String, String> environment, ProcessRunner processes) {
     this.job = job;
     this.hooks = List.copyOf(hooks);
     this.environment = Map.copyOf(environment);
-  }
-
-  public static HookRunner none(String job) {
-    return new HookRunner(job, List.of(), Map.of());
+    this.processes = processes;
   }
 
   /** Runs every hook in order; returns "" or a note on non-fatal failures for the step summary. */
@@ -63,68 +64,46 @@ public final class HookRunner {
 
   /** Null on success, else why it failed. */
   private String run(Hook hook, StepControl control) throws InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(hook.command()).redirectErrorStream(true);
-    builder.environment().putAll(environment);
-    builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      return "cannot start: " + e.getMessage();
-    }
-    control.onCancel(() -> killTree(process));
-    // Each hook's own output: a failure reports what the failing hook said, not its predecessors.
-    StringBuilder output = new StringBuilder();
-    Thread drain = new Thread(() -> drain(process, output), "hook-output");
-    drain.setDaemon(true);
-    drain.start();
-    try {
-      if (!process.waitFor(hook.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        killTree(process);
-        return "did not finish within "
-            + org.zfleet.job.Durations.human(hook.timeout())
-            + " and was killed";
-      }
-    } catch (InterruptedException e) {
-      // The step's thread is being stopped (the daemon shuts down): the hook must not outlive it.
-      killTree(process);
-      throw e;
-    }
-    drain.join(1000);
-    int exit = process.exitValue();
-    return exit == 0 ? null : "exit code " + exit + output(output);
-  }
-
-  private static void drain(Process process, StringBuilder output) {
-    try (var in = process.getInputStream()) {
-      byte[] buffer = new byte[4096];
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        synchronized (output) {
-          if (output.length() < OUTPUT_LIMIT) {
-            output.append(
-                new String(
-                    buffer,
-                    0,
-                    Math.min(n, OUTPUT_LIMIT - output.length()),
-                    StandardCharsets.UTF_8));
+    // Cancelling the step interrupts this thread while the hook runs: the runner then kills it.
+    Thread self = Thread.currentThread();
+    boolean[] running = {true};
+    control.onCancel(
+        () -> {
+          synchronized (running) {
+            if (running[0]) {
+              self.interrupt();
+            }
           }
-        }
+        });
+    ProcessResult result;
+    try {
+      result = processes.runCommand(hook.command(), environment, hook.timeout());
+    } catch (ZfsException.Timeout e) {
+      return "did not finish within " + Durations.human(hook.timeout()) + " and was killed";
+    } catch (ZfsException.Unavailable e) {
+      return "cannot start: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+    } catch (ZfsException e) {
+      if (Thread.interrupted()) {
+        control.checkCancelled();
+        // The step's thread is being stopped (the daemon shuts down): the hook was killed.
+        throw new InterruptedException("hook " + hook.command().get(0) + " interrupted");
       }
-    } catch (IOException e) {
-      // The process was killed.
+      return e.getMessage();
+    } finally {
+      synchronized (running) {
+        running[0] = false;
+      }
     }
+    if (control.isCancelled()) {
+      Thread.interrupted(); // the cancel may have come just as the hook ended
+      control.checkCancelled();
+    }
+    return result.succeeded() ? null : "exit code " + result.exitCode() + output(result.stdout());
   }
 
-  private static String output(StringBuilder output) {
-    synchronized (output) {
-      String text = output.toString().strip();
-      return text.isEmpty() ? "" : ": " + text.replace('\n', ' ');
-    }
-  }
-
-  private static void killTree(Process process) {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
+  private static String output(String text) {
+    String kept = text.length() > OUTPUT_LIMIT ? text.substring(0, OUTPUT_LIMIT) : text;
+    kept = kept.strip();
+    return kept.isEmpty() ? "" : ": " + kept.replace('\n', ' ');
   }
 }

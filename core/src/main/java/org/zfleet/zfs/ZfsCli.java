@@ -95,14 +95,6 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   }
 
   @Override
-  public Optional<String> getUserProperty(String datasetOrSnapshot, String property) {
-    String target = ZfsNames.requireDatasetOrSnapshot(datasetOrSnapshot);
-    ZfsNames.requireUserProperty(property);
-    ProcessResult r = zfs("get", target, List.of("-H", "-o", "source,value", property, target));
-    return ZfsOutputParser.parsePropertyValue(r.stdout(), target);
-  }
-
-  @Override
   public void setUserProperty(String datasetOrSnapshot, String property, String value) {
     String target = ZfsNames.requireDatasetOrSnapshot(datasetOrSnapshot);
     ZfsNames.requireUserProperty(property);
@@ -205,12 +197,6 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
     }
     String full = snapshot.dataset().value() + "#" + bookmark;
     zfs("bookmark", snapshot.full(), List.of(snapshot.full(), full));
-  }
-
-  @Override
-  public void rollback(SnapshotName snapshot, boolean destroyNewer) {
-    List<String> args = destroyNewer ? List.of("-r", snapshot.full()) : List.of(snapshot.full());
-    zfs("rollback", snapshot.full(), args);
   }
 
   @Override

@@ -3,7 +3,6 @@ package org.zfleet.zfs;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
@@ -26,9 +25,6 @@ public interface ZfsPort {
    * Datasets come in tree order (a parent before its children, siblings by name).
    */
   List<DatasetListing> list(Collection<DatasetName> roots, Set<String> userProperties);
-
-  /** A dataset's or snapshot's user property ({@code module:key}), if set locally or inherited. */
-  Optional<String> getUserProperty(String datasetOrSnapshot, String property);
 
   void setUserProperty(String datasetOrSnapshot, String property, String value);
 
@@ -64,11 +60,6 @@ public interface ZfsPort {
    * bookmarks.
    */
   void bookmark(SnapshotName snapshot, String bookmark);
-
-  /**
-   * Rolls back to {@code snapshot}; {@code destroyNewer} is {@code -r} (destroys later snapshots).
-   */
-  void rollback(SnapshotName snapshot, boolean destroyNewer);
 
   /** Starts {@code zfs send}; its stdout is the stream. The caller must read it or kill it. */
   SendProcess send(SendRequest request);

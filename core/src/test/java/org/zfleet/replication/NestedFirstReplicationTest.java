@@ -36,8 +36,8 @@ class NestedFirstReplicationTest {
   void aChildWhoseReplicatedParentHasNotArrivedWaitsWithoutSendingAndFollowsIt() throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
     InMemoryZfs zfs = PushJobModel.modelZfs(clock, 3L);
-    DirectPushJob job =
-        new DirectPushJob(
+    DirectJob job =
+        DirectPushJob.of(
             PushJobModel.config(
                 PushJobModel.Settings.defaults().withFilesystems("\"src/data<\" = true")),
             zfs,
@@ -45,9 +45,9 @@ class NestedFirstReplicationTest {
             DirectPushJob.transfers(Materializer.matFromSystem(kit.system())));
     job.list();
     job.snapshot();
-    List<DirectPushJob.Listed> steps = job.list();
+    List<DirectJob.Listed> steps = job.list();
 
-    DirectPushJob.Outcome early = DirectPushJob.run(replicateStep(steps, PushJobModel.A));
+    DirectJob.Outcome early = job.run(replicateStep(steps, PushJobModel.A));
     assertThat(early.ok()).isFalse();
     assertThat(early.failure())
         .isInstanceOf(ParentNotReceivedYet.class)
@@ -57,11 +57,11 @@ class NestedFirstReplicationTest {
     assertThat(zfs.exists(PushJobModel.onReceiver(PushJobModel.A))).isFalse();
     assertThat(zfs.exists(PushJobModel.onReceiver(PARENT))).isFalse();
 
-    assertThat(DirectPushJob.run(replicateStep(steps, PARENT)).ok()).isTrue();
+    assertThat(job.run(replicateStep(steps, PARENT)).ok()).isTrue();
     // The same step, planned before the parent arrived, now finds it and replicates.
-    DirectPushJob.Outcome after = DirectPushJob.run(replicateStep(steps, PushJobModel.A));
+    DirectJob.Outcome after = job.run(replicateStep(steps, PushJobModel.A));
     assertThat(after.ok()).as(after.summary()).isTrue();
-    assertThat(DirectPushJob.run(replicateStep(steps, PushJobModel.B)).ok()).isTrue();
+    assertThat(job.run(replicateStep(steps, PushJobModel.B)).ok()).isTrue();
     for (DatasetName fs : List.of(PARENT, PushJobModel.A, PushJobModel.B)) {
       assertThat(
               zfs.getUserProperty(PushJobModel.onReceiver(fs).value(), ReceiverState.ROLE_PROPERTY))
@@ -72,12 +72,10 @@ class NestedFirstReplicationTest {
     }
   }
 
-  private static org.zfleet.job.PlannedStep replicateStep(
-      List<DirectPushJob.Listed> steps, DatasetName fs) {
+  private static DirectJob.Listed replicateStep(List<DirectJob.Listed> steps, DatasetName fs) {
     return steps.stream()
-        .filter(l -> l.filesystem().equals(fs) && l.step().kind() == StepKind.REPLICATE)
+        .filter(l -> l.filesystem().equals(fs) && StepKind.of(l.step()) == StepKind.REPLICATE)
         .findFirst()
-        .orElseThrow(() -> new AssertionError("no replication step for " + fs + " in " + steps))
-        .step();
+        .orElseThrow(() -> new AssertionError("no replication step for " + fs + " in " + steps));
   }
 }

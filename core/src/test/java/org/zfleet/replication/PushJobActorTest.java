@@ -124,8 +124,8 @@ class PushJobActorTest {
                 .isPresent());
 
     model.pass(STALL.minus(CHECK));
-    PushJobModel.sleep(200);
-    assertThat(model.status(A).running()).as("still within the stall timeout").isPresent();
+    assertThat(model.replicationWatched(A)).as("still within the stall timeout").isTrue();
+    assertThat(model.status(A).running()).isPresent();
     assertThat(model.zfs.hooks().stalledSends()).isEqualTo(1);
 
     model.pass(CHECK.multipliedBy(2));
@@ -178,8 +178,11 @@ class PushJobActorTest {
 
     // 25 s of watchdog time, two and a half stall timeouts, with a few KiB moving each second.
     for (int i = 0; i < 25; i++) {
+      long before = model.status(A).running().orElseThrow().bytes();
+      // Each second moves a few KiB: wait for them before the watchdog's next check.
+      model.await("bytes moved", () -> model.status(A).running().orElseThrow().bytes() > before);
       model.pass(CHECK);
-      PushJobModel.sleep(100);
+      assertThat(model.replicationWatched(A)).as("after %d s", i + 1).isTrue();
       assertThat(model.outcome(A, StepKind.REPLICATE).filter(o -> !o.ok()))
           .as("after %d s", i + 1)
           .isEmpty();

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
@@ -23,6 +22,7 @@ import org.zfleet.config.SinkJob;
 import org.zfleet.config.ZfleetConfig;
 import org.zfleet.job.FilesystemStatus;
 import org.zfleet.job.JobActor;
+import org.zfleet.job.JobDriver;
 import org.zfleet.job.JobStatus;
 import org.zfleet.job.MutableClock;
 import org.zfleet.job.StepKind;
@@ -175,8 +175,8 @@ final class PushJobModel implements AutoCloseable {
           }
           return local.receiver(name, identity);
         };
-    PushJobDriver driver =
-        new PushJobDriver(push, NODE, zfs, directory, settings.transfer(), clock);
+    JobDriver driver =
+        JobDrivers.push(push, NODE, TestPorts.of(zfs, directory, blocking), settings.transfer());
     job =
         testKit.spawn(
             JobActor.create(
@@ -245,22 +245,26 @@ final class PushJobModel implements AutoCloseable {
   }
 
   void await(String what, java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 20 s: " + what + "; status: " + status());
-      }
-      sleep(10);
-    }
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(20),
+            Duration.ofMillis(10),
+            () ->
+                assertThat(condition.getAsBoolean()).as("%s; status: %s", what, status()).isTrue());
   }
 
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+  /** The steps the watchdog watches, after a round trip: it has made every check so far. */
+  List<org.zfleet.job.StepId> watched() {
+    TestProbe<List<Watchdog.WatchedStep>> probe = testKit.createTestProbe();
+    watchdog.tell(new Watchdog.GetWatched(probe.getRef()));
+    return probe.receiveMessage().stream().map(Watchdog.WatchedStep::id).toList();
+  }
+
+  /** Whether {@code fs}'s replication is still watched, i.e. the watchdog has not stopped it. */
+  boolean replicationWatched(DatasetName fs) {
+    return watched().stream()
+        .anyMatch(id -> id.filesystem().equals(fs.value()) && id.kind() == StepKind.REPLICATE);
   }
 
   // ---- what the model holds

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -17,9 +18,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.zfleet.config.FilesystemFilter;
 import org.zfleet.config.Hook;
+import org.zfleet.config.KeepRule;
+import org.zfleet.config.Pruning;
+import org.zfleet.config.SnapJob;
 import org.zfleet.config.Snapshotting;
+import org.zfleet.cycle.CyclePlanner;
+import org.zfleet.cycle.StepSpec;
+import org.zfleet.job.CyclePorts;
+import org.zfleet.job.JobDriver;
 import org.zfleet.job.MutableClock;
 import org.zfleet.job.StepControl;
+import org.zfleet.job.StepOutput;
 import org.zfleet.job.StepResult;
 import org.zfleet.job.StepWork;
 import org.zfleet.model.DatasetName;
@@ -99,11 +108,7 @@ class SnapshotHooksTest {
                     List.of("sh", "-c", "echo lock timeout; exit 4"),
                     Duration.ofSeconds(10),
                     false)));
-    OwnFilesystems own =
-        new OwnFilesystems("hooked", FilesystemFilter.subtree(ROOT), snapshotting, zfs);
-    own.list(Set.of());
-
-    StepResult result = own.snapshot(NOW).run(new StepControl());
+    StepResult result = snapshotStep(snapshotting).run(new StepControl());
 
     assertThat(result.summary()).endsWith("; hook sh failed: exit code 4: lock timeout");
   }
@@ -185,10 +190,39 @@ class SnapshotHooksTest {
   private StepWork snapshotWith(Hook hook) {
     Snapshotting snapshotting =
         new Snapshotting.Periodic("zfleet_", Duration.ofMinutes(10), List.of(hook));
-    OwnFilesystems own =
-        new OwnFilesystems("hooked", FilesystemFilter.subtree(ROOT), snapshotting, zfs);
-    own.list(Set.of());
-    return own.snapshot(NOW);
+    return snapshotStep(snapshotting);
+  }
+
+  /** The job's snapshot step as the daemon plans and runs it, after one listing. */
+  private StepWork snapshotStep(Snapshotting snapshotting) {
+    SnapJob job =
+        new SnapJob(
+            "hooked",
+            FilesystemFilter.subtree(ROOT),
+            snapshotting,
+            new Pruning(List.of(new KeepRule.LastN(1, Optional.empty())), Pruning.Scope.OWN));
+    JobDriver driver =
+        JobDrivers.snap(
+            job,
+            "n1",
+            TestPorts.of(zfs, (sink, identity) -> null, Runnable::run),
+            Duration.ofMinutes(1),
+            JobDrivers.SNAP_BACKOFF);
+    StepOutput.Listed listed;
+    try {
+      listed =
+          (StepOutput.Listed)
+              driver
+                  .runner()
+                  .work(new StepSpec.ListJob(), CyclePorts.NONE)
+                  .run(new StepControl())
+                  .output()
+                  .orElseThrow();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    StepSpec snapshot = CyclePlanner.snapshot(listed.listing(), driver.settings(), NOW);
+    return driver.runner().work(snapshot, listed.ports());
   }
 
   /** A hook that outlives any timeout here, through a child process (sh waits for sleep). */

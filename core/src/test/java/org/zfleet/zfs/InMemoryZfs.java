@@ -114,7 +114,7 @@ public final class InMemoryZfs implements ZfsPort {
     return List.copyOf(out);
   }
 
-  @Override
+  /** A dataset's or snapshot's user property, set locally or inherited: for tests to look. */
   public synchronized Optional<String> getUserProperty(String datasetOrSnapshot, String property) {
     String target = ZfsNames.requireDatasetOrSnapshot(datasetOrSnapshot);
     ZfsNames.requireUserProperty(property);
@@ -283,37 +283,6 @@ public final class InMemoryZfs implements ZfsPort {
       throw ModelErrors.exists("bookmark", snapshot.full(), "bookmark exists");
     }
     ds.bookmarks.add(FilesystemVersion.bookmark(bookmark, s.guid, s.createTxg, s.creation));
-  }
-
-  @Override
-  public synchronized void rollback(SnapshotName snapshot, boolean destroyNewer) {
-    command(Op.ROLLBACK, snapshot.full());
-    ModelSnapshot target = snapshot("rollback", snapshot);
-    ModelDataset ds = datasets.get(snapshot.dataset());
-    List<ModelSnapshot> newer =
-        ds.snapshots.stream().filter(s -> s.createTxg > target.createTxg).toList();
-    if (!newer.isEmpty() && !destroyNewer) {
-      throw ModelErrors.failed(
-          "rollback",
-          snapshot.full(),
-          "cannot rollback to '"
-              + snapshot
-              + "': more recent snapshots exist (use '-r' to destroy them)");
-    }
-    ZfsException busy = null;
-    for (ModelSnapshot s : newer) {
-      // Like zfs-fuse: unheld newer snapshots are destroyed even when a held one stops the
-      // rollback.
-      if (s.holds.isEmpty()) {
-        ds.snapshots.remove(s);
-      } else {
-        busy = ModelErrors.busy("rollback", snapshot.full(), ds.name + "@" + s.name);
-      }
-    }
-    if (busy != null) {
-      throw busy;
-    }
-    ds.resetTo(target);
   }
 
   @Override

@@ -3,15 +3,18 @@ package org.zfleet.zfs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
 import org.zfleet.model.DatasetName;
 
 /** The {@link ZfsPortContract} against real zfs-fuse, through {@link ZfsCli}. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ZfsCliContractIT extends ZfsPortContract {
 
   private static ZfsCli zfs;

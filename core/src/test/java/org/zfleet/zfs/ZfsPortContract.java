@@ -103,8 +103,7 @@ public abstract class ZfsPortContract {
         .extracting(DatasetListing::name)
         .containsExactly(odd, inner);
     assertThat(versions(inner)).extracting(FilesystemVersion::name).containsExactly("s 1.2:3-4");
-    assertThat(port().getUserProperty(inner.snapshot("s 1.2:3-4").full(), PROP))
-        .contains("odd value = with: spaces");
+    assertThat(snapshotProperty(inner, "s 1.2:3-4")).contains("odd value = with: spaces");
     port().destroySnapshot(inner.snapshot("s 1.2:3-4"));
     assertThat(versions(inner)).isEmpty();
   }
@@ -116,14 +115,15 @@ public abstract class ZfsPortContract {
     DatasetName root = scratch();
     DatasetName child = root.child("child");
     port().createFilesystem(child, Map.of(), false);
-    assertThat(port().getUserProperty(root.value(), PROP)).isEmpty();
+    // A snapshot's listed properties are its own or inherited: they show what the child has.
+    port().snapshot(List.of(child), "s");
+    assertThat(snapshotProperty(child, "s")).isEmpty();
 
     port().setUserProperty(root.value(), PROP, "top");
-    assertThat(port().getUserProperty(child.value(), PROP)).contains("top");
+    assertThat(snapshotProperty(child, "s")).contains("top");
     port().setUserProperty(child.value(), PROP, "own");
-    assertThat(port().getUserProperty(child.value(), PROP)).contains("own");
+    assertThat(snapshotProperty(child, "s")).contains("own");
 
-    port().snapshot(List.of(child), "s");
     port().setUserProperty(child.snapshot("s").full(), "zfleet:snap", "on the snapshot");
     List<DatasetListing> listing =
         port().list(List.of(root), Set.of(PROP, "zfleet:snap", "zfleet:unset"));
@@ -133,11 +133,11 @@ public abstract class ZfsPortContract {
         .isEqualTo(Map.of("s", Map.of(PROP, "own", "zfleet:snap", "on the snapshot")));
 
     port().inheritUserProperty(child, PROP);
-    assertThat(port().getUserProperty(child.value(), PROP)).contains("top");
+    assertThat(snapshotProperty(child, "s")).contains("top");
     // A listing names only the values set on a dataset: a parent's mark is not the child's.
     assertThat(port().list(List.of(root), Set.of(PROP)).get(1).properties()).isEmpty();
     port().inheritUserProperty(root, PROP);
-    assertThat(port().getUserProperty(child.value(), PROP)).isEmpty();
+    assertThat(snapshotProperty(child, "s")).isEmpty();
   }
 
   // ---- snapshots, destroy, holds
@@ -224,27 +224,6 @@ public abstract class ZfsPortContract {
   }
 
   @Test
-  void rollbackRestoresDataAndDestroysNewerSnapshotsOnlyWhenAsked() {
-    DatasetName fs = scratch();
-    writeFile(fs, "f", bytes("one"));
-    port().snapshot(List.of(fs), "s1");
-    writeFile(fs, "f", bytes("two"));
-    port().snapshot(List.of(fs), "s2");
-    writeFile(fs, "f", bytes("three"));
-
-    port().rollback(fs.snapshot("s2"), false);
-    assertThat(text(readFile(fs, "f"))).isEqualTo("two");
-    assertThatThrownBy(() -> port().rollback(fs.snapshot("s1"), false))
-        .isInstanceOf(ZfsException.Failed.class)
-        .hasMessageContaining("more recent snapshots");
-    assertThat(versions(fs)).hasSize(2);
-
-    port().rollback(fs.snapshot("s1"), true);
-    assertThat(text(readFile(fs, "f"))).isEqualTo("one");
-    assertThat(versions(fs)).extracting(FilesystemVersion::name).containsExactly("s1");
-  }
-
-  @Test
   void bookmarksExistOnlyWithTheCapability() {
     SnapshotName s = scratch().snapshot("s");
     port().snapshot(List.of(scratch()), "s");
@@ -277,14 +256,12 @@ public abstract class ZfsPortContract {
         .isInstanceOf(ZfsException.AlreadyExists.class);
     assertThatThrownBy(() -> port().snapshot(List.of(missing), "s"))
         .isInstanceOf(ZfsException.NotFound.class);
-    assertThatThrownBy(() -> port().getUserProperty(missing.value(), PROP))
+    assertThatThrownBy(() -> port().setUserProperty(missing.value(), PROP, "x"))
         .isInstanceOf(ZfsException.NotFound.class)
         .hasMessageContaining(missing.value());
     assertThatThrownBy(() -> port().hold(missingSnap, "t"))
         .isInstanceOf(ZfsException.NotFound.class);
     assertThatThrownBy(() -> port().holds(missingSnap)).isInstanceOf(ZfsException.NotFound.class);
-    assertThatThrownBy(() -> port().rollback(missingSnap, false))
-        .isInstanceOf(ZfsException.NotFound.class);
     assertThatThrownBy(() -> sendBytes(port(), SendRequest.full(missingSnap)))
         .isInstanceOf(ZfsException.NotFound.class)
         .hasMessageContaining(missingSnap.full());
@@ -319,7 +296,8 @@ public abstract class ZfsPortContract {
     assertThat(got.creation()).isEqualTo(sent.creation());
     assertThat(readFile(target, "big")).hasValueSatisfying(b -> assertThat(b).isEqualTo(big));
     assertThat(text(readFile(target, "small"))).isEqualTo("hello");
-    assertThat(port().getUserProperty(target.value(), PROP)).contains("received");
+    assertThat(port().list(List.of(target), Set.of(PROP)).get(0).properties())
+        .containsEntry(PROP, "received");
     assertThatThrownBy(
             () -> pipe(port(), SendRequest.full(src.snapshot("a")), ReceiveRequest.into(target)))
         .isInstanceOf(ZfsException.AlreadyExists.class)
@@ -514,5 +492,17 @@ public abstract class ZfsPortContract {
     byte[] b = new byte[n];
     new Random(seed).nextBytes(b);
     return b;
+  }
+
+  /** A snapshot's user property as a listing reports it (set on it, or inherited). */
+  private java.util.Optional<String> snapshotProperty(DatasetName fs, String snapshot) {
+    return java.util.Optional.ofNullable(
+        port().list(List.of(fs), Set.of(PROP)).stream()
+            .filter(d -> d.name().equals(fs))
+            .findFirst()
+            .orElseThrow()
+            .versionProperties()
+            .getOrDefault(snapshot, Map.of())
+            .get(PROP));
   }
 }

@@ -3,10 +3,10 @@ package org.zfleet.node.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.zfleet.node.WallClock;
 import org.zfleet.node.tls.NodeCertificates;
 import org.zfleet.node.tls.NodeIdentity;
 import picocli.CommandLine;
@@ -31,7 +31,7 @@ final class CertCommand implements Runnable {
   }
 
   private static NodeCertificates certificates() {
-    return new NodeCertificates(Clock.systemUTC(), new SecureRandom());
+    return new NodeCertificates(WallClock.clock(), new SecureRandom());
   }
 
   @Command(

@@ -18,6 +18,7 @@ import org.zfleet.config.PullJob;
 import org.zfleet.config.PushJob;
 import org.zfleet.config.Replication;
 import org.zfleet.config.ZfleetConfig;
+import org.zfleet.node.WallClock;
 import org.zfleet.node.daemon.Json;
 import org.zfleet.node.health.Freshness;
 import org.zfleet.node.health.FreshnessLevel;
@@ -101,7 +102,7 @@ final class CheckCommand implements Runnable {
           throw new IllegalArgumentException(
               job != null ? noSuchJob(cfg) : "no push or pull job in " + config);
         }
-        Instant now = Instant.now();
+        Instant now = WallClock.clock().instant();
         List<ReplicaRecord> replicas = replicas(cfg, jobs);
         List<Freshness.Judged> judged = new ArrayList<>();
         for (ReplicaRecord r : replicas) {

@@ -6,6 +6,7 @@ import org.zfleet.config.ConfigLoader;
 import org.zfleet.config.ConfigProblem;
 import org.zfleet.config.LoadResult;
 import org.zfleet.config.ZfleetConfig;
+import org.zfleet.node.LocalHost;
 
 /** Loads the configuration for commands that need a valid one, printing every problem found. */
 final class ConfigFiles {
@@ -13,7 +14,7 @@ final class ConfigFiles {
 
   /** The loaded configuration; on errors they are printed and {@link ConfigInvalid} is thrown. */
   static LoadResult loadValid(Path file, PrintWriter err) {
-    LoadResult result = ConfigLoader.load(file);
+    LoadResult result = ConfigLoader.load(file, LocalHost.name());
     for (ConfigProblem problem : result.problems()) {
       if (problem.isError() || System.getenv("ZFLEET_QUIET_WARNINGS") == null) {
         err.println(problem.format());

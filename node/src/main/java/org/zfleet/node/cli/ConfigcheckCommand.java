@@ -14,6 +14,7 @@ import org.zfleet.config.ConfigProblem;
 import org.zfleet.config.JobConfig;
 import org.zfleet.config.LoadResult;
 import org.zfleet.config.ZfleetConfig;
+import org.zfleet.node.LocalHost;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,7 +52,7 @@ final class ConfigcheckCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--format must be human or json, got \"" + format + "\"");
     }
-    LoadResult result = ConfigLoader.load(config);
+    LoadResult result = ConfigLoader.load(config, LocalHost.name());
     PrintWriter out = spec.commandLine().getOut();
     if (format.equals("json")) {
       out.println(json(result));

@@ -7,9 +7,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.zfleet.node.WallClock;
 import org.zfleet.node.daemon.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,7 +68,7 @@ final class StatusCommand implements Callable<Integer> {
       Optional<JsonNode> monitor = monitor(client);
       StringWriter text = new StringWriter();
       boolean healthy =
-          new StatusView(status, monitor, Instant.now(), watch)
+          new StatusView(status, monitor, WallClock.clock().instant(), watch)
               .print(new PrintWriter(text, true), Optional.ofNullable(job));
       if (!watch) {
         out.print(text);

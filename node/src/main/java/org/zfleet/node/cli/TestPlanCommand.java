@@ -8,11 +8,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.zfleet.config.JobConfig;
+import org.zfleet.config.PullJob;
 import org.zfleet.config.PushJob;
+import org.zfleet.config.Replication;
 import org.zfleet.config.ZfleetConfig;
-import org.zfleet.job.JobDriver;
-import org.zfleet.job.PlannedStep;
-import org.zfleet.job.StepKind;
+import org.zfleet.cycle.CycleSettings;
+import org.zfleet.cycle.StepSpec;
 import org.zfleet.model.FilesystemVersion;
 import org.zfleet.node.daemon.Json;
 import org.zfleet.plan.Plan;
@@ -22,8 +23,6 @@ import org.zfleet.plan.Planner;
 import org.zfleet.plan.ReceiverState;
 import org.zfleet.plan.Step;
 import org.zfleet.plan.VersionListParser;
-import org.zfleet.replication.PushJobDriver;
-import org.zfleet.replication.ReplicateFilesystem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,7 +30,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code zfleet test plan}: each filesystem's replication plan (steps, or a conflict with its
- * reason) from real ZFS through the daemon's own code, or from two version lists. Sends nothing.
+ * reason) as the daemon's planner returns it from real ZFS, or from two version lists. Sends
+ * nothing.
  */
 @Command(name = "plan", description = "Show JOB's replication plan per filesystem. Sends nothing.")
 final class TestPlanCommand implements Callable<Integer> {
@@ -76,21 +76,25 @@ final class TestPlanCommand implements Callable<Integer> {
     }
     ZfleetConfig cfg = JobContext.loadJobConfig(config, job, spec.commandLine().getErr());
     JobConfig jobConfig = cfg.job(job).orElseThrow();
-    if (!(jobConfig instanceof PushJob push)) {
+    Replication replication;
+    if (jobConfig instanceof PushJob push) {
+      replication = push.replication();
+    } else if (jobConfig instanceof PullJob pull) {
+      replication = pull.replication();
+    } else {
       throw new IllegalArgumentException(
           "job "
               + job
               + " is a "
               + jobConfig.type().configName()
-              + " job: only push jobs plan replication here");
+              + " job: only push and pull jobs plan replication");
     }
     if (senderFile != null) {
       List<FilesystemVersion> sender = VersionListParser.parse(Files.readString(senderFile));
       List<FilesystemVersion> receiver = VersionListParser.parse(Files.readString(receiverFile));
       PlanOptions options =
           PlanOptions.defaults()
-              .withInitialReplication(
-                  PushJobDriver.initial(push.replication().initialReplication()))
+              .withInitialReplication(CycleSettings.initial(replication.initialReplication()))
               .withReceiverState(receiver.isEmpty() ? ReceiverState.ABSENT : ReceiverState.REPLICA);
       Plan plan = Planner.plan(sender, receiver, options);
       print(null, null, plan);
@@ -98,25 +102,20 @@ final class TestPlanCommand implements Callable<Integer> {
     }
     boolean conflict = false;
     try (JobContext context = JobContext.open(cfg, job)) {
-      JobDriver driver = context.listedDriver();
-      for (String fs : driver.filesystems()) {
-        for (PlannedStep step : driver.steps(fs)) {
-          if (step.kind() != StepKind.REPLICATE) {
-            continue;
-          }
-          if (step.work() instanceof ReplicateFilesystem replicate) {
-            Plan plan = replicate.plan();
+      for (var cycle : context.plan().cycles().entrySet()) {
+        String fs = cycle.getKey().value();
+        for (StepSpec step : cycle.getValue().steps()) {
+          if (step instanceof StepSpec.Replicate replicate) {
+            Plan plan = replicate.plan().plan();
             conflict |= plan instanceof Plan.Conflict;
-            if (plan instanceof Plan.UpToDate
-                && replicate.task().sender().versions().stream()
-                    .noneMatch(FilesystemVersion::isSnapshot)) {
+            if (plan instanceof Plan.UpToDate && replicate.plan().newestSnapshot().isEmpty()) {
               printNothingYet(fs, step.destination());
             } else {
               print(fs, step.destination(), plan);
             }
-          } else {
+          } else if (step instanceof StepSpec.Wait wait) {
             conflict = true;
-            printUnavailable(fs, step.destination());
+            printUnavailable(fs, step.destination(), wait.reason());
           }
         }
       }
@@ -173,8 +172,7 @@ final class TestPlanCommand implements Callable<Integer> {
     }
   }
 
-  private void printUnavailable(String fs, String destination) throws Exception {
-    String reason = "sink " + destination + " is not reachable from this node";
+  private void printUnavailable(String fs, String destination, String reason) throws Exception {
     if (json) {
       ObjectNode line =
           mapper

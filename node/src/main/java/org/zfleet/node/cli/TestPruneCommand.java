@@ -14,8 +14,9 @@ import org.zfleet.config.Pruning;
 import org.zfleet.config.PushJob;
 import org.zfleet.config.SnapJob;
 import org.zfleet.config.ZfleetConfig;
-import org.zfleet.job.JobDriver;
-import org.zfleet.job.PlannedStep;
+import org.zfleet.cycle.FilesystemCycle;
+import org.zfleet.cycle.PrunePolicies;
+import org.zfleet.cycle.StepSpec;
 import org.zfleet.node.daemon.Json;
 import org.zfleet.prune.KeepReason;
 import org.zfleet.prune.OfflineSnapshotList;
@@ -24,16 +25,14 @@ import org.zfleet.prune.PruneOutcome;
 import org.zfleet.prune.PrunePolicy;
 import org.zfleet.prune.Pruner;
 import org.zfleet.prune.SnapshotDecision;
-import org.zfleet.replication.OwnFilesystems;
-import org.zfleet.replication.PruneFilesystem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code zfleet test prune}: what a job's keep rules would keep and destroy, per snapshot, from
- * real ZFS (through the same code the daemon runs) or from a list of snapshots. Destroys nothing.
+ * {@code zfleet test prune}: what a job's keep rules would keep and destroy, per snapshot, as the
+ * daemon's planner decides it from real ZFS, or from a list of snapshots. Destroys nothing.
  */
 @Command(
     name = "prune",
@@ -89,23 +88,18 @@ final class TestPruneCommand implements Callable<Integer> {
       return offline(jobConfig);
     }
     try (JobContext context = JobContext.open(cfg, job)) {
-      JobDriver driver = context.listedDriver();
       boolean refused = false;
-      for (String fs : driver.filesystems()) {
-        for (PlannedStep step : driver.steps(fs)) {
-          if (step.work() instanceof PruneFilesystem prune && matches(prune.side())) {
-            refused |= !print(prune.filesystem().value(), prune.evaluate());
+      for (FilesystemCycle cycle : context.plan().cycles().values()) {
+        for (StepSpec step : cycle.steps()) {
+          if (side == Side.SENDER && step instanceof StepSpec.PruneSender p) {
+            refused |= !print(p.filesystem().value(), p.outcome());
+          } else if (side == Side.RECEIVER && step instanceof StepSpec.PruneReceiver p) {
+            refused |= !print(p.filesystem().value(), p.outcome());
           }
         }
       }
       return refused ? ZfleetCommand.EXIT_FAILED : ZfleetCommand.EXIT_OK;
     }
-  }
-
-  private boolean matches(String pruneSide) {
-    return side == Side.RECEIVER
-        ? pruneSide.startsWith("receiver")
-        : !pruneSide.startsWith("receiver");
   }
 
   private int offline(JobConfig jobConfig) throws Exception {
@@ -139,11 +133,11 @@ final class TestPruneCommand implements Callable<Integer> {
 
   private PrunePolicy policy(JobConfig jobConfig) {
     if (jobConfig instanceof SnapJob snap) {
-      return OwnFilesystems.policy(snap.snapshotting(), snap.pruning());
+      return PrunePolicies.of(snap.snapshotting().prefix(), snap.pruning());
     }
     if (jobConfig instanceof PushJob push) {
       Pruning pruning = side == Side.RECEIVER ? push.receiverPruning() : push.senderPruning();
-      return OwnFilesystems.policy(push.snapshotting(), pruning);
+      return PrunePolicies.of(push.snapshotting().prefix(), pruning);
     }
     throw new IllegalArgumentException(
         "job "

@@ -26,13 +26,16 @@ import org.zfleet.config.SinkJob;
 import org.zfleet.config.SourceJob;
 import org.zfleet.config.ZfleetConfig;
 import org.zfleet.job.JobDriver;
+import org.zfleet.node.WallClock;
 import org.zfleet.node.dataplane.DataPlaneServer;
 import org.zfleet.node.health.Monitoring;
 import org.zfleet.replication.JobDrivers;
 import org.zfleet.replication.LocalReceiverDirectory;
+import org.zfleet.replication.NodePorts;
 import org.zfleet.replication.ReceiverDirectory;
 import org.zfleet.replication.SourceDirectory;
 import org.zfleet.transfer.Transfers;
+import org.zfleet.zfs.ProcessRunner;
 import org.zfleet.zfs.ZfsCli;
 import org.zfleet.zfs.ZfsCliConfig;
 
@@ -82,7 +85,9 @@ public final class Daemon implements AutoCloseable {
                     ZfsCliConfig.defaults().transferTimeout())
                 .withMaxConcurrentCommands(node.limits().zfsCommands()));
     ExecutorService steps = Executors.newCachedThreadPool(named("zfleet-step"));
-    Clock clock = Clock.systemUTC();
+    // Snapshot hooks run outside the gate of zfs commands, with their own deadlines.
+    ProcessRunner hooks = new ProcessRunner(1);
+    Clock clock = WallClock.clock();
     List<SinkJob> sinks =
         config.jobs().stream().filter(j -> j instanceof SinkJob).map(j -> (SinkJob) j).toList();
     List<SourceJob> sources =
@@ -112,8 +117,9 @@ public final class Daemon implements AutoCloseable {
                                 .start(ctx, zfs, sinks, sources, pulls, transfers, local, steps);
                     SourceDirectory sourceDirectory =
                         cluster.map(ClusterMode::sources).orElse(SourceDirectory.NONE);
+                    NodePorts ports = new NodePorts(zfs, directory, sourceDirectory, steps, hooks);
                     for (JobConfig job : config.jobs()) {
-                      JobDrivers.of(job, node.name(), zfs, directory, sourceDirectory, clock)
+                      JobDrivers.of(job, node.name(), ports)
                           .ifPresentOrElse(active::add, () -> passive.add(job.name()));
                     }
                     return NodeGuardian.create(
@@ -130,6 +136,7 @@ public final class Daemon implements AutoCloseable {
               cluster.map(c -> c.pekkoConfig(pekko)).orElse(pekko));
     } catch (RuntimeException e) {
       zfs.close();
+      hooks.close();
       steps.shutdownNow();
       throw new IllegalStateException("cannot start the actor system: " + rootMessage(e), e);
     }
@@ -140,6 +147,7 @@ public final class Daemon implements AutoCloseable {
         "close-zfs",
         () -> {
           zfs.close();
+          hooks.close();
           steps.shutdownNow();
           return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
         });
@@ -149,7 +157,7 @@ public final class Daemon implements AutoCloseable {
     }
     // Metrics, health, freshness and the status page on the management port, in every mode.
     try {
-      Monitoring.start(system, config, zfs, steps, cluster.isPresent());
+      Monitoring.start(system, config, zfs, steps, cluster.isPresent(), clock);
     } catch (Exception e) {
       terminate(system);
       throw new IllegalStateException(rootMessage(e), e);

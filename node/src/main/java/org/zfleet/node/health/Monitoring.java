@@ -51,7 +51,8 @@ public final class Monitoring {
       ZfleetConfig config,
       ZfsCli zfs,
       Executor blocking,
-      boolean cluster)
+      boolean cluster,
+      Clock clock)
       throws Exception {
     NodeConfig node = config.node();
     Map<String, org.zfleet.config.Replication.Freshness> thresholds = new LinkedHashMap<>();
@@ -74,10 +75,9 @@ public final class Monitoring {
             .filter(r -> destinations.getOrDefault(r.job(), List.of()).contains(r.destination()))
             .toList());
     List<CertificateExpiry.Certificate> certificates = CertificateExpiry.read(node.tls());
-    warnAboutCertificates(certificates, Instant.now());
+    warnAboutCertificates(certificates, clock.instant());
     NodeMonitor monitor =
-        new NodeMonitor(
-            node.name(), thresholds, destinations, board, metrics, certificates, Clock.systemUTC());
+        new NodeMonitor(node.name(), thresholds, destinations, board, metrics, certificates, clock);
     if (cluster) {
       Cluster members = Cluster.get(Adapter.toClassic(system));
       monitor.clusterUp(() -> members.selfMember().status() == MemberStatus.up());

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.zfleet.config.ConfigLoader;
 import org.zfleet.config.PushJob;
+import org.zfleet.cycle.PrunePolicies;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 import org.zfleet.node.cli.ZfleetCommand;
@@ -36,7 +37,6 @@ import org.zfleet.prune.Protection;
 import org.zfleet.prune.PruneContext;
 import org.zfleet.prune.PruneOutcome;
 import org.zfleet.prune.Pruner;
-import org.zfleet.replication.OwnFilesystems;
 import org.zfleet.replication.ReplicationMarks;
 import org.zfleet.zfs.RealZfsFixture;
 
@@ -288,7 +288,9 @@ class LocalReplicationIT {
             .withProtection(Protection.ofGuid(newest.guid(), "incremental base"));
     PruneOutcome outcome =
         Pruner.evaluate(
-            versions, OwnFilesystems.policy(job.snapshotting(), job.receiverPruning()), context);
+            versions,
+            PrunePolicies.of(job.snapshotting().prefix(), job.receiverPruning()),
+            context);
     return ((PruneOutcome.Evaluated) outcome).kept().stream().map(FilesystemVersion::name).toList();
   }
 

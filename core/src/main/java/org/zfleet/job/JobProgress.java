@@ -1,0 +1,127 @@
+package org.zfleet.job;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a {@link JobActor} is in its cycle: the job-wide step running, the requests waiting for it,
+ * the cycle count, and the errors and snapshot backoff the status shows. The actor's own state,
+ * never shared with a step's thread.
+ */
+final class JobProgress {
+
+  enum Phase {
+    IDLE,
+    SNAPSHOT,
+    LIST
+  }
+
+  private Phase phase = Phase.IDLE;
+  private boolean pendingSnapshot;
+  private boolean pendingList;
+  private long cycle;
+  private long attempt;
+  private StepId current;
+  private Instant lastListing;
+  private String lastError;
+  // A failed snapshot stays in the status until one succeeds (the listing after it does not
+  // clear it), and the next attempt waits for the job's backoff instead of following at once.
+  private String snapshotError;
+  private int snapshotFailures;
+  private Instant snapshotNotBefore;
+
+  Phase phase() {
+    return phase;
+  }
+
+  boolean busy() {
+    return phase != Phase.IDLE;
+  }
+
+  /** A cycle asked for while a step runs: the next listing serves it. */
+  void pend(boolean snapshot) {
+    pendingSnapshot |= snapshot;
+    pendingList = true;
+  }
+
+  /** The cycle asked for meanwhile, if any (true: with a snapshot). */
+  Optional<Boolean> takePending() {
+    if (!pendingList) {
+      return Optional.empty();
+    }
+    boolean snapshot = pendingSnapshot;
+    pendingList = false;
+    pendingSnapshot = false;
+    return Optional.of(snapshot);
+  }
+
+  StepId start(StepKind kind, String job) {
+    phase = kind == StepKind.SNAPSHOT ? Phase.SNAPSHOT : Phase.LIST;
+    current = new StepId(job, "", kind, "", ++attempt);
+    return current;
+  }
+
+  boolean isCurrent(StepId id) {
+    return current != null && current.equals(id);
+  }
+
+  /**
+   * Records how the current step ended; a listing leaves the job idle. Returns the retry note of a
+   * failed snapshot (" retry_in=...").
+   */
+  Optional<String> finished(StepActor.Report report, Instant now, Backoff backoff) {
+    current = null;
+    Optional<String> retry = Optional.empty();
+    if (report instanceof StepActor.Failed failed) {
+      String error = report.id().kind().label() + ": " + failed.reason();
+      if (phase == Phase.SNAPSHOT) {
+        snapshotError = error;
+        Duration wait = backoff.after(++snapshotFailures);
+        snapshotNotBefore = now.plus(wait);
+        retry = Optional.of(" retry_in=" + Durations.human(wait));
+      } else {
+        lastError = error;
+      }
+    } else if (phase == Phase.SNAPSHOT) {
+      snapshotError = null;
+      snapshotFailures = 0;
+      snapshotNotBefore = null;
+    }
+    if (phase == Phase.LIST) {
+      phase = Phase.IDLE;
+    }
+    return retry;
+  }
+
+  /** A listing succeeded: a new cycle, whose number it returns. */
+  long listed(Instant now) {
+    lastListing = now;
+    lastError = null;
+    return ++cycle;
+  }
+
+  void error(String error) {
+    lastError = error;
+  }
+
+  /** {@code due}, but not before the backoff of a failed snapshot is over. */
+  Optional<Instant> notBeforeBackoff(Optional<Instant> due) {
+    if (snapshotNotBefore == null) {
+      return due;
+    }
+    return due.map(d -> d.isBefore(snapshotNotBefore) ? snapshotNotBefore : d);
+  }
+
+  JobStatus status(String job, Optional<Instant> nextSnapshot) {
+    return new JobStatus(
+        job,
+        phase == Phase.IDLE ? "idle" : phase.name().toLowerCase(java.util.Locale.ROOT),
+        cycle,
+        Optional.ofNullable(lastListing),
+        nextSnapshot,
+        Optional.ofNullable(lastError != null ? lastError : snapshotError),
+        List.of());
+  }
+}
