@@ -15,7 +15,6 @@ import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.IOResult;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.ThrottleMode;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
@@ -66,8 +65,9 @@ public final class ByteTransfer implements RunningTransfer {
   private volatile boolean sendFailedByItself;
   private volatile boolean receiveFailedByItself;
   private volatile Throwable streamError;
-  private UniqueKillSwitch killSwitch;
-  private CompletableFuture<?> streamDone;
+  private volatile RuntimeException setUpError;
+  private volatile UniqueKillSwitch killSwitch;
+  private volatile CompletableFuture<?> streamDone;
 
   private ByteTransfer(SendProcess send, ReceiveProcess receive) {
     this.send = send;
@@ -82,8 +82,23 @@ public final class ByteTransfer implements RunningTransfer {
       ProgressListener listener,
       Materializer materializer) {
     ByteTransfer transfer = new ByteTransfer(send, receive);
-    transfer.run(options, listener, materializer);
+    try {
+      transfer.run(options, listener, materializer);
+    } catch (RuntimeException e) {
+      // Whatever failed before the stream ran (a refused setting, a materializer shut down), the
+      // processes are already running: nobody else would stop them.
+      transfer.notSetUp(e);
+    }
     return transfer;
+  }
+
+  /** Kills both processes and fails the result once they have exited. */
+  private void notSetUp(RuntimeException error) {
+    setUpError = error;
+    if (failing.compareAndSet(false, true)) {
+      stopAll();
+      settle();
+    }
   }
 
   private void run(TransferOptions options, ProgressListener listener, Materializer materializer) {
@@ -102,13 +117,9 @@ public final class ByteTransfer implements RunningTransfer {
             .async(ioDispatcher, options.streamBuffer());
     Flow<ByteString, ByteString, ?> limit = Flow.of(ByteString.class);
     if (options.bytesPerSecond().isPresent()) {
-      int perSecond = (int) Math.min(Integer.MAX_VALUE, options.bytesPerSecond().getAsLong());
-      // A tenth of a second of burst: the throttle's timers fire on the scheduler's 10 ms ticks,
-      // and a bucket of one chunk would lose the tokens of every late tick.
-      int burst = Math.max(chunk, perSecond / 10);
       limit =
-          limit.throttle(
-              perSecond, Duration.ofSeconds(1), burst, ByteString::size, ThrottleMode.shaping());
+          BandwidthFlow.of(
+              BandwidthLimit.of(options.bytesPerSecond().getAsLong()), materializer.system());
     }
     Sink<ByteString, CompletionStage<IOResult>> sink =
         StreamConverters.fromOutputStream(
@@ -157,9 +168,15 @@ public final class ByteTransfer implements RunningTransfer {
       receive.stdin().close();
     }
 
+    /**
+     * Leaves the receiver's stdin open, so it never sees an end, and kills it after the grace: a
+     * write that failed usually means the receiver exited, and its own failure, not the kill, must
+     * be what the report names.
+     */
     @Override
     public void abort() {
-      killReceive();
+      CompletableFuture.delayedExecutor(EXIT_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+          .execute(ByteTransfer.this::killReceive);
     }
   }
 
@@ -187,8 +204,10 @@ public final class ByteTransfer implements RunningTransfer {
 
   /** Fails the result once all three parts have ended (or the settle timeout passed). */
   private void settle() {
+    CompletableFuture<?> stream =
+        streamDone == null ? CompletableFuture.completedFuture(null) : streamDone;
     CompletableFuture.allOf(
-            quietly(send.completion()), quietly(receive.completion()), quietly(streamDone))
+            quietly(send.completion()), quietly(receive.completion()), quietly(stream))
         .orTimeout(SETTLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((v, e) -> result.completeExceptionally(failure()));
   }
@@ -196,7 +215,9 @@ public final class ByteTransfer implements RunningTransfer {
   private void stopAll() {
     killSend();
     killReceive();
-    killSwitch.abort(new IOException("transfer stopped"));
+    if (killSwitch != null) {
+      killSwitch.abort(new IOException("transfer stopped"));
+    }
   }
 
   private void killSend() {
@@ -216,7 +237,11 @@ public final class ByteTransfer implements RunningTransfer {
     TransferFailedException.Reason reason;
     Throwable cause;
     String message;
-    if (cancelled.get()) {
+    if (setUpError != null) {
+      reason = TransferFailedException.Reason.STREAM_FAILED;
+      cause = setUpError;
+      message = "transfer not set up: " + messageOf(setUpError);
+    } else if (cancelled.get()) {
       reason = TransferFailedException.Reason.CANCELLED;
       cause = null;
       message = "transfer cancelled after " + count + " bytes";
