@@ -102,7 +102,7 @@ class ByteTransferTest {
   }
 
   @ParameterizedTest(name = "{0} B/s")
-  @ValueSource(longs = {1_000_000_001L, 2L << 30, 10L << 40})
+  @ValueSource(longs = {1_000_000_001L, 2L << 30, 10L << 40, Long.MAX_VALUE / 2})
   void aLimitAboveOneGigabytePerSecondMovesTheWholeStream(long limit) {
     long length = 8L * 1024 * 1024 + 5;
     FakeReceiveProcess receive = FakeReceiveProcess.accepting();
@@ -118,6 +118,23 @@ class ByteTransferTest {
     assertThat(result.bytes()).isEqualTo(length);
     assertThat(receive.sha256()).isEqualTo(FakeSendProcess.sha256Of(length, 13));
     assertThat(receive.closedCleanly()).isTrue();
+  }
+
+  @Test
+  void theLowestLimitConfigurationAcceptsWorks() {
+    long length = 1500;
+    FakeReceiveProcess receive = FakeReceiveProcess.accepting();
+
+    TransferResult result =
+        run(
+                FakeSendProcess.of(length, 19),
+                receive,
+                OPTIONS.withBandwidthLimit(BandwidthLimit.MIN_BYTES_PER_SECOND),
+                ProgressListener.NONE)
+            .join();
+
+    assertThat(result.bytes()).isEqualTo(length);
+    assertThat(receive.sha256()).isEqualTo(FakeSendProcess.sha256Of(length, 19));
   }
 
   /**
