@@ -38,6 +38,7 @@ import org.zfleet.prune.CursorState;
 import org.zfleet.prune.Protection;
 import org.zfleet.prune.PruneContext;
 import org.zfleet.prune.PrunePolicy;
+import org.zfleet.transfer.BandwidthLimit;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.ZfsPort;
@@ -386,11 +387,17 @@ public final class PushJobDriver implements JobDriver {
     };
   }
 
-  /** The transfer options of a job: the byte path's defaults and the job's bandwidth limit. */
+  /**
+   * The transfer options of a job: the byte path's defaults and the job's bandwidth limit, one
+   * bucket that every transfer of the job draws from (the limit holds for the job as a whole, as in
+   * zrepl). Made once per job.
+   */
   public static TransferOptions transferOptions(PushJob job) {
     TransferOptions options = TransferOptions.defaults();
     if (job.replication().bandwidthLimit().isPresent()) {
-      options = options.withBandwidthLimit(job.replication().bandwidthLimit().getAsLong());
+      options =
+          options.withBandwidthLimit(
+              BandwidthLimit.of(job.replication().bandwidthLimit().getAsLong()));
     }
     return options;
   }

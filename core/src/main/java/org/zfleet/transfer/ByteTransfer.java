@@ -115,12 +115,11 @@ public final class ByteTransfer implements RunningTransfer {
         StreamConverters.fromInputStream(
                 () -> new FillingInputStream(send.stdout(), options.progressInterval()), chunk)
             .async(ioDispatcher, options.streamBuffer());
-    Flow<ByteString, ByteString, ?> limit = Flow.of(ByteString.class);
-    if (options.bytesPerSecond().isPresent()) {
-      limit =
-          BandwidthFlow.of(
-              BandwidthLimit.of(options.bytesPerSecond().getAsLong()), materializer.system());
-    }
+    Flow<ByteString, ByteString, ?> limit =
+        options
+            .bandwidthLimit()
+            .<Flow<ByteString, ByteString, ?>>map(l -> BandwidthFlow.of(l, materializer.system()))
+            .orElseGet(() -> Flow.of(ByteString.class));
     Sink<ByteString, CompletionStage<IOResult>> sink =
         StreamConverters.fromOutputStream(
                 () ->

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.OptionalLong;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -35,7 +35,6 @@ class TransferOptionsTest {
   @ParameterizedTest(name = "{4}")
   @CsvSource({
     "512, 0, 1000, 16, chunk size",
-    "65536, 100, 1000, 16, bandwidth limit",
     "65536, 0, 0, 16, progress bytes",
     "65536, 0, 1000, 3, stream buffer",
   })
@@ -45,7 +44,7 @@ class TransferOptionsTest {
             () ->
                 new TransferOptions(
                     chunk,
-                    limit == 0 ? OptionalLong.empty() : OptionalLong.of(limit),
+                    limit == 0 ? Optional.empty() : Optional.of(BandwidthLimit.of(limit)),
                     Duration.ofSeconds(1),
                     progressBytes,
                     buffer))
