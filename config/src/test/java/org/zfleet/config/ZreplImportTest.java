@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.zfleet.model.DatasetName;
 
 @Timeout(30)
 class ZreplImportTest {
@@ -28,13 +29,37 @@ class ZreplImportTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(
-      strings = {"prod-push.yml", "backup-sink.yml", "source-and-pull.yml", "laptop-local.yml"})
+      strings = {
+        "prod-push.yml",
+        "backup-sink.yml",
+        "source-and-pull.yml",
+        "laptop-local.yml",
+        "whole-host.yml"
+      })
   void convertedConfigPassesConfigcheck(String file) throws IOException {
     ZreplConversion.Converted converted = convert(file);
     check(converted);
     for (ZreplConversion.Note note : converted.notes()) {
       assertThat(converted.hocon())
           .contains("# " + ZreplImport.MARK + note.where() + ": " + note.message());
+    }
+  }
+
+  /** zrepl's {@code "<": true}: every dataset of the host, less what the operator excluded. */
+  @Test
+  void theWholeHostFilterIsCarriedOverWithItsExclusions() throws IOException {
+    ZreplConversion.Converted converted = convert("whole-host.yml");
+    ZfleetConfig config = check(converted);
+
+    assertThat(converted.notes()).noneMatch(n -> n.where().contains("filesystems"));
+    for (String job : List.of("host_to_backup", "everything_hourly")) {
+      JobConfig read = config.job(job).orElseThrow();
+      FilesystemFilter filter =
+          read instanceof PushJob p ? p.filesystems() : ((SnapJob) read).filesystems();
+      assertThat(filter.selects(DatasetName.of("tank"))).as(job).isTrue();
+      assertThat(filter.selects(DatasetName.of("rpool/home/alice"))).as(job).isTrue();
+      assertThat(filter.selects(DatasetName.of("tank/scratch/tmp"))).as(job).isFalse();
+      assertThat(filter.selects(DatasetName.of("backup/sink/thishost/tank"))).as(job).isFalse();
     }
   }
 
