@@ -221,7 +221,7 @@ class ZreplImportTest {
         - name: "snap job"
           type: snap
           colour: blue
-          filesystems: { "<": true, "tank<": true }
+          filesystems: { "<": true, "tank@x<": true }
           snapshotting: { type: periodic, prefix: s_, interval: 1h }
           pruning:
             keep:
@@ -237,7 +237,7 @@ class ZreplImportTest {
             "jobs[0]: job weird of type \"bidirectional\" has no zfleet equivalent; left out",
             "jobs[1].name: \"snap job\" is not a valid zfleet job name; named \"snap_job\"",
             "jobs[1].colour: not a zrepl setting zfleet knows for snap jobs; not carried over",
-            "jobs[1].filesystems.\"<\": \"<\" alone (every dataset of the host) is not supported; name each pool, e.g. \"tank<\"; left out",
+            "jobs[1].filesystems.\"tank@x<\": invalid dataset name \"tank@x\": character '@' is not allowed; left out",
             "jobs[1].pruning.keep[1]: keep rule type \"fancy\" has no zfleet equivalent; left out");
     assertThat(check(converted).job("snap_job")).isPresent();
   }
