@@ -53,7 +53,7 @@ public final class OwnFilesystems {
       return SnapshotSchedule.interval(p.interval());
     }
     if (snapshotting instanceof Snapshotting.Cron c) {
-      return SnapshotSchedule.cron(c.cron());
+      return SnapshotSchedule.cron(c.cron(), c.timeZone());
     }
     return SnapshotSchedule.manual();
   }
