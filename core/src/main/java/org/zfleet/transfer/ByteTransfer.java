@@ -2,9 +2,7 @@ package org.zfleet.transfer;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +22,6 @@ import org.apache.pekko.stream.javadsl.StreamConverters;
 import org.apache.pekko.util.ByteString;
 import org.zfleet.zfs.ReceiveProcess;
 import org.zfleet.zfs.SendProcess;
-import org.zfleet.zfs.ZfsException;
 
 /**
  * Moves a sender's stdout into a receiver's stdin through Pekko Streams: read in chunks on the
@@ -186,7 +183,7 @@ public final class ByteTransfer implements RunningTransfer {
     switch (part) {
       case SEND -> sendFailedByItself = !sendKilled.get();
       case RECEIVE -> receiveFailedByItself = !receiveKilled.get();
-      case STREAM -> streamError = unwrap(error);
+      case STREAM -> streamError = Outcomes.unwrap(error);
     }
     if (!failing.compareAndSet(false, true)) {
       return;
@@ -206,7 +203,9 @@ public final class ByteTransfer implements RunningTransfer {
     CompletableFuture<?> stream =
         streamDone == null ? CompletableFuture.completedFuture(null) : streamDone;
     CompletableFuture.allOf(
-            quietly(send.completion()), quietly(receive.completion()), quietly(stream))
+            Outcomes.quietly(send.completion()),
+            Outcomes.quietly(receive.completion()),
+            Outcomes.quietly(stream))
         .orTimeout(SETTLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((v, e) -> result.completeExceptionally(failure()));
   }
@@ -230,8 +229,8 @@ public final class ByteTransfer implements RunningTransfer {
   }
 
   private TransferFailedException failure() {
-    String sendStderr = stderrOf(send.completion());
-    String receiveStderr = stderrOf(receive.completion());
+    String sendStderr = Outcomes.stderrOf(send.completion());
+    String receiveStderr = Outcomes.stderrOf(receive.completion());
     long count = bytes.get();
     TransferFailedException.Reason reason;
     Throwable cause;
@@ -239,23 +238,24 @@ public final class ByteTransfer implements RunningTransfer {
     if (setUpError != null) {
       reason = TransferFailedException.Reason.STREAM_FAILED;
       cause = setUpError;
-      message = "transfer not set up: " + messageOf(setUpError);
+      message = "transfer not set up: " + Outcomes.messageOf(setUpError);
     } else if (cancelled.get()) {
       reason = TransferFailedException.Reason.CANCELLED;
       cause = null;
       message = "transfer cancelled after " + count + " bytes";
     } else if (sendFailedByItself) {
       reason = TransferFailedException.Reason.SEND_FAILED;
-      cause = errorOf(send.completion());
-      message = "sender failed after " + count + " bytes: " + messageOf(cause);
+      cause = Outcomes.errorOf(send.completion());
+      message = "sender failed after " + count + " bytes: " + Outcomes.messageOf(cause);
     } else if (receiveFailedByItself) {
       reason = TransferFailedException.Reason.RECEIVE_FAILED;
-      cause = errorOf(receive.completion());
-      message = "receiver failed after " + count + " bytes: " + messageOf(cause);
+      cause = Outcomes.errorOf(receive.completion());
+      message = "receiver failed after " + count + " bytes: " + Outcomes.messageOf(cause);
     } else {
       reason = TransferFailedException.Reason.STREAM_FAILED;
       cause = streamError;
-      message = "stream failed after " + count + " bytes: " + messageOf(rootOf(cause));
+      message =
+          "stream failed after " + count + " bytes: " + Outcomes.messageOf(Outcomes.rootOf(cause));
     }
     return new TransferFailedException(reason, message, count, sendStderr, receiveStderr, cause);
   }
@@ -282,51 +282,5 @@ public final class ByteTransfer implements RunningTransfer {
     } else {
       stopAll();
     }
-  }
-
-  private static CompletableFuture<?> quietly(CompletionStage<?> stage) {
-    return stage.toCompletableFuture().handle((v, e) -> null);
-  }
-
-  private static Throwable errorOf(CompletionStage<?> stage) {
-    CompletableFuture<?> f = stage.toCompletableFuture();
-    if (!f.isCompletedExceptionally()) {
-      return null;
-    }
-    try {
-      f.join();
-      return null;
-    } catch (CompletionException | CancellationException e) {
-      return unwrap(e);
-    }
-  }
-
-  private static String stderrOf(CompletionStage<?> stage) {
-    Throwable error = errorOf(stage);
-    return error instanceof ZfsException z ? z.stderr() : "";
-  }
-
-  static Throwable unwrap(Throwable e) {
-    while ((e instanceof CompletionException || e instanceof ExecutionException)
-        && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
-  }
-
-  private static Throwable rootOf(Throwable e) {
-    Throwable t = e;
-    while (t != null && t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  static String messageOf(Throwable e) {
-    if (e == null) {
-      return "unknown error";
-    }
-    String m = e.getMessage();
-    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
   }
 }

@@ -253,7 +253,7 @@ class ByteTransferTest {
     assertThatThrownBy(result::join)
         .isInstanceOf(CompletionException.class)
         .hasCauseInstanceOf(TransferFailedException.class);
-    return (TransferFailedException) result.handle((v, e) -> ByteTransfer.unwrap(e)).join();
+    return (TransferFailedException) result.handle((v, e) -> Outcomes.unwrap(e)).join();
   }
 
   private static void awaitTrue(BooleanSupplier condition) {
