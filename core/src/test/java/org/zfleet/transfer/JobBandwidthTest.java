@@ -57,22 +57,6 @@ class JobBandwidthTest {
         .isGreaterThanOrEqualTo(Duration.ofMillis((2 * EACH - LIMIT / 10) * 1000 / LIMIT));
   }
 
-  @Test
-  void transfersOfDifferentJobsDoNotShareABucket() {
-    long start = System.nanoTime();
-
-    CompletableFuture<TransferResult> first =
-        transfer(TransferOptions.defaults().withBandwidthLimit(LIMIT), 3);
-    CompletableFuture<TransferResult> second =
-        transfer(TransferOptions.defaults().withBandwidthLimit(LIMIT), 4);
-    CompletableFuture.allOf(first, second).join();
-
-    // Each alone needs 1.4 s at the limit; sharing one bucket would need 2.9 s.
-    assertThat(Duration.ofNanos(System.nanoTime() - start))
-        .isGreaterThanOrEqualTo(Duration.ofMillis((EACH - LIMIT / 10) * 1000 / LIMIT));
-    assertThat(first.join().bytes()).isEqualTo(EACH);
-  }
-
   private static CompletableFuture<TransferResult> transfer(TransferOptions options, long seed) {
     return ByteTransfer.start(
             FakeSendProcess.of(EACH, seed),

@@ -19,6 +19,20 @@ class TransferOptionsTest {
     assertThat(defaults.maxBytesInFlight()).isEqualTo(16L * 256 * 1024);
   }
 
+  @Test
+  void optionsDerivedFromAJobsOptionsShareItsBucketAndOtherJobsHaveTheirOwn() {
+    TransferOptions job = TransferOptions.defaults().withBandwidthLimit(1 << 20);
+    TransferOptions derived =
+        job.withChunkSize(64 * 1024).withProgressEvery(Duration.ofHours(1), 1);
+    TransferOptions otherJob = TransferOptions.defaults().withBandwidthLimit(1 << 20);
+
+    assertThat(derived.bandwidthLimit().orElseThrow()).isSameAs(job.bandwidthLimit().orElseThrow());
+    assertThat(otherJob.bandwidthLimit().orElseThrow())
+        .isNotSameAs(job.bandwidthLimit().orElseThrow());
+    assertThat(job.bytesPerSecond()).hasValue(1 << 20);
+    assertThat(TransferOptions.defaults().bytesPerSecond()).isEmpty();
+  }
+
   @ParameterizedTest(name = "limit {0} B/s -> chunks of {1}")
   @CsvSource({
     "1024, 1024",
