@@ -2,7 +2,9 @@ package org.zfleet.config;
 
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +74,7 @@ final class JobParts {
     }
     ObjectReader s = section.get();
     if (!s.has("type")) {
-      s.rejectUnknownKeys(List.of("type", "prefix", "interval", "cron", "hooks"));
+      s.rejectUnknownKeys(List.of("type", "prefix", "interval", "cron", "time-zone", "hooks"));
       return s.missing("type", "periodic, cron or manual");
     }
     Optional<String> type = s.choice("type", SNAPSHOTTING_TYPES);
@@ -83,7 +85,9 @@ final class JobParts {
     switch (type.get()) {
       case "periodic" ->
           s.rejectUnknownKeys(List.of("type", "prefix", "interval", "hooks"), k -> hint(k));
-      case "cron" -> s.rejectUnknownKeys(List.of("type", "prefix", "cron", "hooks"), k -> hint(k));
+      case "cron" ->
+          s.rejectUnknownKeys(
+              List.of("type", "prefix", "cron", "time-zone", "hooks"), k -> hint(k));
       default -> s.rejectUnknownKeys(List.of("type", "prefix"), k -> hint(k));
     }
     Optional<String> prefix = prefix(s, !type.get().equals("manual"));
@@ -104,15 +108,35 @@ final class JobParts {
         s.has("cron")
             ? s.parsed("cron", CronSpec::parse)
             : s.missing("cron", "five fields, e.g. \"*/15 * * * *\"");
+    // The node's zone by default: "0 3 * * *" means 03:00 on the clock of the host it runs on.
+    Optional<ZoneId> zone =
+        s.has("time-zone")
+            ? s.parsed("time-zone", JobParts::timeZone)
+            : Optional.of(ZoneId.systemDefault());
     return s.problems().errorCount() > errorsBefore
         ? Optional.empty()
-        : Optional.of(new Snapshotting.Cron(prefix.get(), cron.get(), hooks));
+        : Optional.of(new Snapshotting.Cron(prefix.get(), cron.get(), zone.get(), hooks));
+  }
+
+  /** A region ({@code Europe/Berlin}), {@code UTC}, or a fixed offset ({@code +02:00}). */
+  private static ZoneId timeZone(String text) {
+    try {
+      return ZoneId.of(text.trim());
+    } catch (DateTimeException e) {
+      throw new IllegalArgumentException(
+          "unknown time zone \""
+              + text
+              + "\"; write a region such as \"Europe/Berlin\", \"UTC\", or an offset such as"
+              + " \"+02:00\"");
+    }
   }
 
   private static Optional<String> hint(String key) {
     return switch (key) {
       case "interval" -> Optional.of("interval belongs to type = periodic");
       case "cron" -> Optional.of("cron belongs to type = cron");
+      case "time-zone" ->
+          Optional.of("time-zone belongs to type = cron (only a cron schedule reads the clock)");
       case "hooks" ->
           Optional.of("hooks run around snapshots this job takes; manual snapshotting takes none");
       default -> Optional.empty();

@@ -150,7 +150,8 @@ public final class CyclePlanner {
     SnapshotSchedule schedule =
         s instanceof Snapshotting.Periodic p
             ? SnapshotSchedule.interval(p.interval())
-            : SnapshotSchedule.cron(((Snapshotting.Cron) s).cron());
+            : SnapshotSchedule.cron(
+                ((Snapshotting.Cron) s).cron(), ((Snapshotting.Cron) s).timeZone());
     return schedule.nextDue(lastTaken(listing, settings), now);
   }
 

@@ -144,7 +144,11 @@ public final class JobDrivers {
         backoff(job.replication()));
   }
 
-  /** The transfer options of a job: the byte path's defaults and the job's bandwidth limit. */
+  /**
+   * The transfer options of a job: the byte path's defaults and the job's bandwidth limit, one
+   * bucket that every transfer of the job draws from (the limit holds for the job as a whole, as in
+   * zrepl). Made once per job, when its driver is made.
+   */
   public static TransferOptions transferOptions(Replication replication) {
     TransferOptions options = TransferOptions.defaults();
     if (replication.bandwidthLimit().isPresent()) {

@@ -51,7 +51,9 @@ final class CliListing {
       ProcessResult r, List<DatasetName> roots, Set<String> userProperties) {
     if (!r.succeeded() && !onlyMissingDatasets(r.stderr())) {
       String subject =
-          roots.get(0) + (roots.size() > 1 ? " and " + (roots.size() - 1) + " more" : "");
+          roots.isEmpty()
+              ? "every pool"
+              : roots.get(0) + (roots.size() > 1 ? " and " + (roots.size() - 1) + " more" : "");
       throw ZfsErrorClassifier.classify("get", subject, r.command(), r.exitCode(), r.stderr());
     }
     List<DatasetListing> out =

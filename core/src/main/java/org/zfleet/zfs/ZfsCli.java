@@ -85,10 +85,8 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   @Override
   public List<DatasetListing> list(Collection<DatasetName> roots, Set<String> userProperties) {
     userProperties.forEach(ZfsNames::requireUserProperty);
+    // No roots: every pool (zrepl's "<"), which zfs get -r lists when given no dataset.
     List<DatasetName> outermost = CliListing.outermost(roots);
-    if (outermost.isEmpty()) {
-      return List.of();
-    }
     List<String> command =
         command("get", CliListing.arguments(outermost, userProperties, capabilities.bookmarks()));
     return CliListing.read(runner.run(command, config.listTimeout()), outermost, userProperties);

@@ -21,8 +21,9 @@ public interface ZfsPort {
    * Every filesystem and volume in the subtrees under {@code roots} (roots included), each with its
    * snapshots and bookmarks (guid, createtxg, creation) ordered by createtxg, and the requested
    * user properties of datasets and snapshots. One listing, whatever the number of datasets:
-   * listing is the dominant cost at scale. Roots that do not exist are left out, not an error.
-   * Datasets come in tree order (a parent before its children, siblings by name).
+   * listing is the dominant cost at scale. Roots that do not exist are left out, not an error. No
+   * roots at all means every pool of the host (a filter with zrepl's {@code "<" = true}). Datasets
+   * come in tree order (a parent before its children, siblings by name).
    */
   List<DatasetListing> list(Collection<DatasetName> roots, Set<String> userProperties);
 

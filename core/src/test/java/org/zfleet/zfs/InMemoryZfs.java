@@ -80,13 +80,11 @@ public final class InMemoryZfs implements ZfsPort {
   public synchronized List<DatasetListing> list(
       Collection<DatasetName> roots, Set<String> userProperties) {
     userProperties.forEach(ZfsNames::requireUserProperty);
-    if (roots.isEmpty()) {
-      return List.of();
-    }
-    command(Op.LIST, roots.iterator().next().value());
+    // No roots: every pool, as zfs get -r without a dataset.
+    command(Op.LIST, roots.isEmpty() ? "" : roots.iterator().next().value());
     List<DatasetListing> out = new ArrayList<>();
     for (ModelDataset ds : datasets.values()) {
-      if (roots.stream().noneMatch(ds.name::isWithin)) {
+      if (!roots.isEmpty() && roots.stream().noneMatch(ds.name::isWithin)) {
         continue;
       }
       List<FilesystemVersion> versions = new ArrayList<>(ds.bookmarks);

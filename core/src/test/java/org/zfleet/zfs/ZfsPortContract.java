@@ -91,6 +91,26 @@ public abstract class ZfsPortContract {
     assertThat(port().list(List.of(root.child("missing")), Set.of())).isEmpty();
   }
 
+  /** No roots: every pool of the host (zrepl's {@code "<"}), in tree order, with versions. */
+  @Test
+  void noRootsListsEveryPool() {
+    DatasetName a = scratch().child("a");
+    port().createFilesystem(a, Map.of(), false);
+    port().snapshot(List.of(a), "s1");
+
+    List<DatasetListing> listing = port().list(List.of(), Set.of());
+
+    List<DatasetName> names = listing.stream().map(DatasetListing::name).toList();
+    DatasetName pool1 = DatasetName.of(scratch().pool());
+    DatasetName pool2 = DatasetName.of(otherScratch().pool());
+    assertThat(names).contains(pool1, scratch(), a, pool2, otherScratch());
+    assertThat(names.indexOf(pool1)).isLessThan(names.indexOf(scratch()));
+    assertThat(names.indexOf(scratch())).isLessThan(names.indexOf(a));
+    assertThat(listing.get(names.indexOf(a)).versions())
+        .extracting(FilesystemVersion::name)
+        .containsExactly("s1");
+  }
+
   @Test
   void namesWithSpacesDotsColonsAndDashesWork() {
     DatasetName odd = scratch().child("a b.c:d-e");
