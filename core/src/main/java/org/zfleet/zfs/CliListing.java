@@ -32,6 +32,7 @@ final class CliListing {
   /** The arguments after {@code zfs get}. */
   static List<String> arguments(
       List<DatasetName> roots, Set<String> userProperties, boolean bookmarks) {
+    // userrefs, if asked for, is native but requested as a user property is (DatasetListing).
     List<String> properties = new ArrayList<>(ZfsOutputParser.LISTING_PROPERTIES);
     properties.addAll(new TreeSet<>(userProperties));
     List<String> args = new ArrayList<>(List.of("-Hp", "-r", "-o", "name,property,value,source"));
@@ -44,11 +45,11 @@ final class CliListing {
   }
 
   /**
-   * The listing in tree order. A root that does not exist makes zfs exit with 1 after printing the
-   * others: that alone is not an error.
+   * The listing in tree order, from the command's result and the parser its output was fed to line
+   * by line. A root that does not exist makes zfs exit with 1 after printing the others: that alone
+   * is not an error.
    */
-  static List<DatasetListing> read(
-      ProcessResult r, List<DatasetName> roots, Set<String> userProperties) {
+  static List<DatasetListing> read(ProcessResult r, List<DatasetName> roots, ListingParser parsed) {
     if (!r.succeeded() && !onlyMissingDatasets(r.stderr())) {
       String subject =
           roots.isEmpty()
@@ -56,8 +57,7 @@ final class CliListing {
               : roots.get(0) + (roots.size() > 1 ? " and " + (roots.size() - 1) + " more" : "");
       throw ZfsErrorClassifier.classify("get", subject, r.command(), r.exitCode(), r.stderr());
     }
-    List<DatasetListing> out =
-        new ArrayList<>(ZfsOutputParser.parseListing(r.stdout(), userProperties));
+    List<DatasetListing> out = new ArrayList<>(parsed.result());
     out.sort((a, b) -> TreeOrder.compare(a.name(), b.name()));
     return List.copyOf(out);
   }

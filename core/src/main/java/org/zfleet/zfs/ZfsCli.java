@@ -84,12 +84,16 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
 
   @Override
   public List<DatasetListing> list(Collection<DatasetName> roots, Set<String> userProperties) {
-    userProperties.forEach(ZfsNames::requireUserProperty);
+    userProperties.stream()
+        .filter(p -> !p.equals(DatasetListing.USERREFS))
+        .forEach(ZfsNames::requireUserProperty);
     // No roots: every pool (zrepl's "<"), which zfs get -r lists when given no dataset.
     List<DatasetName> outermost = CliListing.outermost(roots);
     List<String> command =
         command("get", CliListing.arguments(outermost, userProperties, capabilities.bookmarks()));
-    return CliListing.read(runner.run(command, config.listTimeout()), outermost, userProperties);
+    ListingParser parser = new ListingParser(userProperties);
+    ProcessResult r = runner.run(command, config.listTimeout(), parser::accept);
+    return CliListing.read(r, outermost, parser);
   }
 
   @Override
@@ -166,6 +170,20 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
         throw e;
       }
     }
+  }
+
+  @Override
+  public Map<SnapshotName, String> holdAll(String tag, Collection<SnapshotName> snapshots) {
+    return CliHolds.run("hold", ZfsNames.requireHoldTag(tag), snapshots, this::run);
+  }
+
+  @Override
+  public Map<SnapshotName, String> releaseAll(String tag, Collection<SnapshotName> snapshots) {
+    return CliHolds.run("release", ZfsNames.requireHoldTag(tag), snapshots, this::run);
+  }
+
+  private ProcessResult run(List<String> args) {
+    return runner.run(command(args.get(0), args.subList(1, args.size())), config.commandTimeout());
   }
 
   @Override

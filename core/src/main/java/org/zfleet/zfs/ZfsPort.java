@@ -23,7 +23,9 @@ public interface ZfsPort {
    * user properties of datasets and snapshots. One listing, whatever the number of datasets:
    * listing is the dominant cost at scale. Roots that do not exist are left out, not an error. No
    * roots at all means every pool of the host (a filter with zrepl's {@code "<" = true}). Datasets
-   * come in tree order (a parent before its children, siblings by name).
+   * come in tree order (a parent before its children, siblings by name). Asking for {@link
+   * DatasetListing#USERREFS} among the properties also reads each snapshot's hold count (see {@link
+   * DatasetListing#userRefs}).
    */
   List<DatasetListing> list(Collection<DatasetName> roots, Set<String> userProperties);
 
@@ -52,6 +54,22 @@ public interface ZfsPort {
 
   /** Releases {@code tag}; releasing a tag that is not held is not an error. */
   void release(SnapshotName snapshot, String tag);
+
+  /**
+   * Places hold {@code tag} on every snapshot of {@code snapshots}, in as few commands as the
+   * command line allows (zfs-fuse and OpenZFS both take many snapshots per {@code zfs hold}). A
+   * snapshot that already has the tag counts as held. Returns those that could not be held (gone,
+   * say), each with zfs's reason; fails as a whole only when zfs itself did.
+   */
+  Map<SnapshotName, String> holdAll(String tag, Collection<SnapshotName> snapshots);
+
+  /**
+   * Releases {@code tag} from every snapshot of {@code snapshots}, in as few commands as the
+   * command line allows. A snapshot without the tag, or gone, counts as released. Returns those
+   * whose release failed otherwise, each with zfs's reason; fails as a whole only when zfs itself
+   * did.
+   */
+  Map<SnapshotName, String> releaseAll(String tag, Collection<SnapshotName> snapshots);
 
   /** The holds on a snapshot: the count always, the tags where this ZFS can list them. */
   Holds holds(SnapshotName snapshot);

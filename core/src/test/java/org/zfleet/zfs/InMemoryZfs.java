@@ -79,7 +79,9 @@ public final class InMemoryZfs implements ZfsPort {
   @Override
   public synchronized List<DatasetListing> list(
       Collection<DatasetName> roots, Set<String> userProperties) {
-    userProperties.forEach(ZfsNames::requireUserProperty);
+    userProperties.stream()
+        .filter(p -> !p.equals(DatasetListing.USERREFS))
+        .forEach(ZfsNames::requireUserProperty);
     // No roots: every pool, as zfs get -r without a dataset.
     command(Op.LIST, roots.isEmpty() ? "" : roots.iterator().next().value());
     List<DatasetListing> out = new ArrayList<>();
@@ -93,7 +95,13 @@ public final class InMemoryZfs implements ZfsPort {
         versions.add(s.version());
         Map<String, String> props = new TreeMap<>();
         for (String p : userProperties) {
-          snapshotProperty(ds, s, p).ifPresent(v -> props.put(p, v));
+          if (p.equals(DatasetListing.USERREFS)) {
+            if (!s.holds.isEmpty()) {
+              props.put(p, Integer.toString(s.holds.size()));
+            }
+          } else {
+            snapshotProperty(ds, s, p).ifPresent(v -> props.put(p, v));
+          }
         }
         if (!props.isEmpty()) {
           versionProperties.put(s.name, props);
@@ -251,6 +259,41 @@ public final class InMemoryZfs implements ZfsPort {
     ZfsNames.requireHoldTag(tag);
     command(Op.RELEASE, snapshot.full());
     snapshot("release", snapshot).holds.remove(tag);
+  }
+
+  @Override
+  public synchronized Map<SnapshotName, String> holdAll(
+      String tag, Collection<SnapshotName> snapshots) {
+    ZfsNames.requireHoldTag(tag);
+    Map<SnapshotName, String> failed = new java.util.LinkedHashMap<>();
+    for (List<SnapshotName> chunk : CliHolds.chunks(new java.util.LinkedHashSet<>(snapshots))) {
+      command(Op.HOLD, chunk.get(0).full());
+      for (SnapshotName s : chunk) {
+        Optional<ModelSnapshot> found =
+            Optional.ofNullable(datasets.get(s.dataset())).flatMap(d -> d.snapshot(s.name()));
+        if (found.isPresent()) {
+          found.get().holds.add(tag);
+        } else {
+          failed.put(s, "dataset does not exist");
+        }
+      }
+    }
+    return failed;
+  }
+
+  @Override
+  public synchronized Map<SnapshotName, String> releaseAll(
+      String tag, Collection<SnapshotName> snapshots) {
+    ZfsNames.requireHoldTag(tag);
+    for (List<SnapshotName> chunk : CliHolds.chunks(new java.util.LinkedHashSet<>(snapshots))) {
+      command(Op.RELEASE, chunk.get(0).full());
+      for (SnapshotName s : chunk) {
+        Optional.ofNullable(datasets.get(s.dataset()))
+            .flatMap(d -> d.snapshot(s.name()))
+            .ifPresent(found -> found.holds.remove(tag));
+      }
+    }
+    return Map.of();
   }
 
   @Override

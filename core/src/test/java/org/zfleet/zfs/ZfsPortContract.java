@@ -244,6 +244,55 @@ public abstract class ZfsPortContract {
   }
 
   @Test
+  void holdAllAndReleaseAllTakeManySnapshotsAndReportOnlyRealFailures() {
+    DatasetName a = scratch().child("a");
+    DatasetName b = scratch().child("b");
+    port().createFilesystem(a, Map.of(), false);
+    port().createFilesystem(b, Map.of(), false);
+    port().snapshotRecursive(scratch(), "s1");
+    port().snapshot(List.of(a), "s2");
+    String tag = "zfleet_batch";
+    port().hold(a.snapshot("s1"), tag);
+    List<SnapshotName> held = List.of(a.snapshot("s1"), a.snapshot("s2"), b.snapshot("s1"));
+    SnapshotName gone = a.snapshot("gone");
+    SnapshotName noDataset = scratch().child("none").snapshot("s1");
+    try {
+      Map<SnapshotName, String> failed =
+          port().holdAll(tag, List.of(held.get(0), held.get(1), gone, held.get(2), noDataset));
+
+      assertThat(failed).containsOnlyKeys(gone, noDataset);
+      assertThat(failed.get(gone)).contains("does not exist");
+      for (SnapshotName s : held) {
+        assertThat(port().holds(s).count()).as("holds on %s", s).isEqualTo(1);
+      }
+      assertThatThrownBy(() -> port().destroySnapshot(a.snapshot("s2")))
+          .isInstanceOf(ZfsException.Busy.class);
+      List<DatasetListing> listing =
+          port().list(List.of(scratch()), Set.of(DatasetListing.USERREFS));
+      DatasetListing ofA =
+          listing.stream().filter(d -> d.name().equals(a)).findFirst().orElseThrow();
+      assertThat(ofA.userRefs("s1")).isEqualTo(1);
+      assertThat(ofA.userRefs("s2")).isEqualTo(1);
+      DatasetListing ofRoot = listing.get(0);
+      assertThat(ofRoot.userRefs("s1")).as("a snapshot without holds").isZero();
+      assertThat(ofRoot.versionProperties()).doesNotContainKey("s1");
+      assertThat(port().list(List.of(a), Set.of()).get(0).versionProperties()).isEmpty();
+
+      SnapshotName neverHeld = scratch().snapshot("s1");
+      assertThat(
+              port()
+                  .releaseAll(tag, List.of(neverHeld, held.get(0), gone, held.get(1), held.get(2))))
+          .isEmpty();
+      for (SnapshotName s : held) {
+        assertThat(port().holds(s).count()).as("holds on %s", s).isZero();
+      }
+    } finally {
+      held.forEach(s -> port().release(s, tag));
+    }
+    port().destroySnapshot(a.snapshot("s2"));
+  }
+
+  @Test
   void bookmarksExistOnlyWithTheCapability() {
     SnapshotName s = scratch().snapshot("s");
     port().snapshot(List.of(scratch()), "s");
