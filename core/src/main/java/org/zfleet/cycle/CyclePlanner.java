@@ -4,16 +4,20 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.zfleet.config.Snapshotting;
 import org.zfleet.cycle.FilesystemView.DestinationView;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
+import org.zfleet.model.SnapshotName;
 import org.zfleet.plan.ReceiverLayout;
 import org.zfleet.schedule.SnapshotNaming;
 import org.zfleet.schedule.SnapshotSchedule;
@@ -37,9 +41,19 @@ public final class CyclePlanner {
     if (settings.kind() == CycleSettings.Kind.SOURCE) {
       return cycles;
     }
+    // Per destination once, not per filesystem: planning stays linear in the number of them.
+    Map<String, Set<DatasetName>> received = new HashMap<>();
+    for (Destination d : listing.destinations()) {
+      if (d instanceof Destination.Reachable r) {
+        received.put(d.name(), receivedPaths(listing, r));
+      }
+    }
     listing.filesystems().stream()
         .sorted(Comparator.comparing(f -> f.name().value()))
-        .forEach(fs -> cycles.put(fs.name(), planFilesystem(view(listing, fs), settings, start)));
+        .forEach(
+            fs ->
+                cycles.put(
+                    fs.name(), planFilesystem(view(listing, fs, received), settings, start)));
     return cycles;
   }
 
@@ -64,10 +78,21 @@ public final class CyclePlanner {
 
   /** One filesystem as the listing shows it, with each destination cut down to its replica. */
   public static FilesystemView view(JobListing listing, SenderFilesystem fs) {
+    Map<String, Set<DatasetName>> received = new HashMap<>();
+    for (Destination d : listing.destinations()) {
+      if (d instanceof Destination.Reachable r) {
+        received.put(d.name(), receivedPaths(listing, r));
+      }
+    }
+    return view(listing, fs, received);
+  }
+
+  private static FilesystemView view(
+      JobListing listing, SenderFilesystem fs, Map<String, Set<DatasetName>> received) {
     List<DestinationView> destinations = new ArrayList<>();
     for (Destination d : listing.destinations()) {
       if (d instanceof Destination.Reachable r) {
-        destinations.add(reachable(listing, fs, r));
+        destinations.add(reachable(fs, r, received.get(d.name())));
       } else {
         Destination.Unreachable u = (Destination.Unreachable) d;
         destinations.add(new DestinationView.Unreachable(u.name(), u.reason()));
@@ -76,30 +101,104 @@ public final class CyclePlanner {
     return new FilesystemView(fs, destinations, listing.senderNode(), listing.snapshotPrefix());
   }
 
+  /** Where the filesystems this job replicates itself land at {@code d}. */
+  private static Set<DatasetName> receivedPaths(JobListing listing, Destination.Reachable d) {
+    Set<DatasetName> paths = new HashSet<>();
+    for (DatasetName sender : listing.replicated()) {
+      paths.add(d.layout().receiverPath(sender));
+    }
+    return paths;
+  }
+
   private static DestinationView.Reachable reachable(
-      JobListing listing, SenderFilesystem fs, Destination.Reachable d) {
+      SenderFilesystem fs, Destination.Reachable d, Set<DatasetName> received) {
     ReceiverLayout layout = d.layout();
     DatasetName target = layout.receiverPath(fs.name());
-    // Ancestors that are replicated themselves are not made placeholders: a placeholder keeps
-    // canmount=off through the forced receive that later makes it a replica.
-    Set<DatasetName> replicated = new HashSet<>(listing.replicated());
-    replicated.add(fs.name());
-    List<DatasetName> placeholders =
-        layout.placeholders(replicated).stream()
-            .filter(p -> target.isWithin(p) && !p.equals(target))
-            .toList();
+    DatasetName clientRoot = layout.clientRoot();
+    // Every parent from the client root down is a placeholder, except those that are replicated
+    // themselves: a placeholder keeps canmount=off through the forced receive that later makes it
+    // a replica.
+    List<DatasetName> placeholders = new ArrayList<>();
+    for (Optional<DatasetName> p = target.parent();
+        p.isPresent() && p.get().isWithin(clientRoot);
+        p = p.get().parent()) {
+      if (!received.contains(p.get())) {
+        placeholders.add(0, p.get());
+      }
+    }
     Optional<DatasetName> parent =
         target
             .parent()
-            .filter(p -> p.isWithin(layout.clientRoot()) && !p.equals(layout.clientRoot()))
+            .filter(p -> p.isWithin(clientRoot) && !p.equals(clientRoot))
             .filter(p -> !d.datasets().containsKey(p) && !placeholders.contains(p));
     return new DestinationView.Reachable(
         d.name(),
-        layout.clientRoot(),
+        clientRoot,
         target,
         Optional.ofNullable(d.datasets().get(target)),
         placeholders.stream().filter(p -> !d.datasets().containsKey(p)).toList(),
         parent);
+  }
+
+  // ---- a push job's prepare step
+
+  /**
+   * What a push job does once for all its filesystems before their replications run (see {@link
+   * StepSpec.Prepare}), or empty if there is nothing to do or the job is not a push: the missing
+   * placeholders of every reachable destination, the snapshots the cycle's replications send, and
+   * the held snapshots each destination's cursor has moved past. A pull's source holds and releases
+   * in its steps.
+   */
+  public static Optional<StepSpec.Prepare> prepare(
+      Map<DatasetName, FilesystemCycle> cycles, CycleSettings settings) {
+    if (settings.kind() != CycleSettings.Kind.PUSH) {
+      return Optional.empty();
+    }
+    Map<String, Set<DatasetName>> placeholders = new LinkedHashMap<>();
+    Map<String, Set<SnapshotName>> hold = new LinkedHashMap<>();
+    Map<String, Set<SnapshotName>> release = new LinkedHashMap<>();
+    for (FilesystemCycle cycle : cycles.values()) {
+      FilesystemView view = cycle.view();
+      for (DestinationView d : view.destinations()) {
+        if (d instanceof DestinationView.Reachable r) {
+          placeholders
+              .computeIfAbsent(d.name(), k -> new TreeSet<>(ReceiverLayout.PARENTS_FIRST))
+              .addAll(r.placeholders());
+        }
+      }
+      for (StepSpec spec : cycle.steps()) {
+        if (spec instanceof StepSpec.Replicate r) {
+          Set<SnapshotName> held =
+              hold.computeIfAbsent(r.destination(), k -> new LinkedHashSet<>());
+          r.plan().toHold().forEach(v -> held.add(view.name().snapshot(v.name())));
+        }
+      }
+      for (DestinationView d : view.destinations()) {
+        if (d instanceof DestinationView.Reachable r) {
+          Set<SnapshotName> held = hold.getOrDefault(d.name(), Set.of());
+          for (FilesystemVersion v : CursorHoldRelease.passed(view.sender(), r)) {
+            SnapshotName s = view.name().snapshot(v.name());
+            if (!held.contains(s)) {
+              release.computeIfAbsent(d.name(), k -> new LinkedHashSet<>()).add(s);
+            }
+          }
+        }
+      }
+    }
+    StepSpec.Prepare prepare =
+        new StepSpec.Prepare(lists(placeholders), lists(hold), lists(release));
+    return prepare.isEmpty() ? Optional.empty() : Optional.of(prepare);
+  }
+
+  private static <T> Map<String, List<T>> lists(Map<String, ? extends Set<T>> sets) {
+    Map<String, List<T>> out = new LinkedHashMap<>();
+    sets.forEach(
+        (k, v) -> {
+          if (!v.isEmpty()) {
+            out.put(k, List.copyOf(v));
+          }
+        });
+    return out;
   }
 
   // ---- the job-wide steps and the schedule

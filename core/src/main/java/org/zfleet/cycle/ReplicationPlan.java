@@ -24,6 +24,9 @@ import org.zfleet.plan.ReceiverState;
  * @param healCursorTo where to put the cursor when up to date but the cursor is missing or
  *     elsewhere
  * @param warnings what the listing held that the plan ignored, to be logged
+ * @param preparedByJob the job's prepare step (run before the cycle's replications) has created the
+ *     placeholders and holds the snapshots the steps move the cursor to, and releases the old
+ *     cursor's hold next cycle: the step itself only sends, receives and records the cursor
  */
 public record ReplicationPlan(
     DatasetName source,
@@ -37,7 +40,8 @@ public record ReplicationPlan(
     Optional<DatasetName> awaitParent,
     boolean receiverHadSnapshots,
     Optional<FilesystemVersion> healCursorTo,
-    List<String> warnings) {
+    List<String> warnings,
+    boolean preparedByJob) {
 
   public ReplicationPlan {
     Objects.requireNonNull(source, "source");
@@ -53,11 +57,79 @@ public record ReplicationPlan(
     warnings = List.copyOf(warnings);
   }
 
+  /** A plan whose step holds and releases its own snapshots and creates its own placeholders. */
+  public ReplicationPlan(
+      DatasetName source,
+      DatasetName target,
+      ReceiverState receiverState,
+      Plan plan,
+      List<FilesystemVersion> senderVersions,
+      OptionalLong cursorGuid,
+      List<String> staleStepHolds,
+      List<DatasetName> placeholders,
+      Optional<DatasetName> awaitParent,
+      boolean receiverHadSnapshots,
+      Optional<FilesystemVersion> healCursorTo,
+      List<String> warnings) {
+    this(
+        source,
+        target,
+        receiverState,
+        plan,
+        senderVersions,
+        cursorGuid,
+        staleStepHolds,
+        placeholders,
+        awaitParent,
+        receiverHadSnapshots,
+        healCursorTo,
+        warnings,
+        false);
+  }
+
+  /** The same plan once the replicated parent it waited for has arrived. */
+  public ReplicationPlan parentArrived() {
+    return new ReplicationPlan(
+        source,
+        target,
+        receiverState,
+        plan,
+        senderVersions,
+        cursorGuid,
+        staleStepHolds,
+        placeholders,
+        Optional.empty(),
+        receiverHadSnapshots,
+        healCursorTo,
+        warnings,
+        preparedByJob);
+  }
+
   /** The sender's newest snapshot, where an up-to-date replica stands. */
   public Optional<FilesystemVersion> newestSnapshot() {
     return senderVersions.stream()
         .filter(FilesystemVersion::isSnapshot)
         .reduce((first, second) -> second);
+  }
+
+  /**
+   * The snapshots a step sends from and to that must be held while it runs and after: every
+   * snapshot the cursor passes through, and the first step's base unless it is the cursor (held
+   * already).
+   */
+  public List<FilesystemVersion> toHold() {
+    List<FilesystemVersion> held = new java.util.ArrayList<>();
+    if (plan instanceof Plan.Steps steps) {
+      steps
+          .steps()
+          .get(0)
+          .from()
+          .filter(FilesystemVersion::isSnapshot)
+          .filter(from -> cursorGuid.isEmpty() || cursorGuid.getAsLong() != from.guid())
+          .ifPresent(held::add);
+    }
+    held.addAll(targets());
+    return held;
   }
 
   /** Every snapshot the steps make the cursor pass through, in order. */

@@ -58,7 +58,8 @@ final class ReplicationPlanning {
         state == ReceiverState.ABSENT ? destination.awaitParent() : Optional.empty(),
         receiverVersions.stream().anyMatch(FilesystemVersion::isSnapshot),
         heal,
-        warnings);
+        warnings,
+        settings.kind() == CycleSettings.Kind.PUSH);
   }
 
   private static OptionalLong parseCursor(

@@ -1,8 +1,11 @@
 package org.zfleet.cycle;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.zfleet.model.DatasetName;
+import org.zfleet.model.SnapshotName;
 import org.zfleet.prune.PruneOutcome;
 
 /**
@@ -24,6 +27,40 @@ public sealed interface StepSpec {
     public Snapshot {
       Objects.requireNonNull(name, "name");
       filesystems = List.copyOf(filesystems);
+    }
+  }
+
+  /**
+   * Readies a push job's cycle before its replications run, for all its filesystems at once (a few
+   * zfs commands in all, none per filesystem): per destination, creates the missing placeholder
+   * parents (parents first), holds the snapshots the cycle's replications send and move the cursor
+   * to under that destination's cursor tag, and releases the tag from snapshots its cursor has
+   * moved past. Its replications then only send, receive and record the cursor.
+   */
+  record Prepare(
+      Map<String, List<DatasetName>> placeholders,
+      Map<String, List<SnapshotName>> hold,
+      Map<String, List<SnapshotName>> release)
+      implements StepSpec {
+    public Prepare {
+      placeholders = copy(placeholders);
+      hold = copy(hold);
+      release = copy(release);
+    }
+
+    public boolean isEmpty() {
+      return placeholders.isEmpty() && hold.isEmpty() && release.isEmpty();
+    }
+
+    private static <T> Map<String, List<T>> copy(Map<String, List<T>> map) {
+      Map<String, List<T>> out = new LinkedHashMap<>();
+      map.forEach(
+          (k, v) -> {
+            if (!v.isEmpty()) {
+              out.put(k, List.copyOf(v));
+            }
+          });
+      return java.util.Collections.unmodifiableMap(out);
     }
   }
 

@@ -2,6 +2,7 @@ package org.zfleet.endpoint;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -72,6 +73,18 @@ public final class LocalSender implements Sender {
   public void release(SnapshotName snapshot, String tag) {
     check(snapshot.dataset());
     zfs.release(snapshot, tag);
+  }
+
+  @Override
+  public Map<SnapshotName, String> holdAll(String tag, Collection<SnapshotName> snapshots) {
+    snapshots.forEach(s -> check(s.dataset()));
+    return zfs.holdAll(tag, snapshots);
+  }
+
+  @Override
+  public Map<SnapshotName, String> releaseAll(String tag, Collection<SnapshotName> snapshots) {
+    snapshots.forEach(s -> check(s.dataset()));
+    return zfs.releaseAll(tag, snapshots);
   }
 
   @Override

@@ -1,6 +1,9 @@
 package org.zfleet.endpoint;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
@@ -8,6 +11,8 @@ import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.SendRequest;
 import org.zfleet.zfs.ZfsCapabilities;
+import org.zfleet.zfs.ZfsException;
+import org.zfleet.zfs.ZfsPort;
 
 /**
  * The sending side of a replication as the steps see it: local (a push job's own pool) or remote (a
@@ -26,6 +31,42 @@ public interface Sender {
   void hold(SnapshotName snapshot, String tag);
 
   void release(SnapshotName snapshot, String tag);
+
+  /**
+   * Holds {@code tag} on every snapshot (see {@link ZfsPort#holdAll}); returns those that could not
+   * be held, with why. One call per snapshot unless the sender can do better.
+   */
+  default Map<SnapshotName, String> holdAll(String tag, Collection<SnapshotName> snapshots) {
+    Map<SnapshotName, String> failed = new LinkedHashMap<>();
+    for (SnapshotName s : snapshots) {
+      try {
+        hold(s, tag);
+      } catch (ZfsException.AlreadyExists e) {
+        // held already: what we want
+      } catch (ZfsException e) {
+        failed.put(s, e.getMessage());
+      }
+    }
+    return failed;
+  }
+
+  /**
+   * Releases {@code tag} from every snapshot (see {@link ZfsPort#releaseAll}); returns those whose
+   * release failed, with why. One call per snapshot unless the sender can do better.
+   */
+  default Map<SnapshotName, String> releaseAll(String tag, Collection<SnapshotName> snapshots) {
+    Map<SnapshotName, String> failed = new LinkedHashMap<>();
+    for (SnapshotName s : snapshots) {
+      try {
+        release(s, tag);
+      } catch (ZfsException.NotFound e) {
+        // gone: nothing is held
+      } catch (ZfsException e) {
+        failed.put(s, e.getMessage());
+      }
+    }
+    return failed;
+  }
 
   void bookmark(SnapshotName snapshot, String bookmark);
 

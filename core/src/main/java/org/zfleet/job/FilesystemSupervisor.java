@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -31,10 +33,22 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   public sealed interface Command {}
 
   /**
-   * Runs a cycle's steps; a cycle that arrives while one runs replaces any cycle still waiting, and
-   * a waiting cycle is replaced by a fresh listing if a replication finished since it was listed.
+   * Runs a cycle's steps, planned from the job's listing number {@code listing}. A cycle that
+   * arrives while one runs replaces any cycle still waiting. A cycle listed before this
+   * filesystem's last step that changed something ended is never run: it would act on a view older
+   * than that step (a replica it shows absent may have just been received); if it holds snapshots
+   * this filesystem has not seen, the job is asked for a fresh listing.
    */
-  public record RunCycle(long cycle, FilesystemCycle plan, CyclePorts ports) implements Command {}
+  public record RunCycle(long cycle, long listing, FilesystemCycle plan, CyclePorts ports)
+      implements Command {
+    /** A cycle whose listing never predates a step (tests that do not number listings). */
+    public RunCycle(long cycle, FilesystemCycle plan, CyclePorts ports) {
+      this(cycle, Long.MAX_VALUE, plan, ports);
+    }
+  }
+
+  /** The job has started its listing number {@code listing}. */
+  public record ListingStarted(long listing) implements Command {}
 
   public record GetStatus(ActorRef<FilesystemStatus> replyTo) implements Command {}
 
@@ -76,8 +90,14 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private CyclePorts ports = CyclePorts.NONE;
   private RunCycle waiting;
 
-  /** A replication finished after the waiting cycle was listed: its plan no longer holds. */
-  private boolean waitingStale;
+  /** The newest listing the job has started, as far as this supervisor knows. */
+  private long listingsStarted;
+
+  /** {@link #listingsStarted} when this filesystem's last step that changed something ended. */
+  private long changedAfter;
+
+  /** Destinations where the replicated parent a first receive waits for has arrived since. */
+  private final Set<String> parentArrived = new HashSet<>();
 
   private long cycle;
   private long attempts;
@@ -109,17 +129,44 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         .onMessage(RetryDue.class, this::askForCycle)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(WaitOver.class, this::onWaitOver)
+        .onMessage(ListingStarted.class, this::onListingStarted)
         .build();
   }
 
   private Behavior<Command> onRunCycle(RunCycle run) {
     if (current != null || !queue.isEmpty()) {
       waiting = run;
-      waitingStale = false;
       return this;
     }
-    startCycle(run);
+    startOrSkip(run);
     return this;
+  }
+
+  private Behavior<Command> onListingStarted(ListingStarted started) {
+    listingsStarted = Math.max(listingsStarted, started.listing());
+    return this;
+  }
+
+  /**
+   * Runs a cycle listed after this filesystem's last change; one listed before it is skipped (and a
+   * fresh listing asked for if it shows snapshots this filesystem's own view lacks).
+   */
+  private void startOrSkip(RunCycle run) {
+    if (run.listing() > changedAfter || plan == null) {
+      startCycle(run);
+      return;
+    }
+    cycle = run.cycle();
+    if (CycleFreshness.hasNewerSnapshots(run.plan().view(), plan.view())) {
+      getContext()
+          .getLog()
+          .info(
+              "cycle listed before this filesystem's last step ended; asking for a fresh listing"
+                  + " job={} fs=\"{}\"",
+              ctx.job(),
+              ctx.filesystem());
+      ctx.cycleRequests().tell(ctx.filesystem());
+    }
   }
 
   private void startCycle(RunCycle run) {
@@ -140,26 +187,12 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
    * prune that was waiting for its cursor.
    */
   private void runNext() {
-    current = queue.pollFirst();
-    while (current != null && book.inBackoff(StepKind.of(current), current.destination(), now())) {
-      current = queue.pollFirst();
-    }
+    current = nextToRun();
     if (current == null) {
-      if (waiting != null && waitingStale) {
-        // Listed while this filesystem's replication was moving both sides: plan afresh.
-        waiting = null;
-        waitingStale = false;
-        getContext()
-            .getLog()
-            .info(
-                "cycle listed during a replication, asking for a fresh listing job={} fs=\"{}\"",
-                ctx.job(),
-                ctx.filesystem());
-        ctx.cycleRequests().tell(ctx.filesystem());
-      } else if (waiting != null) {
+      if (waiting != null) {
         RunCycle next = waiting;
         waiting = null;
-        startCycle(next);
+        startOrSkip(next);
       }
       return;
     }
@@ -186,18 +219,53 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
     currentSince = now();
   }
 
+  /**
+   * The next step whose turn it is: not in its backoff, and not a first receive whose replicated
+   * parent has not arrived (that one waits, without a process, for the job's word that the parent
+   * arrived).
+   */
+  private StepSpec nextToRun() {
+    for (StepSpec next = queue.pollFirst(); next != null; next = queue.pollFirst()) {
+      if (book.inBackoff(StepKind.of(next), next.destination(), now())) {
+        continue;
+      }
+      if (next instanceof StepSpec.Replicate r && r.plan().awaitParent().isPresent()) {
+        if (parentArrived.contains(r.destination())) {
+          return new StepSpec.Replicate(r.destination(), r.plan().parentArrived());
+        }
+        String reason = "waiting for " + r.plan().awaitParent().get() + " to be received first";
+        book.failed(StepKind.REPLICATE, r.destination(), reason, false, true, now());
+        getContext()
+            .getLog()
+            .info(
+                "step waiting job={} fs=\"{}\" step=replicate dest={} reason=\"{}\"",
+                ctx.job(),
+                ctx.filesystem(),
+                r.destination(),
+                reason);
+        continue;
+      }
+      return next;
+    }
+    return null;
+  }
+
   private Behavior<Command> onReport(StepActor.Report report) {
     if (current == null || !report.id().equals(currentId)) {
       return this; // a late report from a step already given up on
     }
     StepKind kind = StepKind.of(current);
     String dest = current.destination();
+    if (CycleFreshness.mayHaveChanged(current, report)) {
+      changedAfter = listingsStarted;
+    }
     if (report instanceof StepActor.Finished finished) {
       String summary = finished.result().summary();
       book.succeeded(kind, dest, summary, now()).forEach(k -> timers.cancel("retry-" + k));
       if (kind == StepKind.REPLICATE) {
-        waitingStale |= waiting != null;
-        ctx.replicated().tell(new Replicated(ctx.filesystem(), dest));
+        if (CycleFreshness.replicaExists(current, finished.result())) {
+          ctx.replicated().tell(new Replicated(ctx.filesystem(), dest));
+        }
         finished
             .result()
             .output()
@@ -236,8 +304,15 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
     boolean expected = failed.cause() instanceof ExpectedWait;
     Duration wait = book.failed(kind, dest, failed.reason(), failed.stalled(), expected, now());
     String key = StepBook.key(kind, dest);
-    timers.startSingleTimer("retry-" + key, new RetryDue(key), wait);
-    String retry = " retry_in=" + Durations.human(wait);
+    String retry;
+    if (expected && kind != StepKind.REPLICATE) {
+      // Pruning that waits for a cursor goes on after the replication that sets it (planned again
+      // then): a listing of the whole job on its behalf would find nothing new.
+      retry = "";
+    } else {
+      timers.startSingleTimer("retry-" + key, new RetryDue(key), wait);
+      retry = " retry_in=" + Durations.human(wait);
+    }
     if (expected) {
       getContext()
           .getLog()
@@ -251,6 +326,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
 
   private Behavior<Command> onStepStopped(StepStopped stopped) {
     if (current != null && stopped.id().equals(currentId)) {
+      changedAfter = listingsStarted;
       getContext().getLog().error("step stopped without reporting {}", currentId);
       failed(
           new StepActor.Failed(currentId, "step stopped without reporting", false, null),
@@ -262,10 +338,22 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
     return this;
   }
 
+  /**
+   * The replicated parent arrived at a destination: a first receive that waited for it goes now,
+   * from the plan it has (its receiver side has not changed), without a listing.
+   */
   private Behavior<Command> onWaitOver(WaitOver over) {
-    if (book.waitOver(over.destination())) {
+    parentArrived.add(over.destination());
+    if (plan != null && book.waitOver(over.destination())) {
       timers.cancel("retry-" + StepBook.key(StepKind.REPLICATE, over.destination()));
-      ctx.cycleRequests().tell(ctx.filesystem());
+      plan.steps().stream()
+          .filter(
+              s -> s instanceof StepSpec.Replicate && s.destination().equals(over.destination()))
+          .findFirst()
+          .ifPresent(queue::addFirst);
+      if (current == null) {
+        runNext();
+      }
     }
     return this;
   }

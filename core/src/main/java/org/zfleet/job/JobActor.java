@@ -4,9 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -70,13 +70,22 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private final ActorRef<StepActor.Report> reports;
   private final ActorRef<String> cycleRequests;
   private final ActorRef<FilesystemSupervisor.Replicated> replications;
-  private final Map<String, ActorRef<FilesystemSupervisor.Command>> supervisors =
-      new LinkedHashMap<>();
+  // By name: a parent's direct children are a range of it.
+  private final TreeMap<String, ActorRef<FilesystemSupervisor.Command>> supervisors =
+      new TreeMap<>();
   private final JobProgress progress = new JobProgress();
   private JobListing listing = JobListing.EMPTY;
   private CyclePorts ports = CyclePorts.NONE;
   private CycleStart cycleStart;
   private Optional<Instant> lastListStarted = Optional.empty();
+
+  /** Listings started so far; the supervisors hear of each, to judge a cycle's freshness. */
+  private long listingsStarted;
+
+  /** A listed cycle waiting for its prepare step before it goes to the supervisors. */
+  private Listed prepared;
+
+  private record Listed(long listing, Map<DatasetName, FilesystemCycle> plans, CyclePorts ports) {}
 
   public static Behavior<Command> create(JobDriver driver, NodeContext node) {
     return Behaviors.setup(
@@ -145,12 +154,16 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
    */
   private Behavior<Command> onFilesystemReplicated(FilesystemReplicated message) {
     String parent = message.replicated().filesystem() + "/";
-    supervisors.forEach(
-        (fs, sup) -> {
-          if (fs.startsWith(parent) && fs.indexOf('/', parent.length()) < 0) {
-            sup.tell(new FilesystemSupervisor.WaitOver(message.replicated().destination()));
-          }
-        });
+    // Names below the parent sort between "parent/" and "parent0" ('0' follows '/').
+    String end = message.replicated().filesystem() + "0";
+    supervisors
+        .subMap(parent, end)
+        .forEach(
+            (fs, sup) -> {
+              if (fs.indexOf('/', parent.length()) < 0) {
+                sup.tell(new FilesystemSupervisor.WaitOver(message.replicated().destination()));
+              }
+            });
     return this;
   }
 
@@ -165,6 +178,10 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private void startList() {
     Instant now = now();
     lastListStarted = Optional.of(now);
+    listingsStarted++;
+    FilesystemSupervisor.ListingStarted started =
+        new FilesystemSupervisor.ListingStarted(listingsStarted);
+    supervisors.values().forEach(sup -> sup.tell(started));
     if (settings.cycleStartsAtListing()) {
       cycleStart = CycleStart.at(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }
@@ -192,6 +209,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
       return this;
     }
     boolean wasSnapshot = progress.phase() == JobProgress.Phase.SNAPSHOT;
+    boolean wasPrepare = progress.phase() == JobProgress.Phase.PREPARE;
     Optional<String> retry = progress.finished(report, now(), driver.backoff());
     if (report instanceof StepActor.Failed failed) {
       getContext()
@@ -208,7 +226,14 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
           .output()
           .filter(o -> o instanceof StepOutput.Listed)
           .map(o -> (StepOutput.Listed) o)
-          .ifPresent(this::dispatch);
+          .ifPresent(this::listed);
+    }
+    if (wasPrepare) {
+      // A cycle that could not be prepared is not run: its replications would hold nothing.
+      if (report instanceof StepActor.Finished) {
+        dispatch(prepared);
+      }
+      prepared = null;
     }
     if (wasSnapshot) {
       // Even after a failed snapshot, list and go on: replication and pruning must not stop.
@@ -218,11 +243,24 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     return progress.takePending().map(this::requestCycle).orElseGet(this::scheduleNext);
   }
 
-  private void dispatch(StepOutput.Listed listed) {
-    listing = listed.listing();
-    ports = listed.ports();
+  /** Plans from a new listing; a push job prepares the cycle before it goes to the supervisors. */
+  private void listed(StepOutput.Listed output) {
+    listing = output.listing();
+    ports = output.ports();
+    Listed cycle =
+        new Listed(listingsStarted, CyclePlanner.plan(listing, settings, cycleStart), ports);
+    Optional<StepSpec.Prepare> prepare = CyclePlanner.prepare(cycle.plans(), settings);
+    if (prepare.isPresent()) {
+      prepared = cycle;
+      run(StepKind.PREPARE, prepare.get());
+    } else {
+      dispatch(cycle);
+    }
+  }
+
+  private void dispatch(Listed listed) {
     long cycle = progress.listed(now());
-    Map<DatasetName, FilesystemCycle> plans = CyclePlanner.plan(listing, settings, cycleStart);
+    Map<DatasetName, FilesystemCycle> plans = listed.plans();
     for (String gone : new ArrayList<>(supervisors.keySet())) {
       if (!plans.containsKey(DatasetName.of(gone))) {
         getContext().getLog().info("filesystem gone job={} fs=\"{}\"", driver.job(), gone);
@@ -235,7 +273,9 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         (fs, plan) ->
             supervisors
                 .computeIfAbsent(fs.value(), this::spawnSupervisor)
-                .tell(new FilesystemSupervisor.RunCycle(cycle, plan, ports)));
+                .tell(
+                    new FilesystemSupervisor.RunCycle(
+                        cycle, listed.listing(), plan, listed.ports())));
   }
 
   private ActorRef<FilesystemSupervisor.Command> spawnSupervisor(String fs) {

@@ -15,7 +15,8 @@ final class JobProgress {
   enum Phase {
     IDLE,
     SNAPSHOT,
-    LIST
+    LIST,
+    PREPARE
   }
 
   private Phase phase = Phase.IDLE;
@@ -58,7 +59,12 @@ final class JobProgress {
   }
 
   StepId start(StepKind kind, String job) {
-    phase = kind == StepKind.SNAPSHOT ? Phase.SNAPSHOT : Phase.LIST;
+    phase =
+        switch (kind) {
+          case SNAPSHOT -> Phase.SNAPSHOT;
+          case PREPARE -> Phase.PREPARE;
+          default -> Phase.LIST;
+        };
     current = new StepId(job, "", kind, "", ++attempt);
     return current;
   }
@@ -89,7 +95,7 @@ final class JobProgress {
       snapshotFailures = 0;
       snapshotNotBefore = null;
     }
-    if (phase == Phase.LIST) {
+    if (phase == Phase.LIST || phase == Phase.PREPARE) {
       phase = Phase.IDLE;
     }
     return retry;

@@ -47,6 +47,12 @@ final class CursorHolds {
     }
   }
 
+  /** Records the cursor's guid: its snapshot is held already (the job's prepare step). */
+  void recordCursor(FilesystemVersion to) {
+    sender.setUserProperty(
+        plan.source().value(), marks.cursorProperty(), Long.toUnsignedString(to.guid()));
+  }
+
   /**
    * The cursor property was lost (removed by hand, or never written after a crash) while the
    * receiver already had snapshots: its hold may still sit on an older snapshot, where it would

@@ -1,9 +1,11 @@
 package org.zfleet.replication;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.zfleet.cycle.ReplicaDataset;
 import org.zfleet.cycle.SenderFilesystem;
 import org.zfleet.model.DatasetName;
@@ -29,7 +31,15 @@ final class ListingValues {
                           new SenderFilesystem.Marks(
                               Optional.ofNullable(d.properties().get(m.cursorProperty())),
                               Optional.ofNullable(d.properties().get(m.stepProperty())))));
-              return new SenderFilesystem(d.name(), d.versions(), found);
+              Set<String> held = new HashSet<>();
+              d.versionProperties()
+                  .forEach(
+                      (snapshot, props) -> {
+                        if (props.containsKey(DatasetListing.USERREFS)) {
+                          held.add(snapshot);
+                        }
+                      });
+              return new SenderFilesystem(d.name(), d.versions(), found, held);
             })
         .toList();
   }

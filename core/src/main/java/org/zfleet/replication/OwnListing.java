@@ -32,6 +32,10 @@ final class OwnListing implements StepWork {
       ZfsPort zfs, FilesystemFilter filter, Map<String, ReplicationMarks> marks) {
     java.util.Set<String> properties = new java.util.HashSet<>();
     marks.values().forEach(m -> properties.addAll(List.of(m.cursorProperty(), m.stepProperty())));
+    if (!marks.isEmpty()) {
+      // Which snapshots are held: a push job releases the holds its cursors have moved past.
+      properties.add(DatasetListing.USERREFS);
+    }
     List<DatasetListing> listed =
         zfs.list(filter.roots(), properties).stream()
             .filter(d -> filter.selects(d.name()))

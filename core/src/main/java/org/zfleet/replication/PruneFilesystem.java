@@ -30,6 +30,7 @@ public final class PruneFilesystem implements StepWork {
   private final DatasetName filesystem;
   private final PruneOutcome outcome;
   private final Consumer<SnapshotName> destroy;
+  private final Consumer<List<SnapshotName>> beforeDestroy;
 
   /**
    * @param side "sender", "receiver SINK", "local"..., for reports
@@ -38,10 +39,25 @@ public final class PruneFilesystem implements StepWork {
    */
   public PruneFilesystem(
       String side, DatasetName filesystem, PruneOutcome outcome, Consumer<SnapshotName> destroy) {
+    this(side, filesystem, outcome, destroy, doomed -> {});
+  }
+
+  /**
+   * @param beforeDestroy runs once with every snapshot to destroy before the first is destroyed (a
+   *     push job releases its cursor holds from them: the keep rules never doom a cursor or an
+   *     incremental base, and a snapshot the cursor has passed stays held until the next cycle)
+   */
+  public PruneFilesystem(
+      String side,
+      DatasetName filesystem,
+      PruneOutcome outcome,
+      Consumer<SnapshotName> destroy,
+      Consumer<List<SnapshotName>> beforeDestroy) {
     this.side = side;
     this.filesystem = filesystem;
     this.outcome = outcome;
     this.destroy = destroy;
+    this.beforeDestroy = beforeDestroy;
   }
 
   @Override
@@ -58,6 +74,9 @@ public final class PruneFilesystem implements StepWork {
     PruneOutcome.Evaluated evaluated = (PruneOutcome.Evaluated) outcome;
     List<FilesystemVersion> doomed = evaluated.toDestroy();
     control.progress().phase("destroying " + doomed.size() + " snapshot(s)");
+    if (!doomed.isEmpty()) {
+      beforeDestroy.accept(doomed.stream().map(v -> filesystem.snapshot(v.name())).toList());
+    }
     int destroyed = 0;
     List<String> left = new ArrayList<>();
     for (FilesystemVersion version : doomed) {

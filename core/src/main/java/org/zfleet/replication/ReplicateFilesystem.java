@@ -181,6 +181,9 @@ public final class ReplicateFilesystem implements StepWork {
   }
 
   private void createPlaceholders(StepControl control) {
+    if (plan.preparedByJob()) {
+      return; // the job's prepare step made them, once for all its filesystems
+    }
     for (DatasetName placeholder : plan.placeholders()) {
       control.progress().phase("creating placeholder " + placeholder);
       try {
@@ -192,13 +195,16 @@ public final class ReplicateFilesystem implements StepWork {
   }
 
   private long runStep(Step step, StepControl control) throws Exception {
+    if (plan.preparedByJob()) {
+      // The job's prepare step holds the snapshots this cycle sends: the step is the transfer.
+      return transfer(step, control);
+    }
     DatasetName fs = plan.source();
-    SnapshotName to = fs.snapshot(step.to().name());
     List<SnapshotName> held = new ArrayList<>();
     step.from()
         .filter(FilesystemVersion::isSnapshot)
         .ifPresent(f -> held.add(fs.snapshot(f.name())));
-    held.add(to);
+    held.add(fs.snapshot(step.to().name()));
 
     control.progress().phase("holding " + step);
     sender.setUserProperty(
@@ -211,49 +217,7 @@ public final class ReplicateFilesystem implements StepWork {
       for (SnapshotName s : held) {
         holds.hold(s, marks.stepHoldTag());
       }
-      control.progress().phase("sending " + step);
-      SendRequest request =
-          switch (step.flag()) {
-            case FULL -> SendRequest.full(to);
-            case INCREMENTAL -> SendRequest.incremental(step.from().orElseThrow(), to);
-            case INTERMEDIATE -> SendRequest.intermediate(step.from().orElseThrow(), to);
-          };
-      SendProcess send = sender.send(request);
-      // A replica is zfleet's and the plan checked that its newest snapshot is the base, so -F
-      // discards only changes made since, such as the directories ZFS creates for child
-      // mountpoints, which zfs-fuse counts as a modification that refuses the next increment.
-      boolean force =
-          step.forceReceive()
-              || (step.flag() != Step.Flag.FULL && plan.receiverState() == ReceiverState.REPLICA);
-      long[] last = {0};
-      RunningTransfer transfer =
-          receiver.receiveFrom(
-              send,
-              new ReceiveRequest(plan.target(), force, ReceiverLayout.replicaProperties()),
-              transferOptions,
-              p -> {
-                control.progress().addBytes(p.bytes() - last[0]);
-                last[0] = p.bytes();
-              });
-      control.onCancel(transfer::cancel);
-      TransferResult result;
-      try {
-        result = transfer.result().toCompletableFuture().get();
-      } catch (ExecutionException e) {
-        new ReceivedAnyway(receiver, plan).markIfReceived(step);
-        throw e.getCause() instanceof Exception cause ? cause : e;
-      }
-      control.progress().addBytes(result.bytes() - last[0]);
-      control.progress().phase("moving cursor to " + step.to().relativeName());
-      moveCursor(step.to());
-      log.info(
-          "sent job_step=\"{}\" fs=\"{}\" to=\"{}\" bytes={} rate={}B/s",
-          step,
-          fs,
-          plan.target(),
-          result.bytes(),
-          result.bytesPerSecond());
-      return result.bytes();
+      return transfer(step, control);
     } finally {
       for (SnapshotName s : held) {
         holds.releaseQuietly(s, marks.stepHoldTag());
@@ -262,9 +226,88 @@ public final class ReplicateFilesystem implements StepWork {
     }
   }
 
-  /** Holds the new cursor snapshot, records its guid, then lets the old one go. */
+  /** Sends and receives one step, then moves the cursor to where it ended. */
+  private long transfer(Step step, StepControl control) throws Exception {
+    DatasetName fs = plan.source();
+    SnapshotName to = fs.snapshot(step.to().name());
+    control.progress().phase("sending " + step);
+    SendRequest request =
+        switch (step.flag()) {
+          case FULL -> SendRequest.full(to);
+          case INCREMENTAL -> SendRequest.incremental(step.from().orElseThrow(), to);
+          case INTERMEDIATE -> SendRequest.intermediate(step.from().orElseThrow(), to);
+        };
+    SendProcess send = sender.send(request);
+    // A replica is zfleet's and the plan checked that its newest snapshot is the base, so -F
+    // discards only changes made since, such as the directories ZFS creates for child
+    // mountpoints, which zfs-fuse counts as a modification that refuses the next increment.
+    boolean force =
+        step.forceReceive()
+            || (step.flag() != Step.Flag.FULL && plan.receiverState() == ReceiverState.REPLICA);
+    long[] last = {0};
+    RunningTransfer transfer =
+        receiver.receiveFrom(
+            send,
+            receiveRequest(step, force),
+            transferOptions,
+            p -> {
+              control.progress().addBytes(p.bytes() - last[0]);
+              last[0] = p.bytes();
+            });
+    control.onCancel(transfer::cancel);
+    TransferResult result;
+    try {
+      result = transfer.result().toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      new ReceivedAnyway(receiver, plan).markIfReceived(step);
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+    control.progress().addBytes(result.bytes() - last[0]);
+    control.progress().phase("moving cursor to " + step.to().relativeName());
+    moveCursor(step.to());
+    log.info(
+        "sent job_step=\"{}\" fs=\"{}\" to=\"{}\" bytes={} rate={}B/s",
+        step,
+        fs,
+        plan.target(),
+        result.bytes(),
+        result.bytesPerSecond());
+    return result.bytes();
+  }
+
+  /**
+   * The receive of one step. A replica's role is set when it is made (a full stream); an increment
+   * into the replica the listing found keeps it, so a prepared step sets nothing and asks nothing
+   * more of zfs.
+   */
+  private ReceiveRequest receiveRequest(Step step, boolean force) {
+    if (!plan.preparedByJob()) {
+      return new ReceiveRequest(plan.target(), force, ReceiverLayout.replicaProperties());
+    }
+    if (step.flag() == Step.Flag.FULL) {
+      return new ReceiveRequest(
+          plan.target(),
+          force,
+          ReceiverLayout.replicaProperties(),
+          Optional.of(plan.receiverState() != ReceiverState.ABSENT));
+    }
+    return new ReceiveRequest(
+        plan.target(),
+        force,
+        java.util.Map.of(),
+        Optional.of(plan.receiverState() == ReceiverState.REPLICA));
+  }
+
+  /**
+   * Holds the new cursor snapshot, records its guid, then lets the old one go; in a prepared cycle
+   * the job holds and releases, and the step only records the guid.
+   */
   private void moveCursor(FilesystemVersion to) {
-    holds.moveCursor(cursor, to);
+    if (plan.preparedByJob()) {
+      holds.recordCursor(to);
+    } else {
+      holds.moveCursor(cursor, to);
+    }
     cursor = OptionalLong.of(to.guid());
     movedTo = Optional.of(to);
   }

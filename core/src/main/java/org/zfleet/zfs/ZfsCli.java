@@ -241,7 +241,7 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
           ZfsNames.requirePropertyValue(v);
         });
     String target = request.target().value();
-    boolean existed = exists(request.target());
+    boolean existed = request.targetExists().orElseGet(() -> exists(request.target()));
     List<String> args = request.force() ? List.of("-F", target) : List.of(target);
     RunningProcess p =
         runner.start(
