@@ -120,6 +120,15 @@ public final class InMemoryZfs implements ZfsPort {
     return List.copyOf(out);
   }
 
+  /**
+   * A dataset's snapshot names, oldest first, or none if it does not exist: for tests to look
+   * without counting a command.
+   */
+  public synchronized List<String> peekSnapshots(DatasetName dataset) {
+    ModelDataset ds = datasets.get(dataset);
+    return ds == null ? List.of() : ds.snapshots.stream().map(s -> s.name).toList();
+  }
+
   /** A dataset's or snapshot's user property, set locally or inherited: for tests to look. */
   public synchronized Optional<String> getUserProperty(String datasetOrSnapshot, String property) {
     String target = ZfsNames.requireDatasetOrSnapshot(datasetOrSnapshot);
