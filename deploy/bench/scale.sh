@@ -56,7 +56,8 @@ if [ ! -f node/target/zfleet-cli.jar ]; then
 fi
 for pool in "$pool_a" "$pool_b"; do
   if zpool list -H -o name "$pool" >/dev/null 2>&1; then
-    zfs unmount "$pool" 2>/dev/null || true
+    # Children first: zfs-fuse calls a pool busy while any of its filesystems is mounted.
+    zfs list -H -o name -r "$pool" | sort -r | while read -r fs; do zfs unmount "$fs" 2>/dev/null || true; done
     zpool destroy -f "$pool"
   fi
 done
@@ -68,7 +69,8 @@ ZFLEET_POOLS="$pool_a $pool_b" ZFLEET_POOL_SIZE=4G ZFLEET_POOL_DIR="$work/pools"
 src=$pool_a/zfleet
 sysrc=$pool_a/syncoid
 sink=$pool_b/sink
-sydst=$pool_b/syncoid
+# syncoid receives below a parent that mounts nothing (zfs-fuse's mounts are few and shared).
+sydst=$pool_b/syncoid/tree
 # One tree: a root, 10 parents, children/10 children under each; prints the count.
 make_tree() {
   local top=$1 children=$2 per=$(( $2 / 10 ))
@@ -83,6 +85,7 @@ t0=$(now)
 total=$(make_tree "$src" "$n")
 sytotal=$(make_tree "$sysrc" "$syncoid_n")
 "$real_zfs" create -o mountpoint=none "$sink"
+"$real_zfs" create -o mountpoint=none "$pool_b/syncoid"
 log "created $total + $sytotal filesystems in $(secs "$t0" "$(now)") s"
 
 # The counting wrapper: one line per zfs process (its arguments, cut short), then the real zfs.
