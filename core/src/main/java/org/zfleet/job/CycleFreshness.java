@@ -1,19 +1,70 @@
 package org.zfleet.job;
 
+import java.util.HashSet;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.zfleet.cycle.FilesystemView;
 import org.zfleet.cycle.StepSpec;
 import org.zfleet.model.FilesystemVersion;
 import org.zfleet.plan.ReceiverState;
 
 /**
- * How a filesystem supervisor judges whether a cycle's listing is still good for it: which of its
- * steps may have changed what a listing shows, and whether a listing it cannot use shows snapshots
- * it has not seen.
+ * What a filesystem supervisor knows of how fresh a cycle's listing is for its filesystem: the
+ * newest listing the job has started, that number when its last step that changed something ended
+ * (a listing started before then is older than that step), and where the replicated parent a first
+ * receive waits for has arrived since. Actor-confined.
  */
 final class CycleFreshness {
 
-  private CycleFreshness() {}
+  /** The newest listing the job has started, as far as this supervisor knows. */
+  private long listingsStarted;
+
+  /** {@link #listingsStarted} when this filesystem's last step that changed something ended. */
+  private long changedAfter;
+
+  private final Set<String> parentArrived = new HashSet<>();
+
+  void listingStarted(long listing) {
+    listingsStarted = Math.max(listingsStarted, listing);
+  }
+
+  /**
+   * Whether a cycle planned from listing {@code listing} may run: it started after the last change.
+   */
+  boolean fresh(long listing) {
+    return listing > changedAfter;
+  }
+
+  /** A step ended so: if it may have changed the filesystem, listings started so far are stale. */
+  void stepEnded(StepSpec spec, StepActor.Report report) {
+    if (mayHaveChanged(spec, report)) {
+      changedAfter = listingsStarted;
+    }
+  }
+
+  /** A step stopped without saying how it ended: it may have changed anything. */
+  void stepLost() {
+    changedAfter = listingsStarted;
+  }
+
+  /** The replicated parent that first receives to {@code destination} wait for has arrived. */
+  void parentArrived(String destination) {
+    parentArrived.add(destination);
+  }
+
+  /**
+   * The step to run for {@code spec}: a first receive whose parent has arrived goes without waiting
+   * for it; one whose parent has not arrived runs nothing (empty) until it does.
+   */
+  Optional<StepSpec> admit(StepSpec spec) {
+    if (spec instanceof StepSpec.Replicate r && r.plan().awaitParent().isPresent()) {
+      return parentArrived.contains(r.destination())
+          ? Optional.of(new StepSpec.Replicate(r.destination(), r.plan().parentArrived()))
+          : Optional.empty();
+    }
+    return Optional.of(spec);
+  }
 
   /**
    * Whether a step that ended so may have changed the filesystem's state on either side: any

@@ -5,10 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -89,15 +87,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private FilesystemCycle plan;
   private CyclePorts ports = CyclePorts.NONE;
   private RunCycle waiting;
-
-  /** The newest listing the job has started, as far as this supervisor knows. */
-  private long listingsStarted;
-
-  /** {@link #listingsStarted} when this filesystem's last step that changed something ended. */
-  private long changedAfter;
-
-  /** Destinations where the replicated parent a first receive waits for has arrived since. */
-  private final Set<String> parentArrived = new HashSet<>();
+  private final CycleFreshness freshness = new CycleFreshness();
 
   private long cycle;
   private long attempts;
@@ -143,7 +133,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   }
 
   private Behavior<Command> onListingStarted(ListingStarted started) {
-    listingsStarted = Math.max(listingsStarted, started.listing());
+    freshness.listingStarted(started.listing());
     return this;
   }
 
@@ -152,7 +142,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
    * fresh listing asked for if it shows snapshots this filesystem's own view lacks).
    */
   private void startOrSkip(RunCycle run) {
-    if (run.listing() > changedAfter || plan == null) {
+    if (freshness.fresh(run.listing()) || plan == null) {
       startCycle(run);
       return;
     }
@@ -229,10 +219,9 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       if (book.inBackoff(StepKind.of(next), next.destination(), now())) {
         continue;
       }
-      if (next instanceof StepSpec.Replicate r && r.plan().awaitParent().isPresent()) {
-        if (parentArrived.contains(r.destination())) {
-          return new StepSpec.Replicate(r.destination(), r.plan().parentArrived());
-        }
+      Optional<StepSpec> admitted = freshness.admit(next);
+      if (admitted.isEmpty()) {
+        StepSpec.Replicate r = (StepSpec.Replicate) next;
         String reason = "waiting for " + r.plan().awaitParent().get() + " to be received first";
         book.failed(StepKind.REPLICATE, r.destination(), reason, false, true, now());
         getContext()
@@ -245,7 +234,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
                 reason);
         continue;
       }
-      return next;
+      return admitted.get();
     }
     return null;
   }
@@ -256,9 +245,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
     }
     StepKind kind = StepKind.of(current);
     String dest = current.destination();
-    if (CycleFreshness.mayHaveChanged(current, report)) {
-      changedAfter = listingsStarted;
-    }
+    freshness.stepEnded(current, report);
     if (report instanceof StepActor.Finished finished) {
       String summary = finished.result().summary();
       book.succeeded(kind, dest, summary, now()).forEach(k -> timers.cancel("retry-" + k));
@@ -326,7 +313,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
 
   private Behavior<Command> onStepStopped(StepStopped stopped) {
     if (current != null && stopped.id().equals(currentId)) {
-      changedAfter = listingsStarted;
+      freshness.stepLost();
       getContext().getLog().error("step stopped without reporting {}", currentId);
       failed(
           new StepActor.Failed(currentId, "step stopped without reporting", false, null),
@@ -343,7 +330,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
    * from the plan it has (its receiver side has not changed), without a listing.
    */
   private Behavior<Command> onWaitOver(WaitOver over) {
-    parentArrived.add(over.destination());
+    freshness.parentArrived(over.destination());
     if (plan != null && book.waitOver(over.destination())) {
       timers.cancel("retry-" + StepBook.key(StepKind.REPLICATE, over.destination()));
       plan.steps().stream()
