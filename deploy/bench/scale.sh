@@ -58,7 +58,11 @@ for pool in "$pool_a" "$pool_b"; do
   if zpool list -H -o name "$pool" >/dev/null 2>&1; then
     # Children first: zfs-fuse calls a pool busy while any of its filesystems is mounted.
     zfs list -H -o name -r "$pool" | sort -r | while read -r fs; do zfs unmount "$fs" 2>/dev/null || true; done
-    zpool destroy -f "$pool"
+    for attempt in $(seq 1 10); do
+      zpool destroy -f "$pool" 2>/dev/null && break
+      [ "$attempt" -lt 10 ] || { zpool destroy -f "$pool"; exit 1; }
+      sleep 3 # zfs-fuse can call a pool busy for a moment after its last unmount
+    done
   fi
 done
 rm -rf "$work"
