@@ -127,6 +127,7 @@ final class FleetListing {
         Optional.of("zfleet_"),
         senders,
         List.of(new Destination.Reachable(SINK, layout, replicas)),
-        replicated);
+        replicated,
+        Set.of(DatasetName.of("tank/fleet")));
   }
 }

@@ -64,6 +64,6 @@ public class PlannerBenchmark {
   /** The job-wide prepare step of the planned cycle. */
   @Benchmark
   public Optional<StepSpec.Prepare> prepare() {
-    return CyclePlanner.prepare(planned, settings);
+    return CyclePlanner.prepare(listing, planned, settings);
   }
 }

@@ -39,28 +39,59 @@ public sealed interface StepSpec {
    */
   record Prepare(
       Map<String, List<DatasetName>> placeholders,
-      Map<String, List<SnapshotName>> hold,
-      Map<String, List<SnapshotName>> release)
+      Map<String, Snapshots> hold,
+      Map<String, Snapshots> release)
       implements StepSpec {
     public Prepare {
-      placeholders = copy(placeholders);
-      hold = copy(hold);
-      release = copy(release);
+      Map<String, List<DatasetName>> made = new LinkedHashMap<>();
+      placeholders.forEach(
+          (k, v) -> {
+            if (!v.isEmpty()) {
+              made.put(k, List.copyOf(v));
+            }
+          });
+      placeholders = java.util.Collections.unmodifiableMap(made);
+      hold = nonEmpty(hold);
+      release = nonEmpty(release);
     }
 
     public boolean isEmpty() {
       return placeholders.isEmpty() && hold.isEmpty() && release.isEmpty();
     }
 
-    private static <T> Map<String, List<T>> copy(Map<String, List<T>> map) {
-      Map<String, List<T>> out = new LinkedHashMap<>();
+    private static Map<String, Snapshots> nonEmpty(Map<String, Snapshots> map) {
+      Map<String, Snapshots> out = new LinkedHashMap<>();
       map.forEach(
           (k, v) -> {
             if (!v.isEmpty()) {
-              out.put(k, List.copyOf(v));
+              out.put(k, v);
             }
           });
       return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * Snapshots to hold or release: whole subtrees in one recursive command each ({@code
+     * recursive}: the root's snapshot and every snapshot of that name it stands for, which are held
+     * one by one should the recursive command fail), and the rest by name ({@code each}).
+     */
+    public record Snapshots(
+        Map<SnapshotName, List<SnapshotName>> recursive, List<SnapshotName> each) {
+      public Snapshots {
+        Map<SnapshotName, List<SnapshotName>> copy = new LinkedHashMap<>();
+        recursive.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        recursive = java.util.Collections.unmodifiableMap(copy);
+        each = List.copyOf(each);
+      }
+
+      public boolean isEmpty() {
+        return recursive.isEmpty() && each.isEmpty();
+      }
+
+      /** How many snapshots in all. */
+      public int count() {
+        return each.size() + recursive.values().stream().mapToInt(List::size).sum();
+      }
     }
   }
 

@@ -81,6 +81,19 @@ public final class LocalSender implements Sender {
     return zfs.holdAll(tag, snapshots);
   }
 
+  /** Only for a subtree the job selects whole: every snapshot it reaches is the job's. */
+  @Override
+  public void holdRecursive(String tag, SnapshotName snapshot) {
+    check(snapshot.dataset());
+    zfs.holdRecursive(tag, snapshot);
+  }
+
+  @Override
+  public void releaseRecursive(String tag, SnapshotName snapshot) {
+    check(snapshot.dataset());
+    zfs.releaseRecursive(tag, snapshot);
+  }
+
   @Override
   public Map<SnapshotName, String> releaseAll(String tag, Collection<SnapshotName> snapshots) {
     snapshots.forEach(s -> check(s.dataset()));

@@ -51,6 +51,19 @@ public interface Sender {
   }
 
   /**
+   * {@code zfs hold -r} (see {@link ZfsPort#holdRecursive}); a sender that cannot fails with {@link
+   * ZfsException.Unsupported}, and the caller holds the snapshots one by one.
+   */
+  default void holdRecursive(String tag, SnapshotName snapshot) {
+    throw new ZfsException.Unsupported("no recursive hold through this sender", List.of(), "");
+  }
+
+  /** {@code zfs release -r} (see {@link ZfsPort#releaseRecursive}); as {@link #holdRecursive}. */
+  default void releaseRecursive(String tag, SnapshotName snapshot) {
+    throw new ZfsException.Unsupported("no recursive release through this sender", List.of(), "");
+  }
+
+  /**
    * Releases {@code tag} from every snapshot (see {@link ZfsPort#releaseAll}); returns those whose
    * release failed, with why. One call per snapshot unless the sender can do better.
    */

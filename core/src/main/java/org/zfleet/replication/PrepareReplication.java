@@ -1,5 +1,6 @@
 package org.zfleet.replication;
 
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zfleet.cycle.StepSpec;
+import org.zfleet.endpoint.Sender;
 import org.zfleet.job.StepControl;
 import org.zfleet.job.StepResult;
 import org.zfleet.job.StepWork;
@@ -62,12 +64,26 @@ final class PrepareReplication implements StepWork {
         }
       }
       String tag = marks.get(destination).cursorHoldTag();
-      List<SnapshotName> toHold = spec.hold().getOrDefault(destination, List.of());
-      if (!toHold.isEmpty()) {
+      Sender sender = endpoints.sender(destination);
+      StepSpec.Prepare.Snapshots toHold = spec.hold().get(destination);
+      if (toHold != null) {
         control.checkCancelled();
-        control.progress().phase("holding " + toHold.size() + " snapshot(s) for " + destination);
-        Map<SnapshotName, String> failed = endpoints.sender(destination).holdAll(tag, toHold);
-        held += toHold.size() - failed.size();
+        control.progress().phase("holding " + toHold.count() + " snapshot(s) for " + destination);
+        Map<SnapshotName, String> failed = new LinkedHashMap<>();
+        toHold
+            .recursive()
+            .forEach(
+                (root, members) -> {
+                  try {
+                    sender.holdRecursive(tag, root);
+                  } catch (ZfsException e) {
+                    // One of them held already (a failed step's), or no recursive hold here: one by
+                    // one.
+                    failed.putAll(sender.holdAll(tag, members));
+                  }
+                });
+        failed.putAll(sender.holdAll(tag, toHold.each()));
+        held += toHold.count() - failed.size();
         failed.forEach(
             (s, why) ->
                 log.warn(
@@ -77,14 +93,25 @@ final class PrepareReplication implements StepWork {
                     tag,
                     why));
       }
-      List<SnapshotName> toRelease = spec.release().getOrDefault(destination, List.of());
-      if (!toRelease.isEmpty()) {
+      StepSpec.Prepare.Snapshots toRelease = spec.release().get(destination);
+      if (toRelease != null) {
         control.checkCancelled();
         control
             .progress()
-            .phase("releasing " + toRelease.size() + " snapshot(s) for " + destination);
-        Map<SnapshotName, String> failed = endpoints.sender(destination).releaseAll(tag, toRelease);
-        released += toRelease.size() - failed.size();
+            .phase("releasing " + toRelease.count() + " snapshot(s) for " + destination);
+        Map<SnapshotName, String> failed = new LinkedHashMap<>();
+        toRelease
+            .recursive()
+            .forEach(
+                (root, members) -> {
+                  try {
+                    sender.releaseRecursive(tag, root);
+                  } catch (ZfsException e) {
+                    failed.putAll(sender.releaseAll(tag, members));
+                  }
+                });
+        failed.putAll(sender.releaseAll(tag, toRelease.each()));
+        released += toRelease.count() - failed.size();
         failed.forEach(
             (s, why) ->
                 log.warn(

@@ -182,6 +182,16 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
     return CliHolds.run("release", ZfsNames.requireHoldTag(tag), snapshots, this::run);
   }
 
+  @Override
+  public void holdRecursive(String tag, SnapshotName snapshot) {
+    zfs("hold", snapshot.full(), List.of("-r", ZfsNames.requireHoldTag(tag), snapshot.full()));
+  }
+
+  @Override
+  public void releaseRecursive(String tag, SnapshotName snapshot) {
+    zfs("release", snapshot.full(), List.of("-r", ZfsNames.requireHoldTag(tag), snapshot.full()));
+  }
+
   private ProcessResult run(List<String> args) {
     return runner.run(command(args.get(0), args.subList(1, args.size())), config.commandTimeout());
   }

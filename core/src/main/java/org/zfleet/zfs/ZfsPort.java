@@ -71,6 +71,21 @@ public interface ZfsPort {
    */
   Map<SnapshotName, String> releaseAll(String tag, Collection<SnapshotName> snapshots);
 
+  /**
+   * {@code zfs hold -r tag dataset@name}: the tag on that snapshot and on the snapshot of that name
+   * of every descendant, in one operation (on zfs-fuse one transaction for all: a second for a
+   * thousand snapshots, where naming them takes one per snapshot). All or nothing: if one of them
+   * has the tag already, none is held and this fails.
+   */
+  void holdRecursive(String tag, SnapshotName snapshot);
+
+  /**
+   * {@code zfs release -r tag dataset@name}: the tag from that snapshot and from the snapshot of
+   * that name of every descendant. Fails if one of them lacks the tag, and then may have released
+   * none or some: the caller releases them one by one.
+   */
+  void releaseRecursive(String tag, SnapshotName snapshot);
+
   /** The holds on a snapshot: the count always, the tags where this ZFS can list them. */
   Holds holds(SnapshotName snapshot);
 

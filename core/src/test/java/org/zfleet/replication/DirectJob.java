@@ -74,7 +74,7 @@ final class DirectJob {
     Map<DatasetName, FilesystemCycle> plans = CyclePlanner.plan(listing, driver.settings(), start);
     // A push job prepares the cycle (placeholders, holds) before its replications, as the job
     // actor does.
-    Optional<StepSpec.Prepare> prepare = CyclePlanner.prepare(plans, driver.settings());
+    Optional<StepSpec.Prepare> prepare = CyclePlanner.prepare(listing, plans, driver.settings());
     if (prepare.isPresent()) {
       driver.runner().work(prepare.get(), ports).run(new StepControl());
     }

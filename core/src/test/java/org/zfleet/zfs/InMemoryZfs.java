@@ -306,6 +306,49 @@ public final class InMemoryZfs implements ZfsPort {
   }
 
   @Override
+  public synchronized void holdRecursive(String tag, SnapshotName snapshot) {
+    ZfsNames.requireHoldTag(tag);
+    command(Op.HOLD, snapshot.full());
+    List<ModelSnapshot> all = recursive("hold", snapshot);
+    for (ModelSnapshot s : all) {
+      if (s.holds.contains(tag)) {
+        throw ModelErrors.exists(
+            "hold",
+            snapshot.full(),
+            "cannot hold '" + s.name + "': tag already exists on this dataset");
+      }
+    }
+    all.forEach(s -> s.holds.add(tag));
+  }
+
+  @Override
+  public synchronized void releaseRecursive(String tag, SnapshotName snapshot) {
+    ZfsNames.requireHoldTag(tag);
+    command(Op.RELEASE, snapshot.full());
+    List<ModelSnapshot> all = recursive("release", snapshot);
+    for (ModelSnapshot s : all) {
+      if (!s.holds.contains(tag)) {
+        throw new ZfsException.Failed(
+            "zfs release -r " + tag + " " + snapshot + ": no such tag on " + s.name,
+            List.of(),
+            "cannot release '" + tag + "' from '" + s.name + "': no such tag on this dataset");
+      }
+    }
+    all.forEach(s -> s.holds.remove(tag));
+  }
+
+  /** The snapshot and the snapshots of its name on every descendant, as zfs -r finds them. */
+  private List<ModelSnapshot> recursive(String verb, SnapshotName snapshot) {
+    List<ModelSnapshot> all = new ArrayList<>(List.of(snapshot(verb, snapshot)));
+    for (ModelDataset ds : datasets.values()) {
+      if (ds.name.isWithin(snapshot.dataset()) && !ds.name.equals(snapshot.dataset())) {
+        ds.snapshot(snapshot.name()).ifPresent(all::add);
+      }
+    }
+    return all;
+  }
+
+  @Override
   public synchronized Holds holds(SnapshotName snapshot) {
     command(capabilities.holdsCommand() ? Op.HOLDS : Op.GET, snapshot.full());
     Set<String> tags = snapshot("holds", snapshot).holds;

@@ -293,6 +293,47 @@ public abstract class ZfsPortContract {
   }
 
   @Test
+  void recursiveHoldAndReleaseTakeEveryDescendantsSnapshotOfTheNameAllOrNothing() {
+    DatasetName a = scratch().child("a");
+    DatasetName b = a.child("b");
+    DatasetName c = scratch().child("c");
+    port().createFilesystem(a, Map.of(), false);
+    port().createFilesystem(b, Map.of(), false);
+    port().createFilesystem(c, Map.of(), false);
+    port().snapshotRecursive(scratch(), "s1");
+    port().snapshot(List.of(b), "s2");
+    String tag = "zfleet_recursive";
+    List<SnapshotName> subtree = List.of(a.snapshot("s1"), b.snapshot("s1"));
+    try {
+      port().holdRecursive(tag, a.snapshot("s1"));
+
+      for (SnapshotName s : subtree) {
+        assertThat(port().holds(s).count()).as("holds on %s", s).isEqualTo(1);
+      }
+      assertThat(port().holds(scratch().snapshot("s1")).count()).as("above the root").isZero();
+      assertThat(port().holds(c.snapshot("s1")).count()).as("beside the root").isZero();
+      assertThat(port().holds(b.snapshot("s2")).count()).as("another name").isZero();
+
+      // One of them held already: nothing is held and it fails.
+      port().hold(c.snapshot("s1"), tag);
+      assertThatThrownBy(() -> port().holdRecursive(tag, scratch().snapshot("s1")))
+          .isInstanceOf(ZfsException.class);
+      assertThat(port().holds(scratch().snapshot("s1")).count()).isZero();
+      port().release(c.snapshot("s1"), tag);
+
+      port().releaseRecursive(tag, a.snapshot("s1"));
+      for (SnapshotName s : subtree) {
+        assertThat(port().holds(s).count()).as("holds on %s", s).isZero();
+      }
+      assertThatThrownBy(() -> port().releaseRecursive(tag, a.snapshot("s1")))
+          .as("a release of a tag that is not there")
+          .isInstanceOf(ZfsException.class);
+    } finally {
+      port().releaseAll(tag, List.of(a.snapshot("s1"), b.snapshot("s1"), c.snapshot("s1")));
+    }
+  }
+
+  @Test
   void bookmarksExistOnlyWithTheCapability() {
     SnapshotName s = scratch().snapshot("s");
     port().snapshot(List.of(scratch()), "s");
