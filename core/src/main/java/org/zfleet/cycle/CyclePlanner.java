@@ -150,7 +150,7 @@ public final class CyclePlanner {
    * in its steps.
    */
   public static Optional<StepSpec.Prepare> prepare(
-      Map<DatasetName, FilesystemCycle> cycles, CycleSettings settings) {
+      JobListing listing, Map<DatasetName, FilesystemCycle> cycles, CycleSettings settings) {
     if (settings.kind() != CycleSettings.Kind.PUSH) {
       return Optional.empty();
     }
@@ -185,19 +185,24 @@ public final class CyclePlanner {
         }
       }
     }
+    Map<DatasetName, List<FilesystemVersion>> versions = new LinkedHashMap<>();
+    cycles.forEach((fs, cycle) -> versions.put(fs, cycle.view().sender().versions()));
+    Map<String, List<DatasetName>> made = new LinkedHashMap<>();
+    placeholders.forEach((d, p) -> made.put(d, List.copyOf(p)));
     StepSpec.Prepare prepare =
-        new StepSpec.Prepare(lists(placeholders), lists(hold), lists(release));
+        new StepSpec.Prepare(
+            made,
+            grouped(hold, listing.wholeSubtrees(), versions),
+            grouped(release, listing.wholeSubtrees(), versions));
     return prepare.isEmpty() ? Optional.empty() : Optional.of(prepare);
   }
 
-  private static <T> Map<String, List<T>> lists(Map<String, ? extends Set<T>> sets) {
-    Map<String, List<T>> out = new LinkedHashMap<>();
-    sets.forEach(
-        (k, v) -> {
-          if (!v.isEmpty()) {
-            out.put(k, List.copyOf(v));
-          }
-        });
+  private static Map<String, StepSpec.Prepare.Snapshots> grouped(
+      Map<String, Set<SnapshotName>> snapshots,
+      Set<DatasetName> wholeSubtrees,
+      Map<DatasetName, List<FilesystemVersion>> versions) {
+    Map<String, StepSpec.Prepare.Snapshots> out = new LinkedHashMap<>();
+    snapshots.forEach((d, s) -> out.put(d, RecursiveHolds.group(s, wholeSubtrees, versions)));
     return out;
   }
 
@@ -252,6 +257,40 @@ public final class CyclePlanner {
             : SnapshotSchedule.cron(
                 ((Snapshotting.Cron) s).cron(), ((Snapshotting.Cron) s).timeZone());
     return schedule.nextDue(lastTaken(listing, settings), now);
+  }
+
+  /**
+   * What a job keeps of a listing between cycles: per filesystem its newest snapshot and the newest
+   * whose name the job's naming reads, all the snapshot schedule looks at ({@link #snapshot},
+   * {@link #nextSnapshotDue}). Each filesystem's state lives with its supervisor; the listing is
+   * not kept a second time.
+   */
+  public static JobListing forSchedule(JobListing listing, CycleSettings settings) {
+    Optional<SnapshotNaming> naming = settings.snapshotting().prefix().map(SnapshotNaming::new);
+    List<SenderFilesystem> kept = new ArrayList<>(listing.filesystems().size());
+    for (SenderFilesystem fs : listing.filesystems()) {
+      List<FilesystemVersion> versions = new ArrayList<>(2);
+      FilesystemVersion newest = null;
+      FilesystemVersion newestNamed = null;
+      for (FilesystemVersion v : fs.versions()) {
+        if (v.isSnapshot()) {
+          newest = v;
+          if (naming.isPresent()
+              && naming.get().parse(v.name()) instanceof SnapshotNaming.Parsed.Timestamped) {
+            newestNamed = v;
+          }
+        }
+      }
+      if (newestNamed != null && newestNamed != newest) {
+        versions.add(newestNamed);
+      }
+      if (newest != null) {
+        versions.add(newest);
+      }
+      kept.add(SenderFilesystem.of(fs.name(), versions));
+    }
+    return new JobListing(
+        listing.senderNode(), listing.snapshotPrefix(), kept, List.of(), Set.of(), Set.of());
   }
 
   /** When the job last snapshotted: the newest timestamp among names with its prefix. */

@@ -27,11 +27,11 @@ import org.zfleet.model.DatasetName;
 
 /**
  * One per job. Each cycle it takes the job's snapshot if one is due, lists the job's filesystems
- * once (never once per filesystem) and keeps the listing; the planner turns it into each
- * filesystem's steps, which go to one {@link FilesystemSupervisor} per filesystem (made and stopped
- * as filesystems appear and vanish). It does not wait for the supervisors: they run their steps in
- * parallel and coalesce cycles that arrive while busy. It watches them: one that stops on its own
- * is reported and made anew by the next cycle.
+ * once (never once per filesystem) and keeps what its schedule needs of it; the planner turns it
+ * into each filesystem's steps, which go to one {@link FilesystemSupervisor} per filesystem (made
+ * and stopped as filesystems appear and vanish). It does not wait for the supervisors: they run
+ * their steps in parallel and coalesce cycles that arrive while busy. It watches them: one that
+ * stops on its own is reported and made anew by the next cycle.
  */
 public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
@@ -245,11 +245,12 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   /** Plans from a new listing; a push job prepares the cycle before it goes to the supervisors. */
   private void listed(StepOutput.Listed output) {
-    listing = output.listing();
+    JobListing full = output.listing();
+    listing = CyclePlanner.forSchedule(full, settings);
     ports = output.ports();
     Listed cycle =
-        new Listed(listingsStarted, CyclePlanner.plan(listing, settings, cycleStart), ports);
-    Optional<StepSpec.Prepare> prepare = CyclePlanner.prepare(cycle.plans(), settings);
+        new Listed(listingsStarted, CyclePlanner.plan(full, settings, cycleStart), ports);
+    Optional<StepSpec.Prepare> prepare = CyclePlanner.prepare(full, cycle.plans(), settings);
     if (prepare.isPresent()) {
       prepared = cycle;
       run(StepKind.PREPARE, prepare.get());
