@@ -33,9 +33,9 @@ final class ConfigcheckCommand implements Callable<Integer> {
 
   @Option(
       names = "--config",
-      required = true,
+      defaultValue = ConfigFiles.DEFAULT_CONFIG,
       paramLabel = "FILE",
-      description = "The configuration file.")
+      description = "The configuration file (default: ${DEFAULT-VALUE}).")
   Path config;
 
   @Option(
@@ -50,6 +50,11 @@ final class ConfigcheckCommand implements Callable<Integer> {
     if (!format.equals("human") && !format.equals("json")) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--format must be human or json, got \"" + format + "\"");
+    }
+    var missing = ConfigFiles.missingDefault(config, Path.of(ConfigFiles.DEFAULT_CONFIG));
+    if (missing.isPresent() && format.equals("human")) {
+      spec.commandLine().getErr().println("zfleet: " + missing.get());
+      return ZfleetCommand.EXIT_FAILED;
     }
     LoadResult result = ConfigLoader.load(config);
     PrintWriter out = spec.commandLine().getOut();
