@@ -28,6 +28,8 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       TestCommand.class,
       CertCommand.class,
+      BackupsCommand.class,
+      RestoreCommand.class,
     })
 public final class ZfleetCommand implements Runnable {
 

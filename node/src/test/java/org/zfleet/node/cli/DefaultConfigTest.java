@@ -33,7 +33,11 @@ class DefaultConfigTest {
             "zfleet status",
             "zfleet test filesystems",
             "zfleet test prune",
-            "zfleet test plan");
+            "zfleet test plan",
+            "zfleet backups list",
+            "zfleet backups mount",
+            "zfleet backups unmount",
+            "zfleet restore");
   }
 
   private static void collect(CommandLine command, List<String> withConfig) {
