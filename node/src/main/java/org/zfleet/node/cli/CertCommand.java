@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.zfleet.node.tls.NodeCertificateRenewal;
 import org.zfleet.node.tls.NodeCertificates;
 import org.zfleet.node.tls.NodeIdentity;
 import picocli.CommandLine;
@@ -142,8 +143,8 @@ final class CertCommand implements Runnable {
         throw new CommandLine.ParameterException(
             spec.commandLine(), "invalid node name \"" + name + "\": " + problem);
       }
-      NodeCertificates.Renewed renewed =
-          certificates().renewNode(dir, NodeIdentity.of(name), hosts);
+      NodeCertificateRenewal.Renewed renewed =
+          new NodeCertificateRenewal(certificates()).renew(dir, NodeIdentity.of(name), hosts);
       PrintWriter out = spec.commandLine().getOut();
       out.println(
           "renewed "

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -184,105 +183,6 @@ public final class NodeCertificates {
           "cannot create the certificate of " + node + ": " + e.getMessage(), e);
     }
     return new Written(certPath, keyPath);
-  }
-
-  /** What a renewal wrote, and where the files it replaced were kept. */
-  public record Renewed(
-      Written written, Path previousCertificate, Path previousKey, Instant notAfter) {}
-
-  /**
-   * Renews {@code dir/NAME.crt} and {@code dir/NAME.key}: the same identity and (unless {@code
-   * hosts} names others) the same host names, a new key and a new validity, signed by the unchanged
-   * CA in {@code dir}. The previous files are kept as {@code NAME.crt.old} and {@code NAME.key.old}
-   * (replacing older ones); each new file is moved into place atomically, so a node starting
-   * meanwhile reads a whole old or a whole new file.
-   */
-  public Renewed renewNode(Path dir, NodeIdentity node, List<String> hosts) {
-    Path certPath = dir.resolve(node.name() + ".crt");
-    Path keyPath = dir.resolve(node.name() + ".key");
-    X509Certificate current = Pem.readCertificate(certPath);
-    Pem.readPrivateKey(keyPath);
-    X509Certificate ca = Pem.readCertificate(dir.resolve(CA_CERT));
-    verifySignedBy(current, ca.getPublicKey(), dir);
-    NodeIdentity identity = TlsContexts.identityOf(current);
-    if (!identity.equals(node)) {
-      throw new TlsSetupException(
-          certPath + " is the certificate of " + identity + ", not " + node);
-    }
-    List<String> keep = hosts.isEmpty() ? hostsOf(current) : hosts;
-    // Issued in a private directory that sees the CA through links, then moved into place.
-    Path staging;
-    try {
-      staging =
-          Files.createTempDirectory(
-              dir,
-              ".renew-" + node.name() + "-",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } catch (IOException e) {
-      throw new TlsSetupException("cannot create a directory in " + dir + ": " + e.getMessage(), e);
-    }
-    try {
-      Files.createSymbolicLink(staging.resolve(CA_CERT), dir.resolve(CA_CERT).toAbsolutePath());
-      Files.createSymbolicLink(staging.resolve(CA_KEY), dir.resolve(CA_KEY).toAbsolutePath());
-      Written fresh = createNode(staging, node, keep);
-      Path oldCert = dir.resolve(node.name() + ".crt.old");
-      Path oldKey = dir.resolve(node.name() + ".key.old");
-      Files.copy(
-          certPath,
-          oldCert,
-          StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.COPY_ATTRIBUTES);
-      Files.copy(
-          keyPath, oldKey, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-      Files.move(
-          fresh.key(),
-          keyPath,
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-      Files.move(
-          fresh.certificate(),
-          certPath,
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-      Instant notAfter = Pem.readCertificate(certPath).getNotAfter().toInstant();
-      return new Renewed(new Written(certPath, keyPath), oldCert, oldKey, notAfter);
-    } catch (IOException e) {
-      throw new TlsSetupException(
-          "cannot renew the certificate of " + node + ": " + e.getMessage(), e);
-    } finally {
-      deleteStaging(staging);
-    }
-  }
-
-  /** The DNS names and IP addresses a certificate names, as {@code --host} takes them. */
-  static List<String> hostsOf(X509Certificate certificate) {
-    try {
-      List<String> hosts = new ArrayList<>();
-      var names = certificate.getSubjectAlternativeNames();
-      if (names != null) {
-        for (List<?> name : names) {
-          int type = (Integer) name.get(0);
-          if (type == GeneralName.dNSName || type == GeneralName.iPAddress) {
-            hosts.add(String.valueOf(name.get(1)));
-          }
-        }
-      }
-      return hosts;
-    } catch (java.security.cert.CertificateParsingException e) {
-      throw new TlsSetupException(
-          "cannot read the host names of a certificate: " + e.getMessage(), e);
-    }
-  }
-
-  private static void deleteStaging(Path staging) {
-    try (var entries = Files.list(staging)) {
-      for (Path p : entries.toList()) {
-        Files.deleteIfExists(p);
-      }
-      Files.deleteIfExists(staging);
-    } catch (IOException e) {
-      // Left behind: a hidden directory without secrets of its own (links and nothing else).
-    }
   }
 
   static List<GeneralName> alternativeNames(List<String> hosts) {

@@ -32,6 +32,10 @@ class NodeCertificateRenewalTest {
     return new NodeCertificates(Clock.fixed(now, ZoneOffset.UTC), new SecureRandom());
   }
 
+  private NodeCertificateRenewal.Renewed renew(Instant now, String node, List<String> hosts) {
+    return new NodeCertificateRenewal(at(now)).renew(dir, NodeIdentity.of(node), hosts);
+  }
+
   @Test
   void renewalKeepsIdentityHostsAndCaAndGivesANewKeyAndValidity() throws Exception {
     at(ISSUED).createCa(dir);
@@ -42,14 +46,13 @@ class NodeCertificateRenewalTest {
     byte[] oldKey = Files.readAllBytes(dir.resolve("beta.key"));
     X509Certificate before = Pem.readCertificate(dir.resolve("beta.crt"));
 
-    NodeCertificates.Renewed renewed =
-        at(RENEWED).renewNode(dir, NodeIdentity.of("beta"), List.of());
+    NodeCertificateRenewal.Renewed renewed = renew(RENEWED, "beta", List.of());
 
     X509Certificate after = Pem.readCertificate(dir.resolve("beta.crt"));
     X509Certificate ca = Pem.readCertificate(dir.resolve("ca.crt"));
     after.verify(ca.getPublicKey());
     assertThat(TlsContexts.identityOf(after)).isEqualTo(NodeIdentity.of("beta"));
-    assertThat(NodeCertificates.hostsOf(after))
+    assertThat(NodeCertificateRenewal.hostsOf(after))
         .containsExactlyInAnyOrder("backup1.example.org", "10.0.0.2");
     assertThat(after.getPublicKey()).isNotEqualTo(before.getPublicKey());
     assertThat(after.getSerialNumber()).isNotEqualTo(before.getSerialNumber());
@@ -80,9 +83,9 @@ class NodeCertificateRenewalTest {
     at(ISSUED).createCa(dir);
     at(ISSUED).createNode(dir, NodeIdentity.of("beta"), List.of("old.example.org"));
 
-    at(RENEWED).renewNode(dir, NodeIdentity.of("beta"), List.of("new.example.org"));
+    renew(RENEWED, "beta", List.of("new.example.org"));
 
-    assertThat(NodeCertificates.hostsOf(Pem.readCertificate(dir.resolve("beta.crt"))))
+    assertThat(NodeCertificateRenewal.hostsOf(Pem.readCertificate(dir.resolve("beta.crt"))))
         .containsExactly("new.example.org");
   }
 
@@ -95,11 +98,11 @@ class NodeCertificateRenewalTest {
     Files.copy(other.resolve("beta.crt"), dir.resolve("beta.crt"));
     Files.copy(other.resolve("beta.key"), dir.resolve("beta.key"));
 
-    assertThatThrownBy(() -> at(RENEWED).renewNode(dir, NodeIdentity.of("beta"), List.of()))
+    assertThatThrownBy(() -> renew(RENEWED, "beta", List.of()))
         .isInstanceOf(TlsSetupException.class)
         .hasMessageContaining("does not belong to");
     assertThat(dir.resolve("beta.crt.old")).doesNotExist();
-    assertThatThrownBy(() -> at(RENEWED).renewNode(dir, NodeIdentity.of("gamma"), List.of()))
+    assertThatThrownBy(() -> renew(RENEWED, "gamma", List.of()))
         .hasMessageContaining("gamma.crt does not exist");
   }
 
