@@ -129,7 +129,7 @@ class RestoreIT {
   void aDestroyedFilesystemIsRestoredByteForByteThenCaughtUpAndTheReplicaIsUntouched()
       throws Exception {
     String replicaBefore = replicaState();
-    zfs("destroy", "-r", production.value());
+    destroyWhenNotBusy(production);
     DatasetName target = targets.child("restored");
 
     Run restore =
@@ -287,6 +287,19 @@ class RestoreIT {
 
   private static String guid(String snapshot) {
     return zfs("get", "-Hp", "-o", "value", "guid", snapshot).strip();
+  }
+
+  /** A filesystem just written to can be busy for a moment on zfs-fuse. */
+  private static void destroyWhenNotBusy(DatasetName fs) {
+    RealZfsFixture.Result r = null;
+    for (int attempt = 0; attempt < 40; attempt++) {
+      r = RealZfsFixture.run(List.of("zfs", "destroy", "-r", fs.value()));
+      if (r.code() == 0) {
+        return;
+      }
+      sleep();
+    }
+    throw new AssertionError("cannot destroy " + fs + ": " + r.output());
   }
 
   /** zfs-fuse can serve pages cached before an incremental receive until a remount. */

@@ -92,7 +92,13 @@ class CertificateRenewalIT {
     beta.assertAlive();
     alpha.assertAlive();
     assertThat(beta.logLines())
-        .noneMatch(l -> l.contains("refused") || l.contains("certificate_unknown"));
+        .as("refusals and failed TLS handshakes on the renewed node")
+        .noneMatch(
+            l ->
+                l.contains("refused sink=")
+                    || l.contains("data plane: refused")
+                    || l.contains("SSLHandshakeException")
+                    || l.contains("certificate_unknown"));
   }
 
   private String pushJob() {
