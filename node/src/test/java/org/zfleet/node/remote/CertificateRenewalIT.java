@@ -24,7 +24,7 @@ import org.zfleet.zfs.RealZfsFixture;
  * cluster over mutual TLS, the sink node's certificate renewed and that node restarted; the cluster
  * forms again with the new certificate and replication goes on.
  */
-@Timeout(180)
+@Timeout(300)
 class CertificateRenewalIT {
 
   private static final String PUSH = "push";
@@ -72,7 +72,7 @@ class CertificateRenewalIT {
             "{ name = \"%s\", type = sink, root-fs = \"%s\", clients = [ \"alpha\" ] }"
                 .formatted(SINK, sinkRoot));
 
-    alpha.wakeup(PUSH, Duration.ofSeconds(60));
+    alpha.wakeup(PUSH, Duration.ofSeconds(120)); // the JVMs start slowly on a busy machine
     String first = awaitOnReplica(alpha, replica, null);
 
     byte[] before = Files.readAllBytes(certs.resolve("beta.crt"));
