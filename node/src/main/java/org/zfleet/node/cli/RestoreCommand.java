@@ -163,6 +163,8 @@ final class RestoreCommand implements Callable<Integer> {
   private Restore.Done run(
       LocalBackups backups, RestorePlan.Sends sends, DatasetName replica, DatasetName target) {
     // The byte path runs on Pekko Streams: a small local actor system, quiet, for this command.
+    // Logging is set up first, or SLF4J reports the actor system's early calls as replayed.
+    org.slf4j.LoggerFactory.getILoggerFactory();
     ActorSystem<Void> system =
         ActorSystem.create(
             Behaviors.empty(),
