@@ -198,6 +198,45 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   }
 
   @Override
+  public void clone(SnapshotName origin, DatasetName clone, Map<String, String> properties) {
+    List<String> args = new ArrayList<>();
+    new TreeMap<>(properties)
+        .forEach(
+            (k, v) -> {
+              args.add("-o");
+              args.add(ZfsNames.requireProperty(k) + "=" + ZfsNames.requirePropertyValue(v));
+            });
+    args.add(origin.full());
+    args.add(clone.value());
+    zfs("clone", clone.value(), args);
+  }
+
+  @Override
+  public void destroyFilesystem(DatasetName dataset) {
+    if (dataset.depth() == 0) {
+      throw new IllegalArgumentException("refusing to destroy the root of pool " + dataset);
+    }
+    zfs("destroy", dataset.value(), List.of(dataset.value()));
+  }
+
+  @Override
+  public Map<DatasetName, Long> spaceUsed(Collection<DatasetName> roots) {
+    List<DatasetName> outermost = CliListing.outermost(roots);
+    if (outermost.isEmpty()) {
+      return Map.of();
+    }
+    List<String> args = new ArrayList<>(List.of("-Hp", "-r", "-o", "name,value", "used"));
+    outermost.forEach(d -> args.add(d.value()));
+    List<String> command = command("get", args);
+    ProcessResult r = runner.run(command, config.listTimeout());
+    if (!r.succeeded() && !CliListing.onlyMissingDatasets(r.stderr())) {
+      throw ZfsErrorClassifier.classify(
+          "get", outermost.get(0).value(), command, r.exitCode(), r.stderr());
+    }
+    return ZfsOutputParser.parseSpaceUsed(r.stdout());
+  }
+
+  @Override
   public SendProcess send(SendRequest request) {
     List<String> args = new ArrayList<>();
     request

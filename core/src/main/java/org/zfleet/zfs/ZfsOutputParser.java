@@ -147,6 +147,29 @@ final class ZfsOutputParser {
     return value.equals("-") ? 0 : (int) parseLong(value, "userrefs", snapshot);
   }
 
+  /**
+   * Parses {@code zfs get -Hp -r -o name,value used}: filesystems and volumes only (zfs-fuse's
+   * {@code get} has no {@code -t}, so snapshots come too and are left out).
+   */
+  static Map<DatasetName, Long> parseSpaceUsed(String output) {
+    Map<DatasetName, Long> used = new LinkedHashMap<>();
+    for (String line : output.split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      int tab = line.lastIndexOf('\t');
+      if (tab < 0) {
+        throw unparsable("expected name and value", line);
+      }
+      String name = line.substring(0, tab);
+      if (name.indexOf('@') >= 0 || name.indexOf('#') >= 0) {
+        continue;
+      }
+      used.put(DatasetName.of(name), parseLong(line.substring(tab + 1), "used", name));
+    }
+    return used;
+  }
+
   /** Parses {@code zfs holds -H <snapshot>}: one row per hold, name, tag and timestamp. */
   static Set<String> parseHoldTags(String output) {
     Set<String> tags = new HashSet<>();

@@ -103,6 +103,18 @@ class ZfsOutputParserTest {
   }
 
   @Test
+  void spaceUsedKeepsFilesystemsAndLeavesOutSnapshots() {
+    assertThat(
+            ZfsOutputParser.parseSpaceUsed(
+                "p/fs\t4096\np/fs@s1\t0\np/fs/my docs\t1024\np/fs/my docs@s\t512\n"))
+        .containsExactly(
+            Map.entry(DatasetName.of("p/fs"), 4096L),
+            Map.entry(DatasetName.of("p/fs/my docs"), 1024L));
+    assertThatThrownBy(() -> ZfsOutputParser.parseSpaceUsed("p/fs\t4.5K\n"))
+        .hasMessageContaining("is not a number");
+  }
+
+  @Test
   void readsTheBaseGuidOfASendStreamInEitherByteOrder() {
     for (ByteOrder order : List.of(ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN)) {
       ByteBuffer b = ByteBuffer.allocate(SendStreamHeader.LENGTH).order(order);

@@ -48,8 +48,9 @@ final class TestPruneCommand implements Callable<Integer> {
 
   @Option(
       names = {"-c", "--config"},
-      required = true,
-      paramLabel = "FILE")
+      defaultValue = ConfigFiles.DEFAULT_CONFIG,
+      paramLabel = "FILE",
+      description = "The configuration file (default: ${DEFAULT-VALUE}).")
   Path config;
 
   @Option(
