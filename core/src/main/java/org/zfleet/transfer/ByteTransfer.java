@@ -61,6 +61,16 @@ public final class ByteTransfer implements RunningTransfer {
   private final AtomicBoolean failing = new AtomicBoolean();
   private volatile boolean sendFailedByItself;
   private volatile boolean receiveFailedByItself;
+
+  /**
+   * Whether the receiver's failure was seen before the sender's. When both fail without being
+   * killed, one caused the other: a receiver that exits breaks the stream, which closes the
+   * sender's stdout and kills it with SIGPIPE; a sender that fails ends a stream that must not be
+   * committed. The first to end is the cause the report names.
+   */
+  private final AtomicBoolean receiveEndedFirst = new AtomicBoolean();
+
+  private final AtomicBoolean oneEnded = new AtomicBoolean();
   private volatile Throwable streamError;
   private volatile RuntimeException setUpError;
   private volatile UniqueKillSwitch killSwitch;
@@ -181,8 +191,14 @@ public final class ByteTransfer implements RunningTransfer {
       return;
     }
     switch (part) {
-      case SEND -> sendFailedByItself = !sendKilled.get();
-      case RECEIVE -> receiveFailedByItself = !receiveKilled.get();
+      case SEND -> {
+        sendFailedByItself = !sendKilled.get();
+        oneEnded.set(true);
+      }
+      case RECEIVE -> {
+        receiveFailedByItself = !receiveKilled.get();
+        receiveEndedFirst.set(oneEnded.compareAndSet(false, true));
+      }
       case STREAM -> streamError = Outcomes.unwrap(error);
     }
     if (!failing.compareAndSet(false, true)) {
@@ -243,7 +259,7 @@ public final class ByteTransfer implements RunningTransfer {
       reason = TransferFailedException.Reason.CANCELLED;
       cause = null;
       message = "transfer cancelled after " + count + " bytes";
-    } else if (sendFailedByItself) {
+    } else if (sendFailedByItself && !(receiveFailedByItself && receiveEndedFirst.get())) {
       reason = TransferFailedException.Reason.SEND_FAILED;
       cause = Outcomes.errorOf(send.completion());
       message = "sender failed after " + count + " bytes: " + Outcomes.messageOf(cause);
