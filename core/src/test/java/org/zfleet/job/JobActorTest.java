@@ -178,6 +178,37 @@ class JobActorTest {
   }
 
   @Test
+  void aJobWhoseFilesystemsAreAllGoneWaitsForItsScheduleAndSaysSoOnce() {
+    FakeJob fake = new FakeJob();
+    fake.snapshots.add("zf_20261128T115500Z");
+    fake.zfs = List.of();
+    try (CapturedLog log = CapturedLog.of(JobActor.class)) {
+      ActorRef<JobActor.Command> job = spawn(fake);
+      fake.expect("list");
+      // Nothing is selected (its pool is exported, or not imported yet at boot): no snapshot is
+      // due, and the job does not loop snapshot -> list.
+      fake.events.expectNoMessage(Duration.ofMillis(300));
+      awaitIdle(job);
+      assertThat(status(job).nextSnapshot()).hasValue(clock.instant().plus(Duration.ofMinutes(10)));
+
+      // It looks again at its next snapshot time, and stays quiet about what it said already.
+      clock.advance(Duration.ofMinutes(10));
+      manualTime.timePasses(Duration.ofMinutes(10));
+      fake.expect("list");
+      fake.events.expectNoMessage(Duration.ofMillis(300));
+      awaitIdle(job);
+      assertThat(log.messages()).filteredOn(m -> m.contains("nothing selected")).hasSize(1);
+
+      // The pool is back: the next cycle snapshots it.
+      fake.zfs = List.of("pool/a");
+      clock.advance(Duration.ofMinutes(10));
+      manualTime.timePasses(Duration.ofMinutes(10));
+      fake.expect("list", "snapshot 1");
+      fake.expectCycle("pool/a");
+    }
+  }
+
+  @Test
   void supervisorsFollowFilesystemsThatAppearAndVanish() {
     FakeJob fake = new FakeJob();
     fake.snapshots.add("zf_20261128T120000Z");
