@@ -25,6 +25,11 @@ import org.zfleet.schedule.SnapshotSchedule;
  */
 public final class CyclePlanner {
 
+  /** Why a job that lists no filesystem takes no snapshot. */
+  public static final String NOTHING_SELECTED =
+      "nothing selected: none of the job's filesystems exists (a pool exported, or not imported"
+          + " yet?)";
+
   private CyclePlanner() {}
 
   /**
@@ -115,6 +120,9 @@ public final class CyclePlanner {
     }
     String name = naming.get().name(now);
     List<SenderFilesystem> all = listing.filesystems();
+    if (all.isEmpty()) {
+      return new StepSpec.NoSnapshot(NOTHING_SELECTED);
+    }
     if (!all.isEmpty() && all.stream().allMatch(fs -> hasSnapshot(fs, name))) {
       // Names have a resolution of one second: a second request in the second of the last
       // snapshot (two wakeups, or a wakeup right after a scheduled one) already has its snapshot.
@@ -143,6 +151,17 @@ public final class CyclePlanner {
   /** When the next snapshot is due by the schedule, given the listing; empty if never. */
   public static Optional<Instant> nextSnapshotDue(
       JobListing listing, CycleSettings settings, Instant now) {
+    return nextSnapshotDue(listing, settings, now, now);
+  }
+
+  /**
+   * When the next snapshot is due by the schedule, given the listing; empty if never. A job whose
+   * listing selects nothing (its pool exported, or not imported yet at boot) has nothing to take:
+   * it looks again when the schedule, counted from {@code lastLooked} (when it last came to
+   * snapshot, or started), says so, never at once.
+   */
+  public static Optional<Instant> nextSnapshotDue(
+      JobListing listing, CycleSettings settings, Instant lastLooked, Instant now) {
     Snapshotting s = settings.snapshotting();
     if (s instanceof Snapshotting.Manual || settings.kind() == CycleSettings.Kind.PULL) {
       return Optional.empty();
@@ -151,6 +170,9 @@ public final class CyclePlanner {
         s instanceof Snapshotting.Periodic p
             ? SnapshotSchedule.interval(p.interval())
             : SnapshotSchedule.cron(((Snapshotting.Cron) s).cron());
+    if (listing.filesystems().isEmpty()) {
+      return schedule.nextDue(Optional.of(lastLooked), now);
+    }
     return schedule.nextDue(lastTaken(listing, settings), now);
   }
 

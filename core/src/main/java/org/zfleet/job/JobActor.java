@@ -72,7 +72,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private final ActorRef<FilesystemSupervisor.Replicated> replications;
   private final Map<String, ActorRef<FilesystemSupervisor.Command>> supervisors =
       new LinkedHashMap<>();
-  private final JobProgress progress = new JobProgress();
+  private final JobProgress progress;
   private JobListing listing = JobListing.EMPTY;
   private CyclePorts ports = CyclePorts.NONE;
   private CycleStart cycleStart;
@@ -98,6 +98,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     this.replications =
         ctx.messageAdapter(FilesystemSupervisor.Replicated.class, FilesystemReplicated::new);
     this.cycleStart = CycleStart.at(now());
+    this.progress = new JobProgress(now());
     // The first cycle only lists and dispatches: it learns when the job last snapshotted, so a
     // restart neither snapshots early nor skips, and it resumes replication and pruning at once.
     startList();
@@ -124,13 +125,18 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   /** The schedule's next snapshot, but not before the backoff of a failed one is over. */
   private Optional<Instant> nextSnapshotDue(Instant now) {
-    return progress.notBeforeBackoff(CyclePlanner.nextSnapshotDue(listing, settings, now));
+    return progress.notBeforeBackoff(
+        CyclePlanner.nextSnapshotDue(listing, settings, progress.lastLooked(), now));
   }
 
   /** Requests that arrive while a step runs share the next listing. */
   private Behavior<Command> requestCycle(boolean snapshot) {
     if (progress.busy()) {
       progress.pend(snapshot);
+    } else if (snapshot && listing.filesystems().isEmpty()) {
+      // Nothing was selected last time: look first, and snapshot only what is there now.
+      progress.listBeforeSnapshot(now());
+      startList();
     } else if (snapshot) {
       startSnapshot();
     } else {
@@ -193,6 +199,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     }
     boolean wasSnapshot = progress.phase() == JobProgress.Phase.SNAPSHOT;
     Optional<String> retry = progress.finished(report, now(), driver.backoff());
+    Optional<StepOutput.Listed> listed = Optional.empty();
     if (report instanceof StepActor.Failed failed) {
       getContext()
           .getLog()
@@ -203,26 +210,55 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
       getContext()
           .getLog()
           .info("job step done {} result=\"{}\"", report.id(), finished.result().summary());
-      finished
-          .result()
-          .output()
-          .filter(o -> o instanceof StepOutput.Listed)
-          .map(o -> (StepOutput.Listed) o)
-          .ifPresent(this::dispatch);
+      listed =
+          finished
+              .result()
+              .output()
+              .filter(o -> o instanceof StepOutput.Listed)
+              .map(o -> (StepOutput.Listed) o);
     }
     if (wasSnapshot) {
       // Even after a failed snapshot, list and go on: replication and pruning must not stop.
       startList();
       return this;
     }
+    boolean snapshotNext = progress.takeSnapshotAfterListing();
+    if (listed.isPresent()) {
+      listing = listed.get().listing();
+      ports = listed.get().ports();
+      if (snapshotNext && !listing.filesystems().isEmpty()) {
+        startSnapshot();
+        return this;
+      }
+      dispatch();
+    }
     return progress.takePending().map(this::requestCycle).orElseGet(this::scheduleNext);
   }
 
-  private void dispatch(StepOutput.Listed listed) {
-    listing = listed.listing();
-    ports = listed.ports();
+  private void dispatch() {
     long cycle = progress.listed(now());
     Map<DatasetName, FilesystemCycle> plans = CyclePlanner.plan(listing, settings, cycleStart);
+    boolean nothing = listing.filesystems().isEmpty();
+    if (progress.selectedNothing(nothing)) {
+      if (nothing) {
+        getContext()
+            .getLog()
+            .warn(
+                "{} job={}; looking again on its schedule",
+                CyclePlanner.NOTHING_SELECTED,
+                driver.job());
+      } else {
+        getContext()
+            .getLog()
+            .info(
+                "filesystems selected again job={} count={}",
+                driver.job(),
+                listing.filesystems().size());
+      }
+    }
+    if (nothing) {
+      progress.error(CyclePlanner.NOTHING_SELECTED);
+    }
     for (String gone : new ArrayList<>(supervisors.keySet())) {
       if (!plans.containsKey(DatasetName.of(gone))) {
         getContext().getLog().info("filesystem gone job={} fs=\"{}\"", driver.job(), gone);

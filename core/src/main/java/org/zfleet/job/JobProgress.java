@@ -31,6 +31,17 @@ final class JobProgress {
   private String snapshotError;
   private int snapshotFailures;
   private Instant snapshotNotBefore;
+  // When the job last came to snapshot (or started): a job that selects nothing counts its
+  // schedule from there, so it looks again on its schedule rather than at once.
+  private Instant lastLooked;
+  // A snapshot asked for while the listing selected nothing: the listing comes first, and the
+  // snapshot follows if it selects something now.
+  private boolean snapshotAfterListing;
+  private boolean nothingSelected;
+
+  JobProgress(Instant started) {
+    this.lastLooked = started;
+  }
 
   Phase phase() {
     return phase;
@@ -104,6 +115,33 @@ final class JobProgress {
 
   void error(String error) {
     lastError = error;
+  }
+
+  Instant lastLooked() {
+    return lastLooked;
+  }
+
+  /** A snapshot is due but the job selects nothing: it lists first and snapshots if it may. */
+  void listBeforeSnapshot(Instant now) {
+    lastLooked = now;
+    snapshotAfterListing = true;
+  }
+
+  /** Whether a snapshot waits for the listing that just ended (which resets it). */
+  boolean takeSnapshotAfterListing() {
+    boolean take = snapshotAfterListing;
+    snapshotAfterListing = false;
+    return take;
+  }
+
+  /**
+   * Records whether the last listing selected anything; true when that changed, so the actor says
+   * it once rather than every cycle.
+   */
+  boolean selectedNothing(boolean nothing) {
+    boolean changed = nothing != nothingSelected;
+    nothingSelected = nothing;
+    return changed;
   }
 
   /** {@code due}, but not before the backoff of a failed snapshot is over. */
