@@ -62,6 +62,7 @@ class JobActorTest {
     final List<String> snapshots = new CopyOnWriteArrayList<>();
     final TestProbe<String> events = testKit.createTestProbe();
     volatile DatasetName crashOn;
+    volatile int listingsToFail;
 
     JobDriver driver() {
       CycleSettings settings =
@@ -90,6 +91,11 @@ class JobActorTest {
         throw new AssertionError("a broken runner");
       }
       return control -> {
+        if (spec instanceof StepSpec.ListJob && listingsToFail > 0) {
+          listingsToFail--;
+          events.getRef().tell("list failed");
+          throw new IllegalStateException("zfs get: the zfs-fuse daemon is not running");
+        }
         if (spec instanceof StepSpec.ListJob) {
           List<SenderFilesystem> listed =
               zfs.stream().map(fs -> SenderFilesystem.of(DatasetName.of(fs), versions())).toList();
@@ -206,6 +212,31 @@ class JobActorTest {
       fake.expect("list", "snapshot 1");
       fake.expectCycle("pool/a");
     }
+  }
+
+  @Test
+  void aFailedListingIsRetriedAfterTheBackoffNotAtTheNextSnapshot() {
+    FakeJob fake = new FakeJob();
+    fake.snapshots.add("zf_20261128T115500Z");
+    fake.listingsToFail = 2;
+    ActorRef<JobActor.Command> job = spawn(fake);
+    fake.expect("list failed");
+    awaitIdle(job);
+    // The backoff starts at 10 s and doubles; the next snapshot is not due before 12:05.
+    manualTime.timePasses(Duration.ofSeconds(9));
+    fake.events.expectNoMessage(Duration.ofMillis(100));
+    clock.advance(Duration.ofSeconds(10));
+    manualTime.timePasses(Duration.ofSeconds(1));
+    fake.expect("list failed");
+    awaitIdle(job);
+    assertThat(status(job).lastError()).hasValueSatisfying(e -> assertThat(e).contains("daemon"));
+    manualTime.timePasses(Duration.ofSeconds(19));
+    fake.events.expectNoMessage(Duration.ofMillis(100));
+    clock.advance(Duration.ofSeconds(20));
+    manualTime.timePasses(Duration.ofSeconds(1));
+    fake.expectCycle("pool/a", "pool/b");
+    awaitIdle(job);
+    assertThat(status(job).lastError()).isEmpty();
   }
 
   @Test
