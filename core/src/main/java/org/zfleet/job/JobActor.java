@@ -315,7 +315,10 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private Behavior<Command> scheduleNext() {
     Instant now = now();
     Optional<Instant> next =
-        earliest(nextSnapshotDue(now), CyclePlanner.nextReplanDue(settings, lastListStarted, now));
+        earliest(
+            earliest(
+                nextSnapshotDue(now), CyclePlanner.nextReplanDue(settings, lastListStarted, now)),
+            progress.listRetry());
     if (next.isEmpty()) {
       timers.cancel("tick");
       return this;

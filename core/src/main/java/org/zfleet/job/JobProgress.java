@@ -31,6 +31,8 @@ final class JobProgress {
   private String snapshotError;
   private int snapshotFailures;
   private Instant snapshotNotBefore;
+  private int listFailures;
+  private Instant listRetry;
   // When the job last came to snapshot (or started): a job that selects nothing counts its
   // schedule from there, so it looks again on its schedule rather than at once.
   private Instant lastLooked;
@@ -80,7 +82,7 @@ final class JobProgress {
 
   /**
    * Records how the current step ended; a listing leaves the job idle. Returns the retry note of a
-   * failed snapshot (" retry_in=...").
+   * failed snapshot or listing (" retry_in=...").
    */
   Optional<String> finished(StepActor.Report report, Instant now, Backoff backoff) {
     current = null;
@@ -94,11 +96,18 @@ final class JobProgress {
         retry = Optional.of(" retry_in=" + Durations.human(wait));
       } else {
         lastError = error;
+        // Retried after the backoff, not at the next snapshot (a daily job would wait a day).
+        Duration wait = backoff.after(++listFailures);
+        listRetry = now.plus(wait);
+        retry = Optional.of(" retry_in=" + Durations.human(wait));
       }
     } else if (phase == Phase.SNAPSHOT) {
       snapshotError = null;
       snapshotFailures = 0;
       snapshotNotBefore = null;
+    } else {
+      listFailures = 0;
+      listRetry = null;
     }
     if (phase == Phase.LIST) {
       phase = Phase.IDLE;
@@ -142,6 +151,11 @@ final class JobProgress {
     boolean changed = nothing != nothingSelected;
     nothingSelected = nothing;
     return changed;
+  }
+
+  /** When a failed listing is tried again, if the last one failed. */
+  Optional<Instant> listRetry() {
+    return Optional.ofNullable(listRetry);
   }
 
   /** {@code due}, but not before the backoff of a failed snapshot is over. */

@@ -21,9 +21,12 @@ import org.zfleet.model.SnapshotName;
  */
 public final class ZfsCli implements ZfsPort, AutoCloseable {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ZfsCli.class);
+
   private final ZfsCliConfig config;
   private final ProcessRunner runner;
   private final ZfsCapabilities capabilities;
+  private final Set<String> skippedNames = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private ZfsCli(ZfsCliConfig config, ProcessRunner runner, ZfsCapabilities capabilities) {
     this.config = config;
@@ -91,7 +94,18 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
     }
     List<String> command =
         command("get", CliListing.arguments(outermost, userProperties, capabilities.bookmarks()));
-    return CliListing.read(runner.run(command, config.listTimeout()), outermost, userProperties);
+    return CliListing.read(
+        runner.run(command, config.listTimeout()), outermost, userProperties, this::skipped);
+  }
+
+  /** A name zfleet refuses is left out of every listing, and said once. */
+  private void skipped(String name, String problem) {
+    if (skippedNames.size() < 10_000 && skippedNames.add(name)) {
+      log.warn(
+          "skipping a dataset or snapshot zfleet cannot name safely name=\"{}\" reason=\"{}\"",
+          name,
+          problem);
+    }
   }
 
   @Override

@@ -53,9 +53,28 @@ class RealPushJobIT {
     kit.shutdownTestKit();
   }
 
+  /** The sender filesystems of the test, whose zfleet holds go before they can be destroyed. */
+  private final List<DatasetName> senders = new java.util.ArrayList<>();
+
   @AfterEach
   void cleanUp() {
+    for (DatasetName root : senders) {
+      RealZfsFixture.Result r =
+          RealZfsFixture.run(
+              List.of("zfs", "list", "-H", "-o", "name", "-r", "-t", "snapshot", root.value()));
+      for (String snapshot : r.output().lines().filter(l -> l.contains("@")).toList()) {
+        for (String tag : List.of("zfleet_cursor.push.sink", "zfleet_step.push.sink")) {
+          RealZfsFixture.run(List.of("zfs", "release", tag, snapshot));
+        }
+      }
+    }
     fixture.destroyAll();
+  }
+
+  private DatasetName sender(String prefix) {
+    DatasetName fs = fixture.scratch(RealZfsFixture.POOL_1, prefix);
+    senders.add(fs);
+    return fs;
   }
 
   static String zfs(String... args) {
@@ -103,7 +122,7 @@ class RealPushJobIT {
 
   @Test
   void aDatasetNameZfleetRefusesIsSkippedAndTheOthersReplicate() throws Exception {
-    DatasetName src = fixture.scratch(RealZfsFixture.POOL_1, "RealPushJobIT");
+    DatasetName src = sender("RealPushJobIT");
     DatasetName sinkRoot = fixture.scratch(RealZfsFixture.POOL_2, "RealPushJobIT-sink");
     DatasetName ok = src.child("ok");
     zfs("create", ok.value());

@@ -87,12 +87,16 @@ class ZfsOutputParserTest {
             rows("p/r/ok@-odd", "snapshot", 7, 16),
             rows("p/r/ok@s1", "snapshot", 8, 17),
             "");
-    List<DatasetListing> parsed = ZfsOutputParser.parseListing(listing, Set.of());
+    List<String> skipped = new java.util.ArrayList<>();
+
+    List<DatasetListing> parsed =
+        ZfsOutputParser.parseListing(listing, Set.of(), (name, why) -> skipped.add(name));
 
     assertThat(parsed)
         .extracting(DatasetListing::name)
         .containsExactly(DatasetName.of("p/r"), DatasetName.of("p/r/ok"));
     assertThat(parsed.get(1).versions()).extracting(FilesystemVersion::name).containsExactly("s1");
+    assertThat(skipped).containsExactly("p/r/-odd", "p/r/-odd/child", "p/r/ok@-odd");
   }
 
   private static String rows(String name, String type, long guid, long txg) {
