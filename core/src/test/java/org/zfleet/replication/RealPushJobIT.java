@@ -18,8 +18,12 @@ import org.zfleet.config.LoadResult;
 import org.zfleet.config.PushJob;
 import org.zfleet.config.SinkJob;
 import org.zfleet.config.ZfleetConfig;
+import org.zfleet.job.JobActor;
+import org.zfleet.job.JobDriver;
 import org.zfleet.job.StepKind;
+import org.zfleet.job.Watchdog;
 import org.zfleet.model.DatasetName;
+import org.zfleet.plan.ReceiverState;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.RealZfsFixture;
@@ -87,6 +91,10 @@ class RealPushJobIT {
 
   /** A push job "push" of {@code filesystems} to the sink "sink" at {@code sinkRoot}. */
   static DirectJob push(String filesystems, DatasetName sinkRoot, String snapshotting) {
+    return new DirectJob(driver(filesystems, sinkRoot, snapshotting), Clock.systemUTC());
+  }
+
+  static JobDriver driver(String filesystems, DatasetName sinkRoot, String snapshotting) {
     String text =
         String.join(
             "\n",
@@ -96,6 +104,7 @@ class RealPushJobIT {
             "    { name = push, type = push, sink = sink",
             "      filesystems { " + filesystems + " }",
             "      snapshotting { " + snapshotting + " }",
+            "      replication { retry-backoff { min = 1s, max = 4s } }",
             "      pruning {",
             "        keep-sender = [ { type = not-replicated }, { type = last-n, count = 3 } ]",
             "        keep-receiver = [ { type = last-n, count = 3 } ]",
@@ -116,8 +125,7 @@ class RealPushJobIT {
     Transfers transfers = Transfers.streams(Materializer.matFromSystem(kit.system()));
     NodePorts ports =
         TestPorts.of(zfs, new LocalReceiverDirectory(zfs, List.of(sink), transfers), Runnable::run);
-    return new DirectJob(
-        JobDrivers.push(push, NODE, ports, TransferOptions.defaults()), Clock.systemUTC());
+    return JobDrivers.push(push, NODE, ports, TransferOptions.defaults());
   }
 
   @Test
@@ -142,5 +150,132 @@ class RealPushJobIT {
     assertThat(zfs("list", "-H", "-o", "name", "-r", sinkRoot.value()))
         .contains(sinkRoot.child(NODE).child(ok.value()).value())
         .doesNotContain("-odd");
+  }
+
+  /** Every filesystem under {@code root} with its local zfleet role ("-" for none). */
+  static Map<String, String> roles(DatasetName root) {
+    Map<String, String> roles = new java.util.TreeMap<>();
+    String out =
+        zfs(
+            "get",
+            "-H",
+            "-r",
+            "-o",
+            "name,value,source",
+            ReceiverState.ROLE_PROPERTY,
+            root.value());
+    for (String line : out.lines().toList()) {
+      String[] f = line.split("\t");
+      if (!f[0].contains("@")) {
+        roles.put(f[0], f[2].equals("local") ? f[1] : "-");
+      }
+    }
+    return roles;
+  }
+
+  /**
+   * Issue 11, defect 1, step by step: the nested filesystem's replication runs before its
+   * replicated parent's; the placeholder made for the excluded middle must not make the parent's
+   * replica in a way zfleet does not recognise, and both arrive.
+   */
+  @Test
+  void anExcludedMiddleIsAPlaceholderAndTheReplicatedParentArrivesWhenTheChildGoesFirst()
+      throws Exception {
+    DatasetName src = sender("RealPushJobIT-nested");
+    DatasetName sinkRoot = fixture.scratch(RealZfsFixture.POOL_2, "RealPushJobIT-sink");
+    DatasetName data = src.child("data");
+    DatasetName middle = data.child("a");
+    DatasetName nested = middle.child("b");
+    zfs("create", "-p", nested.value());
+    DirectJob job =
+        push(
+            "\"" + data + "<\" = true, \"" + middle + "\" = false",
+            sinkRoot,
+            "type = manual, prefix = \"zf_\"");
+    job.list();
+    job.snapshot();
+    List<DirectJob.Listed> steps = job.list();
+
+    job.run(replicateStep(steps, nested));
+    job.run(replicateStep(steps, data));
+    job.cycle();
+    Map<String, DirectJob.Outcome> last = job.cycle();
+
+    DatasetName clientRoot = sinkRoot.child(NODE);
+    for (DatasetName fs : List.of(data, nested)) {
+      DirectJob.Outcome outcome = last.get(DirectJob.key(fs, StepKind.REPLICATE));
+      assertThat(outcome.ok()).as("%s: %s", fs, outcome.summary()).isTrue();
+    }
+    assertThat(roles(clientRoot))
+        .containsEntry(clientRoot.child(data.value()).value(), ReceiverState.ROLE_REPLICA)
+        .containsEntry(clientRoot.child(middle.value()).value(), ReceiverState.ROLE_PLACEHOLDER)
+        .containsEntry(clientRoot.child(nested.value()).value(), ReceiverState.ROLE_REPLICA)
+        .doesNotContainValue("-");
+  }
+
+  /**
+   * Issue 11, defect 1, as a user met it: the job's actors over real ZFS, a snapshot every few
+   * seconds, the parent and the nested filesystem replicated for the first time at once to an empty
+   * sink. Within a minute both are there, and everything zfleet made is marked as its own.
+   */
+  @Test
+  void aTreeWithAnExcludedMiddleIsBackedUpWholeByTheJobsActors() throws Exception {
+    DatasetName src = sender("RealPushJobIT-actors");
+    DatasetName sinkRoot = fixture.scratch(RealZfsFixture.POOL_2, "RealPushJobIT-sink");
+    DatasetName data = src.child("data");
+    DatasetName middle = data.child("a");
+    DatasetName nested = middle.child("b");
+    zfs("create", "-p", nested.value());
+    writeRandom(data, 4 << 20);
+    writeRandom(nested, 1 << 20);
+    JobDriver driver =
+        driver(
+            "\"" + data + "<\" = true, \"" + middle + "\" = false",
+            sinkRoot,
+            "type = periodic, prefix = \"zf_\", interval = 3s");
+    java.util.concurrent.ExecutorService blocking =
+        java.util.concurrent.Executors.newCachedThreadPool();
+    org.apache.pekko.actor.typed.ActorRef<Watchdog.Command> watchdog =
+        kit.spawn(Watchdog.create(java.time.Duration.ofSeconds(1)));
+    org.apache.pekko.actor.typed.ActorRef<JobActor.Command> job =
+        kit.spawn(
+            JobActor.create(
+                driver,
+                new JobActor.NodeContext(
+                    watchdog, java.util.Optional.empty(), blocking, Clock.systemUTC())));
+    DatasetName clientRoot = sinkRoot.child(NODE);
+    try {
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
+      Map<String, String> roles = roles(sinkRoot);
+      while (!(ReceiverState.ROLE_REPLICA.equals(roles.get(clientRoot.child(data.value()).value()))
+          && ReceiverState.ROLE_REPLICA.equals(
+              roles.get(clientRoot.child(nested.value()).value())))) {
+        assertThat(System.nanoTime())
+            .as("replicas within 90 s; roles: %s", roles)
+            .isLessThan(deadline);
+        Thread.sleep(500);
+        roles = roles(sinkRoot);
+      }
+    } finally {
+      kit.stop(job);
+      kit.stop(watchdog);
+      blocking.shutdownNow();
+    }
+    assertThat(roles(clientRoot))
+        .containsEntry(clientRoot.child(middle.value()).value(), ReceiverState.ROLE_PLACEHOLDER)
+        .doesNotContainValue("-");
+  }
+
+  private static void writeRandom(DatasetName fs, int bytes) {
+    byte[] data = new byte[bytes];
+    new java.util.Random(bytes).nextBytes(data);
+    RealZfsFixture.writeFile(fs, "data.bin", data);
+  }
+
+  private static DirectJob.Listed replicateStep(List<DirectJob.Listed> steps, DatasetName fs) {
+    return steps.stream()
+        .filter(l -> l.filesystem().equals(fs) && StepKind.of(l.step()) == StepKind.REPLICATE)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no replication step for " + fs + " in " + steps));
   }
 }
