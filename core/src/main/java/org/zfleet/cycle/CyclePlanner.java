@@ -15,6 +15,7 @@ import org.zfleet.cycle.FilesystemView.DestinationView;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 import org.zfleet.plan.ReceiverLayout;
+import org.zfleet.plan.ReceiverState;
 import org.zfleet.schedule.SnapshotNaming;
 import org.zfleet.schedule.SnapshotSchedule;
 
@@ -93,18 +94,46 @@ public final class CyclePlanner {
         layout.placeholders(replicated).stream()
             .filter(p -> target.isWithin(p) && !p.equals(target))
             .toList();
-    Optional<DatasetName> parent =
-        target
-            .parent()
-            .filter(p -> p.isWithin(layout.clientRoot()) && !p.equals(layout.clientRoot()))
-            .filter(p -> !d.datasets().containsKey(p) && !placeholders.contains(p));
     return new DestinationView.Reachable(
         d.name(),
         layout.clientRoot(),
         target,
         Optional.ofNullable(d.datasets().get(target)),
         placeholders.stream().filter(p -> !d.datasets().containsKey(p)).toList(),
-        parent);
+        replicatedAncestor(layout, target, placeholders)
+            .filter(p -> !arrived(d.datasets().get(p))));
+  }
+
+  /**
+   * The nearest ancestor of {@code target} below the client root that is the replica of a
+   * replicated filesystem (not a placeholder). A first receive waits until it has arrived: the
+   * placeholders between must not be made under a dataset whose own first receive may still be
+   * running (a failed receive could then not be cleaned up, and would be left without zfleet's role
+   * for ever).
+   */
+  static Optional<DatasetName> replicatedAncestor(
+      ReceiverLayout layout, DatasetName target, List<DatasetName> placeholders) {
+    for (Optional<DatasetName> p = target.parent(); p.isPresent(); p = p.get().parent()) {
+      DatasetName ancestor = p.get();
+      if (!ancestor.isWithin(layout.clientRoot()) || ancestor.equals(layout.clientRoot())) {
+        return Optional.empty();
+      }
+      if (!placeholders.contains(ancestor)) {
+        return Optional.of(ancestor);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether a replicated ancestor has arrived on the receiver: it exists with zfleet's role, or
+   * with snapshots. A dataset without either may be a first receive still running.
+   */
+  public static boolean arrived(ReplicaDataset dataset) {
+    return dataset != null
+        && (ReceiverState.of(true, dataset.role()) == ReceiverState.REPLICA
+            || ReceiverState.of(true, dataset.role()) == ReceiverState.PLACEHOLDER
+            || dataset.versions().stream().anyMatch(FilesystemVersion::isSnapshot));
   }
 
   // ---- the job-wide steps and the schedule

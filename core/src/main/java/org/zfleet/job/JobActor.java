@@ -146,14 +146,15 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   }
 
   /**
-   * A filesystem arrived at a destination: its direct children may be waiting for it there (a first
-   * replication needs the parent), and go now rather than after their backoff.
+   * A filesystem arrived at a destination: filesystems below it may be waiting for it there (a
+   * first replication needs its nearest replicated ancestor), and go now rather than after their
+   * backoff. Those that do not wait ignore it.
    */
   private Behavior<Command> onFilesystemReplicated(FilesystemReplicated message) {
     String parent = message.replicated().filesystem() + "/";
     supervisors.forEach(
         (fs, sup) -> {
-          if (fs.startsWith(parent) && fs.indexOf('/', parent.length()) < 0) {
+          if (fs.startsWith(parent)) {
             sup.tell(new FilesystemSupervisor.WaitOver(message.replicated().destination()));
           }
         });

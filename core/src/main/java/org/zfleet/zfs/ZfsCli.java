@@ -125,10 +125,26 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   @Override
   public void createFilesystem(
       DatasetName dataset, Map<String, String> properties, boolean parents) {
-    List<String> args = new ArrayList<>();
-    if (parents) {
-      args.add("-p");
+    try {
+      create(dataset, properties);
+    } catch (ZfsException.NotFound e) {
+      Optional<DatasetName> parent = dataset.parent();
+      if (!parents || parent.isEmpty() || parent.get().depth() < 1) {
+        throw e;
+      }
+      // Never `zfs create -p`: the parents it makes carry none of the properties, so zfleet could
+      // not tell them for its own. Each missing parent is made on its own, marked like the child.
+      try {
+        createFilesystem(parent.get(), properties, true);
+      } catch (ZfsException.AlreadyExists madeMeanwhile) {
+        // by another step: it is there now
+      }
+      create(dataset, properties);
     }
+  }
+
+  private void create(DatasetName dataset, Map<String, String> properties) {
+    List<String> args = new ArrayList<>();
     new TreeMap<>(properties)
         .forEach(
             (k, v) -> {
