@@ -87,8 +87,15 @@ public final class CyclePlanner {
     ReceiverLayout layout = d.layout();
     DatasetName target = layout.receiverPath(fs.name());
     // Ancestors that are replicated themselves are not made placeholders: a placeholder keeps
-    // canmount=off through the forced receive that later makes it a replica.
-    Set<DatasetName> replicated = new HashSet<>(listing.replicated());
+    // canmount=off through the forced receive that later makes it a replica. One with nothing to
+    // send (no snapshot: a placeholder on a sender that is itself a sink) is made a placeholder,
+    // never waited for (zrepl#742).
+    Set<DatasetName> replicated = new HashSet<>();
+    for (SenderFilesystem other : listing.filesystems()) {
+      if (listing.replicated().contains(other.name()) && hasSnapshots(other)) {
+        replicated.add(other.name());
+      }
+    }
     replicated.add(fs.name());
     List<DatasetName> placeholders =
         layout.placeholders(replicated).stream()
@@ -102,6 +109,10 @@ public final class CyclePlanner {
         placeholders.stream().filter(p -> !d.datasets().containsKey(p)).toList(),
         replicatedAncestor(layout, target, placeholders)
             .filter(p -> !arrived(d.datasets().get(p))));
+  }
+
+  private static boolean hasSnapshots(SenderFilesystem fs) {
+    return fs.versions().stream().anyMatch(FilesystemVersion::isSnapshot);
   }
 
   /**
