@@ -84,7 +84,10 @@ public final class ReplicateFilesystem implements StepWork {
       // Named after the newest snapshot, so the status still says where the replica is.
       Optional<FilesystemVersion> newest = plan.newestSnapshot();
       StepResult upToDate =
-          StepResult.of(newest.map(n -> "up to date, now at @" + n.name()).orElse("nothing to send: it has no snapshot"))
+          StepResult.of(
+                  newest
+                      .map(n -> "up to date, now at @" + n.name())
+                      .orElse("nothing to send: it has no snapshot"))
               .with(new StepOutput.Replicated(effect(List.of())));
       return newest
           .map(n -> upToDate.with(new StepFact.ReplicaAt(n.name(), n.creation())))

@@ -63,6 +63,8 @@ class JobActorTest {
     final TestProbe<String> events = testKit.createTestProbe();
     volatile DatasetName crashOn;
     volatile int listingsToFail;
+    volatile Snapshotting snapshotting =
+        new Snapshotting.Periodic("zf_", Duration.ofMinutes(10), List.of());
 
     JobDriver driver() {
       CycleSettings settings =
@@ -71,7 +73,7 @@ class JobActorTest {
               "snapjob",
               "n1",
               List.of(),
-              new Snapshotting.Periodic("zf_", Duration.ofMinutes(10), List.of()),
+              snapshotting,
               Optional.of(
                   new Pruning(
                       List.of(new KeepRule.LastN(100, Optional.empty())), Pruning.Scope.ALL)),
@@ -237,6 +239,22 @@ class JobActorTest {
     fake.expectCycle("pool/a", "pool/b");
     awaitIdle(job);
     assertThat(status(job).lastError()).isEmpty();
+  }
+
+  @Test
+  void aWakeupOfAJobWithManualSnapshottingReplicatesAndPrunesWithoutASnapshot() {
+    // zrepl's manual snapshotting: another job or the operator snapshots; a wakeup takes none.
+    FakeJob fake = new FakeJob();
+    fake.snapshotting = new Snapshotting.Manual(Optional.of("zf_"));
+    ActorRef<JobActor.Command> job = spawn(fake);
+    fake.expectCycle("pool/a", "pool/b");
+    awaitIdle(job);
+    job.tell(new JobActor.Wakeup());
+    fake.expectCycle("pool/a", "pool/b");
+    awaitIdle(job);
+    fake.events.expectNoMessage(Duration.ofMillis(200));
+    assertThat(fake.snapshots).isEmpty();
+    assertThat(status(job).nextSnapshot()).isEmpty();
   }
 
   @Test
