@@ -37,7 +37,10 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   public sealed interface Command {}
 
-  /** Starts a cycle now, with a snapshot if the job takes them ({@code zfleet signal wakeup}). */
+  /**
+   * Starts a cycle now ({@code zfleet signal wakeup}), with a snapshot if the job takes them on a
+   * schedule; with manual snapshotting (zrepl's meaning) it replicates and prunes only.
+   */
   public record Wakeup() implements Command {}
 
   public record GetStatus(ActorRef<JobStatus> replyTo) implements Command {}
@@ -107,7 +110,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Wakeup.class, w -> requestCycle(true))
+        .onMessage(Wakeup.class, w -> requestCycle(snapshotsOnSchedule()))
         .onMessageEquals(
             Tick.INSTANCE,
             () -> requestCycle(nextSnapshotDue(now()).map(d -> !d.isAfter(now())).orElse(false)))
@@ -117,6 +120,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         .onMessage(SupervisorStopped.class, this::onSupervisorStopped)
         .onMessage(GetStatus.class, this::onGetStatus)
         .build();
+  }
+
+  private boolean snapshotsOnSchedule() {
+    return !(settings.snapshotting() instanceof org.zfleet.config.Snapshotting.Manual)
+        && settings.kind() != CycleSettings.Kind.PULL;
   }
 
   private Instant now() {

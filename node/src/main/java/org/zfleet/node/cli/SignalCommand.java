@@ -28,7 +28,8 @@ final class SignalCommand implements Runnable {
 
   @Command(
       name = "wakeup",
-      description = "Start JOB's cycle now: snapshot (if it takes them), replicate, prune.")
+      description =
+          "Start JOB's cycle now: snapshot (if it snapshots on a schedule), replicate, prune.")
   static final class Wakeup implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -143,6 +143,8 @@ class WatchdogIT {
     stoppedPid = pid;
     signal("-STOP", pid);
     Instant stoppedAt = Instant.now();
+    // The operator's next snapshot (manual snapshotting), which the wakeup replicates.
+    RealDaemon.snapshot("zf_", stoppedAt, big, small);
     daemon.wakeup(JOB);
 
     // Watch until the step is given up: when its bytes last moved, and when small got its new
