@@ -40,6 +40,36 @@ class HookConfigTest {
                 "{ pre = [ \"/usr/local/sbin/db-freeze\", \"--flush\" ],"
                     + " post = [ \"/usr/local/sbin/db-freeze\", \"--thaw\" ],"
                     + " timeout = 20s, err-is-fatal = true }"));
-    assertThat(hooks).hasSize(1);
+    assertThat(hooks)
+        .containsExactly(
+            new Hook(
+                java.util.Optional.of(List.of("/usr/local/sbin/db-freeze", "--flush")),
+                java.util.Optional.of(List.of("/usr/local/sbin/db-freeze", "--thaw")),
+                java.time.Duration.ofSeconds(20),
+                true));
+  }
+
+  @Test
+  void aCommandRunsBeforeAndAfterAsInZreplAndAPostAloneAfter() {
+    List<Hook> hooks =
+        hooks(load("{ command = \"/etc/zfleet/notify\" }, { post = \"/usr/bin/sync\" }"));
+    assertThat(hooks.get(0).pre()).contains(List.of("/etc/zfleet/notify"));
+    assertThat(hooks.get(0).post()).contains(List.of("/etc/zfleet/notify"));
+    assertThat(hooks.get(0).timeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(hooks.get(1).pre()).isEmpty();
+    assertThat(hooks.get(1).post()).contains(List.of("/usr/bin/sync"));
+  }
+
+  @Test
+  void aHookNeedsACommandAndNotBothForms() {
+    assertThat(load("{ timeout = 5s }").errors())
+        .singleElement()
+        .satisfies(p -> assertThat(p.path()).endsWith("hooks[0].command"));
+    assertThat(load("{ command = \"/a\", pre = \"/b\" }").errors())
+        .singleElement()
+        .satisfies(p -> assertThat(p.message()).contains("not both"));
+    assertThat(load("{ post = [] }").errors())
+        .singleElement()
+        .satisfies(p -> assertThat(p.message()).contains("must not be empty"));
   }
 }

@@ -113,7 +113,7 @@ class SnapshotHooksTest {
                     false)));
     StepResult result = snapshotStep(snapshotting).run(new StepControl());
 
-    assertThat(result.summary()).endsWith("; hook sh failed: exit code 4: lock timeout");
+    assertThat(result.summary()).endsWith("; pre hook sh failed: exit code 4: lock timeout");
   }
 
   @Test
@@ -166,6 +166,48 @@ class SnapshotHooksTest {
     assertThatThrownBy(() -> work.run(new StepControl())).hasMessageContaining("injected");
 
     assertThat(Files.readAllLines(log)).containsExactly("pre ", "post false");
+  }
+
+  /**
+   * Like a stack (zrepl's order): a fatal pre failure stops the snapshot and the hooks after it;
+   * the post commands of the hooks before it run, last first, and hear the snapshot was not taken.
+   */
+  @Test
+  void aFatalPreFailureThawsOnlyWhatWasFrozenBeforeIt(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("log");
+    java.util.function.Function<String, List<String>> write =
+        text -> List.of("sh", "-c", "echo \"" + text + "\" >> '" + log + "'");
+    Duration timeout = Duration.ofSeconds(10);
+    Snapshotting snapshotting =
+        new Snapshotting.Periodic(
+            "zfleet_",
+            Duration.ofMinutes(10),
+            List.of(
+                new Hook(
+                    Optional.of(write.apply("freeze a")),
+                    Optional.of(write.apply("thaw a $ZFLEET_SNAPSHOT_OK")),
+                    timeout,
+                    true),
+                new Hook(
+                    Optional.of(write.apply("freeze b")),
+                    Optional.of(write.apply("thaw b $ZFLEET_SNAPSHOT_OK")),
+                    timeout,
+                    false),
+                new Hook(
+                    Optional.of(List.of("sh", "-c", "exit 5")),
+                    Optional.of(write.apply("never: its pre failed")),
+                    timeout,
+                    true),
+                new Hook(
+                    Optional.empty(), Optional.of(write.apply("never: cut off")), timeout, false)));
+
+    assertThatThrownBy(() -> snapshotStep(snapshotting).run(new StepControl()))
+        .hasMessageContaining("no snapshot taken")
+        .hasMessageContaining("exit code 5");
+
+    assertThat(snapshotsOf(ROOT)).isEmpty();
+    assertThat(Files.readAllLines(log))
+        .containsExactly("freeze a", "freeze b", "thaw b false", "thaw a false");
   }
 
   @Test
