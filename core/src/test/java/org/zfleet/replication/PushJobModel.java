@@ -77,7 +77,8 @@ final class PushJobModel implements AutoCloseable {
       String keepReceiver,
       String initialReplication,
       TransferOptions transfer,
-      String snapshotting) {
+      String snapshotting,
+      int concurrency) {
     static Settings defaults() {
       return new Settings(
           "\"src/data/a\" = true, \"src/data/b c\" = true",
@@ -85,37 +86,69 @@ final class PushJobModel implements AutoCloseable {
           "{ type = last-n, count = 2 }",
           "most-recent",
           TransferOptions.defaults(),
-          "type = manual, prefix = \"zf_\"");
+          "type = manual, prefix = \"zf_\"",
+          2);
     }
 
     Settings withFilesystems(String entries) {
       return new Settings(
-          entries, keepSender, keepReceiver, initialReplication, transfer, snapshotting);
+          entries,
+          keepSender,
+          keepReceiver,
+          initialReplication,
+          transfer,
+          snapshotting,
+          concurrency);
     }
 
     Settings withKeepSender(String rules) {
       return new Settings(
-          filesystems, rules, keepReceiver, initialReplication, transfer, snapshotting);
+          filesystems,
+          rules,
+          keepReceiver,
+          initialReplication,
+          transfer,
+          snapshotting,
+          concurrency);
     }
 
     Settings withKeepReceiver(String rules) {
       return new Settings(
-          filesystems, keepSender, rules, initialReplication, transfer, snapshotting);
+          filesystems, keepSender, rules, initialReplication, transfer, snapshotting, concurrency);
     }
 
     Settings withInitialReplication(String policy) {
-      return new Settings(filesystems, keepSender, keepReceiver, policy, transfer, snapshotting);
+      return new Settings(
+          filesystems, keepSender, keepReceiver, policy, transfer, snapshotting, concurrency);
     }
 
     Settings withTransfer(TransferOptions options) {
       return new Settings(
-          filesystems, keepSender, keepReceiver, initialReplication, options, snapshotting);
+          filesystems,
+          keepSender,
+          keepReceiver,
+          initialReplication,
+          options,
+          snapshotting,
+          concurrency);
+    }
+
+    /** Filesystems of the job replicated at the same time. */
+    Settings withConcurrency(int n) {
+      return new Settings(
+          filesystems, keepSender, keepReceiver, initialReplication, transfer, snapshotting, n);
     }
 
     /** The job's {@code snapshotting} section, e.g. a schedule instead of manual. */
     Settings withSnapshotting(String section) {
       return new Settings(
-          filesystems, keepSender, keepReceiver, initialReplication, transfer, section);
+          filesystems,
+          keepSender,
+          keepReceiver,
+          initialReplication,
+          transfer,
+          section,
+          concurrency);
     }
   }
 
@@ -159,6 +192,8 @@ final class PushJobModel implements AutoCloseable {
                 + BACKOFF.toSeconds()
                 + "s, max = 1m }, initial-replication = "
                 + s.initialReplication()
+                + ", concurrency = "
+                + s.concurrency()
                 + " }",
             "    }",
             "    { name = \""
