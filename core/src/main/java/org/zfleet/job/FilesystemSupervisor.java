@@ -53,7 +53,12 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
 
   private record RetryDue(String key) implements Command {}
 
-  /** What the supervisor needs from its job and node. */
+  /**
+   * What the supervisor needs from its job and node.
+   *
+   * @param replicationGates the job's replication gate and the node's transfer gate, in the order a
+   *     replication takes their permits
+   */
   public record Context(
       String job,
       String filesystem,
@@ -61,7 +66,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       Backoff backoff,
       StepRunner runner,
       ActorRef<Watchdog.Command> watchdog,
-      Optional<ActorRef<Gate.Command>> transferGate,
+      List<ActorRef<Gate.Command>> replicationGates,
       Executor blocking,
       Clock clock,
       ActorRef<String> cycleRequests,
@@ -170,7 +175,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
             currentId,
             ctx.stallTimeout(),
             ctx.watchdog(),
-            kind == StepKind.REPLICATE ? ctx.transferGate() : Optional.empty(),
+            kind == StepKind.REPLICATE ? ctx.replicationGates() : List.of(),
             ctx.blocking(),
             ctx.clock());
     StepControl control = new StepControl();

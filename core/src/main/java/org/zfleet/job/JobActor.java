@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -76,6 +77,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private final Map<String, ActorRef<FilesystemSupervisor.Command>> supervisors =
       new LinkedHashMap<>();
   private final JobProgress progress;
+  private final List<ActorRef<Gate.Command>> replicationGates;
   private JobListing listing = JobListing.EMPTY;
   private CyclePorts ports = CyclePorts.NONE;
   private CycleStart cycleStart;
@@ -102,6 +104,16 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         ctx.messageAdapter(FilesystemSupervisor.Replicated.class, FilesystemReplicated::new);
     this.cycleStart = CycleStart.at(now());
     this.progress = new JobProgress(now());
+    // replication.concurrency: the job's own gate, taken before the node's transfer gate.
+    List<ActorRef<Gate.Command>> gates = new ArrayList<>();
+    if (driver.replicationConcurrency() < Integer.MAX_VALUE) {
+      gates.add(
+          ctx.spawn(
+              Gate.create("replication of " + driver.job(), driver.replicationConcurrency()),
+              "replication-gate"));
+    }
+    node.transferGate().ifPresent(gates::add);
+    this.replicationGates = List.copyOf(gates);
     // The first cycle only lists and dispatches: it learns when the job last snapshotted, so a
     // restart neither snapshots early nor skips, and it resumes replication and pruning at once.
     startList();
@@ -292,7 +304,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
             driver.backoff(),
             driver.runner(),
             node.watchdog(),
-            node.transferGate(),
+            replicationGates,
             node.blocking(),
             node.clock(),
             cycleRequests,

@@ -84,7 +84,7 @@ class FilesystemSupervisorTest {
                 new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(5)),
                 runner,
                 watchdog,
-                Optional.empty(),
+                java.util.List.of(),
                 executor,
                 clock,
                 cycleRequests.getRef(),
