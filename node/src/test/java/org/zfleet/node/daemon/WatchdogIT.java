@@ -121,7 +121,7 @@ class WatchdogIT {
                 "      }",
                 "      replication { stall-timeout = "
                     + STALL.toSeconds()
-                    + "s, bandwidth-limit = \"4 MiB/s\",",
+                    + "s, bandwidth-limit = \"4 MiB/s\", concurrency = 2,",
                 "        retry-backoff { min = 1s, max = 4s } }",
                 "    }",
                 "    { name = \""
