@@ -49,18 +49,30 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
       Executor blocking,
       Clock clock) {}
 
+  /** Why the node shut itself down: a part it cannot run without stopped. */
+  public enum Failure implements org.apache.pekko.actor.CoordinatedShutdown.Reason {
+    NODE_FAILED
+  }
+
+  public static final Failure NODE_FAILED = Failure.NODE_FAILED;
+
   private final Setup setup;
   private final Map<String, ActorRef<JobActor.Command>> jobs = new LinkedHashMap<>();
 
   public static Behavior<Command> create(Setup setup) {
-    return Behaviors.setup(ctx -> new NodeGuardian(ctx, setup));
+    return create(setup, Watchdog.create(setup.watchdogInterval()));
   }
 
-  private NodeGuardian(ActorContext<Command> ctx, Setup setup) {
+  /** With the given watchdog behaviour (tests). */
+  static Behavior<Command> create(Setup setup, Behavior<Watchdog.Command> watchdogBehavior) {
+    return Behaviors.setup(ctx -> new NodeGuardian(ctx, setup, watchdogBehavior));
+  }
+
+  private NodeGuardian(
+      ActorContext<Command> ctx, Setup setup, Behavior<Watchdog.Command> watchdogBehavior) {
     super(ctx);
     this.setup = setup;
-    ActorRef<Watchdog.Command> watchdog =
-        ctx.spawn(Watchdog.create(setup.watchdogInterval()), "watchdog");
+    ActorRef<Watchdog.Command> watchdog = ctx.spawn(watchdogBehavior, "watchdog");
     ActorRef<Gate.Command> transfers =
         ctx.spawn(Gate.create("transfers", setup.transfers()), "transfers");
     JobActor.NodeContext node =
