@@ -3,17 +3,23 @@ package org.zfleet.node.daemon;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.zfleet.job.Backoff;
+import org.zfleet.job.Durations;
 import org.zfleet.job.Gate;
 import org.zfleet.job.Gather;
 import org.zfleet.job.JobActor;
@@ -23,7 +29,9 @@ import org.zfleet.job.Watchdog;
 
 /**
  * The daemon's top actor: the node-wide watchdog and transfer gate, and one {@link JobActor} per
- * active job. It routes operator signals and status queries to them.
+ * active job, each supervised (restarted on an exception) and watched. A job actor that stops is
+ * logged and started anew; without its watchdog or gate the node stops loudly. It routes operator
+ * signals and status queries to the jobs.
  */
 public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
@@ -50,14 +58,32 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
       Clock clock) {}
 
   /** Why the node shut itself down: a part it cannot run without stopped. */
-  public enum Failure implements org.apache.pekko.actor.CoordinatedShutdown.Reason {
+  public enum Failure implements CoordinatedShutdown.Reason {
     NODE_FAILED
   }
 
   public static final Failure NODE_FAILED = Failure.NODE_FAILED;
 
+  /** The pause before a stopped job actor is started anew, growing while it keeps stopping. */
+  private static final Backoff RESTART_BACKOFF =
+      new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
+
   private final Setup setup;
+  private final TimerScheduler<Command> timers;
+  private final JobActor.NodeContext node;
+  private final Map<String, JobDriver> drivers = new LinkedHashMap<>();
   private final Map<String, ActorRef<JobActor.Command>> jobs = new LinkedHashMap<>();
+  private final Map<String, Integer> restarts = new HashMap<>();
+  private boolean failed;
+
+  /** A job's actor stopped (watched). */
+  private record JobStopped(String job, ActorRef<JobActor.Command> ref) implements Command {}
+
+  /** Time to start a job's actor anew. */
+  private record StartJob(String job) implements Command {}
+
+  /** The watchdog or the transfer gate stopped (watched): the node cannot go on without it. */
+  private record EssentialStopped(String what) implements Command {}
 
   public static Behavior<Command> create(Setup setup) {
     return create(setup, Watchdog.create(setup.watchdogInterval()));
@@ -65,21 +91,31 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
   /** With the given watchdog behaviour (tests). */
   static Behavior<Command> create(Setup setup, Behavior<Watchdog.Command> watchdogBehavior) {
-    return Behaviors.setup(ctx -> new NodeGuardian(ctx, setup, watchdogBehavior));
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(timers -> new NodeGuardian(ctx, timers, setup, watchdogBehavior)));
   }
 
   private NodeGuardian(
-      ActorContext<Command> ctx, Setup setup, Behavior<Watchdog.Command> watchdogBehavior) {
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      Setup setup,
+      Behavior<Watchdog.Command> watchdogBehavior) {
     super(ctx);
     this.setup = setup;
-    ActorRef<Watchdog.Command> watchdog = ctx.spawn(watchdogBehavior, "watchdog");
+    this.timers = timers;
+    // A bug (an exception) restarts the watchdog or the gate with the same reference, which every
+    // job holds; one that stops for good leaves steps unwatched or unlimited: the node stops.
+    ActorRef<Watchdog.Command> watchdog = ctx.spawn(restarting(watchdogBehavior), "watchdog");
+    ctx.watchWith(watchdog, new EssentialStopped("watchdog"));
     ActorRef<Gate.Command> transfers =
-        ctx.spawn(Gate.create("transfers", setup.transfers()), "transfers");
-    JobActor.NodeContext node =
+        ctx.spawn(restarting(Gate.create("transfers", setup.transfers())), "transfers");
+    ctx.watchWith(transfers, new EssentialStopped("transfer gate"));
+    this.node =
         new JobActor.NodeContext(watchdog, Optional.of(transfers), setup.blocking(), setup.clock());
     for (JobDriver driver : setup.activeJobs()) {
-      jobs.put(
-          driver.job(), ctx.spawn(JobActor.create(driver, node), "job-" + actorName(driver.job())));
+      drivers.put(driver.job(), driver);
+      startJob(driver.job());
     }
     ctx.getLog()
         .info(
@@ -87,6 +123,65 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
             setup.node(),
             jobs.keySet(),
             setup.passiveJobs());
+  }
+
+  private static <T> Behavior<T> restarting(Behavior<T> behavior) {
+    return Behaviors.supervise(behavior)
+        .onFailure(RuntimeException.class, SupervisorStrategy.restart());
+  }
+
+  /**
+   * Spawns a job's actor, restarted on an exception (it lists afresh) and watched: one that stops
+   * is started anew after a pause that grows while it keeps stopping.
+   */
+  private void startJob(String job) {
+    int generation = restarts.getOrDefault(job, 0);
+    ActorRef<JobActor.Command> ref =
+        getContext()
+            .spawn(
+                restarting(JobActor.create(drivers.get(job), node)),
+                "job-" + actorName(job) + (generation == 0 ? "" : "-" + generation));
+    getContext().watchWith(ref, new JobStopped(job, ref));
+    jobs.put(job, ref);
+  }
+
+  private Behavior<Command> onJobStopped(JobStopped stopped) {
+    if (jobs.get(stopped.job()) != stopped.ref()) {
+      return this;
+    }
+    jobs.remove(stopped.job());
+    int n = restarts.merge(stopped.job(), 1, Integer::sum);
+    Duration pause = RESTART_BACKOFF.after(n);
+    getContext()
+        .getLog()
+        .error(
+            "job actor stopped job={} restarts={}; starting it anew in {}",
+            stopped.job(),
+            n,
+            Durations.human(pause));
+    timers.startSingleTimer("start-" + stopped.job(), new StartJob(stopped.job()), pause);
+    return this;
+  }
+
+  private Behavior<Command> onStartJob(StartJob start) {
+    if (!failed && !jobs.containsKey(start.job())) {
+      startJob(start.job());
+      getContext().getLog().info("job actor started anew job={}", start.job());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onEssentialStopped(EssentialStopped stopped) {
+    if (!failed) {
+      failed = true;
+      getContext()
+          .getLog()
+          .error(
+              "the node's {} stopped: without it no step can be run safely; the node stops",
+              stopped.what());
+      CoordinatedShutdown.get(getContext().getSystem()).runAll(NODE_FAILED);
+    }
+    return this;
   }
 
   /** Job names allow ':' and '.', which are fine in actor names; anything else is encoded. */
@@ -98,12 +193,25 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Wakeup.class, this::onWakeup)
+        .onMessage(JobStopped.class, this::onJobStopped)
+        .onMessage(StartJob.class, this::onStartJob)
+        .onMessage(EssentialStopped.class, this::onEssentialStopped)
         .onMessage(GetStatus.class, this::onGetStatus)
         .build();
   }
 
   private Behavior<Command> onWakeup(Wakeup wakeup) {
     ActorRef<JobActor.Command> job = jobs.get(wakeup.job());
+    if (job == null && drivers.containsKey(wakeup.job())) {
+      wakeup
+          .replyTo()
+          .tell(
+              new WakeupResult(
+                  wakeup.job(),
+                  false,
+                  "job " + wakeup.job() + " is being started anew after it stopped; try again"));
+      return this;
+    }
     if (job == null) {
       String known = String.join(", ", jobs.keySet());
       String message =
