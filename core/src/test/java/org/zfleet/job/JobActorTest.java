@@ -257,6 +257,38 @@ class JobActorTest {
     assertThat(status(job).nextSnapshot()).isEmpty();
   }
 
+  /** Issue 11, Supervision: a job-wide step actor that dies without answering. */
+  @Test
+  void aJobStepThatStopsWithoutReportingIsAFailureNotAStuckJob() {
+    FakeJob fake = new FakeJob();
+    fake.snapshots.add("zf_20261128T115500Z");
+    java.util.concurrent.atomic.AtomicInteger refusals =
+        new java.util.concurrent.atomic.AtomicInteger(1);
+    // An executor that refuses the first step: its actor fails before it can report.
+    java.util.concurrent.Executor refusingOnce =
+        command -> {
+          if (refusals.getAndDecrement() > 0) {
+            throw new java.util.concurrent.RejectedExecutionException("no threads left");
+          }
+          blocking.execute(command);
+        };
+    ActorRef<JobActor.Command> job =
+        testKit.spawn(
+            JobActor.create(
+                fake.driver(),
+                new JobActor.NodeContext(watchdog, Optional.empty(), refusingOnce, clock)));
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(10),
+            () ->
+                assertThat(status(job).lastError())
+                    .hasValueSatisfying(e -> assertThat(e).contains("stopped without reporting")));
+    clock.advance(Duration.ofSeconds(10));
+    manualTime.timePasses(Duration.ofSeconds(10));
+    fake.expectCycle("pool/a", "pool/b");
+  }
+
   @Test
   void supervisorsFollowFilesystemsThatAppearAndVanish() {
     FakeJob fake = new FakeJob();
