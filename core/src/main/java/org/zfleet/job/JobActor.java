@@ -54,6 +54,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   private record StepReported(StepActor.Report report) implements Command {}
 
+  private record StepStopped(StepId id) implements Command {}
+
   private record FilesystemReplicated(FilesystemSupervisor.Replicated replicated)
       implements Command {}
 
@@ -129,6 +131,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         .onMessage(FilesystemAsks.class, asks -> requestCycle(false))
         .onMessage(FilesystemReplicated.class, this::onFilesystemReplicated)
         .onMessage(StepReported.class, this::onStepReported)
+        .onMessage(StepStopped.class, this::onStepStopped)
         .onMessage(SupervisorStopped.class, this::onSupervisorStopped)
         .onMessage(GetStatus.class, this::onGetStatus)
         .build();
@@ -208,9 +211,22 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
             Optional.empty(),
             node.blocking(),
             node.clock());
-    getContext()
-        .spawnAnonymous(
-            StepActor.create(setup, driver.runner().workOrFailure(spec, ports), reports));
+    ActorRef<StepActor.Command> step =
+        getContext()
+            .spawnAnonymous(
+                StepActor.create(setup, driver.runner().workOrFailure(spec, ports), reports));
+    // One that stops without reporting must not leave the job busy for ever.
+    getContext().watchWith(step, new StepStopped(id));
+  }
+
+  private Behavior<Command> onStepStopped(StepStopped stopped) {
+    if (progress.isCurrent(stopped.id())) {
+      getContext().getLog().error("job step stopped without reporting {}", stopped.id());
+      return onStepReported(
+          new StepReported(
+              new StepActor.Failed(stopped.id(), "step stopped without reporting", false, null)));
+    }
+    return this;
   }
 
   private Behavior<Command> onStepReported(StepReported reported) {
