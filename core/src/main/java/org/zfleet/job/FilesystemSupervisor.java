@@ -44,6 +44,12 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
    */
   public record WaitOver(String destination) implements Command {}
 
+  /**
+   * {@code zfleet signal reset} (zrepl's meaning): stops the running steps and clears their
+   * backoff, so an operator who fixed a cause does not wait out the retry.
+   */
+  public record Reset() implements Command {}
+
   /** Told to the job when a replication succeeded, so it can release children that wait for it. */
   public record Replicated(String filesystem, String destination) {}
 
@@ -114,6 +120,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         .onMessage(RetryDue.class, this::askForCycle)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(WaitOver.class, this::onWaitOver)
+        .onMessage(Reset.class, r -> this)
         .build();
   }
 

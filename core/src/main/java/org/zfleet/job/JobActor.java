@@ -44,6 +44,12 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
    */
   public record Wakeup() implements Command {}
 
+  /**
+   * {@code zfleet signal reset} (zrepl's meaning): stops the running steps and clears their
+   * backoff, so an operator who fixed a cause does not wait out the retry.
+   */
+  public record Reset() implements Command {}
+
   public record GetStatus(ActorRef<JobStatus> replyTo) implements Command {}
 
   private enum Tick implements Command {
@@ -134,6 +140,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         .onMessage(StepStopped.class, this::onStepStopped)
         .onMessage(SupervisorStopped.class, this::onSupervisorStopped)
         .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(Reset.class, r -> this)
         .build();
   }
 

@@ -63,6 +63,7 @@ class JobActorTest {
     final TestProbe<String> events = testKit.createTestProbe();
     volatile DatasetName crashOn;
     volatile int listingsToFail;
+    volatile int snapshotsToFail;
     volatile Snapshotting snapshotting =
         new Snapshotting.Periodic("zf_", Duration.ofMinutes(10), List.of());
 
@@ -106,6 +107,11 @@ class JobActorTest {
               .with(
                   new StepOutput.Listed(
                       JobListing.own(Optional.of("zf_"), listed), CyclePorts.NONE));
+        }
+        if (spec instanceof StepSpec.Snapshot && snapshotsToFail > 0) {
+          snapshotsToFail--;
+          events.getRef().tell("snapshot failed");
+          throw new IllegalStateException("pool is read-only");
         }
         if (spec instanceof StepSpec.Snapshot s) {
           snapshots.add(s.name());
@@ -287,6 +293,44 @@ class JobActorTest {
     clock.advance(Duration.ofSeconds(10));
     manualTime.timePasses(Duration.ofSeconds(10));
     fake.expectCycle("pool/a", "pool/b");
+  }
+
+  /** {@code zfleet signal reset}: the operator fixed the cause; the job does not wait it out. */
+  @Test
+  void aResetClearsTheSnapshotBackoffAndStartsAgainAtOnce() {
+    FakeJob fake = new FakeJob();
+    fake.snapshotsToFail = 1;
+    ActorRef<JobActor.Command> job = spawn(fake);
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(10),
+            () -> {
+              assertThat(status(job).phase()).isEqualTo("idle");
+              assertThat(status(job).lastError())
+                  .hasValueSatisfying(e -> assertThat(e).contains("read-only"));
+              return null;
+            });
+    drain(fake);
+
+    job.tell(new JobActor.Reset());
+
+    // Without any time passing: the snapshot's backoff is gone, and it is due.
+    fake.expect("list", "snapshot 2");
+    fake.expectCycle("pool/a", "pool/b");
+    awaitIdle(job);
+    assertThat(status(job).lastError()).isEmpty();
+  }
+
+  /** Takes every event told so far (the supervisors' steps of a cycle come in any order). */
+  private static void drain(FakeJob fake) {
+    while (true) {
+      try {
+        fake.events.receiveMessage(Duration.ofMillis(300));
+      } catch (AssertionError quiet) {
+        return;
+      }
+    }
   }
 
   @Test
