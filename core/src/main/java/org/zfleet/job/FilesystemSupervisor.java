@@ -94,6 +94,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private long attempts;
   private StepSpec current;
   private StepId currentId;
+  private ActorRef<StepActor.Command> currentStep;
   private StepProgress currentProgress;
   private Instant currentSince;
 
@@ -120,7 +121,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         .onMessage(RetryDue.class, this::askForCycle)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(WaitOver.class, this::onWaitOver)
-        .onMessage(Reset.class, r -> this)
+        .onMessage(Reset.class, this::onReset)
         .build();
   }
 
@@ -194,6 +195,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
     // A step that stops without reporting (it failed in a way it could not report) must not leave
     // this filesystem waiting for ever.
     getContext().watchWith(step, new StepStopped(currentId));
+    currentStep = step;
     currentProgress = control.progress();
     currentSince = now();
   }
@@ -271,6 +273,27 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       current = null;
       runNext();
     }
+    return this;
+  }
+
+  /**
+   * Stops the running step (its work is cancelled: its processes are killed; no failure is
+   * counted), drops what was queued, clears every backoff and asks the job for a fresh cycle.
+   */
+  private Behavior<Command> onReset(Reset reset) {
+    if (current != null) {
+      getContext().getLog().info("step stopped by a reset {}", currentId);
+      getContext().unwatch(currentStep);
+      getContext().stop(currentStep);
+      current = null;
+      currentId = null;
+      currentStep = null;
+    }
+    queue.clear();
+    waiting = null;
+    waitingStale = false;
+    book.reset().forEach(k -> timers.cancel("retry-" + k));
+    ctx.cycleRequests().tell(ctx.filesystem());
     return this;
   }
 

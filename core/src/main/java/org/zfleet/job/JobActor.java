@@ -3,16 +3,12 @@ package org.zfleet.job;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -21,10 +17,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.zfleet.cycle.CyclePlanner;
 import org.zfleet.cycle.CycleSettings;
 import org.zfleet.cycle.CycleStart;
-import org.zfleet.cycle.FilesystemCycle;
 import org.zfleet.cycle.JobListing;
 import org.zfleet.cycle.StepSpec;
-import org.zfleet.model.DatasetName;
 
 /**
  * One per job. Each cycle it takes the job's snapshot if one is due, lists the job's filesystems
@@ -51,6 +45,9 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   public record Reset() implements Command {}
 
   public record GetStatus(ActorRef<JobStatus> replyTo) implements Command {}
+
+  /** The job's last plan: its listing and what the planner returned from it. */
+  public record GetPlan(ActorRef<JobPlan> replyTo) implements Command {}
 
   private enum Tick implements Command {
     INSTANCE
@@ -79,17 +76,14 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private final CycleSettings settings;
   private final NodeContext node;
   private final TimerScheduler<Command> timers;
-  private final ActorRef<StepActor.Report> reports;
-  private final ActorRef<String> cycleRequests;
-  private final ActorRef<FilesystemSupervisor.Replicated> replications;
-  private final Map<String, ActorRef<FilesystemSupervisor.Command>> supervisors =
-      new LinkedHashMap<>();
+  private final JobFilesystems filesystems;
   private final JobProgress progress;
-  private final List<ActorRef<Gate.Command>> replicationGates;
   private JobListing listing = JobListing.EMPTY;
   private CyclePorts ports = CyclePorts.NONE;
   private CycleStart cycleStart;
   private Optional<Instant> lastListStarted = Optional.empty();
+  private final JobStep step;
+  private JobPlan lastPlan;
 
   public static Behavior<Command> create(JobDriver driver, NodeContext node) {
     return Behaviors.setup(
@@ -106,22 +100,24 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     this.settings = driver.settings();
     this.node = node;
     this.timers = timers;
-    this.reports = ctx.messageAdapter(StepActor.Report.class, StepReported::new);
-    this.cycleRequests = ctx.messageAdapter(String.class, FilesystemAsks::new);
-    this.replications =
-        ctx.messageAdapter(FilesystemSupervisor.Replicated.class, FilesystemReplicated::new);
+    this.step =
+        new JobStep(
+            ctx,
+            driver,
+            node,
+            ctx.messageAdapter(StepActor.Report.class, StepReported::new),
+            StepStopped::new);
     this.cycleStart = CycleStart.at(now());
     this.progress = new JobProgress(now());
-    // replication.concurrency: the job's own gate, taken before the node's transfer gate.
-    List<ActorRef<Gate.Command>> gates = new ArrayList<>();
-    if (driver.replicationConcurrency() < Integer.MAX_VALUE) {
-      gates.add(
-          ctx.spawn(
-              Gate.create("replication of " + driver.job(), driver.replicationConcurrency()),
-              "replication-gate"));
-    }
-    node.transferGate().ifPresent(gates::add);
-    this.replicationGates = List.copyOf(gates);
+    this.lastPlan = new JobPlan(driver.job(), Optional.empty(), cycleStart, listing, Map.of());
+    this.filesystems =
+        new JobFilesystems(
+            ctx,
+            driver,
+            node,
+            ctx.messageAdapter(String.class, FilesystemAsks::new),
+            ctx.messageAdapter(FilesystemSupervisor.Replicated.class, FilesystemReplicated::new),
+            SupervisorStopped::new);
     // The first cycle only lists and dispatches: it learns when the job last snapshotted, so a
     // restart neither snapshots early nor skips, and it resumes replication and pruning at once.
     startList();
@@ -131,16 +127,15 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Wakeup.class, w -> requestCycle(snapshotsOnSchedule()))
-        .onMessageEquals(
-            Tick.INSTANCE,
-            () -> requestCycle(nextSnapshotDue(now()).map(d -> !d.isAfter(now())).orElse(false)))
+        .onMessageEquals(Tick.INSTANCE, () -> requestCycle(snapshotDueNow()))
         .onMessage(FilesystemAsks.class, asks -> requestCycle(false))
         .onMessage(FilesystemReplicated.class, this::onFilesystemReplicated)
         .onMessage(StepReported.class, this::onStepReported)
         .onMessage(StepStopped.class, this::onStepStopped)
         .onMessage(SupervisorStopped.class, this::onSupervisorStopped)
         .onMessage(GetStatus.class, this::onGetStatus)
-        .onMessage(Reset.class, r -> this)
+        .onMessage(Reset.class, this::onReset)
+        .onMessage(GetPlan.class, get -> tell(get.replyTo(), lastPlan))
         .build();
   }
 
@@ -157,6 +152,10 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private Optional<Instant> nextSnapshotDue(Instant now) {
     return progress.notBeforeBackoff(
         CyclePlanner.nextSnapshotDue(listing, settings, progress.lastLooked(), now));
+  }
+
+  private boolean snapshotDueNow() {
+    return nextSnapshotDue(now()).map(d -> !d.isAfter(now())).orElse(false);
   }
 
   /** Requests that arrive while a step runs share the next listing. */
@@ -181,14 +180,25 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
    * backoff. Those that do not wait ignore it.
    */
   private Behavior<Command> onFilesystemReplicated(FilesystemReplicated message) {
-    String parent = message.replicated().filesystem() + "/";
-    supervisors.forEach(
-        (fs, sup) -> {
-          if (fs.startsWith(parent)) {
-            sup.tell(new FilesystemSupervisor.WaitOver(message.replicated().destination()));
-          }
-        });
+    filesystems.tellBelow(
+        message.replicated().filesystem(),
+        new FilesystemSupervisor.WaitOver(message.replicated().destination()));
     return this;
+  }
+
+  /**
+   * Stops the running job step and every filesystem's, clears the backoffs and starts a fresh cycle
+   * (with a snapshot if one is due).
+   */
+  private Behavior<Command> onReset(Reset reset) {
+    getContext()
+        .getLog()
+        .info("reset job={}: running steps stopped, backoffs cleared", driver.job());
+    step.stop();
+    progress.reset();
+    filesystems.tellAll(new FilesystemSupervisor.Reset());
+    timers.cancel("tick");
+    return requestCycle(snapshotDueNow());
   }
 
   private void startSnapshot() {
@@ -209,21 +219,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   }
 
   private void run(StepKind kind, StepSpec spec) {
-    StepId id = progress.start(kind, driver.job());
-    StepActor.Setup setup =
-        new StepActor.Setup(
-            id,
-            driver.stallTimeout(),
-            node.watchdog(),
-            Optional.empty(),
-            node.blocking(),
-            node.clock());
-    ActorRef<StepActor.Command> step =
-        getContext()
-            .spawnAnonymous(
-                StepActor.create(setup, driver.runner().workOrFailure(spec, ports), reports));
-    // One that stops without reporting must not leave the job busy for ever.
-    getContext().watchWith(step, new StepStopped(id));
+    step.start(progress.start(kind, driver.job()), spec, ports);
   }
 
   private Behavior<Command> onStepStopped(StepStopped stopped) {
@@ -241,6 +237,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     if (!progress.isCurrent(report.id())) {
       return this;
     }
+    step.ended();
     boolean wasSnapshot = progress.phase() == JobProgress.Phase.SNAPSHOT;
     Optional<String> retry = progress.finished(report, now(), driver.backoff());
     Optional<StepOutput.Listed> listed = Optional.empty();
@@ -281,88 +278,33 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   private void dispatch() {
     long cycle = progress.listed(now());
-    Map<DatasetName, FilesystemCycle> plans = CyclePlanner.plan(listing, settings, cycleStart);
-    boolean nothing = listing.filesystems().isEmpty();
-    if (progress.selectedNothing(nothing)) {
-      if (nothing) {
-        getContext()
-            .getLog()
-            .warn(
-                "{} job={}; looking again on its schedule",
-                CyclePlanner.NOTHING_SELECTED,
-                driver.job());
-      } else {
-        getContext()
-            .getLog()
-            .info(
-                "filesystems selected again job={} count={}",
-                driver.job(),
-                listing.filesystems().size());
-      }
-    }
-    if (nothing) {
+    lastPlan = filesystems.dispatch(cycle, listing, cycleStart, ports, now());
+    if (listing.filesystems().isEmpty()) {
       progress.error(CyclePlanner.NOTHING_SELECTED);
     }
-    for (String gone : new ArrayList<>(supervisors.keySet())) {
-      if (!plans.containsKey(DatasetName.of(gone))) {
-        getContext().getLog().info("filesystem gone job={} fs=\"{}\"", driver.job(), gone);
-        ActorRef<FilesystemSupervisor.Command> sup = supervisors.remove(gone);
-        getContext().unwatch(sup);
-        getContext().stop(sup);
-      }
-    }
-    plans.forEach(
-        (fs, plan) ->
-            supervisors
-                .computeIfAbsent(fs.value(), this::spawnSupervisor)
-                .tell(new FilesystemSupervisor.RunCycle(cycle, plan, ports)));
-  }
-
-  private ActorRef<FilesystemSupervisor.Command> spawnSupervisor(String fs) {
-    FilesystemSupervisor.Context ctx =
-        new FilesystemSupervisor.Context(
-            driver.job(),
-            fs,
-            driver.stallTimeout(),
-            driver.backoff(),
-            driver.runner(),
-            node.watchdog(),
-            replicationGates,
-            node.blocking(),
-            node.clock(),
-            cycleRequests,
-            replications);
-    // A bug in a supervisor restarts it (its running step is cancelled); anything worse stops it,
-    // and the watch below notices.
-    ActorRef<FilesystemSupervisor.Command> sup =
-        getContext()
-            .spawnAnonymous(
-                Behaviors.supervise(FilesystemSupervisor.create(ctx))
-                    .onFailure(RuntimeException.class, SupervisorStrategy.restart()));
-    getContext().watchWith(sup, new SupervisorStopped(fs, sup));
-    return sup;
   }
 
   private Behavior<Command> onSupervisorStopped(SupervisorStopped stopped) {
-    if (supervisors.get(stopped.filesystem()) == stopped.ref()) {
-      supervisors.remove(stopped.filesystem());
-      String error = "supervisor of " + stopped.filesystem() + " stopped; made anew next cycle";
-      progress.error(error);
-      getContext()
-          .getLog()
-          .error(
-              "filesystem supervisor stopped job={} fs=\"{}\"", driver.job(), stopped.filesystem());
+    if (filesystems.stopped(stopped.filesystem(), stopped.ref())) {
+      progress.error("supervisor of " + stopped.filesystem() + " stopped; made anew next cycle");
     }
+    return this;
+  }
+
+  private <T> Behavior<Command> tell(ActorRef<T> to, T message) {
+    to.tell(message);
     return this;
   }
 
   private Behavior<Command> scheduleNext() {
     Instant now = now();
     Optional<Instant> next =
-        earliest(
-            earliest(
-                nextSnapshotDue(now), CyclePlanner.nextReplanDue(settings, lastListStarted, now)),
-            progress.listRetry());
+        Stream.of(
+                nextSnapshotDue(now),
+                CyclePlanner.nextReplanDue(settings, lastListStarted, now),
+                progress.listRetry())
+            .flatMap(Optional::stream)
+            .min(Instant::compareTo);
     if (next.isEmpty()) {
       timers.cancel("tick");
       return this;
@@ -377,21 +319,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     return this;
   }
 
-  private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
-    return Stream.of(a, b).flatMap(Optional::stream).min(Instant::compareTo);
-  }
-
   private Behavior<Command> onGetStatus(GetStatus get) {
-    JobStatus base = progress.status(driver.job(), nextSnapshotDue(now()));
-    getContext()
-        .spawnAnonymous(
-            Gather.create(
-                new ArrayList<>(supervisors.values()),
-                FilesystemSupervisor.GetStatus::new,
-                FilesystemStatus.class,
-                Duration.ofSeconds(1),
-                base::withFilesystems,
-                get.replyTo()));
+    filesystems.status(progress.status(driver.job(), nextSnapshotDue(now())), get.replyTo());
     return this;
   }
 }

@@ -39,7 +39,6 @@ final class JobProgress {
   // A snapshot asked for while the listing selected nothing: the listing comes first, and the
   // snapshot follows if it selects something now.
   private boolean snapshotAfterListing;
-  private boolean nothingSelected;
 
   JobProgress(Instant started) {
     this.lastLooked = started;
@@ -144,13 +143,21 @@ final class JobProgress {
   }
 
   /**
-   * Records whether the last listing selected anything; true when that changed, so the actor says
-   * it once rather than every cycle.
+   * {@code zfleet signal reset}: the running step is abandoned (its actor stopped), and every
+   * backoff and error is cleared, so the next cycle starts at once.
    */
-  boolean selectedNothing(boolean nothing) {
-    boolean changed = nothing != nothingSelected;
-    nothingSelected = nothing;
-    return changed;
+  void reset() {
+    phase = Phase.IDLE;
+    current = null;
+    pendingSnapshot = false;
+    pendingList = false;
+    snapshotAfterListing = false;
+    lastError = null;
+    snapshotError = null;
+    snapshotFailures = 0;
+    snapshotNotBefore = null;
+    listFailures = 0;
+    listRetry = null;
   }
 
   /** When a failed listing is tried again, if the last one failed. */
