@@ -15,8 +15,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The daemon's local control API on 127.0.0.1, used by {@code zfleet signal} and {@code zfleet
- * status}: {@code GET /status}, {@code POST /jobs/NAME/wakeup}, {@code GET /alive}, {@code GET
- * /monitor}.
+ * status}: {@code GET /status}, {@code POST /jobs/NAME/wakeup}, {@code POST /jobs/NAME/reset},
+ * {@code GET /alive}, {@code GET /monitor}.
  */
 public final class ControlServer extends AllDirectives {
 
@@ -52,6 +52,7 @@ public final class ControlServer extends AllDirectives {
                       return onSuccess(status, s -> completeOK(s, Jackson.marshaller(json)));
                     })),
         pathPrefix("jobs", () -> pathPrefix(job -> path("wakeup", () -> post(() -> wakeup(job))))),
+        pathPrefix("jobs", () -> pathPrefix(job -> path("reset", () -> post(() -> reset(job))))),
         // Freshness, transfers, failures and certificates (zfleet status, zfleet check freshness).
         path(
             "monitor",
@@ -63,6 +64,22 @@ public final class ControlServer extends AllDirectives {
                             .map(m -> completeOK(m.snapshot(), Jackson.marshaller(json)))
                             .orElseGet(
                                 () -> complete(StatusCodes.SERVICE_UNAVAILABLE, "starting\n")))));
+  }
+
+  private Route reset(String job) {
+    CompletionStage<NodeGuardian.WakeupResult> result =
+        AskPattern.ask(
+            guardian,
+            replyTo -> new NodeGuardian.Reset(job, replyTo),
+            ASK_TIMEOUT,
+            system.scheduler());
+    return onSuccess(
+        result,
+        r ->
+            complete(
+                r.accepted() ? StatusCodes.ACCEPTED : StatusCodes.NOT_FOUND,
+                r,
+                Jackson.marshaller(json)));
   }
 
   private Route wakeup(String job) {

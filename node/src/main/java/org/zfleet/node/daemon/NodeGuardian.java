@@ -24,6 +24,7 @@ import org.zfleet.job.Gate;
 import org.zfleet.job.Gather;
 import org.zfleet.job.JobActor;
 import org.zfleet.job.JobDriver;
+import org.zfleet.job.JobPlan;
 import org.zfleet.job.JobStatus;
 import org.zfleet.job.Watchdog;
 
@@ -41,7 +42,16 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
   public record GetStatus(ActorRef<NodeStatus> replyTo) implements Command {}
 
-  /** Whether a wakeup reached its job. */
+  /** {@code zfleet signal reset JOB}: stops the job's running steps and clears their backoff. */
+  public record Reset(String job, ActorRef<WakeupResult> replyTo) implements Command {}
+
+  /** The job's last plan ({@code zfleet test plan} of a job with peers on other nodes). */
+  public record GetPlan(String job, ActorRef<PlanResult> replyTo) implements Command {}
+
+  /** A job's last plan, or why there is none. */
+  public record PlanResult(String job, Optional<JobPlan> plan, String message) {}
+
+  /** Whether a signal (wakeup, reset) reached its job. */
   public record WakeupResult(String job, boolean accepted, String message) {}
 
   /** Every job's status, in configuration order; passive jobs (sink, source) are listed by name. */
@@ -193,6 +203,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Wakeup.class, this::onWakeup)
+        .onMessage(Reset.class, this::onReset)
+        .onMessage(GetPlan.class, this::onGetPlan)
+        .onMessage(PlanAnswered.class, a -> reply(a.replyTo(), a.result()))
         .onMessage(JobStopped.class, this::onJobStopped)
         .onMessage(StartJob.class, this::onStartJob)
         .onMessage(EssentialStopped.class, this::onEssentialStopped)
@@ -202,31 +215,75 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
   private Behavior<Command> onWakeup(Wakeup wakeup) {
     ActorRef<JobActor.Command> job = jobs.get(wakeup.job());
-    if (job == null && drivers.containsKey(wakeup.job())) {
-      wakeup
-          .replyTo()
-          .tell(
-              new WakeupResult(
-                  wakeup.job(),
-                  false,
-                  "job " + wakeup.job() + " is being started anew after it stopped; try again"));
-      return this;
-    }
     if (job == null) {
-      String known = String.join(", ", jobs.keySet());
-      String message =
-          setup.passiveJobs().contains(wakeup.job())
-              ? "job " + wakeup.job() + " is passive (sink or source) and acts when its peers do"
-              : "no job named "
-                  + wakeup.job()
-                  + " on this node"
-                  + (known.isEmpty() ? "" : " (jobs: " + known + ")");
-      wakeup.replyTo().tell(new WakeupResult(wakeup.job(), false, message));
+      wakeup.replyTo().tell(new WakeupResult(wakeup.job(), false, noActor(wakeup.job())));
       return this;
     }
     job.tell(new JobActor.Wakeup());
     getContext().getLog().info("wakeup job={}", wakeup.job());
     wakeup.replyTo().tell(new WakeupResult(wakeup.job(), true, "woke up job " + wakeup.job()));
+    return this;
+  }
+
+  private Behavior<Command> onReset(Reset reset) {
+    ActorRef<JobActor.Command> job = jobs.get(reset.job());
+    if (job == null) {
+      reset.replyTo().tell(new WakeupResult(reset.job(), false, noActor(reset.job())));
+      return this;
+    }
+    job.tell(new JobActor.Reset());
+    getContext().getLog().info("reset job={}", reset.job());
+    reset
+        .replyTo()
+        .tell(
+            new WakeupResult(
+                reset.job(),
+                true,
+                "reset job " + reset.job() + ": running steps stopped, backoffs cleared"));
+    return this;
+  }
+
+  private Behavior<Command> onGetPlan(GetPlan get) {
+    ActorRef<JobActor.Command> job = jobs.get(get.job());
+    if (job == null) {
+      get.replyTo().tell(new PlanResult(get.job(), Optional.empty(), noActor(get.job())));
+      return this;
+    }
+    getContext()
+        .ask(
+            JobPlan.class,
+            job,
+            Duration.ofSeconds(5),
+            JobActor.GetPlan::new,
+            (plan, failure) ->
+                new PlanAnswered(
+                    get.replyTo(),
+                    new PlanResult(
+                        get.job(),
+                        Optional.ofNullable(plan),
+                        plan != null ? "" : "job " + get.job() + " did not answer in time")));
+    return this;
+  }
+
+  private record PlanAnswered(ActorRef<PlanResult> replyTo, PlanResult result) implements Command {}
+
+  /** Why a job has no actor to take a signal. */
+  private String noActor(String name) {
+    if (drivers.containsKey(name)) {
+      return "job " + name + " is being started anew after it stopped; try again";
+    }
+    if (setup.passiveJobs().contains(name)) {
+      return "job " + name + " is passive (sink or source) and acts when its peers do";
+    }
+    String known = String.join(", ", drivers.keySet());
+    return "no job named "
+        + name
+        + " on this node"
+        + (known.isEmpty() ? "" : " (jobs: " + known + ")");
+  }
+
+  private <T> Behavior<Command> reply(ActorRef<T> to, T message) {
+    to.tell(message);
     return this;
   }
 

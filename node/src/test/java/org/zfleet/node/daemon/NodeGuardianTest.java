@@ -128,6 +128,29 @@ class NodeGuardianTest {
   }
 
   @Test
+  void aResetReachesItsJobWhichListsAgainAndAnUnknownJobIsNamed() {
+    ActorRef<NodeGuardian.Command> guardian =
+        testKit.spawn(NodeGuardian.create(setup(job("steady", new AtomicInteger()))));
+    TestProbe<NodeGuardian.WakeupResult> replies = testKit.createTestProbe();
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(
+        Duration.ofSeconds(10), () -> assertThat(status(guardian).jobs().get(0).cycle()).isOne());
+
+    guardian.tell(new NodeGuardian.Reset("steady", replies.getRef()));
+    NodeGuardian.WakeupResult reset = replies.receiveMessage();
+    assertThat(reset.accepted()).isTrue();
+    assertThat(reset.message()).contains("reset job steady");
+    probe.awaitAssert(
+        Duration.ofSeconds(10),
+        () -> assertThat(status(guardian).jobs().get(0).cycle()).isEqualTo(2));
+
+    guardian.tell(new NodeGuardian.Reset("nosuch", replies.getRef()));
+    NodeGuardian.WakeupResult unknown = replies.receiveMessage();
+    assertThat(unknown.accepted()).isFalse();
+    assertThat(unknown.message()).contains("no job named nosuch").contains("steady");
+  }
+
+  @Test
   void theNodeStopsLoudlyWhenItsWatchdogStops() throws Exception {
     // A watchdog that stops at its first message: the first step that asks to be watched.
     testKit.spawn(
