@@ -114,7 +114,8 @@ class ClusterDryRunIT {
                 ? true
                 : null);
 
-    // The daemon's last plan sees beta's replicas: nothing is unavailable.
+    // The daemon's last plan sees beta's replicas: nothing is unavailable (the plan may predate
+    // the last replication, which then shows as its steps).
     String config = alpha.config.toString();
     Run plan =
         cluster.await(
@@ -130,7 +131,7 @@ class ClusterDryRunIT {
         .allSatisfy(
             line -> {
               assertThat(line.path("destination").asText()).isEqualTo("sink-beta");
-              assertThat(line.path("result").asText()).isEqualTo("up-to-date");
+              assertThat(line.path("result").asText()).isIn("up-to-date", "steps");
             });
     assertThat(plan.err()).contains("the running daemon's last plan of job " + PUSH);
     Run receivers =
