@@ -266,6 +266,58 @@ class RealPushJobIT {
         .doesNotContainValue("-");
   }
 
+  /**
+   * Issue 11, defect 3, on real ZFS: the job's filesystems are gone (what an exported pool, or one
+   * not imported yet, looks like to {@code zfs get}). The job lists once and waits for its
+   * schedule; it does not loop listing and snapshotting.
+   */
+  @Test
+  void aJobWhoseFilesystemsAreGoneListsOnceAndWaits() throws Exception {
+    DatasetName gone = fixture.scratch(RealZfsFixture.POOL_1, "RealPushJobIT-gone").child("data");
+    DatasetName sinkRoot = fixture.scratch(RealZfsFixture.POOL_2, "RealPushJobIT-sink");
+    JobDriver driver =
+        driver(
+            "\"" + gone + "<\" = true",
+            sinkRoot,
+            "type = periodic, prefix = \"zf_\", interval = 1h");
+    java.util.concurrent.atomic.AtomicInteger steps =
+        new java.util.concurrent.atomic.AtomicInteger();
+    org.apache.pekko.actor.typed.ActorRef<org.zfleet.job.JobEvent> events =
+        kit.spawn(
+            org.apache.pekko.actor.typed.javadsl.Behaviors.receiveMessage(
+                e -> {
+                  if (e instanceof org.zfleet.job.JobEvent.StepStarted started
+                      && started.id().job().equals(driver.job())) {
+                    steps.incrementAndGet();
+                  }
+                  return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+                }));
+    kit.system()
+        .eventStream()
+        .tell(
+            new org.apache.pekko.actor.typed.eventstream.EventStream.Subscribe<>(
+                org.zfleet.job.JobEvent.class, events));
+    java.util.concurrent.ExecutorService blocking =
+        java.util.concurrent.Executors.newCachedThreadPool();
+    org.apache.pekko.actor.typed.ActorRef<Watchdog.Command> watchdog =
+        kit.spawn(Watchdog.create(java.time.Duration.ofSeconds(1)));
+    org.apache.pekko.actor.typed.ActorRef<JobActor.Command> job =
+        kit.spawn(
+            JobActor.create(
+                driver,
+                new JobActor.NodeContext(
+                    watchdog, java.util.Optional.empty(), blocking, Clock.systemUTC())));
+    try {
+      Thread.sleep(3000);
+      assertThat(steps.get()).as("job steps in 3 s with nothing selected").isBetween(1, 2);
+    } finally {
+      kit.stop(job);
+      kit.stop(watchdog);
+      kit.stop(events);
+      blocking.shutdownNow();
+    }
+  }
+
   private static void writeRandom(DatasetName fs, int bytes) {
     byte[] data = new byte[bytes];
     new java.util.Random(bytes).nextBytes(data);
