@@ -18,7 +18,9 @@ import org.zfleet.cycle.FilesystemView.DestinationView;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 import org.zfleet.model.SnapshotName;
+import org.zfleet.plan.Plan;
 import org.zfleet.plan.ReceiverLayout;
+import org.zfleet.plan.ReceiverState;
 import org.zfleet.schedule.SnapshotNaming;
 import org.zfleet.schedule.SnapshotSchedule;
 
@@ -28,6 +30,11 @@ import org.zfleet.schedule.SnapshotSchedule;
  * actor, process, file or clock; the same inputs give the same plan.
  */
 public final class CyclePlanner {
+
+  /** Why a job that lists no filesystem takes no snapshot. */
+  public static final String NOTHING_SELECTED =
+      "nothing selected: none of the job's filesystems exists (a pool exported, or not imported"
+          + " yet?)";
 
   private CyclePlanner() {}
 
@@ -101,11 +108,16 @@ public final class CyclePlanner {
     return new FilesystemView(fs, destinations, listing.senderNode(), listing.snapshotPrefix());
   }
 
-  /** Where the filesystems this job replicates itself land at {@code d}. */
+  /**
+   * Where the filesystems this job replicates itself, and that have something to send, land at
+   * {@code d}; computed once per destination (planning stays linear in the number of filesystems).
+   */
   private static Set<DatasetName> receivedPaths(JobListing listing, Destination.Reachable d) {
     Set<DatasetName> paths = new HashSet<>();
-    for (DatasetName sender : listing.replicated()) {
-      paths.add(d.layout().receiverPath(sender));
+    for (SenderFilesystem fs : listing.filesystems()) {
+      if (listing.replicated().contains(fs.name()) && hasSnapshots(fs)) {
+        paths.add(d.layout().receiverPath(fs.name()));
+      }
     }
     return paths;
   }
@@ -117,7 +129,8 @@ public final class CyclePlanner {
     DatasetName clientRoot = layout.clientRoot();
     // Every parent from the client root down is a placeholder, except those that are replicated
     // themselves: a placeholder keeps canmount=off through the forced receive that later makes it
-    // a replica.
+    // a replica. One with nothing to send (no snapshot: a placeholder on a sender that is itself a
+    // sink) is made a placeholder, never waited for (zrepl#742; see receivedPaths).
     List<DatasetName> placeholders = new ArrayList<>();
     for (Optional<DatasetName> p = target.parent();
         p.isPresent() && p.get().isWithin(clientRoot);
@@ -126,18 +139,50 @@ public final class CyclePlanner {
         placeholders.add(0, p.get());
       }
     }
-    Optional<DatasetName> parent =
-        target
-            .parent()
-            .filter(p -> p.isWithin(clientRoot) && !p.equals(clientRoot))
-            .filter(p -> !d.datasets().containsKey(p) && !placeholders.contains(p));
     return new DestinationView.Reachable(
         d.name(),
         clientRoot,
         target,
         Optional.ofNullable(d.datasets().get(target)),
         placeholders.stream().filter(p -> !d.datasets().containsKey(p)).toList(),
-        parent);
+        replicatedAncestor(layout, target, placeholders)
+            .filter(p -> !arrived(d.datasets().get(p))));
+  }
+
+  private static boolean hasSnapshots(SenderFilesystem fs) {
+    return fs.versions().stream().anyMatch(FilesystemVersion::isSnapshot);
+  }
+
+  /**
+   * The nearest ancestor of {@code target} below the client root that is the replica of a
+   * replicated filesystem (not a placeholder). A first receive waits until it has arrived: the
+   * placeholders between must not be made under a dataset whose own first receive may still be
+   * running (a failed receive could then not be cleaned up, and would be left without zfleet's role
+   * for ever).
+   */
+  static Optional<DatasetName> replicatedAncestor(
+      ReceiverLayout layout, DatasetName target, List<DatasetName> placeholders) {
+    for (Optional<DatasetName> p = target.parent(); p.isPresent(); p = p.get().parent()) {
+      DatasetName ancestor = p.get();
+      if (!ancestor.isWithin(layout.clientRoot()) || ancestor.equals(layout.clientRoot())) {
+        return Optional.empty();
+      }
+      if (!placeholders.contains(ancestor)) {
+        return Optional.of(ancestor);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether a replicated ancestor has arrived on the receiver: it exists with zfleet's role, or
+   * with snapshots. A dataset without either may be a first receive still running.
+   */
+  public static boolean arrived(ReplicaDataset dataset) {
+    return dataset != null
+        && (ReceiverState.of(true, dataset.role()) == ReceiverState.REPLICA
+            || ReceiverState.of(true, dataset.role()) == ReceiverState.PLACEHOLDER
+            || dataset.versions().stream().anyMatch(FilesystemVersion::isSnapshot));
   }
 
   // ---- a push job's prepare step
@@ -145,9 +190,9 @@ public final class CyclePlanner {
   /**
    * What a push job does once for all its filesystems before their replications run (see {@link
    * StepSpec.Prepare}), or empty if there is nothing to do or the job is not a push: the missing
-   * placeholders of every reachable destination, the snapshots the cycle's replications send, and
-   * the held snapshots each destination's cursor has moved past. A pull's source holds and releases
-   * in its steps.
+   * placeholders of every reachable destination (except those below a replicated ancestor still to
+   * arrive), the snapshots the cycle's replications send, and the held snapshots each destination's
+   * cursor has moved past. A pull's source holds and releases in its steps.
    */
   public static Optional<StepSpec.Prepare> prepare(
       JobListing listing, Map<DatasetName, FilesystemCycle> cycles, CycleSettings settings) {
@@ -159,8 +204,20 @@ public final class CyclePlanner {
     Map<String, Set<SnapshotName>> release = new LinkedHashMap<>();
     for (FilesystemCycle cycle : cycles.values()) {
       FilesystemView view = cycle.view();
+      Set<String> receiving = new HashSet<>();
+      for (StepSpec spec : cycle.steps()) {
+        if (spec instanceof StepSpec.Replicate r && r.plan().plan() instanceof Plan.Steps) {
+          receiving.add(r.destination());
+        }
+      }
       for (DestinationView d : view.destinations()) {
-        if (d instanceof DestinationView.Reachable r) {
+        // Only where this cycle receives something (a filesystem with nothing to send yet may
+        // become a placeholder itself, zrepl#742). Those below a replicated ancestor that has not
+        // arrived are made by the step once it has (its first receive may still be running: see
+        // replicatedAncestor).
+        if (d instanceof DestinationView.Reachable r
+            && receiving.contains(d.name())
+            && r.awaitParent().isEmpty()) {
           placeholders
               .computeIfAbsent(d.name(), k -> new TreeSet<>(ReceiverLayout.PARENTS_FIRST))
               .addAll(r.placeholders());
@@ -219,6 +276,9 @@ public final class CyclePlanner {
     }
     String name = naming.get().name(now);
     List<SenderFilesystem> all = listing.filesystems();
+    if (all.isEmpty()) {
+      return new StepSpec.NoSnapshot(NOTHING_SELECTED);
+    }
     if (!all.isEmpty() && all.stream().allMatch(fs -> hasSnapshot(fs, name))) {
       // Names have a resolution of one second: a second request in the second of the last
       // snapshot (two wakeups, or a wakeup right after a scheduled one) already has its snapshot.
@@ -247,6 +307,17 @@ public final class CyclePlanner {
   /** When the next snapshot is due by the schedule, given the listing; empty if never. */
   public static Optional<Instant> nextSnapshotDue(
       JobListing listing, CycleSettings settings, Instant now) {
+    return nextSnapshotDue(listing, settings, now, now);
+  }
+
+  /**
+   * When the next snapshot is due by the schedule, given the listing; empty if never. A job whose
+   * listing selects nothing (its pool exported, or not imported yet at boot) has nothing to take:
+   * it looks again when the schedule, counted from {@code lastLooked} (when it last came to
+   * snapshot, or started), says so, never at once.
+   */
+  public static Optional<Instant> nextSnapshotDue(
+      JobListing listing, CycleSettings settings, Instant lastLooked, Instant now) {
     Snapshotting s = settings.snapshotting();
     if (s instanceof Snapshotting.Manual || settings.kind() == CycleSettings.Kind.PULL) {
       return Optional.empty();
@@ -256,6 +327,9 @@ public final class CyclePlanner {
             ? SnapshotSchedule.interval(p.interval())
             : SnapshotSchedule.cron(
                 ((Snapshotting.Cron) s).cron(), ((Snapshotting.Cron) s).timeZone());
+    if (listing.filesystems().isEmpty()) {
+      return schedule.nextDue(Optional.of(lastLooked), now);
+    }
     return schedule.nextDue(lastTaken(listing, settings), now);
   }
 

@@ -20,13 +20,17 @@ import org.zfleet.plan.ReceiverState;
  * @param cursorGuid the destination's cursor as listed, if readable
  * @param staleStepHolds snapshots an interrupted step left held (the step mark)
  * @param placeholders parents to create as placeholders before receiving, parents first
- * @param awaitParent a replicated parent that must have arrived before a first receive
+ * @param awaitParent the nearest replicated ancestor, which must have arrived before a first
+ *     receive (and before the placeholders between are made)
  * @param healCursorTo where to put the cursor when up to date but the cursor is missing or
  *     elsewhere
  * @param warnings what the listing held that the plan ignored, to be logged
  * @param preparedByJob the job's prepare step (run before the cycle's replications) has created the
  *     placeholders and holds the snapshots the steps move the cursor to, and releases the old
  *     cursor's hold next cycle: the step itself only sends, receives and records the cursor
+ * @param placeholdersPrepared the prepare step has also created {@code placeholders}; it leaves
+ *     those of a first receive that waits for its replicated ancestor to the step, which makes them
+ *     once the ancestor has arrived
  */
 public record ReplicationPlan(
     DatasetName source,
@@ -41,7 +45,8 @@ public record ReplicationPlan(
     boolean receiverHadSnapshots,
     Optional<FilesystemVersion> healCursorTo,
     List<String> warnings,
-    boolean preparedByJob) {
+    boolean preparedByJob,
+    boolean placeholdersPrepared) {
 
   public ReplicationPlan {
     Objects.requireNonNull(source, "source");
@@ -84,6 +89,7 @@ public record ReplicationPlan(
         receiverHadSnapshots,
         healCursorTo,
         warnings,
+        false,
         false);
   }
 
@@ -102,7 +108,8 @@ public record ReplicationPlan(
         receiverHadSnapshots,
         healCursorTo,
         warnings,
-        preparedByJob);
+        preparedByJob,
+        placeholdersPrepared);
   }
 
   /** The sender's newest snapshot, where an up-to-date replica stands. */

@@ -6,6 +6,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.zfleet.cycle.FilesystemView;
 import org.zfleet.cycle.StepSpec;
+import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 import org.zfleet.plan.ReceiverState;
 
@@ -23,7 +24,10 @@ final class CycleFreshness {
   /** {@link #listingsStarted} when this filesystem's last step that changed something ended. */
   private long changedAfter;
 
-  private final Set<String> parentArrived = new HashSet<>();
+  /** Replicas of filesystems above this one that have arrived, per destination. */
+  private final Set<Arrival> arrived = new HashSet<>();
+
+  private record Arrival(String destination, DatasetName replica) {}
 
   void listingStarted(long listing) {
     listingsStarted = Math.max(listingsStarted, listing);
@@ -48,18 +52,19 @@ final class CycleFreshness {
     changedAfter = listingsStarted;
   }
 
-  /** The replicated parent that first receives to {@code destination} wait for has arrived. */
-  void parentArrived(String destination) {
-    parentArrived.add(destination);
+  /** The replica of a filesystem above this one has arrived at {@code destination}. */
+  void parentArrived(String destination, DatasetName replica) {
+    arrived.add(new Arrival(destination, replica));
   }
 
   /**
-   * The step to run for {@code spec}: a first receive whose parent has arrived goes without waiting
-   * for it; one whose parent has not arrived runs nothing (empty) until it does.
+   * The step to run for {@code spec}: a first receive whose replicated ancestor has arrived goes
+   * without waiting for it; one whose ancestor has not arrived (another one's arrival does not
+   * count) runs nothing (empty) until it does.
    */
   Optional<StepSpec> admit(StepSpec spec) {
     if (spec instanceof StepSpec.Replicate r && r.plan().awaitParent().isPresent()) {
-      return parentArrived.contains(r.destination())
+      return arrived.contains(new Arrival(r.destination(), r.plan().awaitParent().get()))
           ? Optional.of(new StepSpec.Replicate(r.destination(), r.plan().parentArrived()))
           : Optional.empty();
     }

@@ -17,6 +17,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.zfleet.cycle.FilesystemCycle;
 import org.zfleet.cycle.StepSpec;
+import org.zfleet.model.DatasetName;
 
 /**
  * One per filesystem and job: runs that filesystem's planned steps one at a time (replicate per
@@ -51,13 +52,24 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   public record GetStatus(ActorRef<FilesystemStatus> replyTo) implements Command {}
 
   /**
-   * What a replication to {@code destination} waited for may have happened (its parent filesystem
-   * just arrived there): if it is waiting, it is retried now instead of after its backoff.
+   * What a replication to {@code destination} waited for may have happened: {@code replica}, the
+   * replica of a filesystem above this one, just arrived there. If this filesystem's replication
+   * waits (for that replica, or in its step), it is retried now instead of after its backoff; one
+   * that waits for another ancestor keeps waiting.
    */
-  public record WaitOver(String destination) implements Command {}
+  public record WaitOver(String destination, DatasetName replica) implements Command {}
 
-  /** Told to the job when a replication succeeded, so it can release children that wait for it. */
-  public record Replicated(String filesystem, String destination) {}
+  /**
+   * {@code zfleet signal reset} (zrepl's meaning): stops the running steps and clears their
+   * backoff, so an operator who fixed a cause does not wait out the retry.
+   */
+  public record Reset() implements Command {}
+
+  /**
+   * Told to the job when a replication succeeded and {@code replica} exists at {@code destination},
+   * so it can release the filesystems below that wait for it.
+   */
+  public record Replicated(String filesystem, String destination, DatasetName replica) {}
 
   private record StepReported(StepActor.Report report) implements Command {}
 
@@ -65,7 +77,12 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
 
   private record RetryDue(String key) implements Command {}
 
-  /** What the supervisor needs from its job and node. */
+  /**
+   * What the supervisor needs from its job and node.
+   *
+   * @param replicationGates the job's replication gate and the node's transfer gate, in the order a
+   *     replication takes their permits
+   */
   public record Context(
       String job,
       String filesystem,
@@ -73,7 +90,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       Backoff backoff,
       StepRunner runner,
       ActorRef<Watchdog.Command> watchdog,
-      Optional<ActorRef<Gate.Command>> transferGate,
+      List<ActorRef<Gate.Command>> replicationGates,
       Executor blocking,
       Clock clock,
       ActorRef<String> cycleRequests,
@@ -93,6 +110,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private long attempts;
   private StepSpec current;
   private StepId currentId;
+  private ActorRef<StepActor.Command> currentStep;
   private StepProgress currentProgress;
   private Instant currentSince;
 
@@ -120,6 +138,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(WaitOver.class, this::onWaitOver)
         .onMessage(ListingStarted.class, this::onListingStarted)
+        .onMessage(Reset.class, this::onReset)
         .build();
   }
 
@@ -193,7 +212,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
             currentId,
             ctx.stallTimeout(),
             ctx.watchdog(),
-            kind == StepKind.REPLICATE ? ctx.transferGate() : Optional.empty(),
+            kind == StepKind.REPLICATE ? ctx.replicationGates() : List.of(),
             ctx.blocking(),
             ctx.clock());
     StepControl control = new StepControl();
@@ -205,6 +224,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
     // A step that stops without reporting (it failed in a way it could not report) must not leave
     // this filesystem waiting for ever.
     getContext().watchWith(step, new StepStopped(currentId));
+    currentStep = step;
     currentProgress = control.progress();
     currentSince = now();
   }
@@ -251,7 +271,8 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       book.succeeded(kind, dest, summary, now()).forEach(k -> timers.cancel("retry-" + k));
       if (kind == StepKind.REPLICATE) {
         if (CycleFreshness.replicaExists(current, finished.result())) {
-          ctx.replicated().tell(new Replicated(ctx.filesystem(), dest));
+          DatasetName replica = ((StepSpec.Replicate) current).plan().target();
+          ctx.replicated().tell(new Replicated(ctx.filesystem(), dest, replica));
         }
         finished
             .result()
@@ -326,12 +347,33 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   }
 
   /**
+   * Stops the running step (its work is cancelled: its processes are killed; no failure is
+   * counted), drops what was queued, clears every backoff and asks the job for a fresh cycle.
+   */
+  private Behavior<Command> onReset(Reset reset) {
+    if (current != null) {
+      getContext().getLog().info("step stopped by a reset {}", currentId);
+      getContext().unwatch(currentStep);
+      getContext().stop(currentStep);
+      current = null;
+      currentId = null;
+      currentStep = null;
+      freshness.stepLost(); // it may have changed something before it was stopped
+    }
+    queue.clear();
+    waiting = null;
+    book.reset().forEach(k -> timers.cancel("retry-" + k));
+    ctx.cycleRequests().tell(ctx.filesystem());
+    return this;
+  }
+
+  /**
    * The replicated parent arrived at a destination: a first receive that waited for it goes now,
    * from the plan it has (its receiver side has not changed), without a listing.
    */
   private Behavior<Command> onWaitOver(WaitOver over) {
-    freshness.parentArrived(over.destination());
-    if (plan != null && book.waitOver(over.destination())) {
+    freshness.parentArrived(over.destination(), over.replica());
+    if (plan != null && !waitsForAnother(over) && book.waitOver(over.destination())) {
       timers.cancel("retry-" + StepBook.key(StepKind.REPLICATE, over.destination()));
       plan.steps().stream()
           .filter(
@@ -343,6 +385,14 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       }
     }
     return this;
+  }
+
+  /** Whether this cycle's first receive to the destination waits for another replica than that. */
+  private boolean waitsForAnother(WaitOver over) {
+    return plan.steps().stream()
+        .filter(s -> s instanceof StepSpec.Replicate && s.destination().equals(over.destination()))
+        .map(s -> ((StepSpec.Replicate) s).plan().awaitParent())
+        .anyMatch(awaited -> awaited.isPresent() && !awaited.get().equals(over.replica()));
   }
 
   private Behavior<Command> askForCycle(RetryDue due) {

@@ -120,7 +120,8 @@ public final class JobDrivers {
             transfer,
             true),
         job.replication().stallTimeout(),
-        backoff(job.replication()));
+        backoff(job.replication()),
+        job.replication().concurrency());
   }
 
   /**
@@ -142,7 +143,8 @@ public final class JobDrivers {
             Map.of(job.source(), ReplicationMarks.of(job.name(), identity)),
             transferOptions(job.replication())),
         job.replication().stallTimeout(),
-        backoff(job.replication()));
+        backoff(job.replication()),
+        job.replication().concurrency());
   }
 
   /**

@@ -2,6 +2,7 @@ package org.zfleet.transfer;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +23,7 @@ import org.apache.pekko.stream.javadsl.StreamConverters;
 import org.apache.pekko.util.ByteString;
 import org.zfleet.zfs.ReceiveProcess;
 import org.zfleet.zfs.SendProcess;
+import org.zfleet.zfs.ZfsException;
 
 /**
  * Moves a sender's stdout into a receiver's stdin through Pekko Streams: read in chunks on the
@@ -61,6 +63,16 @@ public final class ByteTransfer implements RunningTransfer {
   private final AtomicBoolean failing = new AtomicBoolean();
   private volatile boolean sendFailedByItself;
   private volatile boolean receiveFailedByItself;
+
+  /**
+   * Whether the receiver's failure was seen before the sender's. When both fail without being
+   * killed, one caused the other: a receiver that exits breaks the stream, which closes the
+   * sender's stdout and kills it with SIGPIPE; a sender that fails ends a stream that must not be
+   * committed. The first to end is the cause the report names.
+   */
+  private final AtomicBoolean receiveEndedFirst = new AtomicBoolean();
+
+  private final AtomicBoolean oneEnded = new AtomicBoolean();
   private volatile Throwable streamError;
   private volatile RuntimeException setUpError;
   private volatile UniqueKillSwitch killSwitch;
@@ -181,8 +193,14 @@ public final class ByteTransfer implements RunningTransfer {
       return;
     }
     switch (part) {
-      case SEND -> sendFailedByItself = !sendKilled.get();
-      case RECEIVE -> receiveFailedByItself = !receiveKilled.get();
+      case SEND -> {
+        sendFailedByItself = !sendKilled.get();
+        oneEnded.set(true);
+      }
+      case RECEIVE -> {
+        receiveFailedByItself = !receiveKilled.get();
+        receiveEndedFirst.set(oneEnded.compareAndSet(false, true));
+      }
       case STREAM -> streamError = Outcomes.unwrap(error);
     }
     if (!failing.compareAndSet(false, true)) {
@@ -243,7 +261,9 @@ public final class ByteTransfer implements RunningTransfer {
       reason = TransferFailedException.Reason.CANCELLED;
       cause = null;
       message = "transfer cancelled after " + count + " bytes";
-    } else if (sendFailedByItself) {
+    } else if (sendFailedByItself
+        && !(receiveFailedByItself
+            && (receiveEndedFirst.get() || diedOfBrokenPipe(send.completion())))) {
       reason = TransferFailedException.Reason.SEND_FAILED;
       cause = Outcomes.errorOf(send.completion());
       message = "sender failed after " + count + " bytes: " + Outcomes.messageOf(cause);
@@ -258,6 +278,22 @@ public final class ByteTransfer implements RunningTransfer {
           "stream failed after " + count + " bytes: " + Outcomes.messageOf(Outcomes.rootOf(cause));
     }
     return new TransferFailedException(reason, message, count, sendStderr, receiveStderr, cause);
+  }
+
+  /**
+   * Whether the sender died because its reader went away (SIGPIPE, exit 128+13, or zfs's "Broken
+   * pipe"). Its only reader is this transfer, which stops reading only once the stream failed or
+   * was stopped, so such a death is a consequence, never the cause, whatever order the two exits
+   * were noticed in.
+   */
+  private static boolean diedOfBrokenPipe(CompletionStage<?> completion) {
+    Throwable error = Outcomes.errorOf(completion);
+    if (error == null) {
+      return false;
+    }
+    String stderr = error instanceof ZfsException z ? z.stderr() : "";
+    String text = (Outcomes.messageOf(error) + " " + stderr).toLowerCase(Locale.ROOT);
+    return text.contains("broken pipe") || text.contains("exit code 141 ");
   }
 
   @Override

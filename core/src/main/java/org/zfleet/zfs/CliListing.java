@@ -62,7 +62,7 @@ final class CliListing {
     return List.copyOf(out);
   }
 
-  private static boolean onlyMissingDatasets(String stderr) {
+  static boolean onlyMissingDatasets(String stderr) {
     return !stderr.isBlank()
         && stderr
             .lines()

@@ -3,12 +3,15 @@ package org.zfleet.zfs;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
+import org.zfleet.model.SnapshotName;
 
 /**
  * Reads {@code zfs get -Hp -r -o name,property,value,source type,guid,createtxg,creation,<user
@@ -20,11 +23,16 @@ import org.zfleet.model.FilesystemVersion;
  * it (source local or received), never values inherited from a parent: zfleet's marks (a replica's
  * role, a cursor) belong to the dataset they were set on. A snapshot's include those it inherits
  * from its dataset, and {@link DatasetListing#USERREFS} when it was asked for and the snapshot is
- * held. Not thread-safe: one thread feeds it, then reads the result.
+ * held. A dataset or snapshot whose name zfleet refuses (ZFS allows a component beginning with '-',
+ * which zfleet never passes to zfs) is left out with what belongs to it and told to the {@code
+ * skipped} callback with the reason, so one odd name never fails the whole listing. Not
+ * thread-safe: one thread feeds it, then reads the result.
  */
 final class ListingParser {
 
   private final Set<String> userProperties;
+  private final BiConsumer<String, String> skipped;
+  private final Set<String> refused = new HashSet<>();
   private final Map<String, Builder> datasets = new LinkedHashMap<>();
   // Versions read before their dataset (zfs prints a dataset first; this is for safety only).
   private final Map<String, List<Version>> early = new HashMap<>();
@@ -35,7 +43,12 @@ final class ListingParser {
   private final Map<String, String> userOwn = new HashMap<>(4);
 
   ListingParser(Set<String> userProperties) {
+    this(userProperties, (name, problem) -> {});
+  }
+
+  ListingParser(Set<String> userProperties, BiConsumer<String, String> skipped) {
     this.userProperties = userProperties;
+    this.skipped = skipped;
   }
 
   /** One line of zfs's output (without its line end). */
@@ -100,20 +113,7 @@ final class ListingParser {
     }
     String type = natives.getOrDefault("type", "-");
     switch (type) {
-      case "filesystem", "volume" -> {
-        Builder b =
-            new Builder(
-                datasetName(name),
-                type.equals("volume") ? DatasetListing.Type.VOLUME : DatasetListing.Type.FILESYSTEM,
-                Map.copyOf(userOwn));
-        if (datasets.putIfAbsent(name, b) != null) {
-          throw unparsable("rows of one name apart from each other", name);
-        }
-        List<Version> waiting = early.remove(name);
-        if (waiting != null) {
-          waiting.forEach(b::add);
-        }
-      }
+      case "filesystem", "volume" -> dataset(type);
       case "snapshot", "bookmark" -> version(type);
       default -> {
         // Neither a dataset nor a version (a name without a type row): nothing to keep.
@@ -125,6 +125,28 @@ final class ListingParser {
     userOwn.clear();
   }
 
+  private void dataset(String type) {
+    String problem = DatasetName.problem(name);
+    if (problem != null) {
+      skipped.accept(name, problem);
+      refused.add(name);
+      early.remove(name);
+      return;
+    }
+    Builder b =
+        new Builder(
+            datasetName(name),
+            type.equals("volume") ? DatasetListing.Type.VOLUME : DatasetListing.Type.FILESYSTEM,
+            Map.copyOf(userOwn));
+    if (datasets.putIfAbsent(name, b) != null) {
+      throw unparsable("rows of one name apart from each other", name);
+    }
+    List<Version> waiting = early.remove(name);
+    if (waiting != null) {
+      waiting.forEach(b::add);
+    }
+  }
+
   private void version(String type) {
     FilesystemVersion.Kind kind =
         type.equals("snapshot") ? FilesystemVersion.Kind.SNAPSHOT : FilesystemVersion.Kind.BOOKMARK;
@@ -132,7 +154,16 @@ final class ListingParser {
     if (sep < 0) {
       throw unparsable("a " + type + " without its dataset in the listing", name);
     }
+    String dataset = name.substring(0, sep);
+    if (refused.contains(dataset)) {
+      return; // its dataset was left out, and said so
+    }
     String shortName = name.substring(sep + 1);
+    String problem = SnapshotName.shortNameProblem(shortName);
+    if (problem != null) {
+      skipped.accept(name, problem);
+      return;
+    }
     FilesystemVersion version =
         ZfsOutputParser.version(
             shortName,
@@ -144,7 +175,6 @@ final class ListingParser {
     Map<String, String> props =
         kind == FilesystemVersion.Kind.SNAPSHOT && !user.isEmpty() ? Map.copyOf(user) : Map.of();
     Version v = new Version(version, props);
-    String dataset = name.substring(0, sep);
     Builder owner = datasets.get(dataset);
     if (owner != null) {
       owner.add(v);

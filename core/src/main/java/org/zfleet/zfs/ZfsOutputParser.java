@@ -3,9 +3,13 @@ package org.zfleet.zfs;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 
 /** Parses the tab-separated {@code -H} output of the zfs commands {@link ZfsCli} runs. */
@@ -28,7 +32,18 @@ final class ZfsOutputParser {
    * feeds line by line as zfs prints it).
    */
   static List<DatasetListing> parseListing(String output, Set<String> userProperties) {
-    ListingParser parser = new ListingParser(userProperties);
+    return parseListing(output, userProperties, (name, problem) -> {});
+  }
+
+  /**
+   * As {@link #parseListing(String, Set)}; a dataset or snapshot whose name zfleet refuses (ZFS
+   * allows a component beginning with '-', which zfleet never passes to zfs) is left out with what
+   * belongs to it, and told to {@code skipped} with the reason, so one odd name never fails the
+   * listing of all the others.
+   */
+  static List<DatasetListing> parseListing(
+      String output, Set<String> userProperties, BiConsumer<String, String> skipped) {
+    ListingParser parser = new ListingParser(userProperties, skipped);
     output.lines().forEach(parser::accept);
     return parser.result();
   }
@@ -48,6 +63,29 @@ final class ZfsOutputParser {
   static int parseUserrefs(String output, String snapshot) {
     String value = firstLine(output).strip();
     return value.equals("-") ? 0 : (int) parseLong(value, "userrefs", snapshot);
+  }
+
+  /**
+   * Parses {@code zfs get -Hp -r -o name,value used}: filesystems and volumes only (zfs-fuse's
+   * {@code get} has no {@code -t}, so snapshots come too and are left out).
+   */
+  static Map<DatasetName, Long> parseSpaceUsed(String output) {
+    Map<DatasetName, Long> used = new LinkedHashMap<>();
+    for (String line : output.split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      int tab = line.lastIndexOf('\t');
+      if (tab < 0) {
+        throw unparsable("expected name and value", line);
+      }
+      String name = line.substring(0, tab);
+      if (name.indexOf('@') >= 0 || name.indexOf('#') >= 0) {
+        continue;
+      }
+      used.put(DatasetName.of(name), parseLong(line.substring(tab + 1), "used", name));
+    }
+    return used;
   }
 
   /** Parses {@code zfs holds -H <snapshot>}: one row per hold, name, tag and timestamp. */

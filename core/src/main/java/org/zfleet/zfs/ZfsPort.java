@@ -34,7 +34,9 @@ public interface ZfsPort {
   void inheritUserProperty(DatasetName dataset, String property);
 
   /**
-   * Creates a filesystem (and its missing parents when {@code parents}) with the given properties.
+   * Creates a filesystem with the given properties; with {@code parents}, also its missing parents
+   * below the pool, each created on its own with the same properties (never {@code zfs create -p},
+   * whose parents would carry none), so that every dataset made is marked from its creation.
    */
   void createFilesystem(DatasetName dataset, Map<String, String> properties, boolean parents);
 
@@ -94,6 +96,25 @@ public interface ZfsPort {
    * bookmarks.
    */
   void bookmark(SnapshotName snapshot, String bookmark);
+
+  /**
+   * {@code zfs clone}: a new filesystem {@code clone} showing {@code origin}'s data, with the given
+   * properties. The origin cannot be destroyed while the clone exists; the origin is not changed.
+   */
+  void clone(SnapshotName origin, DatasetName clone, Map<String, String> properties);
+
+  /**
+   * Destroys one filesystem: never recursive, never forced; one with snapshots or children stays
+   * and this fails. Callers destroy only what they made and can recognise (e.g. a clone by its user
+   * property).
+   */
+  void destroyFilesystem(DatasetName dataset);
+
+  /**
+   * The bytes each filesystem and volume under {@code roots} uses ({@code used}: its data, its
+   * snapshots and its children). Roots that do not exist are left out.
+   */
+  Map<DatasetName, Long> spaceUsed(Collection<DatasetName> roots);
 
   /** Starts {@code zfs send}; its stdout is the stream. The caller must read it or kill it. */
   SendProcess send(SendRequest request);

@@ -84,7 +84,7 @@ class FilesystemSupervisorTest {
                 new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(5)),
                 runner,
                 watchdog,
-                Optional.empty(),
+                java.util.List.of(),
                 executor,
                 clock,
                 cycleRequests.getRef(),
@@ -185,6 +185,45 @@ class FilesystemSupervisorTest {
     sup.tell(run(3, specs.step(StepKind.REPLICATE, "a")));
     expectRan("replicate:a");
     assertThat(awaitIdle(sup).retries()).isEmpty();
+  }
+
+  /**
+   * {@code zfleet signal reset}: the running step is stopped (its work cancelled), no failure is
+   * counted for it, every backoff is cleared and a fresh cycle is asked for at once.
+   */
+  @Test
+  void aResetStopsTheRunningStepClearsTheBackoffAndAsksForAFreshCycle() throws Exception {
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    sup.tell(run(1, specs.failing(StepKind.REPLICATE, "a")));
+    expectRan("replicate:a");
+    assertThat(awaitIdle(sup).retries()).hasSize(1);
+
+    CountDownLatch cancelled = new CountDownLatch(1);
+    StepSpec hanging =
+        specs.step(
+            StepKind.PRUNE_SENDER,
+            "",
+            control -> {
+              control.onCancel(cancelled::countDown);
+              cancelled.await();
+              control.checkCancelled();
+              return StepResult.of("never");
+            });
+    sup.tell(run(2, specs.step(StepKind.REPLICATE, "a"), hanging));
+    expectRan("prune-sender:");
+
+    sup.tell(new FilesystemSupervisor.Reset());
+
+    assertThat(cancelled.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
+    FilesystemStatus after = awaitIdle(sup);
+    assertThat(after.retries()).isEmpty();
+    assertThat(after.lastOutcomes())
+        .as("the stopped step is no failure")
+        .noneMatch(o -> o.kind() == StepKind.PRUNE_SENDER && !o.ok());
+    // The fresh cycle replicates at once: no backoff is left.
+    sup.tell(run(3, specs.step(StepKind.REPLICATE, "a")));
+    expectRan("replicate:a");
   }
 
   @Test
@@ -320,7 +359,10 @@ class FilesystemSupervisorTest {
               assertThat(o.summary()).contains("backup/sink/n1/pool");
             });
 
-    sup.tell(new FilesystemSupervisor.WaitOver("sink"));
+    // Another ancestor's arrival does not release it.
+    sup.tell(new FilesystemSupervisor.WaitOver("sink", DatasetName.of("backup/sink/n1")));
+    ran.expectNoMessage(Duration.ofMillis(100));
+    sup.tell(new FilesystemSupervisor.WaitOver("sink", DatasetName.of("backup/sink/n1/pool")));
     expectRan("replicate:sink");
     awaitIdle(sup);
     cycleRequests.expectNoMessage(Duration.ofMillis(50));
@@ -428,15 +470,19 @@ class FilesystemSupervisorTest {
 
     // No time passes: the wait for a is over and its replication runs again at once, from the
     // plan it has (no listing); b's failure is no wait and keeps its backoff.
-    sup.tell(new FilesystemSupervisor.WaitOver("b"));
+    sup.tell(new FilesystemSupervisor.WaitOver("b", DatasetName.of("backup/b")));
     ran.expectNoMessage(Duration.ofMillis(100));
-    sup.tell(new FilesystemSupervisor.WaitOver("a"));
+    sup.tell(new FilesystemSupervisor.WaitOver("a", DatasetName.of("backup/a")));
     expectRan("replicate:a");
     awaitIdle(sup);
     cycleRequests.expectNoMessage(Duration.ofMillis(50));
     // The job hears of the replication, to release this filesystem's children.
     assertThat(replications.receiveMessage())
-        .isEqualTo(new FilesystemSupervisor.Replicated("pool/fs", "a"));
+        .satisfies(
+            r -> {
+              assertThat(r.filesystem()).isEqualTo("pool/fs");
+              assertThat(r.destination()).isEqualTo("a");
+            });
     sup.tell(run(2, specs.step(StepKind.REPLICATE, "a"), specs.step(StepKind.REPLICATE, "b")));
     expectRan("replicate:a");
     awaitIdle(sup);

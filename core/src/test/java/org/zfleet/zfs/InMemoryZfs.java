@@ -188,7 +188,8 @@ public final class InMemoryZfs implements ZfsPort {
           List.of(),
           "");
     }
-    missing.forEach(this::createDataset);
+    // Each missing parent is made on its own with the same properties, as ZfsCli does.
+    missing.forEach(p -> createDataset(p).localProperties.putAll(properties));
     createDataset(dataset).localProperties.putAll(properties);
   }
 
@@ -247,6 +248,12 @@ public final class InMemoryZfs implements ZfsPort {
     ModelSnapshot s = snapshot("destroy", snapshot);
     if (!s.holds.isEmpty()) {
       throw ModelErrors.busy("destroy", snapshot.full(), snapshot.full());
+    }
+    if (datasets.values().stream().anyMatch(d -> snapshot.equals(d.origin))) {
+      throw ModelErrors.failed(
+          "destroy",
+          snapshot.full(),
+          "cannot destroy '" + snapshot + "': snapshot has dependent clones");
     }
     datasets.get(snapshot.dataset()).snapshots.remove(s);
   }
@@ -376,6 +383,76 @@ public final class InMemoryZfs implements ZfsPort {
       throw ModelErrors.exists("bookmark", snapshot.full(), "bookmark exists");
     }
     ds.bookmarks.add(FilesystemVersion.bookmark(bookmark, s.guid, s.createTxg, s.creation));
+  }
+
+  @Override
+  public synchronized void clone(
+      SnapshotName origin, DatasetName clone, Map<String, String> properties) {
+    properties.forEach(
+        (k, v) -> {
+          ZfsNames.requireProperty(k);
+          ZfsNames.requirePropertyValue(v);
+        });
+    command(Op.CLONE, clone.value());
+    ModelSnapshot source = snapshot("clone", origin);
+    if (!clone.pool().equals(origin.dataset().pool())) {
+      throw ModelErrors.failed(
+          "clone", clone.value(), "cannot create '" + clone + "': source and target pools differ");
+    }
+    if (datasets.containsKey(clone)) {
+      throw ModelErrors.exists(
+          "clone", clone.value(), "cannot create '" + clone + "': dataset already exists");
+    }
+    dataset("clone", clone.value(), clone.parent().orElseThrow());
+    ModelDataset made = createDataset(clone);
+    made.files = new TreeMap<>(source.files);
+    made.origin = origin;
+    made.localProperties.putAll(properties);
+  }
+
+  @Override
+  public synchronized void destroyFilesystem(DatasetName dataset) {
+    if (dataset.depth() == 0) {
+      throw new IllegalArgumentException("refusing to destroy the root of pool " + dataset);
+    }
+    command(Op.DESTROY, dataset.value());
+    ModelDataset ds = dataset("destroy", dataset.value(), dataset);
+    boolean children =
+        datasets.keySet().stream().anyMatch(d -> d.isWithin(dataset) && !d.equals(dataset));
+    if (children || !ds.snapshots.isEmpty()) {
+      throw ModelErrors.failed(
+          "destroy",
+          dataset.value(),
+          "cannot destroy '" + dataset + "': filesystem has children or snapshots");
+    }
+    datasets.remove(dataset);
+  }
+
+  /** Bytes of the files a filesystem's head and its snapshots hold, children included. */
+  @Override
+  public synchronized Map<DatasetName, Long> spaceUsed(Collection<DatasetName> roots) {
+    command(Op.GET, roots.isEmpty() ? "" : roots.iterator().next().value());
+    Map<DatasetName, Long> used = new TreeMap<>(TreeOrder::compare);
+    for (ModelDataset ds : datasets.values()) {
+      if (roots.stream().noneMatch(ds.name::isWithin)) {
+        continue;
+      }
+      long bytes = 0;
+      for (ModelDataset d : datasets.values()) {
+        if (d.name.isWithin(ds.name)) {
+          bytes += size(d.files);
+          for (ModelSnapshot s : d.snapshots) {
+            bytes += size(s.files);
+          }
+        }
+      }
+      used.put(ds.name, bytes);
+    }
+    return used;
+  }
+
+  private static long size(Map<String, byte[]> files) {
+    return files.values().stream().mapToLong(b -> b.length).sum();
   }
 
   @Override

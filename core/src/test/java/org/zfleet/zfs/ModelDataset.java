@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
+import org.zfleet.model.SnapshotName;
 
 /**
  * A filesystem in {@link InMemoryZfs}. {@code writeGen} changes with every write; a snapshot keeps
@@ -26,6 +27,9 @@ final class ModelDataset {
   final List<ModelSnapshot> snapshots = new ArrayList<>();
 
   final List<FilesystemVersion> bookmarks = new ArrayList<>();
+
+  /** The snapshot this filesystem is a clone of, if it is one. */
+  SnapshotName origin;
 
   ModelDataset(DatasetName name, long guid, long createTxg, Instant creation, long writeGen) {
     this.name = name;

@@ -383,6 +383,21 @@ public abstract class ZfsPortContract {
     assertThat(port().list(List.of(missing), Set.of())).hasSize(2);
   }
 
+  @Test
+  void missingParentsAreMadeOneByOneWithTheChildsProperties() {
+    DatasetName top = scratch().child("p");
+    DatasetName leaf = top.child("q").child("r");
+    port().createFilesystem(leaf, Map.of(PROP, "mine", "canmount", "off"), true);
+    // Marked at their creation, not inherited: `zfs create -p` would leave them unmarked.
+    assertThat(port().list(List.of(top), Set.of(PROP)))
+        .extracting(d -> d.name().value() + "=" + d.properties().get(PROP))
+        .containsExactly(top + "=mine", top.child("q") + "=mine", leaf + "=mine");
+    // A parent that exists is left as it is.
+    port().createFilesystem(top.child("s"), Map.of(PROP, "other"), true);
+    assertThat(port().list(List.of(top), Set.of(PROP)).get(0).properties())
+        .containsEntry(PROP, "mine");
+  }
+
   // ---- send and receive
 
   @Test
@@ -572,6 +587,84 @@ public abstract class ZfsPortContract {
     assertThat(versions(target)).extracting(FilesystemVersion::name).containsExactly("a", "b");
   }
 
+  // ---- clones and space
+
+  @Test
+  void aCloneShowsItsSnapshotAndHoldsItUntilTheCloneIsDestroyed() {
+    DatasetName fs = scratch().child("fs");
+    DatasetName clone = scratch().child("clone");
+    port().createFilesystem(fs, Map.of(), false);
+    writeFile(fs, "a", bytes("in s1"));
+    port().snapshot(List.of(fs), "s1");
+    writeFile(fs, "b", bytes("after s1"));
+
+    port().clone(fs.snapshot("s1"), clone, Map.of(PROP, "made by the test"));
+
+    assertThat(readFile(clone, "a"))
+        .hasValueSatisfying(d -> assertThat(d).isEqualTo(bytes("in s1")));
+    assertThat(readFile(clone, "b")).isEmpty();
+    assertThat(port().list(List.of(clone), Set.of(PROP)).get(0).properties().get(PROP))
+        .isEqualTo("made by the test");
+    assertThat(versions(fs)).extracting(FilesystemVersion::name).containsExactly("s1");
+    assertThatThrownBy(() -> port().destroySnapshot(fs.snapshot("s1")))
+        .isInstanceOf(ZfsException.class);
+
+    destroyWhenNotBusy(clone);
+    assertThat(port().list(List.of(scratch()), Set.of()))
+        .extracting(DatasetListing::name)
+        .containsExactly(scratch(), fs);
+    port().destroySnapshot(fs.snapshot("s1"));
+  }
+
+  @Test
+  void destroyFilesystemRefusesOneWithSnapshotsOrChildren() {
+    DatasetName parent = scratch().child("parent");
+    DatasetName child = parent.child("child");
+    port().createFilesystem(child, Map.of(), true);
+    port().snapshot(List.of(child), "s");
+
+    assertThatThrownBy(() -> port().destroyFilesystem(parent)).isInstanceOf(ZfsException.class);
+    assertThatThrownBy(() -> port().destroyFilesystem(child)).isInstanceOf(ZfsException.class);
+    assertThatThrownBy(() -> port().destroyFilesystem(DatasetName.of(scratch().pool())))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    assertThat(port().list(List.of(parent), Set.of()))
+        .extracting(DatasetListing::name)
+        .containsExactly(parent, child);
+  }
+
+  @Test
+  void spaceUsedCountsDataAndChildrenAndLeavesOutMissingRoots() {
+    DatasetName parent = scratch().child("parent");
+    DatasetName child = parent.child("child");
+    port().createFilesystem(child, Map.of(), true);
+    byte[] data = new byte[256 * 1024];
+    new Random(3).nextBytes(data);
+    writeFile(child, "data", data);
+    port().snapshot(List.of(child), "s");
+
+    Map<DatasetName, Long> used = port().spaceUsed(List.of(parent, scratch().child("missing")));
+
+    assertThat(used.keySet()).containsExactlyInAnyOrder(parent, child);
+    assertThat(used.get(child)).isGreaterThanOrEqualTo(data.length);
+    assertThat(used.get(parent)).isGreaterThanOrEqualTo(used.get(child));
+  }
+
+  /** zfs-fuse calls a filesystem that was just read busy for a moment. */
+  private void destroyWhenNotBusy(DatasetName filesystem) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        port().destroyFilesystem(filesystem);
+        return;
+      } catch (ZfsException.Busy e) {
+        if (attempt >= 20) {
+          throw e;
+        }
+        sleep(250);
+      }
+    }
+  }
+
   // ---- helpers
 
   protected List<FilesystemVersion> versions(DatasetName fs) {
@@ -614,5 +707,14 @@ public abstract class ZfsPortContract {
             .versionProperties()
             .getOrDefault(snapshot, Map.of())
             .get(PROP));
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 }

@@ -62,9 +62,9 @@ final class CheckCommand implements Runnable {
 
     @Option(
         names = {"-c", "--config"},
-        required = true,
+        defaultValue = ConfigFiles.DEFAULT_CONFIG,
         paramLabel = "FILE",
-        description = "The node's configuration.")
+        description = "The node's configuration (default: ${DEFAULT-VALUE}).")
     Path config;
 
     @Option(names = "--job", paramLabel = "JOB", description = "Only this push or pull job.")

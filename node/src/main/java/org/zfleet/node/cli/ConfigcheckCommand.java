@@ -34,9 +34,9 @@ final class ConfigcheckCommand implements Callable<Integer> {
 
   @Option(
       names = "--config",
-      required = true,
+      defaultValue = ConfigFiles.DEFAULT_CONFIG,
       paramLabel = "FILE",
-      description = "The configuration file.")
+      description = "The configuration file (default: ${DEFAULT-VALUE}).")
   Path config;
 
   @Option(
@@ -51,6 +51,11 @@ final class ConfigcheckCommand implements Callable<Integer> {
     if (!format.equals("human") && !format.equals("json")) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--format must be human or json, got \"" + format + "\"");
+    }
+    var missing = ConfigFiles.missingDefault(config, Path.of(ConfigFiles.DEFAULT_CONFIG));
+    if (missing.isPresent() && format.equals("human")) {
+      spec.commandLine().getErr().println("zfleet: " + missing.get());
+      return ZfleetCommand.EXIT_FAILED;
     }
     LoadResult result = ConfigLoader.load(config, LocalHost.name());
     PrintWriter out = spec.commandLine().getOut();

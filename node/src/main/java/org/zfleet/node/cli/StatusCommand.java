@@ -30,9 +30,9 @@ final class StatusCommand implements Callable<Integer> {
 
   @Option(
       names = {"-c", "--config"},
-      required = true,
+      defaultValue = ConfigFiles.DEFAULT_CONFIG,
       paramLabel = "FILE",
-      description = "The daemon's configuration.")
+      description = "The daemon's configuration (default: ${DEFAULT-VALUE}).")
   Path config;
 
   @Option(names = "--json", description = "Print the daemon's status as JSON (for scripts).")

@@ -29,6 +29,8 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       TestCommand.class,
       CertCommand.class,
+      BackupsCommand.class,
+      RestoreCommand.class,
     })
 public final class ZfleetCommand implements Runnable {
 

@@ -29,7 +29,9 @@ import org.zfleet.zfs.RealZfsFixture;
  * cycle and again in an incremental one, whatever order parents and children finish in, and the
  * incremental cycle lists each side once and runs at most three zfs processes per filesystem
  * (snapshots, holds and releases go in a few commands for all of them). The zfs processes are
- * counted through a wrapper set as the node's zfs path.
+ * counted through a wrapper set as the node's zfs path. The job snapshots on a schedule (hourly),
+ * so that a wakeup takes its snapshot (with manual snapshotting a wakeup only replicates and
+ * prunes).
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class ManyFilesystemsReplicationIT {
@@ -208,7 +210,7 @@ class ManyFilesystemsReplicationIT {
         "\n",
         "    { name = \"" + JOB + "\", type = push, sink = \"" + SINK + "\"",
         "      filesystems { \"" + tree + "<\" = true }",
-        "      snapshotting { type = manual, prefix = \"" + PREFIX + "\" }",
+        "      snapshotting { type = periodic, prefix = \"" + PREFIX + "\", interval = 1h }",
         "      pruning {",
         "        keep-sender = [ { type = not-replicated }, { type = last-n, count = 3 } ]",
         "        keep-receiver = [ { type = last-n, count = 3 } ]",
