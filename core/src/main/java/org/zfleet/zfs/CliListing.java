@@ -29,6 +29,17 @@ final class CliListing {
     return out;
   }
 
+  /** The listing of the subtrees under {@code roots} (none inside another). */
+  static List<DatasetListing> list(
+      CliCommands zfs,
+      ZfsCapabilities capabilities,
+      List<DatasetName> roots,
+      Set<String> userProperties) {
+    List<String> command =
+        zfs.command("get", arguments(roots, userProperties, capabilities.bookmarks()));
+    return read(zfs.runner.run(command, zfs.config.listTimeout()), roots, userProperties);
+  }
+
   /** The arguments after {@code zfs get}. */
   static List<String> arguments(
       List<DatasetName> roots, Set<String> userProperties, boolean bookmarks) {

@@ -27,6 +27,9 @@ final class ModelDataset {
 
   final List<FilesystemVersion> bookmarks = new ArrayList<>();
 
+  /** What an interrupted resumable receive left here, or null. */
+  ModelResume.Partial partial;
+
   ModelDataset(DatasetName name, long guid, long createTxg, Instant creation, long writeGen) {
     this.name = name;
     this.guid = guid;

@@ -80,6 +80,12 @@ public final class Daemon implements AutoCloseable {
                     ZfsCliConfig.defaults().listTimeout(),
                     ZfsCliConfig.defaults().transferTimeout())
                 .withMaxConcurrentCommands(node.limits().zfsCommands()));
+    try {
+      JobPorts.check(zfs, config.jobs());
+    } catch (IllegalStateException e) {
+      zfs.close();
+      throw e;
+    }
     ExecutorService steps = Executors.newCachedThreadPool(named("zfleet-step"));
     Clock clock = Clock.systemUTC();
     List<SinkJob> sinks =
@@ -112,7 +118,13 @@ public final class Daemon implements AutoCloseable {
                     SourceDirectory sourceDirectory =
                         cluster.map(ClusterMode::sources).orElse(SourceDirectory.NONE);
                     for (JobConfig job : config.jobs()) {
-                      JobDrivers.of(job, node.name(), zfs, directory, sourceDirectory, clock)
+                      JobDrivers.of(
+                              job,
+                              node.name(),
+                              JobPorts.of(zfs, job),
+                              directory,
+                              sourceDirectory,
+                              clock)
                           .ifPresentOrElse(active::add, () -> passive.add(job.name()));
                     }
                     return NodeGuardian.create(

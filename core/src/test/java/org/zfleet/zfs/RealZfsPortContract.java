@@ -1,0 +1,191 @@
+package org.zfleet.zfs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.zfleet.zfs.PortTransfers.pipe;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
+
+/**
+ * The {@link ZfsPortContract} against a real ZFS through {@link ZfsCli}, whose capabilities are
+ * probed as in production: each subclass names the ZFS.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class RealZfsPortContract extends ZfsPortCapabilityContract {
+
+  private RealZfs real;
+  private ZfsCli zfs;
+  private RealZfsFixture fixture;
+  private DatasetName scratch;
+  private DatasetName otherScratch;
+
+  /** The ZFS under test; fails the test, saying what to run, when it is not there. */
+  abstract RealZfs connect();
+
+  @BeforeAll
+  void realZfs() {
+    real = connect();
+    real.requirePools();
+    fixture = new RealZfsFixture(real);
+    zfs = ZfsCli.create(real.cliConfig());
+  }
+
+  @AfterAll
+  void close() {
+    if (zfs != null) {
+      zfs.close();
+    }
+  }
+
+  @BeforeEach
+  void scratchFilesystems(TestInfo test) {
+    String prefix = getClass().getSimpleName() + "-" + test.getTestMethod().orElseThrow().getName();
+    scratch = fixture.scratch(real.pool1(), prefix);
+    otherScratch = fixture.scratch(real.pool2(), prefix);
+  }
+
+  @AfterEach
+  void cleanUp() {
+    fixture.destroyAll();
+  }
+
+  // ---- encryption: only real ZFS has it (the model does not model keys)
+
+  @Test
+  void anEncryptedSourceWithoutItsKeyIsSentOnlyRawAndTheReceiverNeverNeedsTheKey() {
+    DatasetName enc = scratch().child("enc");
+    DatasetName plainCopy = otherScratch().child("plain");
+    DatasetName rawCopy = otherScratch().child("raw");
+    if (!port().capabilities().encryption()) {
+      assertThatThrownBy(() -> port().createFilesystem(enc, PROMPTED_KEY, false))
+          .isInstanceOf(ZfsException.Unsupported.class);
+      assertThat(port().list(List.of(enc), Set.of())).isEmpty();
+      return;
+    }
+    port().createFilesystem(enc, encryptedProperties(), false);
+    byte[] data = randomBytes(200_000, 20);
+    writeFile(enc, "data", data);
+    port().snapshot(List.of(enc), "a");
+    pipe(port(), SendRequest.full(enc.snapshot("a")), ReceiveRequest.into(plainCopy));
+    writeFile(enc, "more", bytes("more"));
+    port().snapshot(List.of(enc), "b");
+    real.zfs("unmount", enc.value());
+    real.zfs("unload-key", enc.value());
+
+    assertThatThrownBy(
+            () ->
+                pipe(
+                    port(),
+                    SendRequest.incremental(version(enc, "a"), enc.snapshot("b")),
+                    ReceiveRequest.into(plainCopy)))
+        .isInstanceOf(ZfsException.Encryption.class)
+        .hasMessageContaining("key must be loaded");
+    assertThat(versions(plainCopy)).extracting(FilesystemVersion::name).containsExactly("a");
+
+    // Raw: the stream carries the encrypted blocks; the replica stays locked, the data intact.
+    SendRequest raw = SendRequest.full(enc.snapshot("a")).withFlags(Set.of(SendFlag.RAW));
+    pipe(port(), raw, ReceiveRequest.into(rawCopy));
+    assertThat(property(rawCopy, "encryption")).isNotEqualTo("off");
+    assertThat(property(rawCopy, "keystatus")).isEqualTo("unavailable");
+    assertThat(property(rawCopy, "encryptionroot")).isEqualTo(rawCopy.value());
+    assertThat(versions(rawCopy))
+        .extracting(FilesystemVersion::guid)
+        .containsExactly(version(enc, "a").guid());
+
+    // A raw increment cannot land on the replica that was received decrypted: typed, unchanged.
+    SendRequest rawIncrement =
+        SendRequest.incremental(version(enc, "a"), enc.snapshot("b"))
+            .withFlags(Set.of(SendFlag.RAW));
+    assertThatThrownBy(() -> pipe(port(), rawIncrement, ReceiveRequest.into(plainCopy)))
+        .isInstanceOf(ZfsException.Encryption.class)
+        .hasMessageContaining(plainCopy.value());
+    assertThat(versions(plainCopy)).extracting(FilesystemVersion::name).containsExactly("a");
+    assertThat(readFile(plainCopy, "data")).hasValueSatisfying(b -> assertThat(b).isEqualTo(data));
+    pipe(port(), rawIncrement, ReceiveRequest.into(rawCopy));
+    assertThat(versions(rawCopy)).extracting(FilesystemVersion::name).containsExactly("a", "b");
+  }
+
+  @Test
+  void aRawStreamIntoAnUnencryptedParentBecomesItsOwnEncryptionRoot() {
+    DatasetName enc = scratch().child("enc");
+    if (!port().capabilities().encryption()) {
+      assertThatThrownBy(() -> port().createFilesystem(enc, PROMPTED_KEY, false))
+          .isInstanceOf(ZfsException.Unsupported.class);
+      return;
+    }
+    port().createFilesystem(enc, encryptedProperties(), false);
+    port().snapshot(List.of(enc), "a");
+    DatasetName plainParent = otherScratch().child("plain");
+    port().createFilesystem(plainParent, Map.of(), false);
+    DatasetName copy = plainParent.child("copy");
+
+    pipe(
+        port(),
+        SendRequest.full(enc.snapshot("a")).withFlags(Set.of(SendFlag.RAW)),
+        ReceiveRequest.into(copy));
+
+    assertThat(property(plainParent, "encryption")).isEqualTo("off");
+    assertThat(property(copy, "encryptionroot")).isEqualTo(copy.value());
+    assertThat(property(copy, "keystatus")).isEqualTo("unavailable");
+  }
+
+  private static final Map<String, String> PROMPTED_KEY =
+      Map.of("encryption", "on", "keyformat", "passphrase", "keylocation", "prompt");
+
+  /** A passphrase in a file where the ZFS runs, unique to this test. */
+  private Map<String, String> encryptedProperties() {
+    String keyFile = "/tmp/" + scratch().value().replace('/', '_') + ".key";
+    RealZfsFixture.Result r =
+        real.run(
+            List.of("sh", "-c", "printf '%s' 'zfleet test passphrase' > \"$1\"", "sh", keyFile));
+    assertThat(r.code()).as("writing %s: %s", keyFile, r.output()).isZero();
+    return Map.of(
+        "encryption", "on", "keyformat", "passphrase", "keylocation", "file://" + keyFile);
+  }
+
+  private String property(DatasetName fs, String property) {
+    return real.zfs("get", "-H", "-o", "value", property, fs.value()).strip();
+  }
+
+  /** The real ZFS, for commands run directly (never through the code under test). */
+  protected RealZfs real() {
+    return real;
+  }
+
+  @Override
+  protected ZfsCli port() {
+    return zfs;
+  }
+
+  @Override
+  protected DatasetName scratch() {
+    return scratch;
+  }
+
+  @Override
+  protected DatasetName otherScratch() {
+    return otherScratch;
+  }
+
+  @Override
+  protected void writeFile(DatasetName filesystem, String name, byte[] data) {
+    real.writeFile(filesystem, name, data);
+  }
+
+  @Override
+  protected Optional<byte[]> readFile(DatasetName filesystem, String name) {
+    return real.readFile(filesystem, name);
+  }
+}
