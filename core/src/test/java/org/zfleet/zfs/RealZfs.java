@@ -199,6 +199,83 @@ public record RealZfs(
     return out;
   }
 
+  // ---- what integration tests check replicas with
+
+  public boolean exists(DatasetName fs) {
+    return run(List.of("zfs", "list", "-H", "-o", "name", fs.value())).code() == 0;
+  }
+
+  /** Short names of a filesystem's own snapshots, oldest first; empty if it does not exist. */
+  public List<String> snapshots(DatasetName fs) {
+    if (!exists(fs)) {
+      return List.of();
+    }
+    return zfs(
+            "list", "-H", "-d", "1", "-t", "snapshot", "-o", "name", "-s", "createtxg", fs.value())
+        .lines()
+        .filter(l -> !l.isBlank())
+        .map(l -> l.substring(l.indexOf('@') + 1))
+        .toList();
+  }
+
+  public String guid(DatasetName fs, String snapshot) {
+    return zfs("get", "-H", "-p", "-o", "value", "guid", fs.snapshot(snapshot).full()).strip();
+  }
+
+  public long creation(DatasetName fs, String snapshot) {
+    return Long.parseLong(
+        zfs("get", "-H", "-p", "-o", "value", "creation", fs.snapshot(snapshot).full()).strip());
+  }
+
+  /** The value set on the dataset itself, or empty (inherited values do not count). */
+  public String localProperty(DatasetName fs, String property) {
+    return zfs("get", "-H", "-s", "local", "-o", "value", property, fs.value()).strip();
+  }
+
+  /** The property's value as {@code zfs get -H} prints it. */
+  public String property(DatasetName fs, String property) {
+    return zfs("get", "-H", "-o", "value", property, fs.value()).strip();
+  }
+
+  /** Writes {@code bytes} of seeded random data into {@code file} below the mountpoint. */
+  public void writeRandom(DatasetName fs, String file, int bytes, long seed) {
+    byte[] data = new byte[bytes];
+    new java.util.Random(seed).nextBytes(data);
+    writeFile(fs, file, data);
+  }
+
+  /**
+   * {@link #contents} of a replica, mounted afresh first: zfs-fuse does not drop the kernel's page
+   * cache of a mounted filesystem when a receive changes it, so reads after an incremental receive
+   * can return the old bytes until it is mounted again; a replica whose first receive zfs-fuse
+   * committed after its process was killed was never mounted.
+   */
+  public Map<String, String> replicaContents(DatasetName replica) {
+    if (property(replica, "mounted").equals("yes")) {
+      zfs("umount", replica.value());
+    }
+    zfs("mount", replica.value());
+    return contents(replica);
+  }
+
+  /** Releases {@code tags} on every snapshot below {@code root}, where held. */
+  public void releaseAll(DatasetName root, List<String> tags) {
+    if (root == null || !exists(root)) {
+      return;
+    }
+    for (String snapshot :
+        zfs("list", "-H", "-r", "-t", "snapshot", "-o", "name,userrefs", root.value())
+            .lines()
+            .toList()) {
+      String[] f = snapshot.split("\t");
+      if (f.length == 2 && !f[1].strip().equals("0")) {
+        for (String tag : tags) {
+          run(List.of("zfs", "release", tag, f[0]));
+        }
+      }
+    }
+  }
+
   private List<String> command(List<String> command) {
     List<String> full = new ArrayList<>(shellPrefix);
     full.addAll(command);
