@@ -179,7 +179,7 @@ boot() {
     -display none -monitor none -serial "file:$dir/console.log" -no-reboot \
     -daemonize -pidfile "$dir/qemu.pid" \
     -kernel "$image/vmlinuz" -initrd "$image/initrd.img" \
-    -append "root=LABEL=zfleet-root rw console=ttyS0 init=/sbin/zfleet-init" \
+    -append "root=LABEL=zfleet-root rw console=ttyS0 quiet init=/sbin/zfleet-init" \
     -drive "file=$image/rootfs.qcow2,if=none,id=root,format=qcow2,cache=unsafe" \
     -device virtio-blk-pci,drive=root -snapshot "${args[@]}" \
     -nic "user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:$port-:22" </dev/null ||
@@ -209,12 +209,6 @@ boot() {
 ensure_pools() {
   guest bash -s -- $pools <<'SCRIPT'
 set -eu
-# zpool create labels a whole disk and waits for udev to show its partitions.
-if ! pgrep -x systemd-udevd >/dev/null; then
-  /lib/systemd/systemd-udevd --daemon
-  udevadm trigger --action=add
-  udevadm settle
-fi
 for pool in "$@"; do
   zpool list -H -o name "$pool" >/dev/null 2>&1 && continue
   dev=

@@ -48,6 +48,45 @@ public record ZfsCapabilities(
         true, true, true, true, true, true, true, EnumSet.allOf(SendFlag.class), true);
   }
 
+  /** What this ZFS has, in a few words for logs: {@code "bookmarks,resume,...,send:-c-L-e-w"}. */
+  public String describe() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    if (bookmarks) {
+      out.add("bookmarks");
+    }
+    if (resumableReceive) {
+      out.add("resume");
+    }
+    if (listParsable) {
+      out.add("list-p");
+    }
+    if (multipleSnapshotsPerCommand) {
+      out.add("snapshot-lists");
+    }
+    if (holdsCommand) {
+      out.add("holds");
+    }
+    if (destroySnapshotList) {
+      out.add("destroy-lists");
+    }
+    if (sendSizeEstimate) {
+      out.add("send-estimates");
+    }
+    if (!sendFlags.isEmpty()) {
+      StringBuilder flags = new StringBuilder("send:");
+      for (SendFlag f : SendFlag.values()) {
+        if (sendFlags.contains(f)) {
+          flags.append(f.option());
+        }
+      }
+      out.add(flags.toString());
+    }
+    if (encryption) {
+      out.add("encryption");
+    }
+    return out.isEmpty() ? "none" : String.join(",", out);
+  }
+
   /** True if {@code zfs send} takes every one of {@code flags}. */
   public boolean sends(Set<SendFlag> flags) {
     return sendFlags.containsAll(flags);

@@ -60,6 +60,12 @@ class ZfsCapabilityProbeTest {
         .isEqualTo(
             new ZfsCapabilities(
                 true, false, false, false, false, false, true, Set.of(SendFlag.COMPRESSED), false));
+    assertThat(some.describe()).isEqualTo("bookmarks,send-estimates,send:-c");
+    assertThat(ZfsCapabilities.zfsFuse().describe()).isEqualTo("none");
+    assertThat(ZfsCapabilities.openZfs().describe())
+        .isEqualTo(
+            "bookmarks,resume,list-p,snapshot-lists,holds,destroy-lists,send-estimates,"
+                + "send:-c-L-e-w,encryption");
   }
 
   @Test

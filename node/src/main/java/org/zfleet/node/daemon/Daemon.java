@@ -174,11 +174,12 @@ public final class Daemon implements AutoCloseable {
     }
     binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
     log.info(
-        "daemon started node={} control=127.0.0.1:{} {} jobs={}",
+        "daemon started node={} control=127.0.0.1:{} {} jobs={} zfs={}",
         node.name(),
         port,
         cluster.map(ClusterMode::describe).orElse("local-only"),
-        config.jobs().stream().map(JobConfig::name).toList());
+        config.jobs().stream().map(JobConfig::name).toList(),
+        zfs.capabilities().describe());
     return new Daemon(system, zfs, steps, binding);
   }
 
