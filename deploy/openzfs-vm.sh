@@ -215,7 +215,7 @@ for pool in "$@"; do
   for serial in /sys/block/vd*/serial; do
     [ "$(cat "$serial")" = "$pool" ] && dev=/dev/$(basename "$(dirname "$serial")")
   done
-  [ -n "$dev" ] || { echo "no disk with serial $pool in the guest" >&2; exit 1; }
+  [ -n "$dev" ] || { echo "the guest has no disk for pool $pool: its disks are fixed at boot (down, then up)" >&2; exit 1; }
   if zpool import -f -d "$dev" "$pool" >/dev/null 2>&1 || zpool import -f -d /dev "$pool" >/dev/null 2>&1; then
     echo "imported pool $pool ($dev)" >&2
   else

@@ -448,70 +448,17 @@ public final class InMemoryZfs implements ZfsPort {
 
   @Override
   public synchronized Optional<ResumeToken> resumeToken(DatasetName target) {
-    if (!capabilities.resumableReceive()) {
-      return Optional.empty();
-    }
-    command(Op.GET, target.value());
-    ModelResume.Partial partial = dataset("get", target.value(), target).partial;
-    if (partial == null) {
-      return Optional.empty();
-    }
-    String senderName =
-        snapshotByGuid(partial.toGuid())
-            .map(d -> d.name.snapshot(partial.toName()).full())
-            .orElse(partial.toName());
-    return ModelResume.decode(ModelResume.token(partial, senderName));
+    return ModelResume.resumeToken(this, target);
   }
 
   @Override
   public synchronized SendProcess resumeSend(ResumeToken token) {
-    String subject = token.toName().orElse("(resume token)");
-    if (!capabilities.resumableReceive()) {
-      throw new ZfsException.Unsupported(
-          "zfs send " + subject + ": this ZFS has no resumable send", List.of(), "");
-    }
-    ZfsException injected = hooks.command(Op.SEND, subject);
-    ResumeToken decoded = ModelResume.decode(token.token()).orElse(null);
-    if (decoded == null) {
-      return new ModelSendProcess(new byte[0], ModelResume.corrupt(token.token()), hooks, subject);
-    }
-    long toGuid = decoded.toGuid().getAsLong();
-    ModelDataset ds = snapshotByGuid(toGuid).orElse(null);
-    String name = decoded.toName().orElseThrow();
-    if (ds == null) {
-      return new ModelSendProcess(new byte[0], ModelResume.gone(name), hooks, subject);
-    }
-    ModelSnapshot to = ds.snapshotByGuid(toGuid).orElseThrow();
-    byte[] whole =
-        ModelStream.encode(List.of(ModelSender.substream(decoded.fromGuid().orElse(0), to)));
-    if (decoded.bytes() > whole.length) {
-      return new ModelSendProcess(new byte[0], ModelResume.corrupt(token.token()), hooks, subject);
-    }
-    byte[] stream = ModelResume.resumeStream(toGuid, decoded.bytes(), whole);
-    return new ModelSendProcess(stream, injected, hooks, subject);
+    return ModelResume.resumeSend(this, token);
   }
 
   @Override
   public synchronized void abortResumableReceive(DatasetName target) {
-    if (!capabilities.resumableReceive()) {
-      throw new ZfsException.Unsupported(
-          "zfs receive -A " + target + ": this ZFS has no resumable receive", List.of(), "");
-    }
-    command(Op.RECEIVE, target.value());
-    ModelDataset ds = dataset("receive", target.value(), target);
-    if (ds.partial == null) {
-      throw new ZfsException.NotFound(
-          "zfs receive -A " + target + ": no partial receive to abort", List.of(), "");
-    }
-    if (ds.partial.created()) {
-      destroyRecursive(target);
-    } else {
-      ds.partial = null;
-    }
-  }
-
-  private Optional<ModelDataset> snapshotByGuid(long guid) {
-    return datasets.values().stream().filter(d -> d.snapshotByGuid(guid).isPresent()).findFirst();
+    ModelResume.abort(this, target);
   }
 
   // ---- test helpers: data in filesystems
@@ -570,7 +517,12 @@ public final class InMemoryZfs implements ZfsPort {
     }
   }
 
-  // ---- for ModelSender and ModelReceiver, under the lock
+  // ---- for ModelSender, ModelReceiver and ModelResume, under the lock
+
+  /** The dataset holding a snapshot with this guid, if any. */
+  Optional<ModelDataset> snapshotByGuid(long guid) {
+    return datasets.values().stream().filter(d -> d.snapshotByGuid(guid).isPresent()).findFirst();
+  }
 
   ModelDataset find(DatasetName name) {
     return datasets.get(name);
@@ -616,7 +568,7 @@ public final class InMemoryZfs implements ZfsPort {
     return clock.instant().truncatedTo(ChronoUnit.SECONDS);
   }
 
-  private void command(Op op, String subject) {
+  void command(Op op, String subject) {
     ZfsException injected = hooks.command(op, subject);
     if (injected != null) {
       throw injected;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.zip.CRC32;
+import org.zfleet.model.DatasetName;
 
 /**
  * Resumable receive in {@link InMemoryZfs}, by the rules OpenZFS 2.3 follows (measured in the
@@ -147,5 +148,68 @@ final class ModelResume {
             + " saved.",
         List.of(),
         "");
+  }
+
+  // ---- the port's resumable-receive methods, under the model's lock
+
+  static Optional<ResumeToken> resumeToken(InMemoryZfs zfs, DatasetName target) {
+    if (!zfs.capabilities().resumableReceive()) {
+      return Optional.empty();
+    }
+    zfs.command(ModelHooks.Op.GET, target.value());
+    Partial partial = zfs.dataset("get", target.value(), target).partial;
+    if (partial == null) {
+      return Optional.empty();
+    }
+    String senderName =
+        zfs.snapshotByGuid(partial.toGuid())
+            .map(d -> d.name.snapshot(partial.toName()).full())
+            .orElse(partial.toName());
+    return decode(token(partial, senderName));
+  }
+
+  static SendProcess resumeSend(InMemoryZfs zfs, ResumeToken token) {
+    String subject = token.toName().orElse("(resume token)");
+    if (!zfs.capabilities().resumableReceive()) {
+      throw new ZfsException.Unsupported(
+          "zfs send " + subject + ": this ZFS has no resumable send", List.of(), "");
+    }
+    ZfsException injected = zfs.hooks().command(ModelHooks.Op.SEND, subject);
+    ResumeToken decoded = decode(token.token()).orElse(null);
+    if (decoded == null) {
+      return new ModelSendProcess(new byte[0], corrupt(token.token()), zfs.hooks(), subject);
+    }
+    long toGuid = decoded.toGuid().getAsLong();
+    ModelDataset ds = zfs.snapshotByGuid(toGuid).orElse(null);
+    if (ds == null) {
+      return new ModelSendProcess(
+          new byte[0], gone(decoded.toName().orElseThrow()), zfs.hooks(), subject);
+    }
+    ModelSnapshot to = ds.snapshotByGuid(toGuid).orElseThrow();
+    byte[] whole =
+        ModelStream.encode(List.of(ModelSender.substream(decoded.fromGuid().orElse(0), to)));
+    if (decoded.bytes() > whole.length) {
+      return new ModelSendProcess(new byte[0], corrupt(token.token()), zfs.hooks(), subject);
+    }
+    return new ModelSendProcess(
+        resumeStream(toGuid, decoded.bytes(), whole), injected, zfs.hooks(), subject);
+  }
+
+  static void abort(InMemoryZfs zfs, DatasetName target) {
+    if (!zfs.capabilities().resumableReceive()) {
+      throw new ZfsException.Unsupported(
+          "zfs receive -A " + target + ": this ZFS has no resumable receive", List.of(), "");
+    }
+    zfs.command(ModelHooks.Op.RECEIVE, target.value());
+    ModelDataset ds = zfs.dataset("receive", target.value(), target);
+    if (ds.partial == null) {
+      throw new ZfsException.NotFound(
+          "zfs receive -A " + target + ": no partial receive to abort", List.of(), "");
+    }
+    if (ds.partial.created()) {
+      zfs.destroyRecursive(target);
+    } else {
+      ds.partial = null;
+    }
   }
 }

@@ -61,6 +61,57 @@ abstract class RealZfsPortContract extends ZfsPortCapabilityContract {
     fixture.destroyAll();
   }
 
+  // ---- the probe against the command line itself
+
+  @Test
+  void eachProbedCapabilityAgreesWithWhatTheCommandLineDoes() {
+    DatasetName fs = scratch();
+    String s = fs.snapshot("s").full();
+    real.zfs("snapshot", s);
+    ZfsCapabilities probed = port().capabilities();
+
+    assertThat(works("zfs", "bookmark", s, fs.value() + "#b"))
+        .as("bookmarks")
+        .isEqualTo(probed.bookmarks());
+    assertThat(works("zfs", "snapshot", fs.value() + "@m1", fs.value() + "@m2"))
+        .as("several snapshots per command")
+        .isEqualTo(probed.multipleSnapshotsPerCommand());
+    if (probed.multipleSnapshotsPerCommand()) {
+      assertThat(works("zfs", "destroy", fs.value() + "@m1,m2"))
+          .as("destroy lists")
+          .isEqualTo(probed.destroySnapshotList());
+    }
+    assertThat(works("zfs", "list", "-p", "-H", "-o", "name", fs.value()))
+        .as("list -p")
+        .isEqualTo(probed.listParsable());
+    assertThat(works("zfs", "holds", "-H", s)).as("zfs holds").isEqualTo(probed.holdsCommand());
+    assertThat(works("zfs", "get", "-H", "-o", "value", "encryption", fs.value()))
+        .as("encryption")
+        .isEqualTo(probed.encryption());
+    assertThat(sendWorks("-n -P", s)).as("send -nP").isEqualTo(probed.sendSizeEstimate());
+    for (SendFlag flag : SendFlag.values()) {
+      assertThat(sendWorks(flag.option(), s))
+          .as("send %s", flag.option())
+          .isEqualTo(probed.sendFlags().contains(flag));
+    }
+    RealZfsFixture.Result abort = real.run(List.of("zfs", "receive", "-A", fs.value()));
+    assertThat(abort.output().contains("resumable receive state"))
+        .as("receive -A: %s", abort.output())
+        .isEqualTo(probed.resumableReceive());
+  }
+
+  private boolean works(String... command) {
+    return real.run(List.of(command)).code() == 0;
+  }
+
+  /** Whether {@code zfs send OPTIONS SNAPSHOT} runs, its stream dropped where the ZFS runs. */
+  private boolean sendWorks(String options, String snapshot) {
+    return real.run(
+                List.of("sh", "-c", "zfs send " + options + " \"$1\" > /dev/null", "sh", snapshot))
+            .code()
+        == 0;
+  }
+
   // ---- encryption: only real ZFS has it (the model does not model keys)
 
   @Test
