@@ -8,22 +8,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.TestInstance;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 
 /**
  * The {@link ZfsPortContract} against a real ZFS through {@link ZfsCli}, whose capabilities are
- * probed as in production: each subclass names the ZFS.
+ * probed as in production: each subclass names the ZFS. Each test has its own instance, fixture and
+ * scratch filesystems, so a subclass may run its tests concurrently ({@code @Execution}); the
+ * adapter, one per subclass, is shared.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RealZfsPortContract extends ZfsPortCapabilityContract {
+
+  private record Connected(RealZfs real, ZfsCli zfs) {}
+
+  private static final Map<Class<?>, Connected> CONNECTED = new ConcurrentHashMap<>();
 
   private RealZfs real;
   private ZfsCli zfs;
@@ -34,26 +38,31 @@ abstract class RealZfsPortContract extends ZfsPortCapabilityContract {
   /** The ZFS under test; fails the test, saying what to run, when it is not there. */
   abstract RealZfs connect();
 
-  @BeforeAll
-  void realZfs() {
-    real = connect();
-    real.requirePools();
-    fixture = new RealZfsFixture(real);
-    zfs = ZfsCli.create(real.cliConfig());
-  }
-
-  @AfterAll
-  void close() {
-    if (zfs != null) {
-      zfs.close();
-    }
-  }
-
+  /** Connects (once per subclass), then makes this test's scratch filesystems. */
   @BeforeEach
-  void scratchFilesystems(TestInfo test) {
+  void realZfsAndScratch(TestInfo test) {
+    Connected connected =
+        CONNECTED.computeIfAbsent(
+            getClass(),
+            c -> {
+              RealZfs zfs = connect();
+              zfs.requirePools();
+              return new Connected(zfs, ZfsCli.create(zfs.cliConfig()));
+            });
+    real = connected.real();
+    zfs = connected.zfs();
+    fixture = new RealZfsFixture(real);
     String prefix = getClass().getSimpleName() + "-" + test.getTestMethod().orElseThrow().getName();
     scratch = fixture.scratch(real.pool1(), prefix);
     otherScratch = fixture.scratch(real.pool2(), prefix);
+  }
+
+  @AfterAll
+  static void close(TestInfo test) {
+    Connected connected = CONNECTED.remove(test.getTestClass().orElseThrow());
+    if (connected != null) {
+      connected.zfs().close();
+    }
   }
 
   @AfterEach
