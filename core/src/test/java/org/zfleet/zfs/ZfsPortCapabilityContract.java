@@ -199,7 +199,7 @@ public abstract class ZfsPortCapabilityContract extends ZfsPortContract {
     }
     DatasetName src = scratch();
     DatasetName target = otherScratch().child("copy");
-    byte[] data = randomBytes(1_500_000, 10);
+    byte[] data = randomBytes(700_000, 10);
     writeFile(src, "data", data);
     port().snapshot(List.of(src), "a");
     byte[] stream = sendBytes(port(), SendRequest.full(src.snapshot("a")));
@@ -239,7 +239,7 @@ public abstract class ZfsPortCapabilityContract extends ZfsPortContract {
     writeFile(src, "small", bytes("before"));
     port().snapshot(List.of(src), "a");
     pipe(port(), SendRequest.full(src.snapshot("a")), ReceiveRequest.into(target));
-    byte[] data = randomBytes(1_500_000, 11);
+    byte[] data = randomBytes(700_000, 11);
     writeFile(src, "data", data);
     port().snapshot(List.of(src), "b");
     SendRequest increment = SendRequest.incremental(version(src, "a"), src.snapshot("b"));
@@ -290,7 +290,7 @@ public abstract class ZfsPortCapabilityContract extends ZfsPortContract {
     }
     DatasetName src = scratch();
     DatasetName target = otherScratch().child("copy");
-    writeFile(src, "data", randomBytes(1_000_000, 12));
+    writeFile(src, "data", randomBytes(500_000, 12));
     port().snapshot(List.of(src), "a");
     byte[] stream = sendBytes(port(), SendRequest.full(src.snapshot("a")));
     assertThatThrownBy(() -> receiveCut(target, stream))
@@ -315,7 +315,7 @@ public abstract class ZfsPortCapabilityContract extends ZfsPortContract {
     DatasetName targetY = otherScratch().child("y");
     for (DatasetName fs : List.of(x, y)) {
       port().createFilesystem(fs, Map.of(), false);
-      writeFile(fs, "data", randomBytes(1_000_000, fs.value().length()));
+      writeFile(fs, "data", randomBytes(500_000, fs.value().length()));
       port().snapshot(List.of(fs), "a");
     }
     byte[] streamX = sendBytes(port(), SendRequest.full(x.snapshot("a")));
