@@ -17,7 +17,11 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
   private static final String[] PURE = {
-    "org.zfleet.plan..", "org.zfleet.prune..", "org.zfleet.schedule..", "org.zfleet.model.."
+    "org.zfleet.plan..",
+    "org.zfleet.prune..",
+    "org.zfleet.schedule..",
+    "org.zfleet.cycle..",
+    "org.zfleet.model.."
   };
 
   private static JavaClasses classes;
@@ -101,6 +105,74 @@ class ArchitectureTest {
             .callMethod(java.time.ZonedDateTime.class, "now")
             .orShould()
             .callMethod(java.time.OffsetDateTime.class, "now"));
+  }
+
+  @Test
+  void purePackagesUseNoNetwork() {
+    check(
+        noClasses()
+            .that()
+            .resideInAnyPackage(PURE)
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("java.net.."));
+  }
+
+  /** The cycle's planner and specs are data and functions: no actor, port or step body. */
+  @Test
+  void thePlannerKnowsNoActorsPortsOrStepBodies() {
+    check(
+        noClasses()
+            .that()
+            .resideInAPackage("org.zfleet.cycle..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                "org.zfleet.job..",
+                "org.zfleet.replication..",
+                "org.zfleet.endpoint..",
+                "org.zfleet.transfer..",
+                "org.zfleet.zfs.."));
+  }
+
+  /**
+   * Time comes from an injected {@link java.time.Clock}; the node makes the one system clock. A
+   * monotonic {@code System.nanoTime()} for durations is allowed outside the pure packages.
+   */
+  @Test
+  void noMainClassReadsTheWallClock() {
+    check(
+        noClasses()
+            .should()
+            .callMethod(java.time.Instant.class, "now")
+            .orShould()
+            .callMethod(System.class, "currentTimeMillis")
+            .orShould()
+            .callMethod(java.time.Clock.class, "systemUTC")
+            .orShould()
+            .callMethod(java.time.Clock.class, "systemDefaultZone")
+            .orShould()
+            .callMethod(java.time.LocalDateTime.class, "now")
+            .orShould()
+            .callMethod(java.time.LocalDate.class, "now")
+            .orShould()
+            .callMethod(java.time.ZonedDateTime.class, "now")
+            .orShould()
+            .callMethod(java.time.OffsetDateTime.class, "now"));
+  }
+
+  /**
+   * The host name is asked in one place. {@code ConfigLoader.localHostName} (config's fallback for
+   * a load without a host name) is left to config's owners; the node passes its own.
+   */
+  @Test
+  void onlyTheConfigFallbackAsksForTheLocalHost() {
+    check(
+        noClasses()
+            .that()
+            .doNotHaveFullyQualifiedName("org.zfleet.config.ConfigLoader")
+            .should()
+            .callMethod(java.net.InetAddress.class, "getLocalHost"));
   }
 
   @Test

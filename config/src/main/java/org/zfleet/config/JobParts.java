@@ -2,7 +2,9 @@ package org.zfleet.config;
 
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,7 +96,7 @@ final class JobParts {
     }
     ObjectReader s = section.get();
     if (!s.has("type")) {
-      s.rejectUnknownKeys(List.of("type", "prefix", "interval", "cron", "hooks"));
+      s.rejectUnknownKeys(List.of("type", "prefix", "interval", "cron", "time-zone", "hooks"));
       return s.missing("type", "periodic, cron or manual");
     }
     Optional<String> type = s.choice("type", SNAPSHOTTING_TYPES);
@@ -105,7 +107,9 @@ final class JobParts {
     switch (type.get()) {
       case "periodic" ->
           s.rejectUnknownKeys(List.of("type", "prefix", "interval", "hooks"), k -> hint(k));
-      case "cron" -> s.rejectUnknownKeys(List.of("type", "prefix", "cron", "hooks"), k -> hint(k));
+      case "cron" ->
+          s.rejectUnknownKeys(
+              List.of("type", "prefix", "cron", "time-zone", "hooks"), k -> hint(k));
       default -> s.rejectUnknownKeys(List.of("type", "prefix"), k -> hint(k));
     }
     Optional<String> prefix = prefix(s, !type.get().equals("manual"));
@@ -126,15 +130,35 @@ final class JobParts {
         s.has("cron")
             ? s.parsed("cron", CronSpec::parse)
             : s.missing("cron", "five fields, e.g. \"*/15 * * * *\"");
+    // The node's zone by default: "0 3 * * *" means 03:00 on the clock of the host it runs on.
+    Optional<ZoneId> zone =
+        s.has("time-zone")
+            ? s.parsed("time-zone", JobParts::timeZone)
+            : Optional.of(ZoneId.systemDefault());
     return s.problems().errorCount() > errorsBefore
         ? Optional.empty()
-        : Optional.of(new Snapshotting.Cron(prefix.get(), cron.get(), hooks));
+        : Optional.of(new Snapshotting.Cron(prefix.get(), cron.get(), zone.get(), hooks));
+  }
+
+  /** A region ({@code Europe/Berlin}), {@code UTC}, or a fixed offset ({@code +02:00}). */
+  private static ZoneId timeZone(String text) {
+    try {
+      return ZoneId.of(text.trim());
+    } catch (DateTimeException e) {
+      throw new IllegalArgumentException(
+          "unknown time zone \""
+              + text
+              + "\"; write a region such as \"Europe/Berlin\", \"UTC\", or an offset such as"
+              + " \"+02:00\"");
+    }
   }
 
   private static Optional<String> hint(String key) {
     return switch (key) {
       case "interval" -> Optional.of("interval belongs to type = periodic");
       case "cron" -> Optional.of("cron belongs to type = cron");
+      case "time-zone" ->
+          Optional.of("time-zone belongs to type = cron (only a cron schedule reads the clock)");
       case "hooks" ->
           Optional.of("hooks run around snapshots this job takes; manual snapshotting takes none");
       default -> Optional.empty();
@@ -168,30 +192,58 @@ final class JobParts {
     return hooks;
   }
 
+  /**
+   * A hook: {@code command} (zrepl's: the same program before and after the snapshot), or {@code
+   * pre} and/or {@code post}.
+   */
   private static Optional<Hook> hook(ObjectReader h, JobDefaults defaults) {
     int errorsBefore = h.problems().errorCount();
-    h.rejectUnknownKeys(List.of("command", "timeout", "err-is-fatal"));
-    List<String> command = List.of();
-    ConfigValue value = h.value("command");
-    if (value == null) {
+    h.rejectUnknownKeys(List.of("command", "pre", "post", "timeout", "err-is-fatal"));
+    Optional<List<String>> command = command(h, "command");
+    Optional<List<String>> pre = command(h, "pre");
+    Optional<List<String>> post = command(h, "post");
+    if (command.isPresent() && (pre.isPresent() || post.isPresent())) {
+      h.error(
+          "command",
+          "give either command (run before and after the snapshot) or pre and post, not both");
+    } else if (command.isEmpty()
+        && pre.isEmpty()
+        && post.isEmpty()
+        && h.problems().errorCount() == errorsBefore) {
       h.missing(
-          "command", "the program to run, e.g. \"/usr/local/bin/flush-db\" or [\"/bin/sync\"]");
-    } else if (value.valueType() == ConfigValueType.LIST) {
-      command = h.stringList("command").orElse(List.of());
-      if (command.isEmpty() && h.problems().errorCount() == errorsBefore) {
-        h.error("command", "must not be empty");
-      }
-    } else {
-      command = h.string("command").map(List::of).orElse(List.of());
-    }
-    if (!command.isEmpty() && command.get(0).isBlank()) {
-      h.error("command", "must not be empty");
+          "command",
+          "the program to run before and after the snapshot, e.g. \"/usr/local/bin/flush-db\""
+              + " or [\"/bin/sync\"] (or pre and post for different ones)");
     }
     Duration timeout = h.duration("timeout").orElse(defaults.hookTimeout());
     boolean fatal = h.bool("err-is-fatal").orElse(defaults.hookErrIsFatal());
-    return h.problems().errorCount() > errorsBefore
-        ? Optional.empty()
-        : Optional.of(new Hook(command, timeout, fatal));
+    if (h.problems().errorCount() > errorsBefore) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        command.isPresent()
+            ? new Hook(command.get(), timeout, fatal)
+            : new Hook(pre, post, timeout, fatal));
+  }
+
+  /** A program path, or [ program, arg, … ]; empty when the key is not there. */
+  private static Optional<List<String>> command(ObjectReader h, String key) {
+    int errorsBefore = h.problems().errorCount();
+    ConfigValue value = h.value(key);
+    if (value == null) {
+      return Optional.empty();
+    }
+    List<String> command;
+    if (value.valueType() == ConfigValueType.LIST) {
+      command = h.stringList(key).orElse(List.of());
+    } else {
+      command = h.string(key).map(List::of).orElse(List.of());
+    }
+    if ((command.isEmpty() || command.get(0).isBlank())
+        && h.problems().errorCount() == errorsBefore) {
+      h.error(key, "must not be empty");
+    }
+    return h.problems().errorCount() > errorsBefore ? Optional.empty() : Optional.of(command);
   }
 
   /** A job name in {@code key}: required and valid. */

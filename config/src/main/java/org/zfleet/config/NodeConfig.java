@@ -20,7 +20,34 @@ public record NodeConfig(
     Management management,
     DataPlane dataPlane,
     Limits limits,
-    Zfs zfs) {
+    Zfs zfs,
+    Logging logging,
+    Metrics metrics) {
+
+  /** With human logs and the default per-filesystem metrics limit. */
+  public NodeConfig(
+      String name,
+      Path dataDir,
+      Cluster cluster,
+      Tls tls,
+      Control control,
+      Management management,
+      DataPlane dataPlane,
+      Limits limits,
+      Zfs zfs) {
+    this(
+        name,
+        dataDir,
+        cluster,
+        tls,
+        control,
+        management,
+        dataPlane,
+        limits,
+        zfs,
+        new Logging(Logging.Format.HUMAN),
+        new Metrics(Metrics.DEFAULT_FILESYSTEM_SERIES_LIMIT));
+  }
 
   public NodeConfig {
     JobConfig.checkName("node", name);
@@ -32,6 +59,37 @@ public record NodeConfig(
     Objects.requireNonNull(dataPlane, "dataPlane");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(zfs, "zfs");
+    Objects.requireNonNull(logging, "logging");
+    Objects.requireNonNull(metrics, "metrics");
+  }
+
+  /** How the daemon writes its log lines to stderr. */
+  public record Logging(Format format) {
+    public enum Format {
+      /** One readable line per event, fields as {@code key=value} in the message. */
+      HUMAN,
+      /** One JSON object per line (for journald, Loki, Elasticsearch), MDC fields included. */
+      JSON
+    }
+
+    public Logging {
+      Objects.requireNonNull(format, "format");
+    }
+  }
+
+  /**
+   * Prometheus metrics: per-filesystem series (replica age, lag) for at most {@code
+   * filesystemSeriesLimit} filesystem and destination pairs; beyond that only per-job aggregates.
+   */
+  public record Metrics(int filesystemSeriesLimit) {
+    public static final int DEFAULT_FILESYSTEM_SERIES_LIMIT = 500;
+
+    public Metrics {
+      if (filesystemSeriesLimit < 0) {
+        throw new IllegalArgumentException(
+            "filesystem-series-limit must be at least 0, got " + filesystemSeriesLimit);
+      }
+    }
   }
 
   /** Cluster membership: where this node listens, whom it joins first, and its roles. */

@@ -27,7 +27,9 @@ final class NodeReader {
             "management",
             "data-plane",
             "limits",
-            "zfs"));
+            "zfs",
+            "logging",
+            "metrics"));
     String name = node.string("name").orElse(null);
     if (name == null && !node.has("name")) {
       name = hostName;
@@ -65,6 +67,8 @@ final class NodeReader {
     }
     NodeConfig.Limits limits = node.object("limits").flatMap(NodeReader::limits).orElse(null);
     NodeConfig.Zfs zfs = node.object("zfs").flatMap(NodeReader::zfs).orElse(null);
+    NodeConfig.Logging logging = node.object("logging").flatMap(NodeReader::logging).orElse(null);
+    NodeConfig.Metrics metrics = node.object("metrics").flatMap(NodeReader::metrics).orElse(null);
 
     if (node.problems().errorCount() > errorsBefore) {
       return Optional.empty();
@@ -72,7 +76,17 @@ final class NodeReader {
     try {
       return Optional.of(
           new NodeConfig(
-              name, dataDir.get(), cluster, tls, control, management, dataPlane, limits, zfs));
+              name,
+              dataDir.get(),
+              cluster,
+              tls,
+              control,
+              management,
+              dataPlane,
+              limits,
+              zfs,
+              logging,
+              metrics));
     } catch (RuntimeException e) {
       node.errorHere(e.getMessage());
       return Optional.empty();
@@ -225,6 +239,27 @@ final class NodeReader {
       return Optional.empty();
     }
     return Optional.of(new NodeConfig.Zfs(zfsPath.get(), zpoolPath.get(), timeout.get()));
+  }
+
+  static final java.util.Map<String, NodeConfig.Logging.Format> LOG_FORMATS =
+      java.util.Map.of(
+          "human", NodeConfig.Logging.Format.HUMAN, "json", NodeConfig.Logging.Format.JSON);
+
+  private static Optional<NodeConfig.Logging> logging(ObjectReader logging) {
+    logging.rejectUnknownKeys(List.of("format"));
+    if (!logging.has("format")) {
+      return logging.missing("format", "human or json");
+    }
+    return logging.choice("format", LOG_FORMATS).map(NodeConfig.Logging::new);
+  }
+
+  private static Optional<NodeConfig.Metrics> metrics(ObjectReader metrics) {
+    metrics.rejectUnknownKeys(List.of("filesystem-series-limit"));
+    if (!metrics.has("filesystem-series-limit")) {
+      return metrics.missing(
+          "filesystem-series-limit", "how many filesystems get series of their own");
+    }
+    return metrics.integer("filesystem-series-limit", 0).map(NodeConfig.Metrics::new);
   }
 
   private static Optional<String> nonBlank(ObjectReader reader, String key) {

@@ -12,6 +12,7 @@ import java.util.OptionalLong;
  * @param bandwidthLimit bytes per second for the job, empty for no limit
  * @param retryMinBackoff first wait after a failed attempt; doubled up to {@code retryMaxBackoff}
  * @param initialReplication what a first replication to an empty receiver sends
+ * @param freshness the ages at which monitoring warns and pages about a destination's replica
  */
 public record Replication(
     int concurrency,
@@ -19,7 +20,43 @@ public record Replication(
     OptionalLong bandwidthLimit,
     Duration retryMinBackoff,
     Duration retryMaxBackoff,
-    InitialReplication initialReplication) {
+    InitialReplication initialReplication,
+    Freshness freshness) {
+
+  /**
+   * How old the newest snapshot a destination holds may grow before monitoring warns ({@code warn})
+   * and pages ({@code critical}): {@code zfleet check freshness}, {@code /health/backups}, the
+   * status views.
+   */
+  public record Freshness(Duration warn, Duration critical) {
+    public static final Freshness DEFAULT = new Freshness(Duration.ofHours(2), Duration.ofHours(6));
+
+    public Freshness {
+      positive("freshness.warn", warn);
+      positive("freshness.critical", critical);
+      if (critical.compareTo(warn) < 0) {
+        throw new IllegalArgumentException("freshness.critical is shorter than freshness.warn");
+      }
+    }
+  }
+
+  /** With the default freshness thresholds (2h, 6h). */
+  public Replication(
+      int concurrency,
+      Duration stallTimeout,
+      OptionalLong bandwidthLimit,
+      Duration retryMinBackoff,
+      Duration retryMaxBackoff,
+      InitialReplication initialReplication) {
+    this(
+        concurrency,
+        stallTimeout,
+        bandwidthLimit,
+        retryMinBackoff,
+        retryMaxBackoff,
+        initialReplication,
+        Freshness.DEFAULT);
+  }
 
   /** What the first replication of a filesystem sends when the receiver has none of it. */
   public enum InitialReplication {
@@ -42,6 +79,7 @@ public record Replication(
     Objects.requireNonNull(retryMinBackoff, "retryMinBackoff");
     Objects.requireNonNull(retryMaxBackoff, "retryMaxBackoff");
     Objects.requireNonNull(initialReplication, "initialReplication");
+    Objects.requireNonNull(freshness, "freshness");
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
     }

@@ -32,7 +32,8 @@ final class ReplicationReader {
             "stall-timeout",
             "bandwidth-limit",
             "retry-backoff",
-            "initial-replication"));
+            "initial-replication",
+            "freshness"));
     Optional<Integer> concurrency = section.integer("concurrency", 1);
     Optional<Duration> stall = section.duration("stall-timeout");
     OptionalLong bandwidth = defaults == null ? OptionalLong.empty() : defaults.bandwidthLimit();
@@ -57,6 +58,14 @@ final class ReplicationReader {
     }
     Optional<Replication.InitialReplication> initial =
         section.choice("initial-replication", INITIAL);
+    Optional<Duration> warn = Optional.empty();
+    Optional<Duration> critical = Optional.empty();
+    Optional<ObjectReader> freshness = section.object("freshness");
+    if (freshness.isPresent()) {
+      freshness.get().rejectUnknownKeys(List.of("warn", "critical"));
+      warn = freshness.get().duration("warn");
+      critical = freshness.get().duration("critical");
+    }
     if (section.problems().errorCount() > errorsBefore) {
       return Optional.empty();
     }
@@ -65,7 +74,9 @@ final class ReplicationReader {
           || stall.isEmpty()
           || min.isEmpty()
           || max.isEmpty()
-          || initial.isEmpty()) {
+          || initial.isEmpty()
+          || warn.isEmpty()
+          || critical.isEmpty()) {
         section.errorHere("every replication default needs a value");
         return Optional.empty();
       }
@@ -82,6 +93,18 @@ final class ReplicationReader {
               + ")");
       return Optional.empty();
     }
+    Duration warnAge = warn.orElseGet(() -> defaults.freshness().warn());
+    Duration criticalAge = critical.orElseGet(() -> defaults.freshness().critical());
+    if (criticalAge.compareTo(warnAge) < 0) {
+      section.error(
+          "freshness",
+          "critical ("
+              + Values.formatDuration(criticalAge)
+              + ") is shorter than warn ("
+              + Values.formatDuration(warnAge)
+              + ")");
+      return Optional.empty();
+    }
     return Optional.of(
         new Replication(
             concurrency.orElseGet(() -> defaults.concurrency()),
@@ -89,6 +112,7 @@ final class ReplicationReader {
             bandwidth,
             minimum,
             maximum,
-            initial.orElseGet(() -> defaults.initialReplication())));
+            initial.orElseGet(() -> defaults.initialReplication()),
+            new Replication.Freshness(warnAge, criticalAge)));
   }
 }

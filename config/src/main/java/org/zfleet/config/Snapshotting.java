@@ -1,6 +1,7 @@
 package org.zfleet.config;
 
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,11 +37,16 @@ public sealed interface Snapshotting {
     }
   }
 
-  /** At the times of a five-field cron expression, in UTC. */
-  record Cron(String snapshotPrefix, CronSpec cron, List<Hook> hooks) implements Snapshotting {
+  /**
+   * At the times of a five-field cron expression, read on the clock of {@code timeZone} (the node's
+   * zone unless the job names one). Snapshot names stay in UTC.
+   */
+  record Cron(String snapshotPrefix, CronSpec cron, ZoneId timeZone, List<Hook> hooks)
+      implements Snapshotting {
     public Cron {
       checkPrefix(snapshotPrefix);
       Objects.requireNonNull(cron, "cron");
+      Objects.requireNonNull(timeZone, "timeZone");
       hooks = List.copyOf(hooks);
     }
 

@@ -138,8 +138,10 @@ final class Values {
                       + "\" (use B, KiB, MiB, GiB, KB, MB, GB)");
         };
     BigDecimal bytes = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(factor));
-    if (bytes.compareTo(BigDecimal.ONE) < 0) {
-      throw new IllegalArgumentException("must be at least 1 byte per second, got " + text.trim());
+    // The byte path's lowest limit (BandwidthLimit.MIN_BYTES_PER_SECOND): every rate accepted here
+    // must work in a transfer.
+    if (bytes.compareTo(BigDecimal.valueOf(1024)) < 0) {
+      throw new IllegalArgumentException("must be at least 1 KiB/s, got " + text.trim());
     }
     if (bytes.compareTo(BigDecimal.valueOf(Long.MAX_VALUE / 2)) > 0) {
       throw new IllegalArgumentException("\"" + text.trim() + "\" is too large");

@@ -77,6 +77,38 @@ class ConfigLoaderTest {
     assertThat(lastN.regex().map(Pattern::pattern)).isEqualTo(Optional.of("^auto_"));
   }
 
+  /** Cron schedules read the node's clock: its time zone unless the job names another. */
+  @Test
+  void aCronScheduleReadsTheNodesTimeZoneUnlessTheJobNamesOne() {
+    String jobs =
+        String.join(
+            "\n",
+            "zfleet.jobs = [",
+            "  { name = local, type = snap, filesystems { \"rpool<\" = true }",
+            "    snapshotting { type = cron, prefix = \"a_\", cron = \"0 3 * * *\" }",
+            "    pruning { keep = [ { type = last-n, count = 5, regex = \"^a_\" } ] } }",
+            "  { name = berlin, type = snap, filesystems { \"tank<\" = true }",
+            "    snapshotting { type = cron, prefix = \"b_\", cron = \"0 3 * * *\"",
+            "      time-zone = \"Europe/Berlin\" }",
+            "    pruning { keep = [ { type = last-n, count = 5, regex = \"^b_\" } ] } }",
+            "  { name = utc, type = snap, filesystems { \"data<\" = true }",
+            "    snapshotting { type = cron, prefix = \"c_\", cron = \"0 3 * * *\", time-zone = UTC }",
+            "    pruning { keep = [ { type = last-n, count = 5, regex = \"^c_\" } ] } }",
+            "]");
+    LoadResult result = ConfigLoader.parse(jobs, "tz.conf", "host");
+    assertThat(result.errors()).isEmpty();
+    ZfleetConfig config = result.config().orElseThrow();
+
+    assertThat(zoneOf(config, "local")).isEqualTo(java.time.ZoneId.systemDefault());
+    assertThat(zoneOf(config, "berlin")).isEqualTo(java.time.ZoneId.of("Europe/Berlin"));
+    assertThat(zoneOf(config, "utc")).isEqualTo(java.time.ZoneId.of("UTC"));
+  }
+
+  private static java.time.ZoneId zoneOf(ZfleetConfig config, String job) {
+    return ((Snapshotting.Cron) ((SnapJob) config.job(job).orElseThrow()).snapshotting())
+        .timeZone();
+  }
+
   @Test
   void nodeDefaultsComeFromReferenceAndHostName() {
     LoadResult result = ConfigLoader.parse("zfleet { jobs = [] }", "n.conf", "backup1");

@@ -66,6 +66,30 @@ class FilesystemFilterTest {
             "deepest subtree wins, exclude",
             ordered("tank<", true, "tank/a<", false, "tank/a/b<", true),
             "tank/a/c",
+            false),
+        Arguments.of("the whole host: a pool", ordered("<", true), "rpool", true),
+        Arguments.of("the whole host: deep", ordered("<", true), "tank/a/b/c", true),
+        Arguments.of(
+            "the whole host less a subtree",
+            ordered("<", true, "tank/tmp<", false),
+            "tank/tmp/x",
+            false),
+        Arguments.of(
+            "the whole host less a subtree: the rest",
+            ordered("<", true, "tank/tmp<", false),
+            "tank/tmpfoo",
+            true),
+        Arguments.of(
+            "the whole host less a pool", ordered("<", true, "backup<", false), "backup", false),
+        Arguments.of(
+            "the whole host less one dataset, not its children",
+            ordered("<", true, "tank/a", false),
+            "tank/a/b",
+            true),
+        Arguments.of(
+            "the whole host excluded but one subtree",
+            ordered("<", false, "tank/keep<", true),
+            "tank/other",
             false));
   }
 
@@ -94,7 +118,13 @@ class FilesystemFilterTest {
             ordered("tank/a", true, "tank/a<", false),
             "tank/a",
             false),
-        Arguments.of("not selected at all", ordered("tank/a<", true), "tank", false));
+        Arguments.of("not selected at all", ordered("tank/a<", true), "tank", false),
+        Arguments.of("a pool under the whole host", ordered("<", true), "rpool", true),
+        Arguments.of(
+            "a pool with an exclusion inside",
+            ordered("<", true, "tank/tmp<", false),
+            "tank",
+            false));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -120,7 +150,16 @@ class FilesystemFilterTest {
             "nested includes collapse",
             ordered("tank/a", true, "tank/a/b<", true, "tank/c<", true),
             List.of("tank/a", "tank/c")),
-        Arguments.of("excludes alone give no root", ordered("tank<", false), List.of()));
+        Arguments.of("excludes alone give no root", ordered("tank<", false), List.of()),
+        Arguments.of("the whole host: every pool, no root", ordered("<", true), List.of()),
+        Arguments.of(
+            "the whole host covers named includes",
+            ordered("<", true, "tank/tmp<", false, "tank/tmp/keep", true),
+            List.of()),
+        Arguments.of(
+            "the whole host excluded",
+            ordered("<", false, "tank/keep<", true),
+            List.of("tank/keep")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -151,7 +190,19 @@ class FilesystemFilterTest {
             "only unnamed children of a named dataset",
             ordered("tank/a", false, "tank/a<", true),
             ordered("tank/a", true, "tank<", true, "tank/a/b", false),
-            "datasets below tank/a"));
+            "datasets below tank/a"),
+        Arguments.of(
+            "the whole host and a subtree", ordered("<", true), ordered("tank/a<", true), "tank/a"),
+        Arguments.of(
+            "the whole host less what the other selects",
+            ordered("<", true, "tank<", false),
+            ordered("tank<", true),
+            null),
+        Arguments.of(
+            "two whole hosts",
+            ordered("<", true, "tank<", false),
+            ordered("<", true, "rpool<", false),
+            "every dataset no rule names"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -163,6 +214,18 @@ class FilesystemFilterTest {
     assertThat(overlap.map(Object::toString)).isEqualTo(Optional.ofNullable(shared));
     assertThat(FilesystemFilter.of(b).overlap(FilesystemFilter.of(a)).isPresent())
         .isEqualTo(shared != null);
+  }
+
+  @Test
+  void theWholeHostIsWrittenAsZreplWritesIt() {
+    FilesystemFilter.Rule host = FilesystemFilter.Rule.parse("<", true);
+
+    assertThat(host.key()).isEqualTo("<");
+    assertThat(host.dataset()).isEmpty();
+    assertThat(host.subtree()).isTrue();
+    assertThat(FilesystemFilter.of(ordered("<", true, "tank/tmp<", false)).wholeHost()).isTrue();
+    assertThat(FilesystemFilter.of(ordered("<", false, "tank<", true)).wholeHost()).isFalse();
+    assertThat(FilesystemFilter.of(ordered("<", true)).toString()).isEqualTo("{\"<\" = true}");
   }
 
   @Test
@@ -188,11 +251,14 @@ class FilesystemFilterTest {
     Map<String, FilesystemFilter.Rule> unique = new LinkedHashMap<>();
     int rules = 1 + random.nextInt(6);
     for (int i = 0; i < rules; i++) {
+      // Now and then zrepl's whole-host rule "<".
       FilesystemFilter.Rule rule =
-          new FilesystemFilter.Rule(
-              DatasetName.of(TREE.get(random.nextInt(TREE.size()))),
-              random.nextBoolean(),
-              random.nextBoolean());
+          random.nextInt(8) == 0
+              ? FilesystemFilter.Rule.parse("<", random.nextBoolean())
+              : new FilesystemFilter.Rule(
+                  DatasetName.of(TREE.get(random.nextInt(TREE.size()))),
+                  random.nextBoolean(),
+                  random.nextBoolean());
       unique.putIfAbsent(rule.key(), rule);
     }
     return new FilesystemFilter(new ArrayList<>(unique.values()));
@@ -204,11 +270,15 @@ class FilesystemFilterTest {
       Random random = new Random(seed);
       FilesystemFilter filter = randomFilter(random);
       DatasetName dataset = DatasetName.of(TREE.get(random.nextInt(TREE.size())));
-      if (filter.selects(dataset)) {
+      if (filter.selects(dataset) && !filter.wholeHost()) {
         assertThat(filter.roots())
             .as("seed %d, filter %s, dataset %s", seed, filter, dataset)
             .anyMatch(dataset::isWithin);
       }
+      // With the whole host there is no root: every pool is listed.
+      assertThat(filter.roots().isEmpty() && !filter.selectsNothing())
+          .as("seed %d, filter %s", seed, filter)
+          .isEqualTo(filter.wholeHost());
     }
   }
 
@@ -237,6 +307,9 @@ class FilesystemFilterTest {
           universe.add(DatasetName.of(n));
           universe.add(DatasetName.of(n).child("unnamed"));
         });
+    // A pool no rule names, which only the whole-host rule reaches.
+    universe.add(DatasetName.of("unnamedpool"));
+    universe.add(DatasetName.of("unnamedpool/child"));
     int overlapping = 0;
     for (long seed = 0; seed < SEEDS; seed++) {
       Random random = new Random(seed);

@@ -65,7 +65,10 @@ class ValuesTest {
   @Test
   void rejectsBadRates() {
     assertThatThrownBy(() -> Values.parseByteRate("0.5 B"))
-        .hasMessage("must be at least 1 byte per second, got 0.5 B");
+        .hasMessage("must be at least 1 KiB/s, got 0.5 B");
+    // The byte path's lowest limit: a rate configcheck accepts must work in a transfer.
+    assertThatThrownBy(() -> Values.parseByteRate("1023"))
+        .hasMessage("must be at least 1 KiB/s, got 1023");
     assertThatThrownBy(() -> Values.parseByteRate("fast"))
         .hasMessage("\"fast\" is not a rate such as 50 MiB/s");
   }

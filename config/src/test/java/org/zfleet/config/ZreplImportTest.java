@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.zfleet.model.DatasetName;
 
 @Timeout(30)
 class ZreplImportTest {
@@ -28,13 +29,37 @@ class ZreplImportTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(
-      strings = {"prod-push.yml", "backup-sink.yml", "source-and-pull.yml", "laptop-local.yml"})
+      strings = {
+        "prod-push.yml",
+        "backup-sink.yml",
+        "source-and-pull.yml",
+        "laptop-local.yml",
+        "whole-host.yml"
+      })
   void convertedConfigPassesConfigcheck(String file) throws IOException {
     ZreplConversion.Converted converted = convert(file);
     check(converted);
     for (ZreplConversion.Note note : converted.notes()) {
       assertThat(converted.hocon())
           .contains("# " + ZreplImport.MARK + note.where() + ": " + note.message());
+    }
+  }
+
+  /** zrepl's {@code "<": true}: every dataset of the host, less what the operator excluded. */
+  @Test
+  void theWholeHostFilterIsCarriedOverWithItsExclusions() throws IOException {
+    ZreplConversion.Converted converted = convert("whole-host.yml");
+    ZfleetConfig config = check(converted);
+
+    assertThat(converted.notes()).noneMatch(n -> n.where().contains("filesystems"));
+    for (String job : List.of("host_to_backup", "everything_hourly")) {
+      JobConfig read = config.job(job).orElseThrow();
+      FilesystemFilter filter =
+          read instanceof PushJob p ? p.filesystems() : ((SnapJob) read).filesystems();
+      assertThat(filter.selects(DatasetName.of("tank"))).as(job).isTrue();
+      assertThat(filter.selects(DatasetName.of("rpool/home/alice"))).as(job).isTrue();
+      assertThat(filter.selects(DatasetName.of("tank/scratch/tmp"))).as(job).isFalse();
+      assertThat(filter.selects(DatasetName.of("backup/sink/thishost/tank"))).as(job).isFalse();
     }
   }
 
@@ -201,7 +226,7 @@ class ZreplImportTest {
         - name: "snap job"
           type: snap
           colour: blue
-          filesystems: { "<": true, "tank<": true }
+          filesystems: { "<": true, "tank@x<": true }
           snapshotting: { type: periodic, prefix: s_, interval: 1h }
           pruning:
             keep:
@@ -217,7 +242,7 @@ class ZreplImportTest {
             "jobs[0]: job weird of type \"bidirectional\" has no zfleet equivalent; left out",
             "jobs[1].name: \"snap job\" is not a valid zfleet job name; named \"snap_job\"",
             "jobs[1].colour: not a zrepl setting zfleet knows for snap jobs; not carried over",
-            "jobs[1].filesystems.\"<\": \"<\" alone (every dataset of the host) is not supported; name each pool, e.g. \"tank<\"; left out",
+            "jobs[1].filesystems.\"tank@x<\": invalid dataset name \"tank@x\": character '@' is not allowed; left out",
             "jobs[1].pruning.keep[1]: keep rule type \"fancy\" has no zfleet equivalent; left out");
     assertThat(check(converted).job("snap_job")).isPresent();
   }

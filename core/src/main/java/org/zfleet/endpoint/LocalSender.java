@@ -9,7 +9,6 @@ import org.slf4j.LoggerFactory;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
 import org.zfleet.zfs.DatasetListing;
-import org.zfleet.zfs.Holds;
 import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.SendRequest;
 import org.zfleet.zfs.ZfsCapabilities;
@@ -73,12 +72,6 @@ public final class LocalSender implements Sender {
   public void release(SnapshotName snapshot, String tag) {
     check(snapshot.dataset());
     zfs.release(snapshot, tag);
-  }
-
-  @Override
-  public Holds holds(SnapshotName snapshot) {
-    check(snapshot.dataset());
-    return zfs.holds(snapshot);
   }
 
   @Override

@@ -5,7 +5,6 @@ import java.util.Set;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
 import org.zfleet.zfs.DatasetListing;
-import org.zfleet.zfs.Holds;
 import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.SendRequest;
 import org.zfleet.zfs.ZfsCapabilities;
@@ -27,8 +26,6 @@ public interface Sender {
   void hold(SnapshotName snapshot, String tag);
 
   void release(SnapshotName snapshot, String tag);
-
-  Holds holds(SnapshotName snapshot);
 
   void bookmark(SnapshotName snapshot, String bookmark);
 

@@ -4,11 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -18,15 +15,16 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.zfleet.cycle.FilesystemCycle;
+import org.zfleet.cycle.StepSpec;
 
 /**
- * One per filesystem and job: runs that filesystem's steps one at a time (replicate per
- * destination, then prune sender, then prune receiver), each in a child {@link StepActor} watched
- * by the watchdog. Different filesystems have different supervisors and proceed in parallel; only
- * the node-wide gates are shared. A failed step is recorded and the cycle goes on with the next
- * step; after its backoff the supervisor asks the job for a fresh cycle. A failed replication is
- * skipped by the cycles that come before then; other steps (pruning) are not, they only get an
- * early retry.
+ * One per filesystem and job: runs that filesystem's planned steps one at a time (replicate per
+ * destination, then prune sender, then prune receiver), each in a child {@link StepActor} that it
+ * watches. Different filesystems have different supervisors and proceed in parallel; only the
+ * node-wide gates are shared. A failed step is recorded and the cycle goes on with the next step;
+ * after its backoff the supervisor asks the job for a fresh cycle. A successful replication moves
+ * the filesystem's state on, and the cycle's pruning is planned again from it.
  */
 public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSupervisor.Command> {
 
@@ -36,11 +34,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
    * Runs a cycle's steps; a cycle that arrives while one runs replaces any cycle still waiting, and
    * a waiting cycle is replaced by a fresh listing if a replication finished since it was listed.
    */
-  public record RunCycle(long cycle, List<PlannedStep> steps) implements Command {
-    public RunCycle {
-      steps = List.copyOf(steps);
-    }
-  }
+  public record RunCycle(long cycle, FilesystemCycle plan, CyclePorts ports) implements Command {}
 
   public record GetStatus(ActorRef<FilesystemStatus> replyTo) implements Command {}
 
@@ -50,21 +44,35 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
    */
   public record WaitOver(String destination) implements Command {}
 
+  /**
+   * {@code zfleet signal reset} (zrepl's meaning): stops the running steps and clears their
+   * backoff, so an operator who fixed a cause does not wait out the retry.
+   */
+  public record Reset() implements Command {}
+
   /** Told to the job when a replication succeeded, so it can release children that wait for it. */
   public record Replicated(String filesystem, String destination) {}
 
   private record StepReported(StepActor.Report report) implements Command {}
 
-  private record RetryDue(String step) implements Command {}
+  private record StepStopped(StepId id) implements Command {}
 
-  /** What the supervisor needs from its job and node. */
+  private record RetryDue(String key) implements Command {}
+
+  /**
+   * What the supervisor needs from its job and node.
+   *
+   * @param replicationGates the job's replication gate and the node's transfer gate, in the order a
+   *     replication takes their permits
+   */
   public record Context(
       String job,
       String filesystem,
       Duration stallTimeout,
       Backoff backoff,
+      StepRunner runner,
       ActorRef<Watchdog.Command> watchdog,
-      Optional<ActorRef<Gate.Command>> transferGate,
+      List<ActorRef<Gate.Command>> replicationGates,
       Executor blocking,
       Clock clock,
       ActorRef<String> cycleRequests,
@@ -73,32 +81,20 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private final Context ctx;
   private final TimerScheduler<Command> timers;
   private final ActorRef<StepActor.Report> reportAdapter;
-  private final Deque<PlannedStep> queue = new ArrayDeque<>();
-  private final Map<String, FilesystemStatus.Outcome> outcomes = new LinkedHashMap<>();
-  private final Map<String, Integer> failures = new LinkedHashMap<>();
-  private final Map<String, Instant> notBefore = new LinkedHashMap<>();
-  private final Map<String, Integer> stepFailures = new LinkedHashMap<>();
-
-  /** Pruning steps that failed wait for their backoff too, or every cycle would repeat them. */
-  private final Map<String, Instant> stepNotBefore = new LinkedHashMap<>();
-
+  private final StepBook book;
+  private final Deque<StepSpec> queue = new ArrayDeque<>();
+  private FilesystemCycle plan;
+  private CyclePorts ports = CyclePorts.NONE;
   private RunCycle waiting;
 
   /** A replication finished after the waiting cycle was listed: its plan no longer holds. */
   private boolean waitingStale;
 
-  /**
-   * A replication of this cycle moved snapshots: the cycle's pruning judged the listing from before
-   * it, so a fresh listing is asked for when the cycle ends (it finds replication up to date and
-   * prunes what the new cursor allows).
-   */
-  private boolean replicatedThisCycle;
-
   private long cycle;
   private long attempts;
-  private PlannedStep current;
+  private StepSpec current;
   private StepId currentId;
-  private ActorRef<StepActor.Command> currentActor;
+  private ActorRef<StepActor.Command> currentStep;
   private StepProgress currentProgress;
   private Instant currentSince;
 
@@ -112,6 +108,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
     super(ac);
     this.ctx = ctx;
     this.timers = timers;
+    this.book = new StepBook(ctx.backoff());
     this.reportAdapter = ac.messageAdapter(StepActor.Report.class, StepReported::new);
   }
 
@@ -119,10 +116,12 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(RunCycle.class, this::onRunCycle)
-        .onMessage(StepReported.class, this::onStepReported)
-        .onMessage(RetryDue.class, this::onRetryDue)
+        .onMessage(StepReported.class, r -> onReport(r.report()))
+        .onMessage(StepStopped.class, this::onStepStopped)
+        .onMessage(RetryDue.class, this::askForCycle)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(WaitOver.class, this::onWaitOver)
+        .onMessage(Reset.class, this::onReset)
         .build();
   }
 
@@ -138,8 +137,14 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
 
   private void startCycle(RunCycle run) {
     cycle = run.cycle();
-    queue.addAll(run.steps());
+    plan = run.plan();
+    ports = run.ports();
+    queue.addAll(plan.steps());
     runNext();
+  }
+
+  private Instant now() {
+    return ctx.clock().instant();
   }
 
   /**
@@ -147,17 +152,9 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
    * Decided when the step's turn comes, so a replication earlier in the same cycle can release a
    * prune that was waiting for its cursor.
    */
-  private boolean inBackoff(PlannedStep step) {
-    Instant due =
-        step.kind() == StepKind.REPLICATE
-            ? notBefore.get(step.destination())
-            : stepNotBefore.get(key(step.kind(), step.destination()));
-    return due != null && ctx.clock().instant().isBefore(due);
-  }
-
   private void runNext() {
     current = queue.pollFirst();
-    while (current != null && inBackoff(current)) {
+    while (current != null && book.inBackoff(StepKind.of(current), current.destination(), now())) {
       current = queue.pollFirst();
     }
     if (current == null) {
@@ -165,7 +162,6 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         // Listed while this filesystem's replication was moving both sides: plan afresh.
         waiting = null;
         waitingStale = false;
-        replicatedThisCycle = false;
         getContext()
             .getLog()
             .info(
@@ -176,62 +172,51 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       } else if (waiting != null) {
         RunCycle next = waiting;
         waiting = null;
-        replicatedThisCycle = false;
         startCycle(next);
-      } else if (replicatedThisCycle) {
-        replicatedThisCycle = false;
-        ctx.cycleRequests().tell(ctx.filesystem());
       }
       return;
     }
-    currentId =
-        new StepId(ctx.job(), ctx.filesystem(), current.kind(), current.destination(), ++attempts);
+    StepKind kind = StepKind.of(current);
+    currentId = new StepId(ctx.job(), ctx.filesystem(), kind, current.destination(), ++attempts);
     StepActor.Setup setup =
         new StepActor.Setup(
             currentId,
             ctx.stallTimeout(),
             ctx.watchdog(),
-            current.kind() == StepKind.REPLICATE ? ctx.transferGate() : Optional.empty(),
+            kind == StepKind.REPLICATE ? ctx.replicationGates() : List.of(),
             ctx.blocking(),
             ctx.clock());
     StepControl control = new StepControl();
-    currentActor =
+    ActorRef<StepActor.Command> step =
         getContext()
-            .spawnAnonymous(StepActor.create(setup, current.work(), control, reportAdapter));
+            .spawnAnonymous(
+                StepActor.create(
+                    setup, ctx.runner().workOrFailure(current, ports), control, reportAdapter));
+    // A step that stops without reporting (it failed in a way it could not report) must not leave
+    // this filesystem waiting for ever.
+    getContext().watchWith(step, new StepStopped(currentId));
+    currentStep = step;
     currentProgress = control.progress();
-    currentSince = ctx.clock().instant();
+    currentSince = now();
   }
 
-  private Behavior<Command> onStepReported(StepReported reported) {
-    StepActor.Report report = reported.report();
+  private Behavior<Command> onReport(StepActor.Report report) {
     if (current == null || !report.id().equals(currentId)) {
       return this; // a late report from a step already given up on
     }
-    String key = key(current.kind(), current.destination());
-    Instant now = ctx.clock().instant();
+    StepKind kind = StepKind.of(current);
+    String dest = current.destination();
     if (report instanceof StepActor.Finished finished) {
-      outcomes.put(
-          key,
-          new FilesystemStatus.Outcome(
-              current.kind(),
-              current.destination(),
-              true,
-              finished.result().summary(),
-              now,
-              false,
-              false));
-      if (current.kind() == StepKind.REPLICATE) {
-        failures.remove(current.destination());
-        notBefore.remove(current.destination());
+      String summary = finished.result().summary();
+      book.succeeded(kind, dest, summary, now()).forEach(k -> timers.cancel("retry-" + k));
+      if (kind == StepKind.REPLICATE) {
         waitingStale |= waiting != null;
-        replicatedThisCycle |= finished.result().bytes() > 0;
-        ctx.replicated().tell(new Replicated(ctx.filesystem(), current.destination()));
-        // A replication moves the cursors that pruning depends on: let failed pruning run again.
-        for (String pruneKey : List.copyOf(stepNotBefore.keySet())) {
-          clearStepBackoff(pruneKey);
-        }
-      } else {
-        clearStepBackoff(key);
+        ctx.replicated().tell(new Replicated(ctx.filesystem(), dest));
+        finished
+            .result()
+            .output()
+            .filter(o -> o instanceof StepOutput.Replicated)
+            .ifPresent(o -> replanAfter((StepOutput.Replicated) o));
       }
       getContext()
           .getLog()
@@ -239,69 +224,88 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
               "step done {} took={} result=\"{}\"",
               currentId,
               Durations.human(finished.took()),
-              finished.result().summary());
-    } else if (report instanceof StepActor.Failed failed) {
-      // A wait is no failure of the step: it is retried after the shortest backoff, which does not
-      // grow.
-      boolean expected = failed.cause() instanceof ExpectedWait;
-      outcomes.put(
-          key,
-          new FilesystemStatus.Outcome(
-              current.kind(),
-              current.destination(),
-              false,
-              failed.reason(),
-              now,
-              failed.stalled(),
-              expected));
-      String retry = "";
-      if (current.kind() == StepKind.REPLICATE) {
-        int n = expected ? 1 : failures.merge(current.destination(), 1, Integer::sum);
-        Duration wait = ctx.backoff().after(n);
-        notBefore.put(current.destination(), now.plus(wait));
-        timers.startSingleTimer(
-            "retry-" + current.destination(), new RetryDue(current.destination()), wait);
-        retry = " retry_in=" + Durations.human(wait);
-      } else {
-        Duration wait =
-            ctx.backoff().after(expected ? 1 : stepFailures.merge(key, 1, Integer::sum));
-        stepNotBefore.put(key, now.plus(wait));
-        timers.startSingleTimer("retry-" + key, new RetryDue(key), wait);
-        retry = " retry_in=" + Durations.human(wait);
-      }
-      if (expected) {
-        getContext()
-            .getLog()
-            .info("step waiting {} reason=\"{}\"{}", currentId, failed.reason(), retry);
-      } else {
-        getContext()
-            .getLog()
-            .warn("step failed {} reason=\"{}\"{}", currentId, failed.reason(), retry);
-      }
+              summary);
+    } else {
+      failed((StepActor.Failed) report, kind, dest);
     }
     current = null;
-    currentActor = null;
     runNext();
     return this;
   }
 
-  private void clearStepBackoff(String key) {
-    stepFailures.remove(key);
-    if (stepNotBefore.remove(key) != null) {
-      timers.cancel("retry-" + key);
+  /**
+   * The replication moved this filesystem's state on: the steps still to come (pruning) are planned
+   * again from it rather than from the listing, which predates the replication.
+   */
+  private void replanAfter(StepOutput.Replicated replicated) {
+    plan = plan.after(replicated.effect());
+    List<StepSpec> replications =
+        queue.stream().filter(s -> StepKind.of(s) == StepKind.REPLICATE).toList();
+    queue.clear();
+    queue.addAll(replications);
+    plan.steps().stream().filter(s -> StepKind.of(s) != StepKind.REPLICATE).forEach(queue::add);
+  }
+
+  private void failed(StepActor.Failed failed, StepKind kind, String dest) {
+    boolean expected = failed.cause() instanceof ExpectedWait;
+    Duration wait = book.failed(kind, dest, failed.reason(), failed.stalled(), expected, now());
+    String key = StepBook.key(kind, dest);
+    timers.startSingleTimer("retry-" + key, new RetryDue(key), wait);
+    String retry = " retry_in=" + Durations.human(wait);
+    if (expected) {
+      getContext()
+          .getLog()
+          .info("step waiting {} reason=\"{}\"{}", currentId, failed.reason(), retry);
+    } else {
+      getContext()
+          .getLog()
+          .warn("step failed {} reason=\"{}\"{}", currentId, failed.reason(), retry);
     }
   }
 
+  private Behavior<Command> onStepStopped(StepStopped stopped) {
+    if (current != null && stopped.id().equals(currentId)) {
+      getContext().getLog().error("step stopped without reporting {}", currentId);
+      failed(
+          new StepActor.Failed(currentId, "step stopped without reporting", false, null),
+          StepKind.of(current),
+          current.destination());
+      current = null;
+      runNext();
+    }
+    return this;
+  }
+
+  /**
+   * Stops the running step (its work is cancelled: its processes are killed; no failure is
+   * counted), drops what was queued, clears every backoff and asks the job for a fresh cycle.
+   */
+  private Behavior<Command> onReset(Reset reset) {
+    if (current != null) {
+      getContext().getLog().info("step stopped by a reset {}", currentId);
+      getContext().unwatch(currentStep);
+      getContext().stop(currentStep);
+      current = null;
+      currentId = null;
+      currentStep = null;
+    }
+    queue.clear();
+    waiting = null;
+    waitingStale = false;
+    book.reset().forEach(k -> timers.cancel("retry-" + k));
+    ctx.cycleRequests().tell(ctx.filesystem());
+    return this;
+  }
+
   private Behavior<Command> onWaitOver(WaitOver over) {
-    FilesystemStatus.Outcome last = outcomes.get(key(StepKind.REPLICATE, over.destination()));
-    if (last != null && last.waiting() && notBefore.remove(over.destination()) != null) {
-      timers.cancel("retry-" + over.destination());
+    if (book.waitOver(over.destination())) {
+      timers.cancel("retry-" + StepBook.key(StepKind.REPLICATE, over.destination()));
       ctx.cycleRequests().tell(ctx.filesystem());
     }
     return this;
   }
 
-  private Behavior<Command> onRetryDue(RetryDue due) {
+  private Behavior<Command> askForCycle(RetryDue due) {
     ctx.cycleRequests().tell(ctx.filesystem());
     return this;
   }
@@ -312,30 +316,17 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       running =
           Optional.of(
               new FilesystemStatus.Running(
-                  current.kind(),
+                  StepKind.of(current),
                   current.destination(),
                   currentProgress.phase(),
                   currentProgress.bytes(),
                   currentProgress.expectedBytes(),
                   currentSince));
     }
-    List<FilesystemStatus.Retry> retries = new ArrayList<>();
-    notBefore.forEach(
-        (dest, at) ->
-            retries.add(new FilesystemStatus.Retry(dest, failures.getOrDefault(dest, 0), at)));
     get.replyTo()
         .tell(
             new FilesystemStatus(
-                ctx.job(),
-                ctx.filesystem(),
-                running,
-                List.copyOf(outcomes.values()),
-                retries,
-                cycle));
+                ctx.job(), ctx.filesystem(), running, book.outcomes(), book.retries(), cycle));
     return this;
-  }
-
-  private static String key(StepKind kind, String destination) {
-    return kind.label() + "|" + destination;
   }
 }

@@ -3,14 +3,10 @@ package org.zfleet.job;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -18,21 +14,40 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.zfleet.cycle.CyclePlanner;
+import org.zfleet.cycle.CycleSettings;
+import org.zfleet.cycle.CycleStart;
+import org.zfleet.cycle.JobListing;
+import org.zfleet.cycle.StepSpec;
 
 /**
  * One per job. Each cycle it takes the job's snapshot if one is due, lists the job's filesystems
- * once (never once per filesystem), keeps one {@link FilesystemSupervisor} per filesystem (made and
- * stopped as filesystems appear and vanish) and hands each its steps. It does not wait for the
- * supervisors: they run their steps in parallel and coalesce cycles that arrive while busy.
+ * once (never once per filesystem) and keeps the listing; the planner turns it into each
+ * filesystem's steps, which go to one {@link FilesystemSupervisor} per filesystem (made and stopped
+ * as filesystems appear and vanish). It does not wait for the supervisors: they run their steps in
+ * parallel and coalesce cycles that arrive while busy. It watches them: one that stops on its own
+ * is reported and made anew by the next cycle.
  */
 public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   public sealed interface Command {}
 
-  /** Starts a cycle now, with a snapshot if the job takes them ({@code zfleet signal wakeup}). */
+  /**
+   * Starts a cycle now ({@code zfleet signal wakeup}), with a snapshot if the job takes them on a
+   * schedule; with manual snapshotting (zrepl's meaning) it replicates and prunes only.
+   */
   public record Wakeup() implements Command {}
 
+  /**
+   * {@code zfleet signal reset} (zrepl's meaning): stops the running steps and clears their
+   * backoff, so an operator who fixed a cause does not wait out the retry.
+   */
+  public record Reset() implements Command {}
+
   public record GetStatus(ActorRef<JobStatus> replyTo) implements Command {}
+
+  /** The job's last plan: its listing and what the planner returned from it. */
+  public record GetPlan(ActorRef<JobPlan> replyTo) implements Command {}
 
   private enum Tick implements Command {
     INSTANCE
@@ -42,7 +57,12 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   private record StepReported(StepActor.Report report) implements Command {}
 
+  private record StepStopped(StepId id) implements Command {}
+
   private record FilesystemReplicated(FilesystemSupervisor.Replicated replicated)
+      implements Command {}
+
+  private record SupervisorStopped(String filesystem, ActorRef<FilesystemSupervisor.Command> ref)
       implements Command {}
 
   /** What every job shares on this node. */
@@ -52,33 +72,18 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
       Executor blocking,
       Clock clock) {}
 
-  private enum Phase {
-    IDLE,
-    SNAPSHOT,
-    LIST
-  }
-
   private final JobDriver driver;
+  private final CycleSettings settings;
   private final NodeContext node;
   private final TimerScheduler<Command> timers;
-  private final ActorRef<StepActor.Report> reports;
-  private final ActorRef<String> cycleRequests;
-  private final ActorRef<FilesystemSupervisor.Replicated> replications;
-  private final Map<String, ActorRef<FilesystemSupervisor.Command>> supervisors =
-      new LinkedHashMap<>();
-  private Phase phase = Phase.IDLE;
-  private boolean pendingSnapshot;
-  private boolean pendingList;
-  private long cycle;
-  private long attempt;
-  private StepId current;
-  private Instant lastListing;
-  private String lastError;
-  // A failed snapshot stays in the status until one succeeds (the listing after it does not
-  // clear it), and the next attempt waits for the job's backoff instead of following at once.
-  private String snapshotError;
-  private int snapshotFailures;
-  private Instant snapshotNotBefore;
+  private final JobFilesystems filesystems;
+  private final JobProgress progress;
+  private JobListing listing = JobListing.EMPTY;
+  private CyclePorts ports = CyclePorts.NONE;
+  private CycleStart cycleStart;
+  private Optional<Instant> lastListStarted = Optional.empty();
+  private final JobStep step;
+  private JobPlan lastPlan;
 
   public static Behavior<Command> create(JobDriver driver, NodeContext node) {
     return Behaviors.setup(
@@ -92,12 +97,27 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
       NodeContext node) {
     super(ctx);
     this.driver = driver;
+    this.settings = driver.settings();
     this.node = node;
     this.timers = timers;
-    this.reports = ctx.messageAdapter(StepActor.Report.class, StepReported::new);
-    this.cycleRequests = ctx.messageAdapter(String.class, FilesystemAsks::new);
-    this.replications =
-        ctx.messageAdapter(FilesystemSupervisor.Replicated.class, FilesystemReplicated::new);
+    this.step =
+        new JobStep(
+            ctx,
+            driver,
+            node,
+            ctx.messageAdapter(StepActor.Report.class, StepReported::new),
+            StepStopped::new);
+    this.cycleStart = CycleStart.at(now());
+    this.progress = new JobProgress(now());
+    this.lastPlan = new JobPlan(driver.job(), Optional.empty(), cycleStart, listing, Map.of());
+    this.filesystems =
+        new JobFilesystems(
+            ctx,
+            driver,
+            node,
+            ctx.messageAdapter(String.class, FilesystemAsks::new),
+            ctx.messageAdapter(FilesystemSupervisor.Replicated.class, FilesystemReplicated::new),
+            SupervisorStopped::new);
     // The first cycle only lists and dispatches: it learns when the job last snapshotted, so a
     // restart neither snapshots early nor skips, and it resumes replication and pruning at once.
     startList();
@@ -106,15 +126,22 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Wakeup.class, w -> requestCycle(true))
-        .onMessageEquals(
-            Tick.INSTANCE,
-            () -> requestCycle(nextSnapshotDue(now()).map(d -> !d.isAfter(now())).orElse(false)))
-        .onMessage(FilesystemAsks.class, this::onFilesystemAsks)
+        .onMessage(Wakeup.class, w -> requestCycle(snapshotsOnSchedule()))
+        .onMessageEquals(Tick.INSTANCE, () -> requestCycle(snapshotDueNow()))
+        .onMessage(FilesystemAsks.class, asks -> requestCycle(false))
         .onMessage(FilesystemReplicated.class, this::onFilesystemReplicated)
         .onMessage(StepReported.class, this::onStepReported)
+        .onMessage(StepStopped.class, this::onStepStopped)
+        .onMessage(SupervisorStopped.class, this::onSupervisorStopped)
         .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(Reset.class, this::onReset)
+        .onMessage(GetPlan.class, get -> tell(get.replyTo(), lastPlan))
         .build();
+  }
+
+  private boolean snapshotsOnSchedule() {
+    return !(settings.snapshotting() instanceof org.zfleet.config.Snapshotting.Manual)
+        && settings.kind() != CycleSettings.Kind.PULL;
   }
 
   private Instant now() {
@@ -123,20 +150,23 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   /** The schedule's next snapshot, but not before the backoff of a failed one is over. */
   private Optional<Instant> nextSnapshotDue(Instant now) {
-    Optional<Instant> due = driver.nextSnapshotDue(now);
-    if (snapshotNotBefore == null) {
-      return due;
-    }
-    return due.map(d -> d.isBefore(snapshotNotBefore) ? snapshotNotBefore : d);
+    return progress.notBeforeBackoff(
+        CyclePlanner.nextSnapshotDue(listing, settings, progress.lastLooked(), now));
   }
 
+  private boolean snapshotDueNow() {
+    return nextSnapshotDue(now()).map(d -> !d.isAfter(now())).orElse(false);
+  }
+
+  /** Requests that arrive while a step runs share the next listing. */
   private Behavior<Command> requestCycle(boolean snapshot) {
-    if (phase != Phase.IDLE) {
-      pendingSnapshot |= snapshot;
-      pendingList = true;
-      return this;
-    }
-    if (snapshot) {
+    if (progress.busy()) {
+      progress.pend(snapshot);
+    } else if (snapshot && listing.filesystems().isEmpty()) {
+      // Nothing was selected last time: look first, and snapshot only what is there now.
+      progress.listBeforeSnapshot(now());
+      startList();
+    } else if (snapshot) {
       startSnapshot();
     } else {
       startList();
@@ -144,139 +174,140 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     return this;
   }
 
-  private Behavior<Command> onFilesystemAsks(FilesystemAsks asks) {
-    // Requests that arrive while a listing runs share the next one (requestCycle coalesces them).
-    return requestCycle(false);
-  }
-
   /**
-   * A filesystem arrived at a destination: its direct children may be waiting for it there (a first
-   * replication needs the parent), and go now rather than after their backoff.
+   * A filesystem arrived at a destination: filesystems below it may be waiting for it there (a
+   * first replication needs its nearest replicated ancestor), and go now rather than after their
+   * backoff. Those that do not wait ignore it.
    */
   private Behavior<Command> onFilesystemReplicated(FilesystemReplicated message) {
-    String parent = message.replicated().filesystem() + "/";
-    supervisors.forEach(
-        (fs, sup) -> {
-          if (fs.startsWith(parent) && fs.indexOf('/', parent.length()) < 0) {
-            sup.tell(new FilesystemSupervisor.WaitOver(message.replicated().destination()));
-          }
-        });
+    filesystems.tellBelow(
+        message.replicated().filesystem(),
+        new FilesystemSupervisor.WaitOver(message.replicated().destination()));
     return this;
   }
 
+  /**
+   * Stops the running job step and every filesystem's, clears the backoffs and starts a fresh cycle
+   * (with a snapshot if one is due).
+   */
+  private Behavior<Command> onReset(Reset reset) {
+    getContext()
+        .getLog()
+        .info("reset job={}: running steps stopped, backoffs cleared", driver.job());
+    step.stop();
+    progress.reset();
+    filesystems.tellAll(new FilesystemSupervisor.Reset());
+    timers.cancel("tick");
+    return requestCycle(snapshotDueNow());
+  }
+
   private void startSnapshot() {
-    phase = Phase.SNAPSHOT;
-    run(StepKind.SNAPSHOT, driver.snapshot(now()));
+    Instant now = now();
+    if (!settings.cycleStartsAtListing()) {
+      cycleStart = CyclePlanner.snapshotCycle(settings, now);
+    }
+    run(StepKind.SNAPSHOT, CyclePlanner.snapshot(listing, settings, now));
   }
 
   private void startList() {
-    phase = Phase.LIST;
-    run(StepKind.LIST, driver.list());
+    Instant now = now();
+    lastListStarted = Optional.of(now);
+    if (settings.cycleStartsAtListing()) {
+      cycleStart = CycleStart.at(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    }
+    run(StepKind.LIST, new StepSpec.ListJob());
   }
 
-  private void run(StepKind kind, StepWork work) {
-    current = new StepId(driver.job(), "", kind, "", ++attempt);
-    StepActor.Setup setup =
-        new StepActor.Setup(
-            current,
-            driver.stallTimeout(),
-            node.watchdog(),
-            Optional.empty(),
-            node.blocking(),
-            node.clock());
-    getContext().spawnAnonymous(StepActor.create(setup, work, reports));
+  private void run(StepKind kind, StepSpec spec) {
+    step.start(progress.start(kind, driver.job()), spec, ports);
+  }
+
+  private Behavior<Command> onStepStopped(StepStopped stopped) {
+    if (progress.isCurrent(stopped.id())) {
+      getContext().getLog().error("job step stopped without reporting {}", stopped.id());
+      return onStepReported(
+          new StepReported(
+              new StepActor.Failed(stopped.id(), "step stopped without reporting", false, null)));
+    }
+    return this;
   }
 
   private Behavior<Command> onStepReported(StepReported reported) {
     StepActor.Report report = reported.report();
-    if (current == null || !report.id().equals(current)) {
+    if (!progress.isCurrent(report.id())) {
       return this;
     }
-    current = null;
+    step.ended();
+    boolean wasSnapshot = progress.phase() == JobProgress.Phase.SNAPSHOT;
+    Optional<String> retry = progress.finished(report, now(), driver.backoff());
+    Optional<StepOutput.Listed> listed = Optional.empty();
     if (report instanceof StepActor.Failed failed) {
-      String error = report.id().kind().label() + ": " + failed.reason();
-      String retry = "";
-      if (phase == Phase.SNAPSHOT) {
-        snapshotError = error;
-        Duration wait = driver.backoff().after(++snapshotFailures);
-        snapshotNotBefore = now().plus(wait);
-        retry = " retry_in=" + Durations.human(wait);
-      } else {
-        lastError = error;
-      }
       getContext()
           .getLog()
-          .warn("job step failed {} reason=\"{}\"{}", report.id(), failed.reason(), retry);
+          .warn(
+              "job step failed {} reason=\"{}\"{}", report.id(), failed.reason(), retry.orElse(""));
     } else {
       StepActor.Finished finished = (StepActor.Finished) report;
       getContext()
           .getLog()
           .info("job step done {} result=\"{}\"", report.id(), finished.result().summary());
-      if (phase == Phase.SNAPSHOT) {
-        snapshotError = null;
-        snapshotFailures = 0;
-        snapshotNotBefore = null;
-      }
+      listed =
+          finished
+              .result()
+              .output()
+              .filter(o -> o instanceof StepOutput.Listed)
+              .map(o -> (StepOutput.Listed) o);
     }
-    if (phase == Phase.SNAPSHOT) {
+    if (wasSnapshot) {
       // Even after a failed snapshot, list and go on: replication and pruning must not stop.
       startList();
       return this;
     }
-    if (report instanceof StepActor.Finished) {
-      lastListing = now();
-      lastError = null;
+    boolean snapshotNext = progress.takeSnapshotAfterListing();
+    if (listed.isPresent()) {
+      listing = listed.get().listing();
+      ports = listed.get().ports();
+      if (snapshotNext && !listing.filesystems().isEmpty()) {
+        startSnapshot();
+        return this;
+      }
       dispatch();
     }
-    phase = Phase.IDLE;
-    if (pendingList) {
-      boolean snapshot = pendingSnapshot;
-      pendingList = false;
-      pendingSnapshot = false;
-      return requestCycle(snapshot);
-    }
-    scheduleNext();
-    return this;
+    return progress.takePending().map(this::requestCycle).orElseGet(this::scheduleNext);
   }
 
   private void dispatch() {
-    cycle++;
-    Set<String> present = new HashSet<>(driver.filesystems());
-    for (String gone : new ArrayList<>(supervisors.keySet())) {
-      if (!present.contains(gone)) {
-        getContext().getLog().info("filesystem gone job={} fs=\"{}\"", driver.job(), gone);
-        getContext().stop(supervisors.remove(gone));
-      }
-    }
-    for (String fs : driver.filesystems()) {
-      ActorRef<FilesystemSupervisor.Command> sup =
-          supervisors.computeIfAbsent(fs, this::spawnSupervisor);
-      sup.tell(new FilesystemSupervisor.RunCycle(cycle, driver.steps(fs)));
+    long cycle = progress.listed(now());
+    lastPlan = filesystems.dispatch(cycle, listing, cycleStart, ports, now());
+    if (listing.filesystems().isEmpty()) {
+      progress.error(CyclePlanner.NOTHING_SELECTED);
     }
   }
 
-  private ActorRef<FilesystemSupervisor.Command> spawnSupervisor(String fs) {
-    FilesystemSupervisor.Context ctx =
-        new FilesystemSupervisor.Context(
-            driver.job(),
-            fs,
-            driver.stallTimeout(),
-            driver.backoff(),
-            node.watchdog(),
-            node.transferGate(),
-            node.blocking(),
-            node.clock(),
-            cycleRequests,
-            replications);
-    return getContext().spawnAnonymous(FilesystemSupervisor.create(ctx));
+  private Behavior<Command> onSupervisorStopped(SupervisorStopped stopped) {
+    if (filesystems.stopped(stopped.filesystem(), stopped.ref())) {
+      progress.error("supervisor of " + stopped.filesystem() + " stopped; made anew next cycle");
+    }
+    return this;
   }
 
-  private void scheduleNext() {
+  private <T> Behavior<Command> tell(ActorRef<T> to, T message) {
+    to.tell(message);
+    return this;
+  }
+
+  private Behavior<Command> scheduleNext() {
     Instant now = now();
-    Optional<Instant> next = earliest(nextSnapshotDue(now), driver.nextReplanDue(now));
+    Optional<Instant> next =
+        Stream.of(
+                nextSnapshotDue(now),
+                CyclePlanner.nextReplanDue(settings, lastListStarted, now),
+                progress.listRetry())
+            .flatMap(Optional::stream)
+            .min(Instant::compareTo);
     if (next.isEmpty()) {
       timers.cancel("tick");
-      return;
+      return this;
     }
     Duration wait = Duration.between(now, next.get());
     if (wait.isNegative() || wait.isZero()) {
@@ -285,47 +316,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     } else {
       timers.startSingleTimer("tick", Tick.INSTANCE, wait);
     }
-  }
-
-  private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
-    if (a.isEmpty()) {
-      return b;
-    }
-    if (b.isEmpty()) {
-      return a;
-    }
-    return Optional.of(a.get().isBefore(b.get()) ? a.get() : b.get());
+    return this;
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
-    JobStatus base =
-        new JobStatus(
-            driver.job(),
-            phase == Phase.IDLE ? "idle" : phase.name().toLowerCase(),
-            cycle,
-            Optional.ofNullable(lastListing),
-            nextSnapshotDue(now()),
-            Optional.ofNullable(lastError != null ? lastError : snapshotError),
-            List.of());
-    getContext()
-        .spawnAnonymous(
-            Gather.create(
-                List.copyOf(supervisors.values()),
-                FilesystemSupervisor.GetStatus::new,
-                FilesystemStatus.class,
-                Duration.ofSeconds(1),
-                replies ->
-                    new JobStatus(
-                        base.job(),
-                        base.phase(),
-                        base.cycle(),
-                        base.lastListing(),
-                        base.nextSnapshot(),
-                        base.lastError(),
-                        replies.stream()
-                            .sorted(java.util.Comparator.comparing(FilesystemStatus::filesystem))
-                            .toList()),
-                get.replyTo()));
+    filesystems.status(progress.status(driver.job(), nextSnapshotDue(now())), get.replyTo());
     return this;
   }
 }

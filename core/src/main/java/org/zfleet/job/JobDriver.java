@@ -1,44 +1,39 @@
 package org.zfleet.job;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
+import java.time.Duration;
+import java.util.Objects;
+import org.zfleet.cycle.CycleSettings;
 
 /**
- * What makes a push, pull or snap job what it is; the {@link JobActor} only decides when. A driver
- * keeps the result of its last listing (written by its listing step, read by the actor after that
- * step reported, so message passing orders the two) and turns it into each filesystem's steps.
+ * What makes a push, pull, snap or source job what it is: its settings (which the planner turns
+ * into steps), the runner that carries its steps out, its watchdog and retry limits, and how many
+ * of its filesystems replicate at once ({@code replication.concurrency}). Values and ports only:
+ * the {@link JobActor} keeps the job's state.
  */
-public interface JobDriver {
+public record JobDriver(
+    CycleSettings settings,
+    StepRunner runner,
+    Duration stallTimeout,
+    Backoff backoff,
+    int replicationConcurrency) {
+  public JobDriver {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(runner, "runner");
+    Objects.requireNonNull(stallTimeout, "stallTimeout");
+    Objects.requireNonNull(backoff, "backoff");
+    if (replicationConcurrency < 1) {
+      throw new IllegalArgumentException(
+          "replication concurrency must be at least 1, got " + replicationConcurrency);
+    }
+  }
 
-  String job();
+  /** A driver whose filesystems' replications are limited by the node's gate only. */
+  public JobDriver(
+      CycleSettings settings, StepRunner runner, Duration stallTimeout, Backoff backoff) {
+    this(settings, runner, stallTimeout, backoff, Integer.MAX_VALUE);
+  }
 
-  /**
-   * When the next snapshot is due, given the last listing; empty if the job takes none on schedule.
-   */
-  Optional<Instant> nextSnapshotDue(Instant now);
-
-  /**
-   * When to list and dispatch again without a snapshot (e.g. a pull job's interval); empty if
-   * never.
-   */
-  Optional<Instant> nextReplanDue(Instant now);
-
-  /** Takes this cycle's snapshot on every selected filesystem known from the last listing. */
-  StepWork snapshot(Instant now);
-
-  /** Lists the job's filesystems (and each destination's) once; keeps the result. */
-  StepWork list();
-
-  /** The filesystems of the last listing, each of which gets a supervisor. */
-  List<String> filesystems();
-
-  /** The steps of one filesystem for this cycle, from the last listing. */
-  List<PlannedStep> steps(String filesystem);
-
-  /** How long the job-wide listing and snapshot steps may go without progress. */
-  java.time.Duration stallTimeout();
-
-  /** Retry backoff of the job's failed steps. */
-  Backoff backoff();
+  public String job() {
+    return settings.job();
+  }
 }

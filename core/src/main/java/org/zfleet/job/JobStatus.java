@@ -1,6 +1,7 @@
 package org.zfleet.job;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,5 +16,17 @@ public record JobStatus(
     List<FilesystemStatus> filesystems) {
   public JobStatus {
     filesystems = List.copyOf(filesystems);
+  }
+
+  /** The same job with its filesystems' statuses, by name. */
+  public JobStatus withFilesystems(List<FilesystemStatus> statuses) {
+    return new JobStatus(
+        job,
+        phase,
+        cycle,
+        lastListing,
+        nextSnapshot,
+        lastError,
+        statuses.stream().sorted(Comparator.comparing(FilesystemStatus::filesystem)).toList());
   }
 }

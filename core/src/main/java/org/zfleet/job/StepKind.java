@@ -1,5 +1,7 @@
 package org.zfleet.job;
 
+import org.zfleet.cycle.StepSpec;
+
 /** The kinds of step a filesystem supervisor or job runs, in the order of a cycle. */
 public enum StepKind {
   LIST("list"),
@@ -16,5 +18,22 @@ public enum StepKind {
 
   public String label() {
     return label;
+  }
+
+  /** The kind of a planned step: a wait stands in for the replication it waits to make. */
+  public static StepKind of(StepSpec spec) {
+    if (spec instanceof StepSpec.ListJob) {
+      return LIST;
+    }
+    if (spec instanceof StepSpec.Snapshot || spec instanceof StepSpec.NoSnapshot) {
+      return SNAPSHOT;
+    }
+    if (spec instanceof StepSpec.Replicate || spec instanceof StepSpec.Wait) {
+      return REPLICATE;
+    }
+    if (spec instanceof StepSpec.PruneSender) {
+      return PRUNE_SENDER;
+    }
+    return PRUNE_RECEIVER;
   }
 }

@@ -13,17 +13,14 @@ import org.zfleet.job.StepWork;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 import org.zfleet.model.SnapshotName;
-import org.zfleet.prune.PruneContext;
 import org.zfleet.prune.PruneOutcome;
-import org.zfleet.prune.PrunePolicy;
-import org.zfleet.prune.Pruner;
 import org.zfleet.zfs.ZfsException;
 
 /**
- * Prunes one filesystem on one side: the keep rules decide (pure), this destroys what they do not
- * keep, one snapshot at a time, never forced. A snapshot that is busy or held is reported and left
- * for the next cycle; a refusal (a missing replication cursor) destroys nothing and fails the step
- * so the operator sees it.
+ * Prunes one filesystem on one side by the planner's decisions: destroys what they do not keep, one
+ * snapshot at a time, never forced. A snapshot that is busy or held is reported and left for the
+ * next cycle; a refusal (a missing replication cursor) destroys nothing and fails the step so the
+ * operator sees it.
  */
 public final class PruneFilesystem implements StepWork {
 
@@ -31,48 +28,25 @@ public final class PruneFilesystem implements StepWork {
 
   private final String side;
   private final DatasetName filesystem;
-  private final List<FilesystemVersion> versions;
-  private final PrunePolicy policy;
-  private final java.util.function.Supplier<PruneContext> context;
+  private final PruneOutcome outcome;
   private final Consumer<SnapshotName> destroy;
 
   /**
-   * @param side "sender" or "receiver", for reports
-   * @param context asked when the step runs, after the cycle's replication steps have moved cursors
+   * @param side "sender", "receiver SINK", "local"..., for reports
+   * @param outcome what the keep rules decided for this cycle
    * @param destroy destroys one snapshot on that side (a local ZFS, or a remote endpoint)
    */
   public PruneFilesystem(
-      String side,
-      DatasetName filesystem,
-      List<FilesystemVersion> versions,
-      PrunePolicy policy,
-      java.util.function.Supplier<PruneContext> context,
-      Consumer<SnapshotName> destroy) {
+      String side, DatasetName filesystem, PruneOutcome outcome, Consumer<SnapshotName> destroy) {
     this.side = side;
     this.filesystem = filesystem;
-    this.versions = List.copyOf(versions);
-    this.policy = policy;
-    this.context = context;
+    this.outcome = outcome;
     this.destroy = destroy;
-  }
-
-  /** What the rules decide over this cycle's listing; destroys nothing. */
-  public PruneOutcome evaluate() {
-    return Pruner.evaluate(versions, policy, context.get());
-  }
-
-  public DatasetName filesystem() {
-    return filesystem;
-  }
-
-  public String side() {
-    return side;
   }
 
   @Override
   public StepResult run(StepControl control) {
     control.progress().phase("evaluating keep rules");
-    PruneOutcome outcome = evaluate();
     if (outcome instanceof PruneOutcome.Refused refused) {
       String message = "pruning of " + filesystem + " stopped: " + refused.message();
       if (refused.reason() == PruneOutcome.Refusal.REPLICATION_CURSOR_MISSING) {

@@ -3,15 +3,17 @@ package org.zfleet.schedule;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Optional;
 import org.zfleet.config.CronSpec;
 
 /**
- * When a job takes its next snapshot. Everything is in UTC; the caller supplies the time of the
- * last snapshot the job took (from its name or creation) and the current time, so a restarted job
- * computes exactly what the running one would have.
+ * When a job takes its next snapshot. Instants throughout; only a cron schedule reads local time,
+ * in the zone it is given. The caller supplies the time of the last snapshot the job took (from its
+ * name or creation) and the current time, so a restarted job computes exactly what the running one
+ * would have.
  *
  * <p>Callers take a snapshot only once {@code now} has reached the due instant.
  */
@@ -30,8 +32,11 @@ public sealed interface SnapshotSchedule {
     return new Interval(every);
   }
 
-  static SnapshotSchedule cron(CronSpec spec) {
-    return new Cron(spec);
+  /**
+   * {@code spec} read on the clock of {@code zone}; see {@link Cron} for daylight-saving changes.
+   */
+  static SnapshotSchedule cron(CronSpec spec, ZoneId zone) {
+    return new Cron(spec, zone);
   }
 
   static SnapshotSchedule manual() {
@@ -71,19 +76,22 @@ public sealed interface SnapshotSchedule {
   }
 
   /**
-   * A cron expression in UTC. With a last snapshot, the next fire strictly after it is due (now, if
-   * it has passed: fires missed while the job was down collapse into one catch-up snapshot). With
-   * none, the first fire at or after {@code now}: a new job waits for its first fire rather than
-   * snapshotting at start-up.
+   * A cron expression read on the clock of {@code zone}. With a last snapshot, the next fire
+   * strictly after it is due (now, if it has passed: fires missed while the job was down collapse
+   * into one catch-up snapshot). With none, the first fire at or after {@code now}: a new job waits
+   * for its first fire rather than snapshotting at start-up. A daylight-saving change neither skips
+   * nor doubles a fixed-time snapshot: a time the spring-forward skips fires at the jump, a time
+   * the fall-back repeats fires at its first occurrence.
    */
-  record Cron(CronSpec spec) implements SnapshotSchedule {
+  record Cron(CronSpec spec, ZoneId zone) implements SnapshotSchedule {
 
     private static final Instant PROBE =
         LocalDateTime.of(2000, 1, 1, 0, 0).toInstant(ZoneOffset.UTC);
 
     public Cron {
       Objects.requireNonNull(spec, "spec");
-      if (CronFires.firstAtOrAfter(spec, PROBE).isEmpty()) {
+      Objects.requireNonNull(zone, "zone");
+      if (CronFires.firstAtOrAfter(spec, zone, PROBE).isEmpty()) {
         throw new IllegalArgumentException("cron \"" + spec.text() + "\" never fires");
       }
     }
@@ -93,8 +101,8 @@ public sealed interface SnapshotSchedule {
       Objects.requireNonNull(now, "now");
       Instant fire =
           lastTaken
-              .map(last -> CronFires.firstAfter(spec, last))
-              .orElseGet(() -> CronFires.firstAtOrAfter(spec, now))
+              .map(last -> CronFires.firstAfter(spec, zone, last))
+              .orElseGet(() -> CronFires.firstAtOrAfter(spec, zone, now))
               .orElseThrow(
                   () -> new IllegalStateException("cron \"" + spec.text() + "\" never fires"));
       return Optional.of(fire.isBefore(now) ? now : fire);
@@ -102,12 +110,12 @@ public sealed interface SnapshotSchedule {
 
     /** The first fire at or after {@code from}, for status pages ("next snapshot at ..."). */
     public Instant firstFireAtOrAfter(Instant from) {
-      return CronFires.firstAtOrAfter(spec, from).orElseThrow();
+      return CronFires.firstAtOrAfter(spec, zone, from).orElseThrow();
     }
 
     @Override
     public String describe() {
-      return "cron \"" + spec.text() + "\" (UTC)";
+      return "cron \"" + spec.text() + "\" (" + zone.getId() + ")";
     }
   }
 

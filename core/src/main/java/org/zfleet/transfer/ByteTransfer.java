@@ -2,9 +2,8 @@ package org.zfleet.transfer;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.CancellationException;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +14,6 @@ import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.IOResult;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.ThrottleMode;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
@@ -65,9 +63,20 @@ public final class ByteTransfer implements RunningTransfer {
   private final AtomicBoolean failing = new AtomicBoolean();
   private volatile boolean sendFailedByItself;
   private volatile boolean receiveFailedByItself;
+
+  /**
+   * Whether the receiver's failure was seen before the sender's. When both fail without being
+   * killed, one caused the other: a receiver that exits breaks the stream, which closes the
+   * sender's stdout and kills it with SIGPIPE; a sender that fails ends a stream that must not be
+   * committed. The first to end is the cause the report names.
+   */
+  private final AtomicBoolean receiveEndedFirst = new AtomicBoolean();
+
+  private final AtomicBoolean oneEnded = new AtomicBoolean();
   private volatile Throwable streamError;
-  private UniqueKillSwitch killSwitch;
-  private CompletableFuture<?> streamDone;
+  private volatile RuntimeException setUpError;
+  private volatile UniqueKillSwitch killSwitch;
+  private volatile CompletableFuture<?> streamDone;
 
   private ByteTransfer(SendProcess send, ReceiveProcess receive) {
     this.send = send;
@@ -82,8 +91,23 @@ public final class ByteTransfer implements RunningTransfer {
       ProgressListener listener,
       Materializer materializer) {
     ByteTransfer transfer = new ByteTransfer(send, receive);
-    transfer.run(options, listener, materializer);
+    try {
+      transfer.run(options, listener, materializer);
+    } catch (RuntimeException e) {
+      // Whatever failed before the stream ran (a refused setting, a materializer shut down), the
+      // processes are already running: nobody else would stop them.
+      transfer.notSetUp(e);
+    }
     return transfer;
+  }
+
+  /** Kills both processes and fails the result once they have exited. */
+  private void notSetUp(RuntimeException error) {
+    setUpError = error;
+    if (failing.compareAndSet(false, true)) {
+      stopAll();
+      settle();
+    }
   }
 
   private void run(TransferOptions options, ProgressListener listener, Materializer materializer) {
@@ -100,16 +124,11 @@ public final class ByteTransfer implements RunningTransfer {
         StreamConverters.fromInputStream(
                 () -> new FillingInputStream(send.stdout(), options.progressInterval()), chunk)
             .async(ioDispatcher, options.streamBuffer());
-    Flow<ByteString, ByteString, ?> limit = Flow.of(ByteString.class);
-    if (options.bytesPerSecond().isPresent()) {
-      int perSecond = (int) Math.min(Integer.MAX_VALUE, options.bytesPerSecond().getAsLong());
-      // A tenth of a second of burst: the throttle's timers fire on the scheduler's 10 ms ticks,
-      // and a bucket of one chunk would lose the tokens of every late tick.
-      int burst = Math.max(chunk, perSecond / 10);
-      limit =
-          limit.throttle(
-              perSecond, Duration.ofSeconds(1), burst, ByteString::size, ThrottleMode.shaping());
-    }
+    Flow<ByteString, ByteString, ?> limit =
+        options
+            .bandwidthLimit()
+            .<Flow<ByteString, ByteString, ?>>map(l -> BandwidthFlow.of(l, materializer.system()))
+            .orElseGet(() -> Flow.of(ByteString.class));
     Sink<ByteString, CompletionStage<IOResult>> sink =
         StreamConverters.fromOutputStream(
                 () ->
@@ -157,9 +176,15 @@ public final class ByteTransfer implements RunningTransfer {
       receive.stdin().close();
     }
 
+    /**
+     * Leaves the receiver's stdin open, so it never sees an end, and kills it after the grace: a
+     * write that failed usually means the receiver exited, and its own failure, not the kill, must
+     * be what the report names.
+     */
     @Override
     public void abort() {
-      killReceive();
+      CompletableFuture.delayedExecutor(EXIT_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+          .execute(ByteTransfer.this::killReceive);
     }
   }
 
@@ -168,9 +193,15 @@ public final class ByteTransfer implements RunningTransfer {
       return;
     }
     switch (part) {
-      case SEND -> sendFailedByItself = !sendKilled.get();
-      case RECEIVE -> receiveFailedByItself = !receiveKilled.get();
-      case STREAM -> streamError = unwrap(error);
+      case SEND -> {
+        sendFailedByItself = !sendKilled.get();
+        oneEnded.set(true);
+      }
+      case RECEIVE -> {
+        receiveFailedByItself = !receiveKilled.get();
+        receiveEndedFirst.set(oneEnded.compareAndSet(false, true));
+      }
+      case STREAM -> streamError = Outcomes.unwrap(error);
     }
     if (!failing.compareAndSet(false, true)) {
       return;
@@ -187,8 +218,12 @@ public final class ByteTransfer implements RunningTransfer {
 
   /** Fails the result once all three parts have ended (or the settle timeout passed). */
   private void settle() {
+    CompletableFuture<?> stream =
+        streamDone == null ? CompletableFuture.completedFuture(null) : streamDone;
     CompletableFuture.allOf(
-            quietly(send.completion()), quietly(receive.completion()), quietly(streamDone))
+            Outcomes.quietly(send.completion()),
+            Outcomes.quietly(receive.completion()),
+            Outcomes.quietly(stream))
         .orTimeout(SETTLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((v, e) -> result.completeExceptionally(failure()));
   }
@@ -196,7 +231,9 @@ public final class ByteTransfer implements RunningTransfer {
   private void stopAll() {
     killSend();
     killReceive();
-    killSwitch.abort(new IOException("transfer stopped"));
+    if (killSwitch != null) {
+      killSwitch.abort(new IOException("transfer stopped"));
+    }
   }
 
   private void killSend() {
@@ -210,30 +247,53 @@ public final class ByteTransfer implements RunningTransfer {
   }
 
   private TransferFailedException failure() {
-    String sendStderr = stderrOf(send.completion());
-    String receiveStderr = stderrOf(receive.completion());
+    String sendStderr = Outcomes.stderrOf(send.completion());
+    String receiveStderr = Outcomes.stderrOf(receive.completion());
     long count = bytes.get();
     TransferFailedException.Reason reason;
     Throwable cause;
     String message;
-    if (cancelled.get()) {
+    if (setUpError != null) {
+      reason = TransferFailedException.Reason.STREAM_FAILED;
+      cause = setUpError;
+      message = "transfer not set up: " + Outcomes.messageOf(setUpError);
+    } else if (cancelled.get()) {
       reason = TransferFailedException.Reason.CANCELLED;
       cause = null;
       message = "transfer cancelled after " + count + " bytes";
-    } else if (sendFailedByItself) {
+    } else if (sendFailedByItself
+        && !(receiveFailedByItself
+            && (receiveEndedFirst.get() || diedOfBrokenPipe(send.completion())))) {
       reason = TransferFailedException.Reason.SEND_FAILED;
-      cause = errorOf(send.completion());
-      message = "sender failed after " + count + " bytes: " + messageOf(cause);
+      cause = Outcomes.errorOf(send.completion());
+      message = "sender failed after " + count + " bytes: " + Outcomes.messageOf(cause);
     } else if (receiveFailedByItself) {
       reason = TransferFailedException.Reason.RECEIVE_FAILED;
-      cause = errorOf(receive.completion());
-      message = "receiver failed after " + count + " bytes: " + messageOf(cause);
+      cause = Outcomes.errorOf(receive.completion());
+      message = "receiver failed after " + count + " bytes: " + Outcomes.messageOf(cause);
     } else {
       reason = TransferFailedException.Reason.STREAM_FAILED;
       cause = streamError;
-      message = "stream failed after " + count + " bytes: " + messageOf(rootOf(cause));
+      message =
+          "stream failed after " + count + " bytes: " + Outcomes.messageOf(Outcomes.rootOf(cause));
     }
     return new TransferFailedException(reason, message, count, sendStderr, receiveStderr, cause);
+  }
+
+  /**
+   * Whether the sender died because its reader went away (SIGPIPE, exit 128+13, or zfs's "Broken
+   * pipe"). Its only reader is this transfer, which stops reading only once the stream failed or
+   * was stopped, so such a death is a consequence, never the cause, whatever order the two exits
+   * were noticed in.
+   */
+  private static boolean diedOfBrokenPipe(CompletionStage<?> completion) {
+    Throwable error = Outcomes.errorOf(completion);
+    if (error == null) {
+      return false;
+    }
+    String stderr = error instanceof ZfsException z ? z.stderr() : "";
+    String text = (Outcomes.messageOf(error) + " " + stderr).toLowerCase(Locale.ROOT);
+    return text.contains("broken pipe") || text.contains("exit code 141 ");
   }
 
   @Override
@@ -258,51 +318,5 @@ public final class ByteTransfer implements RunningTransfer {
     } else {
       stopAll();
     }
-  }
-
-  private static CompletableFuture<?> quietly(CompletionStage<?> stage) {
-    return stage.toCompletableFuture().handle((v, e) -> null);
-  }
-
-  private static Throwable errorOf(CompletionStage<?> stage) {
-    CompletableFuture<?> f = stage.toCompletableFuture();
-    if (!f.isCompletedExceptionally()) {
-      return null;
-    }
-    try {
-      f.join();
-      return null;
-    } catch (CompletionException | CancellationException e) {
-      return unwrap(e);
-    }
-  }
-
-  private static String stderrOf(CompletionStage<?> stage) {
-    Throwable error = errorOf(stage);
-    return error instanceof ZfsException z ? z.stderr() : "";
-  }
-
-  static Throwable unwrap(Throwable e) {
-    while ((e instanceof CompletionException || e instanceof ExecutionException)
-        && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
-  }
-
-  private static Throwable rootOf(Throwable e) {
-    Throwable t = e;
-    while (t != null && t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  static String messageOf(Throwable e) {
-    if (e == null) {
-      return "unknown error";
-    }
-    String m = e.getMessage();
-    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
   }
 }

@@ -2,16 +2,21 @@ package org.zfleet.transfer;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * How one transfer moves its bytes: the chunk size read from the sender, an optional bandwidth
- * limit, and how often progress is reported (every {@code progressInterval} or every {@code
- * progressBytes}, whichever comes first, while bytes flow).
+ * How a job's transfers move their bytes: the chunk size read from the sender, an optional
+ * bandwidth limit, and how often progress is reported (every {@code progressInterval} or every
+ * {@code progressBytes}, whichever comes first, while bytes flow).
+ *
+ * <p>The limit is a bucket shared by every transfer made with these options: make the options once
+ * per job and the limit holds for the job as a whole (zrepl's meaning), however many of its
+ * filesystems replicate at once.
  */
 public record TransferOptions(
     int chunkSize,
-    OptionalLong bytesPerSecond,
+    Optional<BandwidthLimit> bandwidthLimit,
     Duration progressInterval,
     long progressBytes,
     int streamBuffer) {
@@ -27,11 +32,7 @@ public record TransferOptions(
     if (chunkSize < 1024 || chunkSize > 4 * 1024 * 1024) {
       throw new IllegalArgumentException("chunk size " + chunkSize + " is outside 1 KiB to 4 MiB");
     }
-    Objects.requireNonNull(bytesPerSecond, "bytesPerSecond");
-    if (bytesPerSecond.isPresent() && bytesPerSecond.getAsLong() < 1024) {
-      throw new IllegalArgumentException(
-          "bandwidth limit " + bytesPerSecond.getAsLong() + " B/s is below 1 KiB/s");
-    }
+    Objects.requireNonNull(bandwidthLimit, "bandwidthLimit");
     Objects.requireNonNull(progressInterval, "progressInterval");
     if (progressInterval.isNegative() || progressInterval.isZero()) {
       throw new IllegalArgumentException("progress interval must be positive");
@@ -50,27 +51,39 @@ public record TransferOptions(
   public static TransferOptions defaults() {
     return new TransferOptions(
         DEFAULT_CHUNK_SIZE,
-        OptionalLong.empty(),
+        Optional.empty(),
         Duration.ofSeconds(1),
         64L << 20,
         DEFAULT_STREAM_BUFFER);
   }
 
   public TransferOptions withChunkSize(int size) {
-    return new TransferOptions(size, bytesPerSecond, progressInterval, progressBytes, streamBuffer);
+    return new TransferOptions(size, bandwidthLimit, progressInterval, progressBytes, streamBuffer);
   }
 
+  /**
+   * Limited to {@code limitBytesPerSecond} by a new bucket, which every transfer made with the
+   * returned options (or options derived from them) shares.
+   */
   public TransferOptions withBandwidthLimit(long limitBytesPerSecond) {
+    return withBandwidthLimit(BandwidthLimit.of(limitBytesPerSecond));
+  }
+
+  /** Limited by {@code shared}, a bucket other options may draw from as well. */
+  public TransferOptions withBandwidthLimit(BandwidthLimit shared) {
     return new TransferOptions(
-        chunkSize,
-        OptionalLong.of(limitBytesPerSecond),
-        progressInterval,
-        progressBytes,
-        streamBuffer);
+        chunkSize, Optional.of(shared), progressInterval, progressBytes, streamBuffer);
   }
 
   public TransferOptions withProgressEvery(Duration interval, long bytes) {
-    return new TransferOptions(chunkSize, bytesPerSecond, interval, bytes, streamBuffer);
+    return new TransferOptions(chunkSize, bandwidthLimit, interval, bytes, streamBuffer);
+  }
+
+  /** The limit in bytes per second, if there is one. */
+  public OptionalLong bytesPerSecond() {
+    return bandwidthLimit
+        .map(l -> OptionalLong.of(l.bytesPerSecond()))
+        .orElse(OptionalLong.empty());
   }
 
   /**
@@ -87,10 +100,10 @@ public record TransferOptions(
    * kept smoothly rather than in bursts of whole chunks.
    */
   int effectiveChunkSize() {
-    if (bytesPerSecond.isEmpty()) {
+    if (bandwidthLimit.isEmpty()) {
       return chunkSize;
     }
-    long eighth = bytesPerSecond.getAsLong() / 8;
+    long eighth = bandwidthLimit.get().bytesPerSecond() / 8;
     return (int) Math.max(1024, Math.min(chunkSize, eighth));
   }
 }

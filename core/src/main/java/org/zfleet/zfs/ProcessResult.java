@@ -3,12 +3,12 @@ package org.zfleet.zfs;
 import java.util.List;
 
 /** A finished short command: its argument vector, exit code, whole stdout and bounded stderr. */
-record ProcessResult(List<String> command, int exitCode, String stdout, String stderr) {
-  ProcessResult {
+public record ProcessResult(List<String> command, int exitCode, String stdout, String stderr) {
+  public ProcessResult {
     command = List.copyOf(command);
   }
 
-  boolean succeeded() {
+  public boolean succeeded() {
     return exitCode == 0;
   }
 }

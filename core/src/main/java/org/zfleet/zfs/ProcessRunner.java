@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,9 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Starts {@code zfs} and {@code zpool} processes from argument vectors (never a shell), gives each
  * a deadline after which it is killed with its children, and drains and waits for them on its own
  * threads, never on the caller's. Short commands pass a fair gate that bounds how many run at once
- * on this node; sends and receives do not.
+ * on this node; sends and receives do not. It also runs the node's other commands (snapshot hooks)
+ * the same way, outside the gate.
  */
-final class ProcessRunner implements AutoCloseable {
+public final class ProcessRunner implements AutoCloseable {
 
   static final int STDERR_LIMIT = 64 * 1024;
   private static final File DEV_NULL = new File("/dev/null");
@@ -33,8 +35,9 @@ final class ProcessRunner implements AutoCloseable {
   private final int permits;
   private final ExecutorService io = Executors.newCachedThreadPool(daemonThreads("zfs-io"));
   private final ScheduledExecutorService deadlines;
+  private volatile CommandListener listener = CommandListener.NONE;
 
-  ProcessRunner(int permits) {
+  public ProcessRunner(int permits) {
     this.permits = permits;
     this.gate = new Semaphore(permits, true);
     ScheduledThreadPoolExecutor scheduler =
@@ -66,11 +69,19 @@ final class ProcessRunner implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw interrupted(command, "");
     }
+    boolean succeeded = false;
     try {
-      return runGated(command, deadline.toNanos() - (System.nanoTime() - start));
+      ProcessResult result = runGated(command, deadline.toNanos() - (System.nanoTime() - start));
+      succeeded = result.succeeded();
+      return result;
     } finally {
       gate.release();
+      listener.commandEnded(command, Duration.ofNanos(System.nanoTime() - start), succeeded);
     }
+  }
+
+  void listener(CommandListener listener) {
+    this.listener = listener;
   }
 
   private ProcessResult runGated(List<String> command, long remainingNanos) {
@@ -101,6 +112,48 @@ final class ProcessRunner implements AutoCloseable {
           describe(command) + ": reading its output failed: " + e.getCause(),
           command,
           stderr.text());
+    }
+  }
+
+  /**
+   * Runs a command that is not {@code zfs} (a snapshot hook) to its end, outside the gate: stdin
+   * empty, {@code environment} added to the daemon's, stdout and stderr kept together (their first
+   * {@value #STDERR_LIMIT} bytes). Past the deadline, or when the calling thread is interrupted, it
+   * is killed with its children and this fails ({@link ZfsException.Timeout}, or {@link
+   * ZfsException.Failed} with the thread's interrupt status set); a command that cannot start fails
+   * with {@link ZfsException.Unavailable}. A non-zero exit is returned, not thrown.
+   */
+  public ProcessResult runCommand(
+      List<String> command, Map<String, String> environment, Duration deadline) {
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectInput(DEV_NULL).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new ZfsException.Unavailable(
+          "cannot run " + command.get(0) + ": " + rootMessage(e), command, "", e);
+    }
+    BoundedCapture output = BoundedCapture.start(process.getInputStream(), STDERR_LIMIT, io);
+    Future<Integer> exit = io.submit(() -> process.waitFor());
+    try {
+      int code = exit.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+      return new ProcessResult(command, code, output.awaitText(REAP_WAIT), "");
+    } catch (TimeoutException e) {
+      killAndReap(process);
+      throw new ZfsException.Timeout(
+          describe(command) + ": not finished within its deadline; killed with its children",
+          command,
+          output.text());
+    } catch (InterruptedException e) {
+      killAndReap(process);
+      Thread.currentThread().interrupt();
+      throw interrupted(command, output.text());
+    } catch (ExecutionException e) {
+      killAndReap(process);
+      throw new ZfsException.Failed(
+          describe(command) + ": waiting for it failed: " + e.getCause(), command, output.text());
     }
   }
 

@@ -78,11 +78,6 @@ public final class SendFlagsPort implements ZfsPort {
   }
 
   @Override
-  public Optional<String> getUserProperty(String datasetOrSnapshot, String property) {
-    return zfs.getUserProperty(datasetOrSnapshot, property);
-  }
-
-  @Override
   public void setUserProperty(String datasetOrSnapshot, String property, String value) {
     zfs.setUserProperty(datasetOrSnapshot, property, value);
   }
@@ -144,8 +139,18 @@ public final class SendFlagsPort implements ZfsPort {
   }
 
   @Override
-  public void rollback(SnapshotName snapshot, boolean destroyNewer) {
-    zfs.rollback(snapshot, destroyNewer);
+  public void clone(SnapshotName origin, DatasetName clone, Map<String, String> properties) {
+    zfs.clone(origin, clone, properties);
+  }
+
+  @Override
+  public void destroyFilesystem(DatasetName dataset) {
+    zfs.destroyFilesystem(dataset);
+  }
+
+  @Override
+  public Map<DatasetName, Long> spaceUsed(Collection<DatasetName> roots) {
+    return zfs.spaceUsed(roots);
   }
 
   @Override

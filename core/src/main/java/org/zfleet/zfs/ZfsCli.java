@@ -22,11 +22,14 @@ import org.zfleet.model.SnapshotName;
  */
 public final class ZfsCli implements ZfsPort, AutoCloseable {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ZfsCli.class);
+
   private final ZfsCliConfig config;
   private final ProcessRunner runner;
   private final ZfsCapabilities capabilities;
   private final CliCommands commands;
   private final CliTransfers transfers;
+  private final Set<String> skippedNames = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private ZfsCli(ZfsCliConfig config, ProcessRunner runner, ZfsCapabilities capabilities) {
     this.config = config;
@@ -90,19 +93,19 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   @Override
   public List<DatasetListing> list(Collection<DatasetName> roots, Set<String> userProperties) {
     userProperties.forEach(ZfsNames::requireUserProperty);
+    // No roots: every pool (zrepl's "<"), which zfs get -r lists when given no dataset.
     List<DatasetName> outermost = CliListing.outermost(roots);
-    if (outermost.isEmpty()) {
-      return List.of();
-    }
-    return CliListing.list(commands, capabilities, outermost, userProperties);
+    return CliListing.list(commands, capabilities, outermost, userProperties, this::skipped);
   }
 
-  @Override
-  public Optional<String> getUserProperty(String datasetOrSnapshot, String property) {
-    String target = ZfsNames.requireDatasetOrSnapshot(datasetOrSnapshot);
-    ZfsNames.requireUserProperty(property);
-    ProcessResult r = zfs("get", target, List.of("-H", "-o", "source,value", property, target));
-    return ZfsOutputParser.parsePropertyValue(r.stdout(), target);
+  /** A name zfleet refuses is left out of every listing, and said once. */
+  private void skipped(String name, String problem) {
+    if (skippedNames.size() < 10_000 && skippedNames.add(name)) {
+      log.warn(
+          "skipping a dataset or snapshot zfleet cannot name safely name=\"{}\" reason=\"{}\"",
+          name,
+          problem);
+    }
   }
 
   @Override
@@ -133,10 +136,26 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
           List.of(),
           "");
     }
-    List<String> args = new ArrayList<>();
-    if (parents) {
-      args.add("-p");
+    try {
+      create(dataset, properties);
+    } catch (ZfsException.NotFound e) {
+      Optional<DatasetName> parent = dataset.parent();
+      if (!parents || parent.isEmpty() || parent.get().depth() < 1) {
+        throw e;
+      }
+      // Never `zfs create -p`: the parents it makes carry none of the properties, so zfleet could
+      // not tell them for its own. Each missing parent is made on its own, marked like the child.
+      try {
+        createFilesystem(parent.get(), properties, true);
+      } catch (ZfsException.AlreadyExists madeMeanwhile) {
+        // by another step: it is there now
+      }
+      create(dataset, properties);
     }
+  }
+
+  private void create(DatasetName dataset, Map<String, String> properties) {
+    List<String> args = new ArrayList<>();
     new TreeMap<>(properties)
         .forEach(
             (k, v) -> {
@@ -242,9 +261,42 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   }
 
   @Override
-  public void rollback(SnapshotName snapshot, boolean destroyNewer) {
-    List<String> args = destroyNewer ? List.of("-r", snapshot.full()) : List.of(snapshot.full());
-    zfs("rollback", snapshot.full(), args);
+  public void clone(SnapshotName origin, DatasetName clone, Map<String, String> properties) {
+    List<String> args = new ArrayList<>();
+    new TreeMap<>(properties)
+        .forEach(
+            (k, v) -> {
+              args.add("-o");
+              args.add(ZfsNames.requireProperty(k) + "=" + ZfsNames.requirePropertyValue(v));
+            });
+    args.add(origin.full());
+    args.add(clone.value());
+    zfs("clone", clone.value(), args);
+  }
+
+  @Override
+  public void destroyFilesystem(DatasetName dataset) {
+    if (dataset.depth() == 0) {
+      throw new IllegalArgumentException("refusing to destroy the root of pool " + dataset);
+    }
+    zfs("destroy", dataset.value(), List.of(dataset.value()));
+  }
+
+  @Override
+  public Map<DatasetName, Long> spaceUsed(Collection<DatasetName> roots) {
+    List<DatasetName> outermost = CliListing.outermost(roots);
+    if (outermost.isEmpty()) {
+      return Map.of();
+    }
+    List<String> args = new ArrayList<>(List.of("-Hp", "-r", "-o", "name,value", "used"));
+    outermost.forEach(d -> args.add(d.value()));
+    List<String> command = commands.command("get", args);
+    ProcessResult r = runner.run(command, config.listTimeout());
+    if (!r.succeeded() && !CliListing.onlyMissingDatasets(r.stderr())) {
+      throw ZfsErrorClassifier.classify(
+          "get", outermost.get(0).value(), command, r.exitCode(), r.stderr());
+    }
+    return ZfsOutputParser.parseSpaceUsed(r.stdout());
   }
 
   @Override
@@ -288,6 +340,30 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
 
   private ProcessResult zfs(String verb, String subject, List<String> args) {
     return commands.zfs(verb, subject, args);
+  }
+
+  /**
+   * Tells {@code listener} of every short command from now on (metrics); one listener at a time.
+   */
+  public void commandListener(CommandListener listener) {
+    runner.listener(java.util.Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * A size property in bytes ({@code used}, {@code referenced}, {@code written}) of a dataset or
+   * snapshot, for progress estimates; empty where this ZFS does not have the property.
+   */
+  public java.util.OptionalLong sizeProperty(String datasetOrSnapshot, String property) {
+    String target = ZfsNames.requireDatasetOrSnapshot(datasetOrSnapshot);
+    if (!Set.of("used", "referenced", "written", "logicalreferenced").contains(property)) {
+      throw new IllegalArgumentException("not a size property: " + property);
+    }
+    List<String> command = commands.command("get", List.of("-Hp", "-o", "value", property, target));
+    ProcessResult r = runner.run(command, config.commandTimeout());
+    String value = r.stdout().strip();
+    return r.succeeded() && value.matches("\\d{1,19}")
+        ? java.util.OptionalLong.of(Long.parseLong(value))
+        : java.util.OptionalLong.empty();
   }
 
   /** Stops the adapter's threads once idle; running processes still die at their deadlines. */

@@ -23,20 +23,20 @@ public interface ZfsPort {
    * Every filesystem and volume in the subtrees under {@code roots} (roots included), each with its
    * snapshots and bookmarks (guid, createtxg, creation) ordered by createtxg, and the requested
    * user properties of datasets and snapshots. One listing, whatever the number of datasets:
-   * listing is the dominant cost at scale. Roots that do not exist are left out, not an error.
-   * Datasets come in tree order (a parent before its children, siblings by name).
+   * listing is the dominant cost at scale. Roots that do not exist are left out, not an error. No
+   * roots at all means every pool of the host (a filter with zrepl's {@code "<" = true}). Datasets
+   * come in tree order (a parent before its children, siblings by name).
    */
   List<DatasetListing> list(Collection<DatasetName> roots, Set<String> userProperties);
-
-  /** A dataset's or snapshot's user property ({@code module:key}), if set locally or inherited. */
-  Optional<String> getUserProperty(String datasetOrSnapshot, String property);
 
   void setUserProperty(String datasetOrSnapshot, String property, String value);
 
   void inheritUserProperty(DatasetName dataset, String property);
 
   /**
-   * Creates a filesystem (and its missing parents when {@code parents}) with the given properties.
+   * Creates a filesystem with the given properties; with {@code parents}, also its missing parents
+   * below the pool, each created on its own with the same properties (never {@code zfs create -p},
+   * whose parents would carry none), so that every dataset made is marked from its creation.
    */
   void createFilesystem(DatasetName dataset, Map<String, String> properties, boolean parents);
 
@@ -85,9 +85,23 @@ public interface ZfsPort {
   void destroyBookmark(DatasetName filesystem, String bookmark);
 
   /**
-   * Rolls back to {@code snapshot}; {@code destroyNewer} is {@code -r} (destroys later snapshots).
+   * {@code zfs clone}: a new filesystem {@code clone} showing {@code origin}'s data, with the given
+   * properties. The origin cannot be destroyed while the clone exists; the origin is not changed.
    */
-  void rollback(SnapshotName snapshot, boolean destroyNewer);
+  void clone(SnapshotName origin, DatasetName clone, Map<String, String> properties);
+
+  /**
+   * Destroys one filesystem: never recursive, never forced; one with snapshots or children stays
+   * and this fails. Callers destroy only what they made and can recognise (e.g. a clone by its user
+   * property).
+   */
+  void destroyFilesystem(DatasetName dataset);
+
+  /**
+   * The bytes each filesystem and volume under {@code roots} uses ({@code used}: its data, its
+   * snapshots and its children). Roots that do not exist are left out.
+   */
+  Map<DatasetName, Long> spaceUsed(Collection<DatasetName> roots);
 
   /**
    * Starts {@code zfs send}; its stdout is the stream. The caller must read it or kill it. A flag

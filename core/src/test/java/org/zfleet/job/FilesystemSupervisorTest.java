@@ -1,16 +1,18 @@
 package org.zfleet.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.zfleet.job.Specs.cycle;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -19,19 +21,33 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.zfleet.cycle.CyclePlanner;
+import org.zfleet.cycle.CycleSettings;
+import org.zfleet.cycle.CycleStart;
+import org.zfleet.cycle.Destination;
+import org.zfleet.cycle.FilesystemCycle;
+import org.zfleet.cycle.JobListing;
+import org.zfleet.cycle.ReplicaDataset;
+import org.zfleet.cycle.ReplicationEffect;
+import org.zfleet.cycle.SenderFilesystem;
+import org.zfleet.cycle.StepSpec;
+import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
+import org.zfleet.plan.Plan;
+import org.zfleet.plan.ReceiverLayout;
+import org.zfleet.prune.PruneOutcome;
 
-@Timeout(60)
 class FilesystemSupervisorTest {
 
   private static final ActorTestKit testKit = ActorTestKit.create(ManualTime.config());
   private final ManualTime manualTime = ManualTime.get(testKit.system());
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
-  private final List<String> ran = new CopyOnWriteArrayList<>();
   private ExecutorService blocking;
   private ActorRef<Watchdog.Command> watchdog;
   private TestProbe<String> cycleRequests;
   private TestProbe<FilesystemSupervisor.Replicated> replications;
+  private TestProbe<String> ran;
+  private Specs specs;
 
   @BeforeEach
   void start() {
@@ -39,6 +55,8 @@ class FilesystemSupervisorTest {
     watchdog = testKit.spawn(Watchdog.create(Duration.ofSeconds(1)));
     cycleRequests = testKit.createTestProbe();
     replications = testKit.createTestProbe();
+    ran = testKit.createTestProbe();
+    specs = new Specs(ran);
   }
 
   @AfterEach
@@ -53,6 +71,10 @@ class FilesystemSupervisorTest {
   }
 
   private ActorRef<FilesystemSupervisor.Command> supervisor() {
+    return supervisor(specs, blocking);
+  }
+
+  private ActorRef<FilesystemSupervisor.Command> supervisor(StepRunner runner, Executor executor) {
     return testKit.spawn(
         FilesystemSupervisor.create(
             new FilesystemSupervisor.Context(
@@ -60,32 +82,17 @@ class FilesystemSupervisorTest {
                 "pool/fs",
                 Duration.ofSeconds(30),
                 new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(5)),
+                runner,
                 watchdog,
-                Optional.empty(),
-                blocking,
+                java.util.List.of(),
+                executor,
                 clock,
                 cycleRequests.getRef(),
                 replications.getRef())));
   }
 
-  private PlannedStep step(StepKind kind, String dest) {
-    return new PlannedStep(
-        kind,
-        dest,
-        control -> {
-          ran.add(kind.label() + ":" + dest);
-          return StepResult.of(kind.label() + " ok");
-        });
-  }
-
-  private PlannedStep failing(StepKind kind, String dest) {
-    return new PlannedStep(
-        kind,
-        dest,
-        control -> {
-          ran.add(kind.label() + ":" + dest);
-          throw new IllegalStateException("receive failed");
-        });
+  private static FilesystemSupervisor.RunCycle run(long n, StepSpec... steps) {
+    return new FilesystemSupervisor.RunCycle(n, cycle(steps), CyclePorts.NONE);
   }
 
   private FilesystemStatus status(ActorRef<FilesystemSupervisor.Command> sup) {
@@ -94,51 +101,60 @@ class FilesystemSupervisorTest {
     return probe.receiveMessage();
   }
 
-  private void awaitRan(int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (ran.size() < n) {
-      assertThat(System.nanoTime()).as("steps run: %s", ran).isLessThan(deadline);
-      Thread.sleep(5);
+  private FilesystemStatus awaitIdle(ActorRef<FilesystemSupervisor.Command> sup) {
+    TestProbe<FilesystemStatus> probe = testKit.createTestProbe();
+    return probe.awaitAssert(
+        Duration.ofSeconds(10),
+        () -> {
+          FilesystemStatus s = status(sup);
+          assertThat(s.running()).isEmpty();
+          return s;
+        });
+  }
+
+  private void expectRan(String... labels) {
+    for (String label : labels) {
+      assertThat(ran.receiveMessage(Duration.ofSeconds(10))).isEqualTo(label);
     }
   }
 
+  /** Lets the backoff of {@code d} pass on both clocks. */
+  private void pass(Duration d) {
+    clock.advance(d);
+    manualTime.timePasses(d);
+  }
+
   @Test
-  void stepsOfACycleRunOneAfterAnotherInOrder() throws Exception {
+  void stepsOfACycleRunOneAfterAnotherInOrder() {
     CountDownLatch gate = new CountDownLatch(1);
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
-    PlannedStep slowReplicate =
-        new PlannedStep(
+    StepSpec slowReplicate =
+        specs.step(
             StepKind.REPLICATE,
             "a",
             control -> {
-              ran.add("replicate:a");
               gate.await();
               return StepResult.of("sent");
             });
     sup.tell(
-        new FilesystemSupervisor.RunCycle(
+        run(
             1,
-            List.of(
-                slowReplicate,
-                step(StepKind.PRUNE_SENDER, ""),
-                step(StepKind.PRUNE_RECEIVER, "a"))));
-    awaitRan(1);
-    Thread.sleep(100);
-    assertThat(ran).containsExactly("replicate:a");
+            slowReplicate,
+            specs.step(StepKind.PRUNE_SENDER, ""),
+            specs.step(StepKind.PRUNE_RECEIVER, "a")));
+    expectRan("replicate:a");
+    ran.expectNoMessage(Duration.ofMillis(100));
     assertThat(status(sup).running())
         .hasValueSatisfying(r -> assertThat(r.kind()).isEqualTo(StepKind.REPLICATE));
     gate.countDown();
-    awaitRan(3);
-    assertThat(ran).containsExactly("replicate:a", "prune-sender:", "prune-receiver:a");
+    expectRan("prune-sender:", "prune-receiver:a");
   }
 
   @Test
-  void failedReplicationIsRecordedPruningGoesOnAndRetryWaitsForBackoff() throws Exception {
+  void failedReplicationIsRecordedPruningGoesOnAndRetryWaitsForBackoff() {
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
-    sup.tell(
-        new FilesystemSupervisor.RunCycle(
-            1, List.of(failing(StepKind.REPLICATE, "a"), step(StepKind.PRUNE_SENDER, ""))));
-    awaitRan(2);
+    sup.tell(run(1, specs.failing(StepKind.REPLICATE, "a"), specs.step(StepKind.PRUNE_SENDER, "")));
+    expectRan("replicate:a", "prune-sender:");
     FilesystemStatus after = awaitIdle(sup);
     assertThat(after.lastOutcomes())
         .anySatisfy(
@@ -157,167 +173,157 @@ class FilesystemSupervisorTest {
             });
 
     // A cycle within the backoff skips replication to that destination but still prunes.
-    sup.tell(
-        new FilesystemSupervisor.RunCycle(
-            2, List.of(step(StepKind.REPLICATE, "a"), step(StepKind.PRUNE_SENDER, ""))));
-    awaitRan(3);
+    sup.tell(run(2, specs.step(StepKind.REPLICATE, "a"), specs.step(StepKind.PRUNE_SENDER, "")));
+    expectRan("prune-sender:");
     awaitIdle(sup);
-    assertThat(ran).containsExactly("replicate:a", "prune-sender:", "prune-sender:");
+    ran.expectNoMessage(Duration.ofMillis(50));
 
     // When the backoff is over the supervisor asks its job for a fresh cycle.
     cycleRequests.expectNoMessage(Duration.ofMillis(50));
-    clock.advance(Duration.ofSeconds(10));
-    manualTime.timePasses(Duration.ofSeconds(10));
+    pass(Duration.ofSeconds(10));
     assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
-    sup.tell(new FilesystemSupervisor.RunCycle(3, List.of(step(StepKind.REPLICATE, "a"))));
-    awaitRan(4);
+    sup.tell(run(3, specs.step(StepKind.REPLICATE, "a")));
+    expectRan("replicate:a");
     assertThat(awaitIdle(sup).retries()).isEmpty();
   }
 
+  /**
+   * {@code zfleet signal reset}: the running step is stopped (its work cancelled), no failure is
+   * counted for it, every backoff is cleared and a fresh cycle is asked for at once.
+   */
   @Test
-  void aPruneOnlyCycleArrivingWhileBusyWaitsAndOnlyTheLatestRuns() throws Exception {
+  void aResetStopsTheRunningStepClearsTheBackoffAndAsksForAFreshCycle() throws Exception {
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    sup.tell(run(1, specs.failing(StepKind.REPLICATE, "a")));
+    expectRan("replicate:a");
+    assertThat(awaitIdle(sup).retries()).hasSize(1);
+
+    CountDownLatch cancelled = new CountDownLatch(1);
+    StepSpec hanging =
+        specs.step(
+            StepKind.PRUNE_SENDER,
+            "",
+            control -> {
+              control.onCancel(cancelled::countDown);
+              cancelled.await();
+              control.checkCancelled();
+              return StepResult.of("never");
+            });
+    sup.tell(run(2, specs.step(StepKind.REPLICATE, "a"), hanging));
+    expectRan("prune-sender:");
+
+    sup.tell(new FilesystemSupervisor.Reset());
+
+    assertThat(cancelled.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
+    FilesystemStatus after = awaitIdle(sup);
+    assertThat(after.retries()).isEmpty();
+    assertThat(after.lastOutcomes())
+        .as("the stopped step is no failure")
+        .noneMatch(o -> o.kind() == StepKind.PRUNE_SENDER && !o.ok());
+    // The fresh cycle replicates at once: no backoff is left.
+    sup.tell(run(3, specs.step(StepKind.REPLICATE, "a")));
+    expectRan("replicate:a");
+  }
+
+  @Test
+  void aPruneOnlyCycleArrivingWhileBusyWaitsAndOnlyTheLatestRuns() {
     CountDownLatch gate = new CountDownLatch(1);
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    TestProbe<String> cycles = testKit.createTestProbe();
     sup.tell(
-        new FilesystemSupervisor.RunCycle(
+        run(
             1,
-            List.of(
-                new PlannedStep(
-                    StepKind.PRUNE_SENDER,
-                    "",
-                    control -> {
-                      ran.add("cycle1");
-                      gate.await();
-                      return StepResult.of("ok");
-                    }))));
-    awaitRan(1);
+            specs.step(
+                StepKind.PRUNE_SENDER,
+                "",
+                control -> {
+                  cycles.getRef().tell("cycle1");
+                  gate.await();
+                  return StepResult.of("ok");
+                })));
+    cycles.expectMessage("cycle1");
     for (int c = 2; c <= 3; c++) {
       String name = "cycle" + c;
       sup.tell(
-          new FilesystemSupervisor.RunCycle(
+          run(
               c,
-              List.of(
-                  new PlannedStep(
-                      StepKind.PRUNE_SENDER,
-                      "",
-                      x -> {
-                        ran.add(name);
-                        return StepResult.of("ok");
-                      }))));
+              specs.step(
+                  StepKind.PRUNE_SENDER,
+                  "",
+                  x -> {
+                    cycles.getRef().tell(name);
+                    return StepResult.of("ok");
+                  })));
     }
     gate.countDown();
-    awaitRan(2);
+    cycles.expectMessage("cycle3");
     assertThat(awaitIdle(sup).cycle()).isEqualTo(3);
-    assertThat(ran).containsExactly("cycle1", "cycle3");
+    cycles.expectNoMessage(Duration.ofMillis(50));
     cycleRequests.expectNoMessage(Duration.ofMillis(50));
   }
 
   @Test
-  void aReplicatingCycleArrivingWhileBusyIsNotRunButAFreshOneIsAskedForWhenTheRunningCycleEnds()
-      throws Exception {
+  void aCycleListedWhileAReplicationRanIsDroppedForAFreshListing() {
     CountDownLatch gate = new CountDownLatch(1);
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
     sup.tell(
-        new FilesystemSupervisor.RunCycle(
+        run(
             1,
-            List.of(
-                new PlannedStep(
-                    StepKind.REPLICATE,
-                    "a",
-                    control -> {
-                      ran.add("cycle1");
-                      gate.await();
-                      return StepResult.of("ok");
-                    }))));
-    awaitRan(1);
+            specs.step(
+                StepKind.REPLICATE,
+                "sink",
+                control -> {
+                  gate.await();
+                  return StepResult.of("replicated");
+                })));
+    expectRan("replicate:sink");
     // Listed while cycle 1 was receiving: its view of this filesystem is already out of date.
-    sup.tell(
-        new FilesystemSupervisor.RunCycle(
-            2,
-            List.of(
-                new PlannedStep(
-                    StepKind.REPLICATE,
-                    "a",
-                    c -> {
-                      ran.add("cycle2");
-                      return StepResult.of("ok");
-                    }))));
+    sup.tell(run(2, specs.step(StepKind.REPLICATE, "sink")));
     cycleRequests.expectNoMessage(Duration.ofMillis(100));
-    gate.countDown();
-    assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
-    assertThat(awaitIdle(sup).cycle()).isEqualTo(1);
-    assertThat(ran).containsExactly("cycle1");
-  }
-
-  @Test
-  void aCycleListedWhileAReplicationRanIsDroppedForAFreshListing() throws Exception {
-    CountDownLatch gate = new CountDownLatch(1);
-    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
-    sup.tell(
-        new FilesystemSupervisor.RunCycle(
-            1,
-            List.of(
-                new PlannedStep(
-                    StepKind.REPLICATE,
-                    "sink",
-                    control -> {
-                      ran.add("replicate1");
-                      gate.await();
-                      return StepResult.of("replicated");
-                    }))));
-    awaitRan(1);
-    sup.tell(new FilesystemSupervisor.RunCycle(2, List.of(step(StepKind.REPLICATE, "sink"))));
 
     gate.countDown();
 
     assertThat(cycleRequests.receiveMessage(Duration.ofSeconds(10))).isEqualTo("pool/fs");
     assertThat(awaitIdle(sup).cycle()).isEqualTo(1);
-    assertThat(ran).containsExactly("replicate1");
+    ran.expectNoMessage(Duration.ofMillis(50));
     // The fresh cycle runs as usual.
-    sup.tell(new FilesystemSupervisor.RunCycle(3, List.of(step(StepKind.REPLICATE, "sink"))));
-    awaitRan(2);
-    assertThat(ran).containsExactly("replicate1", "replicate:sink");
+    sup.tell(run(3, specs.step(StepKind.REPLICATE, "sink")));
+    expectRan("replicate:sink");
   }
 
   @Test
-  void aFailedPruneWaitsForItsBackoffInsteadOfRunningEveryCycle() throws Exception {
+  void aFailedPruneWaitsForItsBackoffInsteadOfRunningEveryCycle() {
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
-    sup.tell(new FilesystemSupervisor.RunCycle(1, List.of(failing(StepKind.PRUNE_SENDER, ""))));
-    awaitRan(1);
+    sup.tell(run(1, specs.failing(StepKind.PRUNE_SENDER, "")));
+    expectRan("prune-sender:");
     awaitIdle(sup);
 
     // Cycles within the backoff leave the failed prune alone (and its backoff does not grow).
     sup.tell(
-        new FilesystemSupervisor.RunCycle(
-            2, List.of(failing(StepKind.PRUNE_SENDER, ""), step(StepKind.PRUNE_RECEIVER, "a"))));
-    awaitRan(2);
-    sup.tell(new FilesystemSupervisor.RunCycle(3, List.of(failing(StepKind.PRUNE_SENDER, ""))));
+        run(2, specs.failing(StepKind.PRUNE_SENDER, ""), specs.step(StepKind.PRUNE_RECEIVER, "a")));
+    expectRan("prune-receiver:a");
+    sup.tell(run(3, specs.failing(StepKind.PRUNE_SENDER, "")));
     awaitIdle(sup);
-    Thread.sleep(50);
-    assertThat(ran).containsExactly("prune-sender:", "prune-receiver:a");
+    ran.expectNoMessage(Duration.ofMillis(50));
 
     // After the backoff it runs again.
-    clock.advance(Duration.ofSeconds(10));
-    manualTime.timePasses(Duration.ofSeconds(10));
+    pass(Duration.ofSeconds(10));
     assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
-    sup.tell(new FilesystemSupervisor.RunCycle(4, List.of(failing(StepKind.PRUNE_SENDER, ""))));
-    awaitRan(3);
+    sup.tell(run(4, specs.failing(StepKind.PRUNE_SENDER, "")));
+    expectRan("prune-sender:");
     awaitIdle(sup);
-    assertThat(ran).containsExactly("prune-sender:", "prune-receiver:a", "prune-sender:");
   }
 
   @Test
-  void aSuccessfulReplicationLetsAFailedPruneRunAtOnce() throws Exception {
+  void aSuccessfulReplicationLetsAFailedPruneRunAtOnce() {
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
-    sup.tell(new FilesystemSupervisor.RunCycle(1, List.of(failing(StepKind.PRUNE_SENDER, ""))));
-    awaitRan(1);
+    sup.tell(run(1, specs.failing(StepKind.PRUNE_SENDER, "")));
+    expectRan("prune-sender:");
     awaitIdle(sup);
     // The cursor the prune was missing arrives with this replication: pruning goes on at once.
-    sup.tell(
-        new FilesystemSupervisor.RunCycle(
-            2, List.of(step(StepKind.REPLICATE, "a"), step(StepKind.PRUNE_SENDER, ""))));
-    awaitRan(3);
-    assertThat(ran).containsExactly("prune-sender:", "replicate:a", "prune-sender:");
+    sup.tell(run(2, specs.step(StepKind.REPLICATE, "a"), specs.step(StepKind.PRUNE_SENDER, "")));
+    expectRan("replicate:a", "prune-sender:");
   }
 
   private static final class Waits extends RuntimeException implements ExpectedWait {
@@ -327,19 +333,18 @@ class FilesystemSupervisorTest {
   }
 
   @Test
-  void anExpectedWaitIsRetriedAfterTheShortestBackoffEveryTime() throws Exception {
+  void anExpectedWaitIsRetriedAfterTheShortestBackoffEveryTime() {
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
-    PlannedStep waiting =
-        new PlannedStep(
-            StepKind.REPLICATE,
-            "a",
-            control -> {
-              ran.add("replicate:a");
-              throw new Waits();
-            });
     for (int attempt = 1; attempt <= 3; attempt++) {
-      sup.tell(new FilesystemSupervisor.RunCycle(attempt, List.of(waiting)));
-      awaitRan(attempt);
+      StepSpec waiting =
+          specs.step(
+              StepKind.REPLICATE,
+              "a",
+              control -> {
+                throw new Waits();
+              });
+      sup.tell(run(attempt, waiting));
+      expectRan("replicate:a");
       FilesystemStatus s = awaitIdle(sup);
       assertThat(s.lastOutcomes())
           .singleElement()
@@ -357,27 +362,23 @@ class FilesystemSupervisorTest {
                 assertThat(r.consecutiveFailures()).isZero();
                 assertThat(r.notBefore()).isEqualTo(failedAt.plusSeconds(10));
               });
-      clock.advance(Duration.ofSeconds(10));
-      manualTime.timePasses(Duration.ofSeconds(10));
+      pass(Duration.ofSeconds(10));
       assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
     }
   }
 
   @Test
-  void aReplicationThatWaitsGoesAtOnceWhenItsWaitIsOverAndAFailedOneStillWaitsForItsBackoff()
-      throws Exception {
+  void aReplicationThatWaitsGoesAtOnceWhenItsWaitIsOverAndAFailedOneStillWaitsForItsBackoff() {
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
-    PlannedStep waiting =
-        new PlannedStep(
+    StepSpec waiting =
+        specs.step(
             StepKind.REPLICATE,
             "a",
             control -> {
-              ran.add("replicate:a");
               throw new Waits();
             });
-    sup.tell(
-        new FilesystemSupervisor.RunCycle(1, List.of(waiting, failing(StepKind.REPLICATE, "b"))));
-    awaitRan(2);
+    sup.tell(run(1, waiting, specs.failing(StepKind.REPLICATE, "b")));
+    expectRan("replicate:a", "replicate:b");
     awaitIdle(sup);
 
     // No time passes: the wait for a is over, b's failure is no wait and keeps its backoff.
@@ -385,51 +386,105 @@ class FilesystemSupervisorTest {
     cycleRequests.expectNoMessage(Duration.ofMillis(100));
     sup.tell(new FilesystemSupervisor.WaitOver("a"));
     assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
-    sup.tell(
-        new FilesystemSupervisor.RunCycle(
-            2, List.of(step(StepKind.REPLICATE, "a"), step(StepKind.REPLICATE, "b"))));
-    awaitRan(3);
+    sup.tell(run(2, specs.step(StepKind.REPLICATE, "a"), specs.step(StepKind.REPLICATE, "b")));
+    expectRan("replicate:a");
     awaitIdle(sup);
-    assertThat(ran).containsExactly("replicate:a", "replicate:b", "replicate:a");
+    ran.expectNoMessage(Duration.ofMillis(50));
     // The job hears of the replication, to release this filesystem's children.
     assertThat(replications.receiveMessage())
         .isEqualTo(new FilesystemSupervisor.Replicated("pool/fs", "a"));
   }
 
   @Test
-  void aCycleWhoseReplicationMovedSnapshotsAsksForAFreshListingForItsPruning() throws Exception {
-    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
-    PlannedStep sends =
-        new PlannedStep(
-            StepKind.REPLICATE,
-            "a",
-            control -> {
-              ran.add("replicate:a");
-              return new StepResult("replicated", 4096);
-            });
-    sup.tell(new FilesystemSupervisor.RunCycle(1, List.of(sends, step(StepKind.PRUNE_SENDER, ""))));
-    awaitRan(2);
-    assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
+  void aReplicationMovesTheFilesystemsStateOnAndTheCyclesPruningIsPlannedFromIt() {
+    // Listed: the sender at @a @b with the cursor at @a, the replica at @a.
+    Instant t = Instant.parse("2026-11-28T10:00:00Z");
+    FilesystemVersion a = FilesystemVersion.snapshot("a", 1, 10, t);
+    FilesystemVersion b = FilesystemVersion.snapshot("b", 2, 20, t.plusSeconds(60));
+    ReceiverLayout layout = new ReceiverLayout(DatasetName.of("backup/sink"), "n1");
+    DatasetName target = layout.receiverPath(Specs.FS);
+    JobListing listing =
+        new JobListing(
+            Optional.empty(),
+            Optional.of("zf_"),
+            List.of(
+                new SenderFilesystem(
+                    Specs.FS,
+                    List.of(a, b),
+                    Map.of("a", new SenderFilesystem.Marks(Optional.of("1"), Optional.empty())))),
+            List.of(
+                new Destination.Reachable(
+                    "a",
+                    layout,
+                    Map.of(
+                        target,
+                        new ReplicaDataset(
+                            target,
+                            List.of(FilesystemVersion.snapshot("a", 1, 3, t)),
+                            Optional.of("replica"))))),
+            java.util.Set.of(Specs.FS));
+    CycleSettings settings = Specs.SETTINGS;
+    FilesystemCycle planned =
+        CyclePlanner.plan(listing, settings, CycleStart.at(t.plusSeconds(3600))).get(Specs.FS);
+    StepSpec.Replicate replicate = (StepSpec.Replicate) planned.steps().get(0);
+    Plan.Steps steps = (Plan.Steps) replicate.plan().plan();
+    TestProbe<StepSpec> pruned = testKit.createTestProbe();
+    StepRunner runner =
+        (spec, ports) ->
+            spec instanceof StepSpec.Replicate
+                ? control ->
+                    new StepResult("replicated", 4096)
+                        .with(
+                            new StepOutput.Replicated(
+                                new ReplicationEffect(
+                                    "a", steps.steps(), Optional.of(steps.last()))))
+                : control -> {
+                  pruned.getRef().tell(spec);
+                  return StepResult.of("pruned");
+                };
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor(runner, blocking);
+    sup.tell(new FilesystemSupervisor.RunCycle(1, planned, CyclePorts.NONE));
 
-    // The fresh cycle finds nothing to send: no further listing is asked for.
-    sup.tell(
-        new FilesystemSupervisor.RunCycle(
-            2, List.of(step(StepKind.REPLICATE, "a"), step(StepKind.PRUNE_SENDER, ""))));
-    awaitRan(4);
+    // Planned from the listing, the sender kept @a as the cursor; after the replication the
+    // cursor is @b, and the receiver holds @a and @b, of which last-n 1 keeps @b.
+    StepSpec.PruneSender sender = (StepSpec.PruneSender) pruned.receiveMessage();
+    assertThat(((PruneOutcome.Evaluated) sender.outcome()).kept()).containsExactly(b);
+    StepSpec.PruneReceiver receiver = (StepSpec.PruneReceiver) pruned.receiveMessage();
+    assertThat(((PruneOutcome.Evaluated) receiver.outcome()).toDestroy())
+        .extracting(FilesystemVersion::name)
+        .containsExactly("a");
+    // Nothing is left for a further listing to prune.
     awaitIdle(sup);
     cycleRequests.expectNoMessage(Duration.ofMillis(200));
   }
 
-  private FilesystemStatus awaitIdle(ActorRef<FilesystemSupervisor.Command> sup)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (true) {
-      FilesystemStatus s = status(sup);
-      if (s.running().isEmpty()) {
-        return s;
-      }
-      assertThat(System.nanoTime()).isLessThan(deadline);
-      Thread.sleep(5);
-    }
+  @Test
+  void aStepThatStopsWithoutReportingIsRecordedAsFailedAndTheCycleGoesOn() {
+    // An executor that refuses the step's work: the step actor fails before it can report.
+    Executor refusing =
+        command -> {
+          throw new RejectedExecutionException("no threads left");
+        };
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor(specs, refusing);
+    sup.tell(
+        run(1, specs.step(StepKind.PRUNE_SENDER, ""), specs.step(StepKind.PRUNE_RECEIVER, "a")));
+
+    FilesystemStatus after =
+        testKit
+            .<FilesystemStatus>createTestProbe()
+            .awaitAssert(
+                Duration.ofSeconds(10),
+                () -> {
+                  FilesystemStatus s = status(sup);
+                  assertThat(s.running()).isEmpty();
+                  assertThat(s.lastOutcomes()).hasSize(2);
+                  return s;
+                });
+    assertThat(after.lastOutcomes())
+        .allSatisfy(
+            o -> {
+              assertThat(o.ok()).isFalse();
+              assertThat(o.summary()).isEqualTo("step stopped without reporting");
+            });
   }
 }

@@ -129,6 +129,16 @@ class StepEventsTest {
     testKit.spawn(
         StepActor.create(setup(), hangs, testKit.<StepActor.Report>createTestProbe().getRef()));
     events.expectMessageClass(JobEvent.StepStarted.class);
+    // The step registers with the watchdog right after it starts: time passes only once it has.
+    TestProbe<java.util.List<Watchdog.WatchedStep>> watched = testKit.createTestProbe();
+    watched.awaitAssert(
+        Duration.ofSeconds(10),
+        Duration.ofMillis(5),
+        () -> {
+          watchdog.tell(new Watchdog.GetWatched(watched.getRef()));
+          assertThat(watched.receiveMessage()).hasSize(1);
+          return null;
+        });
     manualTime.timePasses(STALL.plus(CHECK.multipliedBy(2)));
     JobEvent.StepEnded stalled = events.expectMessageClass(JobEvent.StepEnded.class);
     assertThat(stalled.outcome()).isEqualTo(JobEvent.Outcome.STALLED);

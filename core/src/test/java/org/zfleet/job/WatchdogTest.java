@@ -154,9 +154,9 @@ class WatchdogTest {
 
     // The second waits for the permit far longer than the stall timeout without being killed.
     for (int i = 0; i < 30; i++) {
-      awaitCondition(() -> true);
       manualTime.timePasses(CHECK);
-      Thread.sleep(15);
+      // A round trip: the watchdog has made this check before the next time passes.
+      awaitWatched(1);
     }
     assertThat(secondStarted.getCount()).isEqualTo(1);
     reports.expectNoMessage(Duration.ofMillis(50));
@@ -179,17 +179,11 @@ class WatchdogTest {
   }
 
   private static void awaitCondition(java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 10 s");
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(10),
+            Duration.ofMillis(5),
+            () -> assertThat(condition.getAsBoolean()).as("condition").isTrue());
   }
 }

@@ -41,10 +41,13 @@ class CycleSnapshotBoundaryTest {
       throws Exception {
     MutableClock clock = new MutableClock(SECOND.minusMillis(100));
     InMemoryZfs zfs = PushJobModel.modelZfs(clock, 3L);
-    // keep-sender: not-replicated and last-n 1.
-    DirectPushJob job =
-        new DirectPushJob(
-            PushJobModel.config(PushJobModel.Settings.defaults()),
+    // keep-sender: not-replicated and last-n 1; the job snapshots on a schedule (its cycles start
+    // with their snapshots).
+    DirectJob job =
+        DirectPushJob.of(
+            PushJobModel.config(
+                PushJobModel.Settings.defaults()
+                    .withSnapshotting("type = periodic, prefix = \"zf_\", interval = 1h")),
             zfs,
             clock,
             DirectPushJob.transfers(Materializer.matFromSystem(kit.system())));
@@ -55,16 +58,16 @@ class CycleSnapshotBoundaryTest {
     job.snapshotNamedAt(SECOND.minusMillis(100));
     String first = "zf_20261128T120000Z";
     assertThat(names(zfs, A)).containsExactly(first);
-    assertThat(job.cycle().get(DirectPushJob.key(A, StepKind.REPLICATE)).ok()).isTrue();
+    assertThat(job.cycle().get(DirectJob.key(A, StepKind.REPLICATE)).ok()).isTrue();
 
     clock.set(SECOND.plusMillis(200));
     job.snapshot();
     String second = "zf_20261128T120001Z";
-    Map<String, DirectPushJob.Outcome> cycle = job.cycle();
+    Map<String, DirectJob.Outcome> cycle = job.cycle();
 
-    assertThat(cycle.get(DirectPushJob.key(A, StepKind.REPLICATE)).ok()).as("%s", cycle).isTrue();
+    assertThat(cycle.get(DirectJob.key(A, StepKind.REPLICATE)).ok()).as("%s", cycle).isTrue();
     assertThat(names(zfs, onReceiver(A))).containsExactly(first, second);
-    assertThat(cycle.get(DirectPushJob.key(A, StepKind.PRUNE_SENDER)).summary())
+    assertThat(cycle.get(DirectJob.key(A, StepKind.PRUNE_SENDER)).summary())
         .contains("destroyed 1, kept 1");
     assertThat(names(zfs, A)).as("the sender keeps the last one only").containsExactly(second);
   }

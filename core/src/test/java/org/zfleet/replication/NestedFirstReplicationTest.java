@@ -36,8 +36,8 @@ class NestedFirstReplicationTest {
   void aChildWhoseReplicatedParentHasNotArrivedWaitsWithoutSendingAndFollowsIt() throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
     InMemoryZfs zfs = PushJobModel.modelZfs(clock, 3L);
-    DirectPushJob job =
-        new DirectPushJob(
+    DirectJob job =
+        DirectPushJob.of(
             PushJobModel.config(
                 PushJobModel.Settings.defaults().withFilesystems("\"src/data<\" = true")),
             zfs,
@@ -45,9 +45,9 @@ class NestedFirstReplicationTest {
             DirectPushJob.transfers(Materializer.matFromSystem(kit.system())));
     job.list();
     job.snapshot();
-    List<DirectPushJob.Listed> steps = job.list();
+    List<DirectJob.Listed> steps = job.list();
 
-    DirectPushJob.Outcome early = DirectPushJob.run(replicateStep(steps, PushJobModel.A));
+    DirectJob.Outcome early = job.run(replicateStep(steps, PushJobModel.A));
     assertThat(early.ok()).isFalse();
     assertThat(early.failure())
         .isInstanceOf(ParentNotReceivedYet.class)
@@ -57,11 +57,11 @@ class NestedFirstReplicationTest {
     assertThat(zfs.exists(PushJobModel.onReceiver(PushJobModel.A))).isFalse();
     assertThat(zfs.exists(PushJobModel.onReceiver(PARENT))).isFalse();
 
-    assertThat(DirectPushJob.run(replicateStep(steps, PARENT)).ok()).isTrue();
+    assertThat(job.run(replicateStep(steps, PARENT)).ok()).isTrue();
     // The same step, planned before the parent arrived, now finds it and replicates.
-    DirectPushJob.Outcome after = DirectPushJob.run(replicateStep(steps, PushJobModel.A));
+    DirectJob.Outcome after = job.run(replicateStep(steps, PushJobModel.A));
     assertThat(after.ok()).as(after.summary()).isTrue();
-    assertThat(DirectPushJob.run(replicateStep(steps, PushJobModel.B)).ok()).isTrue();
+    assertThat(job.run(replicateStep(steps, PushJobModel.B)).ok()).isTrue();
     for (DatasetName fs : List.of(PARENT, PushJobModel.A, PushJobModel.B)) {
       assertThat(
               zfs.getUserProperty(PushJobModel.onReceiver(fs).value(), ReceiverState.ROLE_PROPERTY))
@@ -72,12 +72,68 @@ class NestedFirstReplicationTest {
     }
   }
 
-  private static org.zfleet.job.PlannedStep replicateStep(
-      List<DirectPushJob.Listed> steps, DatasetName fs) {
+  /**
+   * Issue 11, defect 1: {@code "src/data<" = true, "src/data/a" = false} with {@code src/data/a/b}:
+   * {@code a} is a placeholder on the receiver, and making it must not make the replica of {@code
+   * src/data} (its parent, replicated itself) in a way that is not zfleet's. Whatever order the two
+   * replications run in, both arrive, and every dataset zfleet made there is marked as its own.
+   */
+  @Test
+  void anExcludedMiddleBecomesAPlaceholderAndItsReplicatedParentArrivesWhateverTheOrder()
+      throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
+    InMemoryZfs zfs = PushJobModel.modelZfs(clock, 5L);
+    DatasetName grandchild = PushJobModel.A.child("b");
+    zfs.createFilesystem(grandchild, java.util.Map.of(), false);
+    DirectJob job =
+        DirectPushJob.of(
+            PushJobModel.config(
+                PushJobModel.Settings.defaults()
+                    .withFilesystems("\"src/data<\" = true, \"src/data/a\" = false")),
+            zfs,
+            clock,
+            DirectPushJob.transfers(Materializer.matFromSystem(kit.system())));
+    job.list();
+    job.snapshot();
+    List<DirectJob.Listed> steps = job.list();
+
+    // The nested filesystem first, then its replicated parent, then whatever is left.
+    job.run(replicateStep(steps, grandchild));
+    job.run(replicateStep(steps, PARENT));
+    clock.advance(java.time.Duration.ofMinutes(1));
+    job.cycle();
+    clock.advance(java.time.Duration.ofMinutes(1));
+    java.util.Map<String, DirectJob.Outcome> last = job.cycle();
+
+    for (DatasetName fs : List.of(PARENT, grandchild, PushJobModel.B)) {
+      DirectJob.Outcome outcome = last.get(DirectJob.key(fs, StepKind.REPLICATE));
+      assertThat(outcome.ok()).as("%s: %s", fs, outcome.summary()).isTrue();
+      assertThat(
+              zfs.getUserProperty(PushJobModel.onReceiver(fs).value(), ReceiverState.ROLE_PROPERTY))
+          .as("role of the replica of %s", fs)
+          .contains(ReceiverState.ROLE_REPLICA);
+      assertThat(zfs.contentChecksum(PushJobModel.onReceiver(fs)))
+          .isEqualTo(zfs.contentChecksum(fs));
+    }
+    // Every dataset zfleet made on the receiver carries its role, set on it (not inherited).
+    java.util.Map<DatasetName, String> roles = new java.util.TreeMap<>();
+    zfs.list(
+            List.of(PushJobModel.SINK_ROOT.child(PushJobModel.NODE)),
+            java.util.Set.of(ReceiverState.ROLE_PROPERTY))
+        .forEach(
+            d ->
+                roles.put(
+                    d.name(), d.properties().getOrDefault(ReceiverState.ROLE_PROPERTY, "none")));
+    assertThat(roles)
+        .containsEntry(PushJobModel.onReceiver(PushJobModel.A), ReceiverState.ROLE_PLACEHOLDER)
+        .containsEntry(PushJobModel.onReceiver(PARENT), ReceiverState.ROLE_REPLICA)
+        .doesNotContainValue("none");
+  }
+
+  private static DirectJob.Listed replicateStep(List<DirectJob.Listed> steps, DatasetName fs) {
     return steps.stream()
-        .filter(l -> l.filesystem().equals(fs) && l.step().kind() == StepKind.REPLICATE)
+        .filter(l -> l.filesystem().equals(fs) && StepKind.of(l.step()) == StepKind.REPLICATE)
         .findFirst()
-        .orElseThrow(() -> new AssertionError("no replication step for " + fs + " in " + steps))
-        .step();
+        .orElseThrow(() -> new AssertionError("no replication step for " + fs + " in " + steps));
   }
 }

@@ -23,12 +23,16 @@ import org.zfleet.config.LoadResult;
 import org.zfleet.config.PullJob;
 import org.zfleet.config.SourceJob;
 import org.zfleet.config.ZfleetConfig;
+import org.zfleet.cycle.CyclePlanner;
+import org.zfleet.cycle.CycleSettings;
+import org.zfleet.cycle.JobListing;
+import org.zfleet.cycle.StepSpec;
 import org.zfleet.endpoint.LocalSender;
 import org.zfleet.endpoint.RemoteSend;
 import org.zfleet.endpoint.Sender;
+import org.zfleet.job.CyclePorts;
 import org.zfleet.job.JobDriver;
 import org.zfleet.job.MutableClock;
-import org.zfleet.job.PlannedStep;
 import org.zfleet.job.StepControl;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
@@ -37,7 +41,6 @@ import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.DatasetListing;
-import org.zfleet.zfs.Holds;
 import org.zfleet.zfs.InMemoryZfs;
 import org.zfleet.zfs.ReceiveRequest;
 import org.zfleet.zfs.SendProcess;
@@ -99,7 +102,7 @@ class PullJobDriverTest {
 
   @Test
   void pullsFullThenIncrementalIntoTheSourceNodesSubtree() throws Exception {
-    PullJobDriver pull = driver("beta");
+    DirectJob pull = driver("beta");
     String s1 = snapshot();
     cycle(pull);
     assertThat(snapshotsOf(BACKUP.child("alpha/prod/data"))).containsExactly(s1);
@@ -120,10 +123,10 @@ class PullJobDriverTest {
 
   @Test
   void twoPullsOfOneSourceKeepTheirOwnCursors() throws Exception {
-    PullJobDriver beta = driver("beta");
+    DirectJob beta = driver("beta");
     String s1 = snapshot();
     cycle(beta);
-    PullJobDriver gamma = driver("gamma", DatasetName.of("backup/gamma"));
+    DirectJob gamma = driver("gamma", DatasetName.of("backup/gamma"));
     cycle(gamma);
     String s2 = snapshot();
     cycle(beta);
@@ -144,32 +147,39 @@ class PullJobDriverTest {
 
   @Test
   void replansEveryIntervalAndTakesNoSnapshots() throws Exception {
-    PullJobDriver pull = driver("beta");
+    DirectJob pull = driver("beta");
     Instant now = clock.instant();
-    assertThat(pull.nextSnapshotDue(now)).isEmpty();
-    assertThat(pull.nextReplanDue(now)).contains(now);
-    pull.list().run(new StepControl());
-    assertThat(pull.nextReplanDue(clock.instant())).contains(now.plus(Duration.ofMinutes(10)));
+    CycleSettings settings = pull.driver.settings();
+    JobListing listing = JobListing.EMPTY;
+    assertThat(CyclePlanner.nextSnapshotDue(listing, settings, now)).isEmpty();
+    assertThat(CyclePlanner.snapshot(listing, settings, now))
+        .isInstanceOf(StepSpec.NoSnapshot.class);
+    assertThat(CyclePlanner.nextReplanDue(settings, Optional.empty(), now)).contains(now);
+    assertThat(CyclePlanner.nextReplanDue(settings, Optional.of(now), clock.instant()))
+        .contains(now.plus(Duration.ofMinutes(10)));
   }
 
   @Test
   void anAbsentSourceFailsTheListingWithItsReason() {
     PullJob job = (PullJob) config.job("pull").orElseThrow();
-    PullJobDriver pull = new PullJobDriver(job, "beta", zfs, SourceDirectory.NONE, clock);
-    assertThatThrownBy(() -> pull.list().run(new StepControl()))
+    JobDriver pull =
+        JobDrivers.pull(
+            job, "beta", TestPorts.of(zfs, (s, i) -> null, SourceDirectory.NONE, Runnable::run));
+    assertThatThrownBy(
+            () ->
+                pull.runner().work(new StepSpec.ListJob(), CyclePorts.NONE).run(new StepControl()))
         .isInstanceOf(ReceiverDirectory.Unavailable.class)
         .hasMessage("source source: this node is not in a cluster");
-    assertThat(pull.filesystems()).isEmpty();
   }
 
   // ---- helpers
 
-  private PullJobDriver driver(String node) {
+  private DirectJob driver(String node) {
     return driver(node, BACKUP);
   }
 
   /** A pull job on {@code node} whose source (node alpha) is served from the same model. */
-  private PullJobDriver driver(String node, DatasetName root) {
+  private DirectJob driver(String node, DatasetName root) {
     PullJob configured = (PullJob) config.job("pull").orElseThrow();
     PullJob job =
         new PullJob(
@@ -193,7 +203,9 @@ class PullJobDriverTest {
                   source.filesystems()::selects);
           return new PulledSource("alpha", Optional.of("zf_"), new Delivering(local));
         };
-    return new PullJobDriver(job, node, zfs, sources, clock);
+    return new DirectJob(
+        JobDrivers.pull(job, node, TestPorts.of(zfs, (s, i) -> null, sources, Runnable::run)),
+        clock);
   }
 
   /**
@@ -247,11 +259,6 @@ class PullJobDriverTest {
     }
 
     @Override
-    public Holds holds(SnapshotName snapshot) {
-      return local.holds(snapshot);
-    }
-
-    @Override
     public void bookmark(SnapshotName snapshot, String bookmark) {
       local.bookmark(snapshot, bookmark);
     }
@@ -284,18 +291,15 @@ class PullJobDriverTest {
    * Lists, then runs every filesystem's steps in order, parents first, as the supervisors would;
    * all must succeed.
    */
-  private static void cycle(JobDriver driver) throws Exception {
-    driver.list().run(new StepControl());
+  private static void cycle(DirectJob job) throws Exception {
     List<String> failures = new ArrayList<>();
-    for (String fs : driver.filesystems()) {
-      for (PlannedStep step : driver.steps(fs)) {
-        try {
-          step.work().run(new StepControl());
-        } catch (Exception e) {
-          failures.add(fs + " " + step.kind() + ": " + e.getMessage());
-        }
-      }
-    }
+    job.cycle()
+        .forEach(
+            (step, outcome) -> {
+              if (!outcome.ok()) {
+                failures.add(step + ": " + outcome.summary());
+              }
+            });
     assertThat(failures).isEmpty();
   }
 

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
@@ -23,12 +22,14 @@ import org.zfleet.config.SinkJob;
 import org.zfleet.config.ZfleetConfig;
 import org.zfleet.job.FilesystemStatus;
 import org.zfleet.job.JobActor;
+import org.zfleet.job.JobDriver;
 import org.zfleet.job.JobStatus;
 import org.zfleet.job.MutableClock;
 import org.zfleet.job.StepKind;
 import org.zfleet.job.Watchdog;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
+import org.zfleet.schedule.SnapshotNaming;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.DatasetListing;
@@ -67,6 +68,7 @@ final class PushJobModel implements AutoCloseable {
   private final ExecutorService blocking = Executors.newCachedThreadPool();
   private final ActorRef<Watchdog.Command> watchdog;
   private ActorRef<JobActor.Command> job;
+  private PushJob push;
 
   /** The job's settings a test varies; the rest is fixed. */
   record Settings(
@@ -74,34 +76,79 @@ final class PushJobModel implements AutoCloseable {
       String keepSender,
       String keepReceiver,
       String initialReplication,
-      TransferOptions transfer) {
+      TransferOptions transfer,
+      String snapshotting,
+      int concurrency) {
     static Settings defaults() {
       return new Settings(
           "\"src/data/a\" = true, \"src/data/b c\" = true",
           "{ type = not-replicated }, { type = last-n, count = 1 }",
           "{ type = last-n, count = 2 }",
           "most-recent",
-          TransferOptions.defaults());
+          TransferOptions.defaults(),
+          "type = manual, prefix = \"zf_\"",
+          2);
     }
 
     Settings withFilesystems(String entries) {
-      return new Settings(entries, keepSender, keepReceiver, initialReplication, transfer);
+      return new Settings(
+          entries,
+          keepSender,
+          keepReceiver,
+          initialReplication,
+          transfer,
+          snapshotting,
+          concurrency);
     }
 
     Settings withKeepSender(String rules) {
-      return new Settings(filesystems, rules, keepReceiver, initialReplication, transfer);
+      return new Settings(
+          filesystems,
+          rules,
+          keepReceiver,
+          initialReplication,
+          transfer,
+          snapshotting,
+          concurrency);
     }
 
     Settings withKeepReceiver(String rules) {
-      return new Settings(filesystems, keepSender, rules, initialReplication, transfer);
+      return new Settings(
+          filesystems, keepSender, rules, initialReplication, transfer, snapshotting, concurrency);
     }
 
     Settings withInitialReplication(String policy) {
-      return new Settings(filesystems, keepSender, keepReceiver, policy, transfer);
+      return new Settings(
+          filesystems, keepSender, keepReceiver, policy, transfer, snapshotting, concurrency);
     }
 
     Settings withTransfer(TransferOptions options) {
-      return new Settings(filesystems, keepSender, keepReceiver, initialReplication, options);
+      return new Settings(
+          filesystems,
+          keepSender,
+          keepReceiver,
+          initialReplication,
+          options,
+          snapshotting,
+          concurrency);
+    }
+
+    /** Filesystems of the job replicated at the same time. */
+    Settings withConcurrency(int n) {
+      return new Settings(
+          filesystems, keepSender, keepReceiver, initialReplication, transfer, snapshotting, n);
+    }
+
+    /** The job's {@code snapshotting} section, e.g. a schedule instead of manual. */
+    Settings withSnapshotting(String section) {
+      return new Settings(
+          filesystems,
+          keepSender,
+          keepReceiver,
+          initialReplication,
+          transfer,
+          section,
+          concurrency);
     }
   }
 
@@ -134,7 +181,7 @@ final class PushJobModel implements AutoCloseable {
             "  jobs = [",
             "    { name = \"" + JOB + "\", type = push, sink = \"" + SINK + "\"",
             "      filesystems { " + s.filesystems() + " }",
-            "      snapshotting { type = manual, prefix = \"zf_\" }",
+            "      snapshotting { " + s.snapshotting() + " }",
             "      pruning {",
             "        keep-sender = [ " + s.keepSender() + " ]",
             "        keep-receiver = [ " + s.keepReceiver() + " ]",
@@ -145,6 +192,8 @@ final class PushJobModel implements AutoCloseable {
                 + BACKOFF.toSeconds()
                 + "s, max = 1m }, initial-replication = "
                 + s.initialReplication()
+                + ", concurrency = "
+                + s.concurrency()
                 + " }",
             "    }",
             "    { name = \""
@@ -164,7 +213,7 @@ final class PushJobModel implements AutoCloseable {
   /** Starts the job; its first cycle lists and dispatches without a snapshot. */
   PushJobModel start(Settings settings) {
     ZfleetConfig config = config(settings);
-    PushJob push = (PushJob) config.job(JOB).orElseThrow();
+    push = (PushJob) config.job(JOB).orElseThrow();
     SinkJob sink = (SinkJob) config.job(SINK).orElseThrow();
     Transfers transfers = Transfers.streams(Materializer.matFromSystem(testKit.system()));
     ReceiverDirectory local = new LocalReceiverDirectory(zfs, List.of(sink), transfers);
@@ -175,8 +224,8 @@ final class PushJobModel implements AutoCloseable {
           }
           return local.receiver(name, identity);
         };
-    PushJobDriver driver =
-        new PushJobDriver(push, NODE, zfs, directory, settings.transfer(), clock);
+    JobDriver driver =
+        JobDrivers.push(push, NODE, TestPorts.of(zfs, directory, blocking), settings.transfer());
     job =
         testKit.spawn(
             JobActor.create(
@@ -195,12 +244,18 @@ final class PushJobModel implements AutoCloseable {
   }
 
   /**
-   * A minute later, {@code zfleet signal wakeup}: snapshot, list, replicate, prune; returns the
-   * cycle.
+   * A minute later, the operator's snapshot of the job's filesystems (its snapshotting is manual)
+   * and {@code zfleet signal wakeup}: list, replicate, prune; returns the cycle.
    */
   long wakeup() {
     long before = status().cycle();
     clock.advance(Duration.ofMinutes(1));
+    List<DatasetName> selected =
+        zfs.list(push.filesystems().roots(), Set.of()).stream()
+            .map(DatasetListing::name)
+            .filter(push.filesystems()::selects)
+            .toList();
+    zfs.snapshot(selected, new SnapshotNaming("zf_").name(clock.instant()));
     job.tell(new JobActor.Wakeup());
     return before + 1;
   }
@@ -245,22 +300,26 @@ final class PushJobModel implements AutoCloseable {
   }
 
   void await(String what, java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 20 s: " + what + "; status: " + status());
-      }
-      sleep(10);
-    }
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(20),
+            Duration.ofMillis(10),
+            () ->
+                assertThat(condition.getAsBoolean()).as("%s; status: %s", what, status()).isTrue());
   }
 
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+  /** The steps the watchdog watches, after a round trip: it has made every check so far. */
+  List<org.zfleet.job.StepId> watched() {
+    TestProbe<List<Watchdog.WatchedStep>> probe = testKit.createTestProbe();
+    watchdog.tell(new Watchdog.GetWatched(probe.getRef()));
+    return probe.receiveMessage().stream().map(Watchdog.WatchedStep::id).toList();
+  }
+
+  /** Whether {@code fs}'s replication is still watched, i.e. the watchdog has not stopped it. */
+  boolean replicationWatched(DatasetName fs) {
+    return watched().stream()
+        .anyMatch(id -> id.filesystem().equals(fs.value()) && id.kind() == StepKind.REPLICATE);
   }
 
   // ---- what the model holds

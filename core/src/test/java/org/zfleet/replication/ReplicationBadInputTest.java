@@ -51,7 +51,7 @@ class ReplicationBadInputTest {
   private final AtomicBoolean corruptNextSend = new AtomicBoolean();
   private final AtomicBoolean failNextAfterCommit = new AtomicBoolean();
   private InMemoryZfs zfs;
-  private DirectPushJob job;
+  private DirectJob job;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -68,7 +68,7 @@ class ReplicationBadInputTest {
           return failNextAfterCommit.getAndSet(false) ? failedAfterCommit(running, zfs) : running;
         };
     job =
-        new DirectPushJob(
+        DirectPushJob.of(
             PushJobModel.config(PushJobModel.Settings.defaults()), zfs, clock, transfers);
     write(A, 5000, 1);
     write(B, 5000, 2);
@@ -85,19 +85,18 @@ class ReplicationBadInputTest {
     String s1 = replicatedSnapshot();
     write(A, 6000, 3);
     String s2 = snapshot();
-    List<DirectPushJob.Listed> planned = job.list();
+    List<DirectJob.Listed> planned = job.list();
     zfs.destroySnapshot(A.snapshot(s2));
 
-    DirectPushJob.Outcome failed = run(planned, A, StepKind.REPLICATE);
+    DirectJob.Outcome failed = run(planned, A, StepKind.REPLICATE);
     assertThat(failed.ok()).isFalse();
     assertThat(failed.summary()).contains(s2);
     assertUnchanged(A, s1);
     assertThat(run(planned, B, StepKind.REPLICATE).ok()).as("the other filesystem").isTrue();
     assertThat(names(onReceiver(B))).endsWith(s2);
 
-    Map<String, DirectPushJob.Outcome> next = job.cycle();
-    assertThat(next.get(DirectPushJob.key(A, StepKind.REPLICATE)).summary())
-        .startsWith("up to date");
+    Map<String, DirectJob.Outcome> next = job.cycle();
+    assertThat(next.get(DirectJob.key(A, StepKind.REPLICATE)).summary()).startsWith("up to date");
     write(A, 7000, 4);
     String s3 = replicatedSnapshot();
     assertThat(names(onReceiver(A))).containsExactly(s1, s3);
@@ -112,17 +111,17 @@ class ReplicationBadInputTest {
     String s2 = snapshot();
     zfs.hooks().failNext(ModelHooks.Op.SEND, 1); // the first send of the cycle, A's, stops half-way
 
-    Map<String, DirectPushJob.Outcome> cycle = job.cycle();
-    DirectPushJob.Outcome failed = cycle.get(DirectPushJob.key(A, StepKind.REPLICATE));
+    Map<String, DirectJob.Outcome> cycle = job.cycle();
+    DirectJob.Outcome failed = cycle.get(DirectJob.key(A, StepKind.REPLICATE));
     assertThat(failed.ok()).isFalse();
     assertThat(failed.failure())
         .isInstanceOfSatisfying(
             TransferFailedException.class,
             e -> assertThat(e.reason()).isEqualTo(TransferFailedException.Reason.SEND_FAILED));
     assertUnchanged(A, s1);
-    assertThat(cycle.get(DirectPushJob.key(B, StepKind.REPLICATE)).ok()).isTrue();
+    assertThat(cycle.get(DirectJob.key(B, StepKind.REPLICATE)).ok()).isTrue();
 
-    assertThat(job.cycle().get(DirectPushJob.key(A, StepKind.REPLICATE)).ok()).isTrue();
+    assertThat(job.cycle().get(DirectJob.key(A, StepKind.REPLICATE)).ok()).isTrue();
     assertThat(names(onReceiver(A))).containsExactly(s1, s2);
     assertThat(zfs.contentChecksum(onReceiver(A))).isEqualTo(zfs.contentChecksum(A));
   }
@@ -134,7 +133,7 @@ class ReplicationBadInputTest {
     String s2 = snapshot();
     corruptNextSend.set(true);
 
-    DirectPushJob.Outcome failed = job.cycle().get(DirectPushJob.key(A, StepKind.REPLICATE));
+    DirectJob.Outcome failed = job.cycle().get(DirectJob.key(A, StepKind.REPLICATE));
     assertThat(failed.ok()).isFalse();
     assertThat(failed.failure())
         .isInstanceOfSatisfying(
@@ -142,7 +141,7 @@ class ReplicationBadInputTest {
             e -> assertThat(e.reason()).isEqualTo(TransferFailedException.Reason.RECEIVE_FAILED));
     assertUnchanged(A, s1);
 
-    assertThat(job.cycle().get(DirectPushJob.key(A, StepKind.REPLICATE)).ok()).isTrue();
+    assertThat(job.cycle().get(DirectJob.key(A, StepKind.REPLICATE)).ok()).isTrue();
     assertThat(names(onReceiver(A))).containsExactly(s1, s2);
     assertThat(zfs.contentChecksum(onReceiver(A).snapshot(s2)))
         .isEqualTo(zfs.contentChecksum(A.snapshot(s2)));
@@ -157,13 +156,13 @@ class ReplicationBadInputTest {
     for (int i = 0; i < 2; i++) {
       write(A, 1000, 20 + i);
       snapshot();
-      Map<String, DirectPushJob.Outcome> cycle = job.cycle();
-      DirectPushJob.Outcome conflict = cycle.get(DirectPushJob.key(A, StepKind.REPLICATE));
+      Map<String, DirectJob.Outcome> cycle = job.cycle();
+      DirectJob.Outcome conflict = cycle.get(DirectJob.key(A, StepKind.REPLICATE));
       assertThat(conflict.failure()).isInstanceOf(ReplicationConflict.class);
       assertThat(conflict.summary()).contains("zfleet did not create");
       assertThat(names(foreign)).isEmpty();
       assertThat(zfs.contentChecksum(foreign)).isEqualTo(theirs);
-      assertThat(cycle.get(DirectPushJob.key(B, StepKind.REPLICATE)).ok()).isTrue();
+      assertThat(cycle.get(DirectJob.key(B, StepKind.REPLICATE)).ok()).isTrue();
     }
   }
 
@@ -173,13 +172,12 @@ class ReplicationBadInputTest {
     write(A, 4000, 5);
     String s1 = snapshot();
     failNextAfterCommit.set(true);
-    DirectPushJob.Outcome failed = job.cycle().get(DirectPushJob.key(A, StepKind.REPLICATE));
+    DirectJob.Outcome failed = job.cycle().get(DirectJob.key(A, StepKind.REPLICATE));
     assertThat(failed.ok()).isFalse();
     assertThat(names(onReceiver(A))).containsExactly(s1);
 
-    Map<String, DirectPushJob.Outcome> next = job.cycle();
-    assertThat(next.get(DirectPushJob.key(A, StepKind.REPLICATE)).summary())
-        .startsWith("up to date");
+    Map<String, DirectJob.Outcome> next = job.cycle();
+    assertThat(next.get(DirectJob.key(A, StepKind.REPLICATE)).summary()).startsWith("up to date");
     assertUnchanged(A, s1);
     write(A, 4000, 6);
     String s2 = replicatedSnapshot();
@@ -233,8 +231,8 @@ class ReplicationBadInputTest {
 
   private String replicatedSnapshot() throws Exception {
     String s = snapshot();
-    Map<String, DirectPushJob.Outcome> cycle = job.cycle();
-    assertThat(cycle.get(DirectPushJob.key(A, StepKind.REPLICATE)).ok()).as("%s", cycle).isTrue();
+    Map<String, DirectJob.Outcome> cycle = job.cycle();
+    assertThat(cycle.get(DirectJob.key(A, StepKind.REPLICATE)).ok()).as("%s", cycle).isTrue();
     assertThat(names(onReceiver(A))).endsWith(s);
     return s;
   }
@@ -261,14 +259,12 @@ class ReplicationBadInputTest {
     }
   }
 
-  private static DirectPushJob.Outcome run(
-      List<DirectPushJob.Listed> planned, DatasetName fs, StepKind kind) {
-    return DirectPushJob.run(
+  private DirectJob.Outcome run(List<DirectJob.Listed> planned, DatasetName fs, StepKind kind) {
+    return job.run(
         planned.stream()
-            .filter(l -> l.filesystem().equals(fs) && l.step().kind() == kind)
+            .filter(l -> l.filesystem().equals(fs) && StepKind.of(l.step()) == kind)
             .findFirst()
-            .orElseThrow()
-            .step());
+            .orElseThrow());
   }
 
   private DatasetListing listing(DatasetName fs) {

@@ -118,7 +118,7 @@ class ReplicationPropertiesTest {
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
     final InMemoryZfs zfs;
     final PushJobModel.Settings settings;
-    final DirectPushJob job;
+    final DirectJob job;
     final List<Long> guids = new ArrayList<>();
     final List<String> names = new ArrayList<>();
     final Map<Long, String> contents = new LinkedHashMap<>();
@@ -142,7 +142,7 @@ class ReplicationPropertiesTest {
                       "{ type = grid, grid = \"2x1h | 3x4h\" }"))
               .withInitialReplication(pick("most-recent", "all"));
       job =
-          new DirectPushJob(
+          DirectPushJob.of(
               PushJobModel.config(settings), zfs, clock, DirectPushJob.transfers(materializer));
       job.list();
     }
@@ -176,8 +176,8 @@ class ReplicationPropertiesTest {
       }
       List<FilesystemVersion> receiverBefore =
           exists(onReceiver(A)) ? snapshots(onReceiver(A)) : List.of();
-      Map<String, DirectPushJob.Outcome> outcomes = job.cycle();
-      DirectPushJob.Outcome replicate = outcomes.get(DirectPushJob.key(A, StepKind.REPLICATE));
+      Map<String, DirectJob.Outcome> outcomes = job.cycle();
+      DirectJob.Outcome replicate = outcomes.get(DirectJob.key(A, StepKind.REPLICATE));
 
       assertThat(replicate.failure() instanceof ReplicationConflict)
           .as("a conflict: %s", replicate.summary())
@@ -225,7 +225,7 @@ class ReplicationPropertiesTest {
         }
       }
       for (String side : List.of("prune-sender", "prune-receiver")) {
-        DirectPushJob.Outcome prune = outcomes.get(A.value() + " " + side);
+        DirectJob.Outcome prune = outcomes.get(A.value() + " " + side);
         if (prune != null && !prune.ok()) {
           // Only before anything reached the receiver: not-replicated has no cursor to judge by.
           assertThat(prune.summary()).contains("replication cursor missing");
@@ -263,7 +263,7 @@ class ReplicationPropertiesTest {
           && !sender.subList(sender.size() - 3, sender.size()).contains(base.onSender());
     }
 
-    static boolean destroyedAny(DirectPushJob.Outcome prune) {
+    static boolean destroyedAny(DirectJob.Outcome prune) {
       return prune != null && prune.ok() && prune.summary().matches(".*destroyed [1-9].*");
     }
 

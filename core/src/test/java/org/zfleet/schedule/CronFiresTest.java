@@ -46,11 +46,11 @@ class CronFiresTest {
               + pick(random, WEEKDAYS);
       CronSpec spec = CronSpec.parse(text);
       Instant from = Instant.ofEpochSecond(from2026 + Math.floorMod(random.nextLong(), span));
-      Optional<Instant> found = CronFires.firstAtOrAfter(spec, from);
+      Optional<Instant> found = CronFires.firstAtOrAfter(spec, ZoneOffset.UTC, from);
       Optional<Instant> walked = walk(spec, from, 9);
       assertThat(found).as("\"%s\" from %s", text, from).isEqualTo(walked);
       fired += found.isPresent() ? 1 : 0;
-      Optional<Instant> after = found.flatMap(f -> CronFires.firstAfter(spec, f));
+      Optional<Instant> after = found.flatMap(f -> CronFires.firstAfter(spec, ZoneOffset.UTC, f));
       assertThat(after)
           .as("\"%s\" after %s", text, found)
           .isEqualTo(found.flatMap(f -> walk(spec, f.plusSeconds(1), 9)));
@@ -62,11 +62,17 @@ class CronFiresTest {
   @Test
   void startsBetweenMinutesRoundUp() {
     CronSpec everyMinute = CronSpec.parse("* * * * *");
-    assertThat(CronFires.firstAtOrAfter(everyMinute, Instant.parse("2026-01-01T00:00:00.001Z")))
+    assertThat(
+            CronFires.firstAtOrAfter(
+                everyMinute, ZoneOffset.UTC, Instant.parse("2026-01-01T00:00:00.001Z")))
         .contains(Instant.parse("2026-01-01T00:01:00Z"));
-    assertThat(CronFires.firstAtOrAfter(everyMinute, Instant.parse("2026-01-01T00:00:00Z")))
+    assertThat(
+            CronFires.firstAtOrAfter(
+                everyMinute, ZoneOffset.UTC, Instant.parse("2026-01-01T00:00:00Z")))
         .contains(Instant.parse("2026-01-01T00:00:00Z"));
-    assertThat(CronFires.firstAfter(everyMinute, Instant.parse("2026-01-01T00:00:00Z")))
+    assertThat(
+            CronFires.firstAfter(
+                everyMinute, ZoneOffset.UTC, Instant.parse("2026-01-01T00:00:00Z")))
         .contains(Instant.parse("2026-01-01T00:01:00Z"));
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.TimeZone;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,7 @@ class SnapshotScheduleTest {
   }
 
   private static SnapshotSchedule cron(String text) {
-    return SnapshotSchedule.cron(CronSpec.parse(text));
+    return SnapshotSchedule.cron(CronSpec.parse(text), ZoneOffset.UTC);
   }
 
   static Stream<Arguments> intervals() {

@@ -101,6 +101,67 @@ class ByteTransferTest {
     assertThat(transfer.result().toCompletableFuture().join().bytes()).isEqualTo(length);
   }
 
+  @ParameterizedTest(name = "{0} B/s")
+  @ValueSource(longs = {1_000_000_001L, 2L << 30, 10L << 40, Long.MAX_VALUE / 2})
+  void aLimitAboveOneGigabytePerSecondMovesTheWholeStream(long limit) {
+    long length = 8L * 1024 * 1024 + 5;
+    FakeReceiveProcess receive = FakeReceiveProcess.accepting();
+
+    TransferResult result =
+        run(
+                FakeSendProcess.of(length, 13),
+                receive,
+                TransferOptions.defaults().withBandwidthLimit(limit),
+                ProgressListener.NONE)
+            .join();
+
+    assertThat(result.bytes()).isEqualTo(length);
+    assertThat(receive.sha256()).isEqualTo(FakeSendProcess.sha256Of(length, 13));
+    assertThat(receive.closedCleanly()).isTrue();
+  }
+
+  @Test
+  void theLowestLimitConfigurationAcceptsWorks() {
+    long length = 1500;
+    FakeReceiveProcess receive = FakeReceiveProcess.accepting();
+
+    TransferResult result =
+        run(
+                FakeSendProcess.of(length, 19),
+                receive,
+                OPTIONS.withBandwidthLimit(BandwidthLimit.MIN_BYTES_PER_SECOND),
+                ProgressListener.NONE)
+            .join();
+
+    assertThat(result.bytes()).isEqualTo(length);
+    assertThat(receive.sha256()).isEqualTo(FakeSendProcess.sha256Of(length, 19));
+  }
+
+  /**
+   * A limit still limits: the stream cannot end before its bytes, less the bucket's initial burst
+   * (a tenth of a second's worth), have had their time at the limit. A lower bound only: a slow
+   * machine makes it longer, never shorter.
+   */
+  @Test
+  void aLowLimitHoldsTheStreamToItsRate() {
+    long limit = 1L << 20;
+    long length = 2L << 20;
+    long start = System.nanoTime();
+
+    TransferResult result =
+        run(
+                FakeSendProcess.of(length, 17),
+                FakeReceiveProcess.accepting(),
+                OPTIONS.withBandwidthLimit(limit),
+                ProgressListener.NONE)
+            .join();
+
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(result.bytes()).isEqualTo(length);
+    assertThat(elapsed)
+        .isGreaterThanOrEqualTo(Duration.ofMillis((length - limit / 10) * 1000 / limit));
+  }
+
   @Test
   void failedReceiveKillsTheSenderAndReportsBothStderrs() {
     FakeSendProcess send = FakeSendProcess.endless(5);
@@ -192,7 +253,7 @@ class ByteTransferTest {
     assertThatThrownBy(result::join)
         .isInstanceOf(CompletionException.class)
         .hasCauseInstanceOf(TransferFailedException.class);
-    return (TransferFailedException) result.handle((v, e) -> ByteTransfer.unwrap(e)).join();
+    return (TransferFailedException) result.handle((v, e) -> Outcomes.unwrap(e)).join();
   }
 
   private static void awaitTrue(BooleanSupplier condition) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.OptionalLong;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,6 +17,20 @@ class TransferOptionsTest {
 
     assertThat(defaults.chunkSize()).isEqualTo(256 * 1024);
     assertThat(defaults.maxBytesInFlight()).isEqualTo(16L * 256 * 1024);
+  }
+
+  @Test
+  void optionsDerivedFromAJobsOptionsShareItsBucketAndOtherJobsHaveTheirOwn() {
+    TransferOptions job = TransferOptions.defaults().withBandwidthLimit(1 << 20);
+    TransferOptions derived =
+        job.withChunkSize(64 * 1024).withProgressEvery(Duration.ofHours(1), 1);
+    TransferOptions otherJob = TransferOptions.defaults().withBandwidthLimit(1 << 20);
+
+    assertThat(derived.bandwidthLimit().orElseThrow()).isSameAs(job.bandwidthLimit().orElseThrow());
+    assertThat(otherJob.bandwidthLimit().orElseThrow())
+        .isNotSameAs(job.bandwidthLimit().orElseThrow());
+    assertThat(job.bytesPerSecond()).hasValue(1 << 20);
+    assertThat(TransferOptions.defaults().bytesPerSecond()).isEmpty();
   }
 
   @ParameterizedTest(name = "limit {0} B/s -> chunks of {1}")
@@ -35,7 +49,6 @@ class TransferOptionsTest {
   @ParameterizedTest(name = "{4}")
   @CsvSource({
     "512, 0, 1000, 16, chunk size",
-    "65536, 100, 1000, 16, bandwidth limit",
     "65536, 0, 0, 16, progress bytes",
     "65536, 0, 1000, 3, stream buffer",
   })
@@ -45,7 +58,7 @@ class TransferOptionsTest {
             () ->
                 new TransferOptions(
                     chunk,
-                    limit == 0 ? OptionalLong.empty() : OptionalLong.of(limit),
+                    limit == 0 ? Optional.empty() : Optional.of(BandwidthLimit.of(limit)),
                     Duration.ofSeconds(1),
                     progressBytes,
                     buffer))

@@ -81,13 +81,11 @@ public final class InMemoryZfs implements ZfsPort {
   public synchronized List<DatasetListing> list(
       Collection<DatasetName> roots, Set<String> userProperties) {
     userProperties.forEach(ZfsNames::requireUserProperty);
-    if (roots.isEmpty()) {
-      return List.of();
-    }
-    command(Op.LIST, roots.iterator().next().value());
+    // No roots: every pool, as zfs get -r without a dataset.
+    command(Op.LIST, roots.isEmpty() ? "" : roots.iterator().next().value());
     List<DatasetListing> out = new ArrayList<>();
     for (ModelDataset ds : datasets.values()) {
-      if (roots.stream().noneMatch(ds.name::isWithin)) {
+      if (!roots.isEmpty() && roots.stream().noneMatch(ds.name::isWithin)) {
         continue;
       }
       List<FilesystemVersion> versions = new ArrayList<>(ds.bookmarks);
@@ -115,7 +113,7 @@ public final class InMemoryZfs implements ZfsPort {
     return List.copyOf(out);
   }
 
-  @Override
+  /** A dataset's or snapshot's user property, set locally or inherited: for tests to look. */
   public synchronized Optional<String> getUserProperty(String datasetOrSnapshot, String property) {
     String target = ZfsNames.requireDatasetOrSnapshot(datasetOrSnapshot);
     ZfsNames.requireUserProperty(property);
@@ -174,7 +172,8 @@ public final class InMemoryZfs implements ZfsPort {
           List.of(),
           "");
     }
-    missing.forEach(this::createDataset);
+    // Each missing parent is made on its own with the same properties, as ZfsCli does.
+    missing.forEach(p -> createDataset(p).localProperties.putAll(properties));
     createDataset(dataset).localProperties.putAll(properties);
   }
 
@@ -233,6 +232,12 @@ public final class InMemoryZfs implements ZfsPort {
     ModelSnapshot s = snapshot("destroy", snapshot);
     if (!s.holds.isEmpty()) {
       throw ModelErrors.busy("destroy", snapshot.full(), snapshot.full());
+    }
+    if (datasets.values().stream().anyMatch(d -> snapshot.equals(d.origin))) {
+      throw ModelErrors.failed(
+          "destroy",
+          snapshot.full(),
+          "cannot destroy '" + snapshot + "': snapshot has dependent clones");
     }
     datasets.get(snapshot.dataset()).snapshots.remove(s);
   }
@@ -350,34 +355,73 @@ public final class InMemoryZfs implements ZfsPort {
   }
 
   @Override
-  public synchronized void rollback(SnapshotName snapshot, boolean destroyNewer) {
-    command(Op.ROLLBACK, snapshot.full());
-    ModelSnapshot target = snapshot("rollback", snapshot);
-    ModelDataset ds = datasets.get(snapshot.dataset());
-    List<ModelSnapshot> newer =
-        ds.snapshots.stream().filter(s -> s.createTxg > target.createTxg).toList();
-    if (!newer.isEmpty() && !destroyNewer) {
+  public synchronized void clone(
+      SnapshotName origin, DatasetName clone, Map<String, String> properties) {
+    properties.forEach(
+        (k, v) -> {
+          ZfsNames.requireProperty(k);
+          ZfsNames.requirePropertyValue(v);
+        });
+    command(Op.CLONE, clone.value());
+    ModelSnapshot source = snapshot("clone", origin);
+    if (!clone.pool().equals(origin.dataset().pool())) {
       throw ModelErrors.failed(
-          "rollback",
-          snapshot.full(),
-          "cannot rollback to '"
-              + snapshot
-              + "': more recent snapshots exist (use '-r' to destroy them)");
+          "clone", clone.value(), "cannot create '" + clone + "': source and target pools differ");
     }
-    ZfsException busy = null;
-    for (ModelSnapshot s : newer) {
-      // Like zfs-fuse: unheld newer snapshots are destroyed even when a held one stops the
-      // rollback.
-      if (s.holds.isEmpty()) {
-        ds.snapshots.remove(s);
-      } else {
-        busy = ModelErrors.busy("rollback", snapshot.full(), ds.name + "@" + s.name);
+    if (datasets.containsKey(clone)) {
+      throw ModelErrors.exists(
+          "clone", clone.value(), "cannot create '" + clone + "': dataset already exists");
+    }
+    dataset("clone", clone.value(), clone.parent().orElseThrow());
+    ModelDataset made = createDataset(clone);
+    made.files = new TreeMap<>(source.files);
+    made.origin = origin;
+    made.localProperties.putAll(properties);
+  }
+
+  @Override
+  public synchronized void destroyFilesystem(DatasetName dataset) {
+    if (dataset.depth() == 0) {
+      throw new IllegalArgumentException("refusing to destroy the root of pool " + dataset);
+    }
+    command(Op.DESTROY, dataset.value());
+    ModelDataset ds = dataset("destroy", dataset.value(), dataset);
+    boolean children =
+        datasets.keySet().stream().anyMatch(d -> d.isWithin(dataset) && !d.equals(dataset));
+    if (children || !ds.snapshots.isEmpty()) {
+      throw ModelErrors.failed(
+          "destroy",
+          dataset.value(),
+          "cannot destroy '" + dataset + "': filesystem has children or snapshots");
+    }
+    datasets.remove(dataset);
+  }
+
+  /** Bytes of the files a filesystem's head and its snapshots hold, children included. */
+  @Override
+  public synchronized Map<DatasetName, Long> spaceUsed(Collection<DatasetName> roots) {
+    command(Op.GET, roots.isEmpty() ? "" : roots.iterator().next().value());
+    Map<DatasetName, Long> used = new TreeMap<>(TreeOrder::compare);
+    for (ModelDataset ds : datasets.values()) {
+      if (roots.stream().noneMatch(ds.name::isWithin)) {
+        continue;
       }
+      long bytes = 0;
+      for (ModelDataset d : datasets.values()) {
+        if (d.name.isWithin(ds.name)) {
+          bytes += size(d.files);
+          for (ModelSnapshot s : d.snapshots) {
+            bytes += size(s.files);
+          }
+        }
+      }
+      used.put(ds.name, bytes);
     }
-    if (busy != null) {
-      throw busy;
-    }
-    ds.resetTo(target);
+    return used;
+  }
+
+  private static long size(Map<String, byte[]> files) {
+    return files.values().stream().mapToLong(b -> b.length).sum();
   }
 
   @Override

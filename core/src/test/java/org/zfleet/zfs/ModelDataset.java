@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
+import org.zfleet.model.SnapshotName;
 
 /**
  * A filesystem in {@link InMemoryZfs}. {@code writeGen} changes with every write; a snapshot keeps
@@ -29,6 +30,9 @@ final class ModelDataset {
 
   /** What an interrupted resumable receive left here, or null. */
   ModelResume.Partial partial;
+
+  /** The snapshot this filesystem is a clone of, if it is one. */
+  SnapshotName origin;
 
   ModelDataset(DatasetName name, long guid, long createTxg, Instant creation, long writeGen) {
     this.name = name;

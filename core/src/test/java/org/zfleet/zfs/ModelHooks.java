@@ -30,7 +30,8 @@ public final class ModelHooks {
     BOOKMARK,
     ROLLBACK,
     SEND,
-    RECEIVE
+    RECEIVE,
+    CLONE
   }
 
   private final Map<Op, Integer> counts = new EnumMap<>(Op.class);

@@ -93,6 +93,26 @@ public abstract class ZfsPortContract {
     assertThat(port().list(List.of(root.child("missing")), Set.of())).isEmpty();
   }
 
+  /** No roots: every pool of the host (zrepl's {@code "<"}), in tree order, with versions. */
+  @Test
+  void noRootsListsEveryPool() {
+    DatasetName a = scratch().child("a");
+    port().createFilesystem(a, Map.of(), false);
+    port().snapshot(List.of(a), "s1");
+
+    List<DatasetListing> listing = port().list(List.of(), Set.of());
+
+    List<DatasetName> names = listing.stream().map(DatasetListing::name).toList();
+    DatasetName pool1 = DatasetName.of(scratch().pool());
+    DatasetName pool2 = DatasetName.of(otherScratch().pool());
+    assertThat(names).contains(pool1, scratch(), a, pool2, otherScratch());
+    assertThat(names.indexOf(pool1)).isLessThan(names.indexOf(scratch()));
+    assertThat(names.indexOf(scratch())).isLessThan(names.indexOf(a));
+    assertThat(listing.get(names.indexOf(a)).versions())
+        .extracting(FilesystemVersion::name)
+        .containsExactly("s1");
+  }
+
   @Test
   void namesWithSpacesDotsColonsAndDashesWork() {
     DatasetName odd = scratch().child("a b.c:d-e");
@@ -105,8 +125,7 @@ public abstract class ZfsPortContract {
         .extracting(DatasetListing::name)
         .containsExactly(odd, inner);
     assertThat(versions(inner)).extracting(FilesystemVersion::name).containsExactly("s 1.2:3-4");
-    assertThat(port().getUserProperty(inner.snapshot("s 1.2:3-4").full(), PROP))
-        .contains("odd value = with: spaces");
+    assertThat(snapshotProperty(inner, "s 1.2:3-4")).contains("odd value = with: spaces");
     port().destroySnapshot(inner.snapshot("s 1.2:3-4"));
     assertThat(versions(inner)).isEmpty();
   }
@@ -118,14 +137,15 @@ public abstract class ZfsPortContract {
     DatasetName root = scratch();
     DatasetName child = root.child("child");
     port().createFilesystem(child, Map.of(), false);
-    assertThat(port().getUserProperty(root.value(), PROP)).isEmpty();
+    // A snapshot's listed properties are its own or inherited: they show what the child has.
+    port().snapshot(List.of(child), "s");
+    assertThat(snapshotProperty(child, "s")).isEmpty();
 
     port().setUserProperty(root.value(), PROP, "top");
-    assertThat(port().getUserProperty(child.value(), PROP)).contains("top");
+    assertThat(snapshotProperty(child, "s")).contains("top");
     port().setUserProperty(child.value(), PROP, "own");
-    assertThat(port().getUserProperty(child.value(), PROP)).contains("own");
+    assertThat(snapshotProperty(child, "s")).contains("own");
 
-    port().snapshot(List.of(child), "s");
     port().setUserProperty(child.snapshot("s").full(), "zfleet:snap", "on the snapshot");
     List<DatasetListing> listing =
         port().list(List.of(root), Set.of(PROP, "zfleet:snap", "zfleet:unset"));
@@ -135,11 +155,11 @@ public abstract class ZfsPortContract {
         .isEqualTo(Map.of("s", Map.of(PROP, "own", "zfleet:snap", "on the snapshot")));
 
     port().inheritUserProperty(child, PROP);
-    assertThat(port().getUserProperty(child.value(), PROP)).contains("top");
+    assertThat(snapshotProperty(child, "s")).contains("top");
     // A listing names only the values set on a dataset: a parent's mark is not the child's.
     assertThat(port().list(List.of(root), Set.of(PROP)).get(1).properties()).isEmpty();
     port().inheritUserProperty(root, PROP);
-    assertThat(port().getUserProperty(child.value(), PROP)).isEmpty();
+    assertThat(snapshotProperty(child, "s")).isEmpty();
   }
 
   // ---- snapshots, destroy, holds
@@ -225,27 +245,6 @@ public abstract class ZfsPortContract {
     assertThat(versions(scratch())).isEmpty();
   }
 
-  @Test
-  void rollbackRestoresDataAndDestroysNewerSnapshotsOnlyWhenAsked() {
-    DatasetName fs = scratch();
-    writeFile(fs, "f", bytes("one"));
-    port().snapshot(List.of(fs), "s1");
-    writeFile(fs, "f", bytes("two"));
-    port().snapshot(List.of(fs), "s2");
-    writeFile(fs, "f", bytes("three"));
-
-    port().rollback(fs.snapshot("s2"), false);
-    assertThat(text(readFile(fs, "f"))).isEqualTo("two");
-    assertThatThrownBy(() -> port().rollback(fs.snapshot("s1"), false))
-        .isInstanceOf(ZfsException.Failed.class)
-        .hasMessageContaining("more recent snapshots");
-    assertThat(versions(fs)).hasSize(2);
-
-    port().rollback(fs.snapshot("s1"), true);
-    assertThat(text(readFile(fs, "f"))).isEqualTo("one");
-    assertThat(versions(fs)).extracting(FilesystemVersion::name).containsExactly("s1");
-  }
-
   // ---- typed failures
 
   @Test
@@ -264,14 +263,12 @@ public abstract class ZfsPortContract {
         .isInstanceOf(ZfsException.AlreadyExists.class);
     assertThatThrownBy(() -> port().snapshot(List.of(missing), "s"))
         .isInstanceOf(ZfsException.NotFound.class);
-    assertThatThrownBy(() -> port().getUserProperty(missing.value(), PROP))
+    assertThatThrownBy(() -> port().setUserProperty(missing.value(), PROP, "x"))
         .isInstanceOf(ZfsException.NotFound.class)
         .hasMessageContaining(missing.value());
     assertThatThrownBy(() -> port().hold(missingSnap, "t"))
         .isInstanceOf(ZfsException.NotFound.class);
     assertThatThrownBy(() -> port().holds(missingSnap)).isInstanceOf(ZfsException.NotFound.class);
-    assertThatThrownBy(() -> port().rollback(missingSnap, false))
-        .isInstanceOf(ZfsException.NotFound.class);
     assertThatThrownBy(() -> sendBytes(port(), SendRequest.full(missingSnap)))
         .isInstanceOf(ZfsException.NotFound.class)
         .hasMessageContaining(missingSnap.full());
@@ -281,6 +278,21 @@ public abstract class ZfsPortContract {
 
     port().createFilesystem(missing.child("x"), Map.of(), true);
     assertThat(port().list(List.of(missing), Set.of())).hasSize(2);
+  }
+
+  @Test
+  void missingParentsAreMadeOneByOneWithTheChildsProperties() {
+    DatasetName top = scratch().child("p");
+    DatasetName leaf = top.child("q").child("r");
+    port().createFilesystem(leaf, Map.of(PROP, "mine", "canmount", "off"), true);
+    // Marked at their creation, not inherited: `zfs create -p` would leave them unmarked.
+    assertThat(port().list(List.of(top), Set.of(PROP)))
+        .extracting(d -> d.name().value() + "=" + d.properties().get(PROP))
+        .containsExactly(top + "=mine", top.child("q") + "=mine", leaf + "=mine");
+    // A parent that exists is left as it is.
+    port().createFilesystem(top.child("s"), Map.of(PROP, "other"), true);
+    assertThat(port().list(List.of(top), Set.of(PROP)).get(0).properties())
+        .containsEntry(PROP, "mine");
   }
 
   // ---- send and receive
@@ -306,7 +318,8 @@ public abstract class ZfsPortContract {
     assertThat(got.creation()).isEqualTo(sent.creation());
     assertThat(readFile(target, "big")).hasValueSatisfying(b -> assertThat(b).isEqualTo(big));
     assertThat(text(readFile(target, "small"))).isEqualTo("hello");
-    assertThat(port().getUserProperty(target.value(), PROP)).contains("received");
+    assertThat(port().list(List.of(target), Set.of(PROP)).get(0).properties())
+        .containsEntry(PROP, "received");
     assertThatThrownBy(
             () -> pipe(port(), SendRequest.full(src.snapshot("a")), ReceiveRequest.into(target)))
         .isInstanceOf(ZfsException.AlreadyExists.class)
@@ -471,6 +484,84 @@ public abstract class ZfsPortContract {
     assertThat(versions(target)).extracting(FilesystemVersion::name).containsExactly("a", "b");
   }
 
+  // ---- clones and space
+
+  @Test
+  void aCloneShowsItsSnapshotAndHoldsItUntilTheCloneIsDestroyed() {
+    DatasetName fs = scratch().child("fs");
+    DatasetName clone = scratch().child("clone");
+    port().createFilesystem(fs, Map.of(), false);
+    writeFile(fs, "a", bytes("in s1"));
+    port().snapshot(List.of(fs), "s1");
+    writeFile(fs, "b", bytes("after s1"));
+
+    port().clone(fs.snapshot("s1"), clone, Map.of(PROP, "made by the test"));
+
+    assertThat(readFile(clone, "a"))
+        .hasValueSatisfying(d -> assertThat(d).isEqualTo(bytes("in s1")));
+    assertThat(readFile(clone, "b")).isEmpty();
+    assertThat(port().list(List.of(clone), Set.of(PROP)).get(0).properties().get(PROP))
+        .isEqualTo("made by the test");
+    assertThat(versions(fs)).extracting(FilesystemVersion::name).containsExactly("s1");
+    assertThatThrownBy(() -> port().destroySnapshot(fs.snapshot("s1")))
+        .isInstanceOf(ZfsException.class);
+
+    destroyWhenNotBusy(clone);
+    assertThat(port().list(List.of(scratch()), Set.of()))
+        .extracting(DatasetListing::name)
+        .containsExactly(scratch(), fs);
+    port().destroySnapshot(fs.snapshot("s1"));
+  }
+
+  @Test
+  void destroyFilesystemRefusesOneWithSnapshotsOrChildren() {
+    DatasetName parent = scratch().child("parent");
+    DatasetName child = parent.child("child");
+    port().createFilesystem(child, Map.of(), true);
+    port().snapshot(List.of(child), "s");
+
+    assertThatThrownBy(() -> port().destroyFilesystem(parent)).isInstanceOf(ZfsException.class);
+    assertThatThrownBy(() -> port().destroyFilesystem(child)).isInstanceOf(ZfsException.class);
+    assertThatThrownBy(() -> port().destroyFilesystem(DatasetName.of(scratch().pool())))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    assertThat(port().list(List.of(parent), Set.of()))
+        .extracting(DatasetListing::name)
+        .containsExactly(parent, child);
+  }
+
+  @Test
+  void spaceUsedCountsDataAndChildrenAndLeavesOutMissingRoots() {
+    DatasetName parent = scratch().child("parent");
+    DatasetName child = parent.child("child");
+    port().createFilesystem(child, Map.of(), true);
+    byte[] data = new byte[256 * 1024];
+    new Random(3).nextBytes(data);
+    writeFile(child, "data", data);
+    port().snapshot(List.of(child), "s");
+
+    Map<DatasetName, Long> used = port().spaceUsed(List.of(parent, scratch().child("missing")));
+
+    assertThat(used.keySet()).containsExactlyInAnyOrder(parent, child);
+    assertThat(used.get(child)).isGreaterThanOrEqualTo(data.length);
+    assertThat(used.get(parent)).isGreaterThanOrEqualTo(used.get(child));
+  }
+
+  /** zfs-fuse calls a filesystem that was just read busy for a moment. */
+  private void destroyWhenNotBusy(DatasetName filesystem) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        port().destroyFilesystem(filesystem);
+        return;
+      } catch (ZfsException.Busy e) {
+        if (attempt >= 20) {
+          throw e;
+        }
+        sleep(250);
+      }
+    }
+  }
+
   // ---- helpers
 
   protected List<FilesystemVersion> versions(DatasetName fs) {
@@ -501,5 +592,26 @@ public abstract class ZfsPortContract {
     byte[] b = new byte[n];
     new Random(seed).nextBytes(b);
     return b;
+  }
+
+  /** A snapshot's user property as a listing reports it (set on it, or inherited). */
+  private java.util.Optional<String> snapshotProperty(DatasetName fs, String snapshot) {
+    return java.util.Optional.ofNullable(
+        port().list(List.of(fs), Set.of(PROP)).stream()
+            .filter(d -> d.name().equals(fs))
+            .findFirst()
+            .orElseThrow()
+            .versionProperties()
+            .getOrDefault(snapshot, Map.of())
+            .get(PROP));
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 }

@@ -3,10 +3,11 @@ package org.zfleet.node.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.zfleet.node.WallClock;
+import org.zfleet.node.tls.NodeCertificateRenewal;
 import org.zfleet.node.tls.NodeCertificates;
 import org.zfleet.node.tls.NodeIdentity;
 import picocli.CommandLine;
@@ -20,7 +21,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "cert",
     description = "Create the certificates nodes use to authenticate each other.",
-    subcommands = {CertCommand.CreateCa.class, CertCommand.CreateNode.class})
+    subcommands = {
+      CertCommand.CreateCa.class,
+      CertCommand.CreateNode.class,
+      CertCommand.RenewNode.class
+    })
 final class CertCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -31,7 +36,7 @@ final class CertCommand implements Runnable {
   }
 
   private static NodeCertificates certificates() {
-    return new NodeCertificates(Clock.systemUTC(), new SecureRandom());
+    return new NodeCertificates(WallClock.clock(), new SecureRandom());
   }
 
   @Command(
@@ -99,6 +104,61 @@ final class CertCommand implements Runnable {
       spec.commandLine()
           .getOut()
           .println("wrote " + written.certificate() + " and " + written.key() + " (mode 0600)");
+      return ZfleetCommand.EXIT_OK;
+    }
+  }
+
+  @Command(
+      name = "renew-node",
+      description = {
+        "Renew DIR/NAME.crt and DIR/NAME.key: same identity and host names, a new key and validity,"
+            + " signed by the unchanged CA in DIR.",
+        "The previous files are kept as NAME.crt.old and NAME.key.old; restart the node to use the"
+            + " new ones."
+      })
+  static final class RenewNode implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The node's name.")
+    String name;
+
+    @Option(
+        names = "--dir",
+        required = true,
+        paramLabel = "DIR",
+        description = "Where the CA and certificates live.")
+    Path dir;
+
+    @Option(
+        names = "--host",
+        paramLabel = "HOST",
+        description = "Host names for the new certificate; repeatable (default: the current ones).")
+    List<String> hosts = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      String problem = NodeIdentity.problem(name);
+      if (problem != null) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "invalid node name \"" + name + "\": " + problem);
+      }
+      NodeCertificateRenewal.Renewed renewed =
+          new NodeCertificateRenewal(certificates()).renew(dir, NodeIdentity.of(name), hosts);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(
+          "renewed "
+              + renewed.written().certificate()
+              + " and "
+              + renewed.written().key()
+              + " (valid until "
+              + renewed.notAfter()
+              + "); the previous ones are "
+              + renewed.previousCertificate()
+              + " and "
+              + renewed.previousKey());
+      out.println(
+          "restart node " + name + " to use them (its peers need no change: the CA is the same)");
       return ZfleetCommand.EXIT_OK;
     }
   }

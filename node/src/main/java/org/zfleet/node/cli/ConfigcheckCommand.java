@@ -14,6 +14,7 @@ import org.zfleet.config.ConfigProblem;
 import org.zfleet.config.JobConfig;
 import org.zfleet.config.LoadResult;
 import org.zfleet.config.ZfleetConfig;
+import org.zfleet.node.LocalHost;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,9 +34,9 @@ final class ConfigcheckCommand implements Callable<Integer> {
 
   @Option(
       names = "--config",
-      required = true,
+      defaultValue = ConfigFiles.DEFAULT_CONFIG,
       paramLabel = "FILE",
-      description = "The configuration file.")
+      description = "The configuration file (default: ${DEFAULT-VALUE}).")
   Path config;
 
   @Option(
@@ -51,7 +52,12 @@ final class ConfigcheckCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--format must be human or json, got \"" + format + "\"");
     }
-    LoadResult result = ConfigLoader.load(config);
+    var missing = ConfigFiles.missingDefault(config, Path.of(ConfigFiles.DEFAULT_CONFIG));
+    if (missing.isPresent() && format.equals("human")) {
+      spec.commandLine().getErr().println("zfleet: " + missing.get());
+      return ZfleetCommand.EXIT_FAILED;
+    }
+    LoadResult result = ConfigLoader.load(config, LocalHost.name());
     PrintWriter out = spec.commandLine().getOut();
     if (format.equals("json")) {
       out.println(json(result));

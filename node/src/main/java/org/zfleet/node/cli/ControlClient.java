@@ -24,6 +24,19 @@ final class ControlClient {
     return send(HttpRequest.newBuilder(uri(path)).GET().timeout(Duration.ofSeconds(10)).build());
   }
 
+  /** As {@link #get}, empty when no daemon listens. */
+  java.util.Optional<HttpResponse<String>> getIfRunning(String path)
+      throws IOException, InterruptedException {
+    try {
+      return java.util.Optional.of(
+          http.send(
+              HttpRequest.newBuilder(uri(path)).GET().timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString()));
+    } catch (ConnectException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   HttpResponse<String> post(String path) throws IOException, InterruptedException {
     return send(
         HttpRequest.newBuilder(uri(path))

@@ -17,9 +17,9 @@ final class DaemonCommand implements Callable<Integer> {
 
   @Option(
       names = {"-c", "--config"},
-      required = true,
+      defaultValue = ConfigFiles.DEFAULT_CONFIG,
       paramLabel = "FILE",
-      description = "The zfleet configuration (HOCON).")
+      description = "The zfleet configuration, HOCON (default: ${DEFAULT-VALUE}).")
   Path config;
 
   @Override

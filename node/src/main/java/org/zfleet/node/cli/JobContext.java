@@ -2,28 +2,46 @@ package org.zfleet.node.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.zfleet.config.JobConfig;
 import org.zfleet.config.SinkJob;
 import org.zfleet.config.ZfleetConfig;
+import org.zfleet.cycle.CyclePlanner;
+import org.zfleet.cycle.CycleStart;
+import org.zfleet.cycle.FilesystemCycle;
+import org.zfleet.cycle.JobListing;
+import org.zfleet.cycle.StepSpec;
+import org.zfleet.job.CyclePorts;
 import org.zfleet.job.JobDriver;
 import org.zfleet.job.StepControl;
+import org.zfleet.job.StepOutput;
+import org.zfleet.model.DatasetName;
+import org.zfleet.node.WallClock;
 import org.zfleet.replication.JobDrivers;
 import org.zfleet.replication.LocalReceiverDirectory;
+import org.zfleet.replication.NodePorts;
+import org.zfleet.replication.SourceDirectory;
 import org.zfleet.transfer.Transfers;
+import org.zfleet.zfs.ProcessRunner;
 import org.zfleet.zfs.ZfsCli;
 import org.zfleet.zfs.ZfsCliConfig;
 
 /**
- * A job of a configuration with real ZFS, for the dry-run commands: the same driver the daemon
- * runs, listed once, whose planned steps are then inspected instead of run.
+ * A job of a configuration with real ZFS, for the dry-run commands: the same driver and planner the
+ * daemon runs, listed once; what the planner returns is printed instead of run.
  */
 final class JobContext implements AutoCloseable {
+
+  /**
+   * The job's listing and each filesystem's planned steps, as the daemon's first cycle has them.
+   */
+  record Planned(JobListing listing, Map<DatasetName, FilesystemCycle> cycles) {}
 
   final ZfleetConfig config;
   final JobConfig job;
   final ZfsCli zfs;
+  private final ProcessRunner hooks = new ProcessRunner(1);
 
   private JobContext(ZfleetConfig config, JobConfig job, ZfsCli zfs) {
     this.config = config;
@@ -57,17 +75,22 @@ final class JobContext implements AutoCloseable {
     return new JobContext(config, config.job(jobName).orElseThrow(), zfs);
   }
 
-  /** The job's driver after one listing, as the daemon's first cycle would see it. */
-  JobDriver listedDriver() throws Exception {
+  /**
+   * Lists the job once and plans its cycle, as the daemon's first cycle would (sinks of this
+   * configuration are found; a sink or source on another node is not reachable from here).
+   */
+  Planned plan() throws Exception {
     List<SinkJob> sinks =
         config.jobs().stream().filter(j -> j instanceof SinkJob).map(j -> (SinkJob) j).toList();
+    NodePorts ports =
+        new NodePorts(
+            zfs,
+            new LocalReceiverDirectory(zfs, sinks, Transfers.none()),
+            SourceDirectory.NONE,
+            Runnable::run,
+            hooks);
     JobDriver driver =
-        JobDrivers.of(
-                job,
-                config.node().name(),
-                zfs,
-                new LocalReceiverDirectory(zfs, sinks, Transfers.none()),
-                Clock.systemUTC())
+        JobDrivers.of(job, config.node().name(), ports)
             .orElseThrow(
                 () ->
                     new IllegalArgumentException(
@@ -76,12 +99,22 @@ final class JobContext implements AutoCloseable {
                             + " is a "
                             + job.type().configName()
                             + " job, which acts only when its peers do"));
-    driver.list().run(new StepControl());
-    return driver;
+    StepOutput.Listed listed =
+        (StepOutput.Listed)
+            driver
+                .runner()
+                .work(new StepSpec.ListJob(), CyclePorts.NONE)
+                .run(new StepControl())
+                .output()
+                .orElseThrow();
+    CycleStart start = CycleStart.at(WallClock.clock().instant());
+    return new Planned(
+        listed.listing(), CyclePlanner.plan(listed.listing(), driver.settings(), start));
   }
 
   @Override
   public void close() {
     zfs.close();
+    hooks.close();
   }
 }

@@ -1,11 +1,15 @@
 package org.zfleet.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.zfleet.node.WallClock;
 import org.zfleet.node.daemon.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,119 +17,106 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code zfleet status}: what the running daemon's jobs and filesystems are doing, with progress.
+ * {@code zfleet status}: what the running daemon's jobs and filesystems are doing, with progress,
+ * replica ages and certificate expiry; {@code --watch} refreshes it with progress bars.
  */
 @Command(
     name = "status",
-    description = "Show the running daemon's jobs, each filesystem's last steps, and progress.")
+    description =
+        "Show the running daemon's jobs, each filesystem's last steps, replica ages and progress.")
 final class StatusCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
   @Option(
       names = {"-c", "--config"},
-      required = true,
+      defaultValue = ConfigFiles.DEFAULT_CONFIG,
       paramLabel = "FILE",
-      description = "The daemon's configuration.")
+      description = "The daemon's configuration (default: ${DEFAULT-VALUE}).")
   Path config;
 
-  @Option(names = "--json", description = "Print the status as JSON.")
+  @Option(names = "--json", description = "Print the daemon's status as JSON (for scripts).")
   boolean json;
+
+  @Option(names = "--job", paramLabel = "JOB", description = "Only this job.")
+  String job;
+
+  @Option(
+      names = "--watch",
+      description = "Refresh the view every 2 seconds, with progress bars, until interrupted.")
+  boolean watch;
 
   @Override
   public Integer call() throws Exception {
     var loaded = ConfigFiles.loadValid(config, spec.commandLine().getErr());
-    var response = new ControlClient(ConfigFiles.configOf(loaded)).get("/status");
-    if (response.statusCode() != 200) {
-      spec.commandLine()
-          .getErr()
-          .println("zfleet: the daemon answered " + response.statusCode() + ": " + response.body());
-      return ZfleetCommand.EXIT_FAILED;
-    }
+    ControlClient client = new ControlClient(ConfigFiles.configOf(loaded));
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      out.println(response.body());
-      return ZfleetCommand.EXIT_OK;
-    }
-    JsonNode status = Json.mapper().readTree(response.body());
-    boolean healthy = print(status, out, Instant.now());
-    return healthy ? ZfleetCommand.EXIT_OK : ZfleetCommand.EXIT_FAILED;
-  }
-
-  /** Prints the status; false if any filesystem's last step failed. */
-  static boolean print(JsonNode status, PrintWriter out, Instant now) {
-    boolean healthy = true;
-    out.println("node " + status.path("node").asText());
-    for (JsonNode job : status.path("jobs")) {
-      out.printf(
-          "job %s: %s, cycle %d%s%s%n",
-          job.path("job").asText(),
-          job.path("phase").asText(),
-          job.path("cycle").asLong(),
-          job.hasNonNull("nextSnapshot")
-              ? ", next snapshot " + job.path("nextSnapshot").asText()
-              : "",
-          job.hasNonNull("lastError") ? ", last error: " + job.path("lastError").asText() : "");
-      for (JsonNode fs : job.path("filesystems")) {
-        out.println("  " + fs.path("filesystem").asText());
-        if (fs.hasNonNull("running")) {
-          JsonNode r = fs.path("running");
-          out.println(
-              "    running " + stepName(r) + ": " + r.path("phase").asText() + progress(r, now));
-        }
-        for (JsonNode o : fs.path("lastOutcomes")) {
-          boolean ok = o.path("ok").asBoolean();
-          healthy &= ok;
-          String label =
-              ok
-                  ? "ok"
-                  : o.path("stalled").asBoolean()
-                      ? "STALLED"
-                      : o.path("waiting").asBoolean() ? "waiting" : "FAILED";
-          out.printf(
-              "    %-7s %s: %s (%s)%n",
-              label, stepName(o), o.path("summary").asText(), o.path("at").asText());
-        }
-        for (JsonNode retry : fs.path("retries")) {
-          out.printf(
-              "    retry   replicate %s after %d failure(s), not before %s%n",
-              retry.path("destination").asText(),
-              retry.path("consecutiveFailures").asInt(),
-              retry.path("notBefore").asText());
-        }
+    while (true) {
+      var response = client.get("/status");
+      if (response.statusCode() != 200) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "zfleet: the daemon answered " + response.statusCode() + ": " + response.body());
+        return ZfleetCommand.EXIT_FAILED;
       }
+      if (json) {
+        out.println(job == null ? response.body() : onlyJob(response.body(), job));
+        return ZfleetCommand.EXIT_OK;
+      }
+      JsonNode status = Json.mapper().readTree(response.body());
+      Optional<JsonNode> monitor = monitor(client);
+      StringWriter text = new StringWriter();
+      boolean healthy =
+          new StatusView(status, monitor, WallClock.clock().instant(), watch)
+              .print(new PrintWriter(text, true), Optional.ofNullable(job));
+      if (!watch) {
+        out.print(text);
+        out.flush();
+        return healthy ? ZfleetCommand.EXIT_OK : ZfleetCommand.EXIT_FAILED;
+      }
+      // Home, draw, clear what is left of the previous frame.
+      out.print("\033[H" + text.toString().replace("\n", "\033[K\n") + "\033[J");
+      out.flush();
+      Thread.sleep(Duration.ofSeconds(2).toMillis());
     }
-    for (JsonNode passive : status.path("passiveJobs")) {
-      out.println("job " + passive.asText() + ": passive (serves its peers)");
-    }
-    return healthy;
   }
 
-  private static String stepName(JsonNode step) {
-    String kind = step.path("kind").asText().toLowerCase().replace('_', '-');
-    String dest = step.path("destination").asText();
-    return dest.isEmpty() ? kind : kind + " to " + dest;
+  /** The monitor's view, or empty from a daemon that has none (older, or still starting). */
+  private static Optional<JsonNode> monitor(ControlClient client) {
+    try {
+      var response = client.get("/monitor");
+      return response.statusCode() == 200
+          ? Optional.of(Json.mapper().readTree(response.body()))
+          : Optional.empty();
+    } catch (Exception e) {
+      return Optional.empty();
+    }
   }
 
-  /** Bytes, rate and, when the size is known, an estimate of the time left. */
-  static String progress(JsonNode running, Instant now) {
-    long bytes = running.path("bytes").asLong();
-    if (bytes <= 0) {
-      return "";
-    }
-    Instant since = Instant.parse(running.path("since").asText());
-    double seconds = Math.max(0.001, Duration.between(since, now).toMillis() / 1000.0);
-    long rate = (long) (bytes / seconds);
-    StringBuilder s =
-        new StringBuilder(", " + Bytes.human(bytes) + " at " + Bytes.human(rate) + "/s");
-    long expected = running.path("expectedBytes").asLong(-1);
-    if (expected > 0 && rate > 0) {
-      long left = Math.max(0, expected - bytes);
-      s.append(" of ")
-          .append(Bytes.human(expected))
-          .append(", ETA ")
-          .append(org.zfleet.job.Durations.human(Duration.ofSeconds(left / rate)));
-    }
-    return s.toString();
+  /** The status JSON with only {@code job} in its job lists; every field as the daemon wrote it. */
+  static String onlyJob(String body, String job) throws Exception {
+    ObjectNode status = (ObjectNode) Json.mapper().readTree(body);
+    ArrayNode jobs = Json.mapper().createArrayNode();
+    status
+        .path("jobs")
+        .forEach(
+            j -> {
+              if (j.path("job").asText().equals(job)) {
+                jobs.add(j);
+              }
+            });
+    ArrayNode passive = Json.mapper().createArrayNode();
+    status
+        .path("passiveJobs")
+        .forEach(
+            p -> {
+              if (p.asText().equals(job)) {
+                passive.add(p);
+              }
+            });
+    status.set("jobs", jobs);
+    status.set("passiveJobs", passive);
+    return Json.mapper().writeValueAsString(status);
   }
 }

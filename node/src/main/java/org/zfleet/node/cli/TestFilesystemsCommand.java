@@ -26,8 +26,9 @@ final class TestFilesystemsCommand implements Callable<Integer> {
 
   @Option(
       names = {"-c", "--config"},
-      required = true,
-      paramLabel = "FILE")
+      defaultValue = ConfigFiles.DEFAULT_CONFIG,
+      paramLabel = "FILE",
+      description = "The configuration file (default: ${DEFAULT-VALUE}).")
   Path config;
 
   @Option(

@@ -1,39 +1,34 @@
 package org.zfleet.node.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.zfleet.config.JobConfig;
 import org.zfleet.config.Pruning;
+import org.zfleet.config.PullJob;
 import org.zfleet.config.PushJob;
 import org.zfleet.config.SnapJob;
 import org.zfleet.config.ZfleetConfig;
-import org.zfleet.job.JobDriver;
-import org.zfleet.job.PlannedStep;
-import org.zfleet.node.daemon.Json;
-import org.zfleet.prune.KeepReason;
+import org.zfleet.cycle.PrunePolicies;
+import org.zfleet.node.daemon.PlanReport;
 import org.zfleet.prune.OfflineSnapshotList;
 import org.zfleet.prune.PruneContext;
 import org.zfleet.prune.PruneOutcome;
 import org.zfleet.prune.PrunePolicy;
 import org.zfleet.prune.Pruner;
-import org.zfleet.prune.SnapshotDecision;
-import org.zfleet.replication.OwnFilesystems;
-import org.zfleet.replication.PruneFilesystem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code zfleet test prune}: what a job's keep rules would keep and destroy, per snapshot, from
- * real ZFS (through the same code the daemon runs) or from a list of snapshots. Destroys nothing.
+ * {@code zfleet test prune}: what a job's keep rules would keep and destroy, per snapshot, as the
+ * daemon's planner decides it from real ZFS, or from a list of snapshots. For sides listed through
+ * a peer on another node (a push's receivers there, a pull's both sides) it prints the running
+ * daemon's last plan, or says that it needs the daemon. Destroys nothing.
  */
 @Command(
     name = "prune",
@@ -49,8 +44,9 @@ final class TestPruneCommand implements Callable<Integer> {
 
   @Option(
       names = {"-c", "--config"},
-      required = true,
-      paramLabel = "FILE")
+      defaultValue = ConfigFiles.DEFAULT_CONFIG,
+      paramLabel = "FILE",
+      description = "The configuration file (default: ${DEFAULT-VALUE}).")
   Path config;
 
   @Option(
@@ -79,7 +75,12 @@ final class TestPruneCommand implements Callable<Integer> {
       description = "One JSON object a line: filesystem, snapshot, action, reason.")
   boolean json;
 
-  private final ObjectMapper mapper = Json.mapper();
+  @Option(
+      names = "--daemon",
+      description =
+          "Print the running daemon's last plan of the job (used by itself for a job whose sink or"
+              + " source is on another node).")
+  boolean daemon;
 
   @Override
   public Integer call() throws Exception {
@@ -88,24 +89,44 @@ final class TestPruneCommand implements Callable<Integer> {
     if (snapshots != null) {
       return offline(jobConfig);
     }
-    try (JobContext context = JobContext.open(cfg, job)) {
-      JobDriver driver = context.listedDriver();
-      boolean refused = false;
-      for (String fs : driver.filesystems()) {
-        for (PlannedStep step : driver.steps(fs)) {
-          if (step.work() instanceof PruneFilesystem prune && matches(prune.side())) {
-            refused |= !print(prune.filesystem().value(), prune.evaluate());
-          }
-        }
+    PrintWriter out = spec.commandLine().getOut();
+    List<String> remote = DaemonPlans.remotePeers(cfg, jobConfig);
+    // The sender side of a push is this node's own; its receivers and a pull's both sides are
+    // listed through peers on other nodes.
+    boolean needsPeer =
+        !remote.isEmpty() && (side == Side.RECEIVER || jobConfig instanceof PullJob);
+    if (daemon || needsPeer) {
+      var answer = DaemonPlans.fetch(cfg, job, side == Side.RECEIVER ? "receiver" : "sender", json);
+      if (answer.isPresent()) {
+        return DaemonPlans.print(answer.get(), job, out, spec.commandLine().getErr());
       }
-      return refused ? ZfleetCommand.EXIT_FAILED : ZfleetCommand.EXIT_OK;
+      if (daemon || jobConfig instanceof PullJob) {
+        throw new IllegalArgumentException(
+            DaemonPlans.needsDaemon(
+                cfg,
+                jobConfig instanceof PullJob pull
+                    ? "the source " + pull.source() + " of pull job " + job
+                    : "job " + job + "'s last plan"));
+      }
+      spec.commandLine()
+          .getErr()
+          .println(
+              "zfleet: "
+                  + DaemonPlans.needsDaemon(cfg, "sink " + String.join(", sink ", remote))
+                  + "; its replicas are not shown");
     }
-  }
-
-  private boolean matches(String pruneSide) {
-    return side == Side.RECEIVER
-        ? pruneSide.startsWith("receiver")
-        : !pruneSide.startsWith("receiver");
+    try (JobContext context = JobContext.open(cfg, job)) {
+      PlanReport.Output output =
+          PlanReport.render(
+              context.plan().cycles(),
+              side == Side.RECEIVER ? PlanReport.View.PRUNE_RECEIVER : PlanReport.View.PRUNE_SENDER,
+              json);
+      out.print(output.text());
+      out.flush();
+      return output.problem() || (needsPeer && !daemon)
+          ? ZfleetCommand.EXIT_FAILED
+          : ZfleetCommand.EXIT_OK;
+    }
   }
 
   private int offline(JobConfig jobConfig) throws Exception {
@@ -139,11 +160,11 @@ final class TestPruneCommand implements Callable<Integer> {
 
   private PrunePolicy policy(JobConfig jobConfig) {
     if (jobConfig instanceof SnapJob snap) {
-      return OwnFilesystems.policy(snap.snapshotting(), snap.pruning());
+      return PrunePolicies.of(snap.snapshotting().prefix(), snap.pruning());
     }
     if (jobConfig instanceof PushJob push) {
       Pruning pruning = side == Side.RECEIVER ? push.receiverPruning() : push.senderPruning();
-      return OwnFilesystems.policy(push.snapshotting(), pruning);
+      return PrunePolicies.of(push.snapshotting().prefix(), pruning);
     }
     throw new IllegalArgumentException(
         "job "
@@ -154,46 +175,11 @@ final class TestPruneCommand implements Callable<Integer> {
   }
 
   /** Prints one filesystem's verdicts; false if pruning refused to judge. */
-  private boolean print(String filesystem, PruneOutcome outcome) throws Exception {
+  private boolean print(String filesystem, PruneOutcome outcome) {
     PrintWriter out = spec.commandLine().getOut();
-    if (outcome instanceof PruneOutcome.Refused refused) {
-      if (json) {
-        ObjectNode line =
-            mapper
-                .createObjectNode()
-                .put("filesystem", filesystem)
-                .put("action", "refused")
-                .put("reason", refused.message());
-        out.println(mapper.writeValueAsString(line));
-      } else {
-        out.println(filesystem + ": " + refused.message() + " (nothing is destroyed)");
-      }
-      return false;
-    }
-    List<SnapshotDecision> decisions = ((PruneOutcome.Evaluated) outcome).decisions();
-    if (!json) {
-      out.println(filesystem);
-    }
-    for (SnapshotDecision d : decisions) {
-      String action = d instanceof SnapshotDecision.Keep ? "keep" : "destroy";
-      String reason =
-          d instanceof SnapshotDecision.Keep keep
-              ? keep.reasons().stream().map(KeepReason::describe).collect(Collectors.joining("; "))
-              : "no rule keeps it";
-      if (json) {
-        ObjectNode line =
-            mapper
-                .createObjectNode()
-                .put("filesystem", filesystem)
-                .put("snapshot", d.version().name())
-                .put("action", action)
-                .put("reason", reason);
-        out.println(mapper.writeValueAsString(line));
-      } else {
-        out.printf("  %-8s %s  %s%n", action, d.version().name(), reason);
-      }
-    }
-    return true;
+    boolean judged = PlanReport.prune(out, filesystem, outcome, json);
+    out.flush();
+    return judged;
   }
 
   static final class SideConverter implements picocli.CommandLine.ITypeConverter<Side> {

@@ -26,8 +26,11 @@ import picocli.CommandLine.Command;
       DaemonCommand.class,
       SignalCommand.class,
       StatusCommand.class,
+      CheckCommand.class,
       TestCommand.class,
       CertCommand.class,
+      BackupsCommand.class,
+      RestoreCommand.class,
     })
 public final class ZfleetCommand implements Runnable {
 

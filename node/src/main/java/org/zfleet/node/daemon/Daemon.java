@@ -26,13 +26,16 @@ import org.zfleet.config.SinkJob;
 import org.zfleet.config.SourceJob;
 import org.zfleet.config.ZfleetConfig;
 import org.zfleet.job.JobDriver;
+import org.zfleet.node.WallClock;
 import org.zfleet.node.dataplane.DataPlaneServer;
-import org.zfleet.node.health.HealthEndpoints;
+import org.zfleet.node.health.Monitoring;
 import org.zfleet.replication.JobDrivers;
 import org.zfleet.replication.LocalReceiverDirectory;
+import org.zfleet.replication.NodePorts;
 import org.zfleet.replication.ReceiverDirectory;
 import org.zfleet.replication.SourceDirectory;
 import org.zfleet.transfer.Transfers;
+import org.zfleet.zfs.ProcessRunner;
 import org.zfleet.zfs.ZfsCli;
 import org.zfleet.zfs.ZfsCliConfig;
 
@@ -68,6 +71,7 @@ public final class Daemon implements AutoCloseable {
    */
   public static Daemon start(ZfleetConfig config, Config hocon) {
     NodeConfig node = config.node();
+    LogFormat.apply(node.logging().format());
     Optional<ClusterMode> cluster = ClusterMode.of(node);
     ZfsCli zfs =
         ZfsCli.create(
@@ -87,7 +91,9 @@ public final class Daemon implements AutoCloseable {
       throw e;
     }
     ExecutorService steps = Executors.newCachedThreadPool(named("zfleet-step"));
-    Clock clock = Clock.systemUTC();
+    // Snapshot hooks run outside the gate of zfs commands, with their own deadlines.
+    ProcessRunner hooks = new ProcessRunner(1);
+    Clock clock = WallClock.clock();
     List<SinkJob> sinks =
         config.jobs().stream().filter(j -> j instanceof SinkJob).map(j -> (SinkJob) j).toList();
     List<SourceJob> sources =
@@ -117,14 +123,9 @@ public final class Daemon implements AutoCloseable {
                                 .start(ctx, zfs, sinks, sources, pulls, transfers, local, steps);
                     SourceDirectory sourceDirectory =
                         cluster.map(ClusterMode::sources).orElse(SourceDirectory.NONE);
+                    NodePorts ports = new NodePorts(zfs, directory, sourceDirectory, steps, hooks);
                     for (JobConfig job : config.jobs()) {
-                      JobDrivers.of(
-                              job,
-                              node.name(),
-                              JobPorts.of(zfs, job),
-                              directory,
-                              sourceDirectory,
-                              clock)
+                      JobDrivers.of(job, node.name(), JobPorts.of(ports, job))
                           .ifPresentOrElse(active::add, () -> passive.add(job.name()));
                     }
                     return NodeGuardian.create(
@@ -141,6 +142,7 @@ public final class Daemon implements AutoCloseable {
               cluster.map(c -> c.pekkoConfig(pekko)).orElse(pekko));
     } catch (RuntimeException e) {
       zfs.close();
+      hooks.close();
       steps.shutdownNow();
       throw new IllegalStateException("cannot start the actor system: " + rootMessage(e), e);
     }
@@ -151,12 +153,20 @@ public final class Daemon implements AutoCloseable {
         "close-zfs",
         () -> {
           zfs.close();
+          hooks.close();
           steps.shutdownNow();
           return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
         });
 
     if (cluster.isPresent()) {
       startClusterServices(cluster.get(), system, zfs, sinks, node);
+    }
+    // Metrics, health, freshness and the status page on the management port, in every mode.
+    try {
+      Monitoring.start(system, config, zfs, steps, cluster.isPresent(), clock);
+    } catch (Exception e) {
+      terminate(system);
+      throw new IllegalStateException(rootMessage(e), e);
     }
 
     int port = node.control().port();
@@ -183,7 +193,7 @@ public final class Daemon implements AutoCloseable {
     return new Daemon(system, zfs, steps, binding);
   }
 
-  /** The data plane and the health endpoints; stopped with the system. */
+  /** The data plane; stopped with the system. */
   private static void startClusterServices(
       ClusterMode cluster,
       ActorSystem<NodeGuardian.Command> system,
@@ -199,7 +209,6 @@ public final class Daemon implements AutoCloseable {
               sinks,
               Transfers.streams(Materializer.matFromSystem(system)),
               node.limits().transfers());
-      HealthEndpoints.start(system).toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       terminate(system);
       throw new IllegalStateException(rootMessage(e), e);
@@ -251,12 +260,22 @@ public final class Daemon implements AutoCloseable {
     return control.localAddress().getPort();
   }
 
-  /** Blocks until the actor system has terminated (SIGTERM or {@link #close()}). */
+  /**
+   * Blocks until the actor system has terminated (SIGTERM or {@link #close()}).
+   *
+   * @throws IllegalStateException when the node stopped itself because a part it cannot run without
+   *     stopped (the log says which), so the process exits with an error
+   */
   public void awaitTermination() throws InterruptedException {
     try {
       system.getWhenTerminated().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException(e.getCause());
+    }
+    if (CoordinatedShutdown.get(system).getShutdownReason().orElse(null)
+        == NodeGuardian.NODE_FAILED) {
+      throw new IllegalStateException(
+          "the node stopped itself: its watchdog or transfer gate stopped (see the log)");
     }
   }
 

@@ -7,6 +7,7 @@ import org.zfleet.config.JobConfig;
 import org.zfleet.config.PushJob;
 import org.zfleet.config.SendOptions;
 import org.zfleet.config.SourceJob;
+import org.zfleet.replication.NodePorts;
 import org.zfleet.zfs.SendFlag;
 import org.zfleet.zfs.SendFlagsPort;
 import org.zfleet.zfs.ZfsException;
@@ -48,6 +49,12 @@ final class JobPorts {
   /** {@code zfs} as {@code job} sees it. */
   static ZfsPort of(ZfsPort zfs, JobConfig job) {
     return SendFlagsPort.of(zfs, flags(sendOptions(job)));
+  }
+
+  /** The node's ports as {@code job} sees them: its ZFS with the job's send options. */
+  static NodePorts of(NodePorts node, JobConfig job) {
+    return new NodePorts(
+        of(node.zfs(), job), node.sinks(), node.sources(), node.blocking(), node.hooks());
   }
 
   /**

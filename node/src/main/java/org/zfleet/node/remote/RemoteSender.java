@@ -16,6 +16,7 @@ import org.zfleet.endpoint.RemoteSend;
 import org.zfleet.endpoint.Sender;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
+import org.zfleet.node.WallClock;
 import org.zfleet.node.cluster.JobEndpointProtocol;
 import org.zfleet.node.cluster.JobEndpointProtocol.Failed;
 import org.zfleet.node.cluster.JobEndpointProtocol.Refused;
@@ -27,7 +28,6 @@ import org.zfleet.transfer.TransferFailedException;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.transfer.TransferResult;
 import org.zfleet.zfs.DatasetListing;
-import org.zfleet.zfs.Holds;
 import org.zfleet.zfs.ReceiveRequest;
 import org.zfleet.zfs.SendRequest;
 import org.zfleet.zfs.ZfsCapabilities;
@@ -128,12 +128,6 @@ public final class RemoteSender implements Sender {
   }
 
   @Override
-  public Holds holds(SnapshotName snapshot) {
-    throw new ZfsException.Unsupported(
-        where() + ": holds are not listed across nodes", List.of(), "");
-  }
-
-  @Override
   public void bookmark(SnapshotName snapshot, String bookmark) {
     throw new ZfsException.Unsupported(
         where() + ": bookmarks are not made across nodes", List.of(), "");
@@ -201,7 +195,7 @@ public final class RemoteSender implements Sender {
       PullDataPlane.Expected expected =
           plane.expect(source.node(), pullJob, rootFs, receive.target(), receive.force(), listener);
       CompletableFuture<TransferResult> result = new CompletableFuture<>();
-      Instant started = Instant.now();
+      Instant started = WallClock.clock().instant();
       String what = "sending " + request.to();
       CompletableFuture.supplyAsync(
               () ->
@@ -228,7 +222,8 @@ public final class RemoteSender implements Sender {
                   result.completeExceptionally(error.getCause() != null ? error.getCause() : error);
                 } else if (reply instanceof JobEndpointProtocol.Sent sent) {
                   result.complete(
-                      new TransferResult(sent.bytes(), Duration.between(started, Instant.now())));
+                      new TransferResult(
+                          sent.bytes(), Duration.between(started, WallClock.clock().instant())));
                 } else if (reply instanceof Failed failed) {
                   result.completeExceptionally(
                       new TransferFailedException(

@@ -141,9 +141,11 @@ class ConfigcheckCommandTest {
   }
 
   @Test
-  void missingConfigOptionIsAUsageError() {
-    assertThat(run("configcheck")).isEqualTo(2);
-    assertThat(err.toString()).contains("Missing required option: '--config=FILE'");
+  void withoutConfigOptionTheInstalledConfigurationIsChecked() {
+    run("configcheck");
+
+    // Present (the package installed it) or not, the report names the default file.
+    assertThat(out.toString() + err.toString()).contains("/etc/zfleet/zfleet.conf");
   }
 
   @Test

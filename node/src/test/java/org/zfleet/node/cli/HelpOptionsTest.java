@@ -19,6 +19,10 @@ class HelpOptionsTest {
     "'cert create-node --help', 'Usage: zfleet cert create-node '",
     "'daemon --help', 'Usage: zfleet daemon '",
     "'status --help', 'Usage: zfleet status '",
+    "'backups --help', 'Usage: zfleet backups '",
+    "'backups mount --help', 'Usage: zfleet backups mount '",
+    "'restore --help', 'Usage: zfleet restore '",
+    "'cert renew-node --help', 'Usage: zfleet cert renew-node '",
   })
   void everyCommandAnswersHelpWithItsUsage(String args, String usage) {
     StringWriter out = new StringWriter();

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.zfleet.config.ConfigLoader;
 import org.zfleet.config.PushJob;
+import org.zfleet.cycle.PrunePolicies;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 import org.zfleet.node.cli.ZfleetCommand;
@@ -28,7 +29,6 @@ import org.zfleet.prune.Protection;
 import org.zfleet.prune.PruneContext;
 import org.zfleet.prune.PruneOutcome;
 import org.zfleet.prune.Pruner;
-import org.zfleet.replication.OwnFilesystems;
 import org.zfleet.replication.ReplicationMarks;
 import org.zfleet.zfs.RealZfs;
 import org.zfleet.zfs.RealZfsFixture;
@@ -238,18 +238,16 @@ abstract class LocalReplicationScenario {
     assertThat(after.of(later).path("reason").asText()).contains("zfleet did not create");
   }
 
-  /** Wakes the job up after the previous snapshot's second and waits until both are replicated. */
+  /**
+   * After the previous snapshot's second, the operator's snapshot (the job's snapshotting is
+   * manual) and a wakeup; waits until both are replicated.
+   */
   private String wakeup(String previous, DatasetName... filesystems) throws InterruptedException {
     // Snapshot names and the grid's first bucket go by the second: stay clear of the previous one.
     Thread.sleep(2100);
+    String taken = RealDaemon.snapshot(real, "zf_", Instant.now(), filesystems);
+    assertThat(taken).isNotEqualTo(previous);
     daemon.wakeup(JOB);
-    RealDaemon.await(
-        "a new snapshot on the sender",
-        cycle(),
-        () ->
-            !real.snapshots(filesystems[0]).isEmpty()
-                && !last(real.snapshots(filesystems[0])).equals(previous));
-    String taken = last(real.snapshots(filesystems[0]));
     awaitReplicated(taken, filesystems);
     return taken;
   }
@@ -294,7 +292,9 @@ abstract class LocalReplicationScenario {
             .withProtection(Protection.ofGuid(newest.guid(), "incremental base"));
     PruneOutcome outcome =
         Pruner.evaluate(
-            versions, OwnFilesystems.policy(job.snapshotting(), job.receiverPruning()), context);
+            versions,
+            PrunePolicies.of(job.snapshotting().prefix(), job.receiverPruning()),
+            context);
     return ((PruneOutcome.Evaluated) outcome).kept().stream().map(FilesystemVersion::name).toList();
   }
 
@@ -314,10 +314,6 @@ abstract class LocalReplicationScenario {
     return Integer.parseInt(
         real.zfs("get", "-H", "-p", "-o", "value", "userrefs", fs.snapshot(snapshot).full())
             .strip());
-  }
-
-  private static String last(List<String> names) {
-    return names.get(names.size() - 1);
   }
 
   /** {@code zfleet test plan --json}: its exit code and one plan per filesystem. */

@@ -49,17 +49,32 @@ final class RealDaemon implements AutoCloseable {
   private final Logger rootLogger =
       (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   private final int controlPort;
+  final int managementPort;
   private Daemon daemon;
 
   /** Writes the configuration: {@code jobs} is the HOCON list body; the node part is made here. */
   RealDaemon(Path dir, String jobs) throws IOException {
-    this(dir, jobs, FUSE);
+    this(dir, jobs, FUSE, "");
   }
 
   /** The same, with the daemon's {@code zfs} and {@code zpool} those of {@code zfs}. */
   RealDaemon(Path dir, String jobs, RealZfs zfs) throws IOException {
+    this(dir, jobs, zfs, "");
+  }
+
+  /** With {@code nodeExtra} HOCON inside {@code zfleet.node}; the data-dir is {@code dir/data}. */
+  RealDaemon(Path dir, String jobs, String nodeExtra) throws IOException {
+    this(dir, jobs, FUSE, nodeExtra);
+  }
+
+  /**
+   * With the daemon's {@code zfs} and {@code zpool} those of {@code zfs}, and {@code nodeExtra}
+   * HOCON inside {@code zfleet.node}; the data-dir is {@code dir/data}.
+   */
+  RealDaemon(Path dir, String jobs, RealZfs zfs, String nodeExtra) throws IOException {
     int cluster = freeClusterPort();
     controlPort = cluster + 3000;
+    managementPort = cluster + 1000;
     String text =
         String.join(
             "\n",
@@ -69,6 +84,8 @@ final class RealDaemon implements AutoCloseable {
             "    cluster { bind = \"127.0.0.1:" + cluster + "\" }",
             "    limits { zfs-commands = 8, transfers = 4 }",
             "    zfs { zfs-path = \"" + zfs.zfs() + "\", zpool-path = \"" + zfs.zpool() + "\" }",
+            "    data-dir = \"" + dir.resolve("data") + "\"",
+            nodeExtra,
             "  }",
             "  jobs = [",
             jobs,
@@ -100,11 +117,11 @@ final class RealDaemon implements AutoCloseable {
     }
   }
 
-  /** A cluster port whose control port (+3000) is free as well. */
+  /** A cluster port whose management (+1000) and control (+3000) ports are free as well. */
   private static int freeClusterPort() throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
       int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-      if (free(port) && free(port + 3000)) {
+      if (free(port) && free(port + 1000) && free(port + 3000)) {
         return port;
       }
     }

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.zfleet.config.ConfigLoader;
 import org.zfleet.config.LoadResult;
 import org.zfleet.config.SnapJob;
+import org.zfleet.cycle.PrunePolicies;
 import org.zfleet.job.FilesystemStatus;
 import org.zfleet.job.JobStatus;
 import org.zfleet.model.DatasetName;
@@ -37,7 +38,6 @@ import org.zfleet.prune.PruneContext;
 import org.zfleet.prune.PruneOutcome;
 import org.zfleet.prune.PrunePolicy;
 import org.zfleet.prune.Pruner;
-import org.zfleet.replication.OwnFilesystems;
 import org.zfleet.schedule.SnapshotNaming;
 import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.RealZfsFixture;
@@ -143,7 +143,7 @@ class SnapJobDaemonIT {
     LoadResult loaded = ConfigLoader.load(config);
     assertThat(loaded.errors()).isEmpty();
     SnapJob job = (SnapJob) loaded.config().orElseThrow().job("snap").orElseThrow();
-    PrunePolicy policy = OwnFilesystems.policy(job.snapshotting(), job.pruning());
+    PrunePolicy policy = PrunePolicies.of(job.snapshotting().prefix(), job.pruning());
 
     // 1. The dry run, from real ZFS, before the daemon runs.
     Map<DatasetName, Map<String, String>> dryRun = testPrune(config);

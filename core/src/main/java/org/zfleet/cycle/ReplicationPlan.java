@@ -1,0 +1,71 @@
+package org.zfleet.cycle;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
+import org.zfleet.plan.Plan;
+import org.zfleet.plan.ReceiverState;
+
+/**
+ * Everything the replication of one filesystem to one destination does this cycle, decided from the
+ * listing: the plan, and what the step must tidy on the way (placeholders to create, holds of an
+ * interrupted step to release, a cursor to heal).
+ *
+ * @param source the sender filesystem
+ * @param target where it is received
+ * @param senderVersions the sender's versions as listed (the cursor's old snapshot is among them)
+ * @param cursorGuid the destination's cursor as listed, if readable
+ * @param staleStepHolds snapshots an interrupted step left held (the step mark)
+ * @param placeholders parents to create as placeholders before receiving, parents first
+ * @param awaitParent the nearest replicated ancestor, which must have arrived before a first
+ *     receive (and before the placeholders between are made)
+ * @param healCursorTo where to put the cursor when up to date but the cursor is missing or
+ *     elsewhere
+ * @param warnings what the listing held that the plan ignored, to be logged
+ */
+public record ReplicationPlan(
+    DatasetName source,
+    DatasetName target,
+    ReceiverState receiverState,
+    Plan plan,
+    List<FilesystemVersion> senderVersions,
+    OptionalLong cursorGuid,
+    List<String> staleStepHolds,
+    List<DatasetName> placeholders,
+    Optional<DatasetName> awaitParent,
+    boolean receiverHadSnapshots,
+    Optional<FilesystemVersion> healCursorTo,
+    List<String> warnings) {
+
+  public ReplicationPlan {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(receiverState, "receiverState");
+    Objects.requireNonNull(plan, "plan");
+    senderVersions = List.copyOf(senderVersions);
+    Objects.requireNonNull(cursorGuid, "cursorGuid");
+    staleStepHolds = List.copyOf(staleStepHolds);
+    placeholders = List.copyOf(placeholders);
+    Objects.requireNonNull(awaitParent, "awaitParent");
+    Objects.requireNonNull(healCursorTo, "healCursorTo");
+    warnings = List.copyOf(warnings);
+  }
+
+  /** The sender's newest snapshot, where an up-to-date replica stands. */
+  public Optional<FilesystemVersion> newestSnapshot() {
+    return senderVersions.stream()
+        .filter(FilesystemVersion::isSnapshot)
+        .reduce((first, second) -> second);
+  }
+
+  /** Every snapshot the steps make the cursor pass through, in order. */
+  public List<FilesystemVersion> targets() {
+    if (plan instanceof Plan.Steps steps) {
+      return steps.steps().stream().map(s -> s.to()).toList();
+    }
+    return healCursorTo.map(List::of).orElse(List.of());
+  }
+}

@@ -1,0 +1,45 @@
+package org.zfleet.cycle;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
+
+/**
+ * One filesystem a job sends from, as its listing found it: its versions ordered by createtxg and,
+ * per destination, the marks zfleet wrote on it for that destination (raw property values).
+ */
+public record SenderFilesystem(
+    DatasetName name, List<FilesystemVersion> versions, Map<String, Marks> marks) {
+
+  public SenderFilesystem {
+    Objects.requireNonNull(name, "name");
+    versions = List.copyOf(versions);
+    marks = Map.copyOf(marks);
+  }
+
+  /** A filesystem without marks (a snap job's, or before any replication). */
+  public static SenderFilesystem of(DatasetName name, List<FilesystemVersion> versions) {
+    return new SenderFilesystem(name, versions, Map.of());
+  }
+
+  /** The marks for {@code destination}; none if it has never been replicated there. */
+  public Marks marksFor(String destination) {
+    return marks.getOrDefault(destination, Marks.NONE);
+  }
+
+  /**
+   * The replication cursor's property (the guid of the snapshot the destination has last received)
+   * and the step mark (the snapshots a step in flight holds, comma-separated), as listed.
+   */
+  public record Marks(Optional<String> cursor, Optional<String> step) {
+    public static final Marks NONE = new Marks(Optional.empty(), Optional.empty());
+
+    public Marks {
+      Objects.requireNonNull(cursor, "cursor");
+      Objects.requireNonNull(step, "step");
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package org.zfleet.replication;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.zfleet.cycle.ReplicaDataset;
+import org.zfleet.cycle.SenderFilesystem;
+import org.zfleet.model.DatasetName;
+import org.zfleet.plan.ReceiverState;
+import org.zfleet.zfs.DatasetListing;
+
+/** Turns what a port listed into the planner's values. */
+final class ListingValues {
+
+  private ListingValues() {}
+
+  /** Sender filesystems with, per destination, the marks zfleet wrote for it. */
+  static List<SenderFilesystem> senders(
+      List<DatasetListing> listed, Map<String, ReplicationMarks> marks) {
+    return listed.stream()
+        .map(
+            d -> {
+              Map<String, SenderFilesystem.Marks> found = new LinkedHashMap<>();
+              marks.forEach(
+                  (destination, m) ->
+                      found.put(
+                          destination,
+                          new SenderFilesystem.Marks(
+                              Optional.ofNullable(d.properties().get(m.cursorProperty())),
+                              Optional.ofNullable(d.properties().get(m.stepProperty())))));
+              return new SenderFilesystem(d.name(), d.versions(), found);
+            })
+        .toList();
+  }
+
+  /** A receiver's datasets by name, each with its local role. */
+  static Map<DatasetName, ReplicaDataset> replicas(List<DatasetListing> listed) {
+    Map<DatasetName, ReplicaDataset> datasets = new LinkedHashMap<>();
+    for (DatasetListing d : listed) {
+      datasets.put(
+          d.name(),
+          new ReplicaDataset(
+              d.name(),
+              d.versions(),
+              Optional.ofNullable(d.properties().get(ReceiverState.ROLE_PROPERTY))));
+    }
+    return datasets;
+  }
+}
