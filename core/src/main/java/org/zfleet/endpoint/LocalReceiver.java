@@ -12,6 +12,7 @@ import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.DatasetListing;
+import org.zfleet.zfs.DestroyResult;
 import org.zfleet.zfs.ReceiveProcess;
 import org.zfleet.zfs.ReceiveRequest;
 import org.zfleet.zfs.SendProcess;
@@ -106,6 +107,12 @@ public final class LocalReceiver implements Receiver {
   public void destroySnapshot(SnapshotName snapshot) {
     check(snapshot.dataset());
     zfs.destroySnapshot(snapshot);
+  }
+
+  @Override
+  public DestroyResult destroySnapshots(DatasetName filesystem, List<String> snapshots) {
+    check(filesystem);
+    return zfs.destroySnapshots(filesystem, snapshots);
   }
 
   @Override

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
 import org.zfleet.zfs.DatasetListing;
+import org.zfleet.zfs.DestroyResult;
 import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.SendRequest;
 import org.zfleet.zfs.ZfsCapabilities;
@@ -96,6 +97,12 @@ public final class LocalSender implements Sender {
   public void destroySnapshot(SnapshotName snapshot) {
     check(snapshot.dataset());
     zfs.destroySnapshot(snapshot);
+  }
+
+  @Override
+  public DestroyResult destroySnapshots(DatasetName filesystem, List<String> snapshots) {
+    check(filesystem);
+    return zfs.destroySnapshots(filesystem, snapshots);
   }
 
   private static DatasetName datasetOf(String datasetOrSnapshot) {

@@ -9,6 +9,7 @@ import org.zfleet.transfer.ProgressListener;
 import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.zfs.DatasetListing;
+import org.zfleet.zfs.DestroyResult;
 import org.zfleet.zfs.ReceiveRequest;
 import org.zfleet.zfs.SendProcess;
 
@@ -40,6 +41,15 @@ public interface Receiver {
 
   /** Prunes one receiver snapshot (never forced). */
   void destroySnapshot(SnapshotName snapshot);
+
+  /**
+   * Prunes several receiver snapshots of one filesystem (never forced), each failure kept with its
+   * name: one {@code zfs destroy fs@a,b,c} where the ZFS takes a list, one at a time otherwise (and
+   * here, by default, for endpoints that only destroy one at a time).
+   */
+  default DestroyResult destroySnapshots(DatasetName filesystem, List<String> snapshots) {
+    return DestroyResult.oneByOne(filesystem, snapshots, this::destroySnapshot);
+  }
 
   void setUserProperty(String datasetOrSnapshot, String property, String value);
 }

@@ -9,13 +9,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.zfleet.job.StepControl;
+import org.zfleet.job.StepResult;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
+import org.zfleet.prune.KeepReason;
+import org.zfleet.prune.PruneOutcome;
+import org.zfleet.prune.PruneSummary;
+import org.zfleet.prune.SnapshotDecision;
+import org.zfleet.replication.PruneFilesystem;
 
 /**
  * The {@link ZfsPortContract} against a real ZFS through {@link ZfsCli}, whose capabilities are
@@ -200,6 +208,72 @@ abstract class RealZfsPortContract extends ZfsPortCapabilityContract {
     assertThat(property(plainParent, "encryption")).isEqualTo("off");
     assertThat(property(copy, "encryptionroot")).isEqualTo(copy.value());
     assertThat(property(copy, "keystatus")).isEqualTo("unavailable");
+  }
+
+  // ---- pruning
+
+  /**
+   * Pruning on this ZFS: one {@code zfs destroy fs@a,b,c} where it takes a list (OpenZFS), one
+   * command per snapshot where not; a held snapshot stays (OpenZFS refuses the whole list then, and
+   * each of the others goes on its own) and is left for the next cycle.
+   */
+  @Test
+  void pruningDestroysAFilesystemsSnapshotsInOneCommandWhereTheZfsTakesAList() {
+    DatasetName fs = scratch();
+    for (String s : List.of("a", "b", "c", "d", "e", "f")) {
+      port().snapshot(List.of(fs), s);
+    }
+    List<String> destroys = new CopyOnWriteArrayList<>();
+    try (ZfsCli own = ZfsCli.create(real.cliConfig())) {
+      own.commandListener(
+          (command, took, succeeded) -> {
+            if (command.size() > 1 && command.get(1).equals("destroy")) {
+              destroys.add(String.join(" ", command.subList(1, command.size())));
+            }
+          });
+
+      StepResult all =
+          new PruneFilesystem("local", fs, destroyAllBut(fs, "c"), own::destroySnapshots)
+              .run(new StepControl());
+
+      assertThat(all.summary()).isEqualTo("local " + fs + ": destroyed 2, kept 4");
+      assertThat(destroys).hasSize(own.capabilities().destroySnapshotList() ? 1 : 2);
+      assertThat(versions(fs))
+          .extracting(FilesystemVersion::name)
+          .containsExactly("c", "d", "e", "f");
+
+      destroys.clear();
+      port().hold(fs.snapshot("d"), "zfleet_test");
+      try {
+        StepResult held =
+            new PruneFilesystem("local", fs, destroyAllBut(fs, "f"), own::destroySnapshots)
+                .run(new StepControl());
+        assertThat(held.summary())
+            .isEqualTo(
+                "local " + fs + ": destroyed 2, kept 1, left for next cycle: d (busy or held)");
+        assertThat(versions(fs)).extracting(FilesystemVersion::name).containsExactly("d", "f");
+      } finally {
+        port().release(fs.snapshot("d"), "zfleet_test");
+      }
+    }
+  }
+
+  /** Keep rules' verdict that destroys every snapshot of {@code fs} except {@code kept}. */
+  private PruneOutcome destroyAllBut(DatasetName fs, String kept) {
+    List<FilesystemVersion> versions = versions(fs);
+    List<SnapshotDecision> decisions =
+        versions.stream()
+            .map(
+                v ->
+                    v.name().compareTo(kept) < 0
+                        ? (SnapshotDecision) new SnapshotDecision.Destroy(v)
+                        : new SnapshotDecision.Keep(v, List.of(new KeepReason.Youngest())))
+            .toList();
+    long destroyed = decisions.stream().filter(d -> d instanceof SnapshotDecision.Destroy).count();
+    return new PruneOutcome.Evaluated(
+        decisions,
+        new PruneSummary(
+            versions.size(), versions.size() - (int) destroyed, (int) destroyed, List.of()));
   }
 
   private static final Map<String, String> PROMPTED_KEY =
