@@ -10,6 +10,7 @@ import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
 import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.DestroyResult;
+import org.zfleet.zfs.ResumeToken;
 import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.SendRequest;
 import org.zfleet.zfs.ZfsCapabilities;
@@ -103,6 +104,18 @@ public final class LocalSender implements Sender {
   public DestroyResult destroySnapshots(DatasetName filesystem, List<String> snapshots) {
     check(filesystem);
     return zfs.destroySnapshots(filesystem, snapshots);
+  }
+
+  @Override
+  public boolean resumes() {
+    return zfs.capabilities().resumableReceive();
+  }
+
+  @Override
+  public SendProcess resumeSend(ResumeToken token) {
+    // What the token names must be served here; ZFS checks the rest against its snapshots.
+    token.toName().map(n -> SnapshotName.parse(n).dataset()).ifPresent(this::check);
+    return zfs.resumeSend(token);
   }
 
   private static DatasetName datasetOf(String datasetOrSnapshot) {

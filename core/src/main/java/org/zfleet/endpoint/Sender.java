@@ -6,9 +6,11 @@ import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
 import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.DestroyResult;
+import org.zfleet.zfs.ResumeToken;
 import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.SendRequest;
 import org.zfleet.zfs.ZfsCapabilities;
+import org.zfleet.zfs.ZfsException;
 
 /**
  * The sending side of a replication as the steps see it: local (a push job's own pool) or remote (a
@@ -44,5 +46,18 @@ public interface Sender {
    */
   default DestroyResult destroySnapshots(DatasetName filesystem, List<String> snapshots) {
     return DestroyResult.oneByOne(filesystem, snapshots, this::destroySnapshot);
+  }
+
+  /**
+   * Whether {@link #resumeSend} works: this side's ZFS resumes sends ({@code send -t}) and the
+   * sender is on this node (the cluster's protocol carries no resume tokens yet).
+   */
+  default boolean resumes() {
+    return false;
+  }
+
+  /** {@code zfs send -t}: the rest of the interrupted stream {@code token} describes. */
+  default SendProcess resumeSend(ResumeToken token) {
+    throw new ZfsException.Unsupported("this sender cannot resume a send", List.of(), "");
   }
 }
