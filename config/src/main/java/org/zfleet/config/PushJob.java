@@ -14,7 +14,8 @@ public record PushJob(
     Snapshotting snapshotting,
     Pruning senderPruning,
     Pruning receiverPruning,
-    Replication replication)
+    Replication replication,
+    SendOptions send)
     implements JobConfig {
 
   public PushJob {
@@ -29,6 +30,7 @@ public record PushJob(
     Objects.requireNonNull(senderPruning, "senderPruning");
     Objects.requireNonNull(receiverPruning, "receiverPruning");
     Objects.requireNonNull(replication, "replication");
+    Objects.requireNonNull(send, "send");
   }
 
   @Override

@@ -10,6 +10,8 @@ import org.slf4j.LoggerFactory;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
 import org.zfleet.zfs.DatasetListing;
+import org.zfleet.zfs.DestroyResult;
+import org.zfleet.zfs.ResumeToken;
 import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.SendRequest;
 import org.zfleet.zfs.ZfsCapabilities;
@@ -122,6 +124,24 @@ public final class LocalSender implements Sender {
   public void destroySnapshot(SnapshotName snapshot) {
     check(snapshot.dataset());
     zfs.destroySnapshot(snapshot);
+  }
+
+  @Override
+  public DestroyResult destroySnapshots(DatasetName filesystem, List<String> snapshots) {
+    check(filesystem);
+    return zfs.destroySnapshots(filesystem, snapshots);
+  }
+
+  @Override
+  public boolean resumes() {
+    return zfs.capabilities().resumableReceive();
+  }
+
+  @Override
+  public SendProcess resumeSend(ResumeToken token) {
+    // What the token names must be served here; ZFS checks the rest against its snapshots.
+    token.toName().map(n -> SnapshotName.parse(n).dataset()).ifPresent(this::check);
+    return zfs.resumeSend(token);
   }
 
   private static DatasetName datasetOf(String datasetOrSnapshot) {

@@ -8,6 +8,8 @@ import java.util.Set;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
 import org.zfleet.zfs.DatasetListing;
+import org.zfleet.zfs.DestroyResult;
+import org.zfleet.zfs.ResumeToken;
 import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.SendRequest;
 import org.zfleet.zfs.ZfsCapabilities;
@@ -89,4 +91,26 @@ public interface Sender {
 
   /** Prunes one sender snapshot (never forced). */
   void destroySnapshot(SnapshotName snapshot);
+
+  /**
+   * Prunes several sender snapshots of one filesystem (never forced), each failure kept with its
+   * name: one {@code zfs destroy fs@a,b,c} where the ZFS takes a list, one at a time otherwise (and
+   * here, by default, for endpoints that only destroy one at a time).
+   */
+  default DestroyResult destroySnapshots(DatasetName filesystem, List<String> snapshots) {
+    return DestroyResult.oneByOne(filesystem, snapshots, this::destroySnapshot);
+  }
+
+  /**
+   * Whether {@link #resumeSend} works: this side's ZFS resumes sends ({@code send -t}) and the
+   * sender is on this node (the cluster's protocol carries no resume tokens yet).
+   */
+  default boolean resumes() {
+    return false;
+  }
+
+  /** {@code zfs send -t}: the rest of the interrupted stream {@code token} describes. */
+  default SendProcess resumeSend(ResumeToken token) {
+    throw new ZfsException.Unsupported("this sender cannot resume a send", List.of(), "");
+  }
 }

@@ -2,7 +2,6 @@ package org.zfleet.replication;
 
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.zfleet.config.FilesystemFilter;
 import org.zfleet.config.Hook;
 import org.zfleet.cycle.StepSpec;
@@ -12,7 +11,6 @@ import org.zfleet.job.StepResult;
 import org.zfleet.job.StepRunner;
 import org.zfleet.job.StepWork;
 import org.zfleet.model.DatasetName;
-import org.zfleet.model.SnapshotName;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.zfs.ProcessRunner;
 import org.zfleet.zfs.ZfsPort;
@@ -125,11 +123,11 @@ public final class JobStepRunner implements StepRunner {
       };
     }
     if (spec instanceof StepSpec.PruneSender p) {
-      Consumer<SnapshotName> destroy =
+      PruneFilesystem.Destroyer destroy =
           endpoints
               .sender()
-              .<Consumer<SnapshotName>>map(s -> s::destroySnapshot)
-              .orElse(zfs::destroySnapshot);
+              .<PruneFilesystem.Destroyer>map(s -> s::destroySnapshots)
+              .orElse(zfs::destroySnapshots);
       if (!holdsByJob || endpoints.sender().isEmpty()) {
         return new PruneFilesystem(p.side(), p.filesystem(), p.outcome(), destroy);
       }
@@ -146,6 +144,6 @@ public final class JobStepRunner implements StepRunner {
         p.side(),
         p.filesystem(),
         p.outcome(),
-        endpoints.receiver(p.destination())::destroySnapshot);
+        endpoints.receiver(p.destination())::destroySnapshots);
   }
 }

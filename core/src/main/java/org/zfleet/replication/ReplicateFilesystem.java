@@ -27,8 +27,10 @@ import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.transfer.TransferResult;
 import org.zfleet.zfs.ReceiveRequest;
+import org.zfleet.zfs.ResumeToken;
 import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.SendRequest;
+import org.zfleet.zfs.ZfsException;
 
 /**
  * Carries out one filesystem's planned replication to one destination: creates missing placeholder
@@ -53,6 +55,9 @@ public final class ReplicateFilesystem implements StepWork {
   private OptionalLong cursor;
 
   private Optional<FilesystemVersion> movedTo = Optional.empty();
+
+  /** Where resumed transfers continued, for the step's summary. */
+  private final List<String> resumedAt = new ArrayList<>();
 
   public ReplicateFilesystem(
       Sender sender,
@@ -126,7 +131,8 @@ public final class ReplicateFilesystem implements StepWork {
                 + " in "
                 + done.size()
                 + " step(s), now at "
-                + steps.last().relativeName(),
+                + steps.last().relativeName()
+                + (resumedAt.isEmpty() ? "" : " (" + String.join(", ", resumedAt) + ")"),
             bytes,
             List.of(new StepFact.ReplicaAt(steps.last().name(), steps.last().creation())))
         .with(new StepOutput.Replicated(effect(done)));
@@ -175,7 +181,10 @@ public final class ReplicateFilesystem implements StepWork {
     }
   }
 
-  /** Sends and receives one step, then moves the cursor to where it ended. */
+  /**
+   * Sends and receives one step (continuing a partial receive where both sides can), then moves the
+   * cursor to where it ended.
+   */
   private long transfer(Step step, StepControl control) throws Exception {
     DatasetName fs = plan.source();
     SnapshotName to = fs.snapshot(step.to().name());
@@ -186,18 +195,105 @@ public final class ReplicateFilesystem implements StepWork {
           case INCREMENTAL -> SendRequest.incremental(step.from().orElseThrow(), to);
           case INTERMEDIATE -> SendRequest.intermediate(step.from().orElseThrow(), to);
         };
-    SendProcess send = sender.send(request);
     // A replica is zfleet's and the plan checked that its newest snapshot is the base, so -F
     // discards only changes made since, such as the directories ZFS creates for child
     // mountpoints, which zfs-fuse counts as a modification that refuses the next increment.
     boolean force =
         step.forceReceive()
             || (step.flag() != Step.Flag.FULL && plan.receiverState() == ReceiverState.REPLICA);
+    // Increments into an existing replica are received with -s where both sides can resume: a
+    // cut transfer keeps what arrived, and the next attempt sends only the rest.
+    boolean resumable = step.flag() != Step.Flag.FULL && sender.resumes() && receiver.resumes();
+    ReceiveRequest receive = receiveRequest(step, force);
+    if (resumable) {
+      receive = receive.asResumable();
+    }
+    TransferResult result = null;
+    Optional<ResumeToken> partial =
+        resumable ? receiver.resumeToken(plan.target()) : Optional.empty();
+    if (partial.isPresent()) {
+      result = resume(step, partial.get(), receive, control);
+    }
+    if (result == null) {
+      result = stream(step, sender.send(request), receive, control);
+    }
+    control.progress().phase("moving cursor to " + step.to().relativeName());
+    moveCursor(step.to());
+    log.info(
+        "sent job_step=\"{}\" fs=\"{}\" to=\"{}\" bytes={} rate={}B/s",
+        step,
+        fs,
+        plan.target(),
+        result.bytes(),
+        result.bytesPerSecond());
+    return result.bytes();
+  }
+
+  /**
+   * Continues the interrupted transfer of {@code step} from {@code token}; null when the token
+   * belongs to another stream or the sender cannot serve it: the partial receive is then aborted
+   * ({@code receive -A}) and the step starts over.
+   */
+  private TransferResult resume(
+      Step step, ResumeToken token, ReceiveRequest receive, StepControl control) throws Exception {
+    boolean continuesStep =
+        token.toGuid().orElse(step.to().guid()) == step.to().guid()
+            && (step.from().isEmpty()
+                || token.fromGuid().orElse(step.from().get().guid()) == step.from().get().guid());
+    if (continuesStep) {
+      control.progress().phase("resuming " + step + " at " + token.bytes() + " bytes");
+      log.info(
+          "resuming job_step=\"{}\" fs=\"{}\" to=\"{}\" at_bytes={}",
+          step,
+          plan.source(),
+          plan.target(),
+          token.bytes());
+      try {
+        TransferResult rest = stream(step, sender.resumeSend(token), receive, control);
+        resumedAt.add("resumed at " + token.bytes() + " bytes");
+        return rest;
+      } catch (Exception e) {
+        if (!resumeRefused(e)) {
+          throw e; // the partial receive stays, for the next attempt
+        }
+        log.warn(
+            "the sender cannot continue a partial receive, aborting it and starting over"
+                + " job_step=\"{}\" to=\"{}\" partial={} reason=\"{}\"",
+            step,
+            plan.target(),
+            token,
+            e.getMessage());
+      }
+    } else {
+      log.warn(
+          "a partial receive of another stream is in the way, aborting it and starting over"
+              + " job_step=\"{}\" to=\"{}\" partial={}",
+          step,
+          plan.target(),
+          token);
+    }
+    receiver.abortResumableReceive(plan.target());
+    control.progress().phase("sending " + step + " from the start");
+    return null;
+  }
+
+  private static boolean resumeRefused(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ZfsException.ResumeFailed) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Streams {@code send} into the receiver, counting progress, until it ends. */
+  private TransferResult stream(
+      Step step, SendProcess send, ReceiveRequest receive, StepControl control) throws Exception {
     long[] last = {0};
     RunningTransfer transfer =
         receiver.receiveFrom(
             send,
-            receiveRequest(step, force),
+            receive,
             transferOptions,
             p -> {
               control.progress().addBytes(p.bytes() - last[0]);
@@ -212,16 +308,7 @@ public final class ReplicateFilesystem implements StepWork {
       throw e.getCause() instanceof Exception cause ? cause : e;
     }
     control.progress().addBytes(result.bytes() - last[0]);
-    control.progress().phase("moving cursor to " + step.to().relativeName());
-    moveCursor(step.to());
-    log.info(
-        "sent job_step=\"{}\" fs=\"{}\" to=\"{}\" bytes={} rate={}B/s",
-        step,
-        fs,
-        plan.target(),
-        result.bytes(),
-        result.bytesPerSecond());
-    return result.bytes();
+    return result;
   }
 
   /**

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import org.zfleet.model.DatasetName;
 
 /**
@@ -27,6 +28,20 @@ final class CliListing {
       }
     }
     return out;
+  }
+
+  /** The listing of the subtrees under {@code roots} (none inside another). */
+  static List<DatasetListing> list(
+      CliCommands zfs,
+      ZfsCapabilities capabilities,
+      List<DatasetName> roots,
+      Set<String> userProperties,
+      BiConsumer<String, String> skipped) {
+    List<String> command =
+        zfs.command("get", arguments(roots, userProperties, capabilities.bookmarks()));
+    ListingParser parser = new ListingParser(userProperties, skipped);
+    ProcessResult r = zfs.runner.run(command, zfs.config.listTimeout(), parser::accept);
+    return read(r, roots, parser);
   }
 
   /** The arguments after {@code zfs get}. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import org.zfleet.model.DatasetName;
@@ -26,12 +27,16 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   private final ZfsCliConfig config;
   private final ProcessRunner runner;
   private final ZfsCapabilities capabilities;
+  private final CliCommands commands;
+  private final CliTransfers transfers;
   private final Set<String> skippedNames = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private ZfsCli(ZfsCliConfig config, ProcessRunner runner, ZfsCapabilities capabilities) {
     this.config = config;
     this.runner = runner;
     this.capabilities = capabilities;
+    this.commands = new CliCommands(config, runner);
+    this.transfers = new CliTransfers(commands, capabilities);
   }
 
   /**
@@ -92,11 +97,7 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
         .forEach(ZfsNames::requireUserProperty);
     // No roots: every pool (zrepl's "<"), which zfs get -r lists when given no dataset.
     List<DatasetName> outermost = CliListing.outermost(roots);
-    List<String> command =
-        command("get", CliListing.arguments(outermost, userProperties, capabilities.bookmarks()));
-    ListingParser parser = new ListingParser(userProperties, this::skipped);
-    ProcessResult r = runner.run(command, config.listTimeout(), parser::accept);
-    return CliListing.read(r, outermost, parser);
+    return CliListing.list(commands, capabilities, outermost, userProperties, this::skipped);
   }
 
   /** A name zfleet refuses is left out of every listing, and said once. */
@@ -123,9 +124,20 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
     zfs("inherit", dataset.value(), List.of(property, dataset.value()));
   }
 
+  /** The properties that make a filesystem encrypted. */
+  static final Set<String> ENCRYPTION_PROPERTIES =
+      Set.of("encryption", "keyformat", "keylocation", "pbkdf2iters");
+
   @Override
   public void createFilesystem(
       DatasetName dataset, Map<String, String> properties, boolean parents) {
+    if (!capabilities.encryption()
+        && properties.keySet().stream().anyMatch(ENCRYPTION_PROPERTIES::contains)) {
+      throw new ZfsException.Unsupported(
+          "zfs create " + dataset + ": this ZFS has no encryption (it needs OpenZFS)",
+          List.of(),
+          "");
+    }
     try {
       create(dataset, properties);
     } catch (ZfsException.NotFound e) {
@@ -186,6 +198,18 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   }
 
   @Override
+  public DestroyResult destroySnapshots(DatasetName filesystem, Collection<String> snapshots) {
+    return CliDestroy.destroySnapshots(commands, capabilities, filesystem, snapshots);
+  }
+
+  @Override
+  public void destroyBookmark(DatasetName filesystem, String bookmark) {
+    requireBookmarks("destroy", filesystem.value());
+    String full = filesystem.value() + "#" + requireBookmarkName(bookmark);
+    zfs("destroy", full, List.of(full));
+  }
+
+  @Override
   public void hold(SnapshotName snapshot, String tag) {
     zfs("hold", snapshot.full(), List.of(ZfsNames.requireHoldTag(tag), snapshot.full()));
   }
@@ -222,7 +246,7 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   }
 
   private ProcessResult run(List<String> args) {
-    return runner.run(command(args.get(0), args.subList(1, args.size())), config.commandTimeout());
+    return commands.run(args.get(0), args.subList(1, args.size()));
   }
 
   @Override
@@ -240,18 +264,26 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
 
   @Override
   public void bookmark(SnapshotName snapshot, String bookmark) {
+    requireBookmarks("bookmark", snapshot.full());
+    String full = snapshot.dataset().value() + "#" + requireBookmarkName(bookmark);
+    zfs("bookmark", snapshot.full(), List.of(snapshot.full(), full));
+  }
+
+  private void requireBookmarks(String verb, String subject) {
     if (!capabilities.bookmarks()) {
       throw new ZfsException.Unsupported(
-          "zfs bookmark " + snapshot + ": this ZFS has no bookmarks (zfs-fuse, pool version 23)",
+          "zfs " + verb + " " + subject + ": this ZFS has no bookmarks (zfs-fuse, pool version 23)",
           List.of(),
           "");
     }
+  }
+
+  private static String requireBookmarkName(String bookmark) {
     String problem = SnapshotName.shortNameProblem(bookmark);
     if (problem != null) {
       throw new IllegalArgumentException("invalid bookmark name \"" + bookmark + "\": " + problem);
     }
-    String full = snapshot.dataset().value() + "#" + bookmark;
-    zfs("bookmark", snapshot.full(), List.of(snapshot.full(), full));
+    return bookmark;
   }
 
   @Override
@@ -284,7 +316,7 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
     }
     List<String> args = new ArrayList<>(List.of("-Hp", "-r", "-o", "name,value", "used"));
     outermost.forEach(d -> args.add(d.value()));
-    List<String> command = command("get", args);
+    List<String> command = commands.command("get", args);
     ProcessResult r = runner.run(command, config.listTimeout());
     if (!r.succeeded() && !CliListing.onlyMissingDatasets(r.stderr())) {
       throw ZfsErrorClassifier.classify(
@@ -295,44 +327,32 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
 
   @Override
   public SendProcess send(SendRequest request) {
-    List<String> args = new ArrayList<>();
-    request
-        .from()
-        .ifPresent(
-            from -> {
-              args.add(request.mode() == SendRequest.Mode.INTERMEDIATE ? "-I" : "-i");
-              args.add(request.to().dataset().value() + from.relativeName());
-            });
-    args.add(request.to().full());
-    RunningProcess p =
-        runner.start(
-            command("send", args), config.transferTimeout(), ProcessRunner.Stdio.READ_STDOUT);
-    return new CliSendProcess(p, request.to().full());
+    return transfers.send(request);
+  }
+
+  @Override
+  public OptionalLong estimateSendSize(SendRequest request) {
+    return transfers.estimateSendSize(request);
   }
 
   @Override
   public ReceiveProcess receive(ReceiveRequest request) {
-    Map<String, String> properties = new TreeMap<>(request.properties());
-    properties.forEach(
-        (k, v) -> {
-          ZfsNames.requireProperty(k);
-          ZfsNames.requirePropertyValue(v);
-        });
-    String target = request.target().value();
-    boolean existed = request.targetExists().orElseGet(() -> exists(request.target()));
-    List<String> args = request.force() ? List.of("-F", target) : List.of(target);
-    RunningProcess p =
-        runner.start(
-            command("receive", args), config.transferTimeout(), ProcessRunner.Stdio.WRITE_STDIN);
-    Runnable afterSuccess =
-        () -> {
-          if (!existed || request.force()) {
-            // zfs-fuse has no receive -o: a new target gets its properties once it exists, and a
-            // forced receive (into a placeholder, or rolling a replica back) gets them again.
-            properties.forEach((k, v) -> zfs("set", target, List.of(k + "=" + v, target)));
-          }
-        };
-    return new CliReceiveProcess(p, target, existed, afterSuccess, runner::execute);
+    return transfers.receive(request, this::exists);
+  }
+
+  @Override
+  public Optional<ResumeToken> resumeToken(DatasetName target) {
+    return transfers.resumeToken(target);
+  }
+
+  @Override
+  public SendProcess resumeSend(ResumeToken token) {
+    return transfers.resumeSend(token);
+  }
+
+  @Override
+  public void abortResumableReceive(DatasetName target) {
+    transfers.abortResumableReceive(target);
   }
 
   private boolean exists(DatasetName dataset) {
@@ -345,22 +365,7 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   }
 
   private ProcessResult zfs(String verb, String subject, List<String> args) {
-    List<String> command = command(verb, args);
-    ProcessResult r = runner.run(command, config.commandTimeout());
-    if (!r.succeeded()) {
-      // Some failures (zfs-fuse's internal errors) are printed on stdout.
-      String message = r.stderr().isBlank() ? r.stdout() : r.stderr();
-      throw ZfsErrorClassifier.classify(verb, subject, command, r.exitCode(), message);
-    }
-    return r;
-  }
-
-  private List<String> command(String verb, List<String> args) {
-    List<String> command = new ArrayList<>(args.size() + 2);
-    command.add(config.zfsBinary().toString());
-    command.add(verb);
-    command.addAll(args);
-    return command;
+    return commands.zfs(verb, subject, args);
   }
 
   /**
@@ -379,7 +384,7 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
     if (!Set.of("used", "referenced", "written", "logicalreferenced").contains(property)) {
       throw new IllegalArgumentException("not a size property: " + property);
     }
-    List<String> command = command("get", List.of("-Hp", "-o", "value", property, target));
+    List<String> command = commands.command("get", List.of("-Hp", "-o", "value", property, target));
     ProcessResult r = runner.run(command, config.commandTimeout());
     String value = r.stdout().strip();
     return r.succeeded() && value.matches("\\d{1,19}")

@@ -3,6 +3,8 @@ package org.zfleet.zfs;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
@@ -52,6 +54,18 @@ public interface ZfsPort {
   /** Destroys one snapshot; never forced, never recursive: a held snapshot stays and this fails. */
   void destroySnapshot(SnapshotName snapshot);
 
+  /**
+   * Destroys snapshots of one filesystem, never forced, never recursive: with one {@code zfs
+   * destroy fs@a,b,c} where {@link ZfsCapabilities#destroySnapshotList}, otherwise one command
+   * each. When some cannot go (held, busy), the others still do and the result says which failed
+   * and why; a snapshot that does not exist (or whose filesystem does not) fails with {@link
+   * ZfsException.NotFound}. Only a ZFS that does not answer ({@link ZfsException.Unavailable},
+   * {@link ZfsException.Timeout}) is thrown.
+   *
+   * @param snapshots short names
+   */
+  DestroyResult destroySnapshots(DatasetName filesystem, Collection<String> snapshots);
+
   void hold(SnapshotName snapshot, String tag);
 
   /** Releases {@code tag}; releasing a tag that is not held is not an error. */
@@ -98,6 +112,12 @@ public interface ZfsPort {
   void bookmark(SnapshotName snapshot, String bookmark);
 
   /**
+   * Destroys {@code filesystem#bookmark}; {@link ZfsException.Unsupported} without bookmarks,
+   * {@link ZfsException.NotFound} if it does not exist.
+   */
+  void destroyBookmark(DatasetName filesystem, String bookmark);
+
+  /**
    * {@code zfs clone}: a new filesystem {@code clone} showing {@code origin}'s data, with the given
    * properties. The origin cannot be destroyed while the clone exists; the origin is not changed.
    */
@@ -116,9 +136,43 @@ public interface ZfsPort {
    */
   Map<DatasetName, Long> spaceUsed(Collection<DatasetName> roots);
 
-  /** Starts {@code zfs send}; its stdout is the stream. The caller must read it or kill it. */
+  /**
+   * Starts {@code zfs send}; its stdout is the stream. The caller must read it or kill it. A flag
+   * this ZFS does not have is refused with {@link ZfsException.Unsupported} before anything runs.
+   */
   SendProcess send(SendRequest request);
 
-  /** Starts {@code zfs receive} into {@code target}; its stdin takes the stream. */
+  /**
+   * The size in bytes of the stream {@code request} would send ({@code zfs send -nP}), without
+   * sending it; empty where this ZFS cannot tell ({@link ZfsCapabilities#sendSizeEstimate}).
+   */
+  OptionalLong estimateSendSize(SendRequest request);
+
+  /**
+   * Starts {@code zfs receive} into {@code target}; its stdin takes the stream. A resumable request
+   * on a ZFS without resumable receive is refused with {@link ZfsException.Unsupported}.
+   */
   ReceiveProcess receive(ReceiveRequest request);
+
+  /**
+   * The resume token an interrupted resumable receive left on {@code target}, decoded as far as ZFS
+   * can; empty when there is none, or when this ZFS has no resumable receive. {@link
+   * ZfsException.NotFound} if the target does not exist.
+   */
+  Optional<ResumeToken> resumeToken(DatasetName target);
+
+  /**
+   * Starts {@code zfs send -t token}: the rest of an interrupted stream, to be received with a
+   * resumable receive into the target that holds the token. The stream keeps the form (flags) of
+   * the send it continues. A token that does not fit this sender's snapshots fails as {@link
+   * ZfsException.StreamFailed}.
+   */
+  SendProcess resumeSend(ResumeToken token);
+
+  /**
+   * {@code zfs receive -A}: discards the partial state of an interrupted resumable receive into
+   * {@code target} (a target the receive was creating goes with it; an existing one keeps its
+   * snapshots and data). {@link ZfsException.NotFound} if there is no such state.
+   */
+  void abortResumableReceive(DatasetName target);
 }

@@ -119,8 +119,13 @@ final class DirectJob {
   }
 
   Outcome run(StepSpec step) {
+    return run(step, new StepControl());
+  }
+
+  /** Runs {@code step} under {@code control}, which the caller may cancel meanwhile. */
+  Outcome run(StepSpec step, StepControl control) {
     try {
-      StepResult result = driver.runner().work(step, ports).run(new StepControl());
+      StepResult result = driver.runner().work(step, ports).run(control);
       return new Outcome(true, result.summary(), null, result);
     } catch (Exception e) {
       return new Outcome(false, String.valueOf(e.getMessage()), e, null);

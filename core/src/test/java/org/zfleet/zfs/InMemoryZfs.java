@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -259,6 +260,65 @@ public final class InMemoryZfs implements ZfsPort {
   }
 
   @Override
+  public synchronized DestroyResult destroySnapshots(
+      DatasetName filesystem, Collection<String> snapshots) {
+    List<String> names = new ArrayList<>(new java.util.LinkedHashSet<>(snapshots));
+    names.forEach(filesystem::snapshot);
+    Set<String> destroyed = new java.util.LinkedHashSet<>();
+    Map<String, ZfsException> failed = new HashMap<>();
+    List<String> oneByOne = names;
+    ModelDataset ds = datasets.get(filesystem);
+    if (capabilities.destroySnapshotList() && names.size() > 1) {
+      // One command for the list, all or nothing as OpenZFS does; names that do not exist are
+      // skipped. When one is held, each is tried on its own.
+      ZfsException injected = hooks.command(Op.DESTROY, filesystem.snapshot(names.get(0)).full());
+      boolean anyHeld =
+          ds != null
+              && names.stream()
+                  .map(ds::snapshot)
+                  .anyMatch(s -> s.isPresent() && !s.get().holds.isEmpty());
+      if (injected == null && ds != null && !anyHeld) {
+        oneByOne = List.of();
+        for (String name : names) {
+          Optional<ModelSnapshot> s = ds.snapshot(name);
+          if (s.isPresent()) {
+            ds.snapshots.remove(s.get());
+            destroyed.add(name);
+          } else {
+            failed.put(
+                name,
+                ModelErrors.notFound(
+                    "destroy", filesystem.snapshot(name).full(), filesystem.snapshot(name).full()));
+          }
+        }
+      }
+    }
+    for (String name : oneByOne) {
+      try {
+        destroySnapshot(filesystem.snapshot(name));
+        destroyed.add(name);
+      } catch (ZfsException e) {
+        if (e instanceof ZfsException.Unavailable || e instanceof ZfsException.Timeout) {
+          throw e;
+        }
+        failed.put(name, e);
+      }
+    }
+    return new DestroyResult(destroyed, failed);
+  }
+
+  @Override
+  public synchronized void destroyBookmark(DatasetName filesystem, String bookmark) {
+    requireBookmarks("destroy", filesystem.value());
+    String full = filesystem.value() + "#" + bookmark;
+    command(Op.DESTROY, full);
+    ModelDataset ds = dataset("destroy", full, filesystem);
+    FilesystemVersion b =
+        ds.bookmark(bookmark).orElseThrow(() -> ModelErrors.notFound("destroy", full, full));
+    ds.bookmarks.remove(b);
+  }
+
+  @Override
   public synchronized void hold(SnapshotName snapshot, String tag) {
     ZfsNames.requireHoldTag(tag);
     command(Op.HOLD, snapshot.full());
@@ -364,14 +424,18 @@ public final class InMemoryZfs implements ZfsPort {
         capabilities.holdsCommand() ? Optional.of(Set.copyOf(tags)) : Optional.empty());
   }
 
-  @Override
-  public synchronized void bookmark(SnapshotName snapshot, String bookmark) {
+  private void requireBookmarks(String verb, String subject) {
     if (!capabilities.bookmarks()) {
       throw new ZfsException.Unsupported(
-          "zfs bookmark " + snapshot + ": this ZFS has no bookmarks (zfs-fuse, pool version 23)",
+          "zfs " + verb + " " + subject + ": this ZFS has no bookmarks (zfs-fuse, pool version 23)",
           List.of(),
           "");
     }
+  }
+
+  @Override
+  public synchronized void bookmark(SnapshotName snapshot, String bookmark) {
+    requireBookmarks("bookmark", snapshot.full());
     String problem = SnapshotName.shortNameProblem(bookmark);
     if (problem != null) {
       throw new IllegalArgumentException("invalid bookmark name \"" + bookmark + "\": " + problem);
@@ -458,12 +522,39 @@ public final class InMemoryZfs implements ZfsPort {
   @Override
   public synchronized SendProcess send(SendRequest request) {
     String subject = request.to().full();
+    requireFlags(request);
     ZfsException injected = hooks.command(Op.SEND, subject);
     try {
       byte[] stream = ModelStream.encode(ModelSender.substreams(this, request));
       return new ModelSendProcess(stream, injected, hooks, subject);
     } catch (ZfsException e) {
       return new ModelSendProcess(new byte[0], e, hooks, subject);
+    }
+  }
+
+  @Override
+  public synchronized OptionalLong estimateSendSize(SendRequest request) {
+    requireFlags(request);
+    if (!capabilities.sendSizeEstimate()) {
+      return OptionalLong.empty();
+    }
+    command(Op.SEND, request.to().full());
+    return OptionalLong.of(ModelStream.encode(ModelSender.substreams(this, request)).length);
+  }
+
+  private void requireFlags(SendRequest request) {
+    if (!capabilities.sends(request.flags())) {
+      throw new ZfsException.Unsupported(
+          "zfs send "
+              + request.to()
+              + ": this ZFS has no "
+              + request.flags().stream().map(f -> "send " + f.option()).toList(),
+          List.of(),
+          "");
+    }
+    if (request.from().isPresent()
+        && request.from().get().kind() == FilesystemVersion.Kind.BOOKMARK) {
+      requireBookmarks("send", request.to().full());
     }
   }
 
@@ -476,9 +567,14 @@ public final class InMemoryZfs implements ZfsPort {
               ZfsNames.requireProperty(k);
               ZfsNames.requirePropertyValue(v);
             });
+    if (request.resumable() && !capabilities.resumableReceive()) {
+      throw new ZfsException.Unsupported(
+          "zfs receive " + request.target() + ": this ZFS has no resumable receive", List.of(), "");
+    }
     ZfsException injected = hooks.command(Op.RECEIVE, request.target().value());
     return new ModelReceiveProcess(
         request.target().value(),
+        request.resumable(),
         stream -> {
           if (injected != null) {
             return injected;
@@ -487,6 +583,21 @@ public final class InMemoryZfs implements ZfsPort {
             return ModelReceiver.apply(this, request, stream);
           }
         });
+  }
+
+  @Override
+  public synchronized Optional<ResumeToken> resumeToken(DatasetName target) {
+    return ModelResume.resumeToken(this, target);
+  }
+
+  @Override
+  public synchronized SendProcess resumeSend(ResumeToken token) {
+    return ModelResume.resumeSend(this, token);
+  }
+
+  @Override
+  public synchronized void abortResumableReceive(DatasetName target) {
+    ModelResume.abort(this, target);
   }
 
   // ---- test helpers: data in filesystems
@@ -545,7 +656,12 @@ public final class InMemoryZfs implements ZfsPort {
     }
   }
 
-  // ---- for ModelSender and ModelReceiver, under the lock
+  // ---- for ModelSender, ModelReceiver and ModelResume, under the lock
+
+  /** The dataset holding a snapshot with this guid, if any. */
+  Optional<ModelDataset> snapshotByGuid(long guid) {
+    return datasets.values().stream().filter(d -> d.snapshotByGuid(guid).isPresent()).findFirst();
+  }
 
   ModelDataset find(DatasetName name) {
     return datasets.get(name);
@@ -591,7 +707,7 @@ public final class InMemoryZfs implements ZfsPort {
     return clock.instant().truncatedTo(ChronoUnit.SECONDS);
   }
 
-  private void command(Op op, String subject) {
+  void command(Op op, String subject) {
     ZfsException injected = hooks.command(op, subject);
     if (injected != null) {
       throw injected;

@@ -23,8 +23,10 @@ import org.zfleet.model.FilesystemVersion;
 import org.zfleet.model.SnapshotName;
 
 /**
- * What every {@link ZfsPort} must do, run against the in-memory model and against real zfs-fuse.
- * Where the two differ, real ZFS is right. Each test works below its own fresh scratch filesystems.
+ * What every {@link ZfsPort} must do, run against the in-memory model (with zfs-fuse's and with
+ * OpenZFS's capabilities), real zfs-fuse and real OpenZFS; {@link ZfsPortCapabilityContract} adds
+ * what depends on capabilities. Where they differ, real ZFS is right. Each test works below its own
+ * fresh scratch filesystems.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 public abstract class ZfsPortContract {
@@ -331,21 +333,6 @@ public abstract class ZfsPortContract {
     } finally {
       port().releaseAll(tag, List.of(a.snapshot("s1"), b.snapshot("s1"), c.snapshot("s1")));
     }
-  }
-
-  @Test
-  void bookmarksExistOnlyWithTheCapability() {
-    SnapshotName s = scratch().snapshot("s");
-    port().snapshot(List.of(scratch()), "s");
-    if (!port().capabilities().bookmarks()) {
-      assertThatThrownBy(() -> port().bookmark(s, "b"))
-          .isInstanceOf(ZfsException.Unsupported.class);
-      return;
-    }
-    port().bookmark(s, "b");
-    List<FilesystemVersion> versions = versions(scratch());
-    assertThat(versions).extracting(FilesystemVersion::relativeName).containsExactly("@s", "#b");
-    assertThat(versions.get(1).guid()).isEqualTo(versions.get(0).guid());
   }
 
   // ---- typed failures

@@ -170,7 +170,7 @@ final class ClusterMode {
           new SourceEndpoint.Setup(
               settings.nodeName(),
               source,
-              zfs,
+              JobPorts.of(zfs, source),
               (peer, header, send, options) ->
                   client.send(peer, header, send, options, ProgressListener.NONE),
               identities::identityOf,

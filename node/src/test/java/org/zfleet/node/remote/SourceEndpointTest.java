@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.zfleet.config.FilesystemFilter;
+import org.zfleet.config.SendOptions;
 import org.zfleet.config.Snapshotting;
 import org.zfleet.config.SourceJob;
 import org.zfleet.model.DatasetName;
@@ -57,7 +58,8 @@ class SourceEndpointTest {
           "source",
           FilesystemFilter.subtree(SERVED),
           List.of("beta"),
-          new Snapshotting.Periodic("zfleet_", Duration.ofMinutes(10), List.of()));
+          new Snapshotting.Periodic("zfleet_", Duration.ofMinutes(10), List.of()),
+          SendOptions.NONE);
 
   private final InMemoryZfs zfs = new InMemoryZfs().createPools("prod");
   private final ExecutorService blocking = Executors.newCachedThreadPool();
