@@ -91,11 +91,11 @@ class KillSoakIT {
 
     // Converge with snapshots on wakeups only, so the target stands still.
     alpha.kill();
-    alpha =
+    FaultNode settled =
         bench.localNode("alpha", port, bench.pushJob(filesystems, "1h", bandwidth) + ", " + sink);
     long restarted = System.nanoTime();
-    alpha.wakeup(PUSH, PATIENCE);
-    String converged = bench.awaitReplicated(alpha, null);
+    settled.wakeup(PUSH, PATIENCE);
+    String converged = bench.awaitReplicated(settled, null);
     FaultBench.recovered("kill-soak", restarted);
 
     bench.assertKeptOnBothSides(bench.filesystems);
@@ -118,8 +118,8 @@ class KillSoakIT {
     bench.assertNoZfsProcessLeft();
 
     FaultPools.write(root, "after.bin", 64 * 1024, 99);
-    alpha.wakeup(PUSH, PATIENCE);
-    bench.awaitReplicated(alpha, converged);
+    settled.wakeup(PUSH, PATIENCE);
+    bench.awaitReplicated(settled, converged);
     bench.assertKeptOnBothSides(bench.filesystems);
     bench.assertNoZfsProcessLeft();
   }
