@@ -168,6 +168,14 @@ class MidTransferFaultIT {
         "FAULT corrupt-stream: step failed after %d flipped bytes: %s%n",
         relay.flipped(), failed.path("summary").asText());
     assertReplicaDidNotMove(s2);
+    bench.await(
+        "beta names the stream changed in transit",
+        beta,
+        () ->
+            beta.logLines().stream()
+                .filter(l -> l.contains("failed TLS's integrity check (changed in transit)"))
+                .findFirst()
+                .orElse(null));
 
     long clean = System.nanoTime();
     relay.mode(TcpRelay.Mode.FORWARD);
