@@ -115,6 +115,12 @@ class ReceiverPoolFullIT {
     assertThat(FaultPools.snapshots(bench.replica(big))).contains(s1, s3);
     bench.assertKeptOnBothSides(bench.filesystems);
     bench.assertNoZfsProcessLeft();
+
+    FaultPools.write(big, "c.bin", 64 * 1024, 7);
+    alpha.wakeup(PUSH, PATIENCE);
+    bench.awaitReplicated(alpha, s3);
+    bench.assertKeptOnBothSides(bench.filesystems);
+    bench.assertNoZfsProcessLeft();
   }
 
   /** big's replication has failed since {@code snapshot} was taken (its step ran after it). */
