@@ -29,7 +29,7 @@ import org.zfleet.zfs.RealZfsFixture;
  * and restarted each time, snapshotting every 3 s while data keeps arriving. Then one cycle
  * converges: what the keep rules keep is on both sides, no hold is left but the cursors', no {@code
  * zfs} process is left, and the next cycle succeeds. The moments come from a fixed seed ({@code
- * -Dzfleet.soak.seed=N} tries another).
+ * -Dfaultsoak.seed=N} tries another).
  */
 @Timeout(420)
 class KillSoakIT {
@@ -57,8 +57,9 @@ class KillSoakIT {
 
   @Test
   void aDaemonKilledTwentyTimesAtRandomMomentsLosesNothing() {
-    long seed = Long.getLong("zfleet.soak.seed", 11);
+    long seed = Long.getLong("faultsoak.seed", 11);
     Random random = new Random(seed);
+    System.out.println("FAULT soak seed " + seed);
     DatasetName root = bench.source("Soak", 64 * 1024);
     DatasetName child = root.child("child");
     FaultPools.zfs("create", child.value());
