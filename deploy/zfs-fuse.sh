@@ -6,6 +6,9 @@
 #                               wait until `zpool list` answers, create the pools (idempotent)
 #   deploy/zfs-fuse.sh status   daemon, pools, and what this script created
 #   deploy/zfs-fuse.sh down     destroy the pools this script created, stop the daemon if it started it
+#   deploy/zfs-fuse.sh restart  stop the running daemon, whoever started it, and start it again as `up`
+#                               does (the fault test ZfsDaemonRestartIT; it breaks every other user
+#                               of the daemon meanwhile)
 #
 # ZFLEET_POOLS   pools to create (default: "zfleet_t1 zfleet_t2", the pools the tests use)
 # ZFLEET_POOL_SIZE  size of each sparse image file (default 4G)
@@ -188,6 +191,21 @@ status() {
   fi
 }
 
+# Stops the running daemon whoever started it (for restart): SIGTERM, then wait until it is gone.
+stop_any_daemon() {
+  local pids
+  pids=$(daemon_pids)
+  [ -n "$pids" ] || return 0
+  log "stopping the zfs-fuse daemon (pid $(echo $pids | tr '\n' ' '))"
+  kill $pids 2>/dev/null || true
+  for _ in $(seq 1 240); do
+    [ -z "$(daemon_pids)" ] && break
+    sleep 0.25
+  done
+  [ -z "$(daemon_pids)" ] || die "the zfs-fuse daemon did not stop within 60 s"
+  rm -f "$pidfile"
+}
+
 case "${1:-}" in
   up)
     install_if_missing
@@ -204,8 +222,14 @@ case "${1:-}" in
   status)
     status
     ;;
+  restart)
+    stop_any_daemon
+    start_daemon
+    create_pools
+    status
+    ;;
   *)
-    echo "usage: $0 up|down|status" >&2
+    echo "usage: $0 up|down|status|restart" >&2
     exit 2
     ;;
 esac

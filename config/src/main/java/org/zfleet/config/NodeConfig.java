@@ -138,11 +138,26 @@ public record NodeConfig(
   }
 
   /** The TCP port snapshot streams arrive on, on the cluster bind address. */
-  public record DataPlane(int port) {
+  /**
+   * Where snapshot streams arrive: {@code port} on the cluster bind host; peers are told {@code
+   * advertise} instead when it is set (a port forwarded by NAT or a TCP relay in front of the
+   * node).
+   */
+  public record DataPlane(int port, Optional<HostPort> advertise) {
     public DataPlane {
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException("data-plane port must lie in 1-65535, got " + port);
       }
+      Objects.requireNonNull(advertise, "advertise");
+    }
+
+    public DataPlane(int port) {
+      this(port, Optional.empty());
+    }
+
+    /** The address peers connect to: {@code advertise}, or the bind host at {@link #port}. */
+    public HostPort advertised(HostPort clusterBind) {
+      return advertise.orElse(clusterBind.withPort(port));
     }
   }
 

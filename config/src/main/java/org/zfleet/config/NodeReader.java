@@ -170,12 +170,19 @@ final class NodeReader {
 
   private static Optional<NodeConfig.DataPlane> dataPlane(
       ObjectReader dataPlane, HostPort cluster) {
-    dataPlane.rejectUnknownKeys(List.of("port"));
+    dataPlane.rejectUnknownKeys(List.of("port", "advertise"));
+    Optional<HostPort> advertise =
+        dataPlane.has("advertise")
+            ? dataPlane.parsed("advertise", HostPort::parse)
+            : Optional.empty();
+    if (dataPlane.has("advertise") && advertise.isEmpty()) {
+      return Optional.empty();
+    }
     if (dataPlane.has("port")) {
       return dataPlane
           .integer("port", 1)
           .flatMap(p -> port(dataPlane, "port", p))
-          .map(NodeConfig.DataPlane::new);
+          .map(p -> new NodeConfig.DataPlane(p, advertise));
     }
     int port = cluster.port() + DATA_PLANE_PORT_OFFSET;
     if (port > 65535) {
@@ -185,7 +192,7 @@ final class NodeReader {
               + ") exceeds 65535; set port");
       return Optional.empty();
     }
-    return Optional.of(new NodeConfig.DataPlane(port));
+    return Optional.of(new NodeConfig.DataPlane(port, advertise));
   }
 
   private static void checkPortsDiffer(

@@ -151,6 +151,39 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theDataPlaneAdvertisesItsBindAddressUnlessToldAnother() {
+    String node =
+        """
+        zfleet {
+          node { data-dir = /srv/zfleet, cluster { bind = "10.0.0.5:25600" }%s }
+          jobs = []
+        }
+        """;
+    NodeConfig plain =
+        ConfigLoader.parse(node.formatted(""), "n.conf", "h").config().orElseThrow().node();
+    assertThat(plain.dataPlane().advertised(plain.cluster().bind()))
+        .isEqualTo(new HostPort("10.0.0.5", 27600));
+
+    NodeConfig relayed =
+        ConfigLoader.parse(
+                node.formatted(", data-plane { advertise = \"203.0.113.7:4443\" }"), "n.conf", "h")
+            .config()
+            .orElseThrow()
+            .node();
+    assertThat(relayed.dataPlane().port()).isEqualTo(27600);
+    assertThat(relayed.dataPlane().advertised(relayed.cluster().bind()))
+        .isEqualTo(new HostPort("203.0.113.7", 4443));
+
+    LoadResult bad =
+        ConfigLoader.parse(
+            node.formatted(", data-plane { advertise = \"no port\" }"), "n.conf", "h");
+    assertThat(bad.config()).isEmpty();
+    assertThat(bad.errors())
+        .extracting(ConfigProblem::path)
+        .containsExactly("node.data-plane.advertise");
+  }
+
+  @Test
   void jobDefaultsApplyToEveryJobUnlessItSaysOtherwise() {
     String text =
         """

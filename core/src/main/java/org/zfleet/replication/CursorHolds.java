@@ -77,7 +77,12 @@ final class CursorHolds {
         released);
   }
 
-  /** A crashed step may have left holds; its property names them. */
+  /**
+   * A crashed step may have left holds; its property names them. It may also have died while moving
+   * the cursor between the snapshots it names (after the new cursor was recorded, before the old
+   * one's hold went): the cursor's hold comes off whichever of them is not the cursor now, or it
+   * would keep that snapshot from pruning for ever.
+   */
   void releaseStaleStepHolds(StepControl control) {
     if (plan.staleStepHolds().isEmpty()) {
       return;
@@ -85,7 +90,11 @@ final class CursorHolds {
     control.progress().phase("releasing holds of an interrupted step");
     for (String name : plan.staleStepHolds()) {
       try {
-        releaseQuietly(plan.source().snapshot(name), marks.stepHoldTag());
+        SnapshotName snapshot = plan.source().snapshot(name);
+        releaseQuietly(snapshot, marks.stepHoldTag());
+        if (notTheCursor(name)) {
+          releaseQuietly(snapshot, marks.cursorHoldTag());
+        }
       } catch (IllegalArgumentException e) {
         log.warn(
             "ignoring malformed step mark fs=\"{}\" value=\"{}\"",
@@ -98,6 +107,15 @@ final class CursorHolds {
         "released stale step holds fs=\"{}\" snapshots=\"{}\"",
         plan.source(),
         String.join(",", plan.staleStepHolds()));
+  }
+
+  /** Only with a recorded cursor: without one, {@link #releaseLostCursorHolds} takes care. */
+  private boolean notTheCursor(String name) {
+    OptionalLong cursor = plan.cursorGuid();
+    return cursor.isPresent()
+        && plan.senderVersions().stream()
+            .anyMatch(
+                v -> v.isSnapshot() && v.name().equals(name) && v.guid() != cursor.getAsLong());
   }
 
   void hold(SnapshotName snapshot, String tag) {

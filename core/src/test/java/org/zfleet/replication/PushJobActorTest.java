@@ -375,6 +375,31 @@ class PushJobActorTest {
   }
 
   @Test
+  void aStepKilledWhileMovingTheCursorLeavesNoHoldOnTheOldCursor() {
+    model.write(A, "one", 1000, 1);
+    model.start(
+        PushJobModel.Settings.defaults()
+            .withKeepSender("{ type = not-replicated }, { type = last-n, count = 5 }"));
+    String s1 = model.snapshotAndReplicate();
+    model.write(A, "two", 1000, 2);
+    String s2 = model.snapshotAndReplicate();
+    // What a daemon killed inside the step s1 -> s2 leaves when it died after recording the new
+    // cursor and before releasing the old one's hold (the kill soak on zfs-fuse hit this: the
+    // sender could never prune s1 again, "busy or held").
+    model.zfs.setUserProperty(A.value(), MARKS.stepProperty(), s1 + "," + s2);
+    model.zfs.hold(A.snapshot(s1), MARKS.stepHoldTag());
+    model.zfs.hold(A.snapshot(s2), MARKS.stepHoldTag());
+    model.zfs.hold(A.snapshot(s1), MARKS.cursorHoldTag());
+    assertThat(model.holds(A, s1)).isEqualTo(2);
+
+    String s3 = model.snapshotAndReplicate();
+    assertThat(model.holds(A, s1)).as("holds on the old cursor %s", s1).isZero();
+    assertThat(model.holds(A, s2)).as("holds on %s", s2).isZero();
+    assertThat(model.holds(A, s3)).as("the cursor's hold").isEqualTo(1);
+    assertThat(model.cursor(A)).contains(Long.toUnsignedString(model.version(A, s3).guid()));
+  }
+
+  @Test
   void foreignReceiverDatasetIsAConflictAndIsNeverChanged() {
     DatasetName c = DatasetName.of("src/data/c");
     DatasetName d = DatasetName.of("src/data/d");

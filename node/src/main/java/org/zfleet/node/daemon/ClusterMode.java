@@ -53,14 +53,18 @@ final class ClusterMode {
   private final ClusterSettings settings;
   private final SSLContext tls;
   private final HostPort dataPlane;
+  // What peers are told to connect to: the bind address unless data-plane.advertise says otherwise.
+  private final HostPort dataPlaneAdvertised;
   private volatile PullDataPlane pulls;
   private volatile Set<String> pullNames = Set.of();
   private volatile SourceDirectory sources;
 
-  private ClusterMode(ClusterSettings settings, SSLContext tls, HostPort dataPlane) {
+  private ClusterMode(
+      ClusterSettings settings, SSLContext tls, HostPort dataPlane, HostPort advertised) {
     this.settings = settings;
     this.tls = tls;
     this.dataPlane = dataPlane;
+    this.dataPlaneAdvertised = advertised;
   }
 
   /**
@@ -108,7 +112,11 @@ final class ClusterMode {
     }
     SSLContext tls = ClusterTls.context(tlsFiles, node.name());
     return Optional.of(
-        new ClusterMode(settings, tls, cluster.bind().withPort(node.dataPlane().port())));
+        new ClusterMode(
+            settings,
+            tls,
+            cluster.bind().withPort(node.dataPlane().port()),
+            node.dataPlane().advertised(cluster.bind())));
   }
 
   /** zfleet's cluster settings over {@code base}. */
@@ -154,7 +162,7 @@ final class ClusterMode {
           new SinkEndpoint.Setup(
               settings.nodeName(),
               sink,
-              dataPlane,
+              dataPlaneAdvertised,
               zfs,
               transfers,
               identities::identityOf,
@@ -189,7 +197,7 @@ final class ClusterMode {
             directory,
             system.scheduler(),
             pulls,
-            dataPlane,
+            dataPlaneAdvertised,
             zfs.capabilities(),
             blocking);
     Set<String> localSinks = sinks.stream().map(SinkJob::name).collect(Collectors.toSet());
@@ -250,6 +258,7 @@ final class ClusterMode {
         + settings.seedNodes()
         + " data-plane="
         + dataPlane
+        + (dataPlaneAdvertised.equals(dataPlane) ? "" : " (advertised " + dataPlaneAdvertised + ")")
         + " management="
         + settings.management();
   }

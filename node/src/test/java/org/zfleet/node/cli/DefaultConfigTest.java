@@ -30,6 +30,7 @@ class DefaultConfigTest {
             "zfleet configcheck",
             "zfleet daemon",
             "zfleet signal wakeup",
+            "zfleet signal reset",
             "zfleet status",
             "zfleet test filesystems",
             "zfleet test prune",
