@@ -194,11 +194,11 @@ public final class ByteTransfer implements RunningTransfer {
     }
     switch (part) {
       case SEND -> {
-        sendFailedByItself = !sendKilled.get();
+        sendFailedByItself = !sendKilled.get() || !killedByCaller(error);
         oneEnded.set(true);
       }
       case RECEIVE -> {
-        receiveFailedByItself = !receiveKilled.get();
+        receiveFailedByItself = !receiveKilled.get() || !killedByCaller(error);
         receiveEndedFirst.set(oneEnded.compareAndSet(false, true));
       }
       case STREAM -> streamError = Outcomes.unwrap(error);
@@ -278,6 +278,14 @@ public final class ByteTransfer implements RunningTransfer {
           "stream failed after " + count + " bytes: " + Outcomes.messageOf(Outcomes.rootOf(cause));
     }
     return new TransferFailedException(reason, message, count, sendStderr, receiveStderr, cause);
+  }
+
+  /**
+   * Whether a process this transfer killed ended of that kill; one that had already failed on its
+   * own when the kill came (noticed late on a loaded machine) reports its own error instead.
+   */
+  private static boolean killedByCaller(Throwable error) {
+    return Outcomes.messageOf(Outcomes.unwrap(error)).contains("killed by its caller");
   }
 
   /**

@@ -45,7 +45,13 @@ final class RunningProcess {
     if (d != null) {
       d.cancel(false);
     }
-    exit.complete(new Exit(command, code, stderr.awaitText(Duration.ofSeconds(5)), end.get()));
+    End reason = end.get();
+    if (reason == End.KILLED && code > 0 && code < 128) {
+      // It exited with its own error before the kill reached it (a signal's death is 128 + n):
+      // its failure, not the kill, is what ended it.
+      reason = End.EXITED;
+    }
+    exit.complete(new Exit(command, code, stderr.awaitText(Duration.ofSeconds(5)), reason));
   }
 
   List<String> command() {
