@@ -63,9 +63,9 @@ final class SignalCommand implements Runnable {
 
     @Option(
         names = {"-c", "--config"},
-        required = true,
+        defaultValue = ConfigFiles.DEFAULT_CONFIG,
         paramLabel = "FILE",
-        description = "The daemon's configuration.")
+        description = "The daemon's configuration (default: ${DEFAULT-VALUE}).")
     Path config;
 
     @Parameters(paramLabel = "JOB", description = "The job to reset.")
