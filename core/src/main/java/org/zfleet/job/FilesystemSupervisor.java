@@ -52,6 +52,15 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   public record GetStatus(ActorRef<FilesystemStatus> replyTo) implements Command {}
 
   /**
+   * This filesystem's cycle as the supervisor knows it now: the listing's, moved on by each
+   * replication since (the job's last plan predates them: a replication lists nothing).
+   */
+  public record GetCycle(ActorRef<CurrentCycle> replyTo) implements Command {}
+
+  /** The answer to {@link GetCycle}; empty before the supervisor ran a cycle. */
+  public record CurrentCycle(DatasetName filesystem, Optional<FilesystemCycle> cycle) {}
+
+  /**
    * What a replication to {@code destination} waited for may have happened: {@code replica}, the
    * replica of a filesystem above this one, just arrived there. If this filesystem's replication
    * waits (for that replica, or in its step), it is retried now instead of after its backoff; one
@@ -136,6 +145,15 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         .onMessage(StepStopped.class, this::onStepStopped)
         .onMessage(RetryDue.class, this::askForCycle)
         .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(
+            GetCycle.class,
+            get -> {
+              get.replyTo()
+                  .tell(
+                      new CurrentCycle(
+                          DatasetName.of(ctx.filesystem()), Optional.ofNullable(plan)));
+              return this;
+            })
         .onMessage(WaitOver.class, this::onWaitOver)
         .onMessage(ListingStarted.class, this::onListingStarted)
         .onMessage(Reset.class, this::onReset)

@@ -48,7 +48,10 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   public record GetStatus(ActorRef<JobStatus> replyTo) implements Command {}
 
-  /** The job's last plan: its listing and what the planner returned from it. */
+  /**
+   * The job's plan: its last listing and what the planner returned from it, each filesystem's cycle
+   * as its supervisor knows it now (moved on by the replications since the listing).
+   */
   public record GetPlan(ActorRef<JobPlan> replyTo) implements Command {}
 
   private enum Tick implements Command {
@@ -149,7 +152,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         .onMessage(SupervisorStopped.class, this::onSupervisorStopped)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(Reset.class, this::onReset)
-        .onMessage(GetPlan.class, get -> tell(get.replyTo(), lastPlan))
+        .onMessage(GetPlan.class, this::onGetPlan)
         .build();
   }
 
@@ -342,11 +345,6 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     return this;
   }
 
-  private <T> Behavior<Command> tell(ActorRef<T> to, T message) {
-    to.tell(message);
-    return this;
-  }
-
   private Behavior<Command> scheduleNext() {
     Instant now = now();
     Optional<Instant> next =
@@ -367,6 +365,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     } else {
       timers.startSingleTimer("tick", Tick.INSTANCE, wait);
     }
+    return this;
+  }
+
+  private Behavior<Command> onGetPlan(GetPlan get) {
+    filesystems.plan(lastPlan, get.replyTo());
     return this;
   }
 

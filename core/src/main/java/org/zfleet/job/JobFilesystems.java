@@ -170,6 +170,23 @@ final class JobFilesystems {
     supervisors.values().forEach(sup -> sup.tell(command));
   }
 
+  /**
+   * The job's plan as its supervisors know it now: {@code last} (the plan of the last listing) with
+   * each filesystem's cycle as its supervisor holds it, moved on by the replications since. A
+   * supervisor that does not answer in time, or has run no cycle, keeps the listing's.
+   */
+  void plan(JobPlan last, ActorRef<JobPlan> replyTo) {
+    List<ActorRef<FilesystemSupervisor.Command>> refs = new ArrayList<>(supervisors.values());
+    ctx.spawnAnonymous(
+        Gather.create(
+            refs,
+            FilesystemSupervisor.GetCycle::new,
+            FilesystemSupervisor.CurrentCycle.class,
+            Duration.ofSeconds(1),
+            answers -> last.movedOn(answers),
+            replyTo));
+  }
+
   /** Gathers every supervisor's status (those that do not answer in time are left out). */
   void status(JobStatus base, ActorRef<JobStatus> replyTo) {
     List<ActorRef<FilesystemSupervisor.Command>> refs = new ArrayList<>(supervisors.values());

@@ -550,6 +550,35 @@ class FilesystemSupervisorTest {
     // Nothing is left for a further listing to prune.
     awaitIdle(sup);
     cycleRequests.expectNoMessage(Duration.ofMillis(200));
+    // Asked for its cycle (the daemon's plan of the job), it answers the one moved on: the
+    // replica holds @a and @b, though no listing saw @b there.
+    TestProbe<FilesystemSupervisor.CurrentCycle> current = testKit.createTestProbe();
+    sup.tell(new FilesystemSupervisor.GetCycle(current.getRef()));
+    FilesystemSupervisor.CurrentCycle answer = current.receiveMessage();
+    assertThat(answer.filesystem()).isEqualTo(Specs.FS);
+    assertThat(answer.cycle()).isPresent();
+    assertThat(answer.cycle().get().view().destinations())
+        .singleElement()
+        .satisfies(
+            d ->
+                assertThat(
+                        ((org.zfleet.cycle.FilesystemView.DestinationView.Reachable) d)
+                            .replica()
+                            .orElseThrow()
+                            .versions())
+                    .extracting(FilesystemVersion::name)
+                    .containsExactly("a", "b"));
+    assertThat(answer.cycle().get().steps())
+        .filteredOn(s -> s instanceof StepSpec.PruneReceiver)
+        .hasSize(1);
+  }
+
+  @Test
+  void aSupervisorThatRanNoCycleHasNoneToTell() {
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    TestProbe<FilesystemSupervisor.CurrentCycle> current = testKit.createTestProbe();
+    sup.tell(new FilesystemSupervisor.GetCycle(current.getRef()));
+    assertThat(current.receiveMessage().cycle()).isEmpty();
   }
 
   @Test

@@ -210,8 +210,9 @@ final class StatusView {
   }
 
   /**
-   * {@code , 1.2 GiB of ~4.0 GiB (estimated) at 80.0 MiB/s, ETA 35s}: from the monitor's transfer
-   * when there is one, else bytes and the average rate since the step began.
+   * {@code , 1.2 GiB of ~4.0 GiB (estimated) at 80.0 MiB/s, ETA 35s} (or {@code , 3.0 MiB, size
+   * unknown at 4.0 MiB/s} before the size is known): from the monitor's transfer when there is one,
+   * else bytes and the average rate since the step began.
    */
   String progress(JsonNode running, JsonNode transfer) {
     long bytes = running.path("bytes").asLong();
@@ -232,6 +233,9 @@ final class StatusView {
           .append(estimated ? "~" : "")
           .append(Bytes.human(expected))
           .append(estimated ? " (estimated)" : "");
+    } else {
+      // Not estimated yet (or it could not be): said, never shown as a full bar.
+      s.append(", size unknown");
     }
     s.append(" at ")
         .append(Bytes.human((long) transfer.path("bytesPerSecond").asDouble()))

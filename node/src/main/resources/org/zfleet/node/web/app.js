@@ -69,16 +69,20 @@
       transfers.replaceChildren(el("p", { class: "muted" }, "none running"));
     } else {
       transfers.replaceChildren(...m.transfers.map(t => {
+        // A size not known yet (expectedBytes -1: not estimated yet, or it could not be) is shown
+        // as unknown: a striped bar without a percentage, never a full one.
         const known = t.expectedBytes > 0;
-        const pct = known ? Math.min(100, 100 * t.bytes / t.expectedBytes) : 100;
         const fill = el("div", { class: "fill" + (known ? "" : " indeterminate") });
-        fill.style.width = pct.toFixed(1) + "%";
-        return el("div", { class: "transfer", "data-filesystem": t.filesystem, "data-bytes": t.bytes },
+        if (known) {
+          fill.style.width = Math.min(100, 100 * t.bytes / t.expectedBytes).toFixed(1) + "%";
+        }
+        return el("div", { class: "transfer", "data-filesystem": t.filesystem, "data-bytes": t.bytes,
+            "data-size": known ? "known" : "unknown" },
           el("div", {}, t.job + " " + t.filesystem + " \u2192 " + t.destination + ": " + t.phase),
-          el("div", { class: "bar" }, fill),
+          el("div", { class: "bar", title: known ? "" : "size unknown" }, fill),
           el("div", { class: "muted" },
             bytes(t.bytes) + (known ? " of " + (t.estimated ? "~" : "") + bytes(t.expectedBytes) +
-              (t.estimated ? " (estimated)" : "") : "") +
+              (t.estimated ? " (estimated)" : "") : ", size unknown") +
             " at " + bytes(t.bytesPerSecond) + "/s" +
             (t.etaSeconds != null ? ", ETA " + duration(t.etaSeconds) : "")));
       }));

@@ -84,6 +84,39 @@ class StatusPrintTest {
         .doesNotContain("job sink");
   }
 
+  @Test
+  void aTransferWhoseSizeIsNotKnownYetSaysSoAndShowsNoPercentage() throws Exception {
+    // Monitoring estimates a transfer's size only once it has moved some MiB: until then the
+    // daemon's status and the monitor's transfer both say -1.
+    JsonNode status =
+        Json.mapper()
+            .readTree(
+                """
+        { "node": "prod", "jobs": [ { "job": "push", "phase": "replicating", "cycle": 3,
+          "filesystems": [
+          { "filesystem": "tank/data", "running": { "kind": "REPLICATE", "destination": "backup",
+            "phase": "sending full @s1", "bytes": 3145728, "expectedBytes": -1,
+            "since": "2026-11-28T12:00:04Z" }, "lastOutcomes": [] } ] } ] }
+        """);
+    JsonNode monitor =
+        Json.mapper()
+            .readTree(
+                """
+        { "replicas": [], "certificates": [],
+          "transfers": [ { "job": "push", "filesystem": "tank/data", "destination": "backup",
+            "bytes": 3145728, "expectedBytes": -1, "estimated": false,
+            "bytesPerSecond": 4194304, "etaSeconds": null } ] }
+        """);
+    StringWriter out = new StringWriter();
+    new StatusView(status, Optional.of(monitor), NOW, true)
+        .print(new PrintWriter(out, true), Optional.empty());
+    assertThat(out.toString())
+        .contains(
+            "    running replicate to backup: sending full @s1, 3.0 MiB, size unknown at 4.0 MiB/s")
+        .doesNotContain("%")
+        .doesNotContain("[#");
+  }
+
   @ParameterizedTest
   @CsvSource({"0, 0s", "59, 59s", "60, 1m", "3599, 59m", "3600, 1h", "7500, 2h5m", "90000, 1d1h"})
   void agesAreCoarseAndShort(long seconds, String text) {

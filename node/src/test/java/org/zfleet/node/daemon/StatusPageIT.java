@@ -84,10 +84,15 @@ class StatusPageIT {
       RealDaemon.snapshot("zf_", java.time.Instant.now(), src);
       daemon.wakeup(JOB);
 
+      // bytes, the fill's width ("-" if none), and whether the size is known and said unknown.
       String bar =
           "(() => { const t = document.querySelector('.transfer'); if (!t) return '';"
-              + " return t.getAttribute('data-bytes') + ' ' + parseFloat(t.querySelector('.fill').style.width); })()";
+              + " const f = t.querySelector('.fill');"
+              + " return [t.getAttribute('data-bytes'), f.style.width ? parseFloat(f.style.width) : '-',"
+              + " f.classList.contains('indeterminate') ? 'unknown' : 'known',"
+              + " t.textContent.includes('size unknown')].join(' '); })()";
       List<double[]> seen = new ArrayList<>();
+      List<String> unknown = new ArrayList<>();
       try {
         RealDaemon.await(
             "the progress bar to move twice",
@@ -96,8 +101,13 @@ class StatusPageIT {
               String v = text(chromium, bar);
               if (!v.isEmpty()) {
                 String[] parts = v.split(" ");
+                if (parts[2].equals("unknown")) {
+                  // Until its size is known (estimated once some MiB moved) the bar is striped
+                  // and says so, with no percentage: never a full bar.
+                  unknown.add(v);
+                  return false;
+                }
                 double[] point = {Double.parseDouble(parts[0]), Double.parseDouble(parts[1])};
-                // Before the first bytes the bar is indeterminate (full width, striped).
                 if (point[0] > 0 && (seen.isEmpty() || point[0] > seen.get(seen.size() - 1)[0])) {
                   seen.add(point);
                 }
@@ -110,11 +120,14 @@ class StatusPageIT {
             e.getMessage()
                 + "; seen "
                 + seen.stream().map(java.util.Arrays::toString).toList()
+                + "; size unknown "
+                + unknown
                 + "; page: "
                 + text(chromium, "document.body.innerText"),
             e);
       }
       assertThat(seen.get(seen.size() - 1)[1]).isBetween(0.1, 100.0);
+      assertThat(unknown).allSatisfy(v -> assertThat(v).endsWith(" - unknown true"));
       chromium.screenshot(Path.of("target", "status-page.png"));
       assertThat(Files.size(Path.of("target", "status-page.png"))).isGreaterThan(10_000);
 
