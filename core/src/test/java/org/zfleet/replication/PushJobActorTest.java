@@ -389,14 +389,22 @@ class PushJobActorTest {
     model.zfs.setUserProperty(A.value(), MARKS.stepProperty(), s1 + "," + s2);
     model.zfs.hold(A.snapshot(s1), MARKS.stepHoldTag());
     model.zfs.hold(A.snapshot(s2), MARKS.stepHoldTag());
-    model.zfs.hold(A.snapshot(s1), MARKS.cursorHoldTag());
+    if (model.holds(A, s1) == 1) {
+      // The cycle that moved the cursor to s2 left s1's cursor hold for the next prepare step to
+      // release; where it did not, the killed step left it.
+      model.zfs.hold(A.snapshot(s1), MARKS.cursorHoldTag());
+    }
     assertThat(model.holds(A, s1)).isEqualTo(2);
 
     String s3 = model.snapshotAndReplicate();
     assertThat(model.holds(A, s1)).as("holds on the old cursor %s", s1).isZero();
-    assertThat(model.holds(A, s2)).as("holds on %s", s2).isZero();
+    assertThat(model.holds(A, s2))
+        .as("the cursor this cycle left, released next cycle; no step hold")
+        .isEqualTo(1);
     assertThat(model.holds(A, s3)).as("the cursor's hold").isEqualTo(1);
     assertThat(model.cursor(A)).contains(Long.toUnsignedString(model.version(A, s3).guid()));
+    model.snapshotAndReplicate();
+    assertThat(model.holds(A, s2)).as("holds on %s", s2).isZero();
   }
 
   @Test
