@@ -90,7 +90,7 @@ public final class ConfigLoader {
       problems.error(
           Location.of(userZfleet.origin(), fileStart),
           "zfleet",
-          "expected an object { … }, got " + ObjectReader.describe(userZfleet));
+          "expected an object { … }, got " + ConfigMessages.describe(userZfleet));
       return new LoadResult(Optional.empty(), problems.sorted(), Optional.of(resolvedFile));
     }
     Location zfleetAt = Location.of(userZfleet.origin(), fileStart);

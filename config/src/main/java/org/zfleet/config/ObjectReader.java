@@ -42,7 +42,7 @@ final class ObjectReader {
       problems.error(
           Location.of(value.origin(), at),
           path,
-          "expected an object { … }, got " + describe(value));
+          "expected an object { … }, got " + ConfigMessages.describe(value));
       return Optional.empty();
     }
     return Optional.of(new ObjectReader((ConfigObject) value, path, at, problems));
@@ -222,19 +222,9 @@ final class ObjectReader {
               if (choice != null) {
                 return Optional.of(choice);
               }
-              error(key, unknownValue(text, choices.keySet()));
+              error(key, ConfigMessages.unknownValue(text, choices.keySet()));
               return Optional.empty();
             });
-  }
-
-  static String unknownValue(String text, Collection<String> choices) {
-    return "unknown value \""
-        + text
-        + "\""
-        + Values.closest(text, choices).map(c -> "; did you mean \"" + c + "\"?").orElse("")
-        + " (expected one of: "
-        + String.join(", ", choices)
-        + ")";
   }
 
   Optional<ObjectReader> object(String key) {
@@ -273,7 +263,10 @@ final class ObjectReader {
       switch (e.value().valueType()) {
         case STRING, NUMBER -> out.add(String.valueOf(e.value().unwrapped()));
         default -> {
-          problems.error(e.location(), e.path(), "expected a string, got " + describe(e.value()));
+          problems.error(
+              e.location(),
+              e.path(),
+              "expected a string, got " + ConfigMessages.describe(e.value()));
           ok = false;
         }
       }
@@ -287,20 +280,9 @@ final class ObjectReader {
    */
   void rejectUnknownKeys(Collection<String> allowed, Function<String, Optional<String>> elsewhere) {
     for (String key : entriesInFileOrder().keySet()) {
-      if (allowed.contains(key)) {
-        continue;
+      if (!allowed.contains(key)) {
+        error(key, ConfigMessages.unknownKey(key, allowed, elsewhere));
       }
-      Optional<String> near = Values.closest(key, allowed);
-      String message;
-      if (near.isPresent()) {
-        message = "unknown key; did you mean \"" + near.get() + "\"?";
-      } else {
-        message =
-            elsewhere
-                .apply(key)
-                .orElse("unknown key (expected one of: " + String.join(", ", allowed) + ")");
-      }
-      error(key, message);
     }
   }
 
@@ -309,20 +291,7 @@ final class ObjectReader {
   }
 
   private <T> Optional<T> wrongType(String key, String expected, ConfigValue value) {
-    error(key, "expected " + expected + ", got " + describe(value));
+    error(key, "expected " + expected + ", got " + ConfigMessages.describe(value));
     return Optional.empty();
-  }
-
-  /** A value's type, and the value itself when it is short. */
-  static String describe(ConfigValue value) {
-    return switch (value.valueType()) {
-      case STRING -> "string " + Values.quote(truncate((String) value.unwrapped()));
-      case NUMBER, BOOLEAN -> Values.typeName(value.valueType()) + " " + value.unwrapped();
-      default -> Values.typeName(value.valueType());
-    };
-  }
-
-  private static String truncate(String text) {
-    return text.length() > 40 ? text.substring(0, 37) + "..." : text;
   }
 }

@@ -2,7 +2,6 @@ package org.zfleet.transfer;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -23,7 +22,6 @@ import org.apache.pekko.stream.javadsl.StreamConverters;
 import org.apache.pekko.util.ByteString;
 import org.zfleet.zfs.ReceiveProcess;
 import org.zfleet.zfs.SendProcess;
-import org.zfleet.zfs.ZfsException;
 
 /**
  * Moves a sender's stdout into a receiver's stdin through Pekko Streams: read in chunks on the
@@ -59,22 +57,8 @@ public final class ByteTransfer implements RunningTransfer {
   private final CompletableFuture<TransferResult> result = new CompletableFuture<>();
   private final AtomicBoolean sendKilled = new AtomicBoolean();
   private final AtomicBoolean receiveKilled = new AtomicBoolean();
-  private final AtomicBoolean cancelled = new AtomicBoolean();
   private final AtomicBoolean failing = new AtomicBoolean();
-  private volatile boolean sendFailedByItself;
-  private volatile boolean receiveFailedByItself;
-
-  /**
-   * Whether the receiver's failure was seen before the sender's. When both fail without being
-   * killed, one caused the other: a receiver that exits breaks the stream, which closes the
-   * sender's stdout and kills it with SIGPIPE; a sender that fails ends a stream that must not be
-   * committed. The first to end is the cause the report names.
-   */
-  private final AtomicBoolean receiveEndedFirst = new AtomicBoolean();
-
-  private final AtomicBoolean oneEnded = new AtomicBoolean();
-  private volatile Throwable streamError;
-  private volatile RuntimeException setUpError;
+  private final TransferBlame blame = new TransferBlame();
   private volatile UniqueKillSwitch killSwitch;
   private volatile CompletableFuture<?> streamDone;
 
@@ -103,7 +87,7 @@ public final class ByteTransfer implements RunningTransfer {
 
   /** Kills both processes and fails the result once they have exited. */
   private void notSetUp(RuntimeException error) {
-    setUpError = error;
+    blame.setUpFailed(error);
     if (failing.compareAndSet(false, true)) {
       stopAll();
       settle();
@@ -193,15 +177,9 @@ public final class ByteTransfer implements RunningTransfer {
       return;
     }
     switch (part) {
-      case SEND -> {
-        sendFailedByItself = !sendKilled.get() || !killedByCaller(error);
-        oneEnded.set(true);
-      }
-      case RECEIVE -> {
-        receiveFailedByItself = !receiveKilled.get() || !killedByCaller(error);
-        receiveEndedFirst.set(oneEnded.compareAndSet(false, true));
-      }
-      case STREAM -> streamError = Outcomes.unwrap(error);
+      case SEND -> blame.sendFailed(sendKilled.get(), error);
+      case RECEIVE -> blame.receiveFailed(receiveKilled.get(), error);
+      case STREAM -> blame.streamFailed(error);
     }
     if (!failing.compareAndSet(false, true)) {
       return;
@@ -225,7 +203,10 @@ public final class ByteTransfer implements RunningTransfer {
             Outcomes.quietly(receive.completion()),
             Outcomes.quietly(stream))
         .orTimeout(SETTLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((v, e) -> result.completeExceptionally(failure()));
+        .whenComplete(
+            (v, e) ->
+                result.completeExceptionally(
+                    blame.failure(send.completion(), receive.completion(), bytes.get())));
   }
 
   private void stopAll() {
@@ -246,64 +227,6 @@ public final class ByteTransfer implements RunningTransfer {
     receive.kill();
   }
 
-  private TransferFailedException failure() {
-    String sendStderr = Outcomes.stderrOf(send.completion());
-    String receiveStderr = Outcomes.stderrOf(receive.completion());
-    long count = bytes.get();
-    TransferFailedException.Reason reason;
-    Throwable cause;
-    String message;
-    if (setUpError != null) {
-      reason = TransferFailedException.Reason.STREAM_FAILED;
-      cause = setUpError;
-      message = "transfer not set up: " + Outcomes.messageOf(setUpError);
-    } else if (cancelled.get()) {
-      reason = TransferFailedException.Reason.CANCELLED;
-      cause = null;
-      message = "transfer cancelled after " + count + " bytes";
-    } else if (sendFailedByItself
-        && !(receiveFailedByItself
-            && (receiveEndedFirst.get() || diedOfBrokenPipe(send.completion())))) {
-      reason = TransferFailedException.Reason.SEND_FAILED;
-      cause = Outcomes.errorOf(send.completion());
-      message = "sender failed after " + count + " bytes: " + Outcomes.messageOf(cause);
-    } else if (receiveFailedByItself) {
-      reason = TransferFailedException.Reason.RECEIVE_FAILED;
-      cause = Outcomes.errorOf(receive.completion());
-      message = "receiver failed after " + count + " bytes: " + Outcomes.messageOf(cause);
-    } else {
-      reason = TransferFailedException.Reason.STREAM_FAILED;
-      cause = streamError;
-      message =
-          "stream failed after " + count + " bytes: " + Outcomes.messageOf(Outcomes.rootOf(cause));
-    }
-    return new TransferFailedException(reason, message, count, sendStderr, receiveStderr, cause);
-  }
-
-  /**
-   * Whether a process this transfer killed ended of that kill; one that had already failed on its
-   * own when the kill came (noticed late on a loaded machine) reports its own error instead.
-   */
-  private static boolean killedByCaller(Throwable error) {
-    return Outcomes.messageOf(Outcomes.unwrap(error)).contains("killed by its caller");
-  }
-
-  /**
-   * Whether the sender died because its reader went away (SIGPIPE, exit 128+13, or zfs's "Broken
-   * pipe"). Its only reader is this transfer, which stops reading only once the stream failed or
-   * was stopped, so such a death is a consequence, never the cause, whatever order the two exits
-   * were noticed in.
-   */
-  private static boolean diedOfBrokenPipe(CompletionStage<?> completion) {
-    Throwable error = Outcomes.errorOf(completion);
-    if (error == null) {
-      return false;
-    }
-    String stderr = error instanceof ZfsException z ? z.stderr() : "";
-    String text = (Outcomes.messageOf(error) + " " + stderr).toLowerCase(Locale.ROOT);
-    return text.contains("broken pipe") || text.contains("exit code 141 ");
-  }
-
   @Override
   public CompletionStage<TransferResult> result() {
     return result;
@@ -320,7 +243,7 @@ public final class ByteTransfer implements RunningTransfer {
       return;
     }
     if (failing.compareAndSet(false, true)) {
-      cancelled.set(true);
+      blame.cancelled();
       stopAll();
       settle();
     } else {

@@ -32,7 +32,6 @@ public final class ProcessRunner implements AutoCloseable {
 
   static final int STDERR_LIMIT = 64 * 1024;
   private static final File DEV_NULL = new File("/dev/null");
-  private static final Duration REAP_WAIT = Duration.ofSeconds(5);
 
   private final Semaphore gate;
   private final int permits;
@@ -69,7 +68,7 @@ public final class ProcessRunner implements AutoCloseable {
     try {
       if (!gate.tryAcquire(deadline.toNanos(), TimeUnit.NANOSECONDS)) {
         throw new ZfsException.Timeout(
-            describe(command)
+            ProcessControl.describe(command)
                 + ": still waiting after "
                 + seconds(deadline)
                 + " for one of "
@@ -80,7 +79,7 @@ public final class ProcessRunner implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw interrupted(command, "");
+      throw ProcessControl.interrupted(command, "");
     }
     boolean succeeded = false;
     try {
@@ -100,8 +99,8 @@ public final class ProcessRunner implements AutoCloseable {
 
   private ProcessResult runGated(
       List<String> command, long remainingNanos, Consumer<String> lines) {
-    ProcessBuilder builder = builder(command).redirectInput(DEV_NULL);
-    Process process = start(builder, command);
+    ProcessBuilder builder = ProcessControl.builder(command).redirectInput(DEV_NULL);
+    Process process = ProcessControl.start(builder, command);
     BoundedCapture stderr = BoundedCapture.start(process.getErrorStream(), STDERR_LIMIT, io);
     Future<byte[]> stdout =
         io.submit(
@@ -115,22 +114,23 @@ public final class ProcessRunner implements AutoCloseable {
       String err = stderr.awaitText(Duration.ofNanos(Math.max(0, until - System.nanoTime())));
       return new ProcessResult(command, code, new String(out, StandardCharsets.UTF_8), err);
     } catch (TimeoutException e) {
-      killAndReap(process);
+      ProcessControl.killAndReap(process);
       throw new ZfsException.Timeout(
-          describe(command) + ": no answer within its deadline; killed with its children",
+          ProcessControl.describe(command)
+              + ": no answer within its deadline; killed with its children",
           command,
           stderr.text());
     } catch (InterruptedException e) {
-      killAndReap(process);
+      ProcessControl.killAndReap(process);
       Thread.currentThread().interrupt();
-      throw interrupted(command, stderr.text());
+      throw ProcessControl.interrupted(command, stderr.text());
     } catch (ExecutionException e) {
-      killAndReap(process);
+      ProcessControl.killAndReap(process);
       if (e.getCause() instanceof ZfsException z) {
         throw z;
       }
       throw new ZfsException.Failed(
-          describe(command) + ": reading its output failed: " + e.getCause(),
+          ProcessControl.describe(command) + ": reading its output failed: " + e.getCause(),
           command,
           stderr.text());
     }
@@ -165,27 +165,30 @@ public final class ProcessRunner implements AutoCloseable {
       process = builder.start();
     } catch (IOException e) {
       throw new ZfsException.Unavailable(
-          "cannot run " + command.get(0) + ": " + rootMessage(e), command, "", e);
+          "cannot run " + command.get(0) + ": " + ProcessControl.rootMessage(e), command, "", e);
     }
     BoundedCapture output = BoundedCapture.start(process.getInputStream(), STDERR_LIMIT, io);
     Future<Integer> exit = io.submit(() -> process.waitFor());
     try {
       int code = exit.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
-      return new ProcessResult(command, code, output.awaitText(REAP_WAIT), "");
+      return new ProcessResult(command, code, output.awaitText(ProcessControl.REAP_WAIT), "");
     } catch (TimeoutException e) {
-      killAndReap(process);
+      ProcessControl.killAndReap(process);
       throw new ZfsException.Timeout(
-          describe(command) + ": not finished within its deadline; killed with its children",
+          ProcessControl.describe(command)
+              + ": not finished within its deadline; killed with its children",
           command,
           output.text());
     } catch (InterruptedException e) {
-      killAndReap(process);
+      ProcessControl.killAndReap(process);
       Thread.currentThread().interrupt();
-      throw interrupted(command, output.text());
+      throw ProcessControl.interrupted(command, output.text());
     } catch (ExecutionException e) {
-      killAndReap(process);
+      ProcessControl.killAndReap(process);
       throw new ZfsException.Failed(
-          describe(command) + ": waiting for it failed: " + e.getCause(), command, output.text());
+          ProcessControl.describe(command) + ": waiting for it failed: " + e.getCause(),
+          command,
+          output.text());
     }
   }
 
@@ -199,13 +202,13 @@ public final class ProcessRunner implements AutoCloseable {
 
   /** Starts a send or receive outside the gate; it is killed with its children at the deadline. */
   RunningProcess start(List<String> command, Duration deadline, Stdio stdio) {
-    ProcessBuilder builder = builder(command);
+    ProcessBuilder builder = ProcessControl.builder(command);
     if (stdio == Stdio.READ_STDOUT) {
       builder.redirectInput(DEV_NULL);
     } else {
       builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
     }
-    Process process = start(builder, command);
+    Process process = ProcessControl.start(builder, command);
     BoundedCapture stderr = BoundedCapture.start(process.getErrorStream(), STDERR_LIMIT, io);
     RunningProcess running = new RunningProcess(command, process, stderr);
     running.armDeadline(
@@ -213,82 +216,13 @@ public final class ProcessRunner implements AutoCloseable {
             () -> running.kill(RunningProcess.End.DEADLINE),
             deadline.toNanos(),
             TimeUnit.NANOSECONDS));
-    io.execute(() -> running.exited(waitUninterruptibly(process)));
+    io.execute(() -> running.exited(ProcessControl.waitUninterruptibly(process)));
     return running;
   }
 
   /** Runs {@code task} on the runner's threads (e.g. work after a receive has finished). */
   void execute(Runnable task) {
     io.execute(task);
-  }
-
-  private static ProcessBuilder builder(List<String> command) {
-    ProcessBuilder builder = new ProcessBuilder(command);
-    // Messages are classified by their English text: no translations.
-    builder.environment().put("LC_ALL", "C");
-    return builder;
-  }
-
-  private static Process start(ProcessBuilder builder, List<String> command) {
-    try {
-      return builder.start();
-    } catch (IOException e) {
-      throw new ZfsException.Unavailable(
-          "cannot run "
-              + command.get(0)
-              + ": "
-              + rootMessage(e)
-              + " (is ZFS installed, and is the configured path of the binary right?)",
-          command,
-          "",
-          e);
-    }
-  }
-
-  private static String rootMessage(IOException e) {
-    Throwable t = e;
-    while (t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getMessage();
-  }
-
-  private static void killAndReap(Process process) {
-    ProcessTree.kill(process.toHandle());
-    try {
-      process.waitFor(REAP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static int waitUninterruptibly(Process process) {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return process.waitFor();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private static ZfsException interrupted(List<String> command, String stderr) {
-    return new ZfsException.Failed(
-        describe(command) + ": interrupted by its caller; killed with its children",
-        command,
-        stderr);
-  }
-
-  static String describe(List<String> command) {
-    return String.join(" ", command.subList(0, Math.min(command.size(), 6)))
-        + (command.size() > 6 ? " ..." : "");
   }
 
   private static String seconds(Duration d) {

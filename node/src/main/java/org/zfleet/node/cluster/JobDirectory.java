@@ -1,14 +1,11 @@
 package org.zfleet.node.cluster;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -146,15 +143,12 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
 
   private record PeerStopped(ActorRef<Command> directory) implements Command {}
 
-  private record Waiter(JobRole role, ActorRef<Found> replyTo) {}
-
   private final String node;
   private final ActorRef<Receptionist.Listing> listings;
   private final JobCatalog<ActorRef<JobEndpointProtocol>, ActorRef<Command>> catalog =
       new JobCatalog<>();
   private final Set<String> subscribed = new HashSet<>();
-  private final Map<String, List<ActorRef<FindResult>>> pendingFinds = new HashMap<>();
-  private final Map<String, List<Waiter>> waiters = new TreeMap<>();
+  private final PendingLookups pending = new PendingLookups();
 
   /** A directory for the node named {@code node}; spawn one per node. */
   public static Behavior<Command> create(String node) {
@@ -198,7 +192,7 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
         .getLog()
         .info("job offered job={} role={}", register.job(), register.role().word());
     offersChanged();
-    answerWaiters(register.job());
+    pending.answerWaiters(register.job(), this::result);
     return this;
   }
 
@@ -228,7 +222,7 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
     if (catalog.knows(find.job())) {
       find.replyTo().tell(result(find.job()));
     } else {
-      pendingFinds.computeIfAbsent(find.job(), job -> new ArrayList<>()).add(find.replyTo());
+      pending.addFind(find.job(), find.replyTo());
       subscribe(find.job());
     }
     return this;
@@ -239,35 +233,19 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
       wait.replyTo().tell(found);
       return this;
     }
-    waiters
-        .computeIfAbsent(wait.job(), job -> new ArrayList<>())
-        .add(new Waiter(wait.role(), wait.replyTo()));
+    pending.addWaiter(wait.job(), wait.role(), wait.replyTo());
     getContext().watchWith(wait.replyTo(), new WaiterStopped(wait.replyTo()));
     subscribe(wait.job());
     return this;
   }
 
   private Behavior<Command> onWaiterStopped(WaiterStopped stopped) {
-    waiters
-        .values()
-        .forEach(list -> list.removeIf(waiter -> waiter.replyTo().equals(stopped.waiter())));
-    waiters.values().removeIf(List::isEmpty);
+    pending.removeWaiter(stopped.waiter());
     return this;
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
-    List<String> waiting = new ArrayList<>();
-    waiters.forEach(
-        (job, list) -> {
-          if (result(job) instanceof NotReachable notReachable) {
-            Set<JobRole> roles = new TreeSet<>();
-            list.forEach(waiter -> roles.add(waiter.role()));
-            roles.forEach(
-                role ->
-                    waiting.add(
-                        "waiting for " + role.word() + " " + job + ": " + notReachable.message()));
-          }
-        });
+    List<String> waiting = pending.waiting(this::result);
     get.replyTo()
         .tell(new DirectoryStatus(node, catalog.offeredHere(), catalog.reachableCounts(), waiting));
     return this;
@@ -306,12 +284,8 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
     ServiceKey<JobEndpointProtocol> key = JobKeys.keyFor(job);
     catalog.listing(
         job, listing.getServiceInstances(key), listing.getAllServiceInstances(key).size());
-    List<ActorRef<FindResult>> finds = pendingFinds.remove(job);
-    if (finds != null) {
-      FindResult result = result(job);
-      finds.forEach(replyTo -> replyTo.tell(result));
-    }
-    answerWaiters(job);
+    pending.answerFinds(job, this::result);
+    pending.answerWaiters(job, this::result);
     return this;
   }
 
@@ -330,14 +304,6 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
           .getSystem()
           .receptionist()
           .tell(Receptionist.subscribe(JobKeys.keyFor(job), listings));
-    }
-  }
-
-  private void answerWaiters(String job) {
-    List<Waiter> list = waiters.get(job);
-    if (list != null && result(job) instanceof Found found) {
-      waiters.remove(job);
-      list.forEach(waiter -> waiter.replyTo().tell(found));
     }
   }
 
