@@ -121,8 +121,7 @@ public final class PullJobDriver implements JobDriver {
       }
       control.progress().phase("listing source " + job.source() + " on node " + source.node());
       Map<DatasetName, DatasetListing> senders = new LinkedHashMap<>();
-      for (DatasetListing d :
-          source.sender().list(Set.of(marks.cursorProperty(), marks.stepProperty()))) {
+      for (DatasetListing d : source.sender().list(marks.listedProperties())) {
         senders.put(d.name(), d);
       }
       control.progress().phase("listing " + job.rootFs().child(source.node()));
@@ -277,7 +276,7 @@ public final class PullJobDriver implements JobDriver {
   }
 
   private CursorState cursor(DatasetListing fs) {
-    String value = fs.properties().get(marks.cursorProperty());
+    String value = marks.cursorIn(fs.properties()).orElse(null);
     if (value == null) {
       return new CursorState.Missing(job.name());
     }

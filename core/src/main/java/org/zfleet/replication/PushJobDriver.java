@@ -138,8 +138,7 @@ public final class PushJobDriver implements JobDriver {
       control.progress().phase("listing sender");
       Set<String> props = new HashSet<>();
       for (String sink : job.sinks()) {
-        props.add(marks(sink).cursorProperty());
-        props.add(marks(sink).stepProperty());
+        props.addAll(marks(sink).listedProperties());
       }
       var listing = own.list(props);
       // Every sink is looked up and listed at once, each on its own thread, so that a sink whose
@@ -327,7 +326,7 @@ public final class PushJobDriver implements JobDriver {
   }
 
   private CursorState cursor(DatasetListing fs, String sink, ReplicationMarks marks) {
-    String value = fs.properties().get(marks.cursorProperty());
+    String value = marks.cursorIn(fs.properties()).orElse(null);
     if (value == null) {
       return new CursorState.Missing(sink);
     }

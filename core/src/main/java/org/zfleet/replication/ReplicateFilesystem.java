@@ -212,7 +212,7 @@ public final class ReplicateFilesystem implements StepWork {
   }
 
   private OptionalLong cursorGuid() {
-    Optional<String> value = task.senderProperty(task.marks().cursorProperty());
+    Optional<String> value = task.marks().cursorIn(task.sender().properties());
     if (value.isEmpty()) {
       return OptionalLong.empty();
     }
@@ -369,6 +369,7 @@ public final class ReplicateFilesystem implements StepWork {
       releaseLostCursorHolds(to);
     }
     cursor = OptionalLong.of(to.guid());
+    task.marks().retireLegacy(sender, fs, task.sender().properties(), task.sender().versions());
     board.moved(destination, to);
   }
 
