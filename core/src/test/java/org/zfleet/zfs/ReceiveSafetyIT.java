@@ -145,6 +145,24 @@ class ReceiveSafetyIT {
     assertThat(snapshots(replica)).containsExactly("a", "operator");
   }
 
+  @Test
+  void aReplicaLeftMountedAndWritableByAnEarlierVersionTakesTheNextIncrementWithoutForce() {
+    zfs("snapshot", source.value() + "@a");
+    DatasetName replica = sink.child("replica");
+    receiveBytes(zfs, ReceiveRequest.into(replica), send(source.value() + "@a"));
+    // As replicas were before: mounted, writable, and changed since their newest snapshot.
+    zfs("set", "readonly=off", replica.value());
+    zfs("set", "canmount=on", replica.value());
+    zfs("mount", replica.value());
+    RealZfsFixture.writeFile(replica, "changed-on-the-replica", new byte[] {1});
+    zfs("snapshot", source.value() + "@b");
+
+    receiveBytes(zfs, ReceiveRequest.into(replica), send("-i", "@a", source.value() + "@b"));
+
+    assertThat(snapshots(replica)).containsExactly("a", "b");
+    assertInert(replica);
+  }
+
   // ---- helpers
 
   private void assertInert(DatasetName replica) {
