@@ -150,8 +150,9 @@ public final class Daemon implements AutoCloseable {
     int port = node.control().port();
     ServerBinding binding;
     try {
+      ControlToken token = ControlToken.createOrLoad(node.dataDir());
       binding =
-          new ControlServer(system, system)
+          new ControlServer(system, system, token)
               .bind("127.0.0.1", port)
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);

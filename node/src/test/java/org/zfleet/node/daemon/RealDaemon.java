@@ -55,18 +55,21 @@ final class RealDaemon implements AutoCloseable {
   private final Logger rootLogger =
       (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   private final int controlPort;
+  private final Path dataDir;
   private Daemon daemon;
 
   /** Writes the configuration: {@code jobs} is the HOCON list body; the node part is made here. */
   RealDaemon(Path dir, String jobs) throws IOException {
     int cluster = freeClusterPort();
     controlPort = cluster + 3000;
+    dataDir = dir;
     String text =
         String.join(
             "\n",
             "zfleet {",
             "  node {",
             "    name = \"" + NODE + "\"",
+            "    data-dir = \"" + dir + "\"",
             "    cluster { bind = \"127.0.0.1:" + cluster + "\" }",
             "    limits { zfs-commands = 8, transfers = 4 }",
             "  }",
@@ -138,6 +141,7 @@ final class RealDaemon implements AutoCloseable {
       HttpRequest request =
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controlPort + path))
               .timeout(Duration.ofSeconds(10))
+              .header("Authorization", ControlToken.load(dataDir).header())
               .method(method, HttpRequest.BodyPublishers.noBody())
               .build();
       HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
