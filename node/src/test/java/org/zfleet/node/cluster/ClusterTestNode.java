@@ -161,6 +161,8 @@ public final class ClusterTestNode {
       case "destroy" -> Rogue.destroy(system, directory, argument);
       case "release" -> Rogue.release(system, directory, argument);
       case "poison" -> Rogue.poison(system, directory, argument);
+      case "terminate" -> Rogue.terminate(system, argument);
+      case "down" -> Rogue.down(system, argument);
       case "quit" -> "bye";
       default -> "error unknown command " + command;
     };

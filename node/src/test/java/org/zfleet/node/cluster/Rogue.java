@@ -94,6 +94,54 @@ final class Rogue {
     return "sent PoisonPill and Kill to " + endpoint.path() + " and " + victimDirectory.path();
   }
 
+  /**
+   * {@code terminate NODE PATH...}: a Terminate system message to each PATH (e.g. {@code /user},
+   * {@code /user/job-directory}) of NODE, as an actor stops its child.
+   */
+  static String terminate(ActorSystem<?> system, String args) throws Exception {
+    String[] a = args.split(" ");
+    String address = addressOf(system, a[0]);
+    StringBuilder sent = new StringBuilder("sent Terminate to");
+    for (int i = 1; i < a.length; i++) {
+      org.apache.pekko.actor.ActorRef target =
+          ((org.apache.pekko.actor.ExtendedActorSystem) Adapter.toClassic(system))
+              .provider()
+              .resolveActorRef(address + a[i]);
+      ((org.apache.pekko.actor.InternalActorRef) target)
+          .sendSystemMessage(new org.apache.pekko.dispatch.sysmsg.Terminate());
+      sent.append(' ').append(target.path());
+    }
+    return sent.toString();
+  }
+
+  /** {@code down NODE}: the cluster's Down command for NODE, sent to NODE's own cluster daemon. */
+  static String down(ActorSystem<?> system, String args) throws Exception {
+    String address = addressOf(system, args.strip());
+    org.apache.pekko.actor.Address victim =
+        org.apache.pekko.actor.AddressFromURIString.parse(address);
+    Object command =
+        Class.forName("org.apache.pekko.cluster.ClusterUserAction$Down")
+            .getConstructor(org.apache.pekko.actor.Address.class)
+            .newInstance(victim);
+    org.apache.pekko.actor.ActorRef daemon =
+        ((org.apache.pekko.actor.ExtendedActorSystem) Adapter.toClassic(system))
+            .provider()
+            .resolveActorRef(address + "/system/cluster/core/daemon");
+    daemon.tell(command, org.apache.pekko.actor.ActorRef.noSender());
+    return "sent Down(" + victim + ") to " + daemon.path();
+  }
+
+  /** The cluster address of the member named {@code node}. */
+  private static String addressOf(ActorSystem<?> system, String node) {
+    for (org.apache.pekko.cluster.Member member :
+        org.apache.pekko.cluster.typed.Cluster.get(system).state().getMembers()) {
+      if (member.getRoles().contains(ClusterSettings.NODE_ROLE_PREFIX + node)) {
+        return member.address().toString();
+      }
+    }
+    throw new IllegalStateException("no member named " + node);
+  }
+
   /** A sink endpoint that says it is JOB on this node and takes every stream on its data plane. */
   static Behavior<JobEndpointProtocol> sink(
       ActorSystem<?> system, String node, String job, Map<String, List<String>> options) {

@@ -95,7 +95,7 @@ class RogueMemberIT {
     DatasetName sinkRoot = fixture.scratch(RealZfsFixture.POOL_2, "RogueIT-sink");
     List<Integer> ports = DaemonNode.clusterPorts(2);
     DaemonNode alpha = cluster.start("alpha", ports.get(0), ports.get(0), pushJob());
-    cluster.start("beta", ports.get(1), ports.get(0), sinkJob(sinkRoot));
+    DaemonNode beta = cluster.start("beta", ports.get(1), ports.get(0), sinkJob(sinkRoot));
     DatasetName replica = sinkRoot.child("alpha").child(fs.value());
     alpha.wakeup(PUSH, PATIENCE);
     String s1 = await("a replica on beta", alpha, () -> newest(replica));
@@ -103,7 +103,12 @@ class RogueMemberIT {
     rogue = rogue(ports.get(0));
     System.out.println("rogue: " + rogue.ask("poison " + SINK + " beta"));
     System.out.println("rogue: " + rogue.ask("poison " + SINK + " alpha"));
+    System.out.println("rogue: " + rogue.ask("terminate alpha /user/job-directory /user"));
+    System.out.println("rogue: " + rogue.ask("terminate beta /user/job-directory /user"));
+    System.out.println("rogue: " + rogue.ask("down alpha"));
     DaemonNode.sleep(Duration.ofSeconds(3));
+    alpha.assertAlive();
+    beta.assertAlive();
 
     DaemonNode.sleep(Duration.ofSeconds(1)); // a snapshot name in a new second
     alpha.wakeup(PUSH, PATIENCE);
