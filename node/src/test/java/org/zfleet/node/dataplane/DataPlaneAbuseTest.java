@@ -179,6 +179,53 @@ class DataPlaneAbuseTest {
     assertThat(after)
         .as("open file descriptors (%d before)", before)
         .isLessThanOrEqualTo(before + 5);
+    assertThat(server.openConnections()).as("connections the server holds").isZero();
+    assertThat(server.connectionsInSetup()).as("connections in setup").isZero();
+    assertThat(server.freeTransferPermits()).as("free transfer permits").isEqualTo(8);
+  }
+
+  @Test
+  void oneDeadlineEndsASetupThatDribblesAndOneAddressHoldsFewSetupSlots() throws Exception {
+    server =
+        DataPlaneServer.start(
+            DataPlaneSettings.of("127.0.0.1", 0)
+                .withTransferOptions(OPTIONS)
+                .withSetupTimeout(Duration.ofSeconds(3)),
+            beta,
+            (peer, header) -> Authorization.allowed(),
+            (peer, header) -> FakeReceiveProcess.accepting(),
+            testKit.system());
+    List<Socket> slow = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      Socket s = attackerSocket();
+      s.setSoTimeout(10_000);
+      dribble(s.getOutputStream());
+      slow.add(s);
+    }
+    Thread.sleep(500);
+    int limit = DataPlaneSettings.Limits.defaults().setupPerAddress();
+    assertThat(server.connectionsInSetup())
+        .as("setups from one address")
+        .isLessThanOrEqualTo(limit);
+
+    long started = System.nanoTime();
+    for (Socket s : slow) {
+      // Each read ends with the server's close: at once for those over the bound, at the
+      // deadline for the others, however often a byte arrives.
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertThat(took).isLessThan(Duration.ofSeconds(8));
+    awaitTrue(() -> server.openConnections() == 0 && server.connectionsInSetup() == 0);
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(condition.getAsBoolean()).isTrue();
   }
 
   // ---- helpers
