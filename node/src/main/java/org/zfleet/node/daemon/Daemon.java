@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
@@ -23,11 +25,11 @@ import org.zfleet.config.JobConfig;
 import org.zfleet.config.NodeConfig;
 import org.zfleet.config.PullJob;
 import org.zfleet.config.SinkJob;
-import org.zfleet.config.SourceJob;
 import org.zfleet.config.ZfleetConfig;
 import org.zfleet.job.JobDriver;
 import org.zfleet.node.dataplane.DataPlaneServer;
 import org.zfleet.node.health.HealthEndpoints;
+import org.zfleet.node.remote.PeerTransfers;
 import org.zfleet.replication.JobDrivers;
 import org.zfleet.replication.LocalReceiverDirectory;
 import org.zfleet.replication.ReceiverDirectory;
@@ -44,6 +46,9 @@ import org.zfleet.zfs.ZfsCliConfig;
 public final class Daemon implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+  /** A transfer another node asked of this one is stalled after this long without progress. */
+  static final Duration PEER_STALL_TIMEOUT = Duration.ofMinutes(10);
 
   private final ActorSystem<NodeGuardian.Command> system;
   private final ZfsCli zfs;
@@ -84,8 +89,6 @@ public final class Daemon implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     List<SinkJob> sinks =
         config.jobs().stream().filter(j -> j instanceof SinkJob).map(j -> (SinkJob) j).toList();
-    List<SourceJob> sources =
-        config.jobs().stream().filter(j -> j instanceof SourceJob).map(j -> (SourceJob) j).toList();
     List<PullJob> pulls =
         config.jobs().stream().filter(j -> j instanceof PullJob).map(j -> (PullJob) j).toList();
 
@@ -106,9 +109,7 @@ public final class Daemon implements AutoCloseable {
                     ReceiverDirectory directory =
                         cluster.isEmpty()
                             ? local
-                            : cluster
-                                .get()
-                                .start(ctx, zfs, sinks, sources, pulls, transfers, local, steps);
+                            : cluster.get().start(ctx, zfs, config.jobs(), local, steps, clock);
                     SourceDirectory sourceDirectory =
                         cluster.map(ClusterMode::sources).orElse(SourceDirectory.NONE);
                     for (JobConfig job : config.jobs()) {
@@ -123,7 +124,9 @@ public final class Daemon implements AutoCloseable {
                             node.limits().transfers(),
                             Duration.ofSeconds(1),
                             steps,
-                            clock));
+                            clock,
+                            PEER_STALL_TIMEOUT,
+                            () -> cluster.map(ClusterMode::problems).orElse(List.of())));
                   }),
               "zfleet",
               cluster.map(c -> c.pekkoConfig(pekko)).orElse(pekko));
@@ -144,7 +147,7 @@ public final class Daemon implements AutoCloseable {
         });
 
     if (cluster.isPresent()) {
-      startClusterServices(cluster.get(), system, zfs, sinks, node);
+      startClusterServices(cluster.get(), system, zfs, config.jobs(), node, steps);
     }
 
     int port = node.control().port();
@@ -176,17 +179,28 @@ public final class Daemon implements AutoCloseable {
       ClusterMode cluster,
       ActorSystem<NodeGuardian.Command> system,
       ZfsCli zfs,
-      List<SinkJob> sinks,
-      NodeConfig node) {
+      List<JobConfig> jobs,
+      NodeConfig node,
+      ExecutorService blocking) {
     DataPlaneServer dataPlane;
     try {
+      ActorRef<PeerTransfers.Command> peerTransfers =
+          AskPattern.<NodeGuardian.Command, ActorRef<PeerTransfers.Command>>ask(
+                  system,
+                  NodeGuardian.GetPeerTransfers::new,
+                  Duration.ofSeconds(30),
+                  system.scheduler())
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
       dataPlane =
           cluster.startDataPlane(
               system,
               zfs,
-              sinks,
+              jobs,
               Transfers.streams(Materializer.matFromSystem(system)),
-              node.limits().transfers());
+              node.limits().transfers(),
+              PeerTransfers.steps(peerTransfers),
+              blocking);
       HealthEndpoints.start(system).toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       terminate(system);

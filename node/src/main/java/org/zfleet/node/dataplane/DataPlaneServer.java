@@ -77,6 +77,8 @@ public final class DataPlaneServer implements AutoCloseable {
   private final ScheduledExecutorService deadlines;
   private final Thread acceptor;
   private final RefusalCounter refusals = new RefusalCounter();
+  private final java.util.concurrent.atomic.AtomicLong accepted =
+      new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean closed;
 
   private DataPlaneServer(
@@ -162,6 +164,11 @@ public final class DataPlaneServer implements AutoCloseable {
     return connections.size();
   }
 
+  /** Connections accepted since the start, refused ones included. */
+  public long acceptedConnections() {
+    return accepted.get();
+  }
+
   /** Connections whose handshake or opening frame is under way. */
   public int connectionsInSetup() {
     return settings.limits().setup() - setupSlots.availablePermits();
@@ -192,6 +199,7 @@ public final class DataPlaneServer implements AutoCloseable {
 
   /** Closes the connection at once if it is over a bound; otherwise hands it to its thread. */
   private void admit(Socket plain) {
+    accepted.incrementAndGet();
     InetAddress from = plain.getInetAddress();
     String over = null;
     if (connections.size() >= settings.limits().total()) {

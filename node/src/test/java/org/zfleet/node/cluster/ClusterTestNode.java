@@ -48,10 +48,15 @@ public final class ClusterTestNode {
 
   private final ActorSystem<Void> system;
   private final ActorRef<JobDirectory.Command> directory;
+  private final Map<String, List<String>> options;
 
-  private ClusterTestNode(ActorSystem<Void> system, ActorRef<JobDirectory.Command> directory) {
+  private ClusterTestNode(
+      ActorSystem<Void> system,
+      ActorRef<JobDirectory.Command> directory,
+      Map<String, List<String>> options) {
     this.system = system;
     this.directory = directory;
+    this.options = options;
   }
 
   public static void main(String[] args) throws Exception {
@@ -112,7 +117,7 @@ public final class ClusterTestNode {
     }
     HealthEndpoints.start(system).toCompletableFuture().get(30, TimeUnit.SECONDS);
     say("event started");
-    new ClusterTestNode(system, directory).serve();
+    new ClusterTestNode(system, directory, options).serve();
   }
 
   private static Behavior<JobEndpointProtocol> endpoint(String node, String job) {
@@ -157,9 +162,9 @@ public final class ClusterTestNode {
       case "find" -> find(argument);
       case "wait" -> waitFor(id, argument);
       case "status" -> String.join(" | ", ask(directory, JobDirectory.GetStatus::new).waiting());
-      case "forge-destroy" -> Rogue.forgeDestroy(system, directory, argument);
-      case "destroy" -> Rogue.destroy(system, directory, argument);
-      case "release" -> Rogue.release(system, directory, argument);
+      case "forge-destroy" -> Rogue.forgeDestroy(system, directory, argument, options);
+      case "destroy" -> Rogue.destroy(system, directory, argument, options);
+      case "release" -> Rogue.release(system, directory, argument, options);
       case "poison" -> Rogue.poison(system, directory, argument);
       case "terminate" -> Rogue.terminate(system, argument);
       case "down" -> Rogue.down(system, argument);

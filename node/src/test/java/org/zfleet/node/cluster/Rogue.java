@@ -8,13 +8,10 @@ import org.apache.pekko.actor.Kill;
 import org.apache.pekko.actor.PoisonPill;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.zfleet.config.HostPort;
-import org.zfleet.model.DatasetName;
 import org.zfleet.node.dataplane.Authorization;
 import org.zfleet.node.dataplane.DataPlaneServer;
 import org.zfleet.node.dataplane.DataPlaneSettings;
@@ -32,51 +29,86 @@ final class Rogue {
   private Rogue() {}
 
   /**
-   * {@code forge-destroy JOB SNAPSHOT NODE}: asks JOB's endpoint to destroy SNAPSHOT, posing as
-   * NODE (its replies addressed to an actor of NODE's).
+   * {@code forge-destroy JOB SNAPSHOT NODE}: asks JOB's node to destroy SNAPSHOT on behalf of NODE,
+   * in every way left: JOB's endpoint answers nothing that changes anything over the cluster, so
+   * over the data plane, with this node's certificate and NODE's name wherever a request has room
+   * for one.
    */
   static String forgeDestroy(
-      ActorSystem<?> system, ActorRef<JobDirectory.Command> directory, String args)
+      ActorSystem<?> system,
+      ActorRef<JobDirectory.Command> directory,
+      String args,
+      Map<String, List<String>> options)
       throws Exception {
     String[] a = args.split(" ");
-    ActorRef<JobEndpointProtocol> endpoint = endpoint(system, directory, a[0]);
-    ActorRef<Object> victim = actorOf(system, a[2]);
-    endpoint.tell(new JobEndpointProtocol.DestroySnapshot(a[1], unchecked(victim)));
-    return "sent destroy of " + a[1] + " as " + a[2] + " via " + victim.path();
+    org.zfleet.node.dataplane.PeerAddress node = dataPlaneOf(system, directory, a[0]);
+    String plain =
+        ask(options, node, new org.zfleet.node.remote.EndpointRequest.DestroySnapshot(a[0], a[1]));
+    String claimed =
+        askRaw(
+            options,
+            node,
+            "{\"request\":\"destroy-snapshot\",\"job\":\""
+                + a[0]
+                + "\",\"snapshot\":\""
+                + a[1]
+                + "\",\"identity\":\""
+                + a[2]
+                + "\"}");
+    return "answer " + plain + " | claiming " + a[2] + ": " + claimed;
   }
 
-  /** {@code destroy JOB SNAPSHOT}: as itself. */
+  /** {@code destroy JOB SNAPSHOT}: as itself, over the data plane. */
   static String destroy(
-      ActorSystem<?> system, ActorRef<JobDirectory.Command> directory, String args)
+      ActorSystem<?> system,
+      ActorRef<JobDirectory.Command> directory,
+      String args,
+      Map<String, List<String>> options)
       throws Exception {
     String[] a = args.split(" ");
-    ActorRef<JobEndpointProtocol> endpoint = endpoint(system, directory, a[0]);
-    Object reply =
-        AskPattern.<JobEndpointProtocol, JobEndpointProtocol.SinkReply>ask(
-                endpoint,
-                r -> new JobEndpointProtocol.DestroySnapshot(a[1], r),
-                TIMEOUT,
-                system.scheduler())
-            .toCompletableFuture()
-            .get();
-    return "answer " + reply;
+    return "answer "
+        + ask(
+            options,
+            dataPlaneOf(system, directory, a[0]),
+            new org.zfleet.node.remote.EndpointRequest.DestroySnapshot(a[0], a[1]));
   }
 
-  /** {@code release JOB SNAPSHOT TAG}: as itself. */
+  /**
+   * {@code release JOB SNAPSHOT TAG}: releases another client's hold TAG ({@code
+   * zfleet_cursor.<pull job>.<its node>}): by the pull job it names, and by the tag itself.
+   */
   static String release(
-      ActorSystem<?> system, ActorRef<JobDirectory.Command> directory, String args)
+      ActorSystem<?> system,
+      ActorRef<JobDirectory.Command> directory,
+      String args,
+      Map<String, List<String>> options)
       throws Exception {
     String[] a = args.split(" ");
-    ActorRef<JobEndpointProtocol> endpoint = endpoint(system, directory, a[0]);
-    Object reply =
-        AskPattern.<JobEndpointProtocol, JobEndpointProtocol.SinkReply>ask(
-                endpoint,
-                r -> new JobEndpointProtocol.Release(a[1], a[2], r),
-                TIMEOUT,
-                system.scheduler())
-            .toCompletableFuture()
-            .get();
-    return "answer " + reply;
+    org.zfleet.node.dataplane.PeerAddress node = dataPlaneOf(system, directory, a[0]);
+    String pullJob = a[2].split("\\.")[1];
+    String byJob =
+        ask(
+            options,
+            node,
+            new org.zfleet.node.remote.EndpointRequest.HoldMark(
+                a[0],
+                a[1],
+                pullJob,
+                org.zfleet.replication.ReplicationMarks.Mark.CURSOR,
+                false,
+                false));
+    String byTag =
+        askRaw(
+            options,
+            node,
+            "{\"request\":\"hold-mark\",\"job\":\""
+                + a[0]
+                + "\",\"snapshot\":\""
+                + a[1]
+                + "\",\"tag\":\""
+                + a[2]
+                + "\",\"hold\":false}");
+    return "answer " + byJob + " | by tag: " + byTag;
   }
 
   /** {@code poison JOB NODE}: PoisonPill and Kill to JOB's endpoint and to NODE's job directory. */
@@ -131,6 +163,55 @@ final class Rogue {
     return "sent Down(" + victim + ") to " + daemon.path();
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper()
+          .registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
+          .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule());
+
+  /** Where the node that offers {@code job} takes data-plane connections, as its endpoint says. */
+  private static org.zfleet.node.dataplane.PeerAddress dataPlaneOf(
+      ActorSystem<?> system, ActorRef<JobDirectory.Command> directory, String job)
+      throws Exception {
+    JobEndpointProtocol.Located located =
+        AskPattern.<JobEndpointProtocol, JobEndpointProtocol.Located>ask(
+                endpoint(system, directory, job),
+                JobEndpointProtocol.Locate::new,
+                TIMEOUT,
+                system.scheduler())
+            .toCompletableFuture()
+            .get();
+    return new org.zfleet.node.dataplane.PeerAddress(
+        org.zfleet.node.tls.NodeIdentity.of(located.node()),
+        located.dataPlaneHost(),
+        located.dataPlanePort());
+  }
+
+  private static String ask(
+      Map<String, List<String>> options, org.zfleet.node.dataplane.PeerAddress node, Object request)
+      throws Exception {
+    return askRaw(options, node, JSON.writeValueAsString(request));
+  }
+
+  /** A request as JSON, with this node's certificate; the answer as the node sent it. */
+  private static String askRaw(
+      Map<String, List<String>> options, org.zfleet.node.dataplane.PeerAddress node, String json) {
+    try (org.zfleet.node.dataplane.RequestChannel channel =
+        new org.zfleet.node.dataplane.RequestChannel(tls(options))) {
+      return new String(
+          channel.call(node, json.getBytes(java.nio.charset.StandardCharsets.UTF_8), TIMEOUT),
+          java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      return "failed: " + e.getMessage();
+    }
+  }
+
+  private static javax.net.ssl.SSLContext tls(Map<String, List<String>> options) {
+    return TlsContexts.load(
+        Path.of(options.get("ca").get(0)),
+        Path.of(options.get("cert").get(0)),
+        Path.of(options.get("key").get(0)));
+  }
+
   /** The cluster address of the member named {@code node}. */
   private static String addressOf(ActorSystem<?> system, String node) {
     for (org.apache.pekko.cluster.Member member :
@@ -142,69 +223,49 @@ final class Rogue {
     throw new IllegalStateException("no member named " + node);
   }
 
-  /** A sink endpoint that says it is JOB on this node and takes every stream on its data plane. */
-  static Behavior<JobEndpointProtocol> sink(
+  /**
+   * A sink that says it is JOB on this node: its locator points at this node's own data plane,
+   * which describes a root for every caller, lists nothing, agrees to everything and takes every
+   * stream (reporting {@code event received}).
+   */
+  static org.apache.pekko.actor.typed.Behavior<JobEndpointProtocol> sink(
       ActorSystem<?> system, String node, String job, Map<String, List<String>> options) {
     DataPlaneServer plane;
     try {
       plane =
           DataPlaneServer.start(
               DataPlaneSettings.of("127.0.0.1", 0),
-              TlsContexts.load(
-                  Path.of(options.get("ca").get(0)),
-                  Path.of(options.get("cert").get(0)),
-                  Path.of(options.get("key").get(0))),
-              (peer, header) -> Authorization.allowed(),
-              (peer, header) -> {
-                say("event received " + header.target() + " from " + peer);
-                return FakeReceiveProcess.accepting();
-              },
+              tls(options),
+              new DataPlaneServer.Services(
+                  (peer, header) -> Authorization.allowed(),
+                  (peer, header) -> {
+                    say("event received " + header.target() + " from " + peer);
+                    return FakeReceiveProcess.accepting();
+                  },
+                  java.util.Optional.of(
+                      (peer, request) -> {
+                        String text = new String(request, java.nio.charset.StandardCharsets.UTF_8);
+                        String reply =
+                            text.contains("describe-sink")
+                                ? "{\"reply\":\"sink-described\",\"node\":\""
+                                    + node
+                                    + "\",\"job\":\""
+                                    + job
+                                    + "\",\"root\":{\"value\":\"stolen/"
+                                    + peer
+                                    + "\"}}"
+                                : text.contains("list-sink")
+                                    ? "{\"reply\":\"listed\",\"datasets\":[]}"
+                                    : "{\"reply\":\"done\",\"what\":\"ok\"}";
+                        return reply.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                      }),
+                  java.util.Optional.empty()),
               system);
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }
-    HostPort where = new HostPort("127.0.0.1", plane.port());
-    return Behaviors.receive(JobEndpointProtocol.class)
-        .onMessage(
-            JobEndpointProtocol.Ping.class,
-            ping -> {
-              ping.replyTo().tell(new JobEndpointProtocol.Pong(node, job));
-              return Behaviors.same();
-            })
-        .onMessage(
-            JobEndpointProtocol.Describe.class,
-            d -> {
-              String caller =
-                  PeerIdentities.get(system).identityOf(d.replyTo()).verifiedNode().orElse("x");
-              d.replyTo()
-                  .tell(
-                      new JobEndpointProtocol.Described(
-                          node,
-                          job,
-                          where.host(),
-                          where.port(),
-                          DatasetName.of("stolen/" + caller)));
-              return Behaviors.same();
-            })
-        .onMessage(
-            JobEndpointProtocol.ListDatasets.class,
-            l -> {
-              l.replyTo().tell(new JobEndpointProtocol.Listed(List.of()));
-              return Behaviors.same();
-            })
-        .onMessage(
-            JobEndpointProtocol.CreatePlaceholder.class,
-            c -> {
-              c.replyTo().tell(new JobEndpointProtocol.Done("ok"));
-              return Behaviors.same();
-            })
-        .onMessage(
-            JobEndpointProtocol.SetProperty.class,
-            c -> {
-              c.replyTo().tell(new JobEndpointProtocol.Done("ok"));
-              return Behaviors.same();
-            })
-        .build();
+    return org.zfleet.node.remote.JobLocator.create(
+        node, job, new HostPort("127.0.0.1", plane.port()));
   }
 
   private static ActorRef<JobEndpointProtocol> endpoint(
