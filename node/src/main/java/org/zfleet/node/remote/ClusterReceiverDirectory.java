@@ -64,6 +64,15 @@ public final class ClusterReceiverDirectory implements ReceiverDirectory {
     if (reply instanceof EndpointReply.SinkDescribed described) {
       return new RemoteReceiver(client, peer, sinkJob, described.root(), dataPlane, timeouts);
     }
-    throw EndpointClient.unexpected(reply, whom, "a description");
+    throw describeRefused(reply, whom);
+  }
+
+  /** A refusal of the description is the sink's word on this node: said as it was, no more. */
+  static RuntimeException describeRefused(EndpointReply reply, String whom) {
+    if (reply instanceof EndpointReply.Refused refused) {
+      return new org.zfleet.endpoint.AccessRefused(
+          refused.identity(), refused.dataset(), refused.reason());
+    }
+    return EndpointClient.unexpected(reply, whom, "a description");
   }
 }

@@ -67,7 +67,7 @@ public final class ClusterSourceDirectory implements SourceDirectory {
             whom,
             "a description");
     if (!(reply instanceof EndpointReply.SourceDescribed described)) {
-      throw EndpointClient.unexpected(reply, whom, "a description");
+      throw ClusterReceiverDirectory.describeRefused(reply, whom);
     }
     RemoteSender sender =
         new RemoteSender(

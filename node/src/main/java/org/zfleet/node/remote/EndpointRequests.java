@@ -95,7 +95,12 @@ public final class EndpointRequests implements RequestHandler {
     SourceJob source = sources.get(job);
     if (sink != null && request instanceof EndpointRequest.ToSink toSink) {
       return carryOut(
-          "sink", job, peer, sink.clients(), () -> sinkRequests.answer(sink, peer, toSink, this));
+          "sink",
+          job,
+          peer,
+          sink.clients(),
+          clientRoot(sink, peer),
+          () -> sinkRequests.answer(sink, peer, toSink, this));
     }
     if (source != null && request instanceof EndpointRequest.ToSource toSource) {
       return carryOut(
@@ -103,6 +108,7 @@ public final class EndpointRequests implements RequestHandler {
           job,
           peer,
           source.clients(),
+          "",
           () -> sourceRequests.answer(source, peer, toSource, this));
     }
     String why =
@@ -121,9 +127,9 @@ public final class EndpointRequests implements RequestHandler {
   }
 
   private EndpointReply carryOut(
-      String role, String job, NodeIdentity peer, List<String> clients, Work work) {
+      String role, String job, NodeIdentity peer, List<String> clients, String area, Work work) {
     if (!clients.contains(peer.name())) {
-      return refuse(role, job, peer.name(), "", "not a client of " + role + " " + job);
+      return refuse(role, job, peer.name(), area, "not a client of " + role + " " + job);
     }
     try {
       return work.run();
@@ -170,6 +176,13 @@ public final class EndpointRequests implements RequestHandler {
         dataset,
         why);
     return new Refused(identity, dataset, why);
+  }
+
+  /** Where {@code peer} would write on {@code sink}, for refusals. */
+  private static String clientRoot(SinkJob sink, NodeIdentity peer) {
+    return org.zfleet.model.DatasetName.componentProblem(peer.name()) == null
+        ? sink.rootFs().child(peer.name()).value()
+        : sink.rootFs().value();
   }
 
   private static boolean validJob(String job) {

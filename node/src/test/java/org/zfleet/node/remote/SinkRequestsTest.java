@@ -77,7 +77,7 @@ class SinkRequestsTest {
   @Test
   void aNodeThatIsNotAClientIsRefusedForEveryRequest() {
     assertThat(ask("gamma", new EndpointRequest.DescribeSink("sink")))
-        .isEqualTo(new Refused("gamma", "", "not a client of sink sink"));
+        .isEqualTo(new Refused("gamma", "dst/sink/gamma", "not a client of sink sink"));
     assertThat(ask("gamma", new EndpointRequest.ListSink("sink", Set.of())))
         .isInstanceOf(Refused.class);
     assertThat(
