@@ -98,6 +98,20 @@ final class StatusCommand implements Callable<Integer> {
     for (JsonNode passive : status.path("passiveJobs")) {
       out.println("job " + passive.asText() + ": passive (serves its peers)");
     }
+    for (JsonNode t : status.path("peerTransfers")) {
+      out.printf(
+          "%s %s %s %s: %s, %s%n",
+          t.path("direction").asText(),
+          t.path("direction").asText().equals("incoming") ? "from" : "to",
+          t.path("peer").asText(),
+          t.path("dataset").asText(),
+          t.path("phase").asText(),
+          Bytes.human(t.path("bytes").asLong()));
+    }
+    for (JsonNode problem : status.path("problems")) {
+      healthy = false;
+      out.println("PROBLEM " + problem.asText());
+    }
     return healthy;
   }
 

@@ -87,7 +87,7 @@ class RogueMemberIT {
     assertThat(snapshots(replica)).as("alpha's replica on beta").contains(s1);
     assertThat(beta.logLines())
         .as("beta refused gamma, by its true name")
-        .anyMatch(l -> l.contains("refused") && l.contains("gamma"));
+        .anyMatch(l -> l.contains("refused sink=" + SINK + " identity=gamma"));
   }
 
   @Test
@@ -153,6 +153,9 @@ class RogueMemberIT {
         .as("gamma received a stream")
         .isFalse();
     assertThat(alpha.logLines()).anyMatch(l -> l.contains(SINK) && l.contains("gamma"));
+    assertThat(alpha.status().orElseThrow().path("problems").toString())
+        .as("alpha's status")
+        .contains("sink " + SINK + " is also offered by node(s) gamma; using node beta");
   }
 
   @Test
