@@ -199,10 +199,13 @@ final class JobParts {
     String problem = JobConfig.nameProblem(job);
     if (problem == null && node.isPresent()) {
       String nodeProblem = JobConfig.nameProblem(node.get());
-      problem = nodeProblem == null ? null : "node after '@': " + nodeProblem;
+      problem =
+          nodeProblem == null
+              ? null
+              : "node after '@': " + nodeProblem + " (write the job, or job@node)";
     }
     if (problem != null) {
-      reader.error(key, problem + " (write the job, or job@node)");
+      reader.error(key, problem);
       return Optional.empty();
     }
     return Optional.of(new JobAt(job, node));
