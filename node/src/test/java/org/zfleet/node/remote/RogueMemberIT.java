@@ -192,6 +192,69 @@ class RogueMemberIT {
         .isNotEqualTo("0");
   }
 
+  @Test
+  void aClientsStreamCarryingPropertiesIsRefusedOnTheSinksNodeAndNothingMounts() throws Exception {
+    DatasetName sinkRoot = fixture.scratch(RealZfsFixture.POOL_2, "RogueIT-sink");
+    List<Integer> ports = DaemonNode.clusterPorts(1);
+    DaemonNode beta = cluster.start("beta", ports.get(0), ports.get(0), sinkJob(sinkRoot));
+    // alpha, a client of the sink, is compromised: it sends a zfs send -p stream whose replica
+    // would mount setuid executables where it likes.
+    java.nio.file.Path elsewhere = logs.resolve("elsewhere");
+    java.nio.file.Files.createDirectories(elsewhere);
+    zfs("set", "mountpoint=" + elsewhere, fs.value());
+    zfs("set", "setuid=on", fs.value());
+    zfs("snapshot", fs.value() + "@evil");
+    byte[] stream = RealZfsFixture.sendBytes("-p", fs.value() + "@evil");
+    zfs("inherit", "mountpoint", fs.value());
+    DatasetName target = sinkRoot.child("alpha").child("evil");
+
+    org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit kit =
+        org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit.create("RogueMemberIT");
+    Throwable failure;
+    try {
+      org.zfleet.node.dataplane.DataPlaneClient client =
+          new org.zfleet.node.dataplane.DataPlaneClient(
+              org.zfleet.node.tls.TlsContexts.load(
+                  certs.resolve("ca.crt"), certs.resolve("alpha.crt"), certs.resolve("alpha.key")),
+              kit.system());
+      failure =
+          await(
+              "beta's data plane answers",
+              beta,
+              () -> {
+                try {
+                  client
+                      .send(
+                          new org.zfleet.node.dataplane.PeerAddress(
+                              org.zfleet.node.tls.NodeIdentity.of("beta"),
+                              "127.0.0.1",
+                              beta.dataPlanePort()),
+                          org.zfleet.node.dataplane.TransferHeader.receive("sink-beta", target, ""),
+                          new BytesSendProcess(stream),
+                          org.zfleet.transfer.TransferOptions.defaults(),
+                          org.zfleet.transfer.ProgressListener.NONE)
+                      .result()
+                      .toCompletableFuture()
+                      .get(60, java.util.concurrent.TimeUnit.SECONDS);
+                  return new AssertionError("the stream was received");
+                } catch (java.util.concurrent.ExecutionException e) {
+                  return e.getCause().getMessage().contains("cannot connect") ? null : e.getCause();
+                } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+                  throw new AssertionError(e);
+                }
+              });
+    } finally {
+      kit.shutdownTestKit();
+    }
+
+    assertThat(failure).isInstanceOf(org.zfleet.transfer.TransferFailedException.class);
+    assertThat(failure.getMessage()).contains("properties");
+    assertThat(datasetsUnder(sinkRoot)).as("nothing received").doesNotContain(target.value());
+    assertThat(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/mounts")))
+        .as("nothing mounted at " + elsewhere)
+        .noneMatch(line -> line.split(" ")[1].equals(elsewhere.toString()));
+  }
+
   // ---- nodes and jobs
 
   private NodeProcess rogue(int seedPort, String... extra) {

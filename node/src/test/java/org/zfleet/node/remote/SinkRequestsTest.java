@@ -175,6 +175,27 @@ class SinkRequestsTest {
   }
 
   @Test
+  void aRefusalIsLoggedWithTheCallersCertifiedName() {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(EndpointRequests.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    logger.addAppender(logs);
+    try {
+      ask("gamma", new EndpointRequest.CreatePlaceholder("sink", "dst/sink/alpha/x", Map.of()));
+      ask("alpha", new EndpointRequest.CreatePlaceholder("sink", "dst/sink/alpha/-x", Map.of()));
+    } finally {
+      logger.detachAppender(logs);
+    }
+    assertThat(logs.list)
+        .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        .containsExactly(
+            "refused sink=sink identity=gamma dataset=\"dst/sink/gamma\" reason=\"not a client of sink sink\"",
+            "refused sink=sink identity=alpha dataset=\"\" reason=\"invalid dataset name \"dst/sink/alpha/-x\": component \"-x\" begins with '-' and could be read as an option\"");
+  }
+
+  @Test
   void malformedAndOversizedRequestBytesAreRefused() throws Exception {
     for (String text :
         List.of(
