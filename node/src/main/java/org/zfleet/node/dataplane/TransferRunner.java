@@ -42,12 +42,20 @@ public interface TransferRunner {
         started.complete(null);
         executor.execute(
             () -> {
+              StepResult done = null;
+              Throwable failure = null;
               try {
-                result.complete(work.run(control));
+                done = work.run(control);
               } catch (Throwable e) {
-                result.completeExceptionally(e);
+                failure = e;
               } finally {
+                // Free before the outcome is known: the next stream may come right after it.
                 permits.release();
+              }
+              if (failure == null) {
+                result.complete(done);
+              } else {
+                result.completeExceptionally(failure);
               }
             });
       }
