@@ -1,6 +1,7 @@
 package org.zfleet.cycle;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -24,6 +25,8 @@ import org.zfleet.plan.ReceiverState;
  * @param healCursorTo where to put the cursor when up to date but the cursor is missing or
  *     elsewhere
  * @param warnings what the listing held that the plan ignored, to be logged
+ * @param legacyMarks marks an earlier version wrote for this destination under older names
+ *     (property to value), to retire once the cursor is written
  */
 public record ReplicationPlan(
     DatasetName source,
@@ -37,7 +40,8 @@ public record ReplicationPlan(
     Optional<DatasetName> awaitParent,
     boolean receiverHadSnapshots,
     Optional<FilesystemVersion> healCursorTo,
-    List<String> warnings) {
+    List<String> warnings,
+    Map<String, String> legacyMarks) {
 
   public ReplicationPlan {
     Objects.requireNonNull(source, "source");
@@ -51,6 +55,37 @@ public record ReplicationPlan(
     Objects.requireNonNull(awaitParent, "awaitParent");
     Objects.requireNonNull(healCursorTo, "healCursorTo");
     warnings = List.copyOf(warnings);
+    legacyMarks = Map.copyOf(legacyMarks);
+  }
+
+  /** A plan with no marks left in an older form. */
+  public ReplicationPlan(
+      DatasetName source,
+      DatasetName target,
+      ReceiverState receiverState,
+      Plan plan,
+      List<FilesystemVersion> senderVersions,
+      OptionalLong cursorGuid,
+      List<String> staleStepHolds,
+      List<DatasetName> placeholders,
+      Optional<DatasetName> awaitParent,
+      boolean receiverHadSnapshots,
+      Optional<FilesystemVersion> healCursorTo,
+      List<String> warnings) {
+    this(
+        source,
+        target,
+        receiverState,
+        plan,
+        senderVersions,
+        cursorGuid,
+        staleStepHolds,
+        placeholders,
+        awaitParent,
+        receiverHadSnapshots,
+        healCursorTo,
+        warnings,
+        Map.of());
   }
 
   /** The sender's newest snapshot, where an up-to-date replica stands. */

@@ -58,7 +58,8 @@ final class ReplicationPlanning {
         state == ReceiverState.ABSENT ? destination.awaitParent() : Optional.empty(),
         receiverVersions.stream().anyMatch(FilesystemVersion::isSnapshot),
         heal,
-        warnings);
+        warnings,
+        marks.legacy());
   }
 
   private static OptionalLong parseCursor(

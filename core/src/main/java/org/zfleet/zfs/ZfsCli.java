@@ -2,6 +2,7 @@ package org.zfleet.zfs;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +21,8 @@ import org.zfleet.model.SnapshotName;
  * blocking work. The processes themselves are drained and awaited on the adapter's own threads.
  */
 public final class ZfsCli implements ZfsPort, AutoCloseable {
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ZfsCli.class);
 
   private final ZfsCliConfig config;
   private final ProcessRunner runner;
@@ -253,6 +256,12 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
     return new CliSendProcess(p, request.to().full());
   }
 
+  /**
+   * A receive that starts {@code zfs receive -u} only once the stream's first record has been read
+   * and the target checked ({@link ReceiveGuard}), and that leaves the replica inert: by {@code -o}
+   * at the receive where this ZFS has it, otherwise by {@code zfs set} right after (nothing is
+   * mounted meanwhile).
+   */
   @Override
   public ReceiveProcess receive(ReceiveRequest request) {
     Map<String, String> properties = new TreeMap<>(request.properties());
@@ -262,29 +271,84 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
           ZfsNames.requirePropertyValue(v);
         });
     String target = request.target().value();
-    boolean existed = exists(request.target());
-    List<String> args = request.force() ? List.of("-F", target) : List.of(target);
-    RunningProcess p =
-        runner.start(
-            command("receive", args), config.transferTimeout(), ProcessRunner.Stdio.WRITE_STDIN);
-    Runnable afterSuccess =
-        () -> {
-          if (!existed || request.force()) {
-            // zfs-fuse has no receive -o: a new target gets its properties once it exists, and a
-            // forced receive (into a placeholder, or rolling a replica back) gets them again.
-            properties.forEach((k, v) -> zfs("set", target, List.of(k + "=" + v, target)));
+    return new CliReceiveProcess(
+        target,
+        stream -> {
+          ReceiveTarget before =
+              ReceiveTarget.parse(target, query(target, ReceiveTarget.queryArguments(target)));
+          ReceiveGuard.check(target, stream, before, request.force())
+              .ifPresent(
+                  refusal -> {
+                    throw refusal;
+                  });
+          if (stream.incremental() && before.writableMount()) {
+            // A replica from before receives were inert: discard what changed since its newest
+            // snapshot (the stream's base, checked above) instead of receiving with -F.
+            String newest = target + "@" + before.newest().orElseThrow().name();
+            log.info(
+                "making a mounted replica inert target=\"{}\" rollback=\"{}\"", target, newest);
+            // In this order: zfs-fuse fails a rollback right after an unmount (I/O error).
+            zfs("rollback", newest, List.of(newest));
+            zfs("unmount", target, List.of(target));
           }
-        };
-    return new CliReceiveProcess(p, target, existed, afterSuccess, runner::execute);
+          boolean overrides = receiveOverridesProperties();
+          RunningProcess p =
+              runner.start(
+                  command(
+                      "receive",
+                      ReceiveArguments.of(target, request.force(), overrides, properties)),
+                  config.transferTimeout(),
+                  ProcessRunner.Stdio.WRITE_STDIN);
+          // What -o did not set: the request's properties on a new or overwritten target, and
+          // whatever keeps the replica inert; a local mountpoint is inherited in either case.
+          Map<String, String> after = new LinkedHashMap<>();
+          if (!overrides && (!before.exists() || request.force())) {
+            after.putAll(properties);
+          }
+          Map<String, String> fixes =
+              before.exists() ? ReceiveGuard.fixes(before) : ReceiveGuard.INERT;
+          fixes.forEach(
+              (k, v) -> {
+                if (!overrides || v == null) {
+                  after.put(k, v);
+                }
+              });
+          return new CliReceiveProcess.Started(
+              p,
+              () ->
+                  after.forEach(
+                      (k, v) -> {
+                        if (v == null) {
+                          zfs("inherit", target, List.of(k, target));
+                        } else {
+                          zfs("set", target, List.of(k + "=" + v, target));
+                        }
+                      }));
+        },
+        runner::execute);
   }
 
-  private boolean exists(DatasetName dataset) {
+  /** The output of {@code zfs get ARGS} for {@code target}, empty if it does not exist. */
+  private String query(String target, List<String> args) {
     try {
-      zfs("list", dataset.value(), List.of("-H", "-o", "name", dataset.value()));
-      return true;
+      return zfs("get", target, args).stdout();
     } catch (ZfsException.NotFound e) {
-      return false;
+      return "";
     }
+  }
+
+  private volatile Boolean receiveOverrides;
+
+  /** Whether {@code zfs receive} takes {@code -o}: read from the usage text on first need. */
+  private boolean receiveOverridesProperties() {
+    Boolean known = receiveOverrides;
+    if (known == null) {
+      ProcessResult usage =
+          runner.run(List.of(config.zfsBinary().toString()), config.commandTimeout());
+      known = ReceiveArguments.overridesProperties(usage.stderr() + usage.stdout());
+      receiveOverrides = known;
+    }
+    return known;
   }
 
   private ProcessResult zfs(String verb, String subject, List<String> args) {

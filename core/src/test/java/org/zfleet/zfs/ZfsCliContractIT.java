@@ -2,6 +2,7 @@ package org.zfleet.zfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -68,13 +69,34 @@ class ZfsCliContractIT extends ZfsPortContract {
     return otherScratch;
   }
 
+  /** Received replicas are read-only and unmounted: a test that changes one makes it writable. */
   @Override
   protected void writeFile(DatasetName filesystem, String name, byte[] data) {
+    if (RealZfsFixture.run(
+            List.of("zfs", "get", "-H", "-o", "value", "readonly", filesystem.value()))
+        .output()
+        .strip()
+        .equals("on")) {
+      RealZfsFixture.run(List.of("zfs", "set", "readonly=off", filesystem.value()));
+    }
+    mounted(filesystem);
     RealZfsFixture.writeFile(filesystem, name, data);
   }
 
   @Override
   protected Optional<byte[]> readFile(DatasetName filesystem, String name) {
+    mounted(filesystem);
     return RealZfsFixture.readFile(filesystem, name);
+  }
+
+  private static void mounted(DatasetName filesystem) {
+    if (RealZfsFixture.run(
+            List.of("zfs", "get", "-H", "-o", "value", "mounted", filesystem.value()))
+        .output()
+        .strip()
+        .equals("no")) {
+      RealZfsFixture.Result r = RealZfsFixture.run(List.of("zfs", "mount", filesystem.value()));
+      assertThat(r.code()).as("zfs mount " + filesystem + ": " + r.output()).isZero();
+    }
   }
 }

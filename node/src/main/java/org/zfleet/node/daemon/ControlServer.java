@@ -9,6 +9,8 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -16,7 +18,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * The daemon's local control API on 127.0.0.1, used by {@code zfleet signal} and {@code zfleet
  * status}: {@code GET /status}, {@code POST /jobs/NAME/wakeup}, {@code GET /alive}, {@code GET
- * /monitor}.
+ * /monitor}. Every request carries the {@link ControlToken}; one that does not is answered 401 and
+ * reaches nothing.
  */
 public final class ControlServer extends AllDirectives {
 
@@ -24,11 +27,14 @@ public final class ControlServer extends AllDirectives {
 
   private final ActorSystem<?> system;
   private final ActorRef<NodeGuardian.Command> guardian;
+  private final ControlToken token;
   private final ObjectMapper json = Json.mapper();
 
-  public ControlServer(ActorSystem<?> system, ActorRef<NodeGuardian.Command> guardian) {
+  public ControlServer(
+      ActorSystem<?> system, ActorRef<NodeGuardian.Command> guardian, ControlToken token) {
     this.system = system;
     this.guardian = guardian;
+    this.token = token;
   }
 
   public CompletionStage<ServerBinding> bind(String host, int port) {
@@ -36,6 +42,26 @@ public final class ControlServer extends AllDirectives {
   }
 
   Route routes() {
+    return authorized(this::endpoints);
+  }
+
+  /** Runs {@code inner} only for a request that carries the token; 401 for any other. */
+  private Route authorized(java.util.function.Supplier<Route> inner) {
+    return optionalHeaderValueByName(
+        "Authorization",
+        authorization -> {
+          if (token.admits(authorization)) {
+            return inner.get();
+          }
+          return complete(
+              HttpResponse.create()
+                  .withStatus(StatusCodes.UNAUTHORIZED)
+                  .addHeader(HttpHeader.parse("WWW-Authenticate", "Bearer"))
+                  .withEntity("the control token is missing or wrong (zfleet reads it as root)\n"));
+        });
+  }
+
+  private Route endpoints() {
     return concat(
         path("alive", () -> get(() -> complete("ok\n"))),
         path(

@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -20,10 +22,12 @@ import org.zfleet.job.JobActor;
 import org.zfleet.job.JobDriver;
 import org.zfleet.job.JobStatus;
 import org.zfleet.job.Watchdog;
+import org.zfleet.node.remote.PeerTransfers;
 
 /**
- * The daemon's top actor: the node-wide watchdog and transfer gate, and one {@link JobActor} per
- * active job. It routes operator signals and status queries to them.
+ * The daemon's top actor: the node-wide watchdog and transfer gate, one {@link JobActor} per active
+ * job, and the {@link PeerTransfers} other nodes ask of this one (under the same watchdog and
+ * gate). It routes operator signals and status queries to them.
  */
 public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
@@ -33,11 +37,28 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
   public record GetStatus(ActorRef<NodeStatus> replyTo) implements Command {}
 
+  /** The node's peer transfers, for the data plane that hands them over. */
+  public record GetPeerTransfers(ActorRef<ActorRef<PeerTransfers.Command>> replyTo)
+      implements Command {}
+
+  private record TransfersListed(
+      ActorRef<NodeStatus> replyTo, List<PeerTransfers.PeerTransfer> transfers)
+      implements Command {}
+
   /** Whether a wakeup reached its job. */
   public record WakeupResult(String job, boolean accepted, String message) {}
 
-  /** Every job's status, in configuration order; passive jobs (sink, source) are listed by name. */
-  public record NodeStatus(String node, List<JobStatus> jobs, List<String> passiveJobs) {}
+  /**
+   * Every job's status, in configuration order; passive jobs (sink, source) are listed by name; the
+   * transfers other nodes asked of this one, with their peer; what is wrong with the cluster's
+   * bindings (two nodes offering one job, ...).
+   */
+  public record NodeStatus(
+      String node,
+      List<JobStatus> jobs,
+      List<String> passiveJobs,
+      List<PeerTransfers.PeerTransfer> peerTransfers,
+      List<String> problems) {}
 
   /** What the guardian is built from. */
   public record Setup(
@@ -47,10 +68,13 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
       int transfers,
       Duration watchdogInterval,
       Executor blocking,
-      Clock clock) {}
+      Clock clock,
+      Duration peerStallTimeout,
+      Supplier<List<String>> problems) {}
 
   private final Setup setup;
   private final Map<String, ActorRef<JobActor.Command>> jobs = new LinkedHashMap<>();
+  private final ActorRef<PeerTransfers.Command> peerTransfers;
 
   public static Behavior<Command> create(Setup setup) {
     return Behaviors.setup(ctx -> new NodeGuardian(ctx, setup));
@@ -65,9 +89,14 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         ctx.spawn(Gate.create("transfers", setup.transfers()), "transfers");
     JobActor.NodeContext node =
         new JobActor.NodeContext(watchdog, Optional.of(transfers), setup.blocking(), setup.clock());
+    peerTransfers =
+        ctx.spawn(PeerTransfers.create(node, setup.peerStallTimeout()), "peer-transfers");
+    ctx.watch(peerTransfers);
     for (JobDriver driver : setup.activeJobs()) {
-      jobs.put(
-          driver.job(), ctx.spawn(JobActor.create(driver, node), "job-" + actorName(driver.job())));
+      ActorRef<JobActor.Command> job =
+          ctx.spawn(JobActor.create(driver, node), "job-" + actorName(driver.job()));
+      ctx.watch(job);
+      jobs.put(driver.job(), job);
     }
     ctx.getLog()
         .info(
@@ -87,7 +116,26 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     return newReceiveBuilder()
         .onMessage(Wakeup.class, this::onWakeup)
         .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(TransfersListed.class, this::onTransfersListed)
+        .onMessage(
+            GetPeerTransfers.class,
+            g -> {
+              g.replyTo().tell(peerTransfers);
+              return this;
+            })
+        .onSignal(Terminated.class, this::onTerminated)
         .build();
+  }
+
+  /** A child that stopped is reported; the node goes on without it until it is restarted. */
+  private Behavior<Command> onTerminated(Terminated terminated) {
+    getContext()
+        .getLog()
+        .error(
+            "actor stopped unexpectedly actor={}; restart the daemon to run it again",
+            terminated.getRef().path().name());
+    jobs.values().removeIf(ref -> ref.equals(terminated.getRef()));
+    return this;
   }
 
   private Behavior<Command> onWakeup(Wakeup wakeup) {
@@ -110,8 +158,22 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     return this;
   }
 
+  @SuppressWarnings("unchecked")
   private Behavior<Command> onGetStatus(GetStatus get) {
+    getContext()
+        .ask(
+            (Class<List<PeerTransfers.PeerTransfer>>) (Class<?>) List.class,
+            peerTransfers,
+            Duration.ofSeconds(2),
+            PeerTransfers.GetTransfers::new,
+            (transfers, failure) ->
+                new TransfersListed(get.replyTo(), transfers == null ? List.of() : transfers));
+    return this;
+  }
+
+  private Behavior<Command> onTransfersListed(TransfersListed listed) {
     List<ActorRef<JobActor.Command>> refs = new ArrayList<>(jobs.values());
+    List<String> problems = setup.problems().get();
     getContext()
         .spawnAnonymous(
             Gather.create(
@@ -125,8 +187,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
                         replies.stream()
                             .sorted(java.util.Comparator.comparing(JobStatus::job))
                             .toList(),
-                        setup.passiveJobs()),
-                get.replyTo()));
+                        setup.passiveJobs(),
+                        listed.transfers(),
+                        problems),
+                listed.replyTo()));
     return this;
   }
 }
