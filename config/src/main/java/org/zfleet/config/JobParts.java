@@ -170,30 +170,58 @@ final class JobParts {
     return hooks;
   }
 
+  /**
+   * A hook: {@code command} (zrepl's: the same program before and after the snapshot), or {@code
+   * pre} and/or {@code post}.
+   */
   private static Optional<Hook> hook(ObjectReader h, JobDefaults defaults) {
     int errorsBefore = h.problems().errorCount();
-    h.rejectUnknownKeys(List.of("command", "timeout", "err-is-fatal"));
-    List<String> command = List.of();
-    ConfigValue value = h.value("command");
-    if (value == null) {
+    h.rejectUnknownKeys(List.of("command", "pre", "post", "timeout", "err-is-fatal"));
+    Optional<List<String>> command = command(h, "command");
+    Optional<List<String>> pre = command(h, "pre");
+    Optional<List<String>> post = command(h, "post");
+    if (command.isPresent() && (pre.isPresent() || post.isPresent())) {
+      h.error(
+          "command",
+          "give either command (run before and after the snapshot) or pre and post, not both");
+    } else if (command.isEmpty()
+        && pre.isEmpty()
+        && post.isEmpty()
+        && h.problems().errorCount() == errorsBefore) {
       h.missing(
-          "command", "the program to run, e.g. \"/usr/local/bin/flush-db\" or [\"/bin/sync\"]");
-    } else if (value.valueType() == ConfigValueType.LIST) {
-      command = h.stringList("command").orElse(List.of());
-      if (command.isEmpty() && h.problems().errorCount() == errorsBefore) {
-        h.error("command", "must not be empty");
-      }
-    } else {
-      command = h.string("command").map(List::of).orElse(List.of());
-    }
-    if (!command.isEmpty() && command.get(0).isBlank()) {
-      h.error("command", "must not be empty");
+          "command",
+          "the program to run before and after the snapshot, e.g. \"/usr/local/bin/flush-db\""
+              + " or [\"/bin/sync\"] (or pre and post for different ones)");
     }
     Duration timeout = h.duration("timeout").orElse(defaults.hookTimeout());
     boolean fatal = h.bool("err-is-fatal").orElse(defaults.hookErrIsFatal());
-    return h.problems().errorCount() > errorsBefore
-        ? Optional.empty()
-        : Optional.of(new Hook(command, timeout, fatal));
+    if (h.problems().errorCount() > errorsBefore) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        command.isPresent()
+            ? new Hook(command.get(), timeout, fatal)
+            : new Hook(pre, post, timeout, fatal));
+  }
+
+  /** A program path, or [ program, arg, … ]; empty when the key is not there. */
+  private static Optional<List<String>> command(ObjectReader h, String key) {
+    int errorsBefore = h.problems().errorCount();
+    ConfigValue value = h.value(key);
+    if (value == null) {
+      return Optional.empty();
+    }
+    List<String> command;
+    if (value.valueType() == ConfigValueType.LIST) {
+      command = h.stringList(key).orElse(List.of());
+    } else {
+      command = h.string(key).map(List::of).orElse(List.of());
+    }
+    if ((command.isEmpty() || command.get(0).isBlank())
+        && h.problems().errorCount() == errorsBefore) {
+      h.error(key, "must not be empty");
+    }
+    return h.problems().errorCount() > errorsBefore ? Optional.empty() : Optional.of(command);
   }
 
   /** A job name in {@code key}: required and valid. */

@@ -99,9 +99,15 @@ final class ZreplSections {
       if (hook.containsKey("filesystems")) {
         ctx.note(
             at + ".filesystems",
-            "zfleet runs a hook for every filesystem of the job; the hook's own filter is not carried over");
+            "zfleet runs a hook once for all the filesystems of the job (ZFLEET_FILESYSTEMS names"
+                + " them); the hook's own filter is not carried over");
       }
-      ctx.note(at, "zfleet's hook environment is not zrepl's ZREPL_* variables; check the script");
+      ctx.note(
+          at,
+          "runs before and after the snapshot as in zrepl, but once for all the job's filesystems"
+              + " with ZFLEET_* variables (ZFLEET_HOOK=pre|post for ZREPL_HOOKTYPE,"
+              + " ZFLEET_FILESYSTEMS for ZREPL_FS, ZFLEET_SNAPSHOT for ZREPL_SNAPNAME); check the"
+              + " script");
       elements.add(e.append(" }").toString());
     }
     if (!elements.isEmpty()) {

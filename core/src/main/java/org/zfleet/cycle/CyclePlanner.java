@@ -15,6 +15,7 @@ import org.zfleet.cycle.FilesystemView.DestinationView;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 import org.zfleet.plan.ReceiverLayout;
+import org.zfleet.plan.ReceiverState;
 import org.zfleet.schedule.SnapshotNaming;
 import org.zfleet.schedule.SnapshotSchedule;
 
@@ -24,6 +25,11 @@ import org.zfleet.schedule.SnapshotSchedule;
  * actor, process, file or clock; the same inputs give the same plan.
  */
 public final class CyclePlanner {
+
+  /** Why a job that lists no filesystem takes no snapshot. */
+  public static final String NOTHING_SELECTED =
+      "nothing selected: none of the job's filesystems exists (a pool exported, or not imported"
+          + " yet?)";
 
   private CyclePlanner() {}
 
@@ -81,25 +87,64 @@ public final class CyclePlanner {
     ReceiverLayout layout = d.layout();
     DatasetName target = layout.receiverPath(fs.name());
     // Ancestors that are replicated themselves are not made placeholders: a placeholder keeps
-    // canmount=off through the forced receive that later makes it a replica.
-    Set<DatasetName> replicated = new HashSet<>(listing.replicated());
+    // canmount=off through the forced receive that later makes it a replica. One with nothing to
+    // send (no snapshot: a placeholder on a sender that is itself a sink) is made a placeholder,
+    // never waited for (zrepl#742).
+    Set<DatasetName> replicated = new HashSet<>();
+    for (SenderFilesystem other : listing.filesystems()) {
+      if (listing.replicated().contains(other.name()) && hasSnapshots(other)) {
+        replicated.add(other.name());
+      }
+    }
     replicated.add(fs.name());
     List<DatasetName> placeholders =
         layout.placeholders(replicated).stream()
             .filter(p -> target.isWithin(p) && !p.equals(target))
             .toList();
-    Optional<DatasetName> parent =
-        target
-            .parent()
-            .filter(p -> p.isWithin(layout.clientRoot()) && !p.equals(layout.clientRoot()))
-            .filter(p -> !d.datasets().containsKey(p) && !placeholders.contains(p));
     return new DestinationView.Reachable(
         d.name(),
         layout.clientRoot(),
         target,
         Optional.ofNullable(d.datasets().get(target)),
         placeholders.stream().filter(p -> !d.datasets().containsKey(p)).toList(),
-        parent);
+        replicatedAncestor(layout, target, placeholders)
+            .filter(p -> !arrived(d.datasets().get(p))));
+  }
+
+  private static boolean hasSnapshots(SenderFilesystem fs) {
+    return fs.versions().stream().anyMatch(FilesystemVersion::isSnapshot);
+  }
+
+  /**
+   * The nearest ancestor of {@code target} below the client root that is the replica of a
+   * replicated filesystem (not a placeholder). A first receive waits until it has arrived: the
+   * placeholders between must not be made under a dataset whose own first receive may still be
+   * running (a failed receive could then not be cleaned up, and would be left without zfleet's role
+   * for ever).
+   */
+  static Optional<DatasetName> replicatedAncestor(
+      ReceiverLayout layout, DatasetName target, List<DatasetName> placeholders) {
+    for (Optional<DatasetName> p = target.parent(); p.isPresent(); p = p.get().parent()) {
+      DatasetName ancestor = p.get();
+      if (!ancestor.isWithin(layout.clientRoot()) || ancestor.equals(layout.clientRoot())) {
+        return Optional.empty();
+      }
+      if (!placeholders.contains(ancestor)) {
+        return Optional.of(ancestor);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether a replicated ancestor has arrived on the receiver: it exists with zfleet's role, or
+   * with snapshots. A dataset without either may be a first receive still running.
+   */
+  public static boolean arrived(ReplicaDataset dataset) {
+    return dataset != null
+        && (ReceiverState.of(true, dataset.role()) == ReceiverState.REPLICA
+            || ReceiverState.of(true, dataset.role()) == ReceiverState.PLACEHOLDER
+            || dataset.versions().stream().anyMatch(FilesystemVersion::isSnapshot));
   }
 
   // ---- the job-wide steps and the schedule
@@ -115,6 +160,9 @@ public final class CyclePlanner {
     }
     String name = naming.get().name(now);
     List<SenderFilesystem> all = listing.filesystems();
+    if (all.isEmpty()) {
+      return new StepSpec.NoSnapshot(NOTHING_SELECTED);
+    }
     if (!all.isEmpty() && all.stream().allMatch(fs -> hasSnapshot(fs, name))) {
       // Names have a resolution of one second: a second request in the second of the last
       // snapshot (two wakeups, or a wakeup right after a scheduled one) already has its snapshot.
@@ -143,6 +191,17 @@ public final class CyclePlanner {
   /** When the next snapshot is due by the schedule, given the listing; empty if never. */
   public static Optional<Instant> nextSnapshotDue(
       JobListing listing, CycleSettings settings, Instant now) {
+    return nextSnapshotDue(listing, settings, now, now);
+  }
+
+  /**
+   * When the next snapshot is due by the schedule, given the listing; empty if never. A job whose
+   * listing selects nothing (its pool exported, or not imported yet at boot) has nothing to take:
+   * it looks again when the schedule, counted from {@code lastLooked} (when it last came to
+   * snapshot, or started), says so, never at once.
+   */
+  public static Optional<Instant> nextSnapshotDue(
+      JobListing listing, CycleSettings settings, Instant lastLooked, Instant now) {
     Snapshotting s = settings.snapshotting();
     if (s instanceof Snapshotting.Manual || settings.kind() == CycleSettings.Kind.PULL) {
       return Optional.empty();
@@ -152,6 +211,9 @@ public final class CyclePlanner {
             ? SnapshotSchedule.interval(p.interval())
             : SnapshotSchedule.cron(
                 ((Snapshotting.Cron) s).cron(), ((Snapshotting.Cron) s).timeZone());
+    if (listing.filesystems().isEmpty()) {
+      return schedule.nextDue(Optional.of(lastLooked), now);
+    }
     return schedule.nextDue(lastTaken(listing, settings), now);
   }
 

@@ -119,8 +119,12 @@ public record CycleSettings(
     };
   }
 
-  /** A pull's cycle starts when it lists (it takes no snapshot); the others' when they snapshot. */
+  /**
+   * A cycle that takes no snapshot of its own starts when it lists: a pull's, and a job's with
+   * manual snapshotting (a wakeup replicates and prunes only). The others' start when they
+   * snapshot.
+   */
   public boolean cycleStartsAtListing() {
-    return kind == Kind.PULL;
+    return kind == Kind.PULL || snapshotting instanceof Snapshotting.Manual;
   }
 }

@@ -39,7 +39,7 @@ public record FilesystemView(
 
     /**
      * Reachable: where the filesystem lands, the dataset there if any, the placeholder parents
-     * still to create and a replicated parent a first receive must wait for.
+     * still to create and the replicated ancestor a first receive must wait for.
      */
     record Reachable(
         String name,

@@ -15,7 +15,7 @@ import org.zfleet.model.DatasetName;
  * @param snapshotPrefix the prefix of the snapshots the sending job takes, which {@code scope =
  *     own} prunes
  * @param replicated the sender filesystems whose replicas this job makes itself: never created as
- *     placeholders for their children (a pull job names none and makes every parent one)
+ *     placeholders for their children, who wait for them instead
  */
 public record JobListing(
     Optional<String> senderNode,

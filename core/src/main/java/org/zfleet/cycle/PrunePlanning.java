@@ -13,7 +13,9 @@ import org.zfleet.plan.CommonBase;
 import org.zfleet.prune.CursorState;
 import org.zfleet.prune.Protection;
 import org.zfleet.prune.PruneContext;
+import org.zfleet.prune.PruneOutcome;
 import org.zfleet.prune.PrunePolicy;
+import org.zfleet.prune.PruneSummary;
 import org.zfleet.prune.Pruner;
 
 /**
@@ -33,6 +35,15 @@ final class PrunePlanning {
       Map<String, ReplicationPlan> plans) {
     if (settings.senderPruning().isEmpty()) {
       return Optional.empty();
+    }
+    if (view.sender().versions().stream().noneMatch(FilesystemVersion::isSnapshot)) {
+      // Nothing to judge (a placeholder on a sender that is itself a sink): nothing to refuse
+      // either, even without a replication cursor.
+      return Optional.of(
+          new StepSpec.PruneSender(
+              senderSide(view, settings),
+              view.name(),
+              new PruneOutcome.Evaluated(List.of(), new PruneSummary(0, 0, 0, List.of()))));
     }
     PrunePolicy policy = policy(view, settings.senderPruning().get());
     PruneContext context = start.pruneContext();

@@ -21,7 +21,8 @@ import org.zfleet.plan.ReceiverState;
  * @param cursorGuid the destination's cursor as listed, if readable
  * @param staleStepHolds snapshots an interrupted step left held (the step mark)
  * @param placeholders parents to create as placeholders before receiving, parents first
- * @param awaitParent a replicated parent that must have arrived before a first receive
+ * @param awaitParent the nearest replicated ancestor, which must have arrived before a first
+ *     receive (and before the placeholders between are made)
  * @param healCursorTo where to put the cursor when up to date but the cursor is missing or
  *     elsewhere
  * @param warnings what the listing held that the plan ignored, to be logged

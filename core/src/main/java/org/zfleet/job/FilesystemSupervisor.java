@@ -44,6 +44,12 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
    */
   public record WaitOver(String destination) implements Command {}
 
+  /**
+   * {@code zfleet signal reset} (zrepl's meaning): stops the running steps and clears their
+   * backoff, so an operator who fixed a cause does not wait out the retry.
+   */
+  public record Reset() implements Command {}
+
   /** Told to the job when a replication succeeded, so it can release children that wait for it. */
   public record Replicated(String filesystem, String destination) {}
 
@@ -53,7 +59,12 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
 
   private record RetryDue(String key) implements Command {}
 
-  /** What the supervisor needs from its job and node. */
+  /**
+   * What the supervisor needs from its job and node.
+   *
+   * @param replicationGates the job's replication gate and the node's transfer gate, in the order a
+   *     replication takes their permits
+   */
   public record Context(
       String job,
       String filesystem,
@@ -61,7 +72,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       Backoff backoff,
       StepRunner runner,
       ActorRef<Watchdog.Command> watchdog,
-      Optional<ActorRef<Gate.Command>> transferGate,
+      List<ActorRef<Gate.Command>> replicationGates,
       Executor blocking,
       Clock clock,
       ActorRef<String> cycleRequests,
@@ -83,6 +94,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private long attempts;
   private StepSpec current;
   private StepId currentId;
+  private ActorRef<StepActor.Command> currentStep;
   private StepProgress currentProgress;
   private Instant currentSince;
 
@@ -109,6 +121,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         .onMessage(RetryDue.class, this::askForCycle)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(WaitOver.class, this::onWaitOver)
+        .onMessage(Reset.class, this::onReset)
         .build();
   }
 
@@ -170,7 +183,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
             currentId,
             ctx.stallTimeout(),
             ctx.watchdog(),
-            kind == StepKind.REPLICATE ? ctx.transferGate() : Optional.empty(),
+            kind == StepKind.REPLICATE ? ctx.replicationGates() : List.of(),
             ctx.blocking(),
             ctx.clock());
     StepControl control = new StepControl();
@@ -182,6 +195,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
     // A step that stops without reporting (it failed in a way it could not report) must not leave
     // this filesystem waiting for ever.
     getContext().watchWith(step, new StepStopped(currentId));
+    currentStep = step;
     currentProgress = control.progress();
     currentSince = now();
   }
@@ -259,6 +273,27 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       current = null;
       runNext();
     }
+    return this;
+  }
+
+  /**
+   * Stops the running step (its work is cancelled: its processes are killed; no failure is
+   * counted), drops what was queued, clears every backoff and asks the job for a fresh cycle.
+   */
+  private Behavior<Command> onReset(Reset reset) {
+    if (current != null) {
+      getContext().getLog().info("step stopped by a reset {}", currentId);
+      getContext().unwatch(currentStep);
+      getContext().stop(currentStep);
+      current = null;
+      currentId = null;
+      currentStep = null;
+    }
+    queue.clear();
+    waiting = null;
+    waitingStale = false;
+    book.reset().forEach(k -> timers.cancel("retry-" + k));
+    ctx.cycleRequests().tell(ctx.filesystem());
     return this;
   }
 

@@ -3,15 +3,12 @@ package org.zfleet.job;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -20,10 +17,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.zfleet.cycle.CyclePlanner;
 import org.zfleet.cycle.CycleSettings;
 import org.zfleet.cycle.CycleStart;
-import org.zfleet.cycle.FilesystemCycle;
 import org.zfleet.cycle.JobListing;
 import org.zfleet.cycle.StepSpec;
-import org.zfleet.model.DatasetName;
 
 /**
  * One per job. Each cycle it takes the job's snapshot if one is due, lists the job's filesystems
@@ -37,10 +32,22 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   public sealed interface Command {}
 
-  /** Starts a cycle now, with a snapshot if the job takes them ({@code zfleet signal wakeup}). */
+  /**
+   * Starts a cycle now ({@code zfleet signal wakeup}), with a snapshot if the job takes them on a
+   * schedule; with manual snapshotting (zrepl's meaning) it replicates and prunes only.
+   */
   public record Wakeup() implements Command {}
 
+  /**
+   * {@code zfleet signal reset} (zrepl's meaning): stops the running steps and clears their
+   * backoff, so an operator who fixed a cause does not wait out the retry.
+   */
+  public record Reset() implements Command {}
+
   public record GetStatus(ActorRef<JobStatus> replyTo) implements Command {}
+
+  /** The job's last plan: its listing and what the planner returned from it. */
+  public record GetPlan(ActorRef<JobPlan> replyTo) implements Command {}
 
   private enum Tick implements Command {
     INSTANCE
@@ -49,6 +56,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private record FilesystemAsks(String filesystem) implements Command {}
 
   private record StepReported(StepActor.Report report) implements Command {}
+
+  private record StepStopped(StepId id) implements Command {}
 
   private record FilesystemReplicated(FilesystemSupervisor.Replicated replicated)
       implements Command {}
@@ -67,16 +76,14 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private final CycleSettings settings;
   private final NodeContext node;
   private final TimerScheduler<Command> timers;
-  private final ActorRef<StepActor.Report> reports;
-  private final ActorRef<String> cycleRequests;
-  private final ActorRef<FilesystemSupervisor.Replicated> replications;
-  private final Map<String, ActorRef<FilesystemSupervisor.Command>> supervisors =
-      new LinkedHashMap<>();
-  private final JobProgress progress = new JobProgress();
+  private final JobFilesystems filesystems;
+  private final JobProgress progress;
   private JobListing listing = JobListing.EMPTY;
   private CyclePorts ports = CyclePorts.NONE;
   private CycleStart cycleStart;
   private Optional<Instant> lastListStarted = Optional.empty();
+  private final JobStep step;
+  private JobPlan lastPlan;
 
   public static Behavior<Command> create(JobDriver driver, NodeContext node) {
     return Behaviors.setup(
@@ -93,11 +100,24 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     this.settings = driver.settings();
     this.node = node;
     this.timers = timers;
-    this.reports = ctx.messageAdapter(StepActor.Report.class, StepReported::new);
-    this.cycleRequests = ctx.messageAdapter(String.class, FilesystemAsks::new);
-    this.replications =
-        ctx.messageAdapter(FilesystemSupervisor.Replicated.class, FilesystemReplicated::new);
+    this.step =
+        new JobStep(
+            ctx,
+            driver,
+            node,
+            ctx.messageAdapter(StepActor.Report.class, StepReported::new),
+            StepStopped::new);
     this.cycleStart = CycleStart.at(now());
+    this.progress = new JobProgress(now());
+    this.lastPlan = new JobPlan(driver.job(), Optional.empty(), cycleStart, listing, Map.of());
+    this.filesystems =
+        new JobFilesystems(
+            ctx,
+            driver,
+            node,
+            ctx.messageAdapter(String.class, FilesystemAsks::new),
+            ctx.messageAdapter(FilesystemSupervisor.Replicated.class, FilesystemReplicated::new),
+            SupervisorStopped::new);
     // The first cycle only lists and dispatches: it learns when the job last snapshotted, so a
     // restart neither snapshots early nor skips, and it resumes replication and pruning at once.
     startList();
@@ -106,16 +126,22 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Wakeup.class, w -> requestCycle(true))
-        .onMessageEquals(
-            Tick.INSTANCE,
-            () -> requestCycle(nextSnapshotDue(now()).map(d -> !d.isAfter(now())).orElse(false)))
+        .onMessage(Wakeup.class, w -> requestCycle(snapshotsOnSchedule()))
+        .onMessageEquals(Tick.INSTANCE, () -> requestCycle(snapshotDueNow()))
         .onMessage(FilesystemAsks.class, asks -> requestCycle(false))
         .onMessage(FilesystemReplicated.class, this::onFilesystemReplicated)
         .onMessage(StepReported.class, this::onStepReported)
+        .onMessage(StepStopped.class, this::onStepStopped)
         .onMessage(SupervisorStopped.class, this::onSupervisorStopped)
         .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(Reset.class, this::onReset)
+        .onMessage(GetPlan.class, get -> tell(get.replyTo(), lastPlan))
         .build();
+  }
+
+  private boolean snapshotsOnSchedule() {
+    return !(settings.snapshotting() instanceof org.zfleet.config.Snapshotting.Manual)
+        && settings.kind() != CycleSettings.Kind.PULL;
   }
 
   private Instant now() {
@@ -124,13 +150,22 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   /** The schedule's next snapshot, but not before the backoff of a failed one is over. */
   private Optional<Instant> nextSnapshotDue(Instant now) {
-    return progress.notBeforeBackoff(CyclePlanner.nextSnapshotDue(listing, settings, now));
+    return progress.notBeforeBackoff(
+        CyclePlanner.nextSnapshotDue(listing, settings, progress.lastLooked(), now));
+  }
+
+  private boolean snapshotDueNow() {
+    return nextSnapshotDue(now()).map(d -> !d.isAfter(now())).orElse(false);
   }
 
   /** Requests that arrive while a step runs share the next listing. */
   private Behavior<Command> requestCycle(boolean snapshot) {
     if (progress.busy()) {
       progress.pend(snapshot);
+    } else if (snapshot && listing.filesystems().isEmpty()) {
+      // Nothing was selected last time: look first, and snapshot only what is there now.
+      progress.listBeforeSnapshot(now());
+      startList();
     } else if (snapshot) {
       startSnapshot();
     } else {
@@ -140,18 +175,30 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   }
 
   /**
-   * A filesystem arrived at a destination: its direct children may be waiting for it there (a first
-   * replication needs the parent), and go now rather than after their backoff.
+   * A filesystem arrived at a destination: filesystems below it may be waiting for it there (a
+   * first replication needs its nearest replicated ancestor), and go now rather than after their
+   * backoff. Those that do not wait ignore it.
    */
   private Behavior<Command> onFilesystemReplicated(FilesystemReplicated message) {
-    String parent = message.replicated().filesystem() + "/";
-    supervisors.forEach(
-        (fs, sup) -> {
-          if (fs.startsWith(parent) && fs.indexOf('/', parent.length()) < 0) {
-            sup.tell(new FilesystemSupervisor.WaitOver(message.replicated().destination()));
-          }
-        });
+    filesystems.tellBelow(
+        message.replicated().filesystem(),
+        new FilesystemSupervisor.WaitOver(message.replicated().destination()));
     return this;
+  }
+
+  /**
+   * Stops the running job step and every filesystem's, clears the backoffs and starts a fresh cycle
+   * (with a snapshot if one is due).
+   */
+  private Behavior<Command> onReset(Reset reset) {
+    getContext()
+        .getLog()
+        .info("reset job={}: running steps stopped, backoffs cleared", driver.job());
+    step.stop();
+    progress.reset();
+    filesystems.tellAll(new FilesystemSupervisor.Reset());
+    timers.cancel("tick");
+    return requestCycle(snapshotDueNow());
   }
 
   private void startSnapshot() {
@@ -172,18 +219,17 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   }
 
   private void run(StepKind kind, StepSpec spec) {
-    StepId id = progress.start(kind, driver.job());
-    StepActor.Setup setup =
-        new StepActor.Setup(
-            id,
-            driver.stallTimeout(),
-            node.watchdog(),
-            Optional.empty(),
-            node.blocking(),
-            node.clock());
-    getContext()
-        .spawnAnonymous(
-            StepActor.create(setup, driver.runner().workOrFailure(spec, ports), reports));
+    step.start(progress.start(kind, driver.job()), spec, ports);
+  }
+
+  private Behavior<Command> onStepStopped(StepStopped stopped) {
+    if (progress.isCurrent(stopped.id())) {
+      getContext().getLog().error("job step stopped without reporting {}", stopped.id());
+      return onStepReported(
+          new StepReported(
+              new StepActor.Failed(stopped.id(), "step stopped without reporting", false, null)));
+    }
+    return this;
   }
 
   private Behavior<Command> onStepReported(StepReported reported) {
@@ -191,8 +237,10 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     if (!progress.isCurrent(report.id())) {
       return this;
     }
+    step.ended();
     boolean wasSnapshot = progress.phase() == JobProgress.Phase.SNAPSHOT;
     Optional<String> retry = progress.finished(report, now(), driver.backoff());
+    Optional<StepOutput.Listed> listed = Optional.empty();
     if (report instanceof StepActor.Failed failed) {
       getContext()
           .getLog()
@@ -203,83 +251,60 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
       getContext()
           .getLog()
           .info("job step done {} result=\"{}\"", report.id(), finished.result().summary());
-      finished
-          .result()
-          .output()
-          .filter(o -> o instanceof StepOutput.Listed)
-          .map(o -> (StepOutput.Listed) o)
-          .ifPresent(this::dispatch);
+      listed =
+          finished
+              .result()
+              .output()
+              .filter(o -> o instanceof StepOutput.Listed)
+              .map(o -> (StepOutput.Listed) o);
     }
     if (wasSnapshot) {
       // Even after a failed snapshot, list and go on: replication and pruning must not stop.
       startList();
       return this;
     }
+    boolean snapshotNext = progress.takeSnapshotAfterListing();
+    if (listed.isPresent()) {
+      listing = listed.get().listing();
+      ports = listed.get().ports();
+      if (snapshotNext && !listing.filesystems().isEmpty()) {
+        startSnapshot();
+        return this;
+      }
+      dispatch();
+    }
     return progress.takePending().map(this::requestCycle).orElseGet(this::scheduleNext);
   }
 
-  private void dispatch(StepOutput.Listed listed) {
-    listing = listed.listing();
-    ports = listed.ports();
+  private void dispatch() {
     long cycle = progress.listed(now());
-    Map<DatasetName, FilesystemCycle> plans = CyclePlanner.plan(listing, settings, cycleStart);
-    for (String gone : new ArrayList<>(supervisors.keySet())) {
-      if (!plans.containsKey(DatasetName.of(gone))) {
-        getContext().getLog().info("filesystem gone job={} fs=\"{}\"", driver.job(), gone);
-        ActorRef<FilesystemSupervisor.Command> sup = supervisors.remove(gone);
-        getContext().unwatch(sup);
-        getContext().stop(sup);
-      }
+    lastPlan = filesystems.dispatch(cycle, listing, cycleStart, ports, now());
+    if (listing.filesystems().isEmpty()) {
+      progress.error(CyclePlanner.NOTHING_SELECTED);
     }
-    plans.forEach(
-        (fs, plan) ->
-            supervisors
-                .computeIfAbsent(fs.value(), this::spawnSupervisor)
-                .tell(new FilesystemSupervisor.RunCycle(cycle, plan, ports)));
-  }
-
-  private ActorRef<FilesystemSupervisor.Command> spawnSupervisor(String fs) {
-    FilesystemSupervisor.Context ctx =
-        new FilesystemSupervisor.Context(
-            driver.job(),
-            fs,
-            driver.stallTimeout(),
-            driver.backoff(),
-            driver.runner(),
-            node.watchdog(),
-            node.transferGate(),
-            node.blocking(),
-            node.clock(),
-            cycleRequests,
-            replications);
-    // A bug in a supervisor restarts it (its running step is cancelled); anything worse stops it,
-    // and the watch below notices.
-    ActorRef<FilesystemSupervisor.Command> sup =
-        getContext()
-            .spawnAnonymous(
-                Behaviors.supervise(FilesystemSupervisor.create(ctx))
-                    .onFailure(RuntimeException.class, SupervisorStrategy.restart()));
-    getContext().watchWith(sup, new SupervisorStopped(fs, sup));
-    return sup;
   }
 
   private Behavior<Command> onSupervisorStopped(SupervisorStopped stopped) {
-    if (supervisors.get(stopped.filesystem()) == stopped.ref()) {
-      supervisors.remove(stopped.filesystem());
-      String error = "supervisor of " + stopped.filesystem() + " stopped; made anew next cycle";
-      progress.error(error);
-      getContext()
-          .getLog()
-          .error(
-              "filesystem supervisor stopped job={} fs=\"{}\"", driver.job(), stopped.filesystem());
+    if (filesystems.stopped(stopped.filesystem(), stopped.ref())) {
+      progress.error("supervisor of " + stopped.filesystem() + " stopped; made anew next cycle");
     }
+    return this;
+  }
+
+  private <T> Behavior<Command> tell(ActorRef<T> to, T message) {
+    to.tell(message);
     return this;
   }
 
   private Behavior<Command> scheduleNext() {
     Instant now = now();
     Optional<Instant> next =
-        earliest(nextSnapshotDue(now), CyclePlanner.nextReplanDue(settings, lastListStarted, now));
+        Stream.of(
+                nextSnapshotDue(now),
+                CyclePlanner.nextReplanDue(settings, lastListStarted, now),
+                progress.listRetry())
+            .flatMap(Optional::stream)
+            .min(Instant::compareTo);
     if (next.isEmpty()) {
       timers.cancel("tick");
       return this;
@@ -294,21 +319,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     return this;
   }
 
-  private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
-    return Stream.of(a, b).flatMap(Optional::stream).min(Instant::compareTo);
-  }
-
   private Behavior<Command> onGetStatus(GetStatus get) {
-    JobStatus base = progress.status(driver.job(), nextSnapshotDue(now()));
-    getContext()
-        .spawnAnonymous(
-            Gather.create(
-                new ArrayList<>(supervisors.values()),
-                FilesystemSupervisor.GetStatus::new,
-                FilesystemStatus.class,
-                Duration.ofSeconds(1),
-                base::withFilesystems,
-                get.replyTo()));
+    filesystems.status(progress.status(driver.job(), nextSnapshotDue(now())), get.replyTo());
     return this;
   }
 }

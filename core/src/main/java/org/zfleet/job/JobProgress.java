@@ -31,6 +31,18 @@ final class JobProgress {
   private String snapshotError;
   private int snapshotFailures;
   private Instant snapshotNotBefore;
+  private int listFailures;
+  private Instant listRetry;
+  // When the job last came to snapshot (or started): a job that selects nothing counts its
+  // schedule from there, so it looks again on its schedule rather than at once.
+  private Instant lastLooked;
+  // A snapshot asked for while the listing selected nothing: the listing comes first, and the
+  // snapshot follows if it selects something now.
+  private boolean snapshotAfterListing;
+
+  JobProgress(Instant started) {
+    this.lastLooked = started;
+  }
 
   Phase phase() {
     return phase;
@@ -69,7 +81,7 @@ final class JobProgress {
 
   /**
    * Records how the current step ended; a listing leaves the job idle. Returns the retry note of a
-   * failed snapshot (" retry_in=...").
+   * failed snapshot or listing (" retry_in=...").
    */
   Optional<String> finished(StepActor.Report report, Instant now, Backoff backoff) {
     current = null;
@@ -83,11 +95,18 @@ final class JobProgress {
         retry = Optional.of(" retry_in=" + Durations.human(wait));
       } else {
         lastError = error;
+        // Retried after the backoff, not at the next snapshot (a daily job would wait a day).
+        Duration wait = backoff.after(++listFailures);
+        listRetry = now.plus(wait);
+        retry = Optional.of(" retry_in=" + Durations.human(wait));
       }
     } else if (phase == Phase.SNAPSHOT) {
       snapshotError = null;
       snapshotFailures = 0;
       snapshotNotBefore = null;
+    } else {
+      listFailures = 0;
+      listRetry = null;
     }
     if (phase == Phase.LIST) {
       phase = Phase.IDLE;
@@ -104,6 +123,46 @@ final class JobProgress {
 
   void error(String error) {
     lastError = error;
+  }
+
+  Instant lastLooked() {
+    return lastLooked;
+  }
+
+  /** A snapshot is due but the job selects nothing: it lists first and snapshots if it may. */
+  void listBeforeSnapshot(Instant now) {
+    lastLooked = now;
+    snapshotAfterListing = true;
+  }
+
+  /** Whether a snapshot waits for the listing that just ended (which resets it). */
+  boolean takeSnapshotAfterListing() {
+    boolean take = snapshotAfterListing;
+    snapshotAfterListing = false;
+    return take;
+  }
+
+  /**
+   * {@code zfleet signal reset}: the running step is abandoned (its actor stopped), and every
+   * backoff and error is cleared, so the next cycle starts at once.
+   */
+  void reset() {
+    phase = Phase.IDLE;
+    current = null;
+    pendingSnapshot = false;
+    pendingList = false;
+    snapshotAfterListing = false;
+    lastError = null;
+    snapshotError = null;
+    snapshotFailures = 0;
+    snapshotNotBefore = null;
+    listFailures = 0;
+    listRetry = null;
+  }
+
+  /** When a failed listing is tried again, if the last one failed. */
+  Optional<Instant> listRetry() {
+    return Optional.ofNullable(listRetry);
   }
 
   /** {@code due}, but not before the backoff of a failed snapshot is over. */

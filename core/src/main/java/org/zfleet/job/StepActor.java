@@ -1,6 +1,7 @@
 package org.zfleet.job;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -43,14 +44,34 @@ public final class StepActor extends AbstractBehavior<StepActor.Command> {
   public record Failed(StepId id, String reason, boolean stalled, Throwable cause)
       implements Report {}
 
-  /** Everything a step needs besides its work. */
+  /**
+   * Everything a step needs besides its work.
+   *
+   * @param gates the limits the step takes a permit of before it runs, in this order (the job's own
+   *     before the node's, so a job waiting for its own slot holds none of the node's)
+   */
   public record Setup(
       StepId id,
       Duration stallTimeout,
       ActorRef<Watchdog.Command> watchdog,
-      Optional<ActorRef<Gate.Command>> gate,
+      List<ActorRef<Gate.Command>> gates,
       Executor blocking,
-      java.time.Clock clock) {}
+      java.time.Clock clock) {
+    public Setup {
+      gates = List.copyOf(gates);
+    }
+
+    /** With at most one gate. */
+    public Setup(
+        StepId id,
+        Duration stallTimeout,
+        ActorRef<Watchdog.Command> watchdog,
+        Optional<ActorRef<Gate.Command>> gate,
+        Executor blocking,
+        java.time.Clock clock) {
+      this(id, stallTimeout, watchdog, gate.stream().toList(), blocking, clock);
+    }
+  }
 
   private final Setup setup;
   private final StepWork work;
@@ -58,6 +79,7 @@ public final class StepActor extends AbstractBehavior<StepActor.Command> {
   private final StepControl control;
   private boolean running;
   private boolean reported;
+  private int permits;
   private java.time.Instant startedAt;
 
   public static Behavior<Command> create(Setup setup, StepWork work, ActorRef<Report> replyTo) {
@@ -81,14 +103,21 @@ public final class StepActor extends AbstractBehavior<StepActor.Command> {
     this.control = control;
     this.work = work;
     this.replyTo = replyTo;
-    if (setup.gate().isPresent()) {
-      control.progress().phase("waiting for a slot");
-      ActorRef<Gate.Granted> granted =
-          context.messageAdapter(Gate.Granted.class, g -> new PermitGranted());
-      setup.gate().get().tell(new Gate.Acquire(setup.id().key(), context.getSelf(), granted));
-    } else {
+    if (setup.gates().isEmpty()) {
       start();
+    } else {
+      control.progress().phase("waiting for a slot");
+      acquireNext();
     }
+  }
+
+  private void acquireNext() {
+    ActorRef<Gate.Granted> granted =
+        getContext().messageAdapter(Gate.Granted.class, g -> new PermitGranted());
+    setup
+        .gates()
+        .get(permits)
+        .tell(new Gate.Acquire(setup.id().key(), getContext().getSelf(), granted));
   }
 
   @Override
@@ -97,7 +126,11 @@ public final class StepActor extends AbstractBehavior<StepActor.Command> {
         .onMessage(
             PermitGranted.class,
             g -> {
-              start();
+              if (++permits < setup.gates().size()) {
+                acquireNext();
+              } else {
+                start();
+              }
               return this;
             })
         .onMessage(WorkDone.class, this::onWorkDone)
@@ -180,7 +213,7 @@ public final class StepActor extends AbstractBehavior<StepActor.Command> {
       publishEnded(JobEvent.Outcome.CANCELLED, StepResult.of(""), "step stopped");
     }
     setup.watchdog().tell(new Watchdog.Unwatch(setup.id()));
-    setup.gate().ifPresent(g -> g.tell(new Gate.Release(setup.id().key())));
+    setup.gates().forEach(g -> g.tell(new Gate.Release(setup.id().key())));
     return this;
   }
 

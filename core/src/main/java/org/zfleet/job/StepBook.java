@@ -83,6 +83,14 @@ final class StepBook {
     return last != null && last.waiting() && notBefore.remove(key) != null;
   }
 
+  /** Every backoff ends ({@code zfleet signal reset}); returns the keys whose backoff ended. */
+  List<String> reset() {
+    List<String> cleared = new ArrayList<>(notBefore.keySet());
+    notBefore.clear();
+    failures.clear();
+    return cleared;
+  }
+
   List<FilesystemStatus.Outcome> outcomes() {
     return List.copyOf(outcomes.values());
   }

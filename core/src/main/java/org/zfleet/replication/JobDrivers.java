@@ -119,7 +119,8 @@ public final class JobDrivers {
             marks,
             transfer),
         job.replication().stallTimeout(),
-        backoff(job.replication()));
+        backoff(job.replication()),
+        job.replication().concurrency());
   }
 
   /**
@@ -141,7 +142,8 @@ public final class JobDrivers {
             Map.of(job.source(), ReplicationMarks.of(job.name(), identity)),
             transferOptions(job.replication())),
         job.replication().stallTimeout(),
-        backoff(job.replication()));
+        backoff(job.replication()),
+        job.replication().concurrency());
   }
 
   /**

@@ -10,6 +10,7 @@ import org.zfleet.job.CyclePorts;
 import org.zfleet.job.StepResult;
 import org.zfleet.job.StepRunner;
 import org.zfleet.job.StepWork;
+import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.zfs.ProcessRunner;
@@ -55,6 +56,23 @@ public final class JobStepRunner implements StepRunner {
     this.transferOptions = transferOptions;
   }
 
+  /** Longer than this, ZFLEET_FILESYSTEMS is left out: one variable may hold at most 128 KiB. */
+  static final int FILESYSTEMS_LIMIT = 100_000;
+
+  /** What the hooks of a snapshot see besides ZFLEET_HOOK (see docs/configuration.md). */
+  private Map<String, String> hookEnvironment(StepSpec.Snapshot s) {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("ZFLEET_JOB", job);
+    env.put("ZFLEET_SNAPSHOT", s.name());
+    env.put("ZFLEET_FILESYSTEM_COUNT", String.valueOf(s.filesystems().size()));
+    String filesystems =
+        String.join("\n", s.filesystems().stream().map(DatasetName::value).toList());
+    if (filesystems.length() <= FILESYSTEMS_LIMIT) {
+      env.put("ZFLEET_FILESYSTEMS", filesystems);
+    }
+    return env;
+  }
+
   @Override
   public StepWork work(StepSpec spec, CyclePorts ports) {
     Endpoints endpoints = Endpoints.of(ports);
@@ -62,9 +80,7 @@ public final class JobStepRunner implements StepRunner {
       return lister;
     }
     if (spec instanceof StepSpec.Snapshot s) {
-      HookRunner hookRunner =
-          new HookRunner(
-              job, hooks, Map.of("ZFLEET_JOB", job, "ZFLEET_SNAPSHOT", s.name()), processes);
+      HookRunner hookRunner = new HookRunner(job, hooks, hookEnvironment(s), processes);
       return new TakeSnapshots(zfs, filter, s.filesystems(), s.name(), hookRunner);
     }
     if (spec instanceof StepSpec.NoSnapshot n) {

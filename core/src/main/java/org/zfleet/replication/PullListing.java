@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.zfleet.config.PullJob;
 import org.zfleet.cycle.Destination;
 import org.zfleet.cycle.JobListing;
@@ -69,7 +70,7 @@ final class PullListing implements StepWork {
             source.snapshotPrefix(),
             senders,
             List.of(replicas),
-            Set.of());
+            senders.stream().map(SenderFilesystem::name).collect(Collectors.toSet()));
     return StepResult.of(
             "listed "
                 + senders.size()

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,17 +84,21 @@ public final class ReplicateFilesystem implements StepWork {
       // Named after the newest snapshot, so the status still says where the replica is.
       Optional<FilesystemVersion> newest = plan.newestSnapshot();
       StepResult upToDate =
-          StepResult.of(newest.map(n -> "up to date, now at @" + n.name()).orElse("up to date"))
+          StepResult.of(
+                  newest
+                      .map(n -> "up to date, now at @" + n.name())
+                      .orElse("nothing to send: it has no snapshot"))
               .with(new StepOutput.Replicated(effect(List.of())));
       return newest
           .map(n -> upToDate.with(new StepFact.ReplicaAt(n.name(), n.creation())))
           .orElse(upToDate);
     }
     Plan.Steps steps = (Plan.Steps) plan.plan();
+    ReceiverParents parents = new ReceiverParents(receiver, plan);
     if (plan.receiverState() == ReceiverState.ABSENT) {
-      requireReplicatedParent();
+      parents.requireReplicatedAncestor();
     }
-    createPlaceholders(control);
+    parents.createPlaceholders(control);
     long bytes = 0;
     List<Step> done = new ArrayList<>();
     for (Step step : steps.steps()) {
@@ -103,15 +106,11 @@ public final class ReplicateFilesystem implements StepWork {
       try {
         bytes += runStep(step, control);
       } catch (Exception e) {
-        if (!becameEmptyPlaceholder(step)) {
+        if (!firstFullStep(step) || !parents.targetBecameEmptyPlaceholder()) {
           throw e;
         }
-        // A child's replication made this target a placeholder after the listing: receive into it
-        // with -F now, as the next plan would, instead of failing and waiting for a backoff.
-        log.info(
-            "target became a placeholder; receiving into it fs=\"{}\" target=\"{}\"",
-            plan.source(),
-            plan.target());
+        // A placeholder was made at this target after the listing: receive into it with -F now,
+        // as the next plan would, instead of failing and waiting for a backoff.
         bytes += runStep(new Step(step.from(), step.to(), step.flag(), true), control);
       }
       done.add(step);
@@ -134,61 +133,11 @@ public final class ReplicateFilesystem implements StepWork {
     return new ReplicationEffect(destination, done, movedTo);
   }
 
-  /**
-   * A full step planned into an absent target failed because the target now exists: a nested
-   * filesystem's replication created it as an empty placeholder meanwhile.
-   */
-  private boolean becameEmptyPlaceholder(Step step) {
-    if (step.flag() != Step.Flag.FULL
-        || step.forceReceive()
-        || plan.receiverState() != ReceiverState.ABSENT) {
-      return false;
-    }
-    try {
-      return receiver.list(Set.of(ReceiverState.ROLE_PROPERTY)).stream()
-          .filter(d -> d.name().equals(plan.target()))
-          .anyMatch(
-              d ->
-                  ReceiverState.ROLE_PLACEHOLDER.equals(
-                          d.properties().get(ReceiverState.ROLE_PROPERTY))
-                      && d.versions().stream().noneMatch(FilesystemVersion::isSnapshot));
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
-  /**
-   * A first receive into a dataset whose parent is itself a replica-to-be (not a placeholder) needs
-   * that parent's first replication to have arrived; it runs in parallel in another supervisor. The
-   * listing may predate it, so the receiver is asked again before waiting.
-   */
-  private void requireReplicatedParent() {
-    if (plan.awaitParent().isEmpty()) {
-      return;
-    }
-    DatasetName parent = plan.awaitParent().get();
-    boolean arrived = receiver.list(Set.of()).stream().anyMatch(d -> d.name().equals(parent));
-    if (!arrived) {
-      // The receiver path mirrors the sender's: the parent's replica is the sender parent's.
-      String replicatedBy = plan.source().parent().map(DatasetName::value).orElse(parent.value());
-      throw new ParentNotReceivedYet(
-          "waiting for "
-              + parent
-              + " to be received first (the replication of "
-              + replicatedBy
-              + " creates it)");
-    }
-  }
-
-  private void createPlaceholders(StepControl control) {
-    for (DatasetName placeholder : plan.placeholders()) {
-      control.progress().phase("creating placeholder " + placeholder);
-      try {
-        receiver.createPlaceholder(placeholder, ReceiverLayout.placeholderProperties());
-      } catch (org.zfleet.zfs.ZfsException.AlreadyExists e) {
-        // Another filesystem's supervisor made it first.
-      }
-    }
+  /** A full step planned into an absent target, not yet forced. */
+  private boolean firstFullStep(Step step) {
+    return step.flag() == Step.Flag.FULL
+        && !step.forceReceive()
+        && plan.receiverState() == ReceiverState.ABSENT;
   }
 
   private long runStep(Step step, StepControl control) throws Exception {

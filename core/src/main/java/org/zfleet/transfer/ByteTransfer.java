@@ -2,6 +2,7 @@ package org.zfleet.transfer;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +23,7 @@ import org.apache.pekko.stream.javadsl.StreamConverters;
 import org.apache.pekko.util.ByteString;
 import org.zfleet.zfs.ReceiveProcess;
 import org.zfleet.zfs.SendProcess;
+import org.zfleet.zfs.ZfsException;
 
 /**
  * Moves a sender's stdout into a receiver's stdin through Pekko Streams: read in chunks on the
@@ -259,7 +261,9 @@ public final class ByteTransfer implements RunningTransfer {
       reason = TransferFailedException.Reason.CANCELLED;
       cause = null;
       message = "transfer cancelled after " + count + " bytes";
-    } else if (sendFailedByItself && !(receiveFailedByItself && receiveEndedFirst.get())) {
+    } else if (sendFailedByItself
+        && !(receiveFailedByItself
+            && (receiveEndedFirst.get() || diedOfBrokenPipe(send.completion())))) {
       reason = TransferFailedException.Reason.SEND_FAILED;
       cause = Outcomes.errorOf(send.completion());
       message = "sender failed after " + count + " bytes: " + Outcomes.messageOf(cause);
@@ -274,6 +278,22 @@ public final class ByteTransfer implements RunningTransfer {
           "stream failed after " + count + " bytes: " + Outcomes.messageOf(Outcomes.rootOf(cause));
     }
     return new TransferFailedException(reason, message, count, sendStderr, receiveStderr, cause);
+  }
+
+  /**
+   * Whether the sender died because its reader went away (SIGPIPE, exit 128+13, or zfs's "Broken
+   * pipe"). Its only reader is this transfer, which stops reading only once the stream failed or
+   * was stopped, so such a death is a consequence, never the cause, whatever order the two exits
+   * were noticed in.
+   */
+  private static boolean diedOfBrokenPipe(CompletionStage<?> completion) {
+    Throwable error = Outcomes.errorOf(completion);
+    if (error == null) {
+      return false;
+    }
+    String stderr = error instanceof ZfsException z ? z.stderr() : "";
+    String text = (Outcomes.messageOf(error) + " " + stderr).toLowerCase(Locale.ROOT);
+    return text.contains("broken pipe") || text.contains("exit code 141 ");
   }
 
   @Override

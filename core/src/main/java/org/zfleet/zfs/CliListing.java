@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import org.zfleet.model.DatasetName;
 
 /**
@@ -45,10 +46,14 @@ final class CliListing {
 
   /**
    * The listing in tree order. A root that does not exist makes zfs exit with 1 after printing the
-   * others: that alone is not an error.
+   * others: that alone is not an error. Names zfleet refuses are left out and told to {@code
+   * skipped}.
    */
   static List<DatasetListing> read(
-      ProcessResult r, List<DatasetName> roots, Set<String> userProperties) {
+      ProcessResult r,
+      List<DatasetName> roots,
+      Set<String> userProperties,
+      BiConsumer<String, String> skipped) {
     if (!r.succeeded() && !onlyMissingDatasets(r.stderr())) {
       String subject =
           roots.isEmpty()
@@ -57,7 +62,7 @@ final class CliListing {
       throw ZfsErrorClassifier.classify("get", subject, r.command(), r.exitCode(), r.stderr());
     }
     List<DatasetListing> out =
-        new ArrayList<>(ZfsOutputParser.parseListing(r.stdout(), userProperties));
+        new ArrayList<>(ZfsOutputParser.parseListing(r.stdout(), userProperties, skipped));
     out.sort((a, b) -> TreeOrder.compare(a.name(), b.name()));
     return List.copyOf(out);
   }

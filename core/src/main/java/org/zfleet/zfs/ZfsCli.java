@@ -27,6 +27,7 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   private final ZfsCliConfig config;
   private final ProcessRunner runner;
   private final ZfsCapabilities capabilities;
+  private final Set<String> skippedNames = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private ZfsCli(ZfsCliConfig config, ProcessRunner runner, ZfsCapabilities capabilities) {
     this.config = config;
@@ -92,7 +93,18 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
     List<DatasetName> outermost = CliListing.outermost(roots);
     List<String> command =
         command("get", CliListing.arguments(outermost, userProperties, capabilities.bookmarks()));
-    return CliListing.read(runner.run(command, config.listTimeout()), outermost, userProperties);
+    return CliListing.read(
+        runner.run(command, config.listTimeout()), outermost, userProperties, this::skipped);
+  }
+
+  /** A name zfleet refuses is left out of every listing, and said once. */
+  private void skipped(String name, String problem) {
+    if (skippedNames.size() < 10_000 && skippedNames.add(name)) {
+      log.warn(
+          "skipping a dataset or snapshot zfleet cannot name safely name=\"{}\" reason=\"{}\"",
+          name,
+          problem);
+    }
   }
 
   @Override
@@ -112,10 +124,26 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   @Override
   public void createFilesystem(
       DatasetName dataset, Map<String, String> properties, boolean parents) {
-    List<String> args = new ArrayList<>();
-    if (parents) {
-      args.add("-p");
+    try {
+      create(dataset, properties);
+    } catch (ZfsException.NotFound e) {
+      Optional<DatasetName> parent = dataset.parent();
+      if (!parents || parent.isEmpty() || parent.get().depth() < 1) {
+        throw e;
+      }
+      // Never `zfs create -p`: the parents it makes carry none of the properties, so zfleet could
+      // not tell them for its own. Each missing parent is made on its own, marked like the child.
+      try {
+        createFilesystem(parent.get(), properties, true);
+      } catch (ZfsException.AlreadyExists madeMeanwhile) {
+        // by another step: it is there now
+      }
+      create(dataset, properties);
     }
+  }
+
+  private void create(DatasetName dataset, Map<String, String> properties) {
+    List<String> args = new ArrayList<>();
     new TreeMap<>(properties)
         .forEach(
             (k, v) -> {

@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
+import org.zfleet.model.SnapshotName;
 
 /** Parses the tab-separated {@code -H} output of the zfs commands {@link ZfsCli} runs. */
 final class ZfsOutputParser {
@@ -45,6 +47,17 @@ final class ZfsOutputParser {
    * order zfs printed them (parents first); versions by createtxg.
    */
   static List<DatasetListing> parseListing(String output, Set<String> userProperties) {
+    return parseListing(output, userProperties, (name, problem) -> {});
+  }
+
+  /**
+   * As {@link #parseListing(String, Set)}; a dataset or snapshot whose name zfleet refuses (ZFS
+   * allows a component beginning with '-', which zfleet never passes to zfs) is left out with what
+   * belongs to it, and told to {@code skipped} with the reason, so one odd name never fails the
+   * listing of all the others.
+   */
+  static List<DatasetListing> parseListing(
+      String output, Set<String> userProperties, BiConsumer<String, String> skipped) {
     Map<String, Rows> byName = new LinkedHashMap<>();
     for (String line : output.split("\n")) {
       if (line.isEmpty()) {
@@ -70,9 +83,16 @@ final class ZfsOutputParser {
       }
     }
     Map<String, Builder> datasets = new LinkedHashMap<>();
+    Set<String> refused = new HashSet<>();
     for (Map.Entry<String, Rows> e : byName.entrySet()) {
       String type = e.getValue().natives.getOrDefault("type", "-");
       if (type.equals("filesystem") || type.equals("volume")) {
+        String problem = DatasetName.problem(e.getKey());
+        if (problem != null) {
+          skipped.accept(e.getKey(), problem);
+          refused.add(e.getKey());
+          continue;
+        }
         DatasetListing.Type t =
             type.equals("volume") ? DatasetListing.Type.VOLUME : DatasetListing.Type.FILESYSTEM;
         datasets.put(e.getKey(), new Builder(datasetName(e.getKey()), t, e.getValue().userOwn));
@@ -93,10 +113,18 @@ final class ZfsOutputParser {
       String full = e.getKey();
       int sep = full.indexOf(kind.separator());
       Builder owner = sep < 0 ? null : datasets.get(full.substring(0, sep));
+      if (owner == null && sep >= 0 && refused.contains(full.substring(0, sep))) {
+        continue; // its dataset was left out, and said so
+      }
       if (owner == null) {
         throw unparsable("a " + type + " without its dataset in the listing", full);
       }
       String shortName = full.substring(sep + 1);
+      String problem = SnapshotName.shortNameProblem(shortName);
+      if (problem != null) {
+        skipped.accept(full, problem);
+        continue;
+      }
       owner.versions.add(
           version(
               shortName,

@@ -32,7 +32,9 @@ public interface ZfsPort {
   void inheritUserProperty(DatasetName dataset, String property);
 
   /**
-   * Creates a filesystem (and its missing parents when {@code parents}) with the given properties.
+   * Creates a filesystem with the given properties; with {@code parents}, also its missing parents
+   * below the pool, each created on its own with the same properties (never {@code zfs create -p},
+   * whose parents would carry none), so that every dataset made is marked from its creation.
    */
   void createFilesystem(DatasetName dataset, Map<String, String> properties, boolean parents);
 

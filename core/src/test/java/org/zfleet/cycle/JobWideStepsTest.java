@@ -76,6 +76,11 @@ class JobWideStepsTest {
             settings(CycleSettings.Kind.SNAP, EVERY_10M),
             "snapshot @" + NAME + " of 2"),
         of(
+            "a job that selects nothing takes nothing",
+            JobListing.own(Optional.of("zf_"), List.of()),
+            settings(CycleSettings.Kind.SNAP, EVERY_10M),
+            "no snapshot: " + CyclePlanner.NOTHING_SELECTED),
+        of(
             "manual snapshotting without a prefix takes none",
             listing("", ""),
             settings(CycleSettings.Kind.SNAP, new Snapshotting.Manual(Optional.empty())),
@@ -108,6 +113,24 @@ class JobWideStepsTest {
                 settings(CycleSettings.Kind.SNAP, new Snapshotting.Manual(Optional.of("zf_"))),
                 NOW))
         .isEmpty();
+  }
+
+  @Test
+  void aJobThatSelectsNothingLooksAgainOnItsScheduleFromWhenItLastLooked() {
+    JobListing nothing = JobListing.own(Optional.of("zf_"), List.of());
+    Instant looked = NOW.minus(Duration.ofMinutes(3));
+    assertThat(
+            CyclePlanner.nextSnapshotDue(
+                nothing, settings(CycleSettings.Kind.SNAP, EVERY_10M), looked, NOW))
+        .contains(looked.plus(Duration.ofMinutes(10)));
+    // Looked long ago: it looks now, once (looking moves when it last looked).
+    assertThat(
+            CyclePlanner.nextSnapshotDue(
+                nothing,
+                settings(CycleSettings.Kind.SNAP, EVERY_10M),
+                NOW.minus(Duration.ofDays(1)),
+                NOW))
+        .contains(NOW);
   }
 
   @Test

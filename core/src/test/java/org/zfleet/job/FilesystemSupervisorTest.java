@@ -84,7 +84,7 @@ class FilesystemSupervisorTest {
                 new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(5)),
                 runner,
                 watchdog,
-                Optional.empty(),
+                java.util.List.of(),
                 executor,
                 clock,
                 cycleRequests.getRef(),
@@ -185,6 +185,45 @@ class FilesystemSupervisorTest {
     sup.tell(run(3, specs.step(StepKind.REPLICATE, "a")));
     expectRan("replicate:a");
     assertThat(awaitIdle(sup).retries()).isEmpty();
+  }
+
+  /**
+   * {@code zfleet signal reset}: the running step is stopped (its work cancelled), no failure is
+   * counted for it, every backoff is cleared and a fresh cycle is asked for at once.
+   */
+  @Test
+  void aResetStopsTheRunningStepClearsTheBackoffAndAsksForAFreshCycle() throws Exception {
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    sup.tell(run(1, specs.failing(StepKind.REPLICATE, "a")));
+    expectRan("replicate:a");
+    assertThat(awaitIdle(sup).retries()).hasSize(1);
+
+    CountDownLatch cancelled = new CountDownLatch(1);
+    StepSpec hanging =
+        specs.step(
+            StepKind.PRUNE_SENDER,
+            "",
+            control -> {
+              control.onCancel(cancelled::countDown);
+              cancelled.await();
+              control.checkCancelled();
+              return StepResult.of("never");
+            });
+    sup.tell(run(2, specs.step(StepKind.REPLICATE, "a"), hanging));
+    expectRan("prune-sender:");
+
+    sup.tell(new FilesystemSupervisor.Reset());
+
+    assertThat(cancelled.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
+    FilesystemStatus after = awaitIdle(sup);
+    assertThat(after.retries()).isEmpty();
+    assertThat(after.lastOutcomes())
+        .as("the stopped step is no failure")
+        .noneMatch(o -> o.kind() == StepKind.PRUNE_SENDER && !o.ok());
+    // The fresh cycle replicates at once: no backoff is left.
+    sup.tell(run(3, specs.step(StepKind.REPLICATE, "a")));
+    expectRan("replicate:a");
   }
 
   @Test

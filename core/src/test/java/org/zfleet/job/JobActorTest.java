@@ -62,6 +62,10 @@ class JobActorTest {
     final List<String> snapshots = new CopyOnWriteArrayList<>();
     final TestProbe<String> events = testKit.createTestProbe();
     volatile DatasetName crashOn;
+    volatile int listingsToFail;
+    volatile int snapshotsToFail;
+    volatile Snapshotting snapshotting =
+        new Snapshotting.Periodic("zf_", Duration.ofMinutes(10), List.of());
 
     JobDriver driver() {
       CycleSettings settings =
@@ -70,7 +74,7 @@ class JobActorTest {
               "snapjob",
               "n1",
               List.of(),
-              new Snapshotting.Periodic("zf_", Duration.ofMinutes(10), List.of()),
+              snapshotting,
               Optional.of(
                   new Pruning(
                       List.of(new KeepRule.LastN(100, Optional.empty())), Pruning.Scope.ALL)),
@@ -90,6 +94,11 @@ class JobActorTest {
         throw new AssertionError("a broken runner");
       }
       return control -> {
+        if (spec instanceof StepSpec.ListJob && listingsToFail > 0) {
+          listingsToFail--;
+          events.getRef().tell("list failed");
+          throw new IllegalStateException("zfs get: the zfs-fuse daemon is not running");
+        }
         if (spec instanceof StepSpec.ListJob) {
           List<SenderFilesystem> listed =
               zfs.stream().map(fs -> SenderFilesystem.of(DatasetName.of(fs), versions())).toList();
@@ -98,6 +107,11 @@ class JobActorTest {
               .with(
                   new StepOutput.Listed(
                       JobListing.own(Optional.of("zf_"), listed), CyclePorts.NONE));
+        }
+        if (spec instanceof StepSpec.Snapshot && snapshotsToFail > 0) {
+          snapshotsToFail--;
+          events.getRef().tell("snapshot failed");
+          throw new IllegalStateException("pool is read-only");
         }
         if (spec instanceof StepSpec.Snapshot s) {
           snapshots.add(s.name());
@@ -175,6 +189,155 @@ class JobActorTest {
     fake.expect("snapshot 2");
     fake.expectCycle("pool/a", "pool/b");
     assertThat(fake.snapshots).hasSize(2);
+  }
+
+  @Test
+  void aJobWhoseFilesystemsAreAllGoneWaitsForItsScheduleAndSaysSoOnce() {
+    FakeJob fake = new FakeJob();
+    fake.snapshots.add("zf_20261128T115500Z");
+    fake.zfs = List.of();
+    try (CapturedLog log = CapturedLog.of(JobActor.class)) {
+      ActorRef<JobActor.Command> job = spawn(fake);
+      fake.expect("list");
+      // Nothing is selected (its pool is exported, or not imported yet at boot): no snapshot is
+      // due, and the job does not loop snapshot -> list.
+      fake.events.expectNoMessage(Duration.ofMillis(300));
+      awaitIdle(job);
+      assertThat(status(job).nextSnapshot()).hasValue(clock.instant().plus(Duration.ofMinutes(10)));
+
+      // It looks again at its next snapshot time, and stays quiet about what it said already.
+      clock.advance(Duration.ofMinutes(10));
+      manualTime.timePasses(Duration.ofMinutes(10));
+      fake.expect("list");
+      fake.events.expectNoMessage(Duration.ofMillis(300));
+      awaitIdle(job);
+      assertThat(log.messages()).filteredOn(m -> m.contains("nothing selected")).hasSize(1);
+
+      // The pool is back: the next cycle snapshots it.
+      fake.zfs = List.of("pool/a");
+      clock.advance(Duration.ofMinutes(10));
+      manualTime.timePasses(Duration.ofMinutes(10));
+      fake.expect("list", "snapshot 1");
+      fake.expectCycle("pool/a");
+    }
+  }
+
+  @Test
+  void aFailedListingIsRetriedAfterTheBackoffNotAtTheNextSnapshot() {
+    FakeJob fake = new FakeJob();
+    fake.snapshots.add("zf_20261128T115500Z");
+    fake.listingsToFail = 2;
+    ActorRef<JobActor.Command> job = spawn(fake);
+    fake.expect("list failed");
+    awaitIdle(job);
+    // The backoff starts at 10 s and doubles; the next snapshot is not due before 12:05.
+    manualTime.timePasses(Duration.ofSeconds(9));
+    fake.events.expectNoMessage(Duration.ofMillis(100));
+    clock.advance(Duration.ofSeconds(10));
+    manualTime.timePasses(Duration.ofSeconds(1));
+    fake.expect("list failed");
+    awaitIdle(job);
+    assertThat(status(job).lastError()).hasValueSatisfying(e -> assertThat(e).contains("daemon"));
+    manualTime.timePasses(Duration.ofSeconds(19));
+    fake.events.expectNoMessage(Duration.ofMillis(100));
+    clock.advance(Duration.ofSeconds(20));
+    manualTime.timePasses(Duration.ofSeconds(1));
+    fake.expectCycle("pool/a", "pool/b");
+    awaitIdle(job);
+    assertThat(status(job).lastError()).isEmpty();
+  }
+
+  @Test
+  void aWakeupOfAJobWithManualSnapshottingReplicatesAndPrunesWithoutASnapshot() {
+    // zrepl's manual snapshotting: another job or the operator snapshots; a wakeup takes none.
+    FakeJob fake = new FakeJob();
+    fake.snapshotting = new Snapshotting.Manual(Optional.of("zf_"));
+    ActorRef<JobActor.Command> job = spawn(fake);
+    fake.expectCycle("pool/a", "pool/b");
+    awaitIdle(job);
+    job.tell(new JobActor.Wakeup());
+    fake.expectCycle("pool/a", "pool/b");
+    awaitIdle(job);
+    fake.events.expectNoMessage(Duration.ofMillis(200));
+    assertThat(fake.snapshots).isEmpty();
+    assertThat(status(job).nextSnapshot()).isEmpty();
+  }
+
+  /** Issue 11, Supervision: a job-wide step actor that dies without answering. */
+  @Test
+  void aJobStepThatStopsWithoutReportingIsAFailureNotAStuckJob() {
+    FakeJob fake = new FakeJob();
+    fake.snapshots.add("zf_20261128T115500Z");
+    java.util.concurrent.atomic.AtomicInteger refusals =
+        new java.util.concurrent.atomic.AtomicInteger(1);
+    // An executor that refuses the first step: its actor fails before it can report.
+    java.util.concurrent.Executor refusingOnce =
+        command -> {
+          if (refusals.getAndDecrement() > 0) {
+            throw new java.util.concurrent.RejectedExecutionException("no threads left");
+          }
+          blocking.execute(command);
+        };
+    ActorRef<JobActor.Command> job =
+        testKit.spawn(
+            JobActor.create(
+                fake.driver(),
+                new JobActor.NodeContext(watchdog, Optional.empty(), refusingOnce, clock)));
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(10),
+            () ->
+                assertThat(status(job).lastError())
+                    .hasValueSatisfying(e -> assertThat(e).contains("stopped without reporting")));
+    clock.advance(Duration.ofSeconds(10));
+    manualTime.timePasses(Duration.ofSeconds(10));
+    fake.expectCycle("pool/a", "pool/b");
+  }
+
+  /** {@code zfleet signal reset}: the operator fixed the cause; the job does not wait it out. */
+  @Test
+  void aResetClearsTheSnapshotBackoffAndStartsAgainAtOnce() {
+    FakeJob fake = new FakeJob();
+    fake.snapshotsToFail = 1;
+    ActorRef<JobActor.Command> job = spawn(fake);
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(10),
+            () -> {
+              assertThat(status(job).phase()).isEqualTo("idle");
+              assertThat(status(job).lastError())
+                  .hasValueSatisfying(e -> assertThat(e).contains("read-only"));
+              return null;
+            });
+    drain(fake);
+
+    job.tell(new JobActor.Reset());
+
+    // Without any time passing: the snapshot's backoff is gone, and it is due.
+    fake.expect("snapshot 2");
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(10),
+            () -> {
+              assertThat(status(job).phase()).isEqualTo("idle");
+              assertThat(status(job).lastError()).isEmpty();
+              return null;
+            });
+    assertThat(fake.snapshots).hasSize(1);
+  }
+
+  /** Takes every event told so far (the supervisors' steps of a cycle come in any order). */
+  private static void drain(FakeJob fake) {
+    while (true) {
+      try {
+        fake.events.receiveMessage(Duration.ofMillis(300));
+      } catch (AssertionError quiet) {
+        return;
+      }
+    }
   }
 
   @Test

@@ -41,10 +41,13 @@ class CycleSnapshotBoundaryTest {
       throws Exception {
     MutableClock clock = new MutableClock(SECOND.minusMillis(100));
     InMemoryZfs zfs = PushJobModel.modelZfs(clock, 3L);
-    // keep-sender: not-replicated and last-n 1.
+    // keep-sender: not-replicated and last-n 1; the job snapshots on a schedule (its cycles start
+    // with their snapshots).
     DirectJob job =
         DirectPushJob.of(
-            PushJobModel.config(PushJobModel.Settings.defaults()),
+            PushJobModel.config(
+                PushJobModel.Settings.defaults()
+                    .withSnapshotting("type = periodic, prefix = \"zf_\", interval = 1h")),
             zfs,
             clock,
             DirectPushJob.transfers(Materializer.matFromSystem(kit.system())));

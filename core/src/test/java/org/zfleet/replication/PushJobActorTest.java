@@ -157,6 +157,34 @@ class PushJobActorTest {
     model.await("no retry pending", () -> model.status(A).retries().isEmpty());
   }
 
+  /** Issue 11, defect 5: replication.concurrency limits the job's replications at once. */
+  @Test
+  void replicationConcurrencyLimitsTheFilesystemsOfAJobReplicatedAtOnce() {
+    model.write(A, "one", 20_000, 1);
+    model.write(B, "one", 20_000, 2);
+    model.start(PushJobModel.Settings.defaults().withConcurrency(1));
+    model.stallSendsOf(A);
+    long cycle = model.wakeup();
+    model.await("A's send stalls", () -> model.zfs.hooks().stalledSends() == 1);
+
+    // One at a time: B waits for the job's slot while A holds it (the node's gate has room).
+    model.await(
+        "B waits for a slot",
+        () ->
+            model
+                .status(B)
+                .running()
+                .filter(
+                    r -> r.kind() == StepKind.REPLICATE && r.phase().equals("waiting for a slot"))
+                .isPresent());
+    assertThat(model.zfs.exists(onReceiver(B))).as("B not received yet").isFalse();
+
+    model.zfs.hooks().releaseSends();
+    model.awaitCycleDone(cycle);
+    assertThat(model.snapshotNames(onReceiver(A))).hasSize(1);
+    assertThat(model.snapshotNames(onReceiver(B))).hasSize(1);
+  }
+
   @Test
   void slowSendThatKeepsMovingIsNeverKilled() {
     // Progress on every chunk, as a trickling transfer shows it to the watchdog.

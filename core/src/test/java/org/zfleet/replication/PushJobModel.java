@@ -29,6 +29,7 @@ import org.zfleet.job.StepKind;
 import org.zfleet.job.Watchdog;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
+import org.zfleet.schedule.SnapshotNaming;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.DatasetListing;
@@ -67,6 +68,7 @@ final class PushJobModel implements AutoCloseable {
   private final ExecutorService blocking = Executors.newCachedThreadPool();
   private final ActorRef<Watchdog.Command> watchdog;
   private ActorRef<JobActor.Command> job;
+  private PushJob push;
 
   /** The job's settings a test varies; the rest is fixed. */
   record Settings(
@@ -74,34 +76,79 @@ final class PushJobModel implements AutoCloseable {
       String keepSender,
       String keepReceiver,
       String initialReplication,
-      TransferOptions transfer) {
+      TransferOptions transfer,
+      String snapshotting,
+      int concurrency) {
     static Settings defaults() {
       return new Settings(
           "\"src/data/a\" = true, \"src/data/b c\" = true",
           "{ type = not-replicated }, { type = last-n, count = 1 }",
           "{ type = last-n, count = 2 }",
           "most-recent",
-          TransferOptions.defaults());
+          TransferOptions.defaults(),
+          "type = manual, prefix = \"zf_\"",
+          2);
     }
 
     Settings withFilesystems(String entries) {
-      return new Settings(entries, keepSender, keepReceiver, initialReplication, transfer);
+      return new Settings(
+          entries,
+          keepSender,
+          keepReceiver,
+          initialReplication,
+          transfer,
+          snapshotting,
+          concurrency);
     }
 
     Settings withKeepSender(String rules) {
-      return new Settings(filesystems, rules, keepReceiver, initialReplication, transfer);
+      return new Settings(
+          filesystems,
+          rules,
+          keepReceiver,
+          initialReplication,
+          transfer,
+          snapshotting,
+          concurrency);
     }
 
     Settings withKeepReceiver(String rules) {
-      return new Settings(filesystems, keepSender, rules, initialReplication, transfer);
+      return new Settings(
+          filesystems, keepSender, rules, initialReplication, transfer, snapshotting, concurrency);
     }
 
     Settings withInitialReplication(String policy) {
-      return new Settings(filesystems, keepSender, keepReceiver, policy, transfer);
+      return new Settings(
+          filesystems, keepSender, keepReceiver, policy, transfer, snapshotting, concurrency);
     }
 
     Settings withTransfer(TransferOptions options) {
-      return new Settings(filesystems, keepSender, keepReceiver, initialReplication, options);
+      return new Settings(
+          filesystems,
+          keepSender,
+          keepReceiver,
+          initialReplication,
+          options,
+          snapshotting,
+          concurrency);
+    }
+
+    /** Filesystems of the job replicated at the same time. */
+    Settings withConcurrency(int n) {
+      return new Settings(
+          filesystems, keepSender, keepReceiver, initialReplication, transfer, snapshotting, n);
+    }
+
+    /** The job's {@code snapshotting} section, e.g. a schedule instead of manual. */
+    Settings withSnapshotting(String section) {
+      return new Settings(
+          filesystems,
+          keepSender,
+          keepReceiver,
+          initialReplication,
+          transfer,
+          section,
+          concurrency);
     }
   }
 
@@ -134,7 +181,7 @@ final class PushJobModel implements AutoCloseable {
             "  jobs = [",
             "    { name = \"" + JOB + "\", type = push, sink = \"" + SINK + "\"",
             "      filesystems { " + s.filesystems() + " }",
-            "      snapshotting { type = manual, prefix = \"zf_\" }",
+            "      snapshotting { " + s.snapshotting() + " }",
             "      pruning {",
             "        keep-sender = [ " + s.keepSender() + " ]",
             "        keep-receiver = [ " + s.keepReceiver() + " ]",
@@ -145,6 +192,8 @@ final class PushJobModel implements AutoCloseable {
                 + BACKOFF.toSeconds()
                 + "s, max = 1m }, initial-replication = "
                 + s.initialReplication()
+                + ", concurrency = "
+                + s.concurrency()
                 + " }",
             "    }",
             "    { name = \""
@@ -164,7 +213,7 @@ final class PushJobModel implements AutoCloseable {
   /** Starts the job; its first cycle lists and dispatches without a snapshot. */
   PushJobModel start(Settings settings) {
     ZfleetConfig config = config(settings);
-    PushJob push = (PushJob) config.job(JOB).orElseThrow();
+    push = (PushJob) config.job(JOB).orElseThrow();
     SinkJob sink = (SinkJob) config.job(SINK).orElseThrow();
     Transfers transfers = Transfers.streams(Materializer.matFromSystem(testKit.system()));
     ReceiverDirectory local = new LocalReceiverDirectory(zfs, List.of(sink), transfers);
@@ -195,12 +244,18 @@ final class PushJobModel implements AutoCloseable {
   }
 
   /**
-   * A minute later, {@code zfleet signal wakeup}: snapshot, list, replicate, prune; returns the
-   * cycle.
+   * A minute later, the operator's snapshot of the job's filesystems (its snapshotting is manual)
+   * and {@code zfleet signal wakeup}: list, replicate, prune; returns the cycle.
    */
   long wakeup() {
     long before = status().cycle();
     clock.advance(Duration.ofMinutes(1));
+    List<DatasetName> selected =
+        zfs.list(push.filesystems().roots(), Set.of()).stream()
+            .map(DatasetListing::name)
+            .filter(push.filesystems()::selects)
+            .toList();
+    zfs.snapshot(selected, new SnapshotNaming("zf_").name(clock.instant()));
     job.tell(new JobActor.Wakeup());
     return before + 1;
   }

@@ -3,6 +3,8 @@ package org.zfleet.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.zfleet.config.FilesystemFilter;
 import org.zfleet.config.Hook;
 import org.zfleet.config.KeepRule;
@@ -110,7 +113,7 @@ class SnapshotHooksTest {
                     false)));
     StepResult result = snapshotStep(snapshotting).run(new StepControl());
 
-    assertThat(result.summary()).endsWith("; hook sh failed: exit code 4: lock timeout");
+    assertThat(result.summary()).endsWith("; pre hook sh failed: exit code 4: lock timeout");
   }
 
   @Test
@@ -122,6 +125,89 @@ class SnapshotHooksTest {
     work.run(new StepControl());
 
     assertThat(snapshotsOf(ROOT)).containsExactly(SNAPSHOT);
+  }
+
+  /**
+   * Issue 11, defect 8: a command hook runs before and after the snapshot (zrepl's meaning), told
+   * which by ZFLEET_HOOK, and sees the job's filesystems; after, it hears whether the snapshot was
+   * taken.
+   */
+  @Test
+  void aCommandHookRunsBeforeAndAfterTheSnapshotAndIsToldWhich(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("log");
+    String script =
+        "printf '%s %s %s|%s\\n' \"$ZFLEET_HOOK\" \"$ZFLEET_SNAPSHOT\" \"$ZFLEET_SNAPSHOT_OK\""
+            + " \"$ZFLEET_FILESYSTEMS\" | tr '\\n' ';' >> '"
+            + log
+            + "'; echo >> '"
+            + log
+            + "'";
+    StepWork work =
+        snapshotWith(new Hook(List.of("sh", "-c", script), Duration.ofSeconds(10), true));
+
+    work.run(new StepControl());
+
+    assertThat(snapshotsOf(ROOT)).containsExactly(SNAPSHOT);
+    assertThat(Files.readAllLines(log))
+        .containsExactly(
+            "pre " + SNAPSHOT + " |" + ROOT + ";" + CHILD + ";",
+            "post " + SNAPSHOT + " true|" + ROOT + ";" + CHILD + ";");
+  }
+
+  /** The post hook runs even when the snapshot failed (the database is thawed), and hears so. */
+  @Test
+  void thePostHookRunsWhenTheSnapshotFails(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("log");
+    String script = "echo \"$ZFLEET_HOOK $ZFLEET_SNAPSHOT_OK\" >> '" + log + "'";
+    StepWork work =
+        snapshotWith(new Hook(List.of("sh", "-c", script), Duration.ofSeconds(10), true));
+    zfs.hooks().failNext(Op.SNAPSHOT, 1);
+
+    assertThatThrownBy(() -> work.run(new StepControl())).hasMessageContaining("injected");
+
+    assertThat(Files.readAllLines(log)).containsExactly("pre ", "post false");
+  }
+
+  /**
+   * Like a stack (zrepl's order): a fatal pre failure stops the snapshot and the hooks after it;
+   * the post commands of the hooks before it run, last first, and hear the snapshot was not taken.
+   */
+  @Test
+  void aFatalPreFailureThawsOnlyWhatWasFrozenBeforeIt(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("log");
+    java.util.function.Function<String, List<String>> write =
+        text -> List.of("sh", "-c", "echo \"" + text + "\" >> '" + log + "'");
+    Duration timeout = Duration.ofSeconds(10);
+    Snapshotting snapshotting =
+        new Snapshotting.Periodic(
+            "zfleet_",
+            Duration.ofMinutes(10),
+            List.of(
+                new Hook(
+                    Optional.of(write.apply("freeze a")),
+                    Optional.of(write.apply("thaw a $ZFLEET_SNAPSHOT_OK")),
+                    timeout,
+                    true),
+                new Hook(
+                    Optional.of(write.apply("freeze b")),
+                    Optional.of(write.apply("thaw b $ZFLEET_SNAPSHOT_OK")),
+                    timeout,
+                    false),
+                new Hook(
+                    Optional.of(List.of("sh", "-c", "exit 5")),
+                    Optional.of(write.apply("never: its pre failed")),
+                    timeout,
+                    true),
+                new Hook(
+                    Optional.empty(), Optional.of(write.apply("never: cut off")), timeout, false)));
+
+    assertThatThrownBy(() -> snapshotStep(snapshotting).run(new StepControl()))
+        .hasMessageContaining("no snapshot taken")
+        .hasMessageContaining("exit code 5");
+
+    assertThat(snapshotsOf(ROOT)).isEmpty();
+    assertThat(Files.readAllLines(log))
+        .containsExactly("freeze a", "freeze b", "thaw b false", "thaw a false");
   }
 
   @Test

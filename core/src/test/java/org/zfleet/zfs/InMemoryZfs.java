@@ -171,7 +171,8 @@ public final class InMemoryZfs implements ZfsPort {
           List.of(),
           "");
     }
-    missing.forEach(this::createDataset);
+    // Each missing parent is made on its own with the same properties, as ZfsCli does.
+    missing.forEach(p -> createDataset(p).localProperties.putAll(properties));
     createDataset(dataset).localProperties.putAll(properties);
   }
 

@@ -70,6 +70,43 @@ class ZfsOutputParserTest {
   }
 
   @Test
+  void aNameZfleetRefusesIsSkippedAndNamedOnceWithItsSnapshotsAndChildren() {
+    // ZFS allows a component that begins with '-'; zfleet never passes one to zfs (it could be
+    // read as an option). One such dataset must not fail the listing of all the others.
+    String listing =
+        String.join(
+            "\n",
+            rows("p/r", "filesystem", 1, 10),
+            rows("p/r/-odd", "filesystem", 2, 11),
+            rows("p/r/-odd@s1", "snapshot", 3, 12),
+            rows("p/r/-odd/child", "filesystem", 4, 13),
+            rows("p/r/-odd/child@s1", "snapshot", 5, 14),
+            rows("p/r/ok", "filesystem", 6, 15),
+            rows("p/r/ok@-odd", "snapshot", 7, 16),
+            rows("p/r/ok@s1", "snapshot", 8, 17),
+            "");
+    List<String> skipped = new java.util.ArrayList<>();
+
+    List<DatasetListing> parsed =
+        ZfsOutputParser.parseListing(listing, Set.of(), (name, why) -> skipped.add(name));
+
+    assertThat(parsed)
+        .extracting(DatasetListing::name)
+        .containsExactly(DatasetName.of("p/r"), DatasetName.of("p/r/ok"));
+    assertThat(parsed.get(1).versions()).extracting(FilesystemVersion::name).containsExactly("s1");
+    assertThat(skipped).containsExactly("p/r/-odd", "p/r/-odd/child", "p/r/ok@-odd");
+  }
+
+  private static String rows(String name, String type, long guid, long txg) {
+    return String.join(
+        "\n",
+        name + "\ttype\t" + type + "\t-",
+        name + "\tguid\t" + guid + "\t-",
+        name + "\tcreatetxg\t" + txg + "\t-",
+        name + "\tcreation\t1795873097\t-");
+  }
+
+  @Test
   void guidsAreUnsigned64Bit() {
     assertThat(ZfsOutputParser.parseGuid("18446744073709551615", "x")).isEqualTo(-1L);
     assertThatThrownBy(() -> ZfsOutputParser.parseGuid("14.0E", "p/fs"))

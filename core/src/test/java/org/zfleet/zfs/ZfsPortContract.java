@@ -293,6 +293,21 @@ public abstract class ZfsPortContract {
     assertThat(port().list(List.of(missing), Set.of())).hasSize(2);
   }
 
+  @Test
+  void missingParentsAreMadeOneByOneWithTheChildsProperties() {
+    DatasetName top = scratch().child("p");
+    DatasetName leaf = top.child("q").child("r");
+    port().createFilesystem(leaf, Map.of(PROP, "mine", "canmount", "off"), true);
+    // Marked at their creation, not inherited: `zfs create -p` would leave them unmarked.
+    assertThat(port().list(List.of(top), Set.of(PROP)))
+        .extracting(d -> d.name().value() + "=" + d.properties().get(PROP))
+        .containsExactly(top + "=mine", top.child("q") + "=mine", leaf + "=mine");
+    // A parent that exists is left as it is.
+    port().createFilesystem(top.child("s"), Map.of(PROP, "other"), true);
+    assertThat(port().list(List.of(top), Set.of(PROP)).get(0).properties())
+        .containsEntry(PROP, "mine");
+  }
+
   // ---- send and receive
 
   @Test

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.zfleet.config.ZfleetConfig;
@@ -29,6 +30,23 @@ final class ControlClient {
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return send(request(path).GET().build());
+  }
+
+  /**
+   * As {@link #get}, empty when no daemon listens (or none ever started with this data-dir: it
+   * makes the token file at start).
+   */
+  java.util.Optional<HttpResponse<String>> getIfRunning(String path)
+      throws IOException, InterruptedException {
+    if (!Files.exists(dataDir.resolve(ControlToken.FILE))) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(
+          http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString()));
+    } catch (ConnectException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   HttpResponse<String> post(String path) throws IOException, InterruptedException {

@@ -1,7 +1,5 @@
 package org.zfleet.node.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,15 +11,12 @@ import org.zfleet.config.PushJob;
 import org.zfleet.config.Replication;
 import org.zfleet.config.ZfleetConfig;
 import org.zfleet.cycle.CycleSettings;
-import org.zfleet.cycle.StepSpec;
 import org.zfleet.model.FilesystemVersion;
-import org.zfleet.node.daemon.Json;
+import org.zfleet.node.daemon.PlanReport;
 import org.zfleet.plan.Plan;
-import org.zfleet.plan.PlanJson;
 import org.zfleet.plan.PlanOptions;
 import org.zfleet.plan.Planner;
 import org.zfleet.plan.ReceiverState;
-import org.zfleet.plan.Step;
 import org.zfleet.plan.VersionListParser;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,8 +25,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code zfleet test plan}: each filesystem's replication plan (steps, or a conflict with its
- * reason) as the daemon's planner returns it from real ZFS, or from two version lists. Sends
- * nothing.
+ * reason) as the daemon's planner returns it from real ZFS, or from two version lists. For a job
+ * whose sink or source is on another node it prints the running daemon's last plan (which sees
+ * them), or says that it needs the daemon. Sends nothing.
  */
 @Command(name = "plan", description = "Show JOB's replication plan per filesystem. Sends nothing.")
 final class TestPlanCommand implements Callable<Integer> {
@@ -67,7 +63,12 @@ final class TestPlanCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print each plan as JSON.")
   boolean json;
 
-  private final ObjectMapper mapper = Json.mapper();
+  @Option(
+      names = "--daemon",
+      description =
+          "Print the running daemon's last plan of the job (used by itself for a job whose sink or"
+              + " source is on another node).")
+  boolean daemon;
 
   @Override
   public Integer call() throws Exception {
@@ -90,6 +91,7 @@ final class TestPlanCommand implements Callable<Integer> {
               + jobConfig.type().configName()
               + " job: only push and pull jobs plan replication");
     }
+    PrintWriter out = spec.commandLine().getOut();
     if (senderFile != null) {
       List<FilesystemVersion> sender = VersionListParser.parse(Files.readString(senderFile));
       List<FilesystemVersion> receiver = VersionListParser.parse(Files.readString(receiverFile));
@@ -98,93 +100,37 @@ final class TestPlanCommand implements Callable<Integer> {
               .withInitialReplication(CycleSettings.initial(replication.initialReplication()))
               .withReceiverState(receiver.isEmpty() ? ReceiverState.ABSENT : ReceiverState.REPLICA);
       Plan plan = Planner.plan(sender, receiver, options);
-      print(null, null, plan);
+      PlanReport.plan(out, null, null, plan, json);
       return plan instanceof Plan.Conflict ? ZfleetCommand.EXIT_FAILED : ZfleetCommand.EXIT_OK;
     }
-    boolean conflict = false;
+    List<String> remote = DaemonPlans.remotePeers(cfg, jobConfig);
+    if (daemon || !remote.isEmpty()) {
+      var answer = DaemonPlans.fetch(cfg, job, "plan", json);
+      if (answer.isPresent()) {
+        return DaemonPlans.print(answer.get(), job, out, spec.commandLine().getErr());
+      }
+      if (daemon || jobConfig instanceof PullJob) {
+        throw new IllegalArgumentException(
+            DaemonPlans.needsDaemon(
+                cfg,
+                jobConfig instanceof PullJob pull
+                    ? "the source " + pull.source() + " of pull job " + job
+                    : "job " + job + "'s last plan"));
+      }
+    }
     try (JobContext context = JobContext.open(cfg, job)) {
-      for (var cycle : context.plan().cycles().entrySet()) {
-        String fs = cycle.getKey().value();
-        for (StepSpec step : cycle.getValue().steps()) {
-          if (step instanceof StepSpec.Replicate replicate) {
-            Plan plan = replicate.plan().plan();
-            conflict |= plan instanceof Plan.Conflict;
-            if (plan instanceof Plan.UpToDate && replicate.plan().newestSnapshot().isEmpty()) {
-              printNothingYet(fs, step.destination());
-            } else {
-              print(fs, step.destination(), plan);
-            }
-          } else if (step instanceof StepSpec.Wait wait) {
-            conflict = true;
-            printUnavailable(fs, step.destination(), wait.reason());
-          }
-        }
-      }
-    }
-    return conflict ? ZfleetCommand.EXIT_FAILED : ZfleetCommand.EXIT_OK;
-  }
-
-  private void print(String fs, String destination, Plan plan) throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      ObjectNode node = (ObjectNode) mapper.readTree(PlanJson.render(plan));
-      if (fs != null) {
-        ObjectNode line =
-            mapper.createObjectNode().put("filesystem", fs).put("destination", destination);
-        line.setAll(node);
-        node = line;
-      }
-      out.println(mapper.writeValueAsString(node));
-      return;
-    }
-    if (fs != null) {
-      out.println(fs + " -> " + destination);
-    }
-    if (plan instanceof Plan.UpToDate) {
-      out.println("  up to date");
-    } else if (plan instanceof Plan.Conflict c) {
-      out.println("  conflict: " + c.message() + " (nothing is changed)");
-    } else {
-      for (Step s : ((Plan.Steps) plan).steps()) {
-        out.println("  " + s);
-      }
-    }
-  }
-
-  private void printNothingYet(String fs, String destination) throws Exception {
-    if (json) {
-      ObjectNode line =
-          mapper
-              .createObjectNode()
-              .put("filesystem", fs)
-              .put("destination", destination)
-              .put("result", "up-to-date")
-              .putNull("reason");
-      line.putArray("steps");
-      spec.commandLine().getOut().println(mapper.writeValueAsString(line));
-    } else {
-      spec.commandLine()
-          .getOut()
-          .println(
-              fs
-                  + " -> "
-                  + destination
-                  + "\n  nothing to send yet: the filesystem has no snapshot");
-    }
-  }
-
-  private void printUnavailable(String fs, String destination, String reason) throws Exception {
-    if (json) {
-      ObjectNode line =
-          mapper
-              .createObjectNode()
-              .put("filesystem", fs)
-              .put("destination", destination)
-              .put("result", "unavailable")
-              .put("reason", reason);
-      spec.commandLine().getOut().println(mapper.writeValueAsString(line));
-    } else {
-      spec.commandLine().getOut().println(fs + " -> " + destination + "\n  unavailable: " + reason);
+      PlanReport.Output output =
+          PlanReport.render(
+              context.plan().cycles(),
+              PlanReport.View.PLAN,
+              json,
+              w ->
+                  remote.contains(w.destination())
+                      ? DaemonPlans.needsDaemon(cfg, "sink " + w.destination())
+                      : w.reason());
+      out.print(output.text());
+      out.flush();
+      return output.problem() ? ZfleetCommand.EXIT_FAILED : ZfleetCommand.EXIT_OK;
     }
   }
 }

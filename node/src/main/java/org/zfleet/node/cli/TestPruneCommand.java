@@ -1,30 +1,24 @@
 package org.zfleet.node.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.zfleet.config.JobConfig;
 import org.zfleet.config.Pruning;
+import org.zfleet.config.PullJob;
 import org.zfleet.config.PushJob;
 import org.zfleet.config.SnapJob;
 import org.zfleet.config.ZfleetConfig;
-import org.zfleet.cycle.FilesystemCycle;
 import org.zfleet.cycle.PrunePolicies;
-import org.zfleet.cycle.StepSpec;
-import org.zfleet.node.daemon.Json;
-import org.zfleet.prune.KeepReason;
+import org.zfleet.node.daemon.PlanReport;
 import org.zfleet.prune.OfflineSnapshotList;
 import org.zfleet.prune.PruneContext;
 import org.zfleet.prune.PruneOutcome;
 import org.zfleet.prune.PrunePolicy;
 import org.zfleet.prune.Pruner;
-import org.zfleet.prune.SnapshotDecision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,7 +26,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code zfleet test prune}: what a job's keep rules would keep and destroy, per snapshot, as the
- * daemon's planner decides it from real ZFS, or from a list of snapshots. Destroys nothing.
+ * daemon's planner decides it from real ZFS, or from a list of snapshots. For sides listed through
+ * a peer on another node (a push's receivers there, a pull's both sides) it prints the running
+ * daemon's last plan, or says that it needs the daemon. Destroys nothing.
  */
 @Command(
     name = "prune",
@@ -79,7 +75,12 @@ final class TestPruneCommand implements Callable<Integer> {
       description = "One JSON object a line: filesystem, snapshot, action, reason.")
   boolean json;
 
-  private final ObjectMapper mapper = Json.mapper();
+  @Option(
+      names = "--daemon",
+      description =
+          "Print the running daemon's last plan of the job (used by itself for a job whose sink or"
+              + " source is on another node).")
+  boolean daemon;
 
   @Override
   public Integer call() throws Exception {
@@ -88,18 +89,43 @@ final class TestPruneCommand implements Callable<Integer> {
     if (snapshots != null) {
       return offline(jobConfig);
     }
-    try (JobContext context = JobContext.open(cfg, job)) {
-      boolean refused = false;
-      for (FilesystemCycle cycle : context.plan().cycles().values()) {
-        for (StepSpec step : cycle.steps()) {
-          if (side == Side.SENDER && step instanceof StepSpec.PruneSender p) {
-            refused |= !print(p.filesystem().value(), p.outcome());
-          } else if (side == Side.RECEIVER && step instanceof StepSpec.PruneReceiver p) {
-            refused |= !print(p.filesystem().value(), p.outcome());
-          }
-        }
+    PrintWriter out = spec.commandLine().getOut();
+    List<String> remote = DaemonPlans.remotePeers(cfg, jobConfig);
+    // The sender side of a push is this node's own; its receivers and a pull's both sides are
+    // listed through peers on other nodes.
+    boolean needsPeer =
+        !remote.isEmpty() && (side == Side.RECEIVER || jobConfig instanceof PullJob);
+    if (daemon || needsPeer) {
+      var answer = DaemonPlans.fetch(cfg, job, side == Side.RECEIVER ? "receiver" : "sender", json);
+      if (answer.isPresent()) {
+        return DaemonPlans.print(answer.get(), job, out, spec.commandLine().getErr());
       }
-      return refused ? ZfleetCommand.EXIT_FAILED : ZfleetCommand.EXIT_OK;
+      if (daemon || jobConfig instanceof PullJob) {
+        throw new IllegalArgumentException(
+            DaemonPlans.needsDaemon(
+                cfg,
+                jobConfig instanceof PullJob pull
+                    ? "the source " + pull.source() + " of pull job " + job
+                    : "job " + job + "'s last plan"));
+      }
+      spec.commandLine()
+          .getErr()
+          .println(
+              "zfleet: "
+                  + DaemonPlans.needsDaemon(cfg, "sink " + String.join(", sink ", remote))
+                  + "; its replicas are not shown");
+    }
+    try (JobContext context = JobContext.open(cfg, job)) {
+      PlanReport.Output output =
+          PlanReport.render(
+              context.plan().cycles(),
+              side == Side.RECEIVER ? PlanReport.View.PRUNE_RECEIVER : PlanReport.View.PRUNE_SENDER,
+              json);
+      out.print(output.text());
+      out.flush();
+      return output.problem() || (needsPeer && !daemon)
+          ? ZfleetCommand.EXIT_FAILED
+          : ZfleetCommand.EXIT_OK;
     }
   }
 
@@ -149,46 +175,11 @@ final class TestPruneCommand implements Callable<Integer> {
   }
 
   /** Prints one filesystem's verdicts; false if pruning refused to judge. */
-  private boolean print(String filesystem, PruneOutcome outcome) throws Exception {
+  private boolean print(String filesystem, PruneOutcome outcome) {
     PrintWriter out = spec.commandLine().getOut();
-    if (outcome instanceof PruneOutcome.Refused refused) {
-      if (json) {
-        ObjectNode line =
-            mapper
-                .createObjectNode()
-                .put("filesystem", filesystem)
-                .put("action", "refused")
-                .put("reason", refused.message());
-        out.println(mapper.writeValueAsString(line));
-      } else {
-        out.println(filesystem + ": " + refused.message() + " (nothing is destroyed)");
-      }
-      return false;
-    }
-    List<SnapshotDecision> decisions = ((PruneOutcome.Evaluated) outcome).decisions();
-    if (!json) {
-      out.println(filesystem);
-    }
-    for (SnapshotDecision d : decisions) {
-      String action = d instanceof SnapshotDecision.Keep ? "keep" : "destroy";
-      String reason =
-          d instanceof SnapshotDecision.Keep keep
-              ? keep.reasons().stream().map(KeepReason::describe).collect(Collectors.joining("; "))
-              : "no rule keeps it";
-      if (json) {
-        ObjectNode line =
-            mapper
-                .createObjectNode()
-                .put("filesystem", filesystem)
-                .put("snapshot", d.version().name())
-                .put("action", action)
-                .put("reason", reason);
-        out.println(mapper.writeValueAsString(line));
-      } else {
-        out.printf("  %-8s %s  %s%n", action, d.version().name(), reason);
-      }
-    }
-    return true;
+    boolean judged = PlanReport.prune(out, filesystem, outcome, json);
+    out.flush();
+    return judged;
   }
 
   static final class SideConverter implements picocli.CommandLine.ITypeConverter<Side> {

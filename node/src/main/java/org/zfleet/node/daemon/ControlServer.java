@@ -17,7 +17,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The daemon's local control API on 127.0.0.1, used by {@code zfleet signal} and {@code zfleet
- * status}: {@code GET /status}, {@code POST /jobs/NAME/wakeup}, {@code GET /alive}, {@code GET
+ * status}: {@code GET /status}, {@code POST /jobs/NAME/wakeup}, {@code POST /jobs/NAME/reset},
+ * {@code GET /jobs/NAME/plan?view=plan|sender|receiver&json=BOOL} (the job's last plan, printed as
+ * {@code zfleet test plan} and {@code test prune} print it), {@code GET /alive}, {@code GET
  * /monitor}. Every request carries the {@link ControlToken}; one that does not is answered 401 and
  * reaches nothing.
  */
@@ -78,6 +80,22 @@ public final class ControlServer extends AllDirectives {
                       return onSuccess(status, s -> completeOK(s, Jackson.marshaller(json)));
                     })),
         pathPrefix("jobs", () -> pathPrefix(job -> path("wakeup", () -> post(() -> wakeup(job))))),
+        pathPrefix("jobs", () -> pathPrefix(job -> path("reset", () -> post(() -> reset(job))))),
+        pathPrefix(
+            "jobs",
+            () ->
+                pathPrefix(
+                    job ->
+                        path(
+                            "plan",
+                            () ->
+                                get(
+                                    () ->
+                                        parameterOptional(
+                                            "view",
+                                            view ->
+                                                parameterOptional(
+                                                    "json", js -> plan(job, view, js))))))),
         // Freshness, transfers, failures and certificates (zfleet status, zfleet check freshness).
         path(
             "monitor",
@@ -89,6 +107,62 @@ public final class ControlServer extends AllDirectives {
                             .map(m -> completeOK(m.snapshot(), Jackson.marshaller(json)))
                             .orElseGet(
                                 () -> complete(StatusCodes.SERVICE_UNAVAILABLE, "starting\n")))));
+  }
+
+  /**
+   * The daemon's last plan of a job, as {@code zfleet test plan} or {@code test prune} prints it.
+   */
+  public record PlanAnswer(
+      String job, java.util.Optional<java.time.Instant> listedAt, boolean problem, String output) {}
+
+  private Route plan(String job, java.util.Optional<String> view, java.util.Optional<String> js) {
+    PlanReport.View which =
+        switch (view.orElse("plan")) {
+          case "sender" -> PlanReport.View.PRUNE_SENDER;
+          case "receiver" -> PlanReport.View.PRUNE_RECEIVER;
+          default -> PlanReport.View.PLAN;
+        };
+    boolean json = js.map(Boolean::parseBoolean).orElse(false);
+    CompletionStage<NodeGuardian.PlanResult> result =
+        AskPattern.ask(
+            guardian,
+            replyTo -> new NodeGuardian.GetPlan(job, replyTo),
+            ASK_TIMEOUT,
+            system.scheduler());
+    return onSuccess(
+        result,
+        r -> {
+          if (r.plan().isEmpty()) {
+            return complete(
+                StatusCodes.NOT_FOUND,
+                new NodeGuardian.WakeupResult(job, false, r.message()),
+                Jackson.marshaller(json()));
+          }
+          PlanReport.Output out = PlanReport.render(r.plan().get().cycles(), which, json);
+          return completeOK(
+              new PlanAnswer(job, r.plan().get().listedAt(), out.problem(), out.text()),
+              Jackson.marshaller(json()));
+        });
+  }
+
+  private ObjectMapper json() {
+    return json;
+  }
+
+  private Route reset(String job) {
+    CompletionStage<NodeGuardian.WakeupResult> result =
+        AskPattern.ask(
+            guardian,
+            replyTo -> new NodeGuardian.Reset(job, replyTo),
+            ASK_TIMEOUT,
+            system.scheduler());
+    return onSuccess(
+        result,
+        r ->
+            complete(
+                r.accepted() ? StatusCodes.ACCEPTED : StatusCodes.NOT_FOUND,
+                r,
+                Jackson.marshaller(json)));
   }
 
   private Route wakeup(String job) {

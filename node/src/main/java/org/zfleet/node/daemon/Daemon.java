@@ -274,12 +274,22 @@ public final class Daemon implements AutoCloseable {
     return control.localAddress().getPort();
   }
 
-  /** Blocks until the actor system has terminated (SIGTERM or {@link #close()}). */
+  /**
+   * Blocks until the actor system has terminated (SIGTERM or {@link #close()}).
+   *
+   * @throws IllegalStateException when the node stopped itself because a part it cannot run without
+   *     stopped (the log says which), so the process exits with an error
+   */
   public void awaitTermination() throws InterruptedException {
     try {
       system.getWhenTerminated().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException(e.getCause());
+    }
+    if (CoordinatedShutdown.get(system).getShutdownReason().orElse(null)
+        == NodeGuardian.NODE_FAILED) {
+      throw new IllegalStateException(
+          "the node stopped itself: its watchdog or transfer gate stopped (see the log)");
     }
   }
 

@@ -25,8 +25,8 @@ import org.zfleet.zfs.RealZfsFixture;
 /**
  * The daemon's local control API as another local user or a web page would reach it: a request
  * without the token of {@code <data-dir>/control.token} is refused with 401 and changes nothing or
- * reads nothing (status, monitor); {@code zfleet signal} and {@code zfleet status}, run by root,
- * carry it.
+ * reads nothing (wakeup, reset, status, monitor, a job's plan); {@code zfleet signal} and {@code
+ * zfleet status}, run by root, carry it.
  */
 @Timeout(90)
 class ControlApiIT {
@@ -101,6 +101,22 @@ class ControlApiIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
 
+    HttpResponse<String> reset =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + control + "/jobs/snap/reset"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> plan =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + control + "/jobs/snap/plan"))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(reset.statusCode()).as(reset.body()).isEqualTo(401);
+    assertThat(plan.statusCode()).as(plan.body()).isEqualTo(401);
+    assertThat(plan.body()).doesNotContain("snap");
     assertThat(forged.statusCode()).as(forged.body()).isEqualTo(401);
     assertThat(wrong.statusCode()).as(wrong.body()).isEqualTo(401);
     assertThat(peek.statusCode()).as(peek.body()).isEqualTo(401);

@@ -232,18 +232,16 @@ class LocalReplicationIT {
     assertThat(after.of(later).path("reason").asText()).contains("zfleet did not create");
   }
 
-  /** Wakes the job up after the previous snapshot's second and waits until both are replicated. */
+  /**
+   * After the previous snapshot's second, the operator's snapshot (the job's snapshotting is
+   * manual) and a wakeup; waits until both are replicated.
+   */
   private String wakeup(String previous, DatasetName... filesystems) throws InterruptedException {
     // Snapshot names and the grid's first bucket go by the second: stay clear of the previous one.
     Thread.sleep(2100);
+    String taken = RealDaemon.snapshot("zf_", Instant.now(), filesystems);
+    assertThat(taken).isNotEqualTo(previous);
     daemon.wakeup(JOB);
-    RealDaemon.await(
-        "a new snapshot on the sender",
-        WAIT,
-        () ->
-            !snapshots(filesystems[0]).isEmpty()
-                && !last(snapshots(filesystems[0])).equals(previous));
-    String taken = last(snapshots(filesystems[0]));
     awaitReplicated(taken, filesystems);
     return taken;
   }

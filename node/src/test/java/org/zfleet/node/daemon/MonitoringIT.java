@@ -109,7 +109,9 @@ class MonitoringIT {
     assertThat(before.sum("zfleet_transfers_in_flight")).hasValue(0);
     assertThat(before.sum("zfleet_replicated_bytes_total", "job=\"" + JOB + "\"")).hasValue(0);
 
-    daemon.wakeup(JOB); // takes the snapshot and replicates it
+    // The operator's snapshot (manual snapshotting), which the wakeup replicates.
+    RealDaemon.snapshot("zf_", java.time.Instant.now(), src);
+    daemon.wakeup(JOB);
 
     // During the transfer: in flight, bytes and rate moving, status with an estimated size.
     RealDaemon.await(

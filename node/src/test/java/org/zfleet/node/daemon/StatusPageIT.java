@@ -80,6 +80,8 @@ class StatusPageIT {
           "the page showing the job",
           Duration.ofSeconds(30),
           () -> text(chromium, "document.querySelector('#jobs tbody').textContent").contains(JOB));
+      // The operator's snapshot (manual snapshotting), which the wakeup replicates.
+      RealDaemon.snapshot("zf_", java.time.Instant.now(), src);
       daemon.wakeup(JOB);
 
       String bar =

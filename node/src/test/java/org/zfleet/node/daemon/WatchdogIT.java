@@ -121,7 +121,7 @@ class WatchdogIT {
                 "      }",
                 "      replication { stall-timeout = "
                     + STALL.toSeconds()
-                    + "s, bandwidth-limit = \"4 MiB/s\",",
+                    + "s, bandwidth-limit = \"4 MiB/s\", concurrency = 2,",
                 "        retry-backoff { min = 1s, max = 4s } }",
                 "    }",
                 "    { name = \""
@@ -143,6 +143,8 @@ class WatchdogIT {
     stoppedPid = pid;
     signal("-STOP", pid);
     Instant stoppedAt = Instant.now();
+    // The operator's next snapshot (manual snapshotting), which the wakeup replicates.
+    RealDaemon.snapshot("zf_", stoppedAt, big, small);
     daemon.wakeup(JOB);
 
     // Watch until the step is given up: when its bytes last moved, and when small got its new

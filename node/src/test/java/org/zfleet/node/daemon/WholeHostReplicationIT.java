@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.zfleet.model.DatasetName;
+import org.zfleet.node.WallClock;
 import org.zfleet.replication.ReplicationMarks;
 import org.zfleet.zfs.RealZfsFixture;
 
@@ -82,9 +83,11 @@ class WholeHostReplicationIT {
     writeRandom(second, "b.bin", 200_000, 2);
 
     daemon = new RealDaemon(dir, jobs()).start();
+    List<DatasetName> selected = List.of(POOLS.get(0), first, nested, POOLS.get(1), second);
+    // The job's snapshotting is manual: as in zrepl, a wakeup replicates what the operator took.
+    RealDaemon.snapshot(PREFIX, WallClock.clock().instant(), selected.toArray(DatasetName[]::new));
     daemon.wakeup(JOB);
 
-    List<DatasetName> selected = List.of(POOLS.get(0), first, nested, POOLS.get(1), second);
     for (DatasetName fs : selected) {
       RealDaemon.await(
           fs + " replicated",

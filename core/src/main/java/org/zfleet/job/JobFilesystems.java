@@ -1,0 +1,179 @@
+package org.zfleet.job;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.zfleet.cycle.CyclePlanner;
+import org.zfleet.cycle.CycleStart;
+import org.zfleet.cycle.FilesystemCycle;
+import org.zfleet.cycle.JobListing;
+import org.zfleet.model.DatasetName;
+
+/**
+ * A job actor's filesystem supervisors: made as filesystems appear in a plan, stopped as they
+ * vanish, restarted on an exception and watched; and the job's replication gate they share.
+ * Confined to the job actor, whose context it uses.
+ */
+final class JobFilesystems {
+
+  private final ActorContext<JobActor.Command> ctx;
+  private final JobDriver driver;
+  private final JobActor.NodeContext node;
+  private final ActorRef<String> cycleRequests;
+  private final ActorRef<FilesystemSupervisor.Replicated> replications;
+  private final BiFunction<String, ActorRef<FilesystemSupervisor.Command>, JobActor.Command>
+      stopped;
+  private final List<ActorRef<Gate.Command>> replicationGates;
+  private final Map<String, ActorRef<FilesystemSupervisor.Command>> supervisors =
+      new LinkedHashMap<>();
+  private boolean nothingSelected;
+
+  /**
+   * @param cycleRequests where a supervisor asks for a fresh cycle
+   * @param replications where a supervisor tells of a replication that succeeded
+   * @param stopped the message the job gets when a supervisor stops
+   */
+  JobFilesystems(
+      ActorContext<JobActor.Command> ctx,
+      JobDriver driver,
+      JobActor.NodeContext node,
+      ActorRef<String> cycleRequests,
+      ActorRef<FilesystemSupervisor.Replicated> replications,
+      BiFunction<String, ActorRef<FilesystemSupervisor.Command>, JobActor.Command> stopped) {
+    this.ctx = ctx;
+    this.driver = driver;
+    this.node = node;
+    this.cycleRequests = cycleRequests;
+    this.replications = replications;
+    this.stopped = stopped;
+    // replication.concurrency: the job's own gate, taken before the node's transfer gate.
+    List<ActorRef<Gate.Command>> gates = new ArrayList<>();
+    if (driver.replicationConcurrency() < Integer.MAX_VALUE) {
+      gates.add(
+          ctx.spawn(
+              Behaviors.supervise(
+                      Gate.create(
+                          "replication of " + driver.job(), driver.replicationConcurrency()))
+                  .onFailure(RuntimeException.class, SupervisorStrategy.restart()),
+              "replication-gate"));
+    }
+    node.transferGate().ifPresent(gates::add);
+    this.replicationGates = List.copyOf(gates);
+  }
+
+  private FilesystemSupervisor.Context context(String fs) {
+    return new FilesystemSupervisor.Context(
+        driver.job(),
+        fs,
+        driver.stallTimeout(),
+        driver.backoff(),
+        driver.runner(),
+        node.watchdog(),
+        replicationGates,
+        node.blocking(),
+        node.clock(),
+        cycleRequests,
+        replications);
+  }
+
+  /**
+   * Plans {@code listing} and hands each filesystem its cycle; stops the supervisors of vanished
+   * ones. Says once when the listing selects nothing (a pool exported, or not imported yet), and
+   * once when it selects something again. Returns the plan.
+   */
+  JobPlan dispatch(
+      long cycle, JobListing listing, CycleStart start, CyclePorts ports, Instant listedAt) {
+    Map<DatasetName, FilesystemCycle> plans = CyclePlanner.plan(listing, driver.settings(), start);
+    boolean nothing = listing.filesystems().isEmpty();
+    if (nothing && !nothingSelected) {
+      ctx.getLog()
+          .warn(
+              "{} job={}; looking again on its schedule",
+              CyclePlanner.NOTHING_SELECTED,
+              driver.job());
+    } else if (!nothing && nothingSelected) {
+      ctx.getLog()
+          .info(
+              "filesystems selected again job={} count={}",
+              driver.job(),
+              listing.filesystems().size());
+    }
+    nothingSelected = nothing;
+    dispatch(cycle, plans, ports);
+    return new JobPlan(driver.job(), Optional.of(listedAt), start, listing, plans);
+  }
+
+  private void dispatch(long cycle, Map<DatasetName, FilesystemCycle> plans, CyclePorts ports) {
+    for (String gone : new ArrayList<>(supervisors.keySet())) {
+      if (!plans.containsKey(DatasetName.of(gone))) {
+        ctx.getLog().info("filesystem gone job={} fs=\"{}\"", driver.job(), gone);
+        ActorRef<FilesystemSupervisor.Command> sup = supervisors.remove(gone);
+        ctx.unwatch(sup);
+        ctx.stop(sup);
+      }
+    }
+    plans.forEach(
+        (fs, plan) ->
+            supervisors
+                .computeIfAbsent(fs.value(), this::spawn)
+                .tell(new FilesystemSupervisor.RunCycle(cycle, plan, ports)));
+  }
+
+  private ActorRef<FilesystemSupervisor.Command> spawn(String fs) {
+    // A bug in a supervisor restarts it (its running step is cancelled); anything worse stops it,
+    // and the watch notices.
+    ActorRef<FilesystemSupervisor.Command> sup =
+        ctx.spawnAnonymous(
+            Behaviors.supervise(FilesystemSupervisor.create(context(fs)))
+                .onFailure(RuntimeException.class, SupervisorStrategy.restart()));
+    ctx.watchWith(sup, stopped.apply(fs, sup));
+    return sup;
+  }
+
+  /** A supervisor stopped on its own: forgotten, made anew by the next cycle. True if current. */
+  boolean stopped(String fs, ActorRef<FilesystemSupervisor.Command> ref) {
+    if (supervisors.get(fs) != ref) {
+      return false;
+    }
+    supervisors.remove(fs);
+    ctx.getLog().error("filesystem supervisor stopped job={} fs=\"{}\"", driver.job(), fs);
+    return true;
+  }
+
+  /** Tells the filesystems below {@code filesystem} (which may wait for it there). */
+  void tellBelow(String filesystem, FilesystemSupervisor.Command command) {
+    String prefix = filesystem + "/";
+    supervisors.forEach(
+        (fs, sup) -> {
+          if (fs.startsWith(prefix)) {
+            sup.tell(command);
+          }
+        });
+  }
+
+  void tellAll(FilesystemSupervisor.Command command) {
+    supervisors.values().forEach(sup -> sup.tell(command));
+  }
+
+  /** Gathers every supervisor's status (those that do not answer in time are left out). */
+  void status(JobStatus base, ActorRef<JobStatus> replyTo) {
+    List<ActorRef<FilesystemSupervisor.Command>> refs = new ArrayList<>(supervisors.values());
+    ctx.spawnAnonymous(
+        Gather.create(
+            refs,
+            FilesystemSupervisor.GetStatus::new,
+            FilesystemStatus.class,
+            Duration.ofSeconds(1),
+            base::withFilesystems,
+            replyTo));
+  }
+}
