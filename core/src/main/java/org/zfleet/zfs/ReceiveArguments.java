@@ -32,6 +32,19 @@ final class ReceiveArguments {
    */
   static List<String> of(
       String target, boolean force, boolean overrides, Map<String, String> properties) {
+    return of(target, force, overrides, properties, true);
+  }
+
+  /**
+   * @param replica false for an operator's restore: only the request's own properties go on as
+   *     {@code -o}, nothing is made inert and the mountpoint is left as received
+   */
+  static List<String> of(
+      String target,
+      boolean force,
+      boolean overrides,
+      Map<String, String> properties,
+      boolean replica) {
     List<String> args = new ArrayList<>();
     args.add("-u");
     if (force) {
@@ -39,14 +52,18 @@ final class ReceiveArguments {
     }
     if (overrides) {
       Map<String, String> all = new TreeMap<>(properties);
-      all.putAll(ReceiveGuard.INERT);
+      if (replica) {
+        all.putAll(ReceiveGuard.INERT);
+      }
       all.forEach(
           (k, v) -> {
             args.add("-o");
             args.add(ZfsNames.requireProperty(k) + "=" + ZfsNames.requirePropertyValue(v));
           });
-      args.add("-x");
-      args.add("mountpoint");
+      if (replica) {
+        args.add("-x");
+        args.add("mountpoint");
+      }
     }
     args.add(target);
     return args;

@@ -309,7 +309,7 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
                   refusal -> {
                     throw refusal;
                   });
-          if (stream.incremental() && before.writableMount()) {
+          if (request.replica() && stream.incremental() && before.writableMount()) {
             // A replica from before receives were inert: discard what changed since its newest
             // snapshot (the stream's base, checked above) instead of receiving with -F.
             String newest = target + "@" + before.newest().orElseThrow().name();
@@ -324,7 +324,8 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
               runner.start(
                   command(
                       "receive",
-                      ReceiveArguments.of(target, request.force(), overrides, properties)),
+                      ReceiveArguments.of(
+                          target, request.force(), overrides, properties, request.replica())),
                   config.transferTimeout(),
                   ProcessRunner.Stdio.WRITE_STDIN);
           // What -o did not set: the request's properties on a new or overwritten target, and
@@ -334,7 +335,9 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
             after.putAll(properties);
           }
           Map<String, String> fixes =
-              before.exists() ? ReceiveGuard.fixes(before) : ReceiveGuard.INERT;
+              !request.replica()
+                  ? Map.of()
+                  : before.exists() ? ReceiveGuard.fixes(before) : ReceiveGuard.INERT;
           fixes.forEach(
               (k, v) -> {
                 if (!overrides || v == null) {
@@ -343,17 +346,40 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
               });
           return new CliReceiveProcess.Started(
               p,
-              () ->
-                  after.forEach(
-                      (k, v) -> {
-                        if (v == null) {
-                          zfs("inherit", target, List.of(k, target));
-                        } else {
-                          zfs("set", target, List.of(k + "=" + v, target));
-                        }
-                      }));
+              () -> {
+                after.forEach(
+                    (k, v) -> {
+                      if (v == null) {
+                        zfs("inherit", target, List.of(k, target));
+                      } else {
+                        zfs("set", target, List.of(k + "=" + v, target));
+                      }
+                    });
+                if (!request.replica()) {
+                  mountRestored(target);
+                }
+              });
         },
         runner::execute);
+  }
+
+  /**
+   * A restored filesystem (received {@code -u} like every stream) is mounted as its own properties
+   * say; one that cannot be is named once, the restore itself has succeeded.
+   */
+  private void mountRestored(String target) {
+    try {
+      String[] values =
+          zfs("get", target, List.of("-H", "-o", "value", "mounted,canmount", target))
+              .stdout()
+              .strip()
+              .split("\\s+");
+      if (values.length == 2 && values[0].equals("no") && values[1].equals("on")) {
+        zfs("mount", target, List.of(target));
+      }
+    } catch (ZfsException e) {
+      log.warn("restored but not mounted target=\"{}\" reason=\"{}\"", target, e.getMessage());
+    }
   }
 
   /** The output of {@code zfs get ARGS} for {@code target}, empty if it does not exist. */

@@ -154,4 +154,14 @@ class ReceiveGuardTest {
             "mountpoint",
             "p/t");
   }
+
+  @Test
+  void anOperatorsRestoreIsReceivedUnmountedButNotMadeInert() {
+    assertThat(ReceiveArguments.of("p/t", false, true, Map.of(), false))
+        .containsExactly("-u", "p/t");
+    assertThat(ReceiveArguments.of("p/t", false, false, Map.of(), false))
+        .containsExactly("-u", "p/t");
+    assertThat(ReceiveRequest.restore(org.zfleet.model.DatasetName.of("p/t")).replica()).isFalse();
+    assertThat(ReceiveRequest.into(org.zfleet.model.DatasetName.of("p/t")).replica()).isTrue();
+  }
 }
