@@ -12,14 +12,18 @@
 # weeks). The raw pipe varies from run to run on zfs-fuse, so it runs three times between the
 # others and its median counts. Prints MB/s for each, CPU seconds per GiB of the two zfleet JVMs
 # and of the zfs-fuse daemon (the budget they share on a small machine), and as its last line
-# `ratio <zfleet warm MB/s / raw MB/s>`. ZFLEET_BENCH_MIB sets the size (default 1024).
+# `ratio <zfleet warm MB/s / raw MB/s>`. ZFLEET_BENCH_MIB sets the size (default 1024);
+# ZFLEET_BENCH_POOLS the two pools it makes and uses (default "zfleet_bench_a zfleet_bench_b"). The
+# daemons run with the launcher's JVM options (deploy/zfleet), as a node does, plus
+# ZFLEET_BENCH_JAVA_OPTS_SRC / _DST.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 mib=${ZFLEET_BENCH_MIB:-1024}
 work=${ZFLEET_BENCH_DIR:-/var/tmp/zfleet-bench}
-src=zfleet_bench_a/data
-dst=zfleet_bench_b
+read -r pool_a pool_b <<<"${ZFLEET_BENCH_POOLS:-zfleet_bench_a zfleet_bench_b}"
+src=$pool_a/data
+dst=$pool_b
 zfleet="$root/deploy/zfleet"
 
 log() { echo "bench: $*" >&2; }
@@ -29,8 +33,8 @@ mbps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / 1e6 / s }'; }
 # --- setup ------------------------------------------------------------------------------------
 bash deploy/zfs-fuse.sh up >/dev/null
 pool_gib=$(( mib * 3 / 1024 + 2 ))
-ZFLEET_POOLS="zfleet_bench_a zfleet_bench_b" ZFLEET_POOL_SIZE=${pool_gib}G bash deploy/zfs-fuse.sh up >/dev/null
-for pool in zfleet_bench_a zfleet_bench_b; do
+ZFLEET_POOLS="$pool_a $pool_b" ZFLEET_POOL_SIZE=${pool_gib}G bash deploy/zfs-fuse.sh up >/dev/null
+for pool in "$pool_a" "$pool_b"; do
   size=$(zpool list -H -o size "$pool")
   case "$size" in
     *G) [ "${size%%.*}" -ge $((pool_gib - 1)) ] 2>/dev/null || { log "pool $pool ($size) is too small for $mib MiB: zpool destroy it and run again"; exit 1; } ;;
@@ -135,9 +139,9 @@ pids=()
 stop_nodes() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap stop_nodes EXIT
 cpu_of() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"; }
-ZFLEET_JAVA_OPTS="-Xmx1g ${ZFLEET_BENCH_JAVA_OPTS_DST:-}" "$zfleet" daemon --config "$work/benchdst.conf" >"$work/benchdst.log" 2>&1 &
+ZFLEET_JAVA_OPTS="${ZFLEET_BENCH_JAVA_OPTS_DST:-}" "$zfleet" daemon --config "$work/benchdst.conf" >"$work/benchdst.log" 2>&1 &
 pids+=($!)
-ZFLEET_JAVA_OPTS="-Xmx1g ${ZFLEET_BENCH_JAVA_OPTS_SRC:-}" "$zfleet" daemon --config "$work/benchsrc.conf" >"$work/benchsrc.log" 2>&1 &
+ZFLEET_JAVA_OPTS="${ZFLEET_BENCH_JAVA_OPTS_SRC:-}" "$zfleet" daemon --config "$work/benchsrc.conf" >"$work/benchsrc.log" 2>&1 &
 pids+=($!)
 target="$dst/zfleet/benchsrc/$src"
 hz=$(getconf CLK_TCK)
@@ -186,7 +190,7 @@ zfleet_warm=$(printf '%s\n' "${warm_rates[@]}" | sort -n | sed -n 2p)
 cpu_per_gib() { awk -v t="$1" -v hz="$hz" -v b="$zf_bytes" 'BEGIN { printf "%.1f", t / hz / (b / 1073741824) }'; }
 warm_cpu=$(cpu_per_gib $((warm_ticks / 3)))
 cold_cpu=$(cpu_per_gib "$startup_ticks")
-# Peak resident memory of each JVM over the whole run (the heap is capped at 1 GiB above).
+# Peak resident memory of each JVM over the whole run (the launcher caps the heap).
 peak_rss=""
 for p in "${pids[@]}"; do
   peak_rss+="$(awk '/^VmHWM/ { printf "%d MiB ", $2 / 1024 }' "/proc/$p/status")"

@@ -31,13 +31,15 @@ final class JobReader {
             "filesystems",
             "snapshotting",
             "pruning",
-            "replication"));
+            "replication",
+            "send"));
     KEYS.put(JobConfig.Type.SINK, List.of("name", "type", "root-fs", "clients"));
     KEYS.put(
         JobConfig.Type.PULL,
         List.of("name", "type", "source", "root-fs", "interval", "pruning", "replication"));
     KEYS.put(
-        JobConfig.Type.SOURCE, List.of("name", "type", "filesystems", "clients", "snapshotting"));
+        JobConfig.Type.SOURCE,
+        List.of("name", "type", "filesystems", "clients", "snapshotting", "send"));
     KEYS.put(
         JobConfig.Type.SNAP, List.of("name", "type", "filesystems", "snapshotting", "pruning"));
   }
@@ -110,13 +112,14 @@ final class JobReader {
     Optional<Snapshotting> snapshotting = JobParts.snapshotting(job, defaults);
     Optional<PruningReader.Section> pruning = PruningReader.read(job, sides(true), defaults);
     Optional<Replication> replication = replication(job, defaults);
+    Optional<SendOptions> send = JobParts.send(job);
     if (snapshotting.isPresent() && pruning.isPresent()) {
       checkOwnPrefix(pruning.get(), snapshotting.get().prefix());
       PruningReader.checkKeepsSomething(pruning.get(), "keep-sender", snapshotting.get().prefix());
       PruningReader.checkKeepsSomething(
           pruning.get(), "keep-receiver", snapshotting.get().prefix());
     }
-    if (!allPresent(name, sinks, filesystems, snapshotting, pruning, replication)) {
+    if (!allPresent(name, sinks, filesystems, snapshotting, pruning, replication, send)) {
       return Optional.empty();
     }
     return build(
@@ -130,6 +133,7 @@ final class JobReader {
                 pruning.get().pruning("keep-sender"),
                 pruning.get().pruning("keep-receiver"),
                 replication.get(),
+                send.get(),
                 sinkNodes(sinks.get())));
   }
 
@@ -190,11 +194,15 @@ final class JobReader {
     Optional<List<String>> clients =
         JobParts.names(job, "clients", "the nodes allowed to pull from this source");
     Optional<Snapshotting> snapshotting = JobParts.snapshotting(job, defaults);
-    if (!allPresent(name, filesystems, clients, snapshotting)) {
+    Optional<SendOptions> send = JobParts.send(job);
+    if (!allPresent(name, filesystems, clients, snapshotting, send)) {
       return Optional.empty();
     }
     return build(
-        job, () -> new SourceJob(name.get(), filesystems.get(), clients.get(), snapshotting.get()));
+        job,
+        () ->
+            new SourceJob(
+                name.get(), filesystems.get(), clients.get(), snapshotting.get(), send.get()));
   }
 
   private static Optional<JobConfig> snap(

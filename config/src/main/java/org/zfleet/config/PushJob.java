@@ -17,10 +17,11 @@ public record PushJob(
     Pruning senderPruning,
     Pruning receiverPruning,
     Replication replication,
+    SendOptions send,
     Map<String, String> sinkNodes)
     implements JobConfig {
 
-  /** A push whose sinks' nodes are all pinned on first contact. */
+  /** A push with the default send flags whose sinks' nodes are all pinned on first contact. */
   public PushJob(
       String name,
       List<String> sinks,
@@ -37,6 +38,7 @@ public record PushJob(
         senderPruning,
         receiverPruning,
         replication,
+        SendOptions.NONE,
         Map.of());
   }
 
@@ -52,6 +54,7 @@ public record PushJob(
     Objects.requireNonNull(senderPruning, "senderPruning");
     Objects.requireNonNull(receiverPruning, "receiverPruning");
     Objects.requireNonNull(replication, "replication");
+    Objects.requireNonNull(send, "send");
     sinkNodes = Map.copyOf(sinkNodes);
     for (Map.Entry<String, String> e : sinkNodes.entrySet()) {
       JobConfig.checkName("node", e.getValue());

@@ -5,7 +5,11 @@ import java.util.Objects;
 
 /** Snapshots the selected filesystems and serves them to the pull jobs of its client nodes. */
 public record SourceJob(
-    String name, FilesystemFilter filesystems, List<String> clients, Snapshotting snapshotting)
+    String name,
+    FilesystemFilter filesystems,
+    List<String> clients,
+    Snapshotting snapshotting,
+    SendOptions send)
     implements JobConfig {
 
   public SourceJob {
@@ -17,6 +21,7 @@ public record SourceJob(
     }
     clients.forEach(c -> JobConfig.checkName("client node", c));
     Objects.requireNonNull(snapshotting, "snapshotting");
+    Objects.requireNonNull(send, "send");
   }
 
   @Override

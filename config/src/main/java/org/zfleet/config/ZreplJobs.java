@@ -82,7 +82,7 @@ final class ZreplJobs {
       case "push" -> {
         peer(ctx, job, where, all, "sink");
         ZreplSections.filesystems(ctx, job.get("filesystems"), where + ".filesystems");
-        options(ctx, job.get("send"), where + ".send");
+        send(ctx, job.get("send"), where + ".send");
         ZreplSections.snapshotting(ctx, job.get("snapshotting"), where + ".snapshotting");
         ZreplSections.pruning(
             ctx, job.get("pruning"), where + ".pruning", List.of("keep_sender", "keep_receiver"));
@@ -114,7 +114,7 @@ final class ZreplJobs {
       case "source" -> {
         clients(ctx, job, where, all);
         ZreplSections.filesystems(ctx, job.get("filesystems"), where + ".filesystems");
-        options(ctx, job.get("send"), where + ".send");
+        send(ctx, job.get("send"), where + ".send");
         ZreplSections.snapshotting(ctx, job.get("snapshotting"), where + ".snapshotting");
       }
       default -> {
@@ -249,15 +249,51 @@ final class ZreplJobs {
     ctx.writer.strings("clients", clients);
   }
 
-  /** zrepl's send and receive options: only the bandwidth limit has a zfleet equivalent. */
+  /** zrepl's send options with a zfleet equivalent, by zrepl name: the zfleet key of each. */
+  private static final Map<String, String> SEND_FLAGS =
+      Map.of(
+          "compressed", "compressed",
+          "large_blocks", "large-blocks",
+          "embedded_data", "embedded-data",
+          "raw", "raw");
+
+  /**
+   * zrepl's send options: the stream flags become zfleet's {@code send} section (in zfleet's key
+   * order), the bandwidth limit goes to the replication section, the rest are notes.
+   */
+  private static void send(ZreplImport.Context ctx, Object section, String where) {
+    Map<String, String> flags = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, Object> option : Yamls.map(section).entrySet()) {
+      String key = option.getKey();
+      String zfleetKey = SEND_FLAGS.get(key);
+      Object value = option.getValue();
+      if (zfleetKey != null && (value instanceof Boolean || value == null)) {
+        flags.put(zfleetKey, String.valueOf(Boolean.TRUE.equals(value)));
+      } else if (zfleetKey != null) {
+        ctx.note(where + "." + key, "\"" + value + "\" is not true or false; not carried over");
+      } else if (!key.equals("bandwidth_limit")) {
+        ctx.note(where + "." + key, "zfleet has no such send option; not carried over");
+      }
+    }
+    if (flags.values().stream().noneMatch("true"::equals)) {
+      return;
+    }
+    ctx.writer.open("send");
+    for (String key : SendOptions.KEYS) {
+      if ("true".equals(flags.get(key))) {
+        ctx.writer.raw(key, "true");
+      }
+    }
+    ctx.writer.close();
+  }
+
+  /** zrepl's receive options: only the bandwidth limit has a zfleet equivalent. */
   private static void options(ZreplImport.Context ctx, Object section, String where) {
     for (Map.Entry<String, Object> option : Yamls.map(section).entrySet()) {
       if (!option.getKey().equals("bandwidth_limit")) {
         ctx.note(
             where + "." + option.getKey(),
-            "zfleet has no per-job "
-                + (where.endsWith("send") ? "send" : "receive")
-                + " options yet; not carried over");
+            "zfleet has no per-job receive options yet; not carried over");
       }
     }
   }

@@ -211,4 +211,35 @@ class ConfigLoaderTest {
     assertThat(b.interval()).contains(Duration.ofHours(1));
     assertThat(b.receiverPruning().scope()).isEqualTo(Pruning.Scope.OWN);
   }
+
+  @Test
+  void sendOptionsAreOffUnlessTheSendingJobTurnsThemOn() {
+    String text =
+        """
+        zfleet.jobs = [
+          { name = plain, type = push, sink = s, filesystems { "tank/a<" = true }
+            snapshotting { type = periodic, prefix = "a_", interval = 10m }
+            pruning { keep-sender = [ { type = not-replicated } ], keep-receiver = [ { type = last-n, count = 5 } ] } }
+          { name = packed, type = push, sink = s, filesystems { "tank/b<" = true }
+            snapshotting { type = periodic, prefix = "b_", interval = 10m }
+            pruning { keep-sender = [ { type = not-replicated } ], keep-receiver = [ { type = last-n, count = 5 } ] }
+            send { compressed = true, large-blocks = yes, embedded-data = on, raw = false } }
+          { name = served, type = source, clients = [ c ], filesystems { "tank/c<" = true }
+            snapshotting { type = periodic, prefix = "c_", interval = 10m }
+            send { raw = true } }
+          { name = s, type = sink, root-fs = "backup/in", clients = [ h ] }
+        ]
+        """;
+    LoadResult result = ConfigLoader.parse(text, "s.conf", "h");
+
+    assertThat(result.errors()).isEmpty();
+    ZfleetConfig config = result.config().orElseThrow();
+    assertThat(((PushJob) config.job("plain").orElseThrow()).send()).isEqualTo(SendOptions.NONE);
+    assertThat(((PushJob) config.job("packed").orElseThrow()).send())
+        .isEqualTo(new SendOptions(true, true, true, false));
+    assertThat(((PushJob) config.job("packed").orElseThrow()).send().enabled())
+        .containsExactly("compressed", "large-blocks", "embedded-data");
+    assertThat(((SourceJob) config.job("served").orElseThrow()).send())
+        .isEqualTo(new SendOptions(false, false, false, true));
+  }
 }

@@ -4,16 +4,21 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.zfleet.config.Snapshotting;
 import org.zfleet.cycle.FilesystemView.DestinationView;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
+import org.zfleet.model.SnapshotName;
+import org.zfleet.plan.Plan;
 import org.zfleet.plan.ReceiverLayout;
 import org.zfleet.plan.ReceiverState;
 import org.zfleet.schedule.SnapshotNaming;
@@ -43,9 +48,19 @@ public final class CyclePlanner {
     if (settings.kind() == CycleSettings.Kind.SOURCE) {
       return cycles;
     }
+    // Per destination once, not per filesystem: planning stays linear in the number of them.
+    Map<String, Set<DatasetName>> received = new HashMap<>();
+    for (Destination d : listing.destinations()) {
+      if (d instanceof Destination.Reachable r) {
+        received.put(d.name(), receivedPaths(listing, r));
+      }
+    }
     listing.filesystems().stream()
         .sorted(Comparator.comparing(f -> f.name().value()))
-        .forEach(fs -> cycles.put(fs.name(), planFilesystem(view(listing, fs), settings, start)));
+        .forEach(
+            fs ->
+                cycles.put(
+                    fs.name(), planFilesystem(view(listing, fs, received), settings, start)));
     return cycles;
   }
 
@@ -70,10 +85,21 @@ public final class CyclePlanner {
 
   /** One filesystem as the listing shows it, with each destination cut down to its replica. */
   public static FilesystemView view(JobListing listing, SenderFilesystem fs) {
+    Map<String, Set<DatasetName>> received = new HashMap<>();
+    for (Destination d : listing.destinations()) {
+      if (d instanceof Destination.Reachable r) {
+        received.put(d.name(), receivedPaths(listing, r));
+      }
+    }
+    return view(listing, fs, received);
+  }
+
+  private static FilesystemView view(
+      JobListing listing, SenderFilesystem fs, Map<String, Set<DatasetName>> received) {
     List<DestinationView> destinations = new ArrayList<>();
     for (Destination d : listing.destinations()) {
       if (d instanceof Destination.Reachable r) {
-        destinations.add(reachable(listing, fs, r));
+        destinations.add(reachable(fs, r, received.get(d.name())));
       } else {
         Destination.Unreachable u = (Destination.Unreachable) d;
         destinations.add(new DestinationView.Unreachable(u.name(), u.reason()));
@@ -82,28 +108,40 @@ public final class CyclePlanner {
     return new FilesystemView(fs, destinations, listing.senderNode(), listing.snapshotPrefix());
   }
 
-  private static DestinationView.Reachable reachable(
-      JobListing listing, SenderFilesystem fs, Destination.Reachable d) {
-    ReceiverLayout layout = d.layout();
-    DatasetName target = layout.receiverPath(fs.name());
-    // Ancestors that are replicated themselves are not made placeholders: a placeholder keeps
-    // canmount=off through the forced receive that later makes it a replica. One with nothing to
-    // send (no snapshot: a placeholder on a sender that is itself a sink) is made a placeholder,
-    // never waited for (zrepl#742).
-    Set<DatasetName> replicated = new HashSet<>();
-    for (SenderFilesystem other : listing.filesystems()) {
-      if (listing.replicated().contains(other.name()) && hasSnapshots(other)) {
-        replicated.add(other.name());
+  /**
+   * Where the filesystems this job replicates itself, and that have something to send, land at
+   * {@code d}; computed once per destination (planning stays linear in the number of filesystems).
+   */
+  private static Set<DatasetName> receivedPaths(JobListing listing, Destination.Reachable d) {
+    Set<DatasetName> paths = new HashSet<>();
+    for (SenderFilesystem fs : listing.filesystems()) {
+      if (listing.replicated().contains(fs.name()) && hasSnapshots(fs)) {
+        paths.add(d.layout().receiverPath(fs.name()));
       }
     }
-    replicated.add(fs.name());
-    List<DatasetName> placeholders =
-        layout.placeholders(replicated).stream()
-            .filter(p -> target.isWithin(p) && !p.equals(target))
-            .toList();
+    return paths;
+  }
+
+  private static DestinationView.Reachable reachable(
+      SenderFilesystem fs, Destination.Reachable d, Set<DatasetName> received) {
+    ReceiverLayout layout = d.layout();
+    DatasetName target = layout.receiverPath(fs.name());
+    DatasetName clientRoot = layout.clientRoot();
+    // Every parent from the client root down is a placeholder, except those that are replicated
+    // themselves: a placeholder keeps canmount=off through the forced receive that later makes it
+    // a replica. One with nothing to send (no snapshot: a placeholder on a sender that is itself a
+    // sink) is made a placeholder, never waited for (zrepl#742; see receivedPaths).
+    List<DatasetName> placeholders = new ArrayList<>();
+    for (Optional<DatasetName> p = target.parent();
+        p.isPresent() && p.get().isWithin(clientRoot);
+        p = p.get().parent()) {
+      if (!received.contains(p.get())) {
+        placeholders.add(0, p.get());
+      }
+    }
     return new DestinationView.Reachable(
         d.name(),
-        layout.clientRoot(),
+        clientRoot,
         target,
         Optional.ofNullable(d.datasets().get(target)),
         placeholders.stream().filter(p -> !d.datasets().containsKey(p)).toList(),
@@ -145,6 +183,84 @@ public final class CyclePlanner {
         && (ReceiverState.of(true, dataset.role()) == ReceiverState.REPLICA
             || ReceiverState.of(true, dataset.role()) == ReceiverState.PLACEHOLDER
             || dataset.versions().stream().anyMatch(FilesystemVersion::isSnapshot));
+  }
+
+  // ---- a push job's prepare step
+
+  /**
+   * What a push job does once for all its filesystems before their replications run (see {@link
+   * StepSpec.Prepare}), or empty if there is nothing to do or the job is not a push: the missing
+   * placeholders of every reachable destination (except those below a replicated ancestor still to
+   * arrive), the snapshots the cycle's replications send, and the held snapshots each destination's
+   * cursor has moved past. A pull's source holds and releases in its steps.
+   */
+  public static Optional<StepSpec.Prepare> prepare(
+      JobListing listing, Map<DatasetName, FilesystemCycle> cycles, CycleSettings settings) {
+    if (settings.kind() != CycleSettings.Kind.PUSH) {
+      return Optional.empty();
+    }
+    Map<String, Set<DatasetName>> placeholders = new LinkedHashMap<>();
+    Map<String, Set<SnapshotName>> hold = new LinkedHashMap<>();
+    Map<String, Set<SnapshotName>> release = new LinkedHashMap<>();
+    for (FilesystemCycle cycle : cycles.values()) {
+      FilesystemView view = cycle.view();
+      Set<String> receiving = new HashSet<>();
+      for (StepSpec spec : cycle.steps()) {
+        if (spec instanceof StepSpec.Replicate r && r.plan().plan() instanceof Plan.Steps) {
+          receiving.add(r.destination());
+        }
+      }
+      for (DestinationView d : view.destinations()) {
+        // Only where this cycle receives something (a filesystem with nothing to send yet may
+        // become a placeholder itself, zrepl#742). Those below a replicated ancestor that has not
+        // arrived are made by the step once it has (its first receive may still be running: see
+        // replicatedAncestor).
+        if (d instanceof DestinationView.Reachable r
+            && receiving.contains(d.name())
+            && r.awaitParent().isEmpty()) {
+          placeholders
+              .computeIfAbsent(d.name(), k -> new TreeSet<>(ReceiverLayout.PARENTS_FIRST))
+              .addAll(r.placeholders());
+        }
+      }
+      for (StepSpec spec : cycle.steps()) {
+        if (spec instanceof StepSpec.Replicate r) {
+          Set<SnapshotName> held =
+              hold.computeIfAbsent(r.destination(), k -> new LinkedHashSet<>());
+          r.plan().toHold().forEach(v -> held.add(view.name().snapshot(v.name())));
+        }
+      }
+      for (DestinationView d : view.destinations()) {
+        if (d instanceof DestinationView.Reachable r) {
+          Set<SnapshotName> held = hold.getOrDefault(d.name(), Set.of());
+          for (FilesystemVersion v : CursorHoldRelease.passed(view.sender(), r)) {
+            SnapshotName s = view.name().snapshot(v.name());
+            if (!held.contains(s)) {
+              release.computeIfAbsent(d.name(), k -> new LinkedHashSet<>()).add(s);
+            }
+          }
+        }
+      }
+    }
+    Map<DatasetName, List<FilesystemVersion>> versions = new LinkedHashMap<>();
+    cycles.forEach((fs, cycle) -> versions.put(fs, cycle.view().sender().versions()));
+    Map<String, List<DatasetName>> made = new LinkedHashMap<>();
+    placeholders.forEach((d, p) -> made.put(d, List.copyOf(p)));
+    StepSpec.Prepare prepare =
+        new StepSpec.Prepare(
+            made,
+            grouped(hold, listing.wholeSubtrees(), versions),
+            grouped(release, listing.wholeSubtrees(), versions));
+    return prepare.isEmpty() ? Optional.empty() : Optional.of(prepare);
+  }
+
+  private static Map<String, StepSpec.Prepare.Snapshots> grouped(
+      Map<String, Set<SnapshotName>> snapshots,
+      Set<DatasetName> wholeSubtrees,
+      Map<DatasetName, List<FilesystemVersion>> versions) {
+    Map<String, StepSpec.Prepare.Snapshots> out = new LinkedHashMap<>();
+    snapshots.forEach((d, s) -> out.put(d, RecursiveHolds.group(s, wholeSubtrees, versions)));
+    return out;
   }
 
   // ---- the job-wide steps and the schedule
@@ -215,6 +331,40 @@ public final class CyclePlanner {
       return schedule.nextDue(Optional.of(lastLooked), now);
     }
     return schedule.nextDue(lastTaken(listing, settings), now);
+  }
+
+  /**
+   * What a job keeps of a listing between cycles: per filesystem its newest snapshot and the newest
+   * whose name the job's naming reads, all the snapshot schedule looks at ({@link #snapshot},
+   * {@link #nextSnapshotDue}). Each filesystem's state lives with its supervisor; the listing is
+   * not kept a second time.
+   */
+  public static JobListing forSchedule(JobListing listing, CycleSettings settings) {
+    Optional<SnapshotNaming> naming = settings.snapshotting().prefix().map(SnapshotNaming::new);
+    List<SenderFilesystem> kept = new ArrayList<>(listing.filesystems().size());
+    for (SenderFilesystem fs : listing.filesystems()) {
+      List<FilesystemVersion> versions = new ArrayList<>(2);
+      FilesystemVersion newest = null;
+      FilesystemVersion newestNamed = null;
+      for (FilesystemVersion v : fs.versions()) {
+        if (v.isSnapshot()) {
+          newest = v;
+          if (naming.isPresent()
+              && naming.get().parse(v.name()) instanceof SnapshotNaming.Parsed.Timestamped) {
+            newestNamed = v;
+          }
+        }
+      }
+      if (newestNamed != null && newestNamed != newest) {
+        versions.add(newestNamed);
+      }
+      if (newest != null) {
+        versions.add(newest);
+      }
+      kept.add(SenderFilesystem.of(fs.name(), versions));
+    }
+    return new JobListing(
+        listing.senderNode(), listing.snapshotPrefix(), kept, List.of(), Set.of(), Set.of());
   }
 
   /** When the job last snapshotted: the newest timestamp among names with its prefix. */

@@ -86,7 +86,7 @@ public record FilesystemView(
       }
     }
     return new FilesystemView(
-        new SenderFilesystem(sender.name(), sender.versions(), marks),
+        new SenderFilesystem(sender.name(), sender.versions(), marks, sender.heldSnapshots()),
         moved,
         senderNode,
         snapshotPrefix);

@@ -28,6 +28,12 @@ import org.zfleet.plan.ReceiverState;
  * @param warnings what the listing held that the plan ignored, to be logged
  * @param legacyMarks marks an earlier version wrote for this destination under older names
  *     (property to value), to retire once the cursor is written
+ * @param preparedByJob the job's prepare step (run before the cycle's replications) has created the
+ *     placeholders and holds the snapshots the steps move the cursor to, and releases the old
+ *     cursor's hold next cycle: the step itself only sends, receives and records the cursor
+ * @param placeholdersPrepared the prepare step has also created {@code placeholders}; it leaves
+ *     those of a first receive that waits for its replicated ancestor to the step, which makes them
+ *     once the ancestor has arrived
  */
 public record ReplicationPlan(
     DatasetName source,
@@ -42,7 +48,9 @@ public record ReplicationPlan(
     boolean receiverHadSnapshots,
     Optional<FilesystemVersion> healCursorTo,
     List<String> warnings,
-    Map<String, String> legacyMarks) {
+    Map<String, String> legacyMarks,
+    boolean preparedByJob,
+    boolean placeholdersPrepared) {
 
   public ReplicationPlan {
     Objects.requireNonNull(source, "source");
@@ -59,7 +67,10 @@ public record ReplicationPlan(
     legacyMarks = Map.copyOf(legacyMarks);
   }
 
-  /** A plan with no marks left in an older form. */
+  /**
+   * A plan with no marks left in an older form, whose step holds and releases its own snapshots and
+   * creates its own placeholders.
+   */
   public ReplicationPlan(
       DatasetName source,
       DatasetName target,
@@ -86,7 +97,29 @@ public record ReplicationPlan(
         receiverHadSnapshots,
         healCursorTo,
         warnings,
-        Map.of());
+        Map.of(),
+        false,
+        false);
+  }
+
+  /** The same plan once the replicated parent it waited for has arrived. */
+  public ReplicationPlan parentArrived() {
+    return new ReplicationPlan(
+        source,
+        target,
+        receiverState,
+        plan,
+        senderVersions,
+        cursorGuid,
+        staleStepHolds,
+        placeholders,
+        Optional.empty(),
+        receiverHadSnapshots,
+        healCursorTo,
+        warnings,
+        legacyMarks,
+        preparedByJob,
+        placeholdersPrepared);
   }
 
   /** The sender's newest snapshot, where an up-to-date replica stands. */
@@ -94,6 +127,26 @@ public record ReplicationPlan(
     return senderVersions.stream()
         .filter(FilesystemVersion::isSnapshot)
         .reduce((first, second) -> second);
+  }
+
+  /**
+   * The snapshots a step sends from and to that must be held while it runs and after: every
+   * snapshot the cursor passes through, and the first step's base unless it is the cursor (held
+   * already).
+   */
+  public List<FilesystemVersion> toHold() {
+    List<FilesystemVersion> held = new java.util.ArrayList<>();
+    if (plan instanceof Plan.Steps steps) {
+      steps
+          .steps()
+          .get(0)
+          .from()
+          .filter(FilesystemVersion::isSnapshot)
+          .filter(from -> cursorGuid.isEmpty() || cursorGuid.getAsLong() != from.guid())
+          .ifPresent(held::add);
+    }
+    held.addAll(targets());
+    return held;
   }
 
   /** Every snapshot the steps make the cursor pass through, in order. */

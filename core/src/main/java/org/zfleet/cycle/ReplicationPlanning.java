@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.zfleet.cycle.FilesystemView.DestinationView;
+import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 import org.zfleet.plan.BaseProtection;
 import org.zfleet.plan.CommonBase;
@@ -46,6 +47,9 @@ final class ReplicationPlanning {
               .filter(FilesystemVersion::isSnapshot)
               .filter(base -> cursor.isEmpty() || cursor.getAsLong() != base.guid());
     }
+    Optional<DatasetName> awaitParent =
+        state == ReceiverState.ABSENT ? destination.awaitParent() : Optional.empty();
+    boolean push = settings.kind() == CycleSettings.Kind.PUSH;
     return new ReplicationPlan(
         fs.name(),
         destination.target(),
@@ -55,11 +59,14 @@ final class ReplicationPlanning {
         cursor,
         staleStepHolds(marks.step()),
         destination.placeholders(),
-        state == ReceiverState.ABSENT ? destination.awaitParent() : Optional.empty(),
+        awaitParent,
         receiverVersions.stream().anyMatch(FilesystemVersion::isSnapshot),
         heal,
         warnings,
-        marks.legacy());
+        marks.legacy(),
+        push,
+        // CyclePlanner.prepare leaves the placeholders below an ancestor still to arrive.
+        push && destination.awaitParent().isEmpty());
   }
 
   private static OptionalLong parseCursor(

@@ -4,20 +4,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 
 /**
- * One filesystem a job sends from, as its listing found it: its versions ordered by createtxg and,
- * per destination, the marks zfleet wrote on it for that destination (raw property values).
+ * One filesystem a job sends from, as its listing found it: its versions ordered by createtxg, per
+ * destination the marks zfleet wrote on it for that destination (raw property values), and the
+ * snapshots that carry user holds of any tag (short names; empty where the listing did not read
+ * holds).
  */
 public record SenderFilesystem(
-    DatasetName name, List<FilesystemVersion> versions, Map<String, Marks> marks) {
+    DatasetName name,
+    List<FilesystemVersion> versions,
+    Map<String, Marks> marks,
+    Set<String> heldSnapshots) {
 
   public SenderFilesystem {
     Objects.requireNonNull(name, "name");
     versions = List.copyOf(versions);
     marks = Map.copyOf(marks);
+    heldSnapshots = Set.copyOf(heldSnapshots);
+  }
+
+  /** A filesystem as listed without reading holds. */
+  public SenderFilesystem(
+      DatasetName name, List<FilesystemVersion> versions, Map<String, Marks> marks) {
+    this(name, versions, marks, Set.of());
   }
 
   /** A filesystem without marks (a snap job's, or before any replication). */

@@ -1,8 +1,11 @@
 package org.zfleet.cycle;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.zfleet.model.DatasetName;
+import org.zfleet.model.SnapshotName;
 import org.zfleet.prune.PruneOutcome;
 
 /**
@@ -24,6 +27,71 @@ public sealed interface StepSpec {
     public Snapshot {
       Objects.requireNonNull(name, "name");
       filesystems = List.copyOf(filesystems);
+    }
+  }
+
+  /**
+   * Readies a push job's cycle before its replications run, for all its filesystems at once (a few
+   * zfs commands in all, none per filesystem): per destination, creates the missing placeholder
+   * parents (parents first), holds the snapshots the cycle's replications send and move the cursor
+   * to under that destination's cursor tag, and releases the tag from snapshots its cursor has
+   * moved past. Its replications then only send, receive and record the cursor.
+   */
+  record Prepare(
+      Map<String, List<DatasetName>> placeholders,
+      Map<String, Snapshots> hold,
+      Map<String, Snapshots> release)
+      implements StepSpec {
+    public Prepare {
+      Map<String, List<DatasetName>> made = new LinkedHashMap<>();
+      placeholders.forEach(
+          (k, v) -> {
+            if (!v.isEmpty()) {
+              made.put(k, List.copyOf(v));
+            }
+          });
+      placeholders = java.util.Collections.unmodifiableMap(made);
+      hold = nonEmpty(hold);
+      release = nonEmpty(release);
+    }
+
+    public boolean isEmpty() {
+      return placeholders.isEmpty() && hold.isEmpty() && release.isEmpty();
+    }
+
+    private static Map<String, Snapshots> nonEmpty(Map<String, Snapshots> map) {
+      Map<String, Snapshots> out = new LinkedHashMap<>();
+      map.forEach(
+          (k, v) -> {
+            if (!v.isEmpty()) {
+              out.put(k, v);
+            }
+          });
+      return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * Snapshots to hold or release: whole subtrees in one recursive command each ({@code
+     * recursive}: the root's snapshot and every snapshot of that name it stands for, which are held
+     * one by one should the recursive command fail), and the rest by name ({@code each}).
+     */
+    public record Snapshots(
+        Map<SnapshotName, List<SnapshotName>> recursive, List<SnapshotName> each) {
+      public Snapshots {
+        Map<SnapshotName, List<SnapshotName>> copy = new LinkedHashMap<>();
+        recursive.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        recursive = java.util.Collections.unmodifiableMap(copy);
+        each = List.copyOf(each);
+      }
+
+      public boolean isEmpty() {
+        return recursive.isEmpty() && each.isEmpty();
+      }
+
+      /** How many snapshots in all. */
+      public int count() {
+        return each.size() + recursive.values().stream().mapToInt(List::size).sum();
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package org.zfleet.endpoint;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,8 +13,10 @@ import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.DatasetListing;
+import org.zfleet.zfs.DestroyResult;
 import org.zfleet.zfs.ReceiveProcess;
 import org.zfleet.zfs.ReceiveRequest;
+import org.zfleet.zfs.ResumeToken;
 import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.ZfsPort;
 
@@ -106,6 +109,29 @@ public final class LocalReceiver implements Receiver {
   public void destroySnapshot(SnapshotName snapshot) {
     check(snapshot.dataset());
     zfs.destroySnapshot(snapshot);
+  }
+
+  @Override
+  public boolean resumes() {
+    return zfs.capabilities().resumableReceive();
+  }
+
+  @Override
+  public Optional<ResumeToken> resumeToken(DatasetName target) {
+    check(target);
+    return zfs.resumeToken(target);
+  }
+
+  @Override
+  public void abortResumableReceive(DatasetName target) {
+    check(target);
+    zfs.abortResumableReceive(target);
+  }
+
+  @Override
+  public DestroyResult destroySnapshots(DatasetName filesystem, List<String> snapshots) {
+    check(filesystem);
+    return zfs.destroySnapshots(filesystem, snapshots);
   }
 
   @Override

@@ -2,6 +2,7 @@ package org.zfleet.endpoint;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -9,6 +10,8 @@ import org.slf4j.LoggerFactory;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
 import org.zfleet.zfs.DatasetListing;
+import org.zfleet.zfs.DestroyResult;
+import org.zfleet.zfs.ResumeToken;
 import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.SendRequest;
 import org.zfleet.zfs.ZfsCapabilities;
@@ -75,6 +78,31 @@ public final class LocalSender implements Sender {
   }
 
   @Override
+  public Map<SnapshotName, String> holdAll(String tag, Collection<SnapshotName> snapshots) {
+    snapshots.forEach(s -> check(s.dataset()));
+    return zfs.holdAll(tag, snapshots);
+  }
+
+  /** Only for a subtree the job selects whole: every snapshot it reaches is the job's. */
+  @Override
+  public void holdRecursive(String tag, SnapshotName snapshot) {
+    check(snapshot.dataset());
+    zfs.holdRecursive(tag, snapshot);
+  }
+
+  @Override
+  public void releaseRecursive(String tag, SnapshotName snapshot) {
+    check(snapshot.dataset());
+    zfs.releaseRecursive(tag, snapshot);
+  }
+
+  @Override
+  public Map<SnapshotName, String> releaseAll(String tag, Collection<SnapshotName> snapshots) {
+    snapshots.forEach(s -> check(s.dataset()));
+    return zfs.releaseAll(tag, snapshots);
+  }
+
+  @Override
   public void bookmark(SnapshotName snapshot, String bookmark) {
     check(snapshot.dataset());
     zfs.bookmark(snapshot, bookmark);
@@ -96,6 +124,24 @@ public final class LocalSender implements Sender {
   public void destroySnapshot(SnapshotName snapshot) {
     check(snapshot.dataset());
     zfs.destroySnapshot(snapshot);
+  }
+
+  @Override
+  public DestroyResult destroySnapshots(DatasetName filesystem, List<String> snapshots) {
+    check(filesystem);
+    return zfs.destroySnapshots(filesystem, snapshots);
+  }
+
+  @Override
+  public boolean resumes() {
+    return zfs.capabilities().resumableReceive();
+  }
+
+  @Override
+  public SendProcess resumeSend(ResumeToken token) {
+    // What the token names must be served here; ZFS checks the rest against its snapshots.
+    token.toName().map(n -> SnapshotName.parse(n).dataset()).ifPresent(this::check);
+    return zfs.resumeSend(token);
   }
 
   private static DatasetName datasetOf(String datasetOrSnapshot) {

@@ -9,6 +9,7 @@ import org.zfleet.transfer.ProgressListener;
 import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.zfs.DatasetListing;
+import org.zfleet.zfs.DestroyResult;
 import org.zfleet.zfs.ReceiveRequest;
 import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.ZfsException;
@@ -66,6 +67,11 @@ public final class PullReceiver implements Receiver {
   @Override
   public void destroySnapshot(SnapshotName snapshot) {
     local.destroySnapshot(snapshot);
+  }
+
+  @Override
+  public DestroyResult destroySnapshots(DatasetName filesystem, List<String> snapshots) {
+    return local.destroySnapshots(filesystem, snapshots);
   }
 
   @Override

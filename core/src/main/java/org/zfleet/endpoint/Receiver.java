@@ -2,6 +2,7 @@ package org.zfleet.endpoint;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
@@ -9,8 +10,11 @@ import org.zfleet.transfer.ProgressListener;
 import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.zfs.DatasetListing;
+import org.zfleet.zfs.DestroyResult;
 import org.zfleet.zfs.ReceiveRequest;
+import org.zfleet.zfs.ResumeToken;
 import org.zfleet.zfs.SendProcess;
+import org.zfleet.zfs.ZfsException;
 
 /**
  * The receiving side of a replication as the steps see it: a sink job here or on another node. It
@@ -41,5 +45,32 @@ public interface Receiver {
   /** Prunes one receiver snapshot (never forced). */
   void destroySnapshot(SnapshotName snapshot);
 
+  /**
+   * Prunes several receiver snapshots of one filesystem (never forced), each failure kept with its
+   * name: one {@code zfs destroy fs@a,b,c} where the ZFS takes a list, one at a time otherwise (and
+   * here, by default, for endpoints that only destroy one at a time).
+   */
+  default DestroyResult destroySnapshots(DatasetName filesystem, List<String> snapshots) {
+    return DestroyResult.oneByOne(filesystem, snapshots, this::destroySnapshot);
+  }
+
   void setUserProperty(String datasetOrSnapshot, String property, String value);
+
+  /**
+   * Whether receives here can be resumable ({@code receive -s}): this side's ZFS has them and the
+   * receiver is on this node (the cluster's protocol carries no resume tokens yet).
+   */
+  default boolean resumes() {
+    return false;
+  }
+
+  /** The resume token an interrupted resumable receive left on {@code target}, if any. */
+  default Optional<ResumeToken> resumeToken(DatasetName target) {
+    return Optional.empty();
+  }
+
+  /** {@code zfs receive -A}: discards the partial state of an interrupted receive. */
+  default void abortResumableReceive(DatasetName target) {
+    throw new ZfsException.Unsupported("this receiver has no resumable receive", List.of(), "");
+  }
 }

@@ -17,6 +17,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.zfleet.cycle.FilesystemCycle;
 import org.zfleet.cycle.StepSpec;
+import org.zfleet.model.DatasetName;
 
 /**
  * One per filesystem and job: runs that filesystem's planned steps one at a time (replicate per
@@ -31,18 +32,32 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   public sealed interface Command {}
 
   /**
-   * Runs a cycle's steps; a cycle that arrives while one runs replaces any cycle still waiting, and
-   * a waiting cycle is replaced by a fresh listing if a replication finished since it was listed.
+   * Runs a cycle's steps, planned from the job's listing number {@code listing}. A cycle that
+   * arrives while one runs replaces any cycle still waiting. A cycle listed before this
+   * filesystem's last step that changed something ended is never run: it would act on a view older
+   * than that step (a replica it shows absent may have just been received); if it holds snapshots
+   * this filesystem has not seen, the job is asked for a fresh listing.
    */
-  public record RunCycle(long cycle, FilesystemCycle plan, CyclePorts ports) implements Command {}
+  public record RunCycle(long cycle, long listing, FilesystemCycle plan, CyclePorts ports)
+      implements Command {
+    /** A cycle whose listing never predates a step (tests that do not number listings). */
+    public RunCycle(long cycle, FilesystemCycle plan, CyclePorts ports) {
+      this(cycle, Long.MAX_VALUE, plan, ports);
+    }
+  }
+
+  /** The job has started its listing number {@code listing}. */
+  public record ListingStarted(long listing) implements Command {}
 
   public record GetStatus(ActorRef<FilesystemStatus> replyTo) implements Command {}
 
   /**
-   * What a replication to {@code destination} waited for may have happened (its parent filesystem
-   * just arrived there): if it is waiting, it is retried now instead of after its backoff.
+   * What a replication to {@code destination} waited for may have happened: {@code replica}, the
+   * replica of a filesystem above this one, just arrived there. If this filesystem's replication
+   * waits (for that replica, or in its step), it is retried now instead of after its backoff; one
+   * that waits for another ancestor keeps waiting.
    */
-  public record WaitOver(String destination) implements Command {}
+  public record WaitOver(String destination, DatasetName replica) implements Command {}
 
   /**
    * {@code zfleet signal reset} (zrepl's meaning): stops the running steps and clears their
@@ -50,8 +65,11 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
    */
   public record Reset() implements Command {}
 
-  /** Told to the job when a replication succeeded, so it can release children that wait for it. */
-  public record Replicated(String filesystem, String destination) {}
+  /**
+   * Told to the job when a replication succeeded and {@code replica} exists at {@code destination},
+   * so it can release the filesystems below that wait for it.
+   */
+  public record Replicated(String filesystem, String destination, DatasetName replica) {}
 
   private record StepReported(StepActor.Report report) implements Command {}
 
@@ -86,9 +104,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private FilesystemCycle plan;
   private CyclePorts ports = CyclePorts.NONE;
   private RunCycle waiting;
-
-  /** A replication finished after the waiting cycle was listed: its plan no longer holds. */
-  private boolean waitingStale;
+  private final CycleFreshness freshness = new CycleFreshness();
 
   private long cycle;
   private long attempts;
@@ -121,6 +137,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         .onMessage(RetryDue.class, this::askForCycle)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(WaitOver.class, this::onWaitOver)
+        .onMessage(ListingStarted.class, this::onListingStarted)
         .onMessage(Reset.class, this::onReset)
         .build();
   }
@@ -128,11 +145,37 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   private Behavior<Command> onRunCycle(RunCycle run) {
     if (current != null || !queue.isEmpty()) {
       waiting = run;
-      waitingStale = false;
       return this;
     }
-    startCycle(run);
+    startOrSkip(run);
     return this;
+  }
+
+  private Behavior<Command> onListingStarted(ListingStarted started) {
+    freshness.listingStarted(started.listing());
+    return this;
+  }
+
+  /**
+   * Runs a cycle listed after this filesystem's last change; one listed before it is skipped (and a
+   * fresh listing asked for if it shows snapshots this filesystem's own view lacks).
+   */
+  private void startOrSkip(RunCycle run) {
+    if (freshness.fresh(run.listing()) || plan == null) {
+      startCycle(run);
+      return;
+    }
+    cycle = run.cycle();
+    if (CycleFreshness.hasNewerSnapshots(run.plan().view(), plan.view())) {
+      getContext()
+          .getLog()
+          .info(
+              "cycle listed before this filesystem's last step ended; asking for a fresh listing"
+                  + " job={} fs=\"{}\"",
+              ctx.job(),
+              ctx.filesystem());
+      ctx.cycleRequests().tell(ctx.filesystem());
+    }
   }
 
   private void startCycle(RunCycle run) {
@@ -153,26 +196,12 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
    * prune that was waiting for its cursor.
    */
   private void runNext() {
-    current = queue.pollFirst();
-    while (current != null && book.inBackoff(StepKind.of(current), current.destination(), now())) {
-      current = queue.pollFirst();
-    }
+    current = nextToRun();
     if (current == null) {
-      if (waiting != null && waitingStale) {
-        // Listed while this filesystem's replication was moving both sides: plan afresh.
-        waiting = null;
-        waitingStale = false;
-        getContext()
-            .getLog()
-            .info(
-                "cycle listed during a replication, asking for a fresh listing job={} fs=\"{}\"",
-                ctx.job(),
-                ctx.filesystem());
-        ctx.cycleRequests().tell(ctx.filesystem());
-      } else if (waiting != null) {
+      if (waiting != null) {
         RunCycle next = waiting;
         waiting = null;
-        startCycle(next);
+        startOrSkip(next);
       }
       return;
     }
@@ -200,18 +229,51 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
     currentSince = now();
   }
 
+  /**
+   * The next step whose turn it is: not in its backoff, and not a first receive whose replicated
+   * parent has not arrived (that one waits, without a process, for the job's word that the parent
+   * arrived).
+   */
+  private StepSpec nextToRun() {
+    for (StepSpec next = queue.pollFirst(); next != null; next = queue.pollFirst()) {
+      if (book.inBackoff(StepKind.of(next), next.destination(), now())) {
+        continue;
+      }
+      Optional<StepSpec> admitted = freshness.admit(next);
+      if (admitted.isEmpty()) {
+        StepSpec.Replicate r = (StepSpec.Replicate) next;
+        String reason = "waiting for " + r.plan().awaitParent().get() + " to be received first";
+        book.failed(StepKind.REPLICATE, r.destination(), reason, false, true, now());
+        getContext()
+            .getLog()
+            .info(
+                "step waiting job={} fs=\"{}\" step=replicate dest={} reason=\"{}\"",
+                ctx.job(),
+                ctx.filesystem(),
+                r.destination(),
+                reason);
+        continue;
+      }
+      return admitted.get();
+    }
+    return null;
+  }
+
   private Behavior<Command> onReport(StepActor.Report report) {
     if (current == null || !report.id().equals(currentId)) {
       return this; // a late report from a step already given up on
     }
     StepKind kind = StepKind.of(current);
     String dest = current.destination();
+    freshness.stepEnded(current, report);
     if (report instanceof StepActor.Finished finished) {
       String summary = finished.result().summary();
       book.succeeded(kind, dest, summary, now()).forEach(k -> timers.cancel("retry-" + k));
       if (kind == StepKind.REPLICATE) {
-        waitingStale |= waiting != null;
-        ctx.replicated().tell(new Replicated(ctx.filesystem(), dest));
+        if (CycleFreshness.replicaExists(current, finished.result())) {
+          DatasetName replica = ((StepSpec.Replicate) current).plan().target();
+          ctx.replicated().tell(new Replicated(ctx.filesystem(), dest, replica));
+        }
         finished
             .result()
             .output()
@@ -250,8 +312,15 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
     boolean expected = failed.cause() instanceof ExpectedWait;
     Duration wait = book.failed(kind, dest, failed.reason(), failed.stalled(), expected, now());
     String key = StepBook.key(kind, dest);
-    timers.startSingleTimer("retry-" + key, new RetryDue(key), wait);
-    String retry = " retry_in=" + Durations.human(wait);
+    String retry;
+    if (expected && kind != StepKind.REPLICATE) {
+      // Pruning that waits for a cursor goes on after the replication that sets it (planned again
+      // then): a listing of the whole job on its behalf would find nothing new.
+      retry = "";
+    } else {
+      timers.startSingleTimer("retry-" + key, new RetryDue(key), wait);
+      retry = " retry_in=" + Durations.human(wait);
+    }
     if (expected) {
       getContext()
           .getLog()
@@ -265,6 +334,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
 
   private Behavior<Command> onStepStopped(StepStopped stopped) {
     if (current != null && stopped.id().equals(currentId)) {
+      freshness.stepLost();
       getContext().getLog().error("step stopped without reporting {}", currentId);
       failed(
           new StepActor.Failed(currentId, "step stopped without reporting", false, null),
@@ -288,21 +358,41 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
       current = null;
       currentId = null;
       currentStep = null;
+      freshness.stepLost(); // it may have changed something before it was stopped
     }
     queue.clear();
     waiting = null;
-    waitingStale = false;
     book.reset().forEach(k -> timers.cancel("retry-" + k));
     ctx.cycleRequests().tell(ctx.filesystem());
     return this;
   }
 
+  /**
+   * The replicated parent arrived at a destination: a first receive that waited for it goes now,
+   * from the plan it has (its receiver side has not changed), without a listing.
+   */
   private Behavior<Command> onWaitOver(WaitOver over) {
-    if (book.waitOver(over.destination())) {
+    freshness.parentArrived(over.destination(), over.replica());
+    if (plan != null && !waitsForAnother(over) && book.waitOver(over.destination())) {
       timers.cancel("retry-" + StepBook.key(StepKind.REPLICATE, over.destination()));
-      ctx.cycleRequests().tell(ctx.filesystem());
+      plan.steps().stream()
+          .filter(
+              s -> s instanceof StepSpec.Replicate && s.destination().equals(over.destination()))
+          .findFirst()
+          .ifPresent(queue::addFirst);
+      if (current == null) {
+        runNext();
+      }
     }
     return this;
+  }
+
+  /** Whether this cycle's first receive to the destination waits for another replica than that. */
+  private boolean waitsForAnother(WaitOver over) {
+    return plan.steps().stream()
+        .filter(s -> s instanceof StepSpec.Replicate && s.destination().equals(over.destination()))
+        .map(s -> ((StepSpec.Replicate) s).plan().awaitParent())
+        .anyMatch(awaited -> awaited.isPresent() && !awaited.get().equals(over.replica()));
   }
 
   private Behavior<Command> askForCycle(RetryDue due) {

@@ -17,16 +17,18 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.zfleet.cycle.CyclePlanner;
 import org.zfleet.cycle.CycleSettings;
 import org.zfleet.cycle.CycleStart;
+import org.zfleet.cycle.FilesystemCycle;
 import org.zfleet.cycle.JobListing;
 import org.zfleet.cycle.StepSpec;
+import org.zfleet.model.DatasetName;
 
 /**
  * One per job. Each cycle it takes the job's snapshot if one is due, lists the job's filesystems
- * once (never once per filesystem) and keeps the listing; the planner turns it into each
- * filesystem's steps, which go to one {@link FilesystemSupervisor} per filesystem (made and stopped
- * as filesystems appear and vanish). It does not wait for the supervisors: they run their steps in
- * parallel and coalesce cycles that arrive while busy. It watches them: one that stops on its own
- * is reported and made anew by the next cycle.
+ * once (never once per filesystem) and keeps what its schedule needs of it; the planner turns it
+ * into each filesystem's steps, which go to one {@link FilesystemSupervisor} per filesystem (made
+ * and stopped as filesystems appear and vanish). It does not wait for the supervisors: they run
+ * their steps in parallel and coalesce cycles that arrive while busy. It watches them: one that
+ * stops on its own is reported and made anew by the next cycle.
  */
 public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
@@ -84,6 +86,18 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private Optional<Instant> lastListStarted = Optional.empty();
   private final JobStep step;
   private JobPlan lastPlan;
+
+  /** Listings started so far; the supervisors hear of each, to judge a cycle's freshness. */
+  private long listingsStarted;
+
+  /** A listed cycle waiting for its prepare step before it goes to the supervisors. */
+  private Listed prepared;
+
+  /**
+   * A cycle planned from listing {@code number}; {@code listing} is what the schedule keeps of it.
+   */
+  private record Listed(
+      long number, JobListing listing, Map<DatasetName, FilesystemCycle> plans, CyclePorts ports) {}
 
   public static Behavior<Command> create(JobDriver driver, NodeContext node) {
     return Behaviors.setup(
@@ -182,7 +196,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private Behavior<Command> onFilesystemReplicated(FilesystemReplicated message) {
     filesystems.tellBelow(
         message.replicated().filesystem(),
-        new FilesystemSupervisor.WaitOver(message.replicated().destination()));
+        new FilesystemSupervisor.WaitOver(
+            message.replicated().destination(), message.replicated().replica()));
     return this;
   }
 
@@ -195,6 +210,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         .getLog()
         .info("reset job={}: running steps stopped, backoffs cleared", driver.job());
     step.stop();
+    prepared = null; // a prepare step stopped: its cycle is not run, the fresh one replaces it
     progress.reset();
     filesystems.tellAll(new FilesystemSupervisor.Reset());
     timers.cancel("tick");
@@ -212,6 +228,10 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private void startList() {
     Instant now = now();
     lastListStarted = Optional.of(now);
+    listingsStarted++;
+    FilesystemSupervisor.ListingStarted started =
+        new FilesystemSupervisor.ListingStarted(listingsStarted);
+    filesystems.tellAll(started);
     if (settings.cycleStartsAtListing()) {
       cycleStart = CycleStart.at(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }
@@ -239,6 +259,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     }
     step.ended();
     boolean wasSnapshot = progress.phase() == JobProgress.Phase.SNAPSHOT;
+    boolean wasPrepare = progress.phase() == JobProgress.Phase.PREPARE;
     Optional<String> retry = progress.finished(report, now(), driver.backoff());
     Optional<StepOutput.Listed> listed = Optional.empty();
     if (report instanceof StepActor.Failed failed) {
@@ -258,6 +279,13 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
               .filter(o -> o instanceof StepOutput.Listed)
               .map(o -> (StepOutput.Listed) o);
     }
+    if (wasPrepare) {
+      // A cycle that could not be prepared is not run: its replications would hold nothing.
+      if (report instanceof StepActor.Finished) {
+        dispatch(prepared);
+      }
+      prepared = null;
+    }
     if (wasSnapshot) {
       // Even after a failed snapshot, list and go on: replication and pruning must not stop.
       startList();
@@ -265,21 +293,44 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     }
     boolean snapshotNext = progress.takeSnapshotAfterListing();
     if (listed.isPresent()) {
-      listing = listed.get().listing();
+      JobListing full = listed.get().listing();
+      // Kept between cycles: only what the schedule reads, not a copy of every filesystem's state.
+      listing = CyclePlanner.forSchedule(full, settings);
       ports = listed.get().ports();
       if (snapshotNext && !listing.filesystems().isEmpty()) {
         startSnapshot();
         return this;
       }
-      dispatch();
+      planAndDispatch(full);
     }
     return progress.takePending().map(this::requestCycle).orElseGet(this::scheduleNext);
   }
 
-  private void dispatch() {
+  /** Plans from a new listing; a push job prepares the cycle before it goes to the supervisors. */
+  private void planAndDispatch(JobListing full) {
+    Listed cycle =
+        new Listed(listingsStarted, listing, CyclePlanner.plan(full, settings, cycleStart), ports);
+    Optional<StepSpec.Prepare> prepare = CyclePlanner.prepare(full, cycle.plans(), settings);
+    if (prepare.isPresent()) {
+      prepared = cycle;
+      run(StepKind.PREPARE, prepare.get());
+    } else {
+      dispatch(cycle);
+    }
+  }
+
+  private void dispatch(Listed listed) {
     long cycle = progress.listed(now());
-    lastPlan = filesystems.dispatch(cycle, listing, cycleStart, ports, now());
-    if (listing.filesystems().isEmpty()) {
+    lastPlan =
+        filesystems.dispatch(
+            cycle,
+            listed.number(),
+            listed.listing(),
+            listed.plans(),
+            cycleStart,
+            listed.ports(),
+            now());
+    if (listed.listing().filesystems().isEmpty()) {
       progress.error(CyclePlanner.NOTHING_SELECTED);
     }
   }

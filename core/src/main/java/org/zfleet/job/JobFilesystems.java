@@ -3,10 +3,10 @@ package org.zfleet.job;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -33,8 +33,9 @@ final class JobFilesystems {
   private final BiFunction<String, ActorRef<FilesystemSupervisor.Command>, JobActor.Command>
       stopped;
   private final List<ActorRef<Gate.Command>> replicationGates;
-  private final Map<String, ActorRef<FilesystemSupervisor.Command>> supervisors =
-      new LinkedHashMap<>();
+  // By name: the filesystems below one are a range of it.
+  private final TreeMap<String, ActorRef<FilesystemSupervisor.Command>> supervisors =
+      new TreeMap<>();
   private boolean nothingSelected;
 
   /**
@@ -86,13 +87,19 @@ final class JobFilesystems {
   }
 
   /**
-   * Plans {@code listing} and hands each filesystem its cycle; stops the supervisors of vanished
-   * ones. Says once when the listing selects nothing (a pool exported, or not imported yet), and
-   * once when it selects something again. Returns the plan.
+   * Hands each filesystem its cycle of {@code plans}, planned from the job's listing number {@code
+   * listingNumber}; stops the supervisors of vanished ones. Says once when the listing selects
+   * nothing (a pool exported, or not imported yet), and once when it selects something again.
+   * Returns the plan ({@code listing} is what the job keeps of the listing).
    */
   JobPlan dispatch(
-      long cycle, JobListing listing, CycleStart start, CyclePorts ports, Instant listedAt) {
-    Map<DatasetName, FilesystemCycle> plans = CyclePlanner.plan(listing, driver.settings(), start);
+      long cycle,
+      long listingNumber,
+      JobListing listing,
+      Map<DatasetName, FilesystemCycle> plans,
+      CycleStart start,
+      CyclePorts ports,
+      Instant listedAt) {
     boolean nothing = listing.filesystems().isEmpty();
     if (nothing && !nothingSelected) {
       ctx.getLog()
@@ -108,11 +115,12 @@ final class JobFilesystems {
               listing.filesystems().size());
     }
     nothingSelected = nothing;
-    dispatch(cycle, plans, ports);
+    dispatch(cycle, listingNumber, plans, ports);
     return new JobPlan(driver.job(), Optional.of(listedAt), start, listing, plans);
   }
 
-  private void dispatch(long cycle, Map<DatasetName, FilesystemCycle> plans, CyclePorts ports) {
+  private void dispatch(
+      long cycle, long listingNumber, Map<DatasetName, FilesystemCycle> plans, CyclePorts ports) {
     for (String gone : new ArrayList<>(supervisors.keySet())) {
       if (!plans.containsKey(DatasetName.of(gone))) {
         ctx.getLog().info("filesystem gone job={} fs=\"{}\"", driver.job(), gone);
@@ -125,7 +133,7 @@ final class JobFilesystems {
         (fs, plan) ->
             supervisors
                 .computeIfAbsent(fs.value(), this::spawn)
-                .tell(new FilesystemSupervisor.RunCycle(cycle, plan, ports)));
+                .tell(new FilesystemSupervisor.RunCycle(cycle, listingNumber, plan, ports)));
   }
 
   private ActorRef<FilesystemSupervisor.Command> spawn(String fs) {
@@ -151,13 +159,11 @@ final class JobFilesystems {
 
   /** Tells the filesystems below {@code filesystem} (which may wait for it there). */
   void tellBelow(String filesystem, FilesystemSupervisor.Command command) {
-    String prefix = filesystem + "/";
-    supervisors.forEach(
-        (fs, sup) -> {
-          if (fs.startsWith(prefix)) {
-            sup.tell(command);
-          }
-        });
+    // Names below it sort between "filesystem/" and "filesystem0" ('0' follows '/').
+    supervisors
+        .subMap(filesystem + "/", filesystem + "0")
+        .values()
+        .forEach(sup -> sup.tell(command));
   }
 
   void tellAll(FilesystemSupervisor.Command command) {

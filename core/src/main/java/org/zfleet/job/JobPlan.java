@@ -10,9 +10,12 @@ import org.zfleet.cycle.JobListing;
 import org.zfleet.model.DatasetName;
 
 /**
- * A job's last plan, as its actor keeps it: the listing and what the planner returned from it (each
- * filesystem's cycle), for dry runs that need the daemon's view of peers on other nodes.
+ * A job's last plan, as its actor keeps it: what the planner returned from its listing (each
+ * filesystem's cycle, the same values its supervisors hold), for dry runs that need the daemon's
+ * view of peers on other nodes.
  *
+ * @param listing what the job keeps of the listing between cycles (what its schedule reads: {@link
+ *     org.zfleet.cycle.CyclePlanner#forSchedule}), never a second copy of every filesystem's state
  * @param listedAt when the listing was taken; empty before the first
  */
 public record JobPlan(

@@ -15,7 +15,8 @@ final class JobProgress {
   enum Phase {
     IDLE,
     SNAPSHOT,
-    LIST
+    LIST,
+    PREPARE
   }
 
   private Phase phase = Phase.IDLE;
@@ -70,7 +71,12 @@ final class JobProgress {
   }
 
   StepId start(StepKind kind, String job) {
-    phase = kind == StepKind.SNAPSHOT ? Phase.SNAPSHOT : Phase.LIST;
+    phase =
+        switch (kind) {
+          case SNAPSHOT -> Phase.SNAPSHOT;
+          case PREPARE -> Phase.PREPARE;
+          default -> Phase.LIST;
+        };
     current = new StepId(job, "", kind, "", ++attempt);
     return current;
   }
@@ -108,7 +114,7 @@ final class JobProgress {
       listFailures = 0;
       listRetry = null;
     }
-    if (phase == Phase.LIST) {
+    if (phase == Phase.LIST || phase == Phase.PREPARE) {
       phase = Phase.IDLE;
     }
     return retry;

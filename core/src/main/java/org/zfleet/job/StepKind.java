@@ -6,6 +6,7 @@ import org.zfleet.cycle.StepSpec;
 public enum StepKind {
   LIST("list"),
   SNAPSHOT("snapshot"),
+  PREPARE("prepare"),
   REPLICATE("replicate"),
   PRUNE_SENDER("prune-sender"),
   PRUNE_RECEIVER("prune-receiver"),
@@ -31,6 +32,9 @@ public enum StepKind {
     }
     if (spec instanceof StepSpec.Snapshot || spec instanceof StepSpec.NoSnapshot) {
       return SNAPSHOT;
+    }
+    if (spec instanceof StepSpec.Prepare) {
+      return PREPARE;
     }
     if (spec instanceof StepSpec.Replicate || spec instanceof StepSpec.Wait) {
       return REPLICATE;

@@ -19,7 +19,8 @@ import org.zfleet.model.DatasetName;
  */
 public record ReceiverLayout(DatasetName rootFs, String clientIdentity) {
 
-  private static final Comparator<DatasetName> PARENTS_FIRST =
+  /** Shallower datasets first, then by name: a parent before its children. */
+  public static final Comparator<DatasetName> PARENTS_FIRST =
       Comparator.comparingInt(DatasetName::depth).thenComparing(DatasetName::value);
 
   public ReceiverLayout {

@@ -40,10 +40,7 @@ final class CursorHolds {
     DatasetName fs = plan.source();
     hold(fs.snapshot(to.name()), marks.cursorHoldTag());
     sender.setUserProperty(fs.value(), marks.cursorProperty(), Long.toUnsignedString(to.guid()));
-    if (!legacyRetired) {
-      legacyRetired = true;
-      marks.retireLegacy(sender, fs, plan.legacyMarks(), plan.senderVersions());
-    }
+    retireLegacy();
     Optional<FilesystemVersion> old =
         plan.senderVersions().stream()
             .filter(v -> v.isSnapshot() && previous.isPresent() && v.guid() == previous.getAsLong())
@@ -52,6 +49,23 @@ final class CursorHolds {
       releaseQuietly(fs.snapshot(old.get().name()), marks.cursorHoldTag());
     } else if (old.isEmpty() && !lostCursorReleased && plan.receiverHadSnapshots()) {
       releaseLostCursorHolds(to);
+    }
+  }
+
+  /**
+   * Records the cursor's guid: its snapshot is held already (the job's prepare step); marks left in
+   * the legacy form are retired once it is written.
+   */
+  void recordCursor(FilesystemVersion to) {
+    sender.setUserProperty(
+        plan.source().value(), marks.cursorProperty(), Long.toUnsignedString(to.guid()));
+    retireLegacy();
+  }
+
+  private void retireLegacy() {
+    if (!legacyRetired) {
+      legacyRetired = true;
+      marks.retireLegacy(sender, plan.source(), plan.legacyMarks(), plan.senderVersions());
     }
   }
 

@@ -117,7 +117,8 @@ public final class JobDrivers {
             ports.hooks(),
             lister,
             marks,
-            transfer),
+            transfer,
+            true),
         job.replication().stallTimeout(),
         backoff(job.replication()),
         job.replication().concurrency());

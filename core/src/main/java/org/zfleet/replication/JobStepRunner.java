@@ -2,16 +2,15 @@ package org.zfleet.replication;
 
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.zfleet.config.FilesystemFilter;
 import org.zfleet.config.Hook;
 import org.zfleet.cycle.StepSpec;
+import org.zfleet.endpoint.Sender;
 import org.zfleet.job.CyclePorts;
 import org.zfleet.job.StepResult;
 import org.zfleet.job.StepRunner;
 import org.zfleet.job.StepWork;
 import org.zfleet.model.DatasetName;
-import org.zfleet.model.SnapshotName;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.zfs.ProcessRunner;
 import org.zfleet.zfs.ZfsPort;
@@ -31,6 +30,7 @@ public final class JobStepRunner implements StepRunner {
   private final StepWork lister;
   private final Map<String, ReplicationMarks> marks;
   private final TransferOptions transferOptions;
+  private final boolean holdsByJob;
 
   /**
    * @param filter the job's own filesystems (what a snapshot takes), if it has any
@@ -46,6 +46,25 @@ public final class JobStepRunner implements StepRunner {
       StepWork lister,
       Map<String, ReplicationMarks> marks,
       TransferOptions transferOptions) {
+    this(job, zfs, filter, hooks, processes, lister, marks, transferOptions, false);
+  }
+
+  /**
+   * @param holdsByJob the job prepares its cycles (a push): the cursor holds of snapshots its
+   *     cursors have passed are released by the next prepare step, or by sender pruning just before
+   *     it destroys them
+   */
+  public JobStepRunner(
+      String job,
+      ZfsPort zfs,
+      FilesystemFilter filter,
+      List<Hook> hooks,
+      ProcessRunner processes,
+      StepWork lister,
+      Map<String, ReplicationMarks> marks,
+      TransferOptions transferOptions,
+      boolean holdsByJob) {
+    this.holdsByJob = holdsByJob;
     this.job = job;
     this.zfs = zfs;
     this.filter = filter;
@@ -83,6 +102,9 @@ public final class JobStepRunner implements StepRunner {
       HookRunner hookRunner = new HookRunner(job, hooks, hookEnvironment(s), processes);
       return new TakeSnapshots(zfs, filter, s.filesystems(), s.name(), hookRunner);
     }
+    if (spec instanceof StepSpec.Prepare p) {
+      return new PrepareReplication(job, p, endpoints, marks);
+    }
     if (spec instanceof StepSpec.NoSnapshot n) {
       return control -> StepResult.of(n.reason());
     }
@@ -101,18 +123,27 @@ public final class JobStepRunner implements StepRunner {
       };
     }
     if (spec instanceof StepSpec.PruneSender p) {
-      Consumer<SnapshotName> destroy =
+      PruneFilesystem.Destroyer destroy =
           endpoints
               .sender()
-              .<Consumer<SnapshotName>>map(s -> s::destroySnapshot)
-              .orElse(zfs::destroySnapshot);
-      return new PruneFilesystem(p.side(), p.filesystem(), p.outcome(), destroy);
+              .<PruneFilesystem.Destroyer>map(s -> s::destroySnapshots)
+              .orElse(zfs::destroySnapshots);
+      if (!holdsByJob || endpoints.sender().isEmpty()) {
+        return new PruneFilesystem(p.side(), p.filesystem(), p.outcome(), destroy);
+      }
+      Sender sender = endpoints.sender().get();
+      return new PruneFilesystem(
+          p.side(),
+          p.filesystem(),
+          p.outcome(),
+          destroy,
+          doomed -> marks.values().forEach(m -> sender.releaseAll(m.cursorHoldTag(), doomed)));
     }
     StepSpec.PruneReceiver p = (StepSpec.PruneReceiver) spec;
     return new PruneFilesystem(
         p.side(),
         p.filesystem(),
         p.outcome(),
-        endpoints.receiver(p.destination())::destroySnapshot);
+        endpoints.receiver(p.destination())::destroySnapshots);
   }
 }

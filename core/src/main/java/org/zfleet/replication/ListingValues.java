@@ -1,9 +1,11 @@
 package org.zfleet.replication;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.zfleet.cycle.ReplicaDataset;
 import org.zfleet.cycle.SenderFilesystem;
 import org.zfleet.model.DatasetName;
@@ -34,7 +36,15 @@ final class ListingValues {
                               m.cursorIn(d.properties()),
                               Optional.ofNullable(d.properties().get(m.stepProperty())),
                               m.legacyIn(d.properties()))));
-              return new SenderFilesystem(d.name(), d.versions(), found);
+              Set<String> held = new HashSet<>();
+              d.versionProperties()
+                  .forEach(
+                      (snapshot, props) -> {
+                        if (props.containsKey(DatasetListing.USERREFS)) {
+                          held.add(snapshot);
+                        }
+                      });
+              return new SenderFilesystem(d.name(), d.versions(), found, held);
             })
         .toList();
   }

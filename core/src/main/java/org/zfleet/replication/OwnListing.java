@@ -33,6 +33,10 @@ final class OwnListing implements StepWork {
     // The legacy names too, so a cursor an earlier version wrote is found and later retired.
     java.util.Set<String> properties = new java.util.HashSet<>();
     marks.values().forEach(m -> properties.addAll(m.listedProperties()));
+    if (!marks.isEmpty()) {
+      // Which snapshots are held: a push job releases the holds its cursors have moved past.
+      properties.add(DatasetListing.USERREFS);
+    }
     List<DatasetListing> listed =
         zfs.list(filter.roots(), properties).stream()
             .filter(d -> filter.selects(d.name()))

@@ -2,6 +2,8 @@ package org.zfleet.replication;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,13 +16,15 @@ import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 import org.zfleet.model.SnapshotName;
 import org.zfleet.prune.PruneOutcome;
+import org.zfleet.zfs.DestroyResult;
 import org.zfleet.zfs.ZfsException;
 
 /**
- * Prunes one filesystem on one side by the planner's decisions: destroys what they do not keep, one
- * snapshot at a time, never forced. A snapshot that is busy or held is reported and left for the
- * next cycle; a refusal (a missing replication cursor) destroys nothing and fails the step so the
- * operator sees it.
+ * Prunes one filesystem on one side by the planner's decisions: destroys what they do not keep,
+ * never forced, in one {@code zfs destroy fs@a,b,c} where that side's ZFS takes a list (OpenZFS),
+ * one snapshot at a time otherwise. A snapshot that is busy or held is reported and left for the
+ * next cycle (the others still go); a refusal (a missing replication cursor) destroys nothing and
+ * fails the step so the operator sees it.
  */
 public final class PruneFilesystem implements StepWork {
 
@@ -29,19 +33,41 @@ public final class PruneFilesystem implements StepWork {
   private final String side;
   private final DatasetName filesystem;
   private final PruneOutcome outcome;
-  private final Consumer<SnapshotName> destroy;
+  private final Destroyer destroy;
+  private final Consumer<List<SnapshotName>> beforeDestroy;
+
+  /** Destroys snapshots of one filesystem on one side: a local ZFS, or an endpoint. */
+  @FunctionalInterface
+  public interface Destroyer {
+    DestroyResult destroy(DatasetName filesystem, List<String> snapshots);
+  }
 
   /**
    * @param side "sender", "receiver SINK", "local"..., for reports
    * @param outcome what the keep rules decided for this cycle
-   * @param destroy destroys one snapshot on that side (a local ZFS, or a remote endpoint)
+   * @param destroy destroys snapshots on that side (a local ZFS, or a remote endpoint)
    */
   public PruneFilesystem(
-      String side, DatasetName filesystem, PruneOutcome outcome, Consumer<SnapshotName> destroy) {
+      String side, DatasetName filesystem, PruneOutcome outcome, Destroyer destroy) {
+    this(side, filesystem, outcome, destroy, doomed -> {});
+  }
+
+  /**
+   * @param beforeDestroy runs once with every snapshot to destroy before the first is destroyed (a
+   *     push job releases its cursor holds from them: the keep rules never doom a cursor or an
+   *     incremental base, and a snapshot the cursor has passed stays held until the next cycle)
+   */
+  public PruneFilesystem(
+      String side,
+      DatasetName filesystem,
+      PruneOutcome outcome,
+      Destroyer destroy,
+      Consumer<List<SnapshotName>> beforeDestroy) {
     this.side = side;
     this.filesystem = filesystem;
     this.outcome = outcome;
     this.destroy = destroy;
+    this.beforeDestroy = beforeDestroy;
   }
 
   @Override
@@ -58,21 +84,34 @@ public final class PruneFilesystem implements StepWork {
     PruneOutcome.Evaluated evaluated = (PruneOutcome.Evaluated) outcome;
     List<FilesystemVersion> doomed = evaluated.toDestroy();
     control.progress().phase("destroying " + doomed.size() + " snapshot(s)");
+    control.checkCancelled();
+    if (!doomed.isEmpty()) {
+      beforeDestroy.accept(doomed.stream().map(v -> filesystem.snapshot(v.name())).toList());
+    }
+    List<String> names = doomed.stream().map(FilesystemVersion::name).toList();
+    DestroyResult result =
+        names.isEmpty()
+            ? new DestroyResult(Set.of(), Map.of())
+            : destroy.destroy(filesystem, names);
     int destroyed = 0;
     List<String> left = new ArrayList<>();
-    for (FilesystemVersion version : doomed) {
-      control.checkCancelled();
-      SnapshotName snapshot = filesystem.snapshot(version.name());
-      try {
-        destroy.accept(snapshot);
+    ZfsException unexpected = null;
+    for (String name : names) {
+      ZfsException failure = result.failed().get(name);
+      if (result.destroyed().contains(name)) {
         destroyed++;
-        log.info("destroyed side={} snapshot=\"{}\"", side, snapshot);
-      } catch (ZfsException.Busy e) {
-        left.add(version.name() + " (busy or held)");
-      } catch (ZfsException.NotFound e) {
-        // Gone already: what we wanted.
+        log.info("destroyed side={} snapshot=\"{}\"", side, filesystem.snapshot(name));
+      } else if (failure instanceof ZfsException.Busy) {
+        left.add(name + " (busy or held)");
+      } else if (failure != null && !(failure instanceof ZfsException.NotFound)) {
+        // NotFound: gone already, what we wanted. Anything else fails the step, once the
+        // others are accounted for.
+        unexpected = unexpected == null ? failure : unexpected;
       }
       control.progress().tick();
+    }
+    if (unexpected != null) {
+      throw unexpected;
     }
     if (!evaluated.summary().unparseableNames().isEmpty()) {
       log.warn(

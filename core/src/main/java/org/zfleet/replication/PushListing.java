@@ -102,13 +102,30 @@ final class PushListing implements StepWork {
             job.snapshotting().prefix(),
             own,
             destinations,
-            own.stream().map(SenderFilesystem::name).collect(Collectors.toSet()));
+            own.stream().map(SenderFilesystem::name).collect(Collectors.toSet()),
+            wholeSubtrees(own));
     return StepResult.of(
             "listed "
                 + own.size()
                 + " filesystem(s)"
                 + (problems.isEmpty() ? "" : "; " + String.join("; ", problems)))
         .with(new StepOutput.Listed(listing, new Endpoints(Optional.of(sender), receivers)));
+  }
+
+  /** The outermost of the job's filesystems whose whole subtree its filter selects. */
+  private Set<DatasetName> wholeSubtrees(List<SenderFilesystem> own) {
+    List<DatasetName> roots = new ArrayList<>();
+    own.stream()
+        .map(SenderFilesystem::name)
+        .sorted(ReceiverLayout.PARENTS_FIRST)
+        .forEach(
+            fs -> {
+              if (roots.stream().noneMatch(fs::isWithin)
+                  && job.filesystems().selectsWholeSubtree(fs)) {
+                roots.add(fs);
+              }
+            });
+    return Set.copyOf(roots);
   }
 
   /** One sink's endpoint and listing, or why there is none; never throws. */

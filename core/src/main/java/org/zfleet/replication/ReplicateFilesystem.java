@@ -27,8 +27,10 @@ import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.transfer.TransferResult;
 import org.zfleet.zfs.ReceiveRequest;
+import org.zfleet.zfs.ResumeToken;
 import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.SendRequest;
+import org.zfleet.zfs.ZfsException;
 
 /**
  * Carries out one filesystem's planned replication to one destination: creates missing placeholder
@@ -53,6 +55,9 @@ public final class ReplicateFilesystem implements StepWork {
   private OptionalLong cursor;
 
   private Optional<FilesystemVersion> movedTo = Optional.empty();
+
+  /** Where resumed transfers continued, for the step's summary. */
+  private final List<String> resumedAt = new ArrayList<>();
 
   public ReplicateFilesystem(
       Sender sender,
@@ -98,7 +103,10 @@ public final class ReplicateFilesystem implements StepWork {
     if (plan.receiverState() == ReceiverState.ABSENT) {
       parents.requireReplicatedAncestor();
     }
-    parents.createPlaceholders(control);
+    if (!plan.placeholdersPrepared()) {
+      // Else the job's prepare step made them, once for all its filesystems.
+      parents.createPlaceholders(control);
+    }
     long bytes = 0;
     List<Step> done = new ArrayList<>();
     for (Step step : steps.steps()) {
@@ -123,7 +131,8 @@ public final class ReplicateFilesystem implements StepWork {
                 + " in "
                 + done.size()
                 + " step(s), now at "
-                + steps.last().relativeName(),
+                + steps.last().relativeName()
+                + (resumedAt.isEmpty() ? "" : " (" + String.join(", ", resumedAt) + ")"),
             bytes,
             List.of(new StepFact.ReplicaAt(steps.last().name(), steps.last().creation())))
         .with(new StepOutput.Replicated(effect(done)));
@@ -141,13 +150,16 @@ public final class ReplicateFilesystem implements StepWork {
   }
 
   private long runStep(Step step, StepControl control) throws Exception {
+    if (plan.preparedByJob()) {
+      // The job's prepare step holds the snapshots this cycle sends: the step is the transfer.
+      return transfer(step, control);
+    }
     DatasetName fs = plan.source();
-    SnapshotName to = fs.snapshot(step.to().name());
     List<SnapshotName> held = new ArrayList<>();
     step.from()
         .filter(FilesystemVersion::isSnapshot)
         .ifPresent(f -> held.add(fs.snapshot(f.name())));
-    held.add(to);
+    held.add(fs.snapshot(step.to().name()));
 
     control.progress().phase("holding " + step);
     sender.setUserProperty(
@@ -160,46 +172,7 @@ public final class ReplicateFilesystem implements StepWork {
       for (SnapshotName s : held) {
         holds.hold(s, marks.stepHoldTag());
       }
-      control.progress().phase("sending " + step);
-      SendRequest request =
-          switch (step.flag()) {
-            case FULL -> SendRequest.full(to);
-            case INCREMENTAL -> SendRequest.incremental(step.from().orElseThrow(), to);
-            case INTERMEDIATE -> SendRequest.intermediate(step.from().orElseThrow(), to);
-          };
-      SendProcess send = sender.send(request);
-      // -F only into an empty placeholder (the plan's full step): replicas are received unmounted
-      // and read-only, so nothing changes them between increments.
-      boolean force = step.forceReceive();
-      long[] last = {0};
-      RunningTransfer transfer =
-          receiver.receiveFrom(
-              send,
-              new ReceiveRequest(plan.target(), force, ReceiverLayout.replicaProperties()),
-              transferOptions,
-              p -> {
-                control.progress().addBytes(p.bytes() - last[0]);
-                last[0] = p.bytes();
-              });
-      control.onCancel(transfer::cancel);
-      TransferResult result;
-      try {
-        result = transfer.result().toCompletableFuture().get();
-      } catch (ExecutionException e) {
-        new ReceivedAnyway(receiver, plan).markIfReceived(step);
-        throw e.getCause() instanceof Exception cause ? cause : e;
-      }
-      control.progress().addBytes(result.bytes() - last[0]);
-      control.progress().phase("moving cursor to " + step.to().relativeName());
-      moveCursor(step.to());
-      log.info(
-          "sent job_step=\"{}\" fs=\"{}\" to=\"{}\" bytes={} rate={}B/s",
-          step,
-          fs,
-          plan.target(),
-          result.bytes(),
-          result.bytesPerSecond());
-      return result.bytes();
+      return transfer(step, control);
     } finally {
       for (SnapshotName s : held) {
         holds.releaseQuietly(s, marks.stepHoldTag());
@@ -208,9 +181,166 @@ public final class ReplicateFilesystem implements StepWork {
     }
   }
 
-  /** Holds the new cursor snapshot, records its guid, then lets the old one go. */
+  /**
+   * Sends and receives one step (continuing a partial receive where both sides can), then moves the
+   * cursor to where it ended.
+   */
+  private long transfer(Step step, StepControl control) throws Exception {
+    DatasetName fs = plan.source();
+    SnapshotName to = fs.snapshot(step.to().name());
+    control.progress().phase("sending " + step);
+    SendRequest request =
+        switch (step.flag()) {
+          case FULL -> SendRequest.full(to);
+          case INCREMENTAL -> SendRequest.incremental(step.from().orElseThrow(), to);
+          case INTERMEDIATE -> SendRequest.intermediate(step.from().orElseThrow(), to);
+        };
+    // -F only into an empty placeholder (the plan's full step): replicas are received unmounted
+    // and read-only, so nothing changes them between increments.
+    boolean force = step.forceReceive();
+    // Increments into an existing replica are received with -s where both sides can resume: a
+    // cut transfer keeps what arrived, and the next attempt sends only the rest.
+    boolean resumable = step.flag() != Step.Flag.FULL && sender.resumes() && receiver.resumes();
+    ReceiveRequest receive = receiveRequest(step, force);
+    if (resumable) {
+      receive = receive.asResumable();
+    }
+    TransferResult result = null;
+    Optional<ResumeToken> partial =
+        resumable ? receiver.resumeToken(plan.target()) : Optional.empty();
+    if (partial.isPresent()) {
+      result = resume(step, partial.get(), receive, control);
+    }
+    if (result == null) {
+      result = stream(step, sender.send(request), receive, control);
+    }
+    control.progress().phase("moving cursor to " + step.to().relativeName());
+    moveCursor(step.to());
+    log.info(
+        "sent job_step=\"{}\" fs=\"{}\" to=\"{}\" bytes={} rate={}B/s",
+        step,
+        fs,
+        plan.target(),
+        result.bytes(),
+        result.bytesPerSecond());
+    return result.bytes();
+  }
+
+  /**
+   * Continues the interrupted transfer of {@code step} from {@code token}; null when the token
+   * belongs to another stream or the sender cannot serve it: the partial receive is then aborted
+   * ({@code receive -A}) and the step starts over.
+   */
+  private TransferResult resume(
+      Step step, ResumeToken token, ReceiveRequest receive, StepControl control) throws Exception {
+    boolean continuesStep =
+        token.toGuid().orElse(step.to().guid()) == step.to().guid()
+            && (step.from().isEmpty()
+                || token.fromGuid().orElse(step.from().get().guid()) == step.from().get().guid());
+    if (continuesStep) {
+      control.progress().phase("resuming " + step + " at " + token.bytes() + " bytes");
+      log.info(
+          "resuming job_step=\"{}\" fs=\"{}\" to=\"{}\" at_bytes={}",
+          step,
+          plan.source(),
+          plan.target(),
+          token.bytes());
+      try {
+        TransferResult rest = stream(step, sender.resumeSend(token), receive, control);
+        resumedAt.add("resumed at " + token.bytes() + " bytes");
+        return rest;
+      } catch (Exception e) {
+        if (!resumeRefused(e)) {
+          throw e; // the partial receive stays, for the next attempt
+        }
+        log.warn(
+            "the sender cannot continue a partial receive, aborting it and starting over"
+                + " job_step=\"{}\" to=\"{}\" partial={} reason=\"{}\"",
+            step,
+            plan.target(),
+            token,
+            e.getMessage());
+      }
+    } else {
+      log.warn(
+          "a partial receive of another stream is in the way, aborting it and starting over"
+              + " job_step=\"{}\" to=\"{}\" partial={}",
+          step,
+          plan.target(),
+          token);
+    }
+    receiver.abortResumableReceive(plan.target());
+    control.progress().phase("sending " + step + " from the start");
+    return null;
+  }
+
+  private static boolean resumeRefused(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ZfsException.ResumeFailed) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Streams {@code send} into the receiver, counting progress, until it ends. */
+  private TransferResult stream(
+      Step step, SendProcess send, ReceiveRequest receive, StepControl control) throws Exception {
+    long[] last = {0};
+    RunningTransfer transfer =
+        receiver.receiveFrom(
+            send,
+            receive,
+            transferOptions,
+            p -> {
+              control.progress().addBytes(p.bytes() - last[0]);
+              last[0] = p.bytes();
+            });
+    control.onCancel(transfer::cancel);
+    TransferResult result;
+    try {
+      result = transfer.result().toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      new ReceivedAnyway(receiver, plan).markIfReceived(step);
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+    control.progress().addBytes(result.bytes() - last[0]);
+    return result;
+  }
+
+  /**
+   * The receive of one step. A replica's role is set when it is made (a full stream); an increment
+   * into the replica the listing found keeps it, so a prepared step sets nothing and asks nothing
+   * more of zfs.
+   */
+  private ReceiveRequest receiveRequest(Step step, boolean force) {
+    if (!plan.preparedByJob()) {
+      return new ReceiveRequest(plan.target(), force, ReceiverLayout.replicaProperties());
+    }
+    if (step.flag() == Step.Flag.FULL) {
+      return new ReceiveRequest(
+          plan.target(),
+          force,
+          ReceiverLayout.replicaProperties(),
+          Optional.of(plan.receiverState() != ReceiverState.ABSENT));
+    }
+    return new ReceiveRequest(
+        plan.target(),
+        force,
+        java.util.Map.of(),
+        Optional.of(plan.receiverState() == ReceiverState.REPLICA));
+  }
+
+  /**
+   * Holds the new cursor snapshot, records its guid, then lets the old one go; in a prepared cycle
+   * the job holds and releases, and the step only records the guid.
+   */
   private void moveCursor(FilesystemVersion to) {
-    holds.moveCursor(cursor, to);
+    if (plan.preparedByJob()) {
+      holds.recordCursor(to);
+    } else {
+      holds.moveCursor(cursor, to);
+    }
     cursor = OptionalLong.of(to.guid());
     movedTo = Optional.of(to);
   }

@@ -30,9 +30,24 @@ final class CliListing {
     return out;
   }
 
+  /** The listing of the subtrees under {@code roots} (none inside another). */
+  static List<DatasetListing> list(
+      CliCommands zfs,
+      ZfsCapabilities capabilities,
+      List<DatasetName> roots,
+      Set<String> userProperties,
+      BiConsumer<String, String> skipped) {
+    List<String> command =
+        zfs.command("get", arguments(roots, userProperties, capabilities.bookmarks()));
+    ListingParser parser = new ListingParser(userProperties, skipped);
+    ProcessResult r = zfs.runner.run(command, zfs.config.listTimeout(), parser::accept);
+    return read(r, roots, parser);
+  }
+
   /** The arguments after {@code zfs get}. */
   static List<String> arguments(
       List<DatasetName> roots, Set<String> userProperties, boolean bookmarks) {
+    // userrefs, if asked for, is native but requested as a user property is (DatasetListing).
     List<String> properties = new ArrayList<>(ZfsOutputParser.LISTING_PROPERTIES);
     properties.addAll(new TreeSet<>(userProperties));
     List<String> args = new ArrayList<>(List.of("-Hp", "-r", "-o", "name,property,value,source"));
@@ -45,15 +60,11 @@ final class CliListing {
   }
 
   /**
-   * The listing in tree order. A root that does not exist makes zfs exit with 1 after printing the
-   * others: that alone is not an error. Names zfleet refuses are left out and told to {@code
-   * skipped}.
+   * The listing in tree order, from the command's result and the parser its output was fed to line
+   * by line. A root that does not exist makes zfs exit with 1 after printing the others: that alone
+   * is not an error.
    */
-  static List<DatasetListing> read(
-      ProcessResult r,
-      List<DatasetName> roots,
-      Set<String> userProperties,
-      BiConsumer<String, String> skipped) {
+  static List<DatasetListing> read(ProcessResult r, List<DatasetName> roots, ListingParser parsed) {
     if (!r.succeeded() && !onlyMissingDatasets(r.stderr())) {
       String subject =
           roots.isEmpty()
@@ -61,8 +72,7 @@ final class CliListing {
               : roots.get(0) + (roots.size() > 1 ? " and " + (roots.size() - 1) + " more" : "");
       throw ZfsErrorClassifier.classify("get", subject, r.command(), r.exitCode(), r.stderr());
     }
-    List<DatasetListing> out =
-        new ArrayList<>(ZfsOutputParser.parseListing(r.stdout(), userProperties, skipped));
+    List<DatasetListing> out = new ArrayList<>(parsed.result());
     out.sort((a, b) -> TreeOrder.compare(a.name(), b.name()));
     return List.copyOf(out);
   }

@@ -19,6 +19,13 @@ public record DatasetListing(
     Map<String, String> properties,
     Map<String, Map<String, String>> versionProperties) {
 
+  /**
+   * Asked for among a listing's properties, the number of user holds on each snapshot is read too,
+   * and a held snapshot's {@link #versionProperties} carry it under this name (a native property:
+   * no user property has a name without a colon).
+   */
+  public static final String USERREFS = "userrefs";
+
   public enum Type {
     FILESYSTEM,
     VOLUME
@@ -30,5 +37,15 @@ public record DatasetListing(
     versions = List.copyOf(versions);
     properties = Map.copyOf(properties);
     versionProperties = Map.copyOf(versionProperties);
+  }
+
+  /**
+   * The user holds on snapshot {@code name} (its short name), when the listing asked for {@link
+   * #USERREFS}; 0 otherwise.
+   */
+  public int userRefs(String name) {
+    Map<String, String> props = versionProperties.get(name);
+    String value = props == null ? null : props.get(USERREFS);
+    return value == null ? 0 : Integer.parseInt(value);
   }
 }

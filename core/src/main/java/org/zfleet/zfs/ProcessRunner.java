@@ -1,7 +1,9 @@
 package org.zfleet.zfs;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +19,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Starts {@code zfs} and {@code zpool} processes from argument vectors (never a shell), gives each
@@ -52,6 +55,16 @@ public final class ProcessRunner implements AutoCloseable {
    * ZfsException.Timeout} past the deadline; a non-zero exit is returned, not thrown.
    */
   ProcessResult run(List<String> command, Duration deadline) {
+    return run(command, deadline, null);
+  }
+
+  /**
+   * Like {@link #run(List, Duration)}, but hands stdout to {@code lines} line by line as the
+   * command prints it (on one of the runner's threads) instead of keeping it, so a large answer is
+   * never held as text: the result's stdout is empty. A {@link ZfsException} that {@code lines}
+   * throws kills the command and is thrown as it is.
+   */
+  ProcessResult run(List<String> command, Duration deadline, Consumer<String> lines) {
     long start = System.nanoTime();
     try {
       if (!gate.tryAcquire(deadline.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -71,7 +84,8 @@ public final class ProcessRunner implements AutoCloseable {
     }
     boolean succeeded = false;
     try {
-      ProcessResult result = runGated(command, deadline.toNanos() - (System.nanoTime() - start));
+      ProcessResult result =
+          runGated(command, deadline.toNanos() - (System.nanoTime() - start), lines);
       succeeded = result.succeeded();
       return result;
     } finally {
@@ -84,16 +98,20 @@ public final class ProcessRunner implements AutoCloseable {
     this.listener = listener;
   }
 
-  private ProcessResult runGated(List<String> command, long remainingNanos) {
+  private ProcessResult runGated(
+      List<String> command, long remainingNanos, Consumer<String> lines) {
     ProcessBuilder builder = builder(command).redirectInput(DEV_NULL);
     Process process = start(builder, command);
     BoundedCapture stderr = BoundedCapture.start(process.getErrorStream(), STDERR_LIMIT, io);
-    Future<byte[]> stdout = io.submit(() -> process.getInputStream().readAllBytes());
+    Future<byte[]> stdout =
+        io.submit(
+            () -> lines == null ? process.getInputStream().readAllBytes() : feed(process, lines));
     Future<Integer> exit = io.submit(() -> process.waitFor());
     long until = System.nanoTime() + remainingNanos;
     try {
-      int code = exit.get(until - System.nanoTime(), TimeUnit.NANOSECONDS);
-      byte[] out = stdout.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+      // stdout first: it ends when zfs exits, or early when the reader of its lines gives up.
+      byte[] out = stdout.get(until - System.nanoTime(), TimeUnit.NANOSECONDS);
+      int code = exit.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
       String err = stderr.awaitText(Duration.ofNanos(Math.max(0, until - System.nanoTime())));
       return new ProcessResult(command, code, new String(out, StandardCharsets.UTF_8), err);
     } catch (TimeoutException e) {
@@ -108,11 +126,25 @@ public final class ProcessRunner implements AutoCloseable {
       throw interrupted(command, stderr.text());
     } catch (ExecutionException e) {
       killAndReap(process);
+      if (e.getCause() instanceof ZfsException z) {
+        throw z;
+      }
       throw new ZfsException.Failed(
           describe(command) + ": reading its output failed: " + e.getCause(),
           command,
           stderr.text());
     }
+  }
+
+  private static byte[] feed(Process process, Consumer<String> lines) throws IOException {
+    try (BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8), 64 * 1024)) {
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        lines.accept(line);
+      }
+    }
+    return new byte[0];
   }
 
   /**

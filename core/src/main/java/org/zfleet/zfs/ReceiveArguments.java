@@ -45,10 +45,26 @@ final class ReceiveArguments {
       boolean overrides,
       Map<String, String> properties,
       boolean replica) {
+    return of(target, force, overrides, properties, replica, false);
+  }
+
+  /**
+   * @param resumable {@code -s}: an interrupted receive keeps what arrived (OpenZFS only)
+   */
+  static List<String> of(
+      String target,
+      boolean force,
+      boolean overrides,
+      Map<String, String> properties,
+      boolean replica,
+      boolean resumable) {
     List<String> args = new ArrayList<>();
     args.add("-u");
     if (force) {
       args.add("-F");
+    }
+    if (resumable) {
+      args.add("-s");
     }
     if (overrides) {
       Map<String, String> all = new TreeMap<>(properties);

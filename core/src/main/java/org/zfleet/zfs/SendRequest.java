@@ -1,15 +1,19 @@
 package org.zfleet.zfs;
 
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.zfleet.model.FilesystemVersion;
 import org.zfleet.model.SnapshotName;
 
 /**
  * One {@code zfs send}: full ({@code from} empty), {@code -i from} or {@code -I from}. {@code from}
- * is a version of the same filesystem: a snapshot, or a bookmark where ZFS has bookmarks.
+ * is a version of the same filesystem: a snapshot, or a bookmark where ZFS has bookmarks. {@code
+ * flags} change the stream's form ({@code -c -L -e -w}); a ZFS without one refuses the request.
  */
-public record SendRequest(SnapshotName to, Optional<FilesystemVersion> from, Mode mode) {
+public record SendRequest(
+    SnapshotName to, Optional<FilesystemVersion> from, Mode mode, Set<SendFlag> flags) {
 
   public enum Mode {
     FULL,
@@ -23,6 +27,8 @@ public record SendRequest(SnapshotName to, Optional<FilesystemVersion> from, Mod
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(flags, "flags");
+    flags = flags.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(flags));
     if ((mode == Mode.FULL) != from.isEmpty()) {
       throw new IllegalArgumentException("a full send has no base, an incremental send needs one");
     }
@@ -32,14 +38,19 @@ public record SendRequest(SnapshotName to, Optional<FilesystemVersion> from, Mod
   }
 
   public static SendRequest full(SnapshotName to) {
-    return new SendRequest(to, Optional.empty(), Mode.FULL);
+    return new SendRequest(to, Optional.empty(), Mode.FULL, Set.of());
   }
 
   public static SendRequest incremental(FilesystemVersion from, SnapshotName to) {
-    return new SendRequest(to, Optional.of(from), Mode.INCREMENTAL);
+    return new SendRequest(to, Optional.of(from), Mode.INCREMENTAL, Set.of());
   }
 
   public static SendRequest intermediate(FilesystemVersion from, SnapshotName to) {
-    return new SendRequest(to, Optional.of(from), Mode.INTERMEDIATE);
+    return new SendRequest(to, Optional.of(from), Mode.INTERMEDIATE, Set.of());
+  }
+
+  /** This send with {@code flags} instead of its own. */
+  public SendRequest withFlags(Set<SendFlag> flags) {
+    return new SendRequest(to, from, mode, flags);
   }
 }

@@ -1,10 +1,14 @@
 package org.zfleet.zfs;
 
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Reads what a {@code zfs} binary can do from its usage text ({@code zfs} without arguments prints
- * it to stderr) and from {@code zfs holds} without arguments.
+ * it to stderr) and from {@code zfs holds} without arguments. Each capability is read from the
+ * usage line of the command that has it, so a ZFS with some of them gets exactly those.
  */
 final class ZfsCapabilityProbe {
 
@@ -18,6 +22,15 @@ final class ZfsCapabilityProbe {
   private static final Pattern SEVERAL_SNAPSHOTS =
       Pattern.compile("(?m)^\\s*snapshot\\s.*>\\s*\\.\\.\\.\\s*$");
   private static final Pattern HOLDS = Pattern.compile("(?m)^\\s*holds\\s");
+  // OpenZFS: "destroy [-dnpRrv] <filesystem|volume>@<snap>[%<snap>][,...]"; zfs-fuse: "destroy
+  // [-rRd] <snapshot>".
+  private static final Pattern DESTROY_LIST =
+      Pattern.compile("(?m)^\\s*destroy\\s.*@<snap>.*\\[,\\.\\.\\.\\]");
+  // The options of every "send [-...]" line: OpenZFS "send [-DLPbcehnpsVvw] ...", zfs-fuse "send
+  // [-RDp] ...".
+  private static final Pattern SEND_OPTIONS =
+      Pattern.compile("(?m)^\\s*send\\s+\\[-([A-Za-z]+)\\]");
+  private static final Pattern LOAD_KEY = Pattern.compile("(?m)^\\s*load-key\\s");
 
   private ZfsCapabilityProbe() {}
 
@@ -26,12 +39,29 @@ final class ZfsCapabilityProbe {
    */
   static ZfsCapabilities fromUsage(String usage, boolean holdsAnswered) {
     boolean holds = HOLDS.matcher(usage).find() && holdsAnswered;
+    String sendOptions = sendOptions(usage);
+    Set<SendFlag> flags = EnumSet.noneOf(SendFlag.class);
+    for (SendFlag f : SendFlag.values()) {
+      if (sendOptions.indexOf(f.option().charAt(1)) >= 0) {
+        flags.add(f);
+      }
+    }
     return new ZfsCapabilities(
         BOOKMARK.matcher(usage).find(),
         RESUMABLE.matcher(usage).find(),
         LIST_PARSABLE.matcher(usage).find(),
         SEVERAL_SNAPSHOTS.matcher(usage).find(),
-        holds);
+        holds,
+        DESTROY_LIST.matcher(usage).find(),
+        sendOptions.indexOf('n') >= 0 && sendOptions.indexOf('P') >= 0,
+        flags,
+        LOAD_KEY.matcher(usage).find());
+  }
+
+  /** The option letters of the first {@code send} usage line (the general form). */
+  private static String sendOptions(String usage) {
+    Matcher m = SEND_OPTIONS.matcher(usage);
+    return m.find() ? m.group(1) : "";
   }
 
   /**

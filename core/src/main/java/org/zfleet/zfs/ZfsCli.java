@@ -2,11 +2,11 @@ package org.zfleet.zfs;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import org.zfleet.model.DatasetName;
@@ -27,12 +27,16 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   private final ZfsCliConfig config;
   private final ProcessRunner runner;
   private final ZfsCapabilities capabilities;
+  private final CliCommands commands;
+  private final CliTransfers transfers;
   private final Set<String> skippedNames = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private ZfsCli(ZfsCliConfig config, ProcessRunner runner, ZfsCapabilities capabilities) {
     this.config = config;
     this.runner = runner;
     this.capabilities = capabilities;
+    this.commands = new CliCommands(config, runner);
+    this.transfers = new CliTransfers(commands, capabilities);
   }
 
   /**
@@ -88,13 +92,12 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
 
   @Override
   public List<DatasetListing> list(Collection<DatasetName> roots, Set<String> userProperties) {
-    userProperties.forEach(ZfsNames::requireUserProperty);
+    userProperties.stream()
+        .filter(p -> !p.equals(DatasetListing.USERREFS))
+        .forEach(ZfsNames::requireUserProperty);
     // No roots: every pool (zrepl's "<"), which zfs get -r lists when given no dataset.
     List<DatasetName> outermost = CliListing.outermost(roots);
-    List<String> command =
-        command("get", CliListing.arguments(outermost, userProperties, capabilities.bookmarks()));
-    return CliListing.read(
-        runner.run(command, config.listTimeout()), outermost, userProperties, this::skipped);
+    return CliListing.list(commands, capabilities, outermost, userProperties, this::skipped);
   }
 
   /** A name zfleet refuses is left out of every listing, and said once. */
@@ -121,9 +124,20 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
     zfs("inherit", dataset.value(), List.of(property, dataset.value()));
   }
 
+  /** The properties that make a filesystem encrypted. */
+  static final Set<String> ENCRYPTION_PROPERTIES =
+      Set.of("encryption", "keyformat", "keylocation", "pbkdf2iters");
+
   @Override
   public void createFilesystem(
       DatasetName dataset, Map<String, String> properties, boolean parents) {
+    if (!capabilities.encryption()
+        && properties.keySet().stream().anyMatch(ENCRYPTION_PROPERTIES::contains)) {
+      throw new ZfsException.Unsupported(
+          "zfs create " + dataset + ": this ZFS has no encryption (it needs OpenZFS)",
+          List.of(),
+          "");
+    }
     try {
       create(dataset, properties);
     } catch (ZfsException.NotFound e) {
@@ -184,6 +198,18 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   }
 
   @Override
+  public DestroyResult destroySnapshots(DatasetName filesystem, Collection<String> snapshots) {
+    return CliDestroy.destroySnapshots(commands, capabilities, filesystem, snapshots);
+  }
+
+  @Override
+  public void destroyBookmark(DatasetName filesystem, String bookmark) {
+    requireBookmarks("destroy", filesystem.value());
+    String full = filesystem.value() + "#" + requireBookmarkName(bookmark);
+    zfs("destroy", full, List.of(full));
+  }
+
+  @Override
   public void hold(SnapshotName snapshot, String tag) {
     zfs("hold", snapshot.full(), List.of(ZfsNames.requireHoldTag(tag), snapshot.full()));
   }
@@ -197,6 +223,30 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
         throw e;
       }
     }
+  }
+
+  @Override
+  public Map<SnapshotName, String> holdAll(String tag, Collection<SnapshotName> snapshots) {
+    return CliHolds.run("hold", ZfsNames.requireHoldTag(tag), snapshots, this::run);
+  }
+
+  @Override
+  public Map<SnapshotName, String> releaseAll(String tag, Collection<SnapshotName> snapshots) {
+    return CliHolds.run("release", ZfsNames.requireHoldTag(tag), snapshots, this::run);
+  }
+
+  @Override
+  public void holdRecursive(String tag, SnapshotName snapshot) {
+    zfs("hold", snapshot.full(), List.of("-r", ZfsNames.requireHoldTag(tag), snapshot.full()));
+  }
+
+  @Override
+  public void releaseRecursive(String tag, SnapshotName snapshot) {
+    zfs("release", snapshot.full(), List.of("-r", ZfsNames.requireHoldTag(tag), snapshot.full()));
+  }
+
+  private ProcessResult run(List<String> args) {
+    return commands.run(args.get(0), args.subList(1, args.size()));
   }
 
   @Override
@@ -214,18 +264,26 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
 
   @Override
   public void bookmark(SnapshotName snapshot, String bookmark) {
+    requireBookmarks("bookmark", snapshot.full());
+    String full = snapshot.dataset().value() + "#" + requireBookmarkName(bookmark);
+    zfs("bookmark", snapshot.full(), List.of(snapshot.full(), full));
+  }
+
+  private void requireBookmarks(String verb, String subject) {
     if (!capabilities.bookmarks()) {
       throw new ZfsException.Unsupported(
-          "zfs bookmark " + snapshot + ": this ZFS has no bookmarks (zfs-fuse, pool version 23)",
+          "zfs " + verb + " " + subject + ": this ZFS has no bookmarks (zfs-fuse, pool version 23)",
           List.of(),
           "");
     }
+  }
+
+  private static String requireBookmarkName(String bookmark) {
     String problem = SnapshotName.shortNameProblem(bookmark);
     if (problem != null) {
       throw new IllegalArgumentException("invalid bookmark name \"" + bookmark + "\": " + problem);
     }
-    String full = snapshot.dataset().value() + "#" + bookmark;
-    zfs("bookmark", snapshot.full(), List.of(snapshot.full(), full));
+    return bookmark;
   }
 
   @Override
@@ -258,7 +316,7 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
     }
     List<String> args = new ArrayList<>(List.of("-Hp", "-r", "-o", "name,value", "used"));
     outermost.forEach(d -> args.add(d.value()));
-    List<String> command = command("get", args);
+    List<String> command = commands.command("get", args);
     ProcessResult r = runner.run(command, config.listTimeout());
     if (!r.succeeded() && !CliListing.onlyMissingDatasets(r.stderr())) {
       throw ZfsErrorClassifier.classify(
@@ -269,159 +327,41 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
 
   @Override
   public SendProcess send(SendRequest request) {
-    List<String> args = new ArrayList<>();
-    request
-        .from()
-        .ifPresent(
-            from -> {
-              args.add(request.mode() == SendRequest.Mode.INTERMEDIATE ? "-I" : "-i");
-              args.add(request.to().dataset().value() + from.relativeName());
-            });
-    args.add(request.to().full());
-    RunningProcess p =
-        runner.start(
-            command("send", args), config.transferTimeout(), ProcessRunner.Stdio.READ_STDOUT);
-    return new CliSendProcess(p, request.to().full());
+    return transfers.send(request);
+  }
+
+  @Override
+  public OptionalLong estimateSendSize(SendRequest request) {
+    return transfers.estimateSendSize(request);
   }
 
   /**
    * A receive that starts {@code zfs receive -u} only once the stream's first record has been read
-   * and the target checked ({@link ReceiveGuard}), and that leaves the replica inert: by {@code -o}
-   * at the receive where this ZFS has it, otherwise by {@code zfs set} right after (nothing is
-   * mounted meanwhile).
+   * and the target checked ({@link ReceiveGuard}), and that leaves a replica inert: see {@link
+   * CliTransfers#receive}.
    */
   @Override
   public ReceiveProcess receive(ReceiveRequest request) {
-    Map<String, String> properties = new TreeMap<>(request.properties());
-    properties.forEach(
-        (k, v) -> {
-          ZfsNames.requireProperty(k);
-          ZfsNames.requirePropertyValue(v);
-        });
-    String target = request.target().value();
-    return new CliReceiveProcess(
-        target,
-        stream -> {
-          ReceiveTarget before =
-              ReceiveTarget.parse(target, query(target, ReceiveTarget.queryArguments(target)));
-          ReceiveGuard.check(target, stream, before, request.force())
-              .ifPresent(
-                  refusal -> {
-                    throw refusal;
-                  });
-          if (request.replica() && stream.incremental() && before.writableMount()) {
-            // A replica from before receives were inert: discard what changed since its newest
-            // snapshot (the stream's base, checked above) instead of receiving with -F.
-            String newest = target + "@" + before.newest().orElseThrow().name();
-            log.info(
-                "making a mounted replica inert target=\"{}\" rollback=\"{}\"", target, newest);
-            // In this order: zfs-fuse fails a rollback right after an unmount (I/O error).
-            zfs("rollback", newest, List.of(newest));
-            zfs("unmount", target, List.of(target));
-          }
-          boolean overrides = receiveOverridesProperties();
-          RunningProcess p =
-              runner.start(
-                  command(
-                      "receive",
-                      ReceiveArguments.of(
-                          target, request.force(), overrides, properties, request.replica())),
-                  config.transferTimeout(),
-                  ProcessRunner.Stdio.WRITE_STDIN);
-          // What -o did not set: the request's properties on a new or overwritten target, and
-          // whatever keeps the replica inert; a local mountpoint is inherited in either case.
-          Map<String, String> after = new LinkedHashMap<>();
-          if (!overrides && (!before.exists() || request.force())) {
-            after.putAll(properties);
-          }
-          Map<String, String> fixes =
-              !request.replica()
-                  ? Map.of()
-                  : before.exists() ? ReceiveGuard.fixes(before) : ReceiveGuard.INERT;
-          fixes.forEach(
-              (k, v) -> {
-                if (!overrides || v == null) {
-                  after.put(k, v);
-                }
-              });
-          return new CliReceiveProcess.Started(
-              p,
-              () -> {
-                after.forEach(
-                    (k, v) -> {
-                      if (v == null) {
-                        zfs("inherit", target, List.of(k, target));
-                      } else {
-                        zfs("set", target, List.of(k + "=" + v, target));
-                      }
-                    });
-                if (!request.replica()) {
-                  mountRestored(target);
-                }
-              });
-        },
-        runner::execute);
+    return transfers.receive(request);
   }
 
-  /**
-   * A restored filesystem (received {@code -u} like every stream) is mounted as its own properties
-   * say; one that cannot be is named once, the restore itself has succeeded.
-   */
-  private void mountRestored(String target) {
-    try {
-      String[] values =
-          zfs("get", target, List.of("-H", "-o", "value", "mounted,canmount", target))
-              .stdout()
-              .strip()
-              .split("\\s+");
-      if (values.length == 2 && values[0].equals("no") && values[1].equals("on")) {
-        zfs("mount", target, List.of(target));
-      }
-    } catch (ZfsException e) {
-      log.warn("restored but not mounted target=\"{}\" reason=\"{}\"", target, e.getMessage());
-    }
+  @Override
+  public Optional<ResumeToken> resumeToken(DatasetName target) {
+    return transfers.resumeToken(target);
   }
 
-  /** The output of {@code zfs get ARGS} for {@code target}, empty if it does not exist. */
-  private String query(String target, List<String> args) {
-    try {
-      return zfs("get", target, args).stdout();
-    } catch (ZfsException.NotFound e) {
-      return "";
-    }
+  @Override
+  public SendProcess resumeSend(ResumeToken token) {
+    return transfers.resumeSend(token);
   }
 
-  private volatile Boolean receiveOverrides;
-
-  /** Whether {@code zfs receive} takes {@code -o}: read from the usage text on first need. */
-  private boolean receiveOverridesProperties() {
-    Boolean known = receiveOverrides;
-    if (known == null) {
-      ProcessResult usage =
-          runner.run(List.of(config.zfsBinary().toString()), config.commandTimeout());
-      known = ReceiveArguments.overridesProperties(usage.stderr() + usage.stdout());
-      receiveOverrides = known;
-    }
-    return known;
+  @Override
+  public void abortResumableReceive(DatasetName target) {
+    transfers.abortResumableReceive(target);
   }
 
   private ProcessResult zfs(String verb, String subject, List<String> args) {
-    List<String> command = command(verb, args);
-    ProcessResult r = runner.run(command, config.commandTimeout());
-    if (!r.succeeded()) {
-      // Some failures (zfs-fuse's internal errors) are printed on stdout.
-      String message = r.stderr().isBlank() ? r.stdout() : r.stderr();
-      throw ZfsErrorClassifier.classify(verb, subject, command, r.exitCode(), message);
-    }
-    return r;
-  }
-
-  private List<String> command(String verb, List<String> args) {
-    List<String> command = new ArrayList<>(args.size() + 2);
-    command.add(config.zfsBinary().toString());
-    command.add(verb);
-    command.addAll(args);
-    return command;
+    return commands.zfs(verb, subject, args);
   }
 
   /**
@@ -440,7 +380,7 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
     if (!Set.of("used", "referenced", "written", "logicalreferenced").contains(property)) {
       throw new IllegalArgumentException("not a size property: " + property);
     }
-    List<String> command = command("get", List.of("-Hp", "-o", "value", property, target));
+    List<String> command = commands.command("get", List.of("-Hp", "-o", "value", property, target));
     ProcessResult r = runner.run(command, config.commandTimeout());
     String value = r.stdout().strip();
     return r.succeeded() && value.matches("\\d{1,19}")

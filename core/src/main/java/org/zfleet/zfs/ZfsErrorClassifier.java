@@ -44,18 +44,22 @@ final class ZfsErrorClassifier {
       }
     }
     String message = prefix + detail;
-    if (text.contains("is busy") || text.contains("dataset is held")) {
+    if (text.contains("is busy")
+        || text.contains("dataset is held")
+        || text.contains("it's being held")) {
       return new ZfsException.Busy(message, command, stderr);
     }
     if (text.contains("already exists")
         || text.contains("dataset exists")
-        || text.contains("pool or dataset exists")) {
+        || text.contains("pool or dataset exists")
+        || text.contains("bookmark exists")) {
       return new ZfsException.AlreadyExists(message, command, stderr);
     }
     if (text.contains("does not exist")
         || text.contains("no such pool")
         || text.contains("no such parent")
-        || text.contains("no such dataset")) {
+        || text.contains("no such dataset")
+        || text.contains("could not find any snapshots to destroy")) {
       return new ZfsException.NotFound(message, command, stderr);
     }
     if (text.contains("permission denied") || text.contains("operation not permitted")) {
@@ -73,6 +77,34 @@ final class ZfsErrorClassifier {
 
   private static ZfsException classifyStream(
       String message, List<String> command, String stderr, String text) {
+    if (text.contains("cannot receive resume stream")) {
+      // OpenZFS says "kernel modules must be upgraded" for a stream that does not continue the
+      // target's partial receive.
+      return new ZfsException.ResumeFailed(
+          message
+              + " (the resumed stream does not continue the target's partial receive: a token of"
+              + " another stream?)",
+          command,
+          stderr);
+    }
+    if (text.contains("resume token is corrupt")
+        || text.contains("used in the initial send no longer exists")
+        || text.contains("cannot resume send")) {
+      return new ZfsException.ResumeFailed(message, command, stderr);
+    }
+    if (text.contains("partially-complete state")) {
+      return new ZfsException.PartialReceive(
+          message + " (resume it with its token, or abort it with receive -A)", command, stderr);
+    }
+    if (text.contains("key must be loaded")) {
+      return new ZfsException.Encryption(
+          message + " (send it raw, send -w, or load its key)", command, stderr);
+    }
+    if (text.contains("raw receive on top of existing unencrypted")
+        || text.contains("cannot be set or excluded for raw streams")
+        || text.contains("raw receive")) {
+      return new ZfsException.Encryption(message, command, stderr);
+    }
     if (text.contains("destination has snapshots")
         || text.contains("must specify -f")
         || text.contains("destination already exists")
@@ -84,6 +116,7 @@ final class ZfsErrorClassifier {
         || text.contains("does not match incremental source")
         || text.contains("has been modified")
         || text.contains("failed to read from stream")
+        || text.contains("incomplete stream")
         || text.contains("invalid substream")
         || text.contains("checksum mismatch")
         || text.contains("broken pipe")

@@ -80,6 +80,38 @@ public abstract sealed class ZfsException extends RuntimeException {
     }
   }
 
+  /**
+   * An encrypted dataset used in a way its encryption does not allow: its key is not loaded (a send
+   * that is not raw, a receive that is not raw into an encrypted replica), or a raw stream meets an
+   * unencrypted replica. Nothing was changed; the message says which.
+   */
+  public static final class Encryption extends ZfsException {
+    public Encryption(String message, List<String> command, String stderr) {
+      super(message, command, stderr, null);
+    }
+  }
+
+  /**
+   * A resumable receive cannot be continued: the token is corrupt, names a snapshot the sender no
+   * longer has, or the resumed stream does not continue the target's partial receive (a token of
+   * another stream). The partial state is kept; abort it to start over.
+   */
+  public static final class ResumeFailed extends ZfsException {
+    public ResumeFailed(String message, List<String> command, String stderr) {
+      super(message, command, stderr, null);
+    }
+  }
+
+  /**
+   * The target holds the partial state of an interrupted resumable receive, which a new stream
+   * cannot replace: resume it with its token, or abort it first.
+   */
+  public static final class PartialReceive extends ZfsException {
+    public PartialReceive(String message, List<String> command, String stderr) {
+      super(message, command, stderr, null);
+    }
+  }
+
   /** Any other failure. */
   public static final class Failed extends ZfsException {
     public Failed(String message, List<String> command, String stderr) {

@@ -1,7 +1,6 @@
 package org.zfleet.zfs;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -12,7 +11,6 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
-import org.zfleet.model.SnapshotName;
 
 /** Parses the tab-separated {@code -H} output of the zfs commands {@link ZfsCli} runs. */
 final class ZfsOutputParser {
@@ -29,22 +27,9 @@ final class ZfsOutputParser {
   private ZfsOutputParser() {}
 
   /**
-   * One name's rows of {@code zfs get}: native values, the user properties that are set, and those
-   * set on this name itself rather than inherited.
-   */
-  private static final class Rows {
-    final Map<String, String> natives = new LinkedHashMap<>();
-    final Map<String, String> user = new LinkedHashMap<>();
-    final Map<String, String> userOwn = new LinkedHashMap<>();
-  }
-
-  /**
-   * Parses {@code zfs get -Hp -r -o name,property,value,source type,guid,createtxg,creation,<user
-   * properties> <roots>}: one row per name and property. A user property whose source is "-" is not
-   * set. A dataset's user properties are those set on it (source local or received), never values
-   * inherited from a parent: zfleet's marks (a replica's role, a cursor) belong to the dataset they
-   * were set on. A snapshot's include those it inherits from its dataset. Datasets come in the
-   * order zfs printed them (parents first); versions by createtxg.
+   * Parses a whole {@code zfs get -Hp -r -o name,property,value,source type,guid,createtxg,
+   * creation,<user properties> <roots>} answer (see {@link ListingParser}, which {@link ZfsCli}
+   * feeds line by line as zfs prints it).
    */
   static List<DatasetListing> parseListing(String output, Set<String> userProperties) {
     return parseListing(output, userProperties, (name, problem) -> {});
@@ -58,104 +43,9 @@ final class ZfsOutputParser {
    */
   static List<DatasetListing> parseListing(
       String output, Set<String> userProperties, BiConsumer<String, String> skipped) {
-    Map<String, Rows> byName = new LinkedHashMap<>();
-    for (String line : output.split("\n")) {
-      if (line.isEmpty()) {
-        continue;
-      }
-      String[] f = line.split("\t", -1);
-      if (f.length < 4) {
-        throw unparsable("expected name, property, value and source", line);
-      }
-      String name = f[0];
-      String property = f[1];
-      String source = f[f.length - 1];
-      // A user property value may itself hold tabs: it is everything between property and source.
-      String value = String.join("\t", java.util.Arrays.copyOfRange(f, 2, f.length - 1));
-      Rows rows = byName.computeIfAbsent(name, n -> new Rows());
-      if (LISTING_PROPERTIES.contains(property)) {
-        rows.natives.put(property, value);
-      } else if (userProperties.contains(property) && !source.equals("-")) {
-        rows.user.put(property, value);
-        if (source.equals("local") || source.equals("received")) {
-          rows.userOwn.put(property, value);
-        }
-      }
-    }
-    Map<String, Builder> datasets = new LinkedHashMap<>();
-    Set<String> refused = new HashSet<>();
-    for (Map.Entry<String, Rows> e : byName.entrySet()) {
-      String type = e.getValue().natives.getOrDefault("type", "-");
-      if (type.equals("filesystem") || type.equals("volume")) {
-        String problem = DatasetName.problem(e.getKey());
-        if (problem != null) {
-          skipped.accept(e.getKey(), problem);
-          refused.add(e.getKey());
-          continue;
-        }
-        DatasetListing.Type t =
-            type.equals("volume") ? DatasetListing.Type.VOLUME : DatasetListing.Type.FILESYSTEM;
-        datasets.put(e.getKey(), new Builder(datasetName(e.getKey()), t, e.getValue().userOwn));
-      }
-    }
-    for (Map.Entry<String, Rows> e : byName.entrySet()) {
-      Rows rows = e.getValue();
-      String type = rows.natives.getOrDefault("type", "-");
-      FilesystemVersion.Kind kind =
-          switch (type) {
-            case "snapshot" -> FilesystemVersion.Kind.SNAPSHOT;
-            case "bookmark" -> FilesystemVersion.Kind.BOOKMARK;
-            default -> null;
-          };
-      if (kind == null) {
-        continue;
-      }
-      String full = e.getKey();
-      int sep = full.indexOf(kind.separator());
-      Builder owner = sep < 0 ? null : datasets.get(full.substring(0, sep));
-      if (owner == null && sep >= 0 && refused.contains(full.substring(0, sep))) {
-        continue; // its dataset was left out, and said so
-      }
-      if (owner == null) {
-        throw unparsable("a " + type + " without its dataset in the listing", full);
-      }
-      String shortName = full.substring(sep + 1);
-      String problem = SnapshotName.shortNameProblem(shortName);
-      if (problem != null) {
-        skipped.accept(full, problem);
-        continue;
-      }
-      owner.versions.add(
-          version(
-              shortName,
-              kind,
-              parseGuid(rows.natives.get("guid"), full),
-              parseLong(rows.natives.get("createtxg"), "createtxg", full),
-              Instant.ofEpochSecond(parseLong(rows.natives.get("creation"), "creation", full))));
-      if (kind == FilesystemVersion.Kind.SNAPSHOT && !rows.user.isEmpty()) {
-        owner.versionProperties.put(shortName, Map.copyOf(rows.user));
-      }
-    }
-    List<DatasetListing> out = new ArrayList<>();
-    for (Builder b : datasets.values()) {
-      b.versions.sort(VERSION_ORDER);
-      out.add(new DatasetListing(b.name, b.type, b.versions, b.properties, b.versionProperties));
-    }
-    return out;
-  }
-
-  private static final class Builder {
-    final DatasetName name;
-    final DatasetListing.Type type;
-    final Map<String, String> properties;
-    final List<FilesystemVersion> versions = new ArrayList<>();
-    final Map<String, Map<String, String>> versionProperties = new LinkedHashMap<>();
-
-    Builder(DatasetName name, DatasetListing.Type type, Map<String, String> properties) {
-      this.name = name;
-      this.type = type;
-      this.properties = properties;
-    }
+    ListingParser parser = new ListingParser(userProperties, skipped);
+    output.lines().forEach(parser::accept);
+    return parser.result();
   }
 
   /** Parses {@code zfs get -H -o source,value <property> <target>}: empty when not set. */
@@ -226,7 +116,7 @@ final class ZfsOutputParser {
     }
   }
 
-  private static long parseLong(String text, String property, String what) {
+  static long parseLong(String text, String property, String what) {
     if (text == null) {
       throw unparsable("no " + property, what);
     }
@@ -237,15 +127,7 @@ final class ZfsOutputParser {
     }
   }
 
-  private static DatasetName datasetName(String text) {
-    try {
-      return DatasetName.of(text);
-    } catch (IllegalArgumentException e) {
-      throw unparsable(e.getMessage(), text);
-    }
-  }
-
-  private static FilesystemVersion version(
+  static FilesystemVersion version(
       String name, FilesystemVersion.Kind kind, long guid, long txg, Instant creation) {
     try {
       return new FilesystemVersion(name, kind, guid, txg, creation);

@@ -3,6 +3,8 @@ package org.zfleet.zfs;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
@@ -23,7 +25,9 @@ public interface ZfsPort {
    * user properties of datasets and snapshots. One listing, whatever the number of datasets:
    * listing is the dominant cost at scale. Roots that do not exist are left out, not an error. No
    * roots at all means every pool of the host (a filter with zrepl's {@code "<" = true}). Datasets
-   * come in tree order (a parent before its children, siblings by name).
+   * come in tree order (a parent before its children, siblings by name). Asking for {@link
+   * DatasetListing#USERREFS} among the properties also reads each snapshot's hold count (see {@link
+   * DatasetListing#userRefs}).
    */
   List<DatasetListing> list(Collection<DatasetName> roots, Set<String> userProperties);
 
@@ -50,10 +54,53 @@ public interface ZfsPort {
   /** Destroys one snapshot; never forced, never recursive: a held snapshot stays and this fails. */
   void destroySnapshot(SnapshotName snapshot);
 
+  /**
+   * Destroys snapshots of one filesystem, never forced, never recursive: with one {@code zfs
+   * destroy fs@a,b,c} where {@link ZfsCapabilities#destroySnapshotList}, otherwise one command
+   * each. When some cannot go (held, busy), the others still do and the result says which failed
+   * and why; a snapshot that does not exist (or whose filesystem does not) fails with {@link
+   * ZfsException.NotFound}. Only a ZFS that does not answer ({@link ZfsException.Unavailable},
+   * {@link ZfsException.Timeout}) is thrown.
+   *
+   * @param snapshots short names
+   */
+  DestroyResult destroySnapshots(DatasetName filesystem, Collection<String> snapshots);
+
   void hold(SnapshotName snapshot, String tag);
 
   /** Releases {@code tag}; releasing a tag that is not held is not an error. */
   void release(SnapshotName snapshot, String tag);
+
+  /**
+   * Places hold {@code tag} on every snapshot of {@code snapshots}, in as few commands as the
+   * command line allows (zfs-fuse and OpenZFS both take many snapshots per {@code zfs hold}). A
+   * snapshot that already has the tag counts as held. Returns those that could not be held (gone,
+   * say), each with zfs's reason; fails as a whole only when zfs itself did.
+   */
+  Map<SnapshotName, String> holdAll(String tag, Collection<SnapshotName> snapshots);
+
+  /**
+   * Releases {@code tag} from every snapshot of {@code snapshots}, in as few commands as the
+   * command line allows. A snapshot without the tag, or gone, counts as released. Returns those
+   * whose release failed otherwise, each with zfs's reason; fails as a whole only when zfs itself
+   * did.
+   */
+  Map<SnapshotName, String> releaseAll(String tag, Collection<SnapshotName> snapshots);
+
+  /**
+   * {@code zfs hold -r tag dataset@name}: the tag on that snapshot and on the snapshot of that name
+   * of every descendant, in one operation (on zfs-fuse one transaction for all: a second for a
+   * thousand snapshots, where naming them takes one per snapshot). All or nothing: if one of them
+   * has the tag already, none is held and this fails.
+   */
+  void holdRecursive(String tag, SnapshotName snapshot);
+
+  /**
+   * {@code zfs release -r tag dataset@name}: the tag from that snapshot and from the snapshot of
+   * that name of every descendant. Fails if one of them lacks the tag, and then may have released
+   * none or some: the caller releases them one by one.
+   */
+  void releaseRecursive(String tag, SnapshotName snapshot);
 
   /** The holds on a snapshot: the count always, the tags where this ZFS can list them. */
   Holds holds(SnapshotName snapshot);
@@ -63,6 +110,12 @@ public interface ZfsPort {
    * bookmarks.
    */
   void bookmark(SnapshotName snapshot, String bookmark);
+
+  /**
+   * Destroys {@code filesystem#bookmark}; {@link ZfsException.Unsupported} without bookmarks,
+   * {@link ZfsException.NotFound} if it does not exist.
+   */
+  void destroyBookmark(DatasetName filesystem, String bookmark);
 
   /**
    * {@code zfs clone}: a new filesystem {@code clone} showing {@code origin}'s data, with the given
@@ -83,9 +136,43 @@ public interface ZfsPort {
    */
   Map<DatasetName, Long> spaceUsed(Collection<DatasetName> roots);
 
-  /** Starts {@code zfs send}; its stdout is the stream. The caller must read it or kill it. */
+  /**
+   * Starts {@code zfs send}; its stdout is the stream. The caller must read it or kill it. A flag
+   * this ZFS does not have is refused with {@link ZfsException.Unsupported} before anything runs.
+   */
   SendProcess send(SendRequest request);
 
-  /** Starts {@code zfs receive} into {@code target}; its stdin takes the stream. */
+  /**
+   * The size in bytes of the stream {@code request} would send ({@code zfs send -nP}), without
+   * sending it; empty where this ZFS cannot tell ({@link ZfsCapabilities#sendSizeEstimate}).
+   */
+  OptionalLong estimateSendSize(SendRequest request);
+
+  /**
+   * Starts {@code zfs receive} into {@code target}; its stdin takes the stream. A resumable request
+   * on a ZFS without resumable receive is refused with {@link ZfsException.Unsupported}.
+   */
   ReceiveProcess receive(ReceiveRequest request);
+
+  /**
+   * The resume token an interrupted resumable receive left on {@code target}, decoded as far as ZFS
+   * can; empty when there is none, or when this ZFS has no resumable receive. {@link
+   * ZfsException.NotFound} if the target does not exist.
+   */
+  Optional<ResumeToken> resumeToken(DatasetName target);
+
+  /**
+   * Starts {@code zfs send -t token}: the rest of an interrupted stream, to be received with a
+   * resumable receive into the target that holds the token. The stream keeps the form (flags) of
+   * the send it continues. A token that does not fit this sender's snapshots fails as {@link
+   * ZfsException.StreamFailed}.
+   */
+  SendProcess resumeSend(ResumeToken token);
+
+  /**
+   * {@code zfs receive -A}: discards the partial state of an interrupted resumable receive into
+   * {@code target} (a target the receive was creating goes with it; an existing one keeps its
+   * snapshots and data). {@link ZfsException.NotFound} if there is no such state.
+   */
+  void abortResumableReceive(DatasetName target);
 }

@@ -161,4 +161,29 @@ class JobWideStepsTest {
                 Listings.LATER))
         .isEmpty();
   }
+
+  @Test
+  void whatTheJobKeepsOfAListingPlansItsSnapshotsAsTheWholeListingDoes() {
+    SnapshotNaming naming = new SnapshotNaming("zf_");
+    String old = naming.name(NOW.minus(Duration.ofMinutes(25)));
+    String last = naming.name(NOW.minus(Duration.ofMinutes(5)));
+    List<JobListing> listings =
+        List.of(
+            listing("@" + old + " @" + last + " @manual", "@" + old),
+            listing("@" + old + " @" + last, "@" + last + " @" + NAME),
+            listing("@manual", ""),
+            listing("@" + NAME, "@" + NAME));
+    CycleSettings settings = settings(CycleSettings.Kind.SNAP, EVERY_10M);
+    for (JobListing full : listings) {
+      JobListing kept = CyclePlanner.forSchedule(full, settings);
+      assertThat(kept.filesystems())
+          .allSatisfy(fs -> assertThat(fs.versions()).hasSizeLessThanOrEqualTo(2));
+      assertThat(render(CyclePlanner.snapshot(kept, settings, NOW)))
+          .isEqualTo(render(CyclePlanner.snapshot(full, settings, NOW)));
+      for (Instant at : List.of(NOW, NOW.plus(Duration.ofMinutes(7)))) {
+        assertThat(CyclePlanner.nextSnapshotDue(kept, settings, at))
+            .isEqualTo(CyclePlanner.nextSnapshotDue(full, settings, at));
+      }
+    }
+  }
 }

@@ -264,31 +264,113 @@ class FilesystemSupervisorTest {
   }
 
   @Test
-  void aCycleListedWhileAReplicationRanIsDroppedForAFreshListing() {
+  void aCycleListedBeforeTheLastStepEndedIsNotRunAndAsksForAFreshListingIfItShowsNewSnapshots() {
     CountDownLatch gate = new CountDownLatch(1);
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    FilesystemVersion s1 = FilesystemVersion.snapshot("s1", 1, 10, Instant.EPOCH);
+    FilesystemVersion s2 = FilesystemVersion.snapshot("s2", 2, 20, Instant.EPOCH);
+    sup.tell(new FilesystemSupervisor.ListingStarted(1));
     sup.tell(
-        run(
+        new FilesystemSupervisor.RunCycle(
             1,
-            specs.step(
-                StepKind.REPLICATE,
-                "sink",
-                control -> {
-                  gate.await();
-                  return StepResult.of("replicated");
-                })));
+            1,
+            cycle(
+                List.of(s1),
+                specs.step(
+                    StepKind.REPLICATE,
+                    "sink",
+                    control -> {
+                      gate.await();
+                      return StepResult.of("replicated");
+                    })),
+            CyclePorts.NONE));
     expectRan("replicate:sink");
-    // Listed while cycle 1 was receiving: its view of this filesystem is already out of date.
-    sup.tell(run(2, specs.step(StepKind.REPLICATE, "sink")));
+    // Listed while cycle 1 was receiving (with a new snapshot): its view of this filesystem's
+    // replica is older than the step that is still running.
+    sup.tell(new FilesystemSupervisor.ListingStarted(2));
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            2, 2, cycle(List.of(s1, s2), specs.step(StepKind.REPLICATE, "sink")), CyclePorts.NONE));
     cycleRequests.expectNoMessage(Duration.ofMillis(100));
 
     gate.countDown();
 
     assertThat(cycleRequests.receiveMessage(Duration.ofSeconds(10))).isEqualTo("pool/fs");
-    assertThat(awaitIdle(sup).cycle()).isEqualTo(1);
+    assertThat(awaitIdle(sup).cycle()).isEqualTo(2);
     ran.expectNoMessage(Duration.ofMillis(50));
-    // The fresh cycle runs as usual.
-    sup.tell(run(3, specs.step(StepKind.REPLICATE, "sink")));
+    // A listing started after the step ended runs as usual.
+    sup.tell(new FilesystemSupervisor.ListingStarted(3));
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            3, 3, cycle(List.of(s1, s2), specs.step(StepKind.REPLICATE, "sink")), CyclePorts.NONE));
+    expectRan("replicate:sink");
+  }
+
+  @Test
+  void aStaleCycleThatShowsNothingNewIsDroppedWithoutAListing() {
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    FilesystemVersion s1 = FilesystemVersion.snapshot("s1", 1, 10, Instant.EPOCH);
+    sup.tell(new FilesystemSupervisor.ListingStarted(1));
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            1, 1, cycle(List.of(s1), specs.step(StepKind.REPLICATE, "sink")), CyclePorts.NONE));
+    // Another filesystem's retry starts a listing while this one's step runs.
+    sup.tell(new FilesystemSupervisor.ListingStarted(2));
+    expectRan("replicate:sink");
+    awaitIdle(sup);
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            2, 2, cycle(List.of(s1), specs.step(StepKind.REPLICATE, "sink")), CyclePorts.NONE));
+    assertThat(awaitIdle(sup).cycle()).isEqualTo(2);
+    ran.expectNoMessage(Duration.ofMillis(100));
+    cycleRequests.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void aStepThatChangedNothingLeavesLaterListingsGood() {
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    sup.tell(new FilesystemSupervisor.ListingStarted(1));
+    StepSpec unreachable = new StepSpec.Wait("sink", "sink not reachable");
+    sup.tell(new FilesystemSupervisor.RunCycle(1, 1, cycle(unreachable), CyclePorts.NONE));
+    sup.tell(new FilesystemSupervisor.ListingStarted(2));
+    expectRan("replicate:sink");
+    awaitIdle(sup);
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            2, 2, cycle(specs.step(StepKind.PRUNE_SENDER, "")), CyclePorts.NONE));
+    expectRan("prune-sender:");
+  }
+
+  @Test
+  void aFirstReceiveWaitingForItsParentRunsNoStepAndGoesAsSoonAsTheParentArrives() {
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    StepSpec child =
+        specs.awaitingParent(
+            "sink", DatasetName.of("backup/sink/n1/pool"), control -> StepResult.of("replicated"));
+    sup.tell(run(1, child, specs.step(StepKind.PRUNE_SENDER, "")));
+    expectRan("prune-sender:");
+    FilesystemStatus waiting = awaitIdle(sup);
+    assertThat(waiting.lastOutcomes())
+        .filteredOn(o -> o.kind() == StepKind.REPLICATE)
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.waiting()).isTrue();
+              assertThat(o.summary()).contains("backup/sink/n1/pool");
+            });
+
+    // Another ancestor's arrival does not release it.
+    sup.tell(new FilesystemSupervisor.WaitOver("sink", DatasetName.of("backup/sink/n1")));
+    ran.expectNoMessage(Duration.ofMillis(100));
+    sup.tell(new FilesystemSupervisor.WaitOver("sink", DatasetName.of("backup/sink/n1/pool")));
+    expectRan("replicate:sink");
+    awaitIdle(sup);
+    cycleRequests.expectNoMessage(Duration.ofMillis(50));
+    // Heard before its turn came, the parent's arrival lets the next cycle's first receive go.
+    StepSpec next =
+        specs.awaitingParent(
+            "sink", DatasetName.of("backup/sink/n1/pool"), control -> StepResult.of("replicated"));
+    sup.tell(run(2, next));
     expectRan("replicate:sink");
   }
 
@@ -370,29 +452,41 @@ class FilesystemSupervisorTest {
   @Test
   void aReplicationThatWaitsGoesAtOnceWhenItsWaitIsOverAndAFailedOneStillWaitsForItsBackoff() {
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    java.util.concurrent.atomic.AtomicBoolean arrived =
+        new java.util.concurrent.atomic.AtomicBoolean();
     StepSpec waiting =
         specs.step(
             StepKind.REPLICATE,
             "a",
             control -> {
-              throw new Waits();
+              if (!arrived.getAndSet(true)) {
+                throw new Waits();
+              }
+              return StepResult.of("replicated");
             });
     sup.tell(run(1, waiting, specs.failing(StepKind.REPLICATE, "b")));
     expectRan("replicate:a", "replicate:b");
     awaitIdle(sup);
 
-    // No time passes: the wait for a is over, b's failure is no wait and keeps its backoff.
-    sup.tell(new FilesystemSupervisor.WaitOver("b"));
-    cycleRequests.expectNoMessage(Duration.ofMillis(100));
-    sup.tell(new FilesystemSupervisor.WaitOver("a"));
-    assertThat(cycleRequests.receiveMessage()).isEqualTo("pool/fs");
+    // No time passes: the wait for a is over and its replication runs again at once, from the
+    // plan it has (no listing); b's failure is no wait and keeps its backoff.
+    sup.tell(new FilesystemSupervisor.WaitOver("b", DatasetName.of("backup/b")));
+    ran.expectNoMessage(Duration.ofMillis(100));
+    sup.tell(new FilesystemSupervisor.WaitOver("a", DatasetName.of("backup/a")));
+    expectRan("replicate:a");
+    awaitIdle(sup);
+    cycleRequests.expectNoMessage(Duration.ofMillis(50));
+    // The job hears of the replication, to release this filesystem's children.
+    assertThat(replications.receiveMessage())
+        .satisfies(
+            r -> {
+              assertThat(r.filesystem()).isEqualTo("pool/fs");
+              assertThat(r.destination()).isEqualTo("a");
+            });
     sup.tell(run(2, specs.step(StepKind.REPLICATE, "a"), specs.step(StepKind.REPLICATE, "b")));
     expectRan("replicate:a");
     awaitIdle(sup);
     ran.expectNoMessage(Duration.ofMillis(50));
-    // The job hears of the replication, to release this filesystem's children.
-    assertThat(replications.receiveMessage())
-        .isEqualTo(new FilesystemSupervisor.Replicated("pool/fs", "a"));
   }
 
   @Test

@@ -19,6 +19,7 @@ import org.zfleet.cycle.ReplicationPlan;
 import org.zfleet.cycle.SenderFilesystem;
 import org.zfleet.cycle.StepSpec;
 import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
 import org.zfleet.plan.InitialReplication;
 import org.zfleet.plan.Plan;
 import org.zfleet.plan.ReceiverState;
@@ -60,6 +61,43 @@ final class Specs implements StepRunner {
         new FilesystemView(
             SenderFilesystem.of(FS, List.of()), List.of(), Optional.empty(), Optional.empty());
     return new FilesystemCycle(view, SETTINGS, CycleStart.at(Instant.EPOCH), List.of(steps));
+  }
+
+  /** A cycle of these steps over a filesystem listed with these snapshots. */
+  static FilesystemCycle cycle(List<FilesystemVersion> versions, StepSpec... steps) {
+    FilesystemView view =
+        new FilesystemView(
+            SenderFilesystem.of(FS, versions), List.of(), Optional.empty(), Optional.empty());
+    return new FilesystemCycle(view, SETTINGS, CycleStart.at(Instant.EPOCH), List.of(steps));
+  }
+
+  /**
+   * A distinct first replication to {@code destination} whose replicated parent {@code parent} has
+   * not arrived there yet, doing {@code work} once it may run.
+   */
+  StepSpec awaitingParent(String destination, DatasetName parent, StepWork work) {
+    StepSpec spec =
+        new StepSpec.Replicate(
+            destination,
+            new ReplicationPlan(
+                FS,
+                DatasetName.of("backup/step-" + made.incrementAndGet()),
+                ReceiverState.ABSENT,
+                new Plan.UpToDate(),
+                List.of(),
+                OptionalLong.empty(),
+                List.of(),
+                List.of(),
+                Optional.of(parent),
+                false,
+                Optional.empty(),
+                List.of()));
+    works.put(spec, work);
+    // The supervisor runs it as the plan once the parent arrived: same work.
+    works.put(
+        new StepSpec.Replicate(destination, ((StepSpec.Replicate) spec).plan().parentArrived()),
+        work);
+    return spec;
   }
 
   static String label(StepSpec spec) {

@@ -8,6 +8,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.zfleet.cycle.CyclePlanner;
 import org.zfleet.cycle.CycleStart;
 import org.zfleet.cycle.FilesystemCycle;
@@ -70,7 +71,14 @@ final class DirectJob {
     if (driver.settings().cycleStartsAtListing()) {
       start = CycleStart.at(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }
-    return CyclePlanner.plan(listing, driver.settings(), start);
+    Map<DatasetName, FilesystemCycle> plans = CyclePlanner.plan(listing, driver.settings(), start);
+    // A push job prepares the cycle (placeholders, holds) before its replications, as the job
+    // actor does.
+    Optional<StepSpec.Prepare> prepare = CyclePlanner.prepare(listing, plans, driver.settings());
+    if (prepare.isPresent()) {
+      driver.runner().work(prepare.get(), ports).run(new StepControl());
+    }
+    return plans;
   }
 
   /** Lists both sides and returns every filesystem's steps for this cycle, not yet run. */
@@ -111,8 +119,13 @@ final class DirectJob {
   }
 
   Outcome run(StepSpec step) {
+    return run(step, new StepControl());
+  }
+
+  /** Runs {@code step} under {@code control}, which the caller may cancel meanwhile. */
+  Outcome run(StepSpec step, StepControl control) {
     try {
-      StepResult result = driver.runner().work(step, ports).run(new StepControl());
+      StepResult result = driver.runner().work(step, ports).run(control);
       return new Outcome(true, result.summary(), null, result);
     } catch (Exception e) {
       return new Outcome(false, String.valueOf(e.getMessage()), e, null);

@@ -142,7 +142,11 @@ class PushJobActorTest {
     assertThat(model.status(A).retries())
         .singleElement()
         .satisfies(r -> assertThat(r.consecutiveFailures()).isEqualTo(1));
-    model.await("no step hold left on the snapshot in flight", () -> model.holds(A, s2) == 0);
+    // The snapshot in flight stays held (under the cursor tag, by the cycle's prepare step) for the
+    // retry; no step hold is left.
+    model.await(
+        "only the prepare step's hold on the snapshot in flight", () -> model.holds(A, s2) == 1);
+    assertThat(model.listing(A).properties()).doesNotContainKey(MARKS.stepProperty());
 
     model.zfs.hooks().releaseSends();
     model.pass(BACKOFF.plus(CHECK));
@@ -354,11 +358,20 @@ class PushJobActorTest {
 
     String s2 = model.snapshotAndReplicate();
     assertThat(model.holds(A, s1))
-        .as("neither the stale step hold nor the old cursor hold")
-        .isZero();
+        .as("the stale step hold is gone; the old cursor's goes with the next prepare step")
+        .isEqualTo(1);
     assertThat(model.holds(A, s2)).isEqualTo(1);
     assertThat(model.listing(A).properties()).doesNotContainKey(MARKS.stepProperty());
     assertThat(model.snapshotNames(onReceiver(A))).containsExactly(s1, s2);
+
+    String s3 = model.snapshotAndReplicate();
+    assertThat(model.holds(A, s1))
+        .as("neither the stale step hold nor the old cursor hold")
+        .isZero();
+    assertThat(model.holds(A, s2))
+        .as("the cursor this cycle left, released next cycle")
+        .isEqualTo(1);
+    assertThat(model.holds(A, s3)).isEqualTo(1);
   }
 
   @Test

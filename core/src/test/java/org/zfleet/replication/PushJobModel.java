@@ -65,7 +65,7 @@ final class PushJobModel implements AutoCloseable {
 
   private final ActorTestKit testKit;
   private final ManualTime manualTime;
-  private final ExecutorService blocking = Executors.newCachedThreadPool();
+  private final ExecutorService blocking;
   private final ActorRef<Watchdog.Command> watchdog;
   private ActorRef<JobActor.Command> job;
   private PushJob push;
@@ -153,6 +153,12 @@ final class PushJobModel implements AutoCloseable {
   }
 
   PushJobModel(ActorTestKit testKit, Instant start) {
+    this(testKit, start, Executors.newCachedThreadPool());
+  }
+
+  /** With the steps run on {@code blocking} (which the model shuts down when closed). */
+  PushJobModel(ActorTestKit testKit, Instant start, ExecutorService blocking) {
+    this.blocking = blocking;
     this.testKit = testKit;
     this.manualTime = ManualTime.get(testKit.system());
     this.clock = new MutableClock(start);

@@ -176,6 +176,7 @@ class ReplicationPropertiesTest {
       }
       List<FilesystemVersion> receiverBefore =
           exists(onReceiver(A)) ? snapshots(onReceiver(A)) : List.of();
+      List<FilesystemVersion> senderBefore = snapshots(A);
       Map<String, DirectJob.Outcome> outcomes = job.cycle();
       DirectJob.Outcome replicate = outcomes.get(DirectJob.key(A, StepKind.REPLICATE));
 
@@ -214,12 +215,20 @@ class ReplicationPropertiesTest {
         assertThat(listing.properties().get(MARKS.cursorProperty()))
             .isEqualTo(Long.toUnsignedString(base.get().guid()));
         assertThat(listing.properties()).doesNotContainKey(MARKS.stepProperty());
-        long heldElsewhere =
+        // A snapshot stays held from the cycle that sends it until the next cycle's prepare step
+        // finds the cursor past it: older than the base, only what this cycle's base left behind.
+        long passedBefore =
+            BaseProtection.newestCommon(senderBefore, receiverBefore)
+                .map(b -> b.onSender().createTxg())
+                .orElse(Long.MIN_VALUE);
+        List<String> heldPassed =
             sender.stream()
-                .filter(v -> v.guid() != base.get().guid())
+                .filter(v -> v.createTxg() < base.get().onSender().createTxg())
                 .filter(v -> zfs.holds(A.snapshot(v.name())).count() > 0)
-                .count();
-        assertThat(heldElsewhere).as("holds on other snapshots").isZero();
+                .filter(v -> v.createTxg() < passedBefore)
+                .map(FilesystemVersion::name)
+                .toList();
+        assertThat(heldPassed).as("holds the cursor passed in an earlier cycle").isEmpty();
         if (behindTheNewestThree(base.get(), sender)) {
           tally.baseBehindTheNewestThree++;
         }

@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -79,7 +80,9 @@ public final class InMemoryZfs implements ZfsPort {
   @Override
   public synchronized List<DatasetListing> list(
       Collection<DatasetName> roots, Set<String> userProperties) {
-    userProperties.forEach(ZfsNames::requireUserProperty);
+    userProperties.stream()
+        .filter(p -> !p.equals(DatasetListing.USERREFS))
+        .forEach(ZfsNames::requireUserProperty);
     // No roots: every pool, as zfs get -r without a dataset.
     command(Op.LIST, roots.isEmpty() ? "" : roots.iterator().next().value());
     List<DatasetListing> out = new ArrayList<>();
@@ -93,7 +96,13 @@ public final class InMemoryZfs implements ZfsPort {
         versions.add(s.version());
         Map<String, String> props = new TreeMap<>();
         for (String p : userProperties) {
-          snapshotProperty(ds, s, p).ifPresent(v -> props.put(p, v));
+          if (p.equals(DatasetListing.USERREFS)) {
+            if (!s.holds.isEmpty()) {
+              props.put(p, Integer.toString(s.holds.size()));
+            }
+          } else {
+            snapshotProperty(ds, s, p).ifPresent(v -> props.put(p, v));
+          }
         }
         if (!props.isEmpty()) {
           versionProperties.put(s.name, props);
@@ -110,6 +119,15 @@ public final class InMemoryZfs implements ZfsPort {
               ds.name, DatasetListing.Type.FILESYSTEM, versions, props, versionProperties));
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * A dataset's snapshot names, oldest first, or none if it does not exist: for tests to look
+   * without counting a command.
+   */
+  public synchronized List<String> peekSnapshots(DatasetName dataset) {
+    ModelDataset ds = datasets.get(dataset);
+    return ds == null ? List.of() : ds.snapshots.stream().map(s -> s.name).toList();
   }
 
   /** A dataset's or snapshot's user property, set locally or inherited: for tests to look. */
@@ -242,6 +260,65 @@ public final class InMemoryZfs implements ZfsPort {
   }
 
   @Override
+  public synchronized DestroyResult destroySnapshots(
+      DatasetName filesystem, Collection<String> snapshots) {
+    List<String> names = new ArrayList<>(new java.util.LinkedHashSet<>(snapshots));
+    names.forEach(filesystem::snapshot);
+    Set<String> destroyed = new java.util.LinkedHashSet<>();
+    Map<String, ZfsException> failed = new HashMap<>();
+    List<String> oneByOne = names;
+    ModelDataset ds = datasets.get(filesystem);
+    if (capabilities.destroySnapshotList() && names.size() > 1) {
+      // One command for the list, all or nothing as OpenZFS does; names that do not exist are
+      // skipped. When one is held, each is tried on its own.
+      ZfsException injected = hooks.command(Op.DESTROY, filesystem.snapshot(names.get(0)).full());
+      boolean anyHeld =
+          ds != null
+              && names.stream()
+                  .map(ds::snapshot)
+                  .anyMatch(s -> s.isPresent() && !s.get().holds.isEmpty());
+      if (injected == null && ds != null && !anyHeld) {
+        oneByOne = List.of();
+        for (String name : names) {
+          Optional<ModelSnapshot> s = ds.snapshot(name);
+          if (s.isPresent()) {
+            ds.snapshots.remove(s.get());
+            destroyed.add(name);
+          } else {
+            failed.put(
+                name,
+                ModelErrors.notFound(
+                    "destroy", filesystem.snapshot(name).full(), filesystem.snapshot(name).full()));
+          }
+        }
+      }
+    }
+    for (String name : oneByOne) {
+      try {
+        destroySnapshot(filesystem.snapshot(name));
+        destroyed.add(name);
+      } catch (ZfsException e) {
+        if (e instanceof ZfsException.Unavailable || e instanceof ZfsException.Timeout) {
+          throw e;
+        }
+        failed.put(name, e);
+      }
+    }
+    return new DestroyResult(destroyed, failed);
+  }
+
+  @Override
+  public synchronized void destroyBookmark(DatasetName filesystem, String bookmark) {
+    requireBookmarks("destroy", filesystem.value());
+    String full = filesystem.value() + "#" + bookmark;
+    command(Op.DESTROY, full);
+    ModelDataset ds = dataset("destroy", full, filesystem);
+    FilesystemVersion b =
+        ds.bookmark(bookmark).orElseThrow(() -> ModelErrors.notFound("destroy", full, full));
+    ds.bookmarks.remove(b);
+  }
+
+  @Override
   public synchronized void hold(SnapshotName snapshot, String tag) {
     ZfsNames.requireHoldTag(tag);
     command(Op.HOLD, snapshot.full());
@@ -261,6 +338,84 @@ public final class InMemoryZfs implements ZfsPort {
   }
 
   @Override
+  public synchronized Map<SnapshotName, String> holdAll(
+      String tag, Collection<SnapshotName> snapshots) {
+    ZfsNames.requireHoldTag(tag);
+    Map<SnapshotName, String> failed = new java.util.LinkedHashMap<>();
+    for (List<SnapshotName> chunk : CliHolds.chunks(new java.util.LinkedHashSet<>(snapshots))) {
+      command(Op.HOLD, chunk.get(0).full());
+      for (SnapshotName s : chunk) {
+        Optional<ModelSnapshot> found =
+            Optional.ofNullable(datasets.get(s.dataset())).flatMap(d -> d.snapshot(s.name()));
+        if (found.isPresent()) {
+          found.get().holds.add(tag);
+        } else {
+          failed.put(s, "dataset does not exist");
+        }
+      }
+    }
+    return failed;
+  }
+
+  @Override
+  public synchronized Map<SnapshotName, String> releaseAll(
+      String tag, Collection<SnapshotName> snapshots) {
+    ZfsNames.requireHoldTag(tag);
+    for (List<SnapshotName> chunk : CliHolds.chunks(new java.util.LinkedHashSet<>(snapshots))) {
+      command(Op.RELEASE, chunk.get(0).full());
+      for (SnapshotName s : chunk) {
+        Optional.ofNullable(datasets.get(s.dataset()))
+            .flatMap(d -> d.snapshot(s.name()))
+            .ifPresent(found -> found.holds.remove(tag));
+      }
+    }
+    return Map.of();
+  }
+
+  @Override
+  public synchronized void holdRecursive(String tag, SnapshotName snapshot) {
+    ZfsNames.requireHoldTag(tag);
+    command(Op.HOLD, snapshot.full());
+    List<ModelSnapshot> all = recursive("hold", snapshot);
+    for (ModelSnapshot s : all) {
+      if (s.holds.contains(tag)) {
+        throw ModelErrors.exists(
+            "hold",
+            snapshot.full(),
+            "cannot hold '" + s.name + "': tag already exists on this dataset");
+      }
+    }
+    all.forEach(s -> s.holds.add(tag));
+  }
+
+  @Override
+  public synchronized void releaseRecursive(String tag, SnapshotName snapshot) {
+    ZfsNames.requireHoldTag(tag);
+    command(Op.RELEASE, snapshot.full());
+    List<ModelSnapshot> all = recursive("release", snapshot);
+    for (ModelSnapshot s : all) {
+      if (!s.holds.contains(tag)) {
+        throw new ZfsException.Failed(
+            "zfs release -r " + tag + " " + snapshot + ": no such tag on " + s.name,
+            List.of(),
+            "cannot release '" + tag + "' from '" + s.name + "': no such tag on this dataset");
+      }
+    }
+    all.forEach(s -> s.holds.remove(tag));
+  }
+
+  /** The snapshot and the snapshots of its name on every descendant, as zfs -r finds them. */
+  private List<ModelSnapshot> recursive(String verb, SnapshotName snapshot) {
+    List<ModelSnapshot> all = new ArrayList<>(List.of(snapshot(verb, snapshot)));
+    for (ModelDataset ds : datasets.values()) {
+      if (ds.name.isWithin(snapshot.dataset()) && !ds.name.equals(snapshot.dataset())) {
+        ds.snapshot(snapshot.name()).ifPresent(all::add);
+      }
+    }
+    return all;
+  }
+
+  @Override
   public synchronized Holds holds(SnapshotName snapshot) {
     command(capabilities.holdsCommand() ? Op.HOLDS : Op.GET, snapshot.full());
     Set<String> tags = snapshot("holds", snapshot).holds;
@@ -269,14 +424,18 @@ public final class InMemoryZfs implements ZfsPort {
         capabilities.holdsCommand() ? Optional.of(Set.copyOf(tags)) : Optional.empty());
   }
 
-  @Override
-  public synchronized void bookmark(SnapshotName snapshot, String bookmark) {
+  private void requireBookmarks(String verb, String subject) {
     if (!capabilities.bookmarks()) {
       throw new ZfsException.Unsupported(
-          "zfs bookmark " + snapshot + ": this ZFS has no bookmarks (zfs-fuse, pool version 23)",
+          "zfs " + verb + " " + subject + ": this ZFS has no bookmarks (zfs-fuse, pool version 23)",
           List.of(),
           "");
     }
+  }
+
+  @Override
+  public synchronized void bookmark(SnapshotName snapshot, String bookmark) {
+    requireBookmarks("bookmark", snapshot.full());
     String problem = SnapshotName.shortNameProblem(bookmark);
     if (problem != null) {
       throw new IllegalArgumentException("invalid bookmark name \"" + bookmark + "\": " + problem);
@@ -363,12 +522,39 @@ public final class InMemoryZfs implements ZfsPort {
   @Override
   public synchronized SendProcess send(SendRequest request) {
     String subject = request.to().full();
+    requireFlags(request);
     ZfsException injected = hooks.command(Op.SEND, subject);
     try {
       byte[] stream = ModelStream.encode(ModelSender.substreams(this, request));
       return new ModelSendProcess(stream, injected, hooks, subject);
     } catch (ZfsException e) {
       return new ModelSendProcess(new byte[0], e, hooks, subject);
+    }
+  }
+
+  @Override
+  public synchronized OptionalLong estimateSendSize(SendRequest request) {
+    requireFlags(request);
+    if (!capabilities.sendSizeEstimate()) {
+      return OptionalLong.empty();
+    }
+    command(Op.SEND, request.to().full());
+    return OptionalLong.of(ModelStream.encode(ModelSender.substreams(this, request)).length);
+  }
+
+  private void requireFlags(SendRequest request) {
+    if (!capabilities.sends(request.flags())) {
+      throw new ZfsException.Unsupported(
+          "zfs send "
+              + request.to()
+              + ": this ZFS has no "
+              + request.flags().stream().map(f -> "send " + f.option()).toList(),
+          List.of(),
+          "");
+    }
+    if (request.from().isPresent()
+        && request.from().get().kind() == FilesystemVersion.Kind.BOOKMARK) {
+      requireBookmarks("send", request.to().full());
     }
   }
 
@@ -381,9 +567,14 @@ public final class InMemoryZfs implements ZfsPort {
               ZfsNames.requireProperty(k);
               ZfsNames.requirePropertyValue(v);
             });
+    if (request.resumable() && !capabilities.resumableReceive()) {
+      throw new ZfsException.Unsupported(
+          "zfs receive " + request.target() + ": this ZFS has no resumable receive", List.of(), "");
+    }
     ZfsException injected = hooks.command(Op.RECEIVE, request.target().value());
     return new ModelReceiveProcess(
         request.target().value(),
+        request.resumable(),
         stream -> {
           if (injected != null) {
             return injected;
@@ -392,6 +583,21 @@ public final class InMemoryZfs implements ZfsPort {
             return ModelReceiver.apply(this, request, stream);
           }
         });
+  }
+
+  @Override
+  public synchronized Optional<ResumeToken> resumeToken(DatasetName target) {
+    return ModelResume.resumeToken(this, target);
+  }
+
+  @Override
+  public synchronized SendProcess resumeSend(ResumeToken token) {
+    return ModelResume.resumeSend(this, token);
+  }
+
+  @Override
+  public synchronized void abortResumableReceive(DatasetName target) {
+    ModelResume.abort(this, target);
   }
 
   // ---- test helpers: data in filesystems
@@ -450,7 +656,12 @@ public final class InMemoryZfs implements ZfsPort {
     }
   }
 
-  // ---- for ModelSender and ModelReceiver, under the lock
+  // ---- for ModelSender, ModelReceiver and ModelResume, under the lock
+
+  /** The dataset holding a snapshot with this guid, if any. */
+  Optional<ModelDataset> snapshotByGuid(long guid) {
+    return datasets.values().stream().filter(d -> d.snapshotByGuid(guid).isPresent()).findFirst();
+  }
 
   ModelDataset find(DatasetName name) {
     return datasets.get(name);
@@ -496,7 +707,7 @@ public final class InMemoryZfs implements ZfsPort {
     return clock.instant().truncatedTo(ChronoUnit.SECONDS);
   }
 
-  private void command(Op op, String subject) {
+  void command(Op op, String subject) {
     ZfsException injected = hooks.command(op, subject);
     if (injected != null) {
       throw injected;

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.zfleet.model.DatasetName;
 
 /** The {@link ZfsPortContract} against the in-memory model as zfs-fuse. */
-class InMemoryZfsContractTest extends ZfsPortContract {
+class InMemoryZfsContractTest extends ZfsPortCapabilityContract {
 
   private InMemoryZfs zfs;
 

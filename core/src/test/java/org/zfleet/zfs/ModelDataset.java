@@ -28,6 +28,9 @@ final class ModelDataset {
 
   final List<FilesystemVersion> bookmarks = new ArrayList<>();
 
+  /** What an interrupted resumable receive left here, or null. */
+  ModelResume.Partial partial;
+
   /** The snapshot this filesystem is a clone of, if it is one. */
   SnapshotName origin;
 

@@ -15,6 +15,7 @@ import java.util.function.Function;
 final class ModelReceiveProcess implements ReceiveProcess {
 
   private final String target;
+  private final boolean resumable;
   private final Function<byte[], ZfsException> apply;
   private final CompletableFuture<Void> completion = new CompletableFuture<>();
   private final ByteArrayOutputStream received = new ByteArrayOutputStream();
@@ -22,10 +23,12 @@ final class ModelReceiveProcess implements ReceiveProcess {
   private boolean killed;
 
   /**
+   * @param resumable a killed receive keeps what arrived, as {@code receive -s} does
    * @param apply applies a whole stream and returns the error, or null on success
    */
-  ModelReceiveProcess(String target, Function<byte[], ZfsException> apply) {
+  ModelReceiveProcess(String target, boolean resumable, Function<byte[], ZfsException> apply) {
     this.target = target;
+    this.resumable = resumable;
     this.apply = apply;
   }
 
@@ -76,11 +79,18 @@ final class ModelReceiveProcess implements ReceiveProcess {
   }
 
   @Override
-  public synchronized void kill() {
-    if (closed || killed) {
-      return;
+  public void kill() {
+    byte[] cut;
+    synchronized (this) {
+      if (closed || killed) {
+        return;
+      }
+      killed = true;
+      cut = received.toByteArray();
     }
-    killed = true;
+    if (resumable) {
+      apply.apply(cut);
+    }
     completion.completeExceptionally(
         new ZfsException.StreamFailed(
             "zfs receive " + target + ": killed by its caller", List.of(), ""));

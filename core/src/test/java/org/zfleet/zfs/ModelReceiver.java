@@ -26,10 +26,44 @@ final class ModelReceiver {
 
   /** Called under the model's lock; returns the error, or null when all of it was received. */
   static ZfsException apply(InMemoryZfs zfs, ReceiveRequest request, byte[] stream) {
-    return new ModelReceiver(zfs, request).apply(ModelStream.decode(stream));
+    ModelReceiver receiver = new ModelReceiver(zfs, request);
+    ModelDataset ds = zfs.find(request.target());
+    ModelResume.Partial partial = ds == null ? null : ds.partial;
+    if (ModelResume.isResumeStream(stream)) {
+      byte[] whole;
+      try {
+        whole = ModelResume.continued(receiver.target, partial, stream);
+      } catch (ZfsException e) {
+        return e;
+      }
+      return receiver.resume(ds, partial, whole);
+    }
+    if (partial != null) {
+      ModelStream.Header first = ModelStream.header(stream, 0).orElse(null);
+      if (first != null && first.fromGuid() == 0 && !request.force()) {
+        return ModelErrors.exists(
+            "receive",
+            receiver.target,
+            "cannot receive new filesystem stream: destination '"
+                + receiver.target
+                + "' exists; must specify -F to overwrite it");
+      }
+      return ModelResume.partialState(receiver.target);
+    }
+    return receiver.apply(stream, ModelStream.decode(stream));
   }
 
-  private ZfsException apply(ModelStream.Decoded decoded) {
+  /** Completes a partial receive with its whole substream. */
+  private ZfsException resume(ModelDataset ds, ModelResume.Partial partial, byte[] whole) {
+    ds.partial = null;
+    if (partial.created()) {
+      // The filesystem the interrupted receive made is received into as a new one.
+      zfs.destroyRecursive(ds.name);
+    }
+    return apply(whole, ModelStream.decode(whole));
+  }
+
+  private ZfsException apply(byte[] stream, ModelStream.Decoded decoded) {
     boolean existed = zfs.find(request.target()) != null;
     for (ModelStream.Substream s : decoded.substreams()) {
       ZfsException error = s.fromGuid() == 0 ? full(s) : incremental(s);
@@ -38,6 +72,12 @@ final class ModelReceiver {
       }
     }
     if (decoded.error().isPresent()) {
+      if (request.resumable()) {
+        ZfsException saved = savePartial(stream, decoded.failedAt());
+        if (saved != null) {
+          return saved;
+        }
+      }
       String kind = decoded.substreams().isEmpty() ? "cannot receive: " : "";
       return ModelErrors.stream("receive", target, kind + decoded.error().get());
     }
@@ -45,6 +85,37 @@ final class ModelReceiver {
       zfs.find(request.target()).localProperties.putAll(request.properties());
     }
     return null;
+  }
+
+  /**
+   * Keeps what arrived of the substream starting at {@code at}, as {@code receive -s} does once the
+   * stream's first record named the snapshot; the error to report, or null if nothing could be
+   * kept.
+   */
+  private ZfsException savePartial(byte[] stream, int at) {
+    ModelStream.Header h = ModelStream.header(stream, at).orElse(null);
+    if (h == null) {
+      return null;
+    }
+    byte[] received = java.util.Arrays.copyOfRange(stream, at, stream.length);
+    ModelDataset ds = zfs.find(request.target());
+    if (h.fromGuid() == 0) {
+      if (ds != null) {
+        return null;
+      }
+      DatasetName parent = request.target().parent().orElse(null);
+      if (parent == null || zfs.find(parent) == null) {
+        return null;
+      }
+      ds = zfs.createDataset(request.target());
+      ds.partial = new ModelResume.Partial(0, h.toGuid(), h.toName(), received, true);
+      return ModelResume.saved(target, "new filesystem");
+    }
+    if (ds == null || ds.snapshotByGuid(h.fromGuid()).isEmpty()) {
+      return null;
+    }
+    ds.partial = new ModelResume.Partial(h.fromGuid(), h.toGuid(), h.toName(), received, false);
+    return ModelResume.saved(target, "incremental");
   }
 
   private ZfsException full(ModelStream.Substream s) {

@@ -56,7 +56,7 @@ final class ModelSender {
     return out;
   }
 
-  private static ModelStream.Substream substream(long fromGuid, ModelSnapshot s) {
+  static ModelStream.Substream substream(long fromGuid, ModelSnapshot s) {
     return new ModelStream.Substream(
         fromGuid, s.guid, s.name, s.creation.getEpochSecond(), s.files);
   }

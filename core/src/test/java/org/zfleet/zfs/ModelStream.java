@@ -48,8 +48,28 @@ public final class ModelStream {
     }
   }
 
-  /** What a receiver could read: the intact substreams, and why it stopped if it did. */
-  public record Decoded(List<Substream> substreams, Optional<String> error) {}
+  /**
+   * What a receiver could read: the intact substreams, and why it stopped if it did, at which byte
+   * the damaged substream began ({@code failedAt}, the stream's length when none is damaged).
+   */
+  public record Decoded(List<Substream> substreams, Optional<String> error, int failedAt) {}
+
+  /** The identity of a substream, as its first bytes tell it. */
+  public record Header(long fromGuid, long toGuid, String toName) {}
+
+  /** The header of the substream starting at {@code offset}, if that much of it is there. */
+  public static Optional<Header> header(byte[] bytes, int offset) {
+    try {
+      DataInputStream in =
+          new DataInputStream(new ByteArrayInputStream(bytes, offset, bytes.length - offset));
+      if (in.readInt() != MAGIC) {
+        return Optional.empty();
+      }
+      return Optional.of(new Header(in.readLong(), in.readLong(), in.readUTF()));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
 
   private ModelStream() {}
 
@@ -92,11 +112,13 @@ public final class ModelStream {
       int start = bytes.length - raw.available();
       if (raw.available() == 0) {
         return new Decoded(
-            out, out.isEmpty() ? Optional.of("invalid backup stream (empty)") : Optional.empty());
+            out,
+            out.isEmpty() ? Optional.of("invalid backup stream (empty)") : Optional.empty(),
+            start);
       }
       try {
         if (in.readInt() != MAGIC) {
-          return new Decoded(out, Optional.of("invalid stream (bad magic number)"));
+          return new Decoded(out, Optional.of("invalid stream (bad magic number)"), start);
         }
         long from = in.readLong();
         long to = in.readLong();
@@ -104,14 +126,14 @@ public final class ModelStream {
         long creation = in.readLong();
         int count = in.readInt();
         if (count < 0 || count > raw.available()) {
-          return new Decoded(out, Optional.of("invalid backup stream (bad file count)"));
+          return new Decoded(out, Optional.of("invalid backup stream (bad file count)"), start);
         }
         Map<String, byte[]> files = new TreeMap<>();
         for (int i = 0; i < count; i++) {
           String path = in.readUTF();
           int length = in.readInt();
           if (length < 0 || length > raw.available()) {
-            return new Decoded(out, Optional.of("invalid backup stream (truncated)"));
+            return new Decoded(out, Optional.of("invalid backup stream (truncated)"), start);
           }
           files.put(path, in.readNBytes(length));
         }
@@ -119,11 +141,11 @@ public final class ModelStream {
         CRC32 crc = new CRC32();
         crc.update(bytes, start, end - start);
         if (in.readLong() != crc.getValue()) {
-          return new Decoded(out, Optional.of("invalid stream (checksum mismatch)"));
+          return new Decoded(out, Optional.of("invalid stream (checksum mismatch)"), start);
         }
         out.add(new Substream(from, to, name, creation, files));
       } catch (EOFException | java.io.UTFDataFormatException e) {
-        return new Decoded(out, Optional.of("invalid backup stream (truncated)"));
+        return new Decoded(out, Optional.of("invalid backup stream (truncated)"), start);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -16,9 +16,11 @@ import java.util.concurrent.TimeUnit;
 import org.zfleet.model.DatasetName;
 
 /**
- * Real zfs-fuse for integration tests: checks the test pools exist (failing, never skipping, with
- * what to run), hands out uniquely named scratch filesystems, reads and writes data through their
- * mountpoints, and destroys what it made with {@code zfs destroy -r} run directly.
+ * Real ZFS for integration tests: checks the test pools exist (failing, never skipping, with what
+ * to run), hands out uniquely named scratch filesystems, reads and writes data through their
+ * mountpoints, and destroys what it made with {@code zfs destroy -r} run directly. Its static
+ * methods are zfs-fuse's on this host; an instance works on the {@link RealZfs} it is given
+ * (zfs-fuse by default, or the OpenZFS guest).
  */
 public final class RealZfsFixture {
 
@@ -33,7 +35,22 @@ public final class RealZfsFixture {
 
   private static final String HOW = "real ZFS is needed: run deploy/zfs-fuse.sh up (as root)";
 
+  private final RealZfs zfs;
   private final List<DatasetName> made = new ArrayList<>();
+
+  /** A fixture on zfs-fuse. */
+  public RealZfsFixture() {
+    this(null);
+  }
+
+  /** A fixture on {@code zfs} (zfs-fuse when null). */
+  public RealZfsFixture(RealZfs zfs) {
+    this.zfs = zfs;
+  }
+
+  private RealZfs zfs() {
+    return zfs == null ? RealZfs.zfsFuse() : zfs;
+  }
 
   private static String[] testPools() {
     String configured = System.getenv("ZFLEET_TEST_POOLS");
@@ -69,7 +86,7 @@ public final class RealZfsFixture {
     String unique =
         prefix + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     DatasetName name = DatasetName.of(pool + "/" + unique);
-    Result r = run(List.of("zfs", "create", "-o", "atime=off", name.value()));
+    Result r = zfs().run(List.of("zfs", "create", "-o", "atime=off", name.value()));
     if (r.code != 0) {
       fail("cannot create " + name + ": " + r.output.strip());
     }
@@ -83,7 +100,7 @@ public final class RealZfsFixture {
     for (DatasetName d : made) {
       Result r = null;
       for (int attempt = 0; attempt < 20; attempt++) {
-        r = run(List.of("zfs", "destroy", "-r", d.value()));
+        r = zfs().run(List.of("zfs", "destroy", "-r", d.value()));
         if (r.code == 0 || r.output.contains("does not exist")) {
           r = null;
           break;
@@ -155,20 +172,61 @@ public final class RealZfsFixture {
 
   /** Runs a command directly (never through the code under test), with a 60 s deadline. */
   public static Result run(List<String> command) {
+    return exec(command, null);
+  }
+
+  /** {@link #run} with {@code input} (if not null) as the command's standard input. */
+  static Result exec(List<String> command, byte[] input) {
+    Bytes r = execute(command, input, true);
+    return new Result(r.code(), new String(r.stdout(), StandardCharsets.UTF_8));
+  }
+
+  /** A command's exit code (-1 if it could not run or did not end) and its standard output. */
+  record Bytes(int code, byte[] stdout) {}
+
+  /** Runs a command directly, with a 60 s deadline; its stderr is dropped. */
+  static Bytes execBytes(List<String> command) {
+    return execute(command, null, false);
+  }
+
+  private static Bytes execute(List<String> command, byte[] input, boolean withStderr) {
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      ProcessBuilder builder = new ProcessBuilder(command);
+      if (withStderr) {
+        builder.redirectErrorStream(true);
+      } else {
+        builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+      }
+      Process p = builder.start();
+      // Written by another thread: a command that answers before reading all of it must not
+      // block this one.
+      Thread writer =
+          new Thread(
+              () -> {
+                try (var stdin = p.getOutputStream()) {
+                  if (input != null) {
+                    stdin.write(input);
+                  }
+                } catch (IOException closedEarly) {
+                  // the command's exit code says what went wrong
+                }
+              });
+      writer.start();
+      byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        return new Result(-1, String.join(" ", command) + ": no answer in 60 s");
+        return new Bytes(
+            -1,
+            (String.join(" ", command) + ": no answer in 60 s").getBytes(StandardCharsets.UTF_8));
       }
-      return new Result(p.exitValue(), out);
+      writer.join();
+      return new Bytes(p.exitValue(), out);
     } catch (IOException e) {
-      return new Result(-1, String.join(" ", command) + ": " + e.getMessage());
+      return new Bytes(
+          -1, (String.join(" ", command) + ": " + e.getMessage()).getBytes(StandardCharsets.UTF_8));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new Result(-1, "interrupted");
+      return new Bytes(-1, "interrupted".getBytes(StandardCharsets.UTF_8));
     }
   }
 

@@ -138,6 +138,74 @@ class ZfsErrorClassifierTest {
             "cannot rollback to 'p/fs@a': more recent snapshots exist\n"
                 + "use '-r' to force deletion of the following snapshots:\np/fs@b\n",
             ZfsException.Failed.class),
+        // OpenZFS 2.3.2, as printed in the guest of deploy/openzfs-vm.sh.
+        c(
+            "OpenZFS: held snapshot in a destroy list",
+            "destroy",
+            "cannot destroy snapshot p/fs@b: it's being held. Run 'zfs holds -r p/fs@b' to see"
+                + " holders.\n",
+            ZfsException.Busy.class),
+        c(
+            "OpenZFS: none of a destroy list exists",
+            "destroy",
+            "could not find any snapshots to destroy; check snapshot names.\n",
+            ZfsException.NotFound.class),
+        c(
+            "OpenZFS: existing bookmark",
+            "bookmark",
+            "cannot create bookmark 'p/fs#a': bookmark exists\n",
+            ZfsException.AlreadyExists.class),
+        c(
+            "OpenZFS: truncated stream",
+            "receive",
+            "cannot receive new filesystem stream: incomplete stream\n",
+            ZfsException.StreamFailed.class),
+        c(
+            "OpenZFS: interrupted resumable receive",
+            "receive",
+            "cannot receive new filesystem stream: checksum mismatch or incomplete stream.\n"
+                + "Partially received snapshot is saved.\n"
+                + "A resuming stream can be generated on the sending system by running:\n"
+                + "    zfs send -t 1-aefbeae0d-b8-789c6360\n",
+            ZfsException.StreamFailed.class),
+        c(
+            "OpenZFS: a resumed stream of another snapshot",
+            "receive",
+            "cannot receive resume stream: kernel modules must be upgraded to receive this"
+                + " stream.\n",
+            ZfsException.ResumeFailed.class),
+        c(
+            "OpenZFS: corrupt resume token",
+            "send",
+            "cannot resume send: resume token is corrupt (incorrect checksum)\n",
+            ZfsException.ResumeFailed.class),
+        c(
+            "OpenZFS: the token's snapshot is gone",
+            "send",
+            "cannot resume send: 'p/fs@c' used in the initial send no longer exists\n",
+            ZfsException.ResumeFailed.class),
+        c(
+            "OpenZFS: a new stream over a partial receive",
+            "receive",
+            "cannot receive new filesystem stream: destination p/t contains partially-complete"
+                + " state from \"zfs receive -s\".\n",
+            ZfsException.PartialReceive.class),
+        c(
+            "OpenZFS: encrypted source without its key",
+            "send",
+            "warning: cannot send 'p/enc@s': dataset key must be loaded\n",
+            ZfsException.Encryption.class),
+        c(
+            "OpenZFS: raw stream onto an unencrypted replica",
+            "receive",
+            "cannot receive incremental stream: cannot perform raw receive on top of existing"
+                + " unencrypted dataset\n",
+            ZfsException.Encryption.class),
+        c(
+            "OpenZFS: plain stream into a replica whose key is not loaded",
+            "receive",
+            "cannot receive incremental stream: inherited key must be loaded\n",
+            ZfsException.Encryption.class),
         c("no message", "get", "", ZfsException.Failed.class));
   }
 

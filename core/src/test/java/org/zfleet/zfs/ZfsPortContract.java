@@ -23,8 +23,10 @@ import org.zfleet.model.FilesystemVersion;
 import org.zfleet.model.SnapshotName;
 
 /**
- * What every {@link ZfsPort} must do, run against the in-memory model and against real zfs-fuse.
- * Where the two differ, real ZFS is right. Each test works below its own fresh scratch filesystems.
+ * What every {@link ZfsPort} must do, run against the in-memory model (with zfs-fuse's and with
+ * OpenZFS's capabilities), real zfs-fuse and real OpenZFS; {@link ZfsPortCapabilityContract} adds
+ * what depends on capabilities. Where they differ, real ZFS is right. Each test works below its own
+ * fresh scratch filesystems.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 public abstract class ZfsPortContract {
@@ -244,18 +246,93 @@ public abstract class ZfsPortContract {
   }
 
   @Test
-  void bookmarksExistOnlyWithTheCapability() {
-    SnapshotName s = scratch().snapshot("s");
-    port().snapshot(List.of(scratch()), "s");
-    if (!port().capabilities().bookmarks()) {
-      assertThatThrownBy(() -> port().bookmark(s, "b"))
-          .isInstanceOf(ZfsException.Unsupported.class);
-      return;
+  void holdAllAndReleaseAllTakeManySnapshotsAndReportOnlyRealFailures() {
+    DatasetName a = scratch().child("a");
+    DatasetName b = scratch().child("b");
+    port().createFilesystem(a, Map.of(), false);
+    port().createFilesystem(b, Map.of(), false);
+    port().snapshotRecursive(scratch(), "s1");
+    port().snapshot(List.of(a), "s2");
+    String tag = "zfleet_batch";
+    port().hold(a.snapshot("s1"), tag);
+    List<SnapshotName> held = List.of(a.snapshot("s1"), a.snapshot("s2"), b.snapshot("s1"));
+    SnapshotName gone = a.snapshot("gone");
+    SnapshotName noDataset = scratch().child("none").snapshot("s1");
+    try {
+      Map<SnapshotName, String> failed =
+          port().holdAll(tag, List.of(held.get(0), held.get(1), gone, held.get(2), noDataset));
+
+      assertThat(failed).containsOnlyKeys(gone, noDataset);
+      assertThat(failed.get(gone)).contains("does not exist");
+      for (SnapshotName s : held) {
+        assertThat(port().holds(s).count()).as("holds on %s", s).isEqualTo(1);
+      }
+      assertThatThrownBy(() -> port().destroySnapshot(a.snapshot("s2")))
+          .isInstanceOf(ZfsException.Busy.class);
+      List<DatasetListing> listing =
+          port().list(List.of(scratch()), Set.of(DatasetListing.USERREFS));
+      DatasetListing ofA =
+          listing.stream().filter(d -> d.name().equals(a)).findFirst().orElseThrow();
+      assertThat(ofA.userRefs("s1")).isEqualTo(1);
+      assertThat(ofA.userRefs("s2")).isEqualTo(1);
+      DatasetListing ofRoot = listing.get(0);
+      assertThat(ofRoot.userRefs("s1")).as("a snapshot without holds").isZero();
+      assertThat(ofRoot.versionProperties()).doesNotContainKey("s1");
+      assertThat(port().list(List.of(a), Set.of()).get(0).versionProperties()).isEmpty();
+
+      SnapshotName neverHeld = scratch().snapshot("s1");
+      assertThat(
+              port()
+                  .releaseAll(tag, List.of(neverHeld, held.get(0), gone, held.get(1), held.get(2))))
+          .isEmpty();
+      for (SnapshotName s : held) {
+        assertThat(port().holds(s).count()).as("holds on %s", s).isZero();
+      }
+    } finally {
+      held.forEach(s -> port().release(s, tag));
     }
-    port().bookmark(s, "b");
-    List<FilesystemVersion> versions = versions(scratch());
-    assertThat(versions).extracting(FilesystemVersion::relativeName).containsExactly("@s", "#b");
-    assertThat(versions.get(1).guid()).isEqualTo(versions.get(0).guid());
+    port().destroySnapshot(a.snapshot("s2"));
+  }
+
+  @Test
+  void recursiveHoldAndReleaseTakeEveryDescendantsSnapshotOfTheNameAllOrNothing() {
+    DatasetName a = scratch().child("a");
+    DatasetName b = a.child("b");
+    DatasetName c = scratch().child("c");
+    port().createFilesystem(a, Map.of(), false);
+    port().createFilesystem(b, Map.of(), false);
+    port().createFilesystem(c, Map.of(), false);
+    port().snapshotRecursive(scratch(), "s1");
+    port().snapshot(List.of(b), "s2");
+    String tag = "zfleet_recursive";
+    List<SnapshotName> subtree = List.of(a.snapshot("s1"), b.snapshot("s1"));
+    try {
+      port().holdRecursive(tag, a.snapshot("s1"));
+
+      for (SnapshotName s : subtree) {
+        assertThat(port().holds(s).count()).as("holds on %s", s).isEqualTo(1);
+      }
+      assertThat(port().holds(scratch().snapshot("s1")).count()).as("above the root").isZero();
+      assertThat(port().holds(c.snapshot("s1")).count()).as("beside the root").isZero();
+      assertThat(port().holds(b.snapshot("s2")).count()).as("another name").isZero();
+
+      // One of them held already: nothing is held and it fails.
+      port().hold(c.snapshot("s1"), tag);
+      assertThatThrownBy(() -> port().holdRecursive(tag, scratch().snapshot("s1")))
+          .isInstanceOf(ZfsException.class);
+      assertThat(port().holds(scratch().snapshot("s1")).count()).isZero();
+      port().release(c.snapshot("s1"), tag);
+
+      port().releaseRecursive(tag, a.snapshot("s1"));
+      for (SnapshotName s : subtree) {
+        assertThat(port().holds(s).count()).as("holds on %s", s).isZero();
+      }
+      assertThatThrownBy(() -> port().releaseRecursive(tag, a.snapshot("s1")))
+          .as("a release of a tag that is not there")
+          .isInstanceOf(ZfsException.class);
+    } finally {
+      port().releaseAll(tag, List.of(a.snapshot("s1"), b.snapshot("s1"), c.snapshot("s1")));
+    }
   }
 
   // ---- typed failures

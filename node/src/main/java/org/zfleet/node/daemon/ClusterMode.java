@@ -267,7 +267,7 @@ final class ClusterMode {
             new SinkRequests(settings.nodeName(), zfs, transfers),
             new SourceRequests(
                 settings.nodeName(),
-                zfs,
+                source -> JobPorts.of(zfs, source),
                 (peer, header, send, options, listener) ->
                     outbound.send(peer, header, send, options, listener),
                 steps));

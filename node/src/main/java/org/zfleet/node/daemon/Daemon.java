@@ -96,6 +96,12 @@ public final class Daemon implements AutoCloseable {
                     ZfsCliConfig.defaults().listTimeout(),
                     ZfsCliConfig.defaults().transferTimeout())
                 .withMaxConcurrentCommands(node.limits().zfsCommands()));
+    try {
+      JobPorts.check(zfs, config.jobs());
+    } catch (IllegalStateException e) {
+      zfs.close();
+      throw e;
+    }
     ExecutorService steps = Executors.newCachedThreadPool(named("zfleet-step"));
     // Snapshot hooks run outside the gate of zfs commands, with their own deadlines.
     ProcessRunner hooks = new ProcessRunner(1);
@@ -127,7 +133,7 @@ public final class Daemon implements AutoCloseable {
                         cluster.map(ClusterMode::sources).orElse(SourceDirectory.NONE);
                     NodePorts ports = new NodePorts(zfs, directory, sourceDirectory, steps, hooks);
                     for (JobConfig job : config.jobs()) {
-                      JobDrivers.of(job, node.name(), ports)
+                      JobDrivers.of(job, node.name(), JobPorts.of(ports, job))
                           .ifPresentOrElse(active::add, () -> passive.add(job.name()));
                     }
                     return NodeGuardian.create(
@@ -188,11 +194,12 @@ public final class Daemon implements AutoCloseable {
     }
     binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
     log.info(
-        "daemon started node={} control=127.0.0.1:{} {} jobs={}",
+        "daemon started node={} control=127.0.0.1:{} {} jobs={} zfs={}",
         node.name(),
         port,
         cluster.map(ClusterMode::describe).orElse("local-only"),
-        config.jobs().stream().map(JobConfig::name).toList());
+        config.jobs().stream().map(JobConfig::name).toList(),
+        zfs.capabilities().describe());
     return new Daemon(system, zfs, steps, binding);
   }
 

@@ -100,6 +100,9 @@ public final class MonitorActor extends AbstractBehavior<MonitorActor.Command> {
     return this;
   }
 
+  /** A transfer's size is estimated once it has moved this much. */
+  static final long ESTIMATE_FROM_BYTES = 4L * 1024 * 1024;
+
   private Behavior<Command> poll() {
     getContext()
         .ask(
@@ -121,6 +124,9 @@ public final class MonitorActor extends AbstractBehavior<MonitorActor.Command> {
       for (FilesystemStatus fs : job.filesystems()) {
         fs.running()
             .filter(r -> r.kind() == StepKind.REPLICATE && r.expectedBytes() <= 0)
+            // A zfs get per transfer is worth it only for one that lasts: at scale most streams
+            // of a cycle are a few KiB and over before anyone reads their ETA.
+            .filter(r -> r.bytes() >= ESTIMATE_FROM_BYTES)
             .ifPresent(r -> estimate(job.job(), fs.filesystem(), r.destination(), r.phase()));
       }
     }

@@ -3,6 +3,7 @@ package org.zfleet.node.remote;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zfleet.config.SourceJob;
@@ -50,14 +51,22 @@ public final class SourceRequests {
   }
 
   private final String node;
-  private final ZfsPort zfs;
+  private final Function<SourceJob, ZfsPort> zfsOf;
   private final Outbound outbound;
   private final PeerSteps steps;
   private final AtomicLong attempts = new AtomicLong();
 
   public SourceRequests(String node, ZfsPort zfs, Outbound outbound, PeerSteps steps) {
+    this(node, source -> zfs, outbound, steps);
+  }
+
+  /**
+   * {@code zfsOf} gives the ZFS port a source job sends with: the node's, with its send options.
+   */
+  public SourceRequests(
+      String node, Function<SourceJob, ZfsPort> zfsOf, Outbound outbound, PeerSteps steps) {
     this.node = node;
-    this.zfs = zfs;
+    this.zfsOf = zfsOf;
     this.outbound = outbound;
     this.steps = steps;
   }
@@ -67,6 +76,7 @@ public final class SourceRequests {
       NodeIdentity peer,
       EndpointRequest.ToSource request,
       EndpointRequests core) {
+    ZfsPort zfs = zfsOf.apply(source);
     LocalSender sender =
         new LocalSender(
             zfs,

@@ -8,7 +8,6 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,25 +15,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
 import org.zfleet.config.ConfigLoader;
 import org.zfleet.config.LoadResult;
 import org.zfleet.model.DatasetName;
 import org.zfleet.replication.ReplicationMarks;
 import org.zfleet.schedule.SnapshotNaming;
-import org.zfleet.zfs.RealZfsFixture;
+import org.zfleet.zfs.RealZfs;
 
 /**
  * One in-process zfleet daemon over real zfs-fuse for integration tests: its configuration on a
@@ -61,11 +55,24 @@ final class RealDaemon implements AutoCloseable {
 
   /** Writes the configuration: {@code jobs} is the HOCON list body; the node part is made here. */
   RealDaemon(Path dir, String jobs) throws IOException {
-    this(dir, jobs, "");
+    this(dir, jobs, FUSE, "");
+  }
+
+  /** The same, with the daemon's {@code zfs} and {@code zpool} those of {@code zfs}. */
+  RealDaemon(Path dir, String jobs, RealZfs zfs) throws IOException {
+    this(dir, jobs, zfs, "");
   }
 
   /** With {@code nodeExtra} HOCON inside {@code zfleet.node}; the data-dir is {@code dir/data}. */
   RealDaemon(Path dir, String jobs, String nodeExtra) throws IOException {
+    this(dir, jobs, FUSE, nodeExtra);
+  }
+
+  /**
+   * With the daemon's {@code zfs} and {@code zpool} those of {@code zfs}, and {@code nodeExtra}
+   * HOCON inside {@code zfleet.node}; the data-dir is {@code dir/data}.
+   */
+  RealDaemon(Path dir, String jobs, RealZfs zfs, String nodeExtra) throws IOException {
     int cluster = freeClusterPort();
     controlPort = cluster + 3000;
     managementPort = cluster + 1000;
@@ -78,6 +85,7 @@ final class RealDaemon implements AutoCloseable {
             "    name = \"" + NODE + "\"",
             "    cluster { bind = \"127.0.0.1:" + cluster + "\" }",
             "    limits { zfs-commands = 8, transfers = 4 }",
+            "    zfs { zfs-path = \"" + zfs.zfs() + "\", zpool-path = \"" + zfs.zpool() + "\" }",
             "    data-dir = \"" + dir.resolve("data") + "\"",
             nodeExtra,
             "  }",
@@ -204,120 +212,63 @@ final class RealDaemon implements AutoCloseable {
     return Instant.ofEpochMilli(e.getTimeStamp());
   }
 
-  // ---- zfs, run directly
+  // ---- zfs-fuse, run directly (RealZfs has the same for any real ZFS)
+
+  private static final RealZfs FUSE = RealZfs.zfsFuse();
 
   static String zfs(String... args) {
-    List<String> command = new ArrayList<>(List.of("zfs"));
-    command.addAll(List.of(args));
-    RealZfsFixture.Result result = RealZfsFixture.run(command);
-    if (result.code() != 0) {
-      throw new AssertionError(command + " failed: " + result.output().strip());
-    }
-    return result.output();
+    return FUSE.zfs(args);
   }
 
   static boolean exists(DatasetName fs) {
-    try {
-      zfs("list", "-H", "-o", "name", fs.value());
-      return true;
-    } catch (AssertionError e) {
-      return false;
-    }
+    return FUSE.exists(fs);
   }
 
   /** Short names of a filesystem's own snapshots, oldest first; empty if it does not exist. */
   static List<String> snapshots(DatasetName fs) {
-    if (!exists(fs)) {
-      return List.of();
-    }
-    return zfs(
-            "list", "-H", "-d", "1", "-t", "snapshot", "-o", "name", "-s", "createtxg", fs.value())
-        .lines()
-        .filter(l -> !l.isBlank())
-        .map(l -> l.substring(l.indexOf('@') + 1))
-        .toList();
+    return FUSE.snapshots(fs);
   }
 
   static String guid(DatasetName fs, String snapshot) {
-    return zfs("get", "-H", "-p", "-o", "value", "guid", fs.snapshot(snapshot).full()).strip();
+    return FUSE.guid(fs, snapshot);
   }
 
   static long creation(DatasetName fs, String snapshot) {
-    return Long.parseLong(
-        zfs("get", "-H", "-p", "-o", "value", "creation", fs.snapshot(snapshot).full()).strip());
+    return FUSE.creation(fs, snapshot);
   }
 
   /**
    * The value set on the dataset itself, or empty when it has none (inherited values do not count).
    */
   static String localProperty(DatasetName fs, String property) {
-    return zfs("get", "-H", "-s", "local", "-o", "value", property, fs.value()).strip();
+    return FUSE.localProperty(fs, property);
   }
 
   /** A snapshot named as the job would name it at {@code at}, taken now. */
   static String snapshot(String prefix, Instant at, DatasetName... filesystems) {
+    return snapshot(FUSE, prefix, at, filesystems);
+  }
+
+  /** A snapshot named as the job would name it at {@code at}, taken now on {@code zfs}. */
+  static String snapshot(RealZfs zfs, String prefix, Instant at, DatasetName... filesystems) {
     String name = new SnapshotNaming(prefix).name(at);
     for (DatasetName fs : filesystems) {
-      zfs("snapshot", fs.snapshot(name).full());
+      zfs.zfs("snapshot", fs.snapshot(name).full());
     }
     return name;
   }
 
-  static Path mountpoint(DatasetName fs) {
-    return Path.of(zfs("get", "-H", "-o", "value", "mountpoint", fs.value()).strip());
-  }
-
-  /**
-   * {@link #contents} of a replica, mounted afresh first: zfs-fuse does not drop the kernel's page
-   * cache of a mounted filesystem when a receive changes it, so reads after an incremental receive
-   * can return the old bytes until it is mounted again (ZFS itself holds the new ones). A replica
-   * whose first receive was committed by zfs-fuse after its process was killed was never mounted.
-   */
   static Map<String, String> replicaContents(DatasetName replica) {
-    if (zfs("get", "-H", "-o", "value", "mounted", replica.value()).strip().equals("yes")) {
-      zfs("umount", replica.value());
-    }
-    zfs("mount", replica.value());
-    return contents(replica);
+    return FUSE.replicaContents(replica);
   }
 
   /** SHA-256 of every regular file below a filesystem's mountpoint, by relative path. */
   static Map<String, String> contents(DatasetName fs) {
-    Path root = mountpoint(fs);
-    Map<String, String> out = new TreeMap<>();
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        out.put(root.relativize(f).toString(), sha256(f));
-      }
-    } catch (IOException e) {
-      throw new AssertionError("cannot read " + root, e);
-    }
-    return out;
-  }
-
-  private static String sha256(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        sha.update(buffer, 0, n);
-      }
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return FUSE.contents(fs);
   }
 
   static void writeRandom(DatasetName fs, String file, int bytes, long seed) {
-    byte[] data = new byte[bytes];
-    new java.util.Random(seed).nextBytes(data);
-    try {
-      Path path = mountpoint(fs).resolve(file);
-      Files.createDirectories(path.getParent());
-      Files.write(path, data);
-    } catch (IOException e) {
-      throw new AssertionError("cannot write " + file + " into " + fs, e);
-    }
+    FUSE.writeRandom(fs, file, bytes, seed);
   }
 
   /**
@@ -325,19 +276,11 @@ final class RealDaemon implements AutoCloseable {
    * destroyed.
    */
   static void releaseHolds(DatasetName root, ReplicationMarks marks) {
-    if (root == null || !exists(root)) {
-      return;
-    }
-    for (String snapshot :
-        zfs("list", "-H", "-r", "-t", "snapshot", "-o", "name", root.value()).lines().toList()) {
-      for (String tag : List.of(marks.cursorHoldTag(), marks.stepHoldTag())) {
-        try {
-          zfs("release", tag, snapshot);
-        } catch (AssertionError notHeld) {
-          // only what is held needs releasing
-        }
-      }
-    }
+    releaseHolds(FUSE, root, marks);
+  }
+
+  static void releaseHolds(RealZfs zfs, DatasetName root, ReplicationMarks marks) {
+    zfs.releaseAll(root, List.of(marks.cursorHoldTag(), marks.stepHoldTag()));
   }
 
   static void await(String what, Duration timeout, BooleanSupplier condition) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.zfleet.config.FilesystemFilter;
+import org.zfleet.config.SendOptions;
 import org.zfleet.config.Snapshotting;
 import org.zfleet.config.SourceJob;
 import org.zfleet.job.StepControl;
@@ -48,7 +49,8 @@ class SourceRequestsTest {
           "source",
           FilesystemFilter.subtree(SERVED),
           List.of("beta", "gamma"),
-          new Snapshotting.Periodic("zfleet_", Duration.ofMinutes(10), List.of()));
+          new Snapshotting.Periodic("zfleet_", Duration.ofMinutes(10), List.of()),
+          SendOptions.NONE);
   private static final SnapshotName S1 = SnapshotName.parse("prod/data@s1");
   private static final SnapshotName S2 = SnapshotName.parse("prod/data@s2");
 
