@@ -259,6 +259,60 @@ final class JobParts {
     return name;
   }
 
+  /**
+   * A job on another node, written {@code job} or {@code job@node}: the node that must run it, or
+   * empty to pin the node that first offers it.
+   */
+  record JobAt(String job, Optional<String> node) {}
+
+  /** {@code job} or {@code job@node}, both valid names; the error names the key's line. */
+  static Optional<JobAt> jobAt(ObjectReader reader, String key, String text) {
+    int at = text.indexOf('@');
+    String job = at < 0 ? text : text.substring(0, at);
+    Optional<String> node = at < 0 ? Optional.empty() : Optional.of(text.substring(at + 1));
+    String problem = JobConfig.nameProblem(job);
+    if (problem == null && node.isPresent()) {
+      String nodeProblem = JobConfig.nameProblem(node.get());
+      problem =
+          nodeProblem == null
+              ? null
+              : "node after '@': " + nodeProblem + " (write the job, or job@node)";
+    }
+    if (problem != null) {
+      reader.error(key, problem);
+      return Optional.empty();
+    }
+    return Optional.of(new JobAt(job, node));
+  }
+
+  /** A non-empty list of distinct jobs on other nodes: {@code job} or {@code job@node} each. */
+  static Optional<List<JobAt>> jobsAt(ObjectReader reader, String key, String what) {
+    if (!reader.has(key)) {
+      return reader.missing(key, what);
+    }
+    Optional<List<String>> texts = reader.stringList(key);
+    if (texts.isEmpty()) {
+      return Optional.empty();
+    }
+    if (texts.get().isEmpty()) {
+      reader.error(key, "must name at least one: " + what);
+      return Optional.empty();
+    }
+    List<JobAt> jobs = new java.util.ArrayList<>();
+    for (String text : texts.get()) {
+      Optional<JobAt> job = jobAt(reader, key, text);
+      if (job.isEmpty()) {
+        return Optional.empty();
+      }
+      if (jobs.stream().anyMatch(j -> j.job().equals(job.get().job()))) {
+        reader.error(key, "names \"" + job.get().job() + "\" twice");
+        return Optional.empty();
+      }
+      jobs.add(job.get());
+    }
+    return Optional.of(List.copyOf(jobs));
+  }
+
   /** A non-empty list of valid, distinct names (clients, sinks). */
   static Optional<List<String>> names(ObjectReader reader, String key, String what) {
     if (!reader.has(key)) {

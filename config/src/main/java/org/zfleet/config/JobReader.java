@@ -94,14 +94,17 @@ final class JobReader {
 
   private static Optional<JobConfig> push(
       ObjectReader job, Optional<String> name, JobDefaults defaults) {
-    Optional<List<String>> sinks;
+    Optional<List<JobParts.JobAt>> sinks;
     if (job.has("sink") && job.has("sinks")) {
       job.error("sinks", "set sink or sinks, not both");
       sinks = Optional.empty();
     } else if (job.has("sinks")) {
-      sinks = JobParts.names(job, "sinks", "the sink jobs to push to");
+      sinks = JobParts.jobsAt(job, "sinks", "the sink jobs to push to");
     } else if (job.has("sink")) {
-      sinks = JobParts.jobName(job, "sink", "the sink job to push to").map(List::of);
+      sinks =
+          job.requiredString("sink", "the sink job to push to")
+              .flatMap(text -> JobParts.jobAt(job, "sink", text))
+              .map(List::of);
     } else {
       sinks = job.missing("sink", "the name of the sink job to push to");
     }
@@ -124,13 +127,20 @@ final class JobReader {
         () ->
             new PushJob(
                 name.get(),
-                sinks.get(),
+                sinks.get().stream().map(JobParts.JobAt::job).toList(),
                 filesystems.get(),
                 snapshotting.get(),
                 pruning.get().pruning("keep-sender"),
                 pruning.get().pruning("keep-receiver"),
                 replication.get(),
-                send.get()));
+                send.get(),
+                sinkNodes(sinks.get())));
+  }
+
+  private static java.util.Map<String, String> sinkNodes(List<JobParts.JobAt> sinks) {
+    java.util.Map<String, String> nodes = new LinkedHashMap<>();
+    sinks.forEach(s -> s.node().ifPresent(node -> nodes.put(s.job(), node)));
+    return nodes;
   }
 
   private static Optional<JobConfig> sink(ObjectReader job, Optional<String> name) {
@@ -146,8 +156,9 @@ final class JobReader {
 
   private static Optional<JobConfig> pull(
       ObjectReader job, Optional<String> name, JobDefaults defaults) {
-    Optional<String> source =
-        JobParts.jobName(job, "source", "the name of the source job to pull from");
+    Optional<JobParts.JobAt> source =
+        job.requiredString("source", "the name of the source job to pull from")
+            .flatMap(text -> JobParts.jobAt(job, "source", text));
     Optional<DatasetName> rootFs =
         JobParts.dataset(job, "root-fs", "the dataset pulled filesystems go below");
     Optional<Optional<Duration>> interval;
@@ -168,12 +179,13 @@ final class JobReader {
         () ->
             new PullJob(
                 name.get(),
-                source.get(),
+                source.get().job(),
                 rootFs.get(),
                 interval.get(),
                 pruning.get().pruning("keep-sender"),
                 pruning.get().pruning("keep-receiver"),
-                replication.get()));
+                replication.get(),
+                source.get().node()));
   }
 
   private static Optional<JobConfig> source(

@@ -8,7 +8,8 @@ import org.zfleet.model.DatasetName;
 /**
  * Fetches from a source job (found by name in the cluster) into {@code rootFs}, every {@code
  * interval} or only when asked ({@code interval = manual}), pruning both sides. With {@code scope =
- * own}, the job's own snapshots are those with the source job's prefix.
+ * own}, the job's own snapshots are those with the source job's prefix. {@code sourceNode} is the
+ * node that must run the source ({@code source = "job@node"}); empty: pinned on first contact.
  */
 public record PullJob(
     String name,
@@ -17,8 +18,29 @@ public record PullJob(
     Optional<Duration> interval,
     Pruning senderPruning,
     Pruning receiverPruning,
-    Replication replication)
+    Replication replication,
+    Optional<String> sourceNode)
     implements JobConfig {
+
+  /** A pull whose source's node is pinned on first contact. */
+  public PullJob(
+      String name,
+      String source,
+      DatasetName rootFs,
+      Optional<Duration> interval,
+      Pruning senderPruning,
+      Pruning receiverPruning,
+      Replication replication) {
+    this(
+        name,
+        source,
+        rootFs,
+        interval,
+        senderPruning,
+        receiverPruning,
+        replication,
+        Optional.empty());
+  }
 
   public PullJob {
     JobConfig.checkName("job", name);
@@ -34,6 +56,8 @@ public record PullJob(
     Objects.requireNonNull(senderPruning, "senderPruning");
     Objects.requireNonNull(receiverPruning, "receiverPruning");
     Objects.requireNonNull(replication, "replication");
+    Objects.requireNonNull(sourceNode, "sourceNode");
+    sourceNode.ifPresent(node -> JobConfig.checkName("node", node));
   }
 
   @Override

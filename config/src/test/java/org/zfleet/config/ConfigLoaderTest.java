@@ -25,6 +25,35 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aSinkOrSourceMayNameTheNodeThatRunsIt() {
+    LoadResult result =
+        ConfigLoader.parse(
+            """
+            zfleet {
+              node.name = prod1
+              jobs = [
+                { name = p, type = push, sinks = [ "backup@beta", "archive" ]
+                  filesystems { "tank<" = true }
+                  snapshotting { type = periodic, prefix = "z_", interval = 10m }
+                  pruning { keep-sender = [ { type = last-n, count = 5 } ], keep-receiver = [ { type = last-n, count = 5 } ] } }
+                { name = q, type = pull, source = "prod@alpha", root-fs = "backup/pulled", interval = 10m
+                  pruning { keep-sender = [ { type = last-n, count = 5 } ], keep-receiver = [ { type = last-n, count = 5 } ] } }
+              ]
+            }
+            """,
+            "nodes.conf",
+            "prod1");
+
+    assertThat(result.errors()).isEmpty();
+    PushJob push = (PushJob) result.config().orElseThrow().job("p").orElseThrow();
+    assertThat(push.sinks()).containsExactly("backup", "archive");
+    assertThat(push.sinkNodes()).isEqualTo(java.util.Map.of("backup", "beta"));
+    PullJob pull = (PullJob) result.config().orElseThrow().job("q").orElseThrow();
+    assertThat(pull.source()).isEqualTo("prod");
+    assertThat(pull.sourceNode()).contains("alpha");
+  }
+
+  @Test
   void issueSampleIsAcceptedExactlyAsWritten() throws IOException {
     LoadResult result =
         ConfigLoader.parse(resource("/valid/issue-sample.conf"), "sample.conf", "somehost");

@@ -65,8 +65,8 @@ public record FilesystemView(
 
   /**
    * The state after a replication to {@code effect.destination()}: the receiver holds what the
-   * completed steps sent, the cursor stands where the step left it, no step mark is left, and the
-   * placeholders exist.
+   * completed steps sent, the cursor stands where the step left it (and marks of an older form are
+   * retired with its move), no step mark is left, and the placeholders exist.
    */
   public FilesystemView after(ReplicationEffect effect) {
     Map<String, SenderFilesystem.Marks> marks = new HashMap<>(sender.marks());
@@ -75,7 +75,8 @@ public record FilesystemView(
         effect.destination(),
         new SenderFilesystem.Marks(
             effect.cursor().map(v -> Long.toUnsignedString(v.guid())).or(old::cursor),
-            Optional.empty()));
+            Optional.empty(),
+            effect.cursor().isPresent() ? Map.of() : old.legacy()));
     List<DestinationView> moved = new ArrayList<>();
     for (DestinationView d : destinations) {
       if (d instanceof DestinationView.Reachable r && r.name().equals(effect.destination())) {

@@ -1,6 +1,7 @@
 package org.zfleet.cycle;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -25,6 +26,8 @@ import org.zfleet.plan.ReceiverState;
  * @param healCursorTo where to put the cursor when up to date but the cursor is missing or
  *     elsewhere
  * @param warnings what the listing held that the plan ignored, to be logged
+ * @param legacyMarks marks an earlier version wrote for this destination under older names
+ *     (property to value), to retire once the cursor is written
  * @param preparedByJob the job's prepare step (run before the cycle's replications) has created the
  *     placeholders and holds the snapshots the steps move the cursor to, and releases the old
  *     cursor's hold next cycle: the step itself only sends, receives and records the cursor
@@ -45,6 +48,7 @@ public record ReplicationPlan(
     boolean receiverHadSnapshots,
     Optional<FilesystemVersion> healCursorTo,
     List<String> warnings,
+    Map<String, String> legacyMarks,
     boolean preparedByJob,
     boolean placeholdersPrepared) {
 
@@ -60,9 +64,13 @@ public record ReplicationPlan(
     Objects.requireNonNull(awaitParent, "awaitParent");
     Objects.requireNonNull(healCursorTo, "healCursorTo");
     warnings = List.copyOf(warnings);
+    legacyMarks = Map.copyOf(legacyMarks);
   }
 
-  /** A plan whose step holds and releases its own snapshots and creates its own placeholders. */
+  /**
+   * A plan with no marks left in an older form, whose step holds and releases its own snapshots and
+   * creates its own placeholders.
+   */
   public ReplicationPlan(
       DatasetName source,
       DatasetName target,
@@ -89,6 +97,7 @@ public record ReplicationPlan(
         receiverHadSnapshots,
         healCursorTo,
         warnings,
+        Map.of(),
         false,
         false);
   }
@@ -108,6 +117,7 @@ public record ReplicationPlan(
         receiverHadSnapshots,
         healCursorTo,
         warnings,
+        legacyMarks,
         preparedByJob,
         placeholdersPrepared);
   }

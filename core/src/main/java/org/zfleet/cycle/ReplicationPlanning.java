@@ -63,6 +63,7 @@ final class ReplicationPlanning {
         receiverVersions.stream().anyMatch(FilesystemVersion::isSnapshot),
         heal,
         warnings,
+        marks.legacy(),
         push,
         // CyclePlanner.prepare leaves the placeholders below an ancestor still to arrive.
         push && destination.awaitParent().isEmpty());

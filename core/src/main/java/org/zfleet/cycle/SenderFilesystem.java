@@ -45,14 +45,22 @@ public record SenderFilesystem(
 
   /**
    * The replication cursor's property (the guid of the snapshot the destination has last received)
-   * and the step mark (the snapshots a step in flight holds, comma-separated), as listed.
+   * and the step mark (the snapshots a step in flight holds, comma-separated), as listed; and the
+   * marks an earlier version wrote for the same destination under names of an older form (property
+   * name to value), which the replication retires once it has written the cursor.
    */
-  public record Marks(Optional<String> cursor, Optional<String> step) {
+  public record Marks(Optional<String> cursor, Optional<String> step, Map<String, String> legacy) {
     public static final Marks NONE = new Marks(Optional.empty(), Optional.empty());
 
     public Marks {
       Objects.requireNonNull(cursor, "cursor");
       Objects.requireNonNull(step, "step");
+      legacy = Map.copyOf(legacy);
+    }
+
+    /** Marks with nothing left in an older form. */
+    public Marks(Optional<String> cursor, Optional<String> step) {
+      this(cursor, step, Map.of());
     }
   }
 }

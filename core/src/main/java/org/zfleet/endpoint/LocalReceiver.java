@@ -141,12 +141,11 @@ public final class LocalReceiver implements Receiver {
             ? SnapshotName.parse(datasetOrSnapshot).dataset().value()
             : datasetOrSnapshot;
     check(DatasetName.of(dataset));
-    // A client may mark its replicas and let them mount, nothing more: a mountpoint, say, set by
-    // a peer could put its data anywhere on this node.
+    // A client may mark its replicas and keep them from mounting, nothing more: a mountpoint or
+    // canmount=on, say, set by a peer could mount its data anywhere on this node.
     boolean allowed =
         property.startsWith("zfleet:")
-            || (property.equals("canmount")
-                && (value.equals("on") || value.equals("off") || value.equals("noauto")));
+            || (property.equals("canmount") && (value.equals("off") || value.equals("noauto")));
     if (!allowed) {
       throw refuse(
           sinkJob,

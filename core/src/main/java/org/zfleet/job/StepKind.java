@@ -9,7 +9,11 @@ public enum StepKind {
   PREPARE("prepare"),
   REPLICATE("replicate"),
   PRUNE_SENDER("prune-sender"),
-  PRUNE_RECEIVER("prune-receiver");
+  PRUNE_RECEIVER("prune-receiver"),
+  /** A stream another node sends into a sink of this node. */
+  RECEIVE("receive"),
+  /** A stream a source of this node sends to another node's pull. */
+  SEND("send");
 
   private final String label;
 

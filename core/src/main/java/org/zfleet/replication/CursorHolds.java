@@ -24,6 +24,7 @@ final class CursorHolds {
   private final ReplicationPlan plan;
   private final ReplicationMarks marks;
   private boolean lostCursorReleased;
+  private boolean legacyRetired;
 
   CursorHolds(Sender sender, ReplicationPlan plan, ReplicationMarks marks) {
     this.sender = sender;
@@ -31,11 +32,15 @@ final class CursorHolds {
     this.marks = marks;
   }
 
-  /** Holds the new cursor snapshot, records its guid, then lets the old one go. */
+  /**
+   * Holds the new cursor snapshot, records its guid, then lets the old one go; marks an earlier
+   * version left in the legacy form are retired once the cursor is written in the current one.
+   */
   void moveCursor(OptionalLong previous, FilesystemVersion to) {
     DatasetName fs = plan.source();
     hold(fs.snapshot(to.name()), marks.cursorHoldTag());
     sender.setUserProperty(fs.value(), marks.cursorProperty(), Long.toUnsignedString(to.guid()));
+    retireLegacy();
     Optional<FilesystemVersion> old =
         plan.senderVersions().stream()
             .filter(v -> v.isSnapshot() && previous.isPresent() && v.guid() == previous.getAsLong())
@@ -47,10 +52,21 @@ final class CursorHolds {
     }
   }
 
-  /** Records the cursor's guid: its snapshot is held already (the job's prepare step). */
+  /**
+   * Records the cursor's guid: its snapshot is held already (the job's prepare step); marks left in
+   * the legacy form are retired once it is written.
+   */
   void recordCursor(FilesystemVersion to) {
     sender.setUserProperty(
         plan.source().value(), marks.cursorProperty(), Long.toUnsignedString(to.guid()));
+    retireLegacy();
+  }
+
+  private void retireLegacy() {
+    if (!legacyRetired) {
+      legacyRetired = true;
+      marks.retireLegacy(sender, plan.source(), plan.legacyMarks(), plan.senderVersions());
+    }
   }
 
   /**

@@ -17,7 +17,11 @@ final class ListingValues {
 
   private ListingValues() {}
 
-  /** Sender filesystems with, per destination, the marks zfleet wrote for it. */
+  /**
+   * Sender filesystems with, per destination, the marks zfleet wrote for it: the cursor through
+   * {@link ReplicationMarks#cursorIn} (so one an earlier version wrote is found), and what is left
+   * in the legacy form to retire.
+   */
   static List<SenderFilesystem> senders(
       List<DatasetListing> listed, Map<String, ReplicationMarks> marks) {
     return listed.stream()
@@ -29,8 +33,9 @@ final class ListingValues {
                       found.put(
                           destination,
                           new SenderFilesystem.Marks(
-                              Optional.ofNullable(d.properties().get(m.cursorProperty())),
-                              Optional.ofNullable(d.properties().get(m.stepProperty())))));
+                              m.cursorIn(d.properties()),
+                              Optional.ofNullable(d.properties().get(m.stepProperty())),
+                              m.legacyIn(d.properties()))));
               Set<String> held = new HashSet<>();
               d.versionProperties()
                   .forEach(

@@ -30,8 +30,9 @@ final class OwnListing implements StepWork {
   /** The selected filesystems with the marks of {@code marks}' destinations. */
   static List<SenderFilesystem> selected(
       ZfsPort zfs, FilesystemFilter filter, Map<String, ReplicationMarks> marks) {
+    // The legacy names too, so a cursor an earlier version wrote is found and later retired.
     java.util.Set<String> properties = new java.util.HashSet<>();
-    marks.values().forEach(m -> properties.addAll(List.of(m.cursorProperty(), m.stepProperty())));
+    marks.values().forEach(m -> properties.addAll(m.listedProperties()));
     if (!marks.isEmpty()) {
       // Which snapshots are held: a push job releases the holds its cursors have moved past.
       properties.add(DatasetListing.USERREFS);

@@ -47,8 +47,7 @@ final class PullListing implements StepWork {
     ReplicationMarks marks = ReplicationMarks.of(job.name(), identity);
     List<SenderFilesystem> senders =
         ListingValues.senders(
-            source.sender().list(Set.of(marks.cursorProperty(), marks.stepProperty())),
-            Map.of(job.source(), marks));
+            source.sender().list(marks.listedProperties()), Map.of(job.source(), marks));
     control.progress().phase("listing " + job.rootFs().child(source.node()));
     // The pulled subtree accepts only what this job's source node sends.
     PullReceiver receiver =

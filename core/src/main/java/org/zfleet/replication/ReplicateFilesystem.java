@@ -195,12 +195,9 @@ public final class ReplicateFilesystem implements StepWork {
           case INCREMENTAL -> SendRequest.incremental(step.from().orElseThrow(), to);
           case INTERMEDIATE -> SendRequest.intermediate(step.from().orElseThrow(), to);
         };
-    // A replica is zfleet's and the plan checked that its newest snapshot is the base, so -F
-    // discards only changes made since, such as the directories ZFS creates for child
-    // mountpoints, which zfs-fuse counts as a modification that refuses the next increment.
-    boolean force =
-        step.forceReceive()
-            || (step.flag() != Step.Flag.FULL && plan.receiverState() == ReceiverState.REPLICA);
+    // -F only into an empty placeholder (the plan's full step): replicas are received unmounted
+    // and read-only, so nothing changes them between increments.
+    boolean force = step.forceReceive();
     // Increments into an existing replica are received with -s where both sides can resume: a
     // cut transfer keeps what arrived, and the next attempt sends only the rest.
     boolean resumable = step.flag() != Step.Flag.FULL && sender.resumes() && receiver.resumes();

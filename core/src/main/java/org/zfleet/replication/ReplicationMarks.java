@@ -1,60 +1,223 @@
 package org.zfleet.replication;
 
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zfleet.endpoint.Sender;
+import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
+import org.zfleet.zfs.ZfsException;
 
 /**
  * The names zfleet writes on a sender filesystem for one destination: the hold tag and user
  * property of its replication cursor, and those of a step in flight. A destination is named by the
  * replicating job and the receiving job (a sink, or a pull job with its node), so one filesystem
  * can serve several destinations without their cursors interfering.
+ *
+ * <p>The key of a pair is {@code job.destination} when neither name holds a '.', as zfleet has
+ * always written it. Otherwise that form is ambiguous ({@code a.b}+{@code c} and {@code a}+{@code
+ * b.c} would share it), and the key is {@code :<length of job>:job.destination}: it starts with
+ * ':', which no job name does, so it never equals a key of the first form, and the length says
+ * where the job name ends. Cursors written by earlier versions in the ambiguous form are still read
+ * ({@link #cursorIn}) and retired once the new cursor is in place ({@link #retireLegacy}).
  */
-public record ReplicationMarks(String destinationKey) {
+public final class ReplicationMarks {
+
+  private static final Logger log = LoggerFactory.getLogger(ReplicationMarks.class);
 
   /** Prefix of every property zfleet sets. */
   public static final String MODULE = "zfleet:";
 
-  public ReplicationMarks {
-    Objects.requireNonNull(destinationKey, "destinationKey");
-    if (destinationKey.isEmpty()
-        || !destinationKey.chars().allMatch(ReplicationMarks::allowedInTag)) {
-      throw new IllegalArgumentException("invalid destination key \"" + destinationKey + "\"");
-    }
+  /** Prefix of every hold tag zfleet places. */
+  public static final String HOLD_PREFIX = "zfleet_";
+
+  /** One of the four names a pair writes; the wire names these instead of free-form text. */
+  public enum Mark {
+    CURSOR,
+    STEP
+  }
+
+  private final String job;
+  private final String destination;
+  private final String key;
+
+  private ReplicationMarks(String job, String destination, String key) {
+    this.job = job;
+    this.destination = destination;
+    this.key = key;
   }
 
   /** {@code job} replicating to {@code destination}: both are job or node names. */
   public static ReplicationMarks of(String job, String destination) {
-    return new ReplicationMarks(job + "." + destination);
+    requireName("job", job);
+    requireName("destination", destination);
+    boolean plain = job.indexOf('.') < 0 && destination.indexOf('.') < 0;
+    String key =
+        plain ? job + "." + destination : ":" + job.length() + ":" + job + "." + destination;
+    return new ReplicationMarks(job, destination, key);
   }
 
-  private static boolean allowedInTag(int c) {
-    return (c >= 'a' && c <= 'z')
-        || (c >= 'A' && c <= 'Z')
-        || (c >= '0' && c <= '9')
-        || c == '_'
-        || c == '-'
-        || c == '.'
-        || c == ':';
+  public String job() {
+    return job;
+  }
+
+  public String destination() {
+    return destination;
+  }
+
+  /** The part of every tag and property that names this pair. */
+  public String destinationKey() {
+    return key;
+  }
+
+  /**
+   * The marks as versions before 0.2 wrote them for this pair ({@code job.destination} even when a
+   * name holds a '.'), when they differ from the current ones.
+   */
+  public Optional<ReplicationMarks> legacy() {
+    String old = job + "." + destination;
+    return old.equals(key)
+        ? Optional.empty()
+        : Optional.of(new ReplicationMarks(job, destination, old));
   }
 
   /** The hold that keeps the cursor snapshot, the incremental base of the next step. */
   public String cursorHoldTag() {
-    return "zfleet_cursor." + destinationKey;
+    return HOLD_PREFIX + "cursor." + key;
   }
 
   /** The hold on the snapshots a step is sending, released when it ends. */
   public String stepHoldTag() {
-    return "zfleet_step." + destinationKey;
+    return HOLD_PREFIX + "step." + key;
   }
 
   /** Filesystem property holding the cursor snapshot's guid. */
   public String cursorProperty() {
-    return MODULE + "cursor." + propertySafe(destinationKey);
+    return MODULE + "cursor." + propertySafe(key);
   }
 
   /** Filesystem property naming the snapshots a step holds, so a crashed step's holds are found. */
   public String stepProperty() {
-    return MODULE + "step." + propertySafe(destinationKey);
+    return MODULE + "step." + propertySafe(key);
+  }
+
+  public String holdTag(Mark mark) {
+    return mark == Mark.CURSOR ? cursorHoldTag() : stepHoldTag();
+  }
+
+  public String property(Mark mark) {
+    return mark == Mark.CURSOR ? cursorProperty() : stepProperty();
+  }
+
+  /** The mark {@code tag} is, if it is one of this pair's hold tags. */
+  public Optional<Mark> holdTagMark(String tag) {
+    for (Mark mark : Mark.values()) {
+      if (holdTag(mark).equals(tag)) {
+        return Optional.of(mark);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The mark {@code property} is, if it is one of this pair's properties. */
+  public Optional<Mark> propertyMark(String property) {
+    for (Mark mark : Mark.values()) {
+      if (property(mark).equals(property)) {
+        return Optional.of(mark);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The user properties a listing must ask for: this pair's, and the legacy ones. */
+  public Set<String> listedProperties() {
+    Set<String> names = new LinkedHashSet<>(List.of(cursorProperty(), stepProperty()));
+    legacy().ifPresent(old -> names.addAll(List.of(old.cursorProperty(), old.stepProperty())));
+    return names;
+  }
+
+  /** The cursor among a filesystem's listed properties: this pair's own, else the legacy one. */
+  public Optional<String> cursorIn(Map<String, String> properties) {
+    String value = properties.get(cursorProperty());
+    if (value == null) {
+      value = legacy().map(old -> properties.get(old.cursorProperty())).orElse(null);
+    }
+    return Optional.ofNullable(value);
+  }
+
+  /** The legacy marks among a filesystem's listed properties (property name to value). */
+  public Map<String, String> legacyIn(Map<String, String> properties) {
+    Map<String, String> found = new LinkedHashMap<>();
+    legacy()
+        .ifPresent(
+            old -> {
+              for (String name : List.of(old.cursorProperty(), old.stepProperty())) {
+                String value = properties.get(name);
+                if (value != null) {
+                  found.put(name, value);
+                }
+              }
+            });
+    return found;
+  }
+
+  /**
+   * Once this pair's cursor is written in the current form, removes what an earlier version left in
+   * the legacy form on {@code fs}: the cursor hold on the snapshot its property names, the step
+   * holds on the snapshots its step property names, and both properties. Failures are logged and
+   * left for the next time; nothing here is needed for correctness.
+   */
+  public void retireLegacy(
+      Sender sender,
+      DatasetName fs,
+      Map<String, String> listedProperties,
+      List<FilesystemVersion> versions) {
+    Optional<ReplicationMarks> legacy = legacy();
+    if (legacy.isEmpty()) {
+      return;
+    }
+    ReplicationMarks old = legacy.get();
+    String cursor = listedProperties.get(old.cursorProperty());
+    String step = listedProperties.get(old.stepProperty());
+    if (cursor == null && step == null) {
+      return;
+    }
+    try {
+      if (cursor != null) {
+        for (FilesystemVersion v : versions) {
+          if (v.isSnapshot() && Long.toUnsignedString(v.guid()).equals(cursor.strip())) {
+            sender.release(fs.snapshot(v.name()), old.cursorHoldTag());
+          }
+        }
+        sender.inheritUserProperty(fs, old.cursorProperty());
+      }
+      if (step != null) {
+        for (String name : step.split(",")) {
+          if (!name.isBlank()) {
+            sender.release(fs.snapshot(name.strip()), old.stepHoldTag());
+          }
+        }
+        sender.inheritUserProperty(fs, old.stepProperty());
+      }
+      log.info(
+          "retired legacy replication marks fs=\"{}\" legacy_key={} key={}",
+          fs,
+          old.destinationKey(),
+          key);
+    } catch (ZfsException | IllegalArgumentException e) {
+      log.warn(
+          "could not retire legacy replication marks fs=\"{}\" legacy_key={} reason=\"{}\"",
+          fs,
+          old.destinationKey(),
+          e.getMessage());
+    }
   }
 
   /**
@@ -67,5 +230,39 @@ public record ReplicationMarks(String destinationKey) {
       return key;
     }
     return lower + "-" + Integer.toHexString(key.hashCode() & 0xfffff);
+  }
+
+  private static void requireName(String what, String name) {
+    Objects.requireNonNull(name, what);
+    if (name.isEmpty()
+        || !Character.isLetterOrDigit(name.charAt(0))
+        || !name.chars().allMatch(ReplicationMarks::allowedInName)) {
+      throw new IllegalArgumentException("invalid " + what + " name in marks: \"" + name + "\"");
+    }
+  }
+
+  private static boolean allowedInName(int c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '_'
+        || c == '-'
+        || c == '.'
+        || c == ':';
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ReplicationMarks other && other.key.equals(key);
+  }
+
+  @Override
+  public int hashCode() {
+    return key.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "marks(" + key + ")";
   }
 }

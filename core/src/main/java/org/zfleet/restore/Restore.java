@@ -20,9 +20,10 @@ import org.zfleet.zfs.ZfsPort;
 
 /**
  * Carries out a {@link RestorePlan.Sends} into a target on this node: each send from the {@link
- * RestoreSource} through the byte path into a plain {@code zfs receive} (never {@code -F}: nothing
- * on the target is rolled back), then checks that the target holds the snapshot with the replica's
- * guid.
+ * RestoreSource} through the byte path into a plain {@code zfs receive} (inspected and guarded like
+ * every receive, never {@code -F}: nothing on the target is rolled back; the target is an ordinary
+ * filesystem, mounted afterwards, not an inert replica), then checks that the target holds the
+ * snapshot with the replica's guid.
  */
 public final class Restore {
 
@@ -68,7 +69,7 @@ public final class Restore {
             transfers
                 .start(
                     source.send(request),
-                    zfs.receive(ReceiveRequest.into(target)),
+                    zfs.receive(ReceiveRequest.restore(target)),
                     options,
                     progress)
                 .result()

@@ -1,71 +1,101 @@
 package org.zfleet.zfs;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.zfleet.zfs.SendStreamInspector.StreamStart;
 
 /**
- * A {@code zfs receive} process: its stdin takes the stream.
- *
- * <p>When the target did not exist, the stream's first record is checked before zfs sees it: an
- * incremental stream is refused, because zfs-fuse would otherwise look the base snapshot up by guid
- * anywhere in the pool and apply the stream to whichever filesystem holds it.
+ * A {@code zfs receive} that starts only once its stream has shown what it is. Every byte passes a
+ * {@link SendStreamInspector} first; the process is started (by {@link Starter}, which checks the
+ * target) when the first dataset's BEGIN record has been read, and killed before it sees a record
+ * the inspector refuses. A refused stream fails the receive with the typed reason and an
+ * IOException to its writer.
  */
 final class CliReceiveProcess implements ReceiveProcess {
 
   private static final Logger log = LoggerFactory.getLogger(CliReceiveProcess.class);
 
-  private final RunningProcess process;
-  private final String target;
-  private final OutputStream stdin;
-  private final CompletableFuture<Void> completion = new CompletableFuture<>();
-  private volatile boolean refusedIncremental;
-
-  /**
-   * @param afterSuccess runs on the runner's threads once zfs has exited successfully, and may
-   *     throw a {@link ZfsException} to fail the receive (setting the properties of a new target)
-   */
-  CliReceiveProcess(
-      RunningProcess process,
-      String target,
-      boolean targetExisted,
-      Runnable afterSuccess,
-      Consumer<Runnable> executor) {
-    this.process = process;
-    this.target = target;
-    OutputStream raw = process.process().getOutputStream();
-    this.stdin = targetExisted ? raw : new GuardedStdin(raw);
-    process.exit().thenAccept(exit -> finish(exit, afterSuccess, executor));
+  /** Starts the process for a stream once its start is known; throws a ZfsException to refuse. */
+  @FunctionalInterface
+  interface Starter {
+    Started start(StreamStart stream);
   }
 
-  private void finish(
-      RunningProcess.Exit exit, Runnable afterSuccess, Consumer<Runnable> executor) {
-    if (refusedIncremental) {
+  /**
+   * A started {@code zfs receive}, and what to do once it has succeeded (make the replica inert):
+   * run on the runner's threads, may throw a ZfsException to fail the receive.
+   */
+  record Started(RunningProcess process, Runnable afterSuccess) {}
+
+  private final String target;
+  private final Starter starter;
+  private final Consumer<Runnable> executor;
+  private final SendStreamInspector inspector = new SendStreamInspector();
+  private final CompletableFuture<Void> completion = new CompletableFuture<>();
+  private final ByteArrayOutputStream beforeStart = new ByteArrayOutputStream();
+  private final OutputStream stdin = new InspectingStdin();
+  private volatile RunningProcess process;
+  private OutputStream processStdin;
+  private volatile boolean killed;
+  private boolean refused;
+
+  CliReceiveProcess(String target, Starter starter, Consumer<Runnable> executor) {
+    this.target = target;
+    this.starter = starter;
+    this.executor = executor;
+  }
+
+  @Override
+  public OutputStream stdin() {
+    return stdin;
+  }
+
+  @Override
+  public CompletionStage<Void> completion() {
+    return completion;
+  }
+
+  /** Never waits for the writer, which may be blocked on a full pipe. */
+  @Override
+  public void kill() {
+    killed = true;
+    RunningProcess running = process;
+    if (running != null) {
+      running.kill(RunningProcess.End.KILLED);
+    } else {
       completion.completeExceptionally(
-          new ZfsException.NotFound(
-              "zfs receive "
-                  + target
-                  + ": an incremental stream needs an existing target, and "
-                  + target
-                  + " does not exist",
-              exit.command(),
-              exit.stderr()));
-      return;
+          new ZfsException.StreamFailed(
+              "zfs receive " + target + ": killed by its caller before it started", List.of(), ""));
+    }
+  }
+
+  /** True if zfs said nothing but that it could not mount what it received. */
+  static boolean onlyMountFailed(String stderr) {
+    List<String> lines = stderr.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    return !lines.isEmpty() && lines.stream().allMatch(l -> l.startsWith("cannot mount"));
+  }
+
+  private void started(Started started) {
+    process = started.process();
+    processStdin = started.process().process().getOutputStream();
+    process.exit().thenAccept(exit -> finish(exit, started.afterSuccess()));
+  }
+
+  private void finish(RunningProcess.Exit exit, Runnable afterSuccess) {
+    if (completion.isDone()) {
+      return; // refused: the reason is already the outcome
     }
     ZfsException error = CliStreamErrors.of("receive", target, exit);
     if (error != null
         && exit.end() == RunningProcess.End.EXITED
         && onlyMountFailed(exit.stderr())) {
-      // The stream was received and committed; only mounting it failed (on zfs-fuse a child
-      // received at the same moment can take its mountpoint directory). The data is safe, and
-      // reporting a failure would make zfleet take its own replica for someone else's.
       log.warn(
           "received, but could not mount target=\"{}\" reason=\"{}\"",
           target,
@@ -87,36 +117,17 @@ final class CliReceiveProcess implements ReceiveProcess {
         });
   }
 
-  /** True if zfs said nothing but that it could not mount what it received. */
-  static boolean onlyMountFailed(String stderr) {
-    List<String> lines = stderr.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-    return !lines.isEmpty() && lines.stream().allMatch(l -> l.startsWith("cannot mount"));
-  }
-
-  @Override
-  public OutputStream stdin() {
-    return stdin;
-  }
-
-  @Override
-  public CompletionStage<Void> completion() {
-    return completion;
-  }
-
-  @Override
-  public void kill() {
-    process.kill(RunningProcess.End.KILLED);
-  }
-
-  /** Holds back the first record until its from-guid is known. */
-  private final class GuardedStdin extends OutputStream {
-    private final OutputStream out;
-    private byte[] header = new byte[0];
-    private boolean passed;
-
-    GuardedStdin(OutputStream out) {
-      this.out = out;
+  private IOException refuse(ZfsException reason) {
+    refused = true;
+    if (process != null) {
+      process.kill(RunningProcess.End.KILLED);
     }
+    completion.completeExceptionally(reason);
+    return new IOException(reason.getMessage());
+  }
+
+  /** Inspects, holds the stream back until the process runs, then passes it on. */
+  private final class InspectingStdin extends OutputStream {
 
     @Override
     public void write(int b) throws IOException {
@@ -124,51 +135,70 @@ final class CliReceiveProcess implements ReceiveProcess {
     }
 
     @Override
-    public synchronized void write(byte[] b, int off, int len) throws IOException {
-      if (passed) {
-        out.write(b, off, len);
-        return;
+    public void write(byte[] b, int off, int len) throws IOException {
+      synchronized (CliReceiveProcess.this) {
+        if (refused) {
+          throw new IOException("zfs receive " + target + ": the stream was refused");
+        }
+        if (killed) {
+          throw new IOException("zfs receive " + target + " was killed");
+        }
+        OutputStream out = process == null ? beforeStart : processStdin;
+        try {
+          inspector.inspect(b, off, len, out);
+        } catch (SendStreamInspector.Refused e) {
+          log.warn("refused a stream target=\"{}\" reason=\"{}\"", target, e.getMessage());
+          throw refuse(
+              new ZfsException.PermissionDenied(
+                  "zfs receive " + target + ": refused " + e.getMessage(), List.of(), ""));
+        }
+        if (process == null && inspector.start() != null) {
+          Started started;
+          try {
+            started = starter.start(inspector.start());
+          } catch (ZfsException e) {
+            throw refuse(e);
+          }
+          started(started);
+          if (killed) {
+            started.process().kill(RunningProcess.End.KILLED);
+            throw new IOException("zfs receive " + target + " was killed");
+          }
+          processStdin.write(beforeStart.toByteArray());
+          beforeStart.reset();
+        }
       }
-      if (refusedIncremental) {
-        throw refused();
-      }
-      int take = Math.min(len, SendStreamHeader.LENGTH - header.length);
-      byte[] grown = Arrays.copyOf(header, header.length + take);
-      System.arraycopy(b, off, grown, header.length, take);
-      header = grown;
-      if (header.length < SendStreamHeader.LENGTH) {
-        return;
-      }
-      OptionalLong from = SendStreamHeader.fromGuid(header);
-      if (from.isPresent() && from.getAsLong() != 0) {
-        refusedIncremental = true;
-        process.kill(RunningProcess.End.KILLED);
-        throw refused();
-      }
-      passed = true;
-      out.write(header);
-      out.write(b, off + take, len - take);
     }
 
     @Override
-    public synchronized void flush() throws IOException {
-      if (passed) {
-        out.flush();
+    public void flush() throws IOException {
+      synchronized (CliReceiveProcess.this) {
+        if (processStdin != null && !refused) {
+          processStdin.flush();
+        }
       }
     }
 
     @Override
-    public synchronized void close() throws IOException {
-      if (!passed && !refusedIncremental) {
-        passed = true;
-        out.write(header);
+    public void close() throws IOException {
+      synchronized (CliReceiveProcess.this) {
+        if (refused || killed) {
+          return;
+        }
+        if (process == null) {
+          refuse(
+              new ZfsException.StreamFailed(
+                  "zfs receive "
+                      + target
+                      + ": the stream ended before its first dataset began ("
+                      + (beforeStart.size() + inspector.heldBack())
+                      + " bytes)",
+                  List.of(),
+                  ""));
+          return;
+        }
+        processStdin.close();
       }
-      out.close();
-    }
-
-    private IOException refused() {
-      return new IOException(
-          "refused an incremental stream into " + target + ", which does not exist");
     }
   }
 }

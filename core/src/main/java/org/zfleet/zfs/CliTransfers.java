@@ -2,13 +2,13 @@ package org.zfleet.zfs;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 
@@ -19,6 +19,8 @@ import org.zfleet.model.FilesystemVersion;
  * they do not.
  */
 final class CliTransfers {
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CliTransfers.class);
 
   private final CliCommands zfs;
   private final ZfsCapabilities capabilities;
@@ -80,10 +82,14 @@ final class CliTransfers {
   }
 
   /**
-   * @param exists tells whether the target exists, asked once the request has been checked: a new
-   *     target gets the request's properties once received
+   * A receive that starts {@code zfs receive -u} only once the stream's first record has been read
+   * and the target checked ({@link ReceiveGuard}), and that leaves a replica inert: by {@code -o}
+   * at the receive where this ZFS has it, otherwise by {@code zfs set} right after (nothing is
+   * mounted meanwhile). The target is asked of zfs just before the receive unless the caller's own
+   * listing found no target ({@link ReceiveRequest#targetExists}): then the guard checks the stream
+   * against an absent target, which refuses an incremental one.
    */
-  ReceiveProcess receive(ReceiveRequest request, Predicate<DatasetName> exists) {
+  ReceiveProcess receive(ReceiveRequest request) {
     Map<String, String> properties = new TreeMap<>(request.properties());
     properties.forEach(
         (k, v) -> {
@@ -94,25 +100,116 @@ final class CliTransfers {
     if (request.resumable() && !capabilities.resumableReceive()) {
       throw unsupported("receive", target, "this ZFS has no resumable receive (receive -s)");
     }
-    boolean existed = request.targetExists().orElseGet(() -> exists.test(request.target()));
-    List<String> args = new ArrayList<>();
-    if (request.force()) {
-      args.add("-F");
-    }
-    if (request.resumable()) {
-      args.add("-s");
-    }
-    args.add(target);
-    RunningProcess p = start("receive", args, ProcessRunner.Stdio.WRITE_STDIN);
-    Runnable afterSuccess =
-        () -> {
-          if (!existed || request.force()) {
-            // zfs-fuse has no receive -o: a new target gets its properties once it exists, and a
-            // forced receive (into a placeholder, or rolling a replica back) gets them again.
-            properties.forEach((k, v) -> zfs.zfs("set", target, List.of(k + "=" + v, target)));
+    return new CliReceiveProcess(
+        target,
+        stream -> {
+          ReceiveTarget before =
+              request.targetExists().orElse(true)
+                  ? ReceiveTarget.parse(target, query(target, ReceiveTarget.queryArguments(target)))
+                  : ReceiveTarget.ABSENT;
+          ReceiveGuard.check(target, stream, before, request.force())
+              .ifPresent(
+                  refusal -> {
+                    throw refusal;
+                  });
+          if (request.replica() && stream.incremental() && before.writableMount()) {
+            // A replica from before receives were inert: discard what changed since its newest
+            // snapshot (the stream's base, checked above) instead of receiving with -F.
+            String newest = target + "@" + before.newest().orElseThrow().name();
+            log.info(
+                "making a mounted replica inert target=\"{}\" rollback=\"{}\"", target, newest);
+            // In this order: zfs-fuse fails a rollback right after an unmount (I/O error).
+            zfs.zfs("rollback", newest, List.of(newest));
+            zfs.zfs("unmount", target, List.of(target));
           }
-        };
-    return new CliReceiveProcess(p, target, existed, afterSuccess, zfs.runner::execute);
+          boolean overrides = receiveOverridesProperties();
+          RunningProcess p =
+              start(
+                  "receive",
+                  ReceiveArguments.of(
+                      target,
+                      request.force(),
+                      overrides,
+                      properties,
+                      request.replica(),
+                      request.resumable()),
+                  ProcessRunner.Stdio.WRITE_STDIN);
+          // What -o did not set: the request's properties on a new or overwritten target (zfs-fuse
+          // has no receive -o), and whatever keeps the replica inert; a local mountpoint is
+          // inherited in either case.
+          Map<String, String> after = new LinkedHashMap<>();
+          if (!overrides && (!before.exists() || request.force())) {
+            after.putAll(properties);
+          }
+          Map<String, String> fixes =
+              !request.replica()
+                  ? Map.of()
+                  : before.exists() ? ReceiveGuard.fixes(before) : ReceiveGuard.INERT;
+          fixes.forEach(
+              (k, v) -> {
+                if (!overrides || v == null) {
+                  after.put(k, v);
+                }
+              });
+          return new CliReceiveProcess.Started(
+              p,
+              () -> {
+                after.forEach(
+                    (k, v) -> {
+                      if (v == null) {
+                        zfs.zfs("inherit", target, List.of(k, target));
+                      } else {
+                        zfs.zfs("set", target, List.of(k + "=" + v, target));
+                      }
+                    });
+                if (!request.replica()) {
+                  mountRestored(target);
+                }
+              });
+        },
+        zfs.runner::execute);
+  }
+
+  /**
+   * A restored filesystem (received {@code -u} like every stream) is mounted as its own properties
+   * say; one that cannot be is named once, the restore itself has succeeded.
+   */
+  private void mountRestored(String target) {
+    try {
+      String[] values =
+          zfs.zfs("get", target, List.of("-H", "-o", "value", "mounted,canmount", target))
+              .stdout()
+              .strip()
+              .split("\\s+");
+      if (values.length == 2 && values[0].equals("no") && values[1].equals("on")) {
+        zfs.zfs("mount", target, List.of(target));
+      }
+    } catch (ZfsException e) {
+      log.warn("restored but not mounted target=\"{}\" reason=\"{}\"", target, e.getMessage());
+    }
+  }
+
+  /** The output of {@code zfs get ARGS} for {@code target}, empty if it does not exist. */
+  private String query(String target, List<String> args) {
+    try {
+      return zfs.zfs("get", target, args).stdout();
+    } catch (ZfsException.NotFound e) {
+      return "";
+    }
+  }
+
+  private volatile Boolean receiveOverrides;
+
+  /** Whether {@code zfs receive} takes {@code -o}: read from the usage text on first need. */
+  private boolean receiveOverridesProperties() {
+    Boolean known = receiveOverrides;
+    if (known == null) {
+      ProcessResult usage =
+          zfs.runner.run(List.of(zfs.config.zfsBinary().toString()), zfs.config.commandTimeout());
+      known = ReceiveArguments.overridesProperties(usage.stderr() + usage.stdout());
+      receiveOverrides = known;
+    }
+    return known;
   }
 
   Optional<ResumeToken> resumeToken(DatasetName target) {

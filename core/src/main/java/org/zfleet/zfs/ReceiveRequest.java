@@ -9,45 +9,60 @@ import org.zfleet.model.DatasetName;
  * One {@code zfs receive} into {@code target}. {@code force} ({@code -F}) only when the caller has
  * decided that rolling back the target is safe. {@code properties} are set on the target after a
  * successful receive of a new filesystem, and of any forced one (zfs-fuse has no {@code receive
- * -o}). {@code targetExists} is what the caller's own listing of this cycle found, which saves the
- * receive asking zfs again (a process per filesystem); empty: the receive asks. A target said to
- * exist is not guarded against an incremental stream (see {@code CliReceiveProcess}), so only a
- * caller that listed it as its own replica says so. {@code resumable} ({@code -s}, OpenZFS only):
- * an interrupted receive keeps what arrived, and the target's resume token lets the sender continue
- * from there ({@link ZfsPort#resumeToken}).
+ * -o}). {@code targetExists} is what the caller's own listing of this cycle found: a target it
+ * found absent is not asked about again (a process per filesystem), and the guard refuses an
+ * incremental stream into it; one it found, or empty, is asked of zfs just before the receive and
+ * the stream checked against its newest snapshot ({@code ReceiveGuard}). Only the receiving node's
+ * own listing says so, never a peer's word. {@code resumable} ({@code -s}, OpenZFS only): an
+ * interrupted receive keeps what arrived, and the target's resume token lets the sender continue
+ * from there ({@link ZfsPort#resumeToken}). {@code replica}: the target is a replica, left inert
+ * (unmounted, read-only, nothing executable); otherwise it is an operator's restore, inspected and
+ * received unmounted like any stream, then left an ordinary filesystem and mounted as its
+ * properties say.
  */
 public record ReceiveRequest(
     DatasetName target,
     boolean force,
     Map<String, String> properties,
     Optional<Boolean> targetExists,
-    boolean resumable) {
+    boolean resumable,
+    boolean replica) {
   public ReceiveRequest {
     Objects.requireNonNull(target, "target");
     properties = Map.copyOf(properties);
     Objects.requireNonNull(targetExists, "targetExists");
   }
 
-  /** A receive, not resumable, that knows (or not) whether its target exists. */
+  /** A receive into a replica, not resumable, that knows (or not) whether its target exists. */
   public ReceiveRequest(
       DatasetName target,
       boolean force,
       Map<String, String> properties,
       Optional<Boolean> targetExists) {
-    this(target, force, properties, targetExists, false);
+    this(target, force, properties, targetExists, false, true);
   }
 
-  /** A receive, not resumable, that asks zfs whether the target exists. */
+  /** A receive into a replica, not resumable, that asks zfs whether the target exists. */
   public ReceiveRequest(DatasetName target, boolean force, Map<String, String> properties) {
-    this(target, force, properties, Optional.empty(), false);
+    this(target, force, properties, Optional.empty(), false, true);
   }
 
+  /** A receive into a replica, without {@code -F} and properties. */
   public static ReceiveRequest into(DatasetName target) {
     return new ReceiveRequest(target, false, Map.of());
   }
 
+  /**
+   * A restore into {@code target} on this node: never {@code -F}, never rolled back, and the
+   * filesystem is the operator's to use (mounted after the receive when its {@code canmount} is
+   * on). Whether the target exists is asked of zfs.
+   */
+  public static ReceiveRequest restore(DatasetName target) {
+    return new ReceiveRequest(target, false, Map.of(), Optional.empty(), false, false);
+  }
+
   /** This receive with {@code -s}. */
   public ReceiveRequest asResumable() {
-    return new ReceiveRequest(target, force, properties, targetExists, true);
+    return new ReceiveRequest(target, force, properties, targetExists, true, replica);
   }
 }

@@ -335,9 +335,14 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
     return transfers.estimateSendSize(request);
   }
 
+  /**
+   * A receive that starts {@code zfs receive -u} only once the stream's first record has been read
+   * and the target checked ({@link ReceiveGuard}), and that leaves a replica inert: see {@link
+   * CliTransfers#receive}.
+   */
   @Override
   public ReceiveProcess receive(ReceiveRequest request) {
-    return transfers.receive(request, this::exists);
+    return transfers.receive(request);
   }
 
   @Override
@@ -353,15 +358,6 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   @Override
   public void abortResumableReceive(DatasetName target) {
     transfers.abortResumableReceive(target);
-  }
-
-  private boolean exists(DatasetName dataset) {
-    try {
-      zfs("list", dataset.value(), List.of("-H", "-o", "name", dataset.value()));
-      return true;
-    } catch (ZfsException.NotFound e) {
-      return false;
-    }
   }
 
   private ProcessResult zfs(String verb, String subject, List<String> args) {

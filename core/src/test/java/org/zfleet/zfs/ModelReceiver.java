@@ -8,8 +8,8 @@ import org.zfleet.model.DatasetName;
 /**
  * Applies a {@link ModelStream} to {@link InMemoryZfs} by the rules zfs-fuse follows (measured, see
  * the contract suite): a full stream makes a new filesystem, or replaces one without snapshots when
- * forced; an incremental stream needs its base among the target's snapshots and no change since the
- * base ({@code -F} only discards changes made after the latest snapshot; it destroys no snapshot).
+ * forced; an incremental stream needs its base to be the target's newest snapshot (zfleet's receive
+ * guard) and no change since ({@code -F} only discards changes made after the latest snapshot).
  * Substreams are applied one by one: those before a damaged one stay.
  */
 final class ModelReceiver {
@@ -161,6 +161,20 @@ final class ModelReceiver {
               + "' does not exist",
           java.util.List.of(),
           "");
+    }
+    ModelSnapshot newest = ds.latest().orElse(null);
+    if (newest != null
+        && newest.guid != s.fromGuid()
+        && ds.snapshotByGuid(s.fromGuid()).isPresent()) {
+      // zfleet's receive guard: a snapshot made on the target since the base is a conflict.
+      return ModelErrors.stream(
+          "receive",
+          target,
+          "refused, snapshots were made on "
+              + target
+              + " after the stream's base: @"
+              + newest.name
+              + "; a conflict, zfleet does not destroy them");
     }
     if (ds.modifiedSinceLatest()) {
       if (!request.force()) {

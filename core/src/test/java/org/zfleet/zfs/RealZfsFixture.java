@@ -149,6 +149,27 @@ public final class RealZfsFixture {
    */
   public record Result(int code, String output) {}
 
+  /** The bytes of {@code zfs send ARGS}, made directly as any sender (a modified one too) can. */
+  public static byte[] sendBytes(String... args) {
+    List<String> command = new ArrayList<>(List.of("zfs", "send"));
+    command.addAll(List.of(args));
+    try {
+      Process p =
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      p.getOutputStream().close();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        fail(String.join(" ", command) + " failed");
+      }
+      return out;
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** Runs a command directly (never through the code under test), with a 60 s deadline. */
   public static Result run(List<String> command) {
     return exec(command, null);

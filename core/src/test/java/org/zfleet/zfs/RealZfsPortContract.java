@@ -314,13 +314,26 @@ abstract class RealZfsPortContract extends ZfsPortCapabilityContract {
     return otherScratch;
   }
 
+  /** Received replicas are read-only and unmounted: a test that changes one makes it writable. */
   @Override
   protected void writeFile(DatasetName filesystem, String name, byte[] data) {
+    if (property(filesystem, "readonly").equals("on")) {
+      real.zfs("set", "readonly=off", filesystem.value());
+    }
+    mounted(filesystem);
     real.writeFile(filesystem, name, data);
   }
 
   @Override
   protected Optional<byte[]> readFile(DatasetName filesystem, String name) {
+    mounted(filesystem);
     return real.readFile(filesystem, name);
+  }
+
+  private void mounted(DatasetName filesystem) {
+    if (property(filesystem, "mounted").equals("no")) {
+      RealZfsFixture.Result r = real.run(List.of("zfs", "mount", filesystem.value()));
+      assertThat(r.code()).as("zfs mount " + filesystem + ": " + r.output()).isZero();
+    }
   }
 }

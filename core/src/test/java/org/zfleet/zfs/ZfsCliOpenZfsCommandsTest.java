@@ -141,12 +141,23 @@ class ZfsCliOpenZfsCommandsTest {
 
   @Test
   void aResumableReceiveAsksForS() {
-    FakeZfs fake = FakeZfs.create(dir, "cat > /dev/null; exit 0");
+    FakeZfs fake =
+        FakeZfs.create(
+            dir,
+            "case $1 in\n"
+                + "  get) echo \"cannot open '${@: -1}': dataset does not exist\" >&2; exit 1;;\n"
+                + "  receive) cat > /dev/null;;\n"
+                + "esac");
+    byte[] stream = ZfsCliProcessTest.header(0);
+    stream = java.util.Arrays.copyOf(stream, stream.length + ZfsCliProcessTest.end().length);
+    System.arraycopy(ZfsCliProcessTest.end(), 0, stream, 312, ZfsCliProcessTest.end().length);
     try (ZfsCli zfs = cli(fake, ZfsCapabilities.openZfs())) {
       PortTransfers.receiveBytes(
-          zfs, new ReceiveRequest(FS, true, java.util.Map.of()).asResumable(), new byte[] {1});
+          zfs, new ReceiveRequest(FS, true, java.util.Map.of()).asResumable(), stream);
     }
-    assertThat(fake.calls()).containsExactly("list -H -o name pool/fs", "receive -F -s pool/fs");
+    assertThat(fake.calls())
+        .filteredOn(c -> c.startsWith("receive"))
+        .containsExactly("receive -u -F -s pool/fs");
   }
 
   @Test

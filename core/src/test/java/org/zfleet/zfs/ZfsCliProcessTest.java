@@ -73,6 +73,8 @@ class ZfsCliProcessTest {
     FakeZfs fake = FakeZfs.create(dir, "case $1 in\n  receive) " + HANG + ";;\nesac");
     try (ZfsCli zfs = cli(fake, Duration.ofSeconds(30), 4)) {
       ReceiveProcess receive = zfs.receive(ReceiveRequest.into(DatasetName.of("pool/fs")));
+      // zfs receive starts once the stream's first record has been read.
+      receive.stdin().write(header(0));
       awaitFile(dir.resolve("parent.pid"));
       receive.kill();
       assertThat(PortTransfers.await(receive.completion()))
@@ -184,7 +186,7 @@ class ZfsCliProcessTest {
   @Test
   void aFullStreamIntoANewTargetIsReceivedAndGetsItsProperties() throws Exception {
     FakeZfs fake = FakeZfs.create(dir, receiver());
-    byte[] stream = header(0);
+    byte[] stream = concat(header(0), end());
     try (ZfsCli zfs = cli(fake, Duration.ofSeconds(20), 4)) {
       ReceiveProcess receive =
           zfs.receive(
@@ -197,7 +199,16 @@ class ZfsCliProcessTest {
     assertThat(Files.readAllBytes(dir.resolve("received.bin"))).isEqualTo(stream);
     assertThat(fake.calls())
         .containsExactly(
-            "list -H -o name pool/new", "receive pool/new", "set zfleet:origin=a pool/new");
+            "get -Hp -d 1 -o name,property,value,source"
+                + " guid,createtxg,canmount,readonly,setuid,exec,devices,mountpoint,mounted"
+                + " pool/new",
+            "receive -u pool/new",
+            "set zfleet:origin=a pool/new",
+            "set canmount=noauto pool/new",
+            "set readonly=on pool/new",
+            "set setuid=off pool/new",
+            "set exec=off pool/new",
+            "set devices=off pool/new");
   }
 
   @Test
@@ -214,22 +225,34 @@ class ZfsCliProcessTest {
     }
   }
 
-  /** A zfs whose list finds nothing and whose receive keeps its stdin. */
+  /** A zfs whose get finds nothing and whose receive keeps its stdin. */
   private static String receiver() {
     return "case $1 in\n"
-        + "  list) echo \"cannot open '$5': dataset does not exist\" >&2; exit 1;;\n"
+        + "  get) echo \"cannot open '${@: -1}': dataset does not exist\" >&2; exit 1;;\n"
         + "  receive) cat > \"$DIR/received.bin\";;\n"
         + "esac";
   }
 
-  /** The first record of a little-endian send stream with the given base guid, and some more. */
+  /** The BEGIN record of a little-endian send stream of pool/src@s with the given base guid. */
   static byte[] header(long fromGuid) {
     ByteBuffer b = ByteBuffer.allocate(312).order(ByteOrder.LITTLE_ENDIAN);
     b.putLong(8, 0x2F5BACBACL);
     b.putLong(16, 1);
     b.putLong(40, 999);
     b.putLong(48, fromGuid);
+    b.put(56, "pool/src@s".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     return b.array();
+  }
+
+  /** An END record. */
+  static byte[] end() {
+    return ByteBuffer.allocate(312).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 5).array();
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
   }
 
   private static void awaitFile(Path file) throws InterruptedException {

@@ -3,8 +3,6 @@ package org.zfleet.zfs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -149,16 +147,5 @@ class ZfsOutputParserTest {
             Map.entry(DatasetName.of("p/fs/my docs"), 1024L));
     assertThatThrownBy(() -> ZfsOutputParser.parseSpaceUsed("p/fs\t4.5K\n"))
         .hasMessageContaining("is not a number");
-  }
-
-  @Test
-  void readsTheBaseGuidOfASendStreamInEitherByteOrder() {
-    for (ByteOrder order : List.of(ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN)) {
-      ByteBuffer b = ByteBuffer.allocate(SendStreamHeader.LENGTH).order(order);
-      b.putLong(8, 0x2F5BACBACL).putLong(48, -7L);
-      assertThat(SendStreamHeader.fromGuid(b.array())).hasValue(-7L);
-    }
-    assertThat(SendStreamHeader.fromGuid(new byte[SendStreamHeader.LENGTH])).isEmpty();
-    assertThat(SendStreamHeader.fromGuid(new byte[3])).isEmpty();
   }
 }

@@ -115,8 +115,20 @@ final class StatusCommand implements Callable<Integer> {
                 passive.add(p);
               }
             });
+    ArrayNode peers = Json.mapper().createArrayNode();
+    status
+        .path("peerTransfers")
+        .forEach(
+            t -> {
+              if (t.path("job").asText().equals(job)) {
+                peers.add(t);
+              }
+            });
     status.set("jobs", jobs);
     status.set("passiveJobs", passive);
+    if (status.has("peerTransfers")) {
+      status.set("peerTransfers", peers);
+    }
     return Json.mapper().writeValueAsString(status);
   }
 }

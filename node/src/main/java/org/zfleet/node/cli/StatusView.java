@@ -12,7 +12,9 @@ import java.util.Optional;
  * Renders {@code zfleet status} from the daemon's {@code /status} and {@code /monitor} answers: per
  * job a summary line, per filesystem its running step (with bytes done of expected, rate, ETA and,
  * with {@code bars}, a progress bar), each destination's replica age and the last outcome of each
- * step with human times. Pure: the time comes in.
+ * step with human times; then the transfers other nodes asked of this one (incoming into a sink,
+ * outgoing from a source) with their peer, and a {@code PROBLEM} line for each binding problem the
+ * node found (another node offering a job's sink, ...). Pure: the time comes in.
  */
 final class StatusView {
 
@@ -22,6 +24,7 @@ final class StatusView {
   private final boolean bars;
   private final Map<String, JsonNode> replicas = new HashMap<>();
   private final Map<String, JsonNode> transfers = new HashMap<>();
+  private final Map<String, JsonNode> peerTransfers = new HashMap<>();
 
   StatusView(JsonNode status, Optional<JsonNode> monitor, Instant now, boolean bars) {
     this.status = status;
@@ -46,10 +49,16 @@ final class StatusView {
                     t.path("destination").asText()),
                 t);
           }
+          for (JsonNode t : m.path("peerTransfers")) {
+            peerTransfers.put(peerKey(t), t);
+          }
         });
   }
 
-  /** Prints the view of {@code onlyJob} (or every job); false if any last step did not succeed. */
+  /**
+   * Prints the view of {@code onlyJob} (or every job); false if any last step did not succeed or
+   * the node reports a problem.
+   */
   boolean print(PrintWriter out, Optional<String> onlyJob) {
     boolean healthy = true;
     out.println("node " + status.path("node").asText());
@@ -69,7 +78,50 @@ final class StatusView {
         out.println("job " + passive.asText() + ": passive (serves its peers)");
       }
     }
+    for (JsonNode t : status.path("peerTransfers")) {
+      if (onlyJob.isEmpty() || onlyJob.get().equals(t.path("job").asText())) {
+        out.println(peerTransfer(t));
+      }
+    }
+    for (JsonNode problem : status.path("problems")) {
+      healthy = false;
+      out.println("PROBLEM " + problem.asText());
+    }
     return healthy;
+  }
+
+  /**
+   * {@code incoming from alpha backup/alpha/data: receiving, 1.0 GiB at 80.0 MiB/s (job sink)}: the
+   * rate from the monitor when it has the transfer.
+   */
+  String peerTransfer(JsonNode t) {
+    String direction = t.path("direction").asText();
+    JsonNode rated = peerTransfers.get(peerKey(t));
+    long bytes =
+        Math.max(t.path("bytes").asLong(), rated == null ? 0 : rated.path("bytes").asLong());
+    return direction
+        + (direction.equals("incoming") ? " from " : " to ")
+        + t.path("peer").asText()
+        + " "
+        + t.path("dataset").asText()
+        + ": "
+        + t.path("phase").asText()
+        + ", "
+        + Bytes.human(bytes)
+        + (rated == null
+            ? ""
+            : " at " + Bytes.human((long) rated.path("bytesPerSecond").asDouble()) + "/s")
+        + " (job "
+        + t.path("job").asText()
+        + ")";
+  }
+
+  private static String peerKey(JsonNode t) {
+    return t.path("direction").asText()
+        + "\u0000"
+        + t.path("peer").asText()
+        + "\u0000"
+        + t.path("dataset").asText();
   }
 
   private void certificates(JsonNode m, PrintWriter out) {

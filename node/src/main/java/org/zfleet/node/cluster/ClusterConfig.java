@@ -46,6 +46,16 @@ public final class ClusterConfig {
    */
   static final String ASK_ANSWERS = "/temp/*";
 
+  /**
+   * Actor selections other members may still send under untrusted mode: the cluster daemon (join,
+   * gossip), heartbeats, and the receptionist's replicator. Everything else is dropped.
+   */
+  static final List<String> TRUSTED_SELECTION_PATHS =
+      List.of(
+          "/system/cluster/core/daemon",
+          "/system/cluster/heartbeatReceiver",
+          "/system/clusterReceptionist/replicator");
+
   static final String DOWNING_REASON =
       "org.apache.pekko.actor.CoordinatedShutdown$ClusterDowningReason$";
 
@@ -82,6 +92,17 @@ public final class ClusterConfig {
         .withValue(
             "pekko.remote.artery.ssl.ssl-engine-provider", value(NodeTlsProvider.class.getName()))
         .withValue("pekko.remote.artery.large-message-destinations", value(List.of(ASK_ANSWERS)))
+        // Another member holds a valid certificate but may run modified code: no remote
+        // PoisonPill, Kill, deployment or actor selection (but the cluster's own), and no system
+        // message or cluster command that stops or downs a node (the guarded serializers).
+        .withValue("pekko.remote.artery.untrusted-mode", value("on"))
+        .withValue("pekko.remote.artery.trusted-selection-paths", value(TRUSTED_SELECTION_PATHS))
+        .withValue(
+            "pekko.actor.serializers.pekko-system-msg",
+            value(GuardedSystemMessageSerializer.class.getName()))
+        .withValue(
+            "pekko.actor.serializers.pekko-cluster",
+            value(GuardedClusterMessageSerializer.class.getName()))
         .withValue(
             "pekko.remote.artery.advanced.maximum-large-frame-size", value(MAX_ANSWER_BYTES + "b"))
         .withValue("pekko.cluster.seed-nodes", value(seeds))

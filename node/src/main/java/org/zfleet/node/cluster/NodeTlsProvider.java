@@ -14,6 +14,7 @@ import org.apache.pekko.remote.artery.tcp.SSLEngineProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zfleet.config.HostPort;
+import org.zfleet.node.tls.TlsContexts;
 import scala.Option;
 
 /**
@@ -46,7 +47,8 @@ public final class NodeTlsProvider implements SSLEngineProvider {
             Path.of(config.getString("tls.ca")),
             Path.of(config.getString("tls.cert")),
             Path.of(config.getString("tls.key")));
-    this.context = ClusterTls.context(files, config.getString("node-name"));
+    this.context =
+        TlsContexts.forNode(files.ca(), files.cert(), files.key(), config.getString("node-name"));
     this.identities = PeerIdentities.get(system);
   }
 
@@ -55,7 +57,7 @@ public final class NodeTlsProvider implements SSLEngineProvider {
     SSLEngine engine = context.createSSLEngine();
     engine.setUseClientMode(false);
     engine.setNeedClientAuth(true);
-    engine.setEnabledProtocols(new String[] {ClusterTls.PROTOCOL});
+    engine.setEnabledProtocols(new String[] {TlsContexts.PROTOCOL});
     return engine;
   }
 
@@ -64,7 +66,7 @@ public final class NodeTlsProvider implements SSLEngineProvider {
     // The peer host and port travel with the session, so the check below knows whom it dialled.
     SSLEngine engine = context.createSSLEngine(hostname, port);
     engine.setUseClientMode(true);
-    engine.setEnabledProtocols(new String[] {ClusterTls.PROTOCOL});
+    engine.setEnabledProtocols(new String[] {TlsContexts.PROTOCOL});
     return engine;
   }
 
@@ -130,7 +132,7 @@ public final class NodeTlsProvider implements SSLEngineProvider {
       if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
         return Optional.empty();
       }
-      return ClusterTls.commonName(leaf).filter(cn -> ClusterSettings.nodeNameProblem(cn) == null);
+      return TlsContexts.commonName(leaf).filter(cn -> ClusterSettings.nodeNameProblem(cn) == null);
     } catch (SSLPeerUnverifiedException e) {
       return Optional.empty();
     }

@@ -2,8 +2,11 @@ package org.zfleet.node.daemon;
 
 import com.typesafe.config.Config;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -11,15 +14,18 @@ import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.zfleet.config.HostPort;
+import org.zfleet.config.JobConfig;
 import org.zfleet.config.NodeConfig;
 import org.zfleet.config.PullJob;
+import org.zfleet.config.PushJob;
 import org.zfleet.config.SinkJob;
 import org.zfleet.config.SourceJob;
 import org.zfleet.node.cluster.ClusterConfig;
 import org.zfleet.node.cluster.ClusterSettings;
-import org.zfleet.node.cluster.ClusterTls;
 import org.zfleet.node.cluster.IdentityGuard;
 import org.zfleet.node.cluster.JobDirectory;
 import org.zfleet.node.cluster.JobEndpointProtocol;
@@ -28,25 +34,28 @@ import org.zfleet.node.cluster.TlsFiles;
 import org.zfleet.node.dataplane.DataPlaneClient;
 import org.zfleet.node.dataplane.DataPlaneServer;
 import org.zfleet.node.dataplane.DataPlaneSettings;
-import org.zfleet.node.remote.AnswerSize;
-import org.zfleet.node.remote.ClusterReceiverDirectory;
-import org.zfleet.node.remote.ClusterSourceDirectory;
+import org.zfleet.node.dataplane.RequestChannel;
+import org.zfleet.node.remote.EndpointBindings;
+import org.zfleet.node.remote.EndpointRequests;
+import org.zfleet.node.remote.JobLocator;
 import org.zfleet.node.remote.NodeDataPlane;
+import org.zfleet.node.remote.PeerSteps;
 import org.zfleet.node.remote.PullDataPlane;
-import org.zfleet.node.remote.RemoteReceiver;
+import org.zfleet.node.remote.RemoteEndpoints;
 import org.zfleet.node.remote.SinkDataPlane;
-import org.zfleet.node.remote.SinkEndpoint;
-import org.zfleet.node.remote.SourceEndpoint;
+import org.zfleet.node.remote.SinkRequests;
+import org.zfleet.node.remote.SourceRequests;
+import org.zfleet.node.tls.TlsContexts;
 import org.zfleet.replication.ReceiverDirectory;
 import org.zfleet.replication.SourceDirectory;
-import org.zfleet.transfer.ProgressListener;
 import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.ZfsPort;
 
 /**
  * What a daemon adds when it takes part in a cluster ({@code zfleet.node.cluster.seed-nodes} set):
- * Artery over mutual TLS, the identity guard, the job directory with an endpoint per sink job, the
- * data plane that receives their streams, and a receiver directory that finds sinks on any node.
+ * Artery over mutual TLS, the identity guard, the job directory with a locator per sink and source
+ * job, the data plane that receives their streams and answers their clients' requests, and the
+ * directories that find sinks and sources on any node.
  */
 final class ClusterMode {
 
@@ -55,16 +64,24 @@ final class ClusterMode {
   private final HostPort dataPlane;
   // What peers are told to connect to: the bind address unless data-plane.advertise says otherwise.
   private final HostPort dataPlaneAdvertised;
+  private final NodeConfig node;
   private volatile PullDataPlane pulls;
   private volatile Set<String> pullNames = Set.of();
   private volatile SourceDirectory sources;
+  private volatile EndpointBindings bindings;
+  private volatile DataPlaneClient client;
 
   private ClusterMode(
-      ClusterSettings settings, SSLContext tls, HostPort dataPlane, HostPort advertised) {
+      ClusterSettings settings,
+      SSLContext tls,
+      HostPort dataPlane,
+      HostPort advertised,
+      NodeConfig node) {
     this.settings = settings;
     this.tls = tls;
     this.dataPlane = dataPlane;
     this.dataPlaneAdvertised = advertised;
+    this.node = node;
   }
 
   /**
@@ -110,13 +127,15 @@ final class ClusterMode {
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("zfleet.node: " + e.getMessage(), e);
     }
-    SSLContext tls = ClusterTls.context(tlsFiles, node.name());
+    SSLContext tls =
+        TlsContexts.forNode(tlsFiles.ca(), tlsFiles.cert(), tlsFiles.key(), node.name());
     return Optional.of(
         new ClusterMode(
             settings,
             tls,
             cluster.bind().withPort(node.dataPlane().port()),
-            node.dataPlane().advertised(cluster.bind())));
+            node.dataPlane().advertised(cluster.bind()),
+            node));
   }
 
   /** zfleet's cluster settings over {@code base}. */
@@ -125,84 +144,85 @@ final class ClusterMode {
   }
 
   /**
-   * Spawns the identity guard, the job directory and one endpoint per sink job (registered under
-   * its name); returns the directory push jobs find their sinks with.
+   * Spawns the identity guard, the job directory and a locator per sink and source job (each
+   * restarted if it fails); returns the directory push jobs find their sinks with.
    */
   ReceiverDirectory start(
       ActorContext<?> ctx,
       ZfsPort zfs,
-      List<SinkJob> sinks,
-      Transfers transfers,
+      List<JobConfig> jobs,
       ReceiverDirectory local,
-      Executor blocking) {
-    return start(ctx, zfs, sinks, List.of(), List.of(), transfers, local, blocking);
-  }
-
-  /**
-   * Also one endpoint per source job, and the directory pull jobs find their sources with ({@link
-   * #sources()}), whose streams the data plane then accepts.
-   */
-  ReceiverDirectory start(
-      ActorContext<?> ctx,
-      ZfsPort zfs,
-      List<SinkJob> sinks,
-      List<SourceJob> sourceJobs,
-      List<PullJob> pullJobs,
-      Transfers transfers,
-      ReceiverDirectory local,
-      Executor blocking) {
+      Executor blocking,
+      Clock clock) {
     ActorSystem<?> system = ctx.getSystem();
-    ctx.spawn(IdentityGuard.create(), "identity-guard");
+    ctx.spawn(supervised(IdentityGuard.create()), "identity-guard");
     ActorRef<JobDirectory.Command> directory =
-        ctx.spawn(JobDirectory.create(settings.nodeName()), "job-directory");
-    PeerIdentities identities = PeerIdentities.get(system);
-    AnswerSize answers = new AnswerSize(system, ClusterConfig.MAX_ANSWER_BYTES);
-    for (SinkJob sink : sinks) {
-      SinkEndpoint.Setup setup =
-          new SinkEndpoint.Setup(
-              settings.nodeName(),
-              sink,
-              dataPlaneAdvertised,
-              zfs,
-              transfers,
-              identities::identityOf,
-              blocking,
-              answers);
-      ActorRef<JobEndpointProtocol> endpoint =
-          ctx.spawn(SinkEndpoint.create(setup), "sink-" + NodeGuardian.actorName(sink.name()));
-      directory.tell(new JobDirectory.Register(sink.name(), JobDirectory.JobRole.SINK, endpoint));
+        ctx.spawn(supervised(JobDirectory.create(settings.nodeName())), "job-directory");
+    for (JobConfig job : jobs) {
+      if (job instanceof SinkJob || job instanceof SourceJob) {
+        ActorRef<JobEndpointProtocol> locator =
+            ctx.spawn(
+                supervised(JobLocator.create(settings.nodeName(), job.name(), dataPlaneAdvertised)),
+                (job instanceof SinkJob ? "sink-" : "source-")
+                    + NodeGuardian.actorName(job.name()));
+        directory.tell(
+            new JobDirectory.Register(
+                job.name(),
+                job instanceof SinkJob ? JobDirectory.JobRole.SINK : JobDirectory.JobRole.SOURCE,
+                locator));
+      }
     }
-    DataPlaneClient client = new DataPlaneClient(tls, system);
-    for (SourceJob source : sourceJobs) {
-      SourceEndpoint.Setup setup =
-          new SourceEndpoint.Setup(
-              settings.nodeName(),
-              source,
-              JobPorts.of(zfs, source),
-              (peer, header, send, options) ->
-                  client.send(peer, header, send, options, ProgressListener.NONE),
-              identities::identityOf,
-              blocking,
-              answers);
-      ActorRef<JobEndpointProtocol> endpoint =
-          ctx.spawn(
-              SourceEndpoint.create(setup), "source-" + NodeGuardian.actorName(source.name()));
-      directory.tell(
-          new JobDirectory.Register(source.name(), JobDirectory.JobRole.SOURCE, endpoint));
-    }
+    List<PullJob> pullJobs = jobsOf(jobs, PullJob.class);
     preparePulls(zfs, pullJobs);
-    sources =
-        new ClusterSourceDirectory(
-            pullJobs.stream().collect(Collectors.toMap(PullJob::name, p -> p)),
+    bindings = new EndpointBindings(node.dataDir().resolve("endpoint-pins"), configuredNodes(jobs));
+    client = new DataPlaneClient(tls, system);
+    RemoteEndpoints endpoints =
+        new RemoteEndpoints(
             directory,
             system.scheduler(),
+            PeerIdentities.get(system)::identityOf,
+            bindings,
+            new RequestChannel(tls),
+            client);
+    sources =
+        endpoints.sources(
+            pullJobs.stream().collect(Collectors.toMap(PullJob::name, p -> p)),
             pulls,
             dataPlaneAdvertised,
             zfs.capabilities(),
-            blocking);
-    Set<String> localSinks = sinks.stream().map(SinkJob::name).collect(Collectors.toSet());
-    return new ClusterReceiverDirectory(
-        local, localSinks, directory, system.scheduler(), client, RemoteReceiver.Timeouts.DEFAULT);
+            blocking,
+            clock);
+    Set<String> localSinks =
+        jobsOf(jobs, SinkJob.class).stream().map(SinkJob::name).collect(Collectors.toSet());
+    return endpoints.receivers(local, localSinks);
+  }
+
+  private static <T> org.apache.pekko.actor.typed.Behavior<T> supervised(
+      org.apache.pekko.actor.typed.Behavior<T> behavior) {
+    return Behaviors.supervise(behavior).onFailure(SupervisorStrategy.restart());
+  }
+
+  /** The nodes named for sinks and sources in the configuration, by binding key. */
+  private static Map<String, String> configuredNodes(List<JobConfig> jobs) {
+    Map<String, String> named = new HashMap<>();
+    for (PushJob push : jobsOf(jobs, PushJob.class)) {
+      push.sinkNodes()
+          .forEach(
+              (sink, node) ->
+                  named.put(EndpointBindings.key(EndpointBindings.Role.SINK, sink), node));
+    }
+    for (PullJob pull : jobsOf(jobs, PullJob.class)) {
+      pull.sourceNode()
+          .ifPresent(
+              node ->
+                  named.put(
+                      EndpointBindings.key(EndpointBindings.Role.SOURCE, pull.source()), node));
+    }
+    return named;
+  }
+
+  private static <T> List<T> jobsOf(List<JobConfig> jobs, Class<T> type) {
+    return jobs.stream().filter(type::isInstance).map(type::cast).toList();
   }
 
   /**
@@ -222,27 +242,57 @@ final class ClusterMode {
     return sources == null ? SourceDirectory.NONE : sources;
   }
 
+  /** What is wrong with the bindings of sinks and sources, for the status. */
+  List<String> problems() {
+    return bindings == null ? List.of() : bindings.problems();
+  }
+
   /**
-   * Listens for streams into this node's sinks at the cluster bind host and the data-plane port.
+   * Listens at the cluster bind host and the data-plane port for streams into this node's sinks and
+   * pulls and for the requests of its sinks' and sources' clients; sink receives and source sends
+   * run as steps of the node ({@code steps}).
    */
   DataPlaneServer startDataPlane(
       ActorSystem<?> system,
       ZfsPort zfs,
-      List<SinkJob> sinks,
+      List<JobConfig> jobs,
       Transfers transfers,
-      int maxTransfers) {
+      int maxTransfers,
+      PeerSteps steps,
+      Executor blocking)
+      throws IOException {
+    List<SinkJob> sinks = jobsOf(jobs, SinkJob.class);
     SinkDataPlane sinkPlane = new SinkDataPlane(settings.nodeName(), zfs, sinks, transfers);
     NodeDataPlane plane =
         new NodeDataPlane(
             sinkPlane,
             pulls == null ? new PullDataPlane(settings.nodeName(), zfs, transfers) : pulls,
-            pullNames);
+            pullNames,
+            steps,
+            blocking);
+    DataPlaneClient outbound = client != null ? client : new DataPlaneClient(tls, system);
+    EndpointRequests requests =
+        new EndpointRequests(
+            settings.nodeName(),
+            sinks,
+            jobsOf(jobs, SourceJob.class),
+            new SinkRequests(settings.nodeName(), zfs, transfers),
+            new SourceRequests(
+                settings.nodeName(),
+                source -> JobPorts.of(zfs, source),
+                (peer, header, send, options, listener) ->
+                    outbound.send(peer, header, send, options, listener),
+                steps));
     DataPlaneSettings dataPlaneSettings =
         DataPlaneSettings.of(dataPlane.host(), dataPlane.port()).withMaxTransfers(maxTransfers);
     try {
-      return DataPlaneServer.start(dataPlaneSettings, tls, plane, plane, system);
+      return DataPlaneServer.start(
+          dataPlaneSettings,
+          tls,
+          new DataPlaneServer.Services(plane, plane, Optional.of(requests), Optional.of(plane)),
+          system);
     } catch (IOException e) {
-      throw new IllegalStateException(
+      throw new IOException(
           "cannot listen for streams (zfleet.node.data-plane.port) on "
               + dataPlane
               + ": "

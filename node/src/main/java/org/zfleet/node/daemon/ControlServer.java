@@ -9,6 +9,8 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -18,7 +20,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  * status}: {@code GET /status}, {@code POST /jobs/NAME/wakeup}, {@code POST /jobs/NAME/reset},
  * {@code GET /jobs/NAME/plan?view=plan|sender|receiver&json=BOOL} (the job's last plan, printed as
  * {@code zfleet test plan} and {@code test prune} print it), {@code GET /alive}, {@code GET
- * /monitor}.
+ * /monitor}. Every request carries the {@link ControlToken}; one that does not is answered 401 and
+ * reaches nothing.
  */
 public final class ControlServer extends AllDirectives {
 
@@ -26,11 +29,14 @@ public final class ControlServer extends AllDirectives {
 
   private final ActorSystem<?> system;
   private final ActorRef<NodeGuardian.Command> guardian;
+  private final ControlToken token;
   private final ObjectMapper json = Json.mapper();
 
-  public ControlServer(ActorSystem<?> system, ActorRef<NodeGuardian.Command> guardian) {
+  public ControlServer(
+      ActorSystem<?> system, ActorRef<NodeGuardian.Command> guardian, ControlToken token) {
     this.system = system;
     this.guardian = guardian;
+    this.token = token;
   }
 
   public CompletionStage<ServerBinding> bind(String host, int port) {
@@ -38,6 +44,26 @@ public final class ControlServer extends AllDirectives {
   }
 
   Route routes() {
+    return authorized(this::endpoints);
+  }
+
+  /** Runs {@code inner} only for a request that carries the token; 401 for any other. */
+  private Route authorized(java.util.function.Supplier<Route> inner) {
+    return optionalHeaderValueByName(
+        "Authorization",
+        authorization -> {
+          if (token.admits(authorization)) {
+            return inner.get();
+          }
+          return complete(
+              HttpResponse.create()
+                  .withStatus(StatusCodes.UNAUTHORIZED)
+                  .addHeader(HttpHeader.parse("WWW-Authenticate", "Bearer"))
+                  .withEntity("the control token is missing or wrong (zfleet reads it as root)\n"));
+        });
+  }
+
+  private Route endpoints() {
     return concat(
         path("alive", () -> get(() -> complete("ok\n"))),
         path(

@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
@@ -23,12 +25,12 @@ import org.zfleet.config.JobConfig;
 import org.zfleet.config.NodeConfig;
 import org.zfleet.config.PullJob;
 import org.zfleet.config.SinkJob;
-import org.zfleet.config.SourceJob;
 import org.zfleet.config.ZfleetConfig;
 import org.zfleet.job.JobDriver;
 import org.zfleet.node.WallClock;
 import org.zfleet.node.dataplane.DataPlaneServer;
 import org.zfleet.node.health.Monitoring;
+import org.zfleet.node.remote.PeerTransfers;
 import org.zfleet.replication.JobDrivers;
 import org.zfleet.replication.LocalReceiverDirectory;
 import org.zfleet.replication.NodePorts;
@@ -47,6 +49,9 @@ import org.zfleet.zfs.ZfsCliConfig;
 public final class Daemon implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+  /** A transfer another node asked of this one is stalled after this long without progress. */
+  static final Duration PEER_STALL_TIMEOUT = Duration.ofMinutes(10);
 
   private final ActorSystem<NodeGuardian.Command> system;
   private final ZfsCli zfs;
@@ -72,6 +77,13 @@ public final class Daemon implements AutoCloseable {
   public static Daemon start(ZfleetConfig config, Config hocon) {
     NodeConfig node = config.node();
     LogFormat.apply(node.logging().format());
+    // First: the control API and, bound beyond loopback, the status page's data need it.
+    ControlToken token;
+    try {
+      token = ControlToken.createOrLoad(node.dataDir());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot make the control token: " + e.getMessage(), e);
+    }
     Optional<ClusterMode> cluster = ClusterMode.of(node);
     ZfsCli zfs =
         ZfsCli.create(
@@ -96,8 +108,6 @@ public final class Daemon implements AutoCloseable {
     Clock clock = WallClock.clock();
     List<SinkJob> sinks =
         config.jobs().stream().filter(j -> j instanceof SinkJob).map(j -> (SinkJob) j).toList();
-    List<SourceJob> sources =
-        config.jobs().stream().filter(j -> j instanceof SourceJob).map(j -> (SourceJob) j).toList();
     List<PullJob> pulls =
         config.jobs().stream().filter(j -> j instanceof PullJob).map(j -> (PullJob) j).toList();
 
@@ -118,9 +128,7 @@ public final class Daemon implements AutoCloseable {
                     ReceiverDirectory directory =
                         cluster.isEmpty()
                             ? local
-                            : cluster
-                                .get()
-                                .start(ctx, zfs, sinks, sources, pulls, transfers, local, steps);
+                            : cluster.get().start(ctx, zfs, config.jobs(), local, steps, clock);
                     SourceDirectory sourceDirectory =
                         cluster.map(ClusterMode::sources).orElse(SourceDirectory.NONE);
                     NodePorts ports = new NodePorts(zfs, directory, sourceDirectory, steps, hooks);
@@ -136,7 +144,9 @@ public final class Daemon implements AutoCloseable {
                             node.limits().transfers(),
                             Duration.ofSeconds(1),
                             steps,
-                            clock));
+                            clock,
+                            PEER_STALL_TIMEOUT,
+                            () -> cluster.map(ClusterMode::problems).orElse(List.of())));
                   }),
               "zfleet",
               cluster.map(c -> c.pekkoConfig(pekko)).orElse(pekko));
@@ -159,11 +169,11 @@ public final class Daemon implements AutoCloseable {
         });
 
     if (cluster.isPresent()) {
-      startClusterServices(cluster.get(), system, zfs, sinks, node);
+      startClusterServices(cluster.get(), system, zfs, config.jobs(), node, steps);
     }
     // Metrics, health, freshness and the status page on the management port, in every mode.
     try {
-      Monitoring.start(system, config, zfs, steps, cluster.isPresent(), clock);
+      Monitoring.start(system, config, zfs, steps, cluster.isPresent(), clock, token);
     } catch (Exception e) {
       terminate(system);
       throw new IllegalStateException(rootMessage(e), e);
@@ -173,7 +183,7 @@ public final class Daemon implements AutoCloseable {
     ServerBinding binding;
     try {
       binding =
-          new ControlServer(system, system)
+          new ControlServer(system, system, token)
               .bind("127.0.0.1", port)
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
@@ -198,17 +208,28 @@ public final class Daemon implements AutoCloseable {
       ClusterMode cluster,
       ActorSystem<NodeGuardian.Command> system,
       ZfsCli zfs,
-      List<SinkJob> sinks,
-      NodeConfig node) {
+      List<JobConfig> jobs,
+      NodeConfig node,
+      ExecutorService blocking) {
     DataPlaneServer dataPlane;
     try {
+      ActorRef<PeerTransfers.Command> peerTransfers =
+          AskPattern.<NodeGuardian.Command, ActorRef<PeerTransfers.Command>>ask(
+                  system,
+                  NodeGuardian.GetPeerTransfers::new,
+                  Duration.ofSeconds(30),
+                  system.scheduler())
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
       dataPlane =
           cluster.startDataPlane(
               system,
               zfs,
-              sinks,
+              jobs,
               Transfers.streams(Materializer.matFromSystem(system)),
-              node.limits().transfers());
+              node.limits().transfers(),
+              PeerTransfers.steps(peerTransfers),
+              blocking);
     } catch (Exception e) {
       terminate(system);
       throw new IllegalStateException(rootMessage(e), e);

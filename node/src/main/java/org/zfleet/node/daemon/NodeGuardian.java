@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -27,12 +28,14 @@ import org.zfleet.job.JobDriver;
 import org.zfleet.job.JobPlan;
 import org.zfleet.job.JobStatus;
 import org.zfleet.job.Watchdog;
+import org.zfleet.node.remote.PeerTransfers;
 
 /**
- * The daemon's top actor: the node-wide watchdog and transfer gate, and one {@link JobActor} per
- * active job, each supervised (restarted on an exception) and watched. A job actor that stops is
- * logged and started anew; without its watchdog or gate the node stops loudly. It routes operator
- * signals and status queries to the jobs.
+ * The daemon's top actor: the node-wide watchdog and transfer gate, one {@link JobActor} per active
+ * job, each supervised (restarted on an exception) and watched, and the {@link PeerTransfers} other
+ * nodes ask of this one (under the same watchdog and gate). A job actor that stops is logged and
+ * started anew; without its watchdog, gate or peer transfers the node stops loudly. It routes
+ * operator signals and status queries to the jobs.
  */
 public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
@@ -51,13 +54,36 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   /** A job's last plan, or why there is none. */
   public record PlanResult(String job, Optional<JobPlan> plan, String message) {}
 
+  /** The node's peer transfers, for the data plane that hands them over. */
+  public record GetPeerTransfers(ActorRef<ActorRef<PeerTransfers.Command>> replyTo)
+      implements Command {}
+
+  private record TransfersListed(
+      ActorRef<NodeStatus> replyTo, List<PeerTransfers.PeerTransfer> transfers)
+      implements Command {}
+
   /** Whether a signal (wakeup, reset) reached its job. */
   public record WakeupResult(String job, boolean accepted, String message) {}
 
-  /** Every job's status, in configuration order; passive jobs (sink, source) are listed by name. */
-  public record NodeStatus(String node, List<JobStatus> jobs, List<String> passiveJobs) {}
+  /**
+   * Every job's status, in configuration order; passive jobs (sink, source) are listed by name; the
+   * transfers other nodes asked of this one, with their peer; what is wrong with the cluster's
+   * bindings (two nodes offering one job, ...).
+   */
+  public record NodeStatus(
+      String node,
+      List<JobStatus> jobs,
+      List<String> passiveJobs,
+      List<PeerTransfers.PeerTransfer> peerTransfers,
+      List<String> problems) {}
 
-  /** What the guardian is built from. */
+  /**
+   * What the guardian is built from.
+   *
+   * @param peerStallTimeout a transfer another node asked of this one is stalled after this long
+   *     without progress
+   * @param problems what is wrong with the cluster's bindings, asked at each status
+   */
   public record Setup(
       String node,
       List<JobDriver> activeJobs,
@@ -65,7 +91,31 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
       int transfers,
       Duration watchdogInterval,
       Executor blocking,
-      Clock clock) {}
+      Clock clock,
+      Duration peerStallTimeout,
+      Supplier<List<String>> problems) {
+
+    /** A node without peers' problems to report (outside a cluster); peer steps stall at 10 min. */
+    public Setup(
+        String node,
+        List<JobDriver> activeJobs,
+        List<String> passiveJobs,
+        int transfers,
+        Duration watchdogInterval,
+        Executor blocking,
+        Clock clock) {
+      this(
+          node,
+          activeJobs,
+          passiveJobs,
+          transfers,
+          watchdogInterval,
+          blocking,
+          clock,
+          Duration.ofMinutes(10),
+          List::of);
+    }
+  }
 
   /** Why the node shut itself down: a part it cannot run without stopped. */
   public enum Failure implements CoordinatedShutdown.Reason {
@@ -84,6 +134,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private final Map<String, JobDriver> drivers = new LinkedHashMap<>();
   private final Map<String, ActorRef<JobActor.Command>> jobs = new LinkedHashMap<>();
   private final Map<String, Integer> restarts = new HashMap<>();
+  private final ActorRef<PeerTransfers.Command> peerTransfers;
   private boolean failed;
 
   /** A job's actor stopped (watched). */
@@ -92,7 +143,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   /** Time to start a job's actor anew. */
   private record StartJob(String job) implements Command {}
 
-  /** The watchdog or the transfer gate stopped (watched): the node cannot go on without it. */
+  /**
+   * The watchdog, the transfer gate or the peer transfers stopped (watched): the node cannot go on
+   * without it.
+   */
   private record EssentialStopped(String what) implements Command {}
 
   public static Behavior<Command> create(Setup setup) {
@@ -123,6 +177,11 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     ctx.watchWith(transfers, new EssentialStopped("transfer gate"));
     this.node =
         new JobActor.NodeContext(watchdog, Optional.of(transfers), setup.blocking(), setup.clock());
+    // The data plane holds this reference for the daemon's life: restarted with it on a bug.
+    peerTransfers =
+        ctx.spawn(
+            restarting(PeerTransfers.create(node, setup.peerStallTimeout())), "peer-transfers");
+    ctx.watchWith(peerTransfers, new EssentialStopped("peer transfers"));
     for (JobDriver driver : setup.activeJobs()) {
       drivers.put(driver.job(), driver);
       startJob(driver.job());
@@ -210,6 +269,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         .onMessage(StartJob.class, this::onStartJob)
         .onMessage(EssentialStopped.class, this::onEssentialStopped)
         .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(TransfersListed.class, this::onTransfersListed)
+        .onMessage(GetPeerTransfers.class, g -> reply(g.replyTo(), peerTransfers))
         .build();
   }
 
@@ -287,8 +348,22 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     return this;
   }
 
+  @SuppressWarnings("unchecked")
   private Behavior<Command> onGetStatus(GetStatus get) {
+    getContext()
+        .ask(
+            (Class<List<PeerTransfers.PeerTransfer>>) (Class<?>) List.class,
+            peerTransfers,
+            Duration.ofSeconds(2),
+            PeerTransfers.GetTransfers::new,
+            (transfers, failure) ->
+                new TransfersListed(get.replyTo(), transfers == null ? List.of() : transfers));
+    return this;
+  }
+
+  private Behavior<Command> onTransfersListed(TransfersListed listed) {
     List<ActorRef<JobActor.Command>> refs = new ArrayList<>(jobs.values());
+    List<String> problems = setup.problems().get();
     getContext()
         .spawnAnonymous(
             Gather.create(
@@ -302,8 +377,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
                         replies.stream()
                             .sorted(java.util.Comparator.comparing(JobStatus::job))
                             .toList(),
-                        setup.passiveJobs()),
-                get.replyTo()));
+                        setup.passiveJobs(),
+                        listed.transfers(),
+                        problems),
+                listed.replyTo()));
     return this;
   }
 }

@@ -6,78 +6,121 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.zfleet.node.tls.NodeIdentity;
 import org.zfleet.node.tls.TlsContexts;
 
 /**
- * The receiving end of the node-to-node data plane: a TLS 1.3 server socket that requires a client
- * certificate from the cluster CA, authorizes each request by the peer's identity and header, and
- * moves the stream into the receive the {@link ReceiveHook} starts. See {@link Frames} for the wire
- * format.
+ * The node-to-node data plane's server: a TLS 1.3 port that requires a client certificate from the
+ * cluster CA. On each connection the peer either sends one stream, which the {@link Authorizer}
+ * admits by the peer's identity and header and the {@link ReceiveHook} receives (run by the {@link
+ * TransferRunner}), or asks requests, which the {@link RequestHandler} answers for that identity,
+ * one after another on the same connection. See {@link Frames} for the wire format.
+ *
+ * <p>Nothing a peer does before it is authenticated holds the server up: every connection has its
+ * own thread, one deadline covers its handshake and opening frame however slowly the bytes come,
+ * and connections in setup are bounded in all and per address, open connections in all and per
+ * authenticated node; a connection over a bound is closed at once.
  */
 public final class DataPlaneServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DataPlaneServer.class);
 
+  /** What the server does with what its peers send. */
+  public record Services(
+      Authorizer authorizer,
+      ReceiveHook hook,
+      Optional<RequestHandler> requests,
+      Optional<TransferRunner> runner) {
+    public Services {
+      Objects.requireNonNull(authorizer, "authorizer");
+      Objects.requireNonNull(hook, "hook");
+      Objects.requireNonNull(requests, "requests");
+      Objects.requireNonNull(runner, "runner");
+    }
+
+    /** Streams only, run with the server's own permits. */
+    public static Services streams(Authorizer authorizer, ReceiveHook hook) {
+      return new Services(authorizer, hook, Optional.empty(), Optional.empty());
+    }
+  }
+
   private final ServerSocket serverSocket;
   private final SSLSocketFactory tls;
   private final DataPlaneSettings settings;
-  private final Authorizer authorizer;
-  private final ReceiveHook hook;
+  private final Services services;
+  private final TransferRunner runner;
   private final Materializer materializer;
   private final Semaphore transfers;
-  private final ThreadPoolExecutor pool;
+  private final Semaphore setupSlots;
+  private final Map<InetAddress, AtomicInteger> setupByAddress = new ConcurrentHashMap<>();
+  private final Map<NodeIdentity, AtomicInteger> openByNode = new ConcurrentHashMap<>();
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+  private final ExecutorService threads;
+  private final ScheduledExecutorService deadlines;
   private final Thread acceptor;
+  private final RefusalCounter refusals = new RefusalCounter();
+  private final java.util.concurrent.atomic.AtomicLong accepted =
+      new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean closed;
 
   private DataPlaneServer(
       ServerSocket serverSocket,
       SSLSocketFactory tls,
       DataPlaneSettings settings,
-      Authorizer authorizer,
-      ReceiveHook hook,
-      Materializer materializer) {
+      Services services,
+      ActorSystem<?> system) {
     this.serverSocket = serverSocket;
     this.tls = tls;
     this.settings = settings;
-    this.authorizer = authorizer;
-    this.hook = hook;
-    this.materializer = materializer;
+    this.services = services;
+    this.materializer = Materializer.matFromSystem(system);
     this.transfers = new Semaphore(settings.maxTransfers());
-    AtomicInteger threads = new AtomicInteger();
-    // Connections queue here only for their setup and their ending; the bytes move elsewhere.
-    this.pool =
-        new ThreadPoolExecutor(
-            2,
-            settings.maxTransfers() + 2,
-            60,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(64),
+    this.setupSlots = new Semaphore(settings.limits().setup());
+    AtomicInteger count = new AtomicInteger();
+    this.threads =
+        Executors.newCachedThreadPool(
             r -> {
-              Thread t = new Thread(r, "zfleet-dataplane-" + threads.incrementAndGet());
+              Thread t = new Thread(r, "zfleet-dataplane-" + count.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
+    this.deadlines =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "zfleet-dataplane-deadlines");
+              t.setDaemon(true);
+              return t;
+            });
+    this.runner =
+        services
+            .runner()
+            .orElseGet(
+                () ->
+                    TransferRunner.permits(
+                        transfers, system.dispatchers().lookup(DispatcherSelector.blocking())));
     this.acceptor = new Thread(this::acceptLoop, "zfleet-dataplane-accept");
     this.acceptor.setDaemon(true);
   }
 
-  /** Binds {@code settings.host():settings.port()} (port 0: any free port) and starts accepting. */
+  /** Binds {@code settings.host():settings.port()} (port 0: any free port), streams only. */
   public static DataPlaneServer start(
       DataPlaneSettings settings,
       SSLContext tls,
@@ -85,23 +128,24 @@ public final class DataPlaneServer implements AutoCloseable {
       ReceiveHook hook,
       ActorSystem<?> system)
       throws IOException {
+    return start(settings, tls, Services.streams(authorizer, hook), system);
+  }
+
+  /** Binds {@code settings.host():settings.port()} (port 0: any free port) and starts accepting. */
+  public static DataPlaneServer start(
+      DataPlaneSettings settings, SSLContext tls, Services services, ActorSystem<?> system)
+      throws IOException {
     // Plain TCP underneath, TLS layered over each accepted connection: see CoalescingSocket.
     ServerSocket socket = new CoalescingSocket.Server();
     try {
       socket.bind(
-          new InetSocketAddress(InetAddress.getByName(settings.host()), settings.port()), 50);
+          new InetSocketAddress(InetAddress.getByName(settings.host()), settings.port()), 128);
     } catch (IOException e) {
       socket.close();
       throw e;
     }
     DataPlaneServer server =
-        new DataPlaneServer(
-            socket,
-            tls.getSocketFactory(),
-            settings,
-            authorizer,
-            hook,
-            Materializer.matFromSystem(system));
+        new DataPlaneServer(socket, tls.getSocketFactory(), settings, services, system);
     server.acceptor.start();
     log.info("data plane: listening on {}", server.address());
     return server;
@@ -113,6 +157,26 @@ public final class DataPlaneServer implements AutoCloseable {
 
   public int port() {
     return serverSocket.getLocalPort();
+  }
+
+  /** Connections open now, in setup or past it. */
+  public int openConnections() {
+    return connections.size();
+  }
+
+  /** Connections accepted since the start, refused ones included. */
+  public long acceptedConnections() {
+    return accepted.get();
+  }
+
+  /** Connections whose handshake or opening frame is under way. */
+  public int connectionsInSetup() {
+    return settings.limits().setup() - setupSlots.availablePermits();
+  }
+
+  /** Transfer permits free (of the server's own; a daemon's runner uses the node's gate). */
+  public int freeTransferPermits() {
+    return transfers.availablePermits();
   }
 
   private void acceptLoop() {
@@ -129,41 +193,93 @@ public final class DataPlaneServer implements AutoCloseable {
         log.warn("data plane: accepting a connection failed: {}", e.getMessage());
         continue;
       }
-      SSLSocket socket;
-      try {
-        socket = (SSLSocket) tls.createSocket(plain, null, true);
-        socket.setUseClientMode(false);
-        socket.setNeedClientAuth(true);
-        socket.setEnabledProtocols(new String[] {TlsContexts.PROTOCOL});
-      } catch (IOException e) {
-        log.warn(
-            "data plane: cannot set up TLS on a connection from {}: {}",
-            plain.getRemoteSocketAddress(),
-            e.getMessage());
-        OutgoingStream.closeQuietly(plain);
-        continue;
-      }
-      ServerConnection[] self = new ServerConnection[1];
-      self[0] =
-          new ServerConnection(
-              socket,
-              settings,
-              authorizer,
-              hook,
-              transfers,
-              materializer,
-              pool,
-              () -> connections.remove(self[0]));
-      connections.add(self[0]);
-      try {
-        pool.execute(self[0]::run);
-      } catch (RejectedExecutionException e) {
-        log.warn(
-            "data plane: too many connections waiting; dropped {}",
-            socket.getRemoteSocketAddress());
-        self[0].abort();
-      }
+      admit(plain);
     }
+  }
+
+  /** Closes the connection at once if it is over a bound; otherwise hands it to its thread. */
+  private void admit(Socket plain) {
+    accepted.incrementAndGet();
+    InetAddress from = plain.getInetAddress();
+    String over = null;
+    if (connections.size() >= settings.limits().total()) {
+      over = settings.limits().total() + " connections are open";
+    } else if (!setupSlots.tryAcquire()) {
+      over = settings.limits().setup() + " connections are in setup";
+    } else if (setupByAddress.computeIfAbsent(from, a -> new AtomicInteger()).incrementAndGet()
+        > settings.limits().setupPerAddress()) {
+      endSetup(from);
+      over = settings.limits().setupPerAddress() + " connections from " + from + " are in setup";
+    }
+    if (over != null) {
+      refusals.refused(from, over);
+      OutgoingStream.closeQuietly(plain);
+      return;
+    }
+    ServerConnection connection;
+    try {
+      SSLSocket socket = (SSLSocket) tls.createSocket(plain, null, true);
+      socket.setUseClientMode(false);
+      socket.setNeedClientAuth(true);
+      socket.setEnabledProtocols(new String[] {TlsContexts.PROTOCOL});
+      connection = new ServerConnection(plain, socket, this);
+    } catch (IOException | RuntimeException e) {
+      log.warn("data plane: cannot set up TLS on a connection from {}: {}", from, e.getMessage());
+      endSetup(from);
+      OutgoingStream.closeQuietly(plain);
+      return;
+    }
+    connections.add(connection);
+    try {
+      threads.execute(connection::run);
+    } catch (RuntimeException e) {
+      // only at shutdown: the pool makes a thread for every task
+      connection.abort();
+    }
+  }
+
+  /** A connection's setup is over, whatever its outcome: its slots are free again. */
+  void endSetup(InetAddress from) {
+    setupSlots.release();
+    setupByAddress.computeIfPresent(from, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+  }
+
+  /** Counts an authenticated connection of {@code node}; false if it has too many already. */
+  boolean openFor(NodeIdentity node) {
+    AtomicInteger open = openByNode.computeIfAbsent(node, n -> new AtomicInteger());
+    if (open.incrementAndGet() > settings.limits().perNode()) {
+      closedFor(node);
+      return false;
+    }
+    return true;
+  }
+
+  void closedFor(NodeIdentity node) {
+    openByNode.computeIfPresent(node, (n, c) -> c.decrementAndGet() <= 0 ? null : c);
+  }
+
+  void forget(ServerConnection connection) {
+    connections.remove(connection);
+  }
+
+  DataPlaneSettings settings() {
+    return settings;
+  }
+
+  Services services() {
+    return services;
+  }
+
+  TransferRunner runner() {
+    return runner;
+  }
+
+  Materializer materializer() {
+    return materializer;
+  }
+
+  ScheduledExecutorService deadlines() {
+    return deadlines;
   }
 
   /**
@@ -180,6 +296,32 @@ public final class DataPlaneServer implements AutoCloseable {
     for (ServerConnection connection : connections) {
       connection.abort();
     }
-    pool.shutdown();
+    threads.shutdown();
+    deadlines.shutdownNow();
+  }
+
+  /** Logs refused connections once a minute per address, with how many there were. */
+  private static final class RefusalCounter {
+    private final Map<InetAddress, long[]> seen = new ConcurrentHashMap<>();
+
+    void refused(InetAddress from, String why) {
+      long now = System.nanoTime();
+      long[] entry = seen.computeIfAbsent(from, a -> new long[] {now - 120_000_000_000L, 0});
+      synchronized (entry) {
+        entry[1]++;
+        if (now - entry[0] >= 60_000_000_000L) {
+          log.warn(
+              "data plane: refused {} connection(s) from {}: {}",
+              entry[1],
+              from.getHostAddress(),
+              why);
+          entry[0] = now;
+          entry[1] = 0;
+        }
+      }
+      if (seen.size() > 10_000) {
+        seen.clear();
+      }
+    }
   }
 }

@@ -16,24 +16,33 @@ import org.zfleet.model.DatasetName;
  * The data-plane wire format. Every frame is a 4-byte big-endian length and that many bytes.
  *
  * <pre>
- * client: header frame  = "ZFDP" u8:version u8:kind u8:flags utf:job utf:target utf:step
- *                         (at most 64 KiB; flags bit 0: force, the others must be 0)
- *         data frames   = 1..1 MiB bytes of the send stream each
+ * client: opening frame = "ZFDP" u8:version u8:kind ...   (at most 64 KiB)
+ *           kind STREAM  : u8:flags utf:job utf:target utf:step (flags bit 0: force, others 0)
+ *           kind REQUEST : the request's bytes, the rest of the frame
+ *         data frames   = 1..1 MiB bytes of the send stream each (after a STREAM opening)
  *         end marker    = a frame of length 0
  * server: reply frames  = u8:type ...  (READY | ACK i64:bytes | FAILED i64:bytes utf:message utf:stderr
- *                                       | REFUSED utf:reason)
+ *                                       | REFUSED utf:reason | ANSWER the answer's bytes)
  * </pre>
  *
- * A bare end of the connection never counts as the end of the stream: over TLS a closed connection
- * was seen to arrive as an empty or truncated stream.
+ * A STREAM connection carries one stream and ends with it. A REQUEST connection carries requests
+ * one after another, each answered by one ANSWER (at most 64 MiB) or REFUSED, and is kept for the
+ * next one until either side closes it.
+ *
+ * <p>A bare end of the connection never counts as the end of the stream: over TLS a closed
+ * connection was seen to arrive as an empty or truncated stream.
  */
 final class Frames {
 
-  /** Version 2 added the flags byte. */
-  static final int VERSION = 2;
+  /** Version 2 added the flags byte, version 3 requests. */
+  static final int VERSION = 3;
 
   static final int MAX_HEADER = 64 * 1024;
   static final int MAX_REPLY = 64 * 1024;
+
+  /** The largest answer to a request (a listing of many datasets). */
+  static final int MAX_ANSWER = 64 * 1024 * 1024;
+
   static final int MAX_DATA_FRAME = 1024 * 1024;
 
   /** Error texts are cut to this many characters so a reply always fits its frame. */
@@ -45,6 +54,77 @@ final class Frames {
   private static final int ACK = 2;
   private static final int FAILED = 3;
   private static final int REFUSED = 4;
+  private static final int ANSWER = 5;
+  private static final int KIND_REQUEST = 2;
+
+  /** What a connection's opening frame asks for. */
+  sealed interface Opening permits Stream, Request {}
+
+  /** A stream to receive, described by its header. */
+  record Stream(TransferHeader header) implements Opening {}
+
+  /** A request, as bytes for the node's request handler to read. */
+  record Request(byte[] body) implements Opening {}
+
+  static void writeRequest(OutputStream out, byte[] body) throws IOException {
+    if (body.length > MAX_HEADER - MAGIC.length - 2) {
+      throw new ProtocolException("a request of " + body.length + " bytes exceeds the limit");
+    }
+    byte[] payload = new byte[MAGIC.length + 2 + body.length];
+    System.arraycopy(MAGIC, 0, payload, 0, MAGIC.length);
+    payload[MAGIC.length] = (byte) VERSION;
+    payload[MAGIC.length + 1] = (byte) KIND_REQUEST;
+    System.arraycopy(body, 0, payload, MAGIC.length + 2, body.length);
+    writeFrame(out, payload);
+    out.flush();
+  }
+
+  /**
+   * Reads a connection's opening frame, or the next request on a kept connection; -1 length at a
+   * clean end of the connection is an {@link EOFException}. A {@link ProtocolException} says what
+   * is wrong with it.
+   */
+  static Opening readOpening(InputStream in) throws IOException {
+    byte[] payload = readFrame(in, MAX_HEADER, "header");
+    if (payload.length < MAGIC.length + 2
+        || !Arrays.equals(Arrays.copyOf(payload, MAGIC.length), MAGIC)) {
+      throw new ProtocolException("not a zfleet data-plane request");
+    }
+    int version = payload[MAGIC.length] & 0xff;
+    if (version != VERSION) {
+      throw new ProtocolException(
+          "protocol version " + version + " is not supported (this node speaks " + VERSION + ")");
+    }
+    int kind = payload[MAGIC.length + 1] & 0xff;
+    if (kind == KIND_REQUEST) {
+      return new Request(Arrays.copyOfRange(payload, MAGIC.length + 2, payload.length));
+    }
+    return new Stream(readHeader(payload));
+  }
+
+  static void writeAnswer(OutputStream out, byte[] body) throws IOException {
+    if (body.length > MAX_ANSWER - 1) {
+      throw new ProtocolException("an answer of " + body.length + " bytes exceeds the limit");
+    }
+    byte[] payload = new byte[1 + body.length];
+    payload[0] = (byte) ANSWER;
+    System.arraycopy(body, 0, payload, 1, body.length);
+    writeFrame(out, payload);
+    out.flush();
+  }
+
+  /** The answer to a request; a REFUSED reply (a malformed request) is a ProtocolException. */
+  static byte[] readAnswer(InputStream in) throws IOException {
+    byte[] payload = readFrame(in, MAX_ANSWER, "answer");
+    if (payload.length > 0 && (payload[0] & 0xff) == ANSWER) {
+      return Arrays.copyOfRange(payload, 1, payload.length);
+    }
+    Reply reply = parseReply(payload);
+    throw new ProtocolException(
+        reply instanceof Reply.Refused r
+            ? "refused: " + r.reason()
+            : "an answer was expected, not " + reply);
+  }
 
   private Frames() {}
 
@@ -63,18 +143,17 @@ final class Frames {
 
   /** Reads and validates a header; a {@link ProtocolException} says what is wrong with it. */
   static TransferHeader readHeader(InputStream in) throws IOException {
-    byte[] payload = readFrame(in, MAX_HEADER, "header");
+    Opening opening = readOpening(in);
+    if (opening instanceof Stream stream) {
+      return stream.header();
+    }
+    throw new ProtocolException("a stream header was expected, not a request");
+  }
+
+  private static TransferHeader readHeader(byte[] payload) throws IOException {
     DataInputStream data = new DataInputStream(new ByteArrayInputStream(payload));
     try {
-      byte[] magic = data.readNBytes(MAGIC.length);
-      if (!Arrays.equals(magic, MAGIC)) {
-        throw new ProtocolException("not a zfleet data-plane request");
-      }
-      int version = data.readUnsignedByte();
-      if (version != VERSION) {
-        throw new ProtocolException(
-            "protocol version " + version + " is not supported (this node speaks " + VERSION + ")");
-      }
+      data.skipNBytes(MAGIC.length + 1);
       TransferHeader.Kind kind = TransferHeader.Kind.ofCode(data.readUnsignedByte());
       int flags = data.readUnsignedByte();
       if ((flags & ~FLAG_FORCE) != 0) {
@@ -118,7 +197,10 @@ final class Frames {
   }
 
   static Reply readReply(InputStream in) throws IOException {
-    byte[] payload = readFrame(in, MAX_REPLY, "reply");
+    return parseReply(readFrame(in, MAX_REPLY, "reply"));
+  }
+
+  private static Reply parseReply(byte[] payload) throws IOException {
     DataInputStream data = new DataInputStream(new ByteArrayInputStream(payload));
     try {
       int type = data.readUnsignedByte();

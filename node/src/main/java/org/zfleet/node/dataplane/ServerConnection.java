@@ -1,94 +1,187 @@
 package org.zfleet.node.dataplane;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLSocket;
 import org.apache.pekko.actor.Cancellable;
-import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zfleet.job.Durations;
+import org.zfleet.job.StepResult;
+import org.zfleet.job.StepWork;
 import org.zfleet.node.tls.NodeIdentity;
 import org.zfleet.node.tls.TlsContexts;
 import org.zfleet.transfer.ByteTransfer;
 import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.transfer.TransferFailedException;
+import org.zfleet.transfer.TransferProgress;
 import org.zfleet.transfer.TransferResult;
 import org.zfleet.zfs.ReceiveProcess;
 import org.zfleet.zfs.ZfsException;
 
 /**
- * One accepted data-plane connection: handshake, header, authorization, receive, reply. Runs its
- * setup and its ending on the server's connection pool; the bytes move on Pekko's blocking-IO
- * dispatcher.
+ * One accepted data-plane connection, on its own thread: handshake and opening frame under one
+ * deadline, then either one stream (authorized, received by the runner, acknowledged) or requests
+ * answered one after another.
  */
 final class ServerConnection {
 
   private static final Logger log = LoggerFactory.getLogger(DataPlaneServer.class);
 
+  private final Socket plain;
   private final SSLSocket socket;
-  private final SocketAddress remote;
+  private final InetAddress from;
+  private final DataPlaneServer server;
   private final DataPlaneSettings settings;
-  private final Authorizer authorizer;
-  private final ReceiveHook hook;
-  private final Semaphore transfers;
-  private final Materializer materializer;
-  private final Executor pool;
-  private final Runnable onClose;
-  private volatile RunningTransfer transfer;
+  private final AtomicBoolean setupEnded = new AtomicBoolean();
+  private volatile boolean expired;
+  private volatile TransferRunner.Running running;
 
-  ServerConnection(
-      SSLSocket socket,
-      DataPlaneSettings settings,
-      Authorizer authorizer,
-      ReceiveHook hook,
-      Semaphore transfers,
-      Materializer materializer,
-      Executor pool,
-      Runnable onClose) {
+  ServerConnection(Socket plain, SSLSocket socket, DataPlaneServer server) {
+    this.plain = plain;
     this.socket = socket;
-    this.remote = socket.getRemoteSocketAddress();
-    this.settings = settings;
-    this.authorizer = authorizer;
-    this.hook = hook;
-    this.transfers = transfers;
-    this.materializer = materializer;
-    this.pool = pool;
-    this.onClose = onClose;
+    this.from = plain.getInetAddress();
+    this.server = server;
+    this.settings = server.settings();
   }
 
   void run() {
-    NodeIdentity peer;
-    TransferHeader header;
+    ScheduledFuture<?> deadline =
+        server
+            .deadlines()
+            .schedule(this::expire, settings.setupTimeout().toMillis(), TimeUnit.MILLISECONDS);
     try {
-      socket.setSoTimeout((int) settings.setupTimeout().toMillis());
-      socket.startHandshake();
-      peer = TlsContexts.peerIdentity(socket.getSession());
-    } catch (IOException e) {
-      log.info("data plane: TLS handshake from {} failed: {}", remote, e.getMessage());
+      NodeIdentity peer;
+      Frames.Opening opening;
+      try {
+        socket.setSoTimeout((int) settings.setupTimeout().toMillis());
+        socket.startHandshake();
+        peer = TlsContexts.peerIdentity(socket.getSession());
+      } catch (IOException e) {
+        log.info("data plane: TLS handshake from {} failed: {}", where(), why(e));
+        return;
+      }
+      try {
+        opening = Frames.readOpening(socket.getInputStream());
+      } catch (ProtocolException e) {
+        deadline.cancel(false);
+        endSetup();
+        log.warn("data plane: refused peer={} from={}: {}", peer, where(), e.getMessage());
+        refuse(e.getMessage());
+        return;
+      } catch (IOException e) {
+        log.info("data plane: peer={} from={} left before its request: {}", peer, where(), why(e));
+        return;
+      }
+      deadline.cancel(false);
+      endSetup();
+      if (!server.openFor(peer)) {
+        log.warn("data plane: refused peer={} from={}: too many connections", peer, where());
+        refuse(
+            "node "
+                + peer
+                + " has "
+                + settings.limits().perNode()
+                + " connections open here already");
+        return;
+      }
+      try {
+        if (opening instanceof Frames.Stream stream) {
+          stream(peer, stream.header());
+        } else {
+          requests(peer, (Frames.Request) opening);
+        }
+      } finally {
+        server.closedFor(peer);
+      }
+    } catch (RuntimeException e) {
+      log.error("data plane: connection from {} failed", where(), e);
+    } finally {
+      deadline.cancel(false);
+      endSetup();
       close();
-      return;
     }
-    try {
-      header = Frames.readHeader(socket.getInputStream());
-    } catch (ProtocolException e) {
-      log.warn("data plane: refused peer={} from={}: {}", peer, remote, e.getMessage());
-      refuse(e.getMessage());
-      return;
-    } catch (IOException e) {
-      log.info(
-          "data plane: peer={} from={} left before its header: {}", peer, remote, e.getMessage());
-      close();
-      return;
+  }
+
+  /** The setup deadline passed: the connection is closed, which ends whatever read waits. */
+  private void expire() {
+    expired = true;
+    OutgoingStream.closeQuietly(plain);
+    OutgoingStream.closeQuietly(socket);
+  }
+
+  private void endSetup() {
+    if (setupEnded.compareAndSet(false, true)) {
+      server.endSetup(from);
     }
+  }
+
+  private String why(IOException e) {
+    return expired
+        ? "no handshake and request within " + Durations.human(settings.setupTimeout())
+        : e.getMessage();
+  }
+
+  private String where() {
+    return from.getHostAddress() + ":" + plain.getPort();
+  }
+
+  // ---- requests
+
+  private void requests(NodeIdentity peer, Frames.Request first) {
+    RequestHandler handler = server.services().requests().orElse(null);
+    Frames.Opening next = first;
+    while (true) {
+      if (!(next instanceof Frames.Request request)) {
+        refuse("a stream on a connection that asked requests");
+        return;
+      }
+      if (handler == null) {
+        refuse("this node answers no requests");
+        return;
+      }
+      byte[] answer;
+      try {
+        answer = handler.answer(peer, request.body());
+      } catch (RuntimeException e) {
+        log.error("data plane: answering peer={} failed", peer, e);
+        refuse("the request failed on this node: " + e);
+        return;
+      }
+      try {
+        Frames.writeAnswer(socket.getOutputStream(), answer);
+        socket.setSoTimeout((int) settings.requestIdleTimeout().toMillis());
+        next = Frames.readOpening(socket.getInputStream());
+      } catch (ProtocolException e) {
+        log.warn("data plane: refused peer={} from={}: {}", peer, where(), e.getMessage());
+        refuse(e.getMessage());
+        return;
+      } catch (EOFException | SocketTimeoutException e) {
+        return; // the peer is done with the connection, or left it idle
+      } catch (IOException e) {
+        log.debug("data plane: request connection of peer={} ended: {}", peer, e.getMessage());
+        return;
+      }
+    }
+  }
+
+  // ---- a stream
+
+  private void stream(NodeIdentity peer, TransferHeader header) {
     Authorization decision;
     try {
-      decision = authorizer.authorize(peer, header);
+      decision = server.services().authorizer().authorize(peer, header);
     } catch (RuntimeException e) {
       decision = Authorization.refused("authorization failed: " + e.getMessage());
     }
@@ -102,61 +195,134 @@ final class ServerConnection {
       refuse(refused.reason());
       return;
     }
-    if (!transfers.tryAcquire()) {
+    TransferRunner.Running run = server.runner().run(peer, header, receive(peer, header));
+    running = run;
+    try {
+      run.started()
+          .toCompletableFuture()
+          .get(settings.setupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      run.cancel("no transfer slot free");
       log.warn("data plane: refused peer={} target={}: busy", peer, header.target());
-      refuse("busy: " + settings.maxTransfers() + " transfers are running; try again later");
+      refuse("busy: every transfer slot of this node is taken; try again later");
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      run.cancel("interrupted");
       return;
     }
-    start(peer, header);
+    StepResult result;
+    try {
+      result = run.result().toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      failed(peer, header, e.getCause());
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      run.cancel("interrupted");
+      return;
+    }
+    log.info(
+        "data plane: received {} bytes from peer={} job={} into {}",
+        result.bytes(),
+        peer,
+        header.job(),
+        header.target());
+    replyQuietly(new Reply.Ack(result.bytes()));
   }
 
-  private void start(NodeIdentity peer, TransferHeader header) {
-    ReceiveProcess receive;
-    try {
-      receive = hook.open(peer, header);
-    } catch (RuntimeException e) {
-      transfers.release();
-      String stderr = e instanceof ZfsException z ? z.stderr() : "";
+  /** The receive, as the work the runner runs: it answers Ready once zfs receive runs. */
+  private StepWork receive(NodeIdentity peer, TransferHeader header) {
+    return control -> {
+      control.progress().phase("starting the receive from " + peer);
+      ReceiveProcess receive;
+      try {
+        receive = server.services().hook().open(peer, header);
+      } catch (RuntimeException e) {
+        throw new ReceiveDidNotStart(e);
+      }
+      IncomingStream incoming;
+      try {
+        socket.setSoTimeout((int) settings.idleTimeout().toMillis());
+        incoming = new IncomingStream(socket.getInputStream(), peer);
+        Frames.writeReply(socket.getOutputStream(), new Reply.Ready());
+      } catch (IOException e) {
+        receive.kill();
+        throw e;
+      }
+      control.progress().phase("receiving from " + peer);
+      var hookProgress = server.services().hook().progress(peer, header);
+      long[] last = {0};
+      RunningTransfer transfer =
+          ByteTransfer.start(
+              incoming,
+              receive,
+              settings.transferOptions(),
+              (TransferProgress p) -> {
+                control.progress().addBytes(p.bytes() - last[0]);
+                last[0] = p.bytes();
+                hookProgress.onProgress(p);
+              },
+              server.materializer());
+      server.services().hook().started(peer, header, transfer);
+      control.onCancel(transfer::cancel);
+      Cancellable watch =
+          watchProgress(transfer, incoming.completion().toCompletableFuture(), peer, header);
+      try {
+        TransferResult result = transfer.result().toCompletableFuture().get();
+        return new StepResult(
+            "received " + result.bytes() + " bytes from " + peer + " into " + header.target(),
+            result.bytes());
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof Exception cause ? cause : e;
+      } finally {
+        watch.cancel();
+      }
+    };
+  }
+
+  /** A receive that could not even start (zfs refused the target, for instance). */
+  private static final class ReceiveDidNotStart extends RuntimeException {
+    ReceiveDidNotStart(RuntimeException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  private void failed(NodeIdentity peer, TransferHeader header, Throwable error) {
+    Throwable cause =
+        error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            ? error.getCause()
+            : error;
+    if (cause instanceof ReceiveDidNotStart notStarted) {
+      String stderr = notStarted.getCause() instanceof ZfsException z ? z.stderr() : "";
       log.warn(
           "data plane: receive into {} for peer={} did not start: {}",
           header.target(),
           peer,
-          e.getMessage());
-      replyQuietly(new Reply.Failed(0, "receive did not start: " + e.getMessage(), stderr));
-      drainAndClose();
+          cause.getMessage());
+      replyQuietly(new Reply.Failed(0, "receive did not start: " + cause.getMessage(), stderr));
+      drain();
       return;
     }
-    IncomingStream incoming;
-    try {
-      socket.setSoTimeout((int) settings.idleTimeout().toMillis());
-      incoming = new IncomingStream(socket.getInputStream(), peer);
-      Frames.writeReply(socket.getOutputStream(), new Reply.Ready());
-    } catch (IOException e) {
-      transfers.release();
-      receive.kill();
-      log.info("data plane: peer={} left before the stream: {}", peer, e.getMessage());
-      close();
-      return;
-    }
-    RunningTransfer running =
-        ByteTransfer.start(
-            incoming,
-            receive,
-            settings.transferOptions(),
-            hook.progress(peer, header),
-            materializer);
-    transfer = running;
-    hook.started(peer, header, running);
-    CompletableFuture<Void> streamEnded = incoming.completion().toCompletableFuture();
-    Cancellable watch = watchProgress(running, streamEnded, peer, header);
-    running
-        .result()
-        .whenCompleteAsync(
-            (result, error) -> {
-              watch.cancel();
-              finish(peer, header, result, error);
-            },
-            pool);
+    TransferFailedException failure =
+        cause instanceof TransferFailedException f
+            ? f
+            : new TransferFailedException(
+                TransferFailedException.Reason.STREAM_FAILED,
+                String.valueOf(cause.getMessage()),
+                0,
+                "",
+                "",
+                cause);
+    log.warn(
+        "data plane: transfer from peer={} job={} into {} failed ({}): {}",
+        peer,
+        header.job(),
+        header.target(),
+        failure.reason(),
+        failure.getMessage());
+    replyQuietly(new Reply.Failed(failure.bytes(), failure.getMessage(), failure.receiveStderr()));
+    drain();
   }
 
   /**
@@ -166,17 +332,17 @@ final class ServerConnection {
    * in, the receive may take its time to finish: that is not watched.
    */
   private Cancellable watchProgress(
-      RunningTransfer running,
+      RunningTransfer transfer,
       CompletableFuture<Void> streamEnded,
       NodeIdentity peer,
       TransferHeader header) {
     long idle = settings.idleTimeout().toNanos();
     Duration every =
         Duration.ofMillis(Math.max(100, Math.min(30_000, settings.idleTimeout().toMillis() / 10)));
-    long[] last = {running.bytesSoFar(), System.nanoTime()};
+    long[] last = {transfer.bytesSoFar(), System.nanoTime()};
     Runnable check =
         () -> {
-          long bytes = running.bytesSoFar();
+          long bytes = transfer.bytesSoFar();
           long now = System.nanoTime();
           if (streamEnded.isDone()) {
             return;
@@ -190,76 +356,34 @@ final class ServerConnection {
                 Durations.human(settings.idleTimeout()),
                 peer,
                 header.target());
-            running.cancel();
+            transfer.cancel();
           }
         };
-    var system = materializer.system();
+    var system = server.materializer().system();
     return system.scheduler().scheduleWithFixedDelay(every, every, check, system.dispatcher());
   }
 
-  private void finish(
-      NodeIdentity peer, TransferHeader header, TransferResult result, Throwable error) {
-    try {
-      if (error == null) {
-        log.info(
-            "data plane: received {} bytes from peer={} job={} into {} in {} ms",
-            result.bytes(),
-            peer,
-            header.job(),
-            header.target(),
-            result.duration().toMillis());
-        replyQuietly(new Reply.Ack(result.bytes()));
-        close();
-      } else {
-        Throwable cause =
-            error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause()
-                : error;
-        TransferFailedException failure =
-            cause instanceof TransferFailedException f
-                ? f
-                : new TransferFailedException(
-                    TransferFailedException.Reason.STREAM_FAILED,
-                    String.valueOf(cause),
-                    0,
-                    "",
-                    "",
-                    cause);
-        log.warn(
-            "data plane: transfer from peer={} job={} into {} failed ({}): {}",
-            peer,
-            header.job(),
-            header.target(),
-            failure.reason(),
-            failure.getMessage());
-        replyQuietly(
-            new Reply.Failed(failure.bytes(), failure.getMessage(), failure.receiveStderr()));
-        drainAndClose();
-      }
-    } finally {
-      transfers.release();
-    }
-  }
+  // ---- ending
 
   /** Stops a running transfer and the connection (server shutdown). */
   void abort() {
-    RunningTransfer running = transfer;
-    if (running != null) {
-      running.cancel();
+    TransferRunner.Running run = running;
+    if (run != null) {
+      run.cancel("the data plane is closing");
     }
-    close();
+    expire();
   }
 
   private void refuse(String reason) {
     replyQuietly(new Reply.Refused(reason));
-    drainAndClose();
+    drain();
   }
 
   private void replyQuietly(Reply reply) {
     try {
       Frames.writeReply(socket.getOutputStream(), reply);
     } catch (IOException e) {
-      log.debug("data plane: could not send {} to {}: {}", reply, remote, e.getMessage());
+      log.debug("data plane: could not send {} to {}: {}", reply, where(), e.getMessage());
     }
   }
 
@@ -268,7 +392,7 @@ final class ServerConnection {
    * Closing with unread data would reset the connection, and the peer could lose the reply that
    * tells it why.
    */
-  private void drainAndClose() {
+  private void drain() {
     long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
     try {
       socket.setSoTimeout((int) settings.drainTimeout().toMillis());
@@ -279,18 +403,12 @@ final class ServerConnection {
       }
     } catch (IOException e) {
       // the peer closed or reset: nothing more to drain
-    } finally {
-      close();
     }
   }
 
   private void close() {
-    try {
-      socket.close();
-    } catch (IOException ignored) {
-      // nothing left to do with this connection
-    } finally {
-      onClose.run();
-    }
+    OutgoingStream.closeQuietly(socket);
+    OutgoingStream.closeQuietly(plain);
+    server.forget(this);
   }
 }

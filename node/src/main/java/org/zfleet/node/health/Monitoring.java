@@ -27,6 +27,7 @@ import org.zfleet.config.NodeConfig;
 import org.zfleet.config.PullJob;
 import org.zfleet.config.PushJob;
 import org.zfleet.config.ZfleetConfig;
+import org.zfleet.node.daemon.ControlToken;
 import org.zfleet.node.daemon.NodeGuardian;
 import org.zfleet.node.metrics.NodeMetrics;
 import org.zfleet.node.web.PageAccess;
@@ -45,14 +46,18 @@ public final class Monitoring {
 
   private Monitoring() {}
 
-  /** Starts everything; fails if the management port cannot be bound. */
+  /**
+   * Starts everything; fails if the management port cannot be bound. Bound beyond loopback, the
+   * status page's data needs {@code token}.
+   */
   public static NodeMonitor start(
       ActorSystem<NodeGuardian.Command> system,
       ZfleetConfig config,
       ZfsCli zfs,
       Executor blocking,
       boolean cluster,
-      Clock clock)
+      Clock clock,
+      ControlToken token)
       throws Exception {
     NodeConfig node = config.node();
     Map<String, org.zfleet.config.Replication.Freshness> thresholds = new LinkedHashMap<>();
@@ -105,7 +110,7 @@ public final class Monitoring {
         Props.empty());
 
     var bind = node.management().bind();
-    StatusPage page = new StatusPage(monitor, PageAccess.loopbackOnly(bind.host()));
+    StatusPage page = new StatusPage(monitor, PageAccess.loopbackOrToken(bind.host(), token));
     ManagementServer server =
         new ManagementServer(
             system,

@@ -23,8 +23,9 @@ import org.zfleet.node.metrics.ReplicationGauges;
 /**
  * What the node knows about its own health, for metrics, the health endpoints, the status views and
  * {@code check freshness}: replica freshness ({@link FreshnessBoard}), running transfers (from the
- * guardian's status, polled by {@link MonitorActor}), certificates and readiness. Read from HTTP
- * threads while the monitor actor writes: every field is immutable or concurrent.
+ * guardian's status, polled by {@link MonitorActor}: the jobs' replications, and the receives and
+ * sends other nodes asked of this one), certificates and readiness. Read from HTTP threads while
+ * the monitor actor writes: every field is immutable or concurrent.
  */
 public final class NodeMonitor {
 
@@ -39,6 +40,20 @@ public final class NodeMonitor {
       boolean estimated,
       double bytesPerSecond,
       Optional<Long> etaSeconds,
+      Instant since) {}
+
+  /**
+   * A transfer another node asked of this one: a sink's receive ({@code incoming}) or a source's
+   * send ({@code outgoing}), with the peer's certified name and the current rate.
+   */
+  public record PeerTransfer(
+      String direction,
+      String peer,
+      String job,
+      String dataset,
+      String phase,
+      long bytes,
+      double bytesPerSecond,
       Instant since) {}
 
   /** A replica judged now. */
@@ -69,6 +84,7 @@ public final class NodeMonitor {
       List<String> notReady,
       List<ReplicaView> replicas,
       List<Transfer> transfers,
+      List<PeerTransfer> peerTransfers,
       List<FreshnessBoard.Failure> failing,
       List<FreshnessBoard.Failure> recentFailures,
       List<CertificateView> certificates) {}
@@ -93,6 +109,7 @@ public final class NodeMonitor {
   private final Map<String, Long> counted = new ConcurrentHashMap<>();
   private final Map<String, Long> expected = new ConcurrentHashMap<>();
   private volatile List<Transfer> transfers = List.of();
+  private volatile List<PeerTransfer> peerTransfers = List.of();
   private volatile Optional<NodeGuardian.NodeStatus> status = Optional.empty();
 
   /** Recent (time, bytes) samples of each running transfer, for its current rate. */
@@ -198,7 +215,7 @@ public final class NodeMonitor {
           metrics.replication().addBytes(job.job(), r.destination(), r.bytes() - already);
           counted.put(key, r.bytes());
         }
-        double rate = rate(key, r, now);
+        double rate = rate(key, r.bytes(), r.since(), now);
         long size = r.expectedBytes();
         boolean estimated = false;
         if (size <= 0) {
@@ -227,6 +244,23 @@ public final class NodeMonitor {
       }
     }
     transfers = List.copyOf(running);
+    List<PeerTransfer> peers = new ArrayList<>();
+    for (var p : polled.peerTransfers()) {
+      // Keyed apart from the jobs' own transfers: a peer's job is another node's.
+      String key = "peer\u0000" + p.direction() + "\u0000" + p.peer() + "\u0000" + p.dataset();
+      live.add(key);
+      peers.add(
+          new PeerTransfer(
+              p.direction(),
+              p.peer(),
+              p.job(),
+              p.dataset(),
+              p.phase(),
+              p.bytes(),
+              rate(key, p.bytes(), p.since(), now),
+              p.since()));
+    }
+    peerTransfers = List.copyOf(peers);
     samples.keySet().removeIf(k -> !live.contains(k));
     metrics
         .replication()
@@ -245,23 +279,23 @@ public final class NodeMonitor {
    * Bytes per second over the last few seconds (the step reports its bytes about once a second, so
    * shorter windows jump between 0 and twice the rate); the average since it began until then.
    */
-  private double rate(String key, FilesystemStatus.Running r, Instant now) {
+  private double rate(String key, long bytes, Instant since, Instant now) {
     java.util.ArrayDeque<long[]> window =
         samples.computeIfAbsent(key, k -> new java.util.ArrayDeque<>());
-    if (!window.isEmpty() && window.peekLast()[2] != r.since().toEpochMilli()) {
+    if (!window.isEmpty() && window.peekLast()[2] != since.toEpochMilli()) {
       window.clear();
     }
     long millis = now.toEpochMilli();
-    window.addLast(new long[] {millis, r.bytes(), r.since().toEpochMilli()});
+    window.addLast(new long[] {millis, bytes, since.toEpochMilli()});
     while (window.size() > 2 && millis - window.peekFirst()[0] > WINDOW.toMillis()) {
       window.removeFirst();
     }
     long[] oldest = window.peekFirst();
     if (millis - oldest[0] >= WINDOW.toMillis() / 2) {
-      return Math.max(0, (r.bytes() - oldest[1]) * 1000.0 / (millis - oldest[0]));
+      return Math.max(0, (bytes - oldest[1]) * 1000.0 / (millis - oldest[0]));
     }
-    double seconds = Math.max(0.001, Duration.between(r.since(), now).toMillis() / 1000.0);
-    return r.bytes() / seconds;
+    double seconds = Math.max(0.001, Duration.between(since, now).toMillis() / 1000.0);
+    return bytes / seconds;
   }
 
   private static final Duration WINDOW = Duration.ofSeconds(5);
@@ -333,6 +367,10 @@ public final class NodeMonitor {
     return transfers;
   }
 
+  public List<PeerTransfer> peerTransfers() {
+    return peerTransfers;
+  }
+
   /** Why the node is not ready; empty when it is. */
   public List<String> notReady() {
     List<String> reasons = new ArrayList<>();
@@ -372,6 +410,7 @@ public final class NodeMonitor {
         notReady,
         views(now),
         transfers,
+        peerTransfers,
         board.failing(),
         board.recentFailures(),
         certificateViews(now));

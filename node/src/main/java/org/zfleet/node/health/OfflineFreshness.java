@@ -53,22 +53,27 @@ public final class OfflineFreshness {
   }
 
   private static void fromCursors(PushJob push, ZfsPort zfs, Map<String, ReplicaRecord> byKey) {
-    Map<String, String> properties = new HashMap<>();
+    Map<String, ReplicationMarks> marks = new HashMap<>();
+    Set<String> properties = new HashSet<>();
     for (String sink : push.sinks()) {
-      properties.put(ReplicationMarks.of(push.name(), sink).cursorProperty(), sink);
+      ReplicationMarks m = ReplicationMarks.of(push.name(), sink);
+      marks.put(sink, m);
+      // The legacy names too: a cursor an earlier version wrote still tells where the replica is.
+      properties.addAll(m.listedProperties());
     }
-    for (DatasetListing fs : zfs.list(push.filesystems().roots(), properties.keySet())) {
+    for (DatasetListing fs : zfs.list(push.filesystems().roots(), properties)) {
       if (!push.filesystems().selects(fs.name())) {
         continue;
       }
-      for (Map.Entry<String, String> p : properties.entrySet()) {
-        String sink = p.getValue();
+      for (Map.Entry<String, ReplicationMarks> p : marks.entrySet()) {
+        String sink = p.getKey();
         ReplicaRecord known =
             byKey.getOrDefault(
                 ReplicaRecord.unknown(push.name(), fs.name().value(), sink).key(),
                 ReplicaRecord.unknown(push.name(), fs.name().value(), sink));
         Optional<FilesystemVersion> cursor =
-            Optional.ofNullable(fs.properties().get(p.getKey()))
+            p.getValue()
+                .cursorIn(fs.properties())
                 .flatMap(
                     guid ->
                         fs.versions().stream()

@@ -1,26 +1,47 @@
 package org.zfleet.node.remote;
 
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import org.zfleet.job.StepId;
+import org.zfleet.job.StepKind;
+import org.zfleet.job.StepWork;
 import org.zfleet.node.dataplane.Authorization;
 import org.zfleet.node.dataplane.Authorizer;
 import org.zfleet.node.dataplane.ReceiveHook;
 import org.zfleet.node.dataplane.TransferHeader;
+import org.zfleet.node.dataplane.TransferRunner;
 import org.zfleet.node.tls.NodeIdentity;
 import org.zfleet.transfer.ProgressListener;
 import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.zfs.ReceiveProcess;
 
-/** Every stream this node receives: a pull job's (by the header's job name), else a sink's. */
-public final class NodeDataPlane implements Authorizer, ReceiveHook {
+/**
+ * Every stream this node receives: a pull job's (by the header's job name), else a sink's. A sink's
+ * receive runs as a step of this node ({@link PeerSteps}); a pull's is part of the pull's own step,
+ * which holds its transfer slot already, and runs at once.
+ */
+public final class NodeDataPlane implements Authorizer, ReceiveHook, TransferRunner {
 
   private final SinkDataPlane sinks;
   private final PullDataPlane pulls;
   private final Set<String> pullJobs;
+  private final PeerSteps steps;
+  private final TransferRunner direct;
+  private final AtomicLong attempts = new AtomicLong();
 
-  public NodeDataPlane(SinkDataPlane sinks, PullDataPlane pulls, Set<String> pullJobs) {
+  public NodeDataPlane(
+      SinkDataPlane sinks,
+      PullDataPlane pulls,
+      Set<String> pullJobs,
+      PeerSteps steps,
+      Executor blocking) {
     this.sinks = sinks;
     this.pulls = pulls;
     this.pullJobs = Set.copyOf(pullJobs);
+    this.steps = steps;
+    this.direct =
+        TransferRunner.permits(new java.util.concurrent.Semaphore(Integer.MAX_VALUE), blocking);
   }
 
   private boolean pulled(TransferHeader header) {
@@ -49,5 +70,20 @@ public final class NodeDataPlane implements Authorizer, ReceiveHook {
     } else {
       sinks.started(peer, header, transfer);
     }
+  }
+
+  @Override
+  public Running run(NodeIdentity peer, TransferHeader header, StepWork work) {
+    if (pulled(header)) {
+      return direct.run(peer, header, work);
+    }
+    StepId id =
+        new StepId(
+            header.job(),
+            header.target().value(),
+            StepKind.RECEIVE,
+            peer.name(),
+            attempts.incrementAndGet());
+    return steps.run(id, peer.name(), work);
   }
 }

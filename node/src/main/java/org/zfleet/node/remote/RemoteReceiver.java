@@ -4,36 +4,23 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.japi.function.Function;
-import org.zfleet.endpoint.AccessRefused;
 import org.zfleet.endpoint.Receiver;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
-import org.zfleet.node.cluster.JobEndpointProtocol;
-import org.zfleet.node.cluster.JobEndpointProtocol.Described;
-import org.zfleet.node.cluster.JobEndpointProtocol.Failed;
-import org.zfleet.node.cluster.JobEndpointProtocol.Refused;
-import org.zfleet.node.cluster.JobEndpointProtocol.SinkReply;
 import org.zfleet.node.dataplane.DataPlaneClient;
 import org.zfleet.node.dataplane.PeerAddress;
 import org.zfleet.node.dataplane.TransferHeader;
-import org.zfleet.node.tls.NodeIdentity;
 import org.zfleet.transfer.ProgressListener;
 import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.ReceiveRequest;
 import org.zfleet.zfs.SendProcess;
-import org.zfleet.zfs.ZfsException;
 
 /**
- * A sink job on another node, as the replication steps see it: requests go to its {@link
- * SinkEndpoint} (blocking the calling step thread until the answer), the stream goes over the data
- * plane to the sink's node, which must present the certificate of the node that described itself.
- * The sink's refusals come back as {@link AccessRefused}, its ZFS failures as the same {@link
- * ZfsException} types a local receiver throws.
+ * A sink job on another node, as the replication steps see it: requests and the stream go over the
+ * data plane to the sink's node, which must present the certificate of the node the sink is bound
+ * to; each request blocks the calling step thread until the answer.
  */
 public final class RemoteReceiver implements Receiver {
 
@@ -43,55 +30,55 @@ public final class RemoteReceiver implements Receiver {
         new Timeouts(Duration.ofSeconds(60), Duration.ofMinutes(3));
   }
 
-  private final Scheduler scheduler;
-  private final ActorRef<JobEndpointProtocol> endpoint;
-  private final Described sink;
+  private final EndpointClient client;
+  private final PeerAddress peer;
+  private final String job;
+  private final DatasetName root;
   private final DataPlaneClient dataPlane;
   private final Timeouts timeouts;
 
   /**
-   * @param sink what the endpoint said of itself for this node
+   * @param root where this node writes on the sink, as the sink described it
    */
   public RemoteReceiver(
-      Scheduler scheduler,
-      ActorRef<JobEndpointProtocol> endpoint,
-      Described sink,
+      EndpointClient client,
+      PeerAddress peer,
+      String job,
+      DatasetName root,
       DataPlaneClient dataPlane,
       Timeouts timeouts) {
-    this.scheduler = scheduler;
-    this.endpoint = endpoint;
-    this.sink = sink;
+    this.client = client;
+    this.peer = peer;
+    this.job = job;
+    this.root = root;
     this.dataPlane = dataPlane;
     this.timeouts = timeouts;
   }
 
   @Override
   public DatasetName root() {
-    return sink.root();
+    return root;
   }
 
   @Override
   public List<DatasetListing> list(Set<String> userProperties) {
-    SinkReply reply =
-        ask(
-            r -> new JobEndpointProtocol.ListDatasets(Set.copyOf(userProperties), r),
+    EndpointReply reply =
+        client.call(
+            peer,
+            new EndpointRequest.ListSink(job, Set.copyOf(userProperties)),
             timeouts.list(),
+            where(),
             "a listing");
-    if (reply instanceof JobEndpointProtocol.Listed listed) {
+    if (reply instanceof EndpointReply.Listed listed) {
       return listed.datasets();
     }
-    throw unexpected(reply, "a listing");
+    throw EndpointClient.unexpected(reply, where(), "a listing");
   }
 
   @Override
   public void createPlaceholder(DatasetName dataset, Map<String, String> properties) {
-    done(
-        ask(
-            r ->
-                new JobEndpointProtocol.CreatePlaceholder(
-                    dataset.value(), Map.copyOf(properties), r),
-            timeouts.request(),
-            "creating placeholder " + dataset),
+    request(
+        new EndpointRequest.CreatePlaceholder(job, dataset.value(), Map.copyOf(properties)),
         "creating placeholder " + dataset);
   }
 
@@ -102,76 +89,31 @@ public final class RemoteReceiver implements Receiver {
       TransferOptions options,
       ProgressListener listener) {
     // The sink sets the replica properties itself: a client does not choose properties there.
-    PeerAddress peer =
-        new PeerAddress(NodeIdentity.of(sink.node()), sink.dataPlaneHost(), sink.dataPlanePort());
     TransferHeader header =
-        TransferHeader.receive(sink.job(), request.target(), "").withForce(request.force());
+        TransferHeader.receive(job, request.target(), "").withForce(request.force());
     return dataPlane.send(peer, header, send, options, listener);
   }
 
   @Override
   public void destroySnapshot(SnapshotName snapshot) {
-    done(
-        ask(
-            r -> new JobEndpointProtocol.DestroySnapshot(snapshot.toString(), r),
-            timeouts.request(),
-            "destroying " + snapshot),
-        "destroying " + snapshot);
+    request(
+        new EndpointRequest.DestroySnapshot(job, snapshot.toString()), "destroying " + snapshot);
   }
 
   @Override
   public void setUserProperty(String datasetOrSnapshot, String property, String value) {
-    String what = "setting " + property + " on " + datasetOrSnapshot;
-    done(
-        ask(
-            r -> new JobEndpointProtocol.SetProperty(datasetOrSnapshot, property, value, r),
-            timeouts.request(),
-            what),
-        what);
+    request(
+        new EndpointRequest.SetProperty(job, datasetOrSnapshot, property, value),
+        "setting " + property + " on " + datasetOrSnapshot);
   }
 
   /** Where the sink runs, for messages: {@code sink X on node Y}. */
   String where() {
-    return "sink " + sink.job() + " on node " + sink.node();
+    return "sink " + job + " on node " + peer.identity();
   }
 
-  private SinkReply ask(
-      Function<ActorRef<SinkReply>, JobEndpointProtocol> request, Duration timeout, String what) {
-    return Asks.ask(scheduler, endpoint, request, timeout, where(), what);
-  }
-
-  private void done(SinkReply reply, String what) {
-    if (!(reply instanceof JobEndpointProtocol.Done)) {
-      throw unexpected(reply, what);
-    }
-  }
-
-  private RuntimeException unexpected(SinkReply reply, String what) {
-    if (reply instanceof Refused refused) {
-      return new AccessRefused(
-          refused.identity(), refused.dataset(), refused.reason() + " (" + where() + ")");
-    }
-    if (reply instanceof Failed failed) {
-      return failure(where(), failed);
-    }
-    return new IllegalStateException(where() + " answered " + what + " with " + reply);
-  }
-
-  /** The remote endpoint's ZFS error as the exception the local port would have thrown. */
-  static ZfsException failure(String where, Failed failed) {
-    String message = where + ": " + failed.message();
-    List<String> command = List.of();
-    String stderr = failed.stderr();
-    return switch (String.valueOf(failed.error())) {
-      case "NotFound" -> new ZfsException.NotFound(message, command, stderr);
-      case "Busy" -> new ZfsException.Busy(message, command, stderr);
-      case "AlreadyExists" -> new ZfsException.AlreadyExists(message, command, stderr);
-      case "PermissionDenied" -> new ZfsException.PermissionDenied(message, command, stderr);
-      case "Unsupported" -> new ZfsException.Unsupported(message, command, stderr);
-      case "Unavailable" -> new ZfsException.Unavailable(message, command, stderr, null);
-      case "Timeout" -> new ZfsException.Timeout(message, command, stderr);
-      case "StreamFailed" -> new ZfsException.StreamFailed(message, command, stderr);
-      default -> new ZfsException.Failed(message, command, stderr);
-    };
+  private void request(EndpointRequest request, String what) {
+    EndpointClient.done(
+        client.call(peer, request, timeouts.request(), where(), what), where(), what);
   }
 }

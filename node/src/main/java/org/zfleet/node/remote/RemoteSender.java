@@ -1,27 +1,21 @@
 package org.zfleet.node.remote;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.japi.function.Function;
 import org.zfleet.config.HostPort;
-import org.zfleet.endpoint.AccessRefused;
 import org.zfleet.endpoint.RemoteSend;
 import org.zfleet.endpoint.Sender;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
-import org.zfleet.node.WallClock;
-import org.zfleet.node.cluster.JobEndpointProtocol;
-import org.zfleet.node.cluster.JobEndpointProtocol.Failed;
-import org.zfleet.node.cluster.JobEndpointProtocol.Refused;
-import org.zfleet.node.cluster.JobEndpointProtocol.SinkReply;
-import org.zfleet.node.cluster.JobEndpointProtocol.SourceDescribed;
+import org.zfleet.node.dataplane.PeerAddress;
+import org.zfleet.replication.ReplicationMarks;
 import org.zfleet.transfer.ProgressListener;
 import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.transfer.TransferFailedException;
@@ -34,25 +28,28 @@ import org.zfleet.zfs.ZfsCapabilities;
 import org.zfleet.zfs.ZfsException;
 
 /**
- * A source job on another node, as a pull job's steps see it: requests go to its {@link
- * SourceEndpoint}; a send is a {@link RemoteSend} that, once the pull's receiver asks for it, has
- * the source stream into this node's data plane, which expects exactly that stream.
+ * A source job on another node, as a pull job's steps see it: requests go over the data plane to
+ * the source's node; holds and marks are asked by what they are (this pull's cursor or step mark),
+ * never by name; a send is a {@link RemoteSend} that, once the pull's receiver asks for it, has the
+ * source stream into this node's data plane, which expects exactly that stream.
  */
 public final class RemoteSender implements Sender {
 
   /** How long one send may run before the pull stops waiting for the source's answer. */
   static final Duration SEND_TIMEOUT = Duration.ofDays(2);
 
-  private final Scheduler scheduler;
-  private final ActorRef<JobEndpointProtocol> endpoint;
-  private final SourceDescribed source;
-  private final String pullJob;
+  /** Where the source runs, and what this pull is to it. */
+  public record Source(PeerAddress peer, String job, String pullJob, ReplicationMarks marks) {}
+
+  private final EndpointClient client;
+  private final Source source;
   private final DatasetName rootFs;
   private final PullDataPlane plane;
   private final HostPort ownDataPlane;
   private final ZfsCapabilities capabilities;
   private final RemoteReceiver.Timeouts timeouts;
   private final Executor waiting;
+  private final Clock clock;
 
   /**
    * @param ownDataPlane where this node's data plane listens, told to the source
@@ -60,26 +57,24 @@ public final class RemoteSender implements Sender {
    * @param waiting threads that wait for a send's answer
    */
   public RemoteSender(
-      Scheduler scheduler,
-      ActorRef<JobEndpointProtocol> endpoint,
-      SourceDescribed source,
-      String pullJob,
+      EndpointClient client,
+      Source source,
       DatasetName rootFs,
       PullDataPlane plane,
       HostPort ownDataPlane,
       ZfsCapabilities capabilities,
       RemoteReceiver.Timeouts timeouts,
-      Executor waiting) {
-    this.scheduler = scheduler;
-    this.endpoint = endpoint;
+      Executor waiting,
+      Clock clock) {
+    this.client = client;
     this.source = source;
-    this.pullJob = pullJob;
     this.rootFs = rootFs;
     this.plane = plane;
     this.ownDataPlane = ownDataPlane;
     this.capabilities = capabilities;
     this.timeouts = timeouts;
     this.waiting = waiting;
+    this.clock = clock;
   }
 
   @Override
@@ -89,15 +84,17 @@ public final class RemoteSender implements Sender {
 
   @Override
   public List<DatasetListing> list(Set<String> userProperties) {
-    SinkReply reply =
-        ask(
-            r -> new JobEndpointProtocol.ListSource(Set.copyOf(userProperties), r),
+    EndpointReply reply =
+        client.call(
+            source.peer(),
+            new EndpointRequest.ListSource(source.job(), Set.copyOf(userProperties)),
             timeouts.list(),
+            where(),
             "a listing");
-    if (reply instanceof JobEndpointProtocol.Listed listed) {
+    if (reply instanceof EndpointReply.Listed listed) {
       return listed.datasets();
     }
-    throw unexpected(reply, "a listing");
+    throw EndpointClient.unexpected(reply, where(), "a listing");
   }
 
   @Override
@@ -107,24 +104,12 @@ public final class RemoteSender implements Sender {
 
   @Override
   public void hold(SnapshotName snapshot, String tag) {
-    String what = "holding " + snapshot + " " + tag;
-    done(
-        ask(
-            r -> new JobEndpointProtocol.Hold(snapshot.toString(), tag, r),
-            timeouts.request(),
-            what),
-        what);
+    holdMark(snapshot, tag, true);
   }
 
   @Override
   public void release(SnapshotName snapshot, String tag) {
-    String what = "releasing " + snapshot + " " + tag;
-    done(
-        ask(
-            r -> new JobEndpointProtocol.Release(snapshot.toString(), tag, r),
-            timeouts.request(),
-            what),
-        what);
+    holdMark(snapshot, tag, false);
   }
 
   @Override
@@ -135,39 +120,63 @@ public final class RemoteSender implements Sender {
 
   @Override
   public void setUserProperty(String datasetOrSnapshot, String property, String value) {
-    String what = "setting " + property + " on " + datasetOrSnapshot;
-    done(
-        ask(
-            r -> new JobEndpointProtocol.SetProperty(datasetOrSnapshot, property, value, r),
-            timeouts.request(),
-            what),
-        what);
+    setMark(DatasetName.of(datasetOrSnapshot), property, value);
   }
 
   @Override
   public void inheritUserProperty(DatasetName dataset, String property) {
-    String what = "removing " + property + " from " + dataset;
-    done(
-        ask(
-            r -> new JobEndpointProtocol.InheritProperty(dataset.value(), property, r),
-            timeouts.request(),
-            what),
-        what);
+    setMark(dataset, property, null);
   }
 
   @Override
   public void destroySnapshot(SnapshotName snapshot) {
-    String what = "destroying " + snapshot;
-    done(
-        ask(
-            r -> new JobEndpointProtocol.DestroySnapshot(snapshot.toString(), r),
-            timeouts.request(),
-            what),
-        what);
+    request(
+        new EndpointRequest.DestroySnapshot(source.job(), snapshot.toString()),
+        "destroying " + snapshot);
   }
 
   String where() {
-    return "source " + source.job() + " on node " + source.node();
+    return "source " + source.job() + " on node " + source.peer().identity();
+  }
+
+  private void holdMark(SnapshotName snapshot, String tag, boolean hold) {
+    Mark mark = mark(tag, true);
+    request(
+        new EndpointRequest.HoldMark(
+            source.job(), snapshot.toString(), source.pullJob(), mark.mark(), mark.legacy(), hold),
+        (hold ? "holding " : "releasing ") + snapshot + " " + tag);
+  }
+
+  private void setMark(DatasetName dataset, String property, String value) {
+    Mark mark = mark(property, false);
+    request(
+        new EndpointRequest.SetMark(
+            source.job(), dataset.value(), source.pullJob(), mark.mark(), mark.legacy(), value),
+        (value == null ? "removing " : "setting ") + property + " on " + dataset);
+  }
+
+  private record Mark(ReplicationMarks.Mark mark, boolean legacy) {}
+
+  /** Which of this pull's marks a hold tag or property is; a pull touches nothing else there. */
+  private Mark mark(String name, boolean tag) {
+    ReplicationMarks marks = source.marks();
+    Optional<ReplicationMarks.Mark> own = tag ? marks.holdTagMark(name) : marks.propertyMark(name);
+    if (own.isPresent()) {
+      return new Mark(own.get(), false);
+    }
+    Optional<ReplicationMarks> legacy = marks.legacy();
+    Optional<ReplicationMarks.Mark> old =
+        legacy.flatMap(l -> tag ? l.holdTagMark(name) : l.propertyMark(name));
+    if (old.isPresent()) {
+      return new Mark(old.get(), true);
+    }
+    throw new IllegalArgumentException(
+        "pull " + source.pullJob() + " keeps no mark named " + name + " on " + where());
+  }
+
+  private void request(EndpointRequest request, String what) {
+    EndpointClient.done(
+        client.call(source.peer(), request, timeouts.request(), where(), what), where(), what);
   }
 
   /** One send of the source, started only when the receiver asks for its delivery. */
@@ -192,39 +201,35 @@ public final class RemoteSender implements Sender {
     @Override
     public RunningTransfer deliver(
         ReceiveRequest receive, TransferOptions options, ProgressListener listener) {
+      String node = source.peer().identity().name();
       PullDataPlane.Expected expected =
-          plane.expect(source.node(), pullJob, rootFs, receive.target(), receive.force(), listener);
+          plane.expect(node, source.pullJob(), rootFs, receive.target(), receive.force(), listener);
       CompletableFuture<TransferResult> result = new CompletableFuture<>();
-      Instant started = WallClock.clock().instant();
+      Instant started = clock.instant();
       String what = "sending " + request.to();
+      EndpointRequest.StartSend start =
+          new EndpointRequest.StartSend(
+              source.job(),
+              request.to().toString(),
+              request.from().orElse(null),
+              request.mode() == SendRequest.Mode.INTERMEDIATE,
+              source.pullJob(),
+              receive.target().value(),
+              receive.force(),
+              ownDataPlane.host(),
+              ownDataPlane.port());
       CompletableFuture.supplyAsync(
-              () ->
-                  ask(
-                      r ->
-                          new JobEndpointProtocol.StartSend(
-                              request.to().toString(),
-                              request.from().orElse(null),
-                              request.mode() == SendRequest.Mode.INTERMEDIATE,
-                              pullJob,
-                              receive.target().value(),
-                              receive.force(),
-                              ownDataPlane.host(),
-                              ownDataPlane.port(),
-                              r),
-                      SEND_TIMEOUT,
-                      what),
-              waiting)
+              () -> client.callOnce(source.peer(), start, SEND_TIMEOUT, where(), what), waiting)
           .whenComplete(
               (reply, error) -> {
                 expected.withdraw();
                 completion.complete(null);
                 if (error != null) {
                   result.completeExceptionally(error.getCause() != null ? error.getCause() : error);
-                } else if (reply instanceof JobEndpointProtocol.Sent sent) {
+                } else if (reply instanceof EndpointReply.Sent sent) {
                   result.complete(
-                      new TransferResult(
-                          sent.bytes(), Duration.between(started, WallClock.clock().instant())));
-                } else if (reply instanceof Failed failed) {
+                      new TransferResult(sent.bytes(), Duration.between(started, clock.instant())));
+                } else if (reply instanceof EndpointReply.Failed failed) {
                   result.completeExceptionally(
                       new TransferFailedException(
                           TransferFailedException.Reason.STREAM_FAILED,
@@ -234,7 +239,7 @@ public final class RemoteSender implements Sender {
                           "",
                           null));
                 } else {
-                  result.completeExceptionally(unexpected(reply, what));
+                  result.completeExceptionally(EndpointClient.unexpected(reply, where(), what));
                 }
               });
       return new RunningTransfer() {
@@ -263,27 +268,5 @@ public final class RemoteSender implements Sender {
         }
       };
     }
-  }
-
-  private SinkReply ask(
-      Function<ActorRef<SinkReply>, JobEndpointProtocol> request, Duration timeout, String what) {
-    return Asks.ask(scheduler, endpoint, request, timeout, where(), what);
-  }
-
-  private void done(SinkReply reply, String what) {
-    if (!(reply instanceof JobEndpointProtocol.Done)) {
-      throw unexpected(reply, what);
-    }
-  }
-
-  private RuntimeException unexpected(SinkReply reply, String what) {
-    if (reply instanceof Refused refused) {
-      return new AccessRefused(
-          refused.identity(), refused.dataset(), refused.reason() + " (" + where() + ")");
-    }
-    if (reply instanceof Failed failed) {
-      return RemoteReceiver.failure(where(), failed);
-    }
-    return new IllegalStateException(where() + " answered " + what + " with " + reply);
   }
 }

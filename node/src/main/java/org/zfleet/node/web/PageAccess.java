@@ -1,11 +1,13 @@
 package org.zfleet.node.web;
 
 import java.util.Optional;
+import org.zfleet.node.daemon.ControlToken;
 
 /**
- * Decides whether a request may read the status page's data ({@code /api/*}). The control API's
- * token can implement it: the page sends {@code Authorization: Bearer <token>} when it was opened
- * with {@code #token=<token>}.
+ * Decides whether a request may read the status page's data ({@code /api/*}). Bound beyond a
+ * loopback address, the page's data is the control API's to give: a request must carry the {@link
+ * ControlToken} ({@code Authorization: Bearer <token>}, which the page sends when it was opened
+ * with {@code #token=<token>}).
  */
 @FunctionalInterface
 public interface PageAccess {
@@ -16,12 +18,14 @@ public interface PageAccess {
   boolean permits(Optional<String> bearerToken);
 
   /**
-   * Until a token exists: everyone when the management port is bound to a loopback address (only
-   * local users reach it), nobody otherwise (the page's data then answers 403 and says why).
+   * Everyone when the management port is bound to a loopback address (only this host's users reach
+   * it, and the data is read-only); otherwise only a request that carries {@code token}.
    */
-  static PageAccess loopbackOnly(String bindHost) {
-    boolean loopback = isLoopback(bindHost);
-    return token -> loopback;
+  static PageAccess loopbackOrToken(String bindHost, ControlToken token) {
+    if (isLoopback(bindHost)) {
+      return bearer -> true;
+    }
+    return bearer -> token.admits(bearer.map(t -> "Bearer " + t));
   }
 
   static boolean isLoopback(String host) {

@@ -7,6 +7,8 @@ import java.util.Optional;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Authorization;
 import org.apache.pekko.http.javadsl.model.headers.OAuth2BearerToken;
@@ -19,7 +21,7 @@ import org.zfleet.node.health.NodeMonitor;
  * The node's status page on the management port: {@code /} (plain HTML, JS and CSS shipped in the
  * jar under {@code org/zfleet/node/web/}) and its data, {@code /api/status} (jobs and filesystems,
  * freshness, running transfers, recent failures, certificates), which the page polls every second.
- * The data is behind {@link PageAccess}.
+ * The data is behind {@link PageAccess}: a request it does not permit is answered 401.
  */
 public final class StatusPage extends AllDirectives {
 
@@ -57,11 +59,15 @@ public final class StatusPage extends AllDirectives {
                               .map(c -> ((OAuth2BearerToken) c).token());
                       if (!access.permits(token)) {
                         return complete(
-                            StatusCodes.FORBIDDEN,
-                            HttpEntities.create(
-                                ContentTypes.TEXT_PLAIN_UTF8,
-                                "the status page's data is served only on a loopback management"
-                                    + " address until a control-API token is configured\n"));
+                            HttpResponse.create()
+                                .withStatus(StatusCodes.UNAUTHORIZED)
+                                .addHeader(HttpHeader.parse("WWW-Authenticate", "Bearer"))
+                                .withEntity(
+                                    HttpEntities.create(
+                                        ContentTypes.TEXT_PLAIN_UTF8,
+                                        "the status page's data needs the control token here:"
+                                            + " open the page as /#token=<the contents of"
+                                            + " <data-dir>/control.token>\n")));
                       }
                       return path(
                           "status", () -> get(() -> completeOK(data(), Jackson.marshaller(json))));

@@ -64,8 +64,18 @@
       el("td", {}, j.lastError || ""))).concat(((s && s.passiveJobs) || []).map(p =>
       el("tr", {}, el("td", {}, p), el("td", { colspan: 5, class: "muted" }, "passive (serves its peers)")))));
 
+    const problems = document.getElementById("problems");
+    const problemList = (s && s.problems) || [];
+    problems.replaceChildren(...problemList.map(p => el("li", {}, p)));
+    problems.hidden = problemList.length === 0;
+
     const transfers = document.getElementById("transfers");
-    if (m.transfers.length === 0) {
+    // Transfers other nodes asked of this one: a sink's receive, a source's send.
+    const peers = (m.peerTransfers || []).map(p => el("div", { class: "transfer peer", "data-dataset": p.dataset, "data-bytes": p.bytes },
+      el("div", {}, p.direction + (p.direction === "incoming" ? " from " : " to ") + p.peer + ": " +
+        p.job + " " + p.dataset + ": " + p.phase),
+      el("div", { class: "muted" }, bytes(p.bytes) + " at " + bytes(p.bytesPerSecond) + "/s")));
+    if (m.transfers.length === 0 && peers.length === 0) {
       transfers.replaceChildren(el("p", { class: "muted" }, "none running"));
     } else {
       transfers.replaceChildren(...m.transfers.map(t => {
@@ -85,7 +95,7 @@
               (t.estimated ? " (estimated)" : "") : ", size unknown") +
             " at " + bytes(t.bytesPerSecond) + "/s" +
             (t.etaSeconds != null ? ", ETA " + duration(t.etaSeconds) : "")));
-      }));
+      }), ...peers);
     }
 
     fillRows("replicas", m.replicas.map(r => el("tr", {},

@@ -117,6 +117,47 @@ class StatusPrintTest {
         .doesNotContain("[#");
   }
 
+  @Test
+  void transfersOtherNodesAskedOfThisOneShowTheirPeerAndABindingProblemMakesItUnhealthy()
+      throws Exception {
+    JsonNode status =
+        Json.mapper()
+            .readTree(
+                """
+        { "node": "beta", "jobs": [], "passiveJobs": [ "sink", "source" ],
+          "peerTransfers": [
+            { "direction": "incoming", "peer": "alpha", "job": "sink",
+              "dataset": "backup/alpha/data", "phase": "receiving", "bytes": 1073741824,
+              "since": "2026-11-28T11:59:00Z" },
+            { "direction": "outgoing", "peer": "gamma", "job": "source",
+              "dataset": "tank/home", "phase": "sending", "bytes": 2048,
+              "since": "2026-11-28T11:59:30Z" } ],
+          "problems": [ "sink backup is offered by gamma too; bound to beta" ] }
+        """);
+    JsonNode monitor =
+        Json.mapper()
+            .readTree(
+                """
+        { "peerTransfers": [ { "direction": "incoming", "peer": "alpha", "job": "sink",
+            "dataset": "backup/alpha/data", "bytes": 1073741824, "bytesPerSecond": 83886080 } ] }
+        """);
+    StringWriter out = new StringWriter();
+    boolean healthy =
+        new StatusView(status, Optional.of(monitor), NOW, false)
+            .print(new PrintWriter(out, true), Optional.empty());
+    assertThat(out.toString())
+        .contains(
+            "incoming from alpha backup/alpha/data: receiving, 1.0 GiB at 80.0 MiB/s (job sink)")
+        .contains("outgoing to gamma tank/home: sending, 2.0 KiB (job source)")
+        .contains("PROBLEM sink backup is offered by gamma too; bound to beta");
+    assertThat(healthy).isFalse();
+
+    StringWriter onlySource = new StringWriter();
+    new StatusView(status, Optional.empty(), NOW, false)
+        .print(new PrintWriter(onlySource, true), Optional.of("source"));
+    assertThat(onlySource.toString()).contains("outgoing to gamma").doesNotContain("incoming");
+  }
+
   @ParameterizedTest
   @CsvSource({"0, 0s", "59, 59s", "60, 1m", "3599, 59m", "3600, 1h", "7500, 2h5m", "90000, 1d1h"})
   void agesAreCoarseAndShort(long seconds, String text) {

@@ -70,6 +70,20 @@ class ClusterConfigTest {
   }
 
   @Test
+  void otherMembersReachOnlyWhatTheClusterItselfNeeds() {
+    assertThat(config.getBoolean("pekko.remote.artery.untrusted-mode")).isTrue();
+    assertThat(config.getStringList("pekko.remote.artery.trusted-selection-paths"))
+        .containsExactlyInAnyOrder(
+            "/system/cluster/core/daemon",
+            "/system/cluster/heartbeatReceiver",
+            "/system/clusterReceptionist/replicator");
+    assertThat(config.getString("pekko.actor.serializers.pekko-system-msg"))
+        .isEqualTo(GuardedSystemMessageSerializer.class.getName());
+    assertThat(config.getString("pekko.actor.serializers.pekko-cluster"))
+        .isEqualTo(GuardedClusterMessageSerializer.class.getName());
+  }
+
+  @Test
   void clusterMessagesUseCborAndNeverJavaSerialization() {
     assertThat(config.getBoolean("pekko.actor.allow-java-serialization")).isFalse();
     assertThat(config.getConfig("pekko.actor.serialization-bindings").root().unwrapped())

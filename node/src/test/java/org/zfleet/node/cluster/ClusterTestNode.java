@@ -38,8 +38,9 @@ import org.zfleet.node.health.HealthEndpoints;
  * exits when stdin closes, so a test that dies does not leave it running.
  *
  * <p>Arguments: {@code name= bind= management= ca= cert= key=}, {@code seed=} and {@code
- * job=<name>:sink|source} repeatable, and {@code claim=<name>} to advertise another node name than
- * the certificate's.
+ * job=<name>:sink|source} repeatable, {@code claim=<name>} to advertise another node name than the
+ * certificate's, and {@code rogue-sink=<job>} to offer a sink of that name that takes every stream
+ * (see {@link Rogue}, which also answers the attacking commands).
  */
 public final class ClusterTestNode {
 
@@ -47,10 +48,15 @@ public final class ClusterTestNode {
 
   private final ActorSystem<Void> system;
   private final ActorRef<JobDirectory.Command> directory;
+  private final Map<String, List<String>> options;
 
-  private ClusterTestNode(ActorSystem<Void> system, ActorRef<JobDirectory.Command> directory) {
+  private ClusterTestNode(
+      ActorSystem<Void> system,
+      ActorRef<JobDirectory.Command> directory,
+      Map<String, List<String>> options) {
     this.system = system;
     this.directory = directory;
+    this.options = options;
   }
 
   public static void main(String[] args) throws Exception {
@@ -93,6 +99,12 @@ public final class ClusterTestNode {
     system.systemActorOf(IdentityGuard.create(), "identity-guard", Props.empty());
     ActorRef<JobDirectory.Command> directory =
         system.systemActorOf(JobDirectory.create(name), "job-directory", Props.empty());
+    for (String job : options.getOrDefault("rogue-sink", List.of())) {
+      ActorRef<JobEndpointProtocol> endpoint =
+          system.systemActorOf(
+              Rogue.sink(system, name, job, options), "rogue-" + job, Props.empty());
+      directory.tell(new JobDirectory.Register(job, JobDirectory.JobRole.SINK, endpoint));
+    }
     for (String job : options.getOrDefault("job", List.of())) {
       String jobName = job.substring(0, job.lastIndexOf(':'));
       JobDirectory.JobRole role =
@@ -105,7 +117,7 @@ public final class ClusterTestNode {
     }
     HealthEndpoints.start(system).toCompletableFuture().get(30, TimeUnit.SECONDS);
     say("event started");
-    new ClusterTestNode(system, directory).serve();
+    new ClusterTestNode(system, directory, options).serve();
   }
 
   private static Behavior<JobEndpointProtocol> endpoint(String node, String job) {
@@ -150,6 +162,12 @@ public final class ClusterTestNode {
       case "find" -> find(argument);
       case "wait" -> waitFor(id, argument);
       case "status" -> String.join(" | ", ask(directory, JobDirectory.GetStatus::new).waiting());
+      case "forge-destroy" -> Rogue.forgeDestroy(system, directory, argument, options);
+      case "destroy" -> Rogue.destroy(system, directory, argument, options);
+      case "release" -> Rogue.release(system, directory, argument, options);
+      case "poison" -> Rogue.poison(system, directory, argument);
+      case "terminate" -> Rogue.terminate(system, argument);
+      case "down" -> Rogue.down(system, argument);
       case "quit" -> "bye";
       default -> "error unknown command " + command;
     };

@@ -27,7 +27,7 @@ import java.util.function.Predicate;
 import org.zfleet.config.HostPort;
 
 /** A {@link ClusterTestNode} in its own JVM, with its stdout answers and its log file. */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
 
   private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(20);
 
@@ -57,14 +57,26 @@ final class NodeProcess implements AutoCloseable {
    * Starts a node named {@code name} with its own free ports, joining {@code seeds} (empty: itself
    * only), offering {@code jobs} ({@code name:sink} or {@code name:source}).
    */
-  static NodeProcess start(
+  public static NodeProcess start(
       String name,
       List<HostPort> seeds,
       TlsFiles tls,
       List<String> jobs,
       Path logDir,
       String... extra) {
-    HostPort bind = new HostPort("127.0.0.1", freePort());
+    return start(name, freePort(), seeds, tls, jobs, logDir, extra);
+  }
+
+  /** Like {@link #start} on a given cluster port. */
+  public static NodeProcess start(
+      String name,
+      int port,
+      List<HostPort> seeds,
+      TlsFiles tls,
+      List<String> jobs,
+      Path logDir,
+      String... extra) {
+    HostPort bind = new HostPort("127.0.0.1", port);
     HostPort management = new HostPort("127.0.0.1", freePort());
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -107,7 +119,7 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** Sends one command and returns its answer (without the id). */
-  String ask(String command) {
+  public String ask(String command) {
     String id = Integer.toString(nextId.getAndIncrement());
     try {
       stdin.write(id + " " + command + "\n");
@@ -145,7 +157,7 @@ final class NodeProcess implements AutoCloseable {
    * Asks {@code command} until the answer matches, at most {@code timeout}; returns the last
    * answer.
    */
-  String awaitAnswer(String command, Predicate<String> expected, Duration timeout) {
+  public String awaitAnswer(String command, Predicate<String> expected, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     String answer = ask(command);
     while (!expected.test(answer) && System.nanoTime() < deadline) {
@@ -156,7 +168,7 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** Waits until an unsolicited line {@code event <text>} starting with {@code prefix} arrived. */
-  boolean awaitEvent(String prefix, Duration timeout) {
+  public boolean awaitEvent(String prefix, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (events.stream().anyMatch(event -> event.startsWith(prefix))) {
@@ -168,7 +180,7 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** Waits until the node's log holds a line containing {@code text}; returns that line or null. */
-  String awaitLog(String text, Duration timeout) {
+  public String awaitLog(String text, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       String line = logLines().stream().filter(l -> l.contains(text)).findFirst().orElse(null);
@@ -180,7 +192,7 @@ final class NodeProcess implements AutoCloseable {
     return null;
   }
 
-  List<String> logLines() {
+  public List<String> logLines() {
     try {
       return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
     } catch (IOException e) {
@@ -206,7 +218,7 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
@@ -220,7 +232,7 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** Ends the JVM at once, as a crash or a pulled cable would. */
-  void kill() {
+  public void kill() {
     process.destroyForcibly();
     awaitExit(Duration.ofSeconds(10));
   }

@@ -10,7 +10,7 @@ import org.zfleet.config.ConfigLoader;
 import org.zfleet.config.LoadResult;
 import org.zfleet.config.NodeConfig;
 import org.zfleet.node.cli.ZfleetCommand;
-import org.zfleet.node.cluster.ClusterTlsException;
+import org.zfleet.node.tls.TlsSetupException;
 
 /**
  * A daemon joins a cluster only with seed nodes, and then only with TLS files that fit its name.
@@ -63,7 +63,7 @@ class ClusterModeTest {
                 + "/backup2.key\" }");
 
     assertThatThrownBy(() -> ClusterMode.of(node))
-        .isInstanceOf(ClusterTlsException.class)
+        .isInstanceOf(TlsSetupException.class)
         .hasMessageContaining("names node \"backup2\" but this node is \"backup1\"");
   }
 }

@@ -107,6 +107,40 @@ class NodeGuardianTest {
   }
 
   @Test
+  void theStatusCarriesThePeersTransfersAndTheBindingProblemsAskedAtEachStatus() {
+    java.util.concurrent.atomic.AtomicReference<List<String>> problems =
+        new java.util.concurrent.atomic.AtomicReference<>(List.of());
+    NodeGuardian.Setup plain = setup(job("steady", new AtomicInteger()));
+    ActorRef<NodeGuardian.Command> guardian =
+        testKit.spawn(
+            NodeGuardian.create(
+                new NodeGuardian.Setup(
+                    plain.node(),
+                    plain.activeJobs(),
+                    List.of("backup"),
+                    plain.transfers(),
+                    plain.watchdogInterval(),
+                    plain.blocking(),
+                    plain.clock(),
+                    Duration.ofMinutes(10),
+                    problems::get)));
+    TestProbe<ActorRef<org.zfleet.node.remote.PeerTransfers.Command>> transfers =
+        testKit.createTestProbe();
+
+    NodeGuardian.NodeStatus before = status(guardian);
+    problems.set(List.of("sink backup is also offered by node(s) rogue"));
+    NodeGuardian.NodeStatus after = status(guardian);
+    guardian.tell(new NodeGuardian.GetPeerTransfers(transfers.getRef()));
+
+    assertThat(before.problems()).isEmpty();
+    assertThat(after.problems()).containsExactly("sink backup is also offered by node(s) rogue");
+    assertThat(after.peerTransfers()).isEmpty();
+    assertThat(after.passiveJobs()).containsExactly("backup");
+    assertThat(transfers.receiveMessage(Duration.ofSeconds(10)).path().name())
+        .isEqualTo("peer-transfers");
+  }
+
+  @Test
   void aJobActorThatStopsIsNoticedLoggedAndStartedAnew() {
     AtomicInteger crashes = new AtomicInteger(1);
     ActorRef<NodeGuardian.Command> guardian =

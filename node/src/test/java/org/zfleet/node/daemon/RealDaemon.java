@@ -50,6 +50,7 @@ final class RealDaemon implements AutoCloseable {
       (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   private final int controlPort;
   final int managementPort;
+  private final Path dataDir;
   private Daemon daemon;
 
   /** Writes the configuration: {@code jobs} is the HOCON list body; the node part is made here. */
@@ -75,6 +76,7 @@ final class RealDaemon implements AutoCloseable {
     int cluster = freeClusterPort();
     controlPort = cluster + 3000;
     managementPort = cluster + 1000;
+    dataDir = dir.resolve("data");
     String text =
         String.join(
             "\n",
@@ -155,6 +157,7 @@ final class RealDaemon implements AutoCloseable {
       HttpRequest request =
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controlPort + path))
               .timeout(Duration.ofSeconds(10))
+              .header("Authorization", ControlToken.load(dataDir).header())
               .method(method, HttpRequest.BodyPublishers.noBody())
               .build();
       HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());

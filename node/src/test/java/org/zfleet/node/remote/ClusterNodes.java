@@ -51,6 +51,11 @@ final class ClusterNodes {
     }
   }
 
+  /** Where the nodes' homes and logs are kept. */
+  Path home() {
+    return home;
+  }
+
   DaemonNode start(String name, int port, int seedPort, String jobs) {
     DaemonNode node = DaemonNode.configure(name, port, seedPort, certs, home, jobs, "");
     nodes.add(node);

@@ -285,6 +285,20 @@ class RemoteReplicationIT {
                             && r.path("bytes").asLong() > 2 * 1024 * 1024)
                 .orElse(null));
 
+    // On beta the receive is a step of beta's, listed with its peer.
+    JsonNode incoming =
+        await(
+            "beta lists the incoming transfer",
+            beta,
+            () ->
+                beta.status()
+                    .map(st -> st.path("peerTransfers"))
+                    .filter(t -> t.size() > 0)
+                    .orElse(null));
+    assertThat(incoming.get(0).path("direction").asText()).isEqualTo("incoming");
+    assertThat(incoming.get(0).path("peer").asText()).isEqualTo("alpha");
+    assertThat(incoming.get(0).path("job").asText()).isEqualTo("sink-beta");
+
     Instant killedAt = Instant.now();
     long killed = System.nanoTime();
     beta.kill();

@@ -10,9 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.zfleet.node.tls.Pem;
+import org.zfleet.node.tls.TlsContexts;
+import org.zfleet.node.tls.TlsSetupException;
 
 @Timeout(60)
-class ClusterTlsTest {
+class NodeTlsContextTest {
 
   @TempDir static Path dir;
   static TestCertificates ca;
@@ -28,7 +30,8 @@ class ClusterTlsTest {
 
   @Test
   void nodeCertificateFromTheClusterCaLoads() {
-    SSLContext context = ClusterTls.context(backup1, "backup1");
+    SSLContext context =
+        TlsContexts.forNode(backup1.ca(), backup1.cert(), backup1.key(), "backup1");
 
     assertThat(context.getProtocol()).isEqualTo("TLSv1.3");
   }
@@ -37,7 +40,7 @@ class ClusterTlsTest {
   void traditionalEcKeyLoadsToo() {
     TlsFiles files = new TlsFiles(backup1.ca(), backup1.cert(), ca.traditionalKey(backup1));
 
-    assertThat(ClusterTls.context(files, "backup1")).isNotNull();
+    assertThat(TlsContexts.forNode(files.ca(), files.cert(), files.key(), "backup1")).isNotNull();
   }
 
   @Test
@@ -45,16 +48,17 @@ class ClusterTlsTest {
     TlsFiles foreign = otherCa.node("backup1");
     TlsFiles mixed = new TlsFiles(ca.caCert(), foreign.cert(), foreign.key());
 
-    assertThatThrownBy(() -> ClusterTls.context(mixed, "backup1"))
-        .isInstanceOf(ClusterTlsException.class)
+    assertThatThrownBy(() -> TlsContexts.forNode(mixed.ca(), mixed.cert(), mixed.key(), "backup1"))
+        .isInstanceOf(TlsSetupException.class)
         .hasMessageContaining(foreign.cert().toString())
         .hasMessageContaining("is not signed by the CA in " + ca.caCert());
   }
 
   @Test
   void certificateNamingAnotherNodeIsRefused() {
-    assertThatThrownBy(() -> ClusterTls.context(backup1, "backup2"))
-        .isInstanceOf(ClusterTlsException.class)
+    assertThatThrownBy(
+            () -> TlsContexts.forNode(backup1.ca(), backup1.cert(), backup1.key(), "backup2"))
+        .isInstanceOf(TlsSetupException.class)
         .hasMessageContaining("names node \"backup1\" but this node is \"backup2\"");
   }
 
@@ -63,8 +67,9 @@ class ClusterTlsTest {
     TlsFiles backup2 = ca.node("backup2");
     TlsFiles swapped = new TlsFiles(backup1.ca(), backup1.cert(), backup2.key());
 
-    assertThatThrownBy(() -> ClusterTls.context(swapped, "backup1"))
-        .isInstanceOf(ClusterTlsException.class)
+    assertThatThrownBy(
+            () -> TlsContexts.forNode(swapped.ca(), swapped.cert(), swapped.key(), "backup1"))
+        .isInstanceOf(TlsSetupException.class)
         .hasMessageContaining(
             "node key " + backup2.key() + " does not belong to the certificate " + backup1.cert());
   }
@@ -73,8 +78,9 @@ class ClusterTlsTest {
   void missingFileIsNamed() {
     TlsFiles missing = new TlsFiles(dir.resolve("nope.crt"), backup1.cert(), backup1.key());
 
-    assertThatThrownBy(() -> ClusterTls.context(missing, "backup1"))
-        .isInstanceOf(ClusterTlsException.class)
+    assertThatThrownBy(
+            () -> TlsContexts.forNode(missing.ca(), missing.cert(), missing.key(), "backup1"))
+        .isInstanceOf(TlsSetupException.class)
         .hasMessage(
             "CA certificate " + dir.resolve("nope.crt") + " does not exist or is not a file");
   }
@@ -83,8 +89,8 @@ class ClusterTlsTest {
   void keyFileInPlaceOfCertificateIsRefused() {
     TlsFiles wrong = new TlsFiles(backup1.ca(), backup1.key(), backup1.key());
 
-    assertThatThrownBy(() -> ClusterTls.context(wrong, "backup1"))
-        .isInstanceOf(ClusterTlsException.class)
+    assertThatThrownBy(() -> TlsContexts.forNode(wrong.ca(), wrong.cert(), wrong.key(), "backup1"))
+        .isInstanceOf(TlsSetupException.class)
         .hasMessage("node certificate " + backup1.key() + " does not hold a PEM certificate");
   }
 
@@ -92,7 +98,7 @@ class ClusterTlsTest {
   void commonNameIsTheNodeName() {
     TlsFiles dotted = ca.node("dotted", "backup.site-2:a_b");
 
-    assertThat(ClusterTls.commonName(Pem.readCertificate(dotted.cert())))
+    assertThat(TlsContexts.commonName(Pem.readCertificate(dotted.cert())))
         .contains("backup.site-2:a_b");
   }
 }

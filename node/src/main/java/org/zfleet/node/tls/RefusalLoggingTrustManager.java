@@ -1,4 +1,4 @@
-package org.zfleet.node.cluster;
+package org.zfleet.node.tls;
 
 import java.net.Socket;
 import java.security.cert.CertificateException;
@@ -105,7 +105,7 @@ final class RefusalLoggingTrustManager extends X509ExtendedTrustManager {
     String what =
         peer
             + " presented certificate CN="
-            + ClusterTls.commonName(leaf).orElse("(none)")
+            + TlsContexts.commonName(leaf).orElse("(none)")
             + " issued by "
             + issuer;
     if (!leaf.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {

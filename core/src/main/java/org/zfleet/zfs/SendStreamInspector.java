@@ -1,0 +1,284 @@
+package org.zfleet.zfs;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads a ZFS send stream's records as the bytes go by, so that a stream zfleet did not ask for is
+ * refused before {@code zfs receive} sees it. Every record is a 312-byte header (type, payload
+ * length, then the record) and a payload whose length depends on the record type; the inspector
+ * keeps no more than one header.
+ *
+ * <p>It accepts what zfleet's own sends produce: one dataset's full, {@code -i} or {@code -I}
+ * stream, the last a compound stream (a BEGIN of header type COMPOUNDSTREAM without payload, an
+ * END, then one substream per snapshot, then a final END). It refuses a compound header with a
+ * payload: that payload is the property and dataset list of {@code zfs send -p} or {@code -R},
+ * through which a stream sets mountpoints, {@code setuid} and the like on the receiving node. It
+ * refuses substreams of another dataset than the first (a compound stream received into {@code
+ * pool/x} puts the substream of {@code a/b} into {@code pool/x/b}), clone streams, raw (encrypted)
+ * and redacted streams, and anything it cannot parse. The layout is OpenZFS's {@code zfs_ioctl.h}
+ * (zfs-fuse writes the same records, without the newer fields, which are then zero).
+ */
+public final class SendStreamInspector {
+
+  /** The size of every record header. */
+  static final int RECORD = 312;
+
+  static final long MAGIC = 0x2F5BACBACL;
+
+  static final int BEGIN = 0;
+  static final int OBJECT = 1;
+  static final int FREEOBJECTS = 2;
+  static final int WRITE = 3;
+  static final int FREE = 4;
+  static final int END = 5;
+  static final int WRITE_BYREF = 6;
+  static final int SPILL = 7;
+  static final int WRITE_EMBEDDED = 8;
+  static final int OBJECT_RANGE = 9;
+  static final int REDACT = 10;
+
+  static final int SUBSTREAM = 1;
+  static final int COMPOUNDSTREAM = 2;
+
+  static final long FEATURE_REDACTED = 1L << 21;
+  static final long FEATURE_RAW = 1L << 24;
+  static final long FEATURE_LONGNAME = 1L << 28;
+  static final int FLAG_CLONE = 1;
+
+  /** A BEGIN payload (a resume point, for instance) larger than this is not one zfleet sends. */
+  static final int MAX_BEGIN_PAYLOAD = 1024 * 1024;
+
+  /** No record carries more than a 16 MiB block. */
+  static final long MAX_PAYLOAD = 16L * 1024 * 1024 + RECORD;
+
+  /** What the stream is, known once its first dataset's BEGIN has been read. */
+  public record StreamStart(
+      boolean compound, String dataset, String snapshot, long fromGuid, long toGuid) {
+
+    public boolean incremental() {
+      return fromGuid != 0;
+    }
+  }
+
+  /** The stream is not one zfleet accepts; the message says why. */
+  public static final class Refused extends Exception {
+    Refused(String message) {
+      super(message);
+    }
+  }
+
+  private enum State {
+    FIRST,
+    AFTER_COMPOUND_HEADER,
+    EXPECT_SUBSTREAM,
+    IN_SUBSTREAM,
+    DONE
+  }
+
+  private final byte[] header = new byte[RECORD];
+  private int filled;
+  private long payloadLeft;
+  private ByteOrder order;
+  private State state = State.FIRST;
+  private StreamStart start;
+  private long offset;
+
+  /** The stream's start, once the first dataset's BEGIN has been read; null before. */
+  public StreamStart start() {
+    return start;
+  }
+
+  /** True once the stream's final END has been read. */
+  public boolean done() {
+    return state == State.DONE;
+  }
+
+  /**
+   * Reads {@code len} bytes and writes to {@code out} what may go on to {@code zfs receive}: every
+   * payload byte at once, every record header once it is complete and has been checked. Throws once
+   * the stream shows something zfleet refuses; nothing of the offending record has been written by
+   * then.
+   */
+  public void inspect(byte[] b, int off, int len, OutputStream out) throws Refused, IOException {
+    int pos = off;
+    int end = off + len;
+    while (pos < end) {
+      if (payloadLeft > 0) {
+        int n = (int) Math.min(payloadLeft, end - pos);
+        out.write(b, pos, n);
+        pos += n;
+        payloadLeft -= n;
+        offset += n;
+        continue;
+      }
+      if (state == State.DONE) {
+        throw new Refused("data after the end of the stream (offset " + offset + ")");
+      }
+      int n = Math.min(RECORD - filled, end - pos);
+      System.arraycopy(b, pos, header, filled, n);
+      filled += n;
+      pos += n;
+      if (filled == RECORD) {
+        filled = 0;
+        payloadLeft = record();
+        offset += RECORD;
+        out.write(header, 0, RECORD);
+      }
+    }
+  }
+
+  /** Bytes of a record header read but not yet written (an incomplete header at the end). */
+  public int heldBack() {
+    return filled;
+  }
+
+  /** The record in {@link #header}: checks it and returns its payload length. */
+  private long record() throws Refused {
+    if (state == State.FIRST) {
+      order = byteOrder();
+    }
+    ByteBuffer r = ByteBuffer.wrap(header).order(order);
+    int type = r.getInt(0);
+    long payload = Integer.toUnsignedLong(r.getInt(4));
+    switch (type) {
+      case BEGIN:
+        begin(r, payload);
+        return payload;
+      case END:
+        end();
+        return 0;
+      default:
+        if (state != State.IN_SUBSTREAM) {
+          throw new Refused("record type " + type + " outside a substream at offset " + offset);
+        }
+        return dataPayload(r, type);
+    }
+  }
+
+  private ByteOrder byteOrder() throws Refused {
+    for (ByteOrder candidate : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
+      ByteBuffer r = ByteBuffer.wrap(header).order(candidate);
+      if (r.getInt(0) == BEGIN && r.getLong(8) == MAGIC) {
+        return candidate;
+      }
+    }
+    throw new Refused("not a ZFS send stream (no BEGIN record with the stream magic)");
+  }
+
+  private void begin(ByteBuffer r, long payload) throws Refused {
+    if (r.getLong(8) != MAGIC) {
+      throw new Refused("BEGIN record without the stream magic at offset " + offset);
+    }
+    long versionInfo = r.getLong(16);
+    int headerType = (int) (versionInfo & 0x3);
+    long features = versionInfo >>> 2;
+    int flags = r.getInt(36);
+    long toGuid = r.getLong(40);
+    long fromGuid = r.getLong(48);
+    String toName = toName();
+    int at = toName.indexOf('@');
+    if (at <= 0 || at == toName.length() - 1) {
+      throw new Refused("BEGIN record names no snapshot (\"" + toName + "\")");
+    }
+    String dataset = toName.substring(0, at);
+    if (state == State.FIRST && headerType == COMPOUNDSTREAM) {
+      if (payload != 0) {
+        throw new Refused(
+            "the stream carries properties or several datasets (zfs send -p or -R): a "
+                + payload
+                + "-byte list in its header");
+      }
+      start = null;
+      state = State.AFTER_COMPOUND_HEADER;
+      compoundDataset = dataset;
+      return;
+    }
+    if (headerType != SUBSTREAM) {
+      throw new Refused("BEGIN record of header type " + headerType + " at offset " + offset);
+    }
+    if (state != State.FIRST && state != State.EXPECT_SUBSTREAM) {
+      throw new Refused("a second BEGIN record where none belongs, at offset " + offset);
+    }
+    if ((features & FEATURE_RAW) != 0) {
+      throw new Refused("a raw (encrypted) stream: zfleet sends none");
+    }
+    if ((features & FEATURE_REDACTED) != 0) {
+      throw new Refused("a redacted stream: zfleet sends none");
+    }
+    if ((features & FEATURE_LONGNAME) != 0) {
+      throw new Refused("a stream of a dataset with long names: zfleet sends none");
+    }
+    if ((flags & FLAG_CLONE) != 0) {
+      throw new Refused("a clone stream: zfleet sends none");
+    }
+    if (payload > MAX_BEGIN_PAYLOAD) {
+      throw new Refused("a BEGIN record with a " + payload + "-byte payload");
+    }
+    String first = start != null ? start.dataset() : compoundDataset;
+    if (first != null && !first.equals(dataset)) {
+      throw new Refused(
+          "a substream of dataset " + dataset + " in a stream of " + first + ": one dataset only");
+    }
+    if (start == null) {
+      start =
+          new StreamStart(
+              compoundDataset != null, dataset, toName.substring(at + 1), fromGuid, toGuid);
+    }
+    state = State.IN_SUBSTREAM;
+  }
+
+  private String compoundDataset;
+
+  private void end() throws Refused {
+    switch (state) {
+      case AFTER_COMPOUND_HEADER -> state = State.EXPECT_SUBSTREAM;
+      case IN_SUBSTREAM -> state = compoundDataset == null ? State.DONE : State.EXPECT_SUBSTREAM;
+      case EXPECT_SUBSTREAM -> {
+        if (start == null) {
+          throw new Refused("a compound stream without a substream");
+        }
+        state = State.DONE;
+      }
+      default -> throw new Refused("an END record where none belongs, at offset " + offset);
+    }
+  }
+
+  private long dataPayload(ByteBuffer r, int type) throws Refused {
+    long payload =
+        switch (type) {
+          case OBJECT -> {
+            long raw = Integer.toUnsignedLong(r.getInt(36));
+            yield raw != 0 ? raw : roundUp8(Integer.toUnsignedLong(r.getInt(28)));
+          }
+          case WRITE -> (r.get(50) != 0) ? r.getLong(96) : r.getLong(32);
+          case SPILL -> {
+            long compressed = r.getLong(40);
+            yield compressed != 0 ? compressed : r.getLong(16);
+          }
+          case WRITE_EMBEDDED -> roundUp8(Integer.toUnsignedLong(r.getInt(52)));
+          case FREEOBJECTS, FREE, WRITE_BYREF, OBJECT_RANGE, REDACT -> 0;
+          default -> throw new Refused("unknown record type " + type + " at offset " + offset);
+        };
+    if (payload < 0 || payload > MAX_PAYLOAD) {
+      throw new Refused(
+          "a record of type " + type + " with a " + payload + "-byte payload at offset " + offset);
+    }
+    return payload;
+  }
+
+  private String toName() {
+    int len = 0;
+    while (len < 256 && header[56 + len] != 0) {
+      len++;
+    }
+    return new String(header, 56, len, StandardCharsets.UTF_8);
+  }
+
+  private static long roundUp8(long n) {
+    return (n + 7) & ~7L;
+  }
+}

@@ -1,0 +1,221 @@
+package org.zfleet.zfs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.zfleet.zfs.PortTransfers.receiveBytes;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.zfleet.model.DatasetName;
+
+/**
+ * What a stream can do to the receiving machine, on real zfs-fuse through {@link ZfsCli}: streams
+ * are made with the {@code zfs} command line as a modified sender could make them, and received as
+ * a sink receives every stream.
+ */
+@Timeout(120)
+class ReceiveSafetyIT {
+
+  private static ZfsCli zfs;
+  private final RealZfsFixture fixture = new RealZfsFixture();
+  private DatasetName source;
+  private DatasetName sink;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void realZfs() {
+    RealZfsFixture.requirePools();
+    zfs = ZfsCli.create(ZfsCliConfig.defaults());
+  }
+
+  @AfterAll
+  static void close() {
+    if (zfs != null) {
+      zfs.close();
+    }
+  }
+
+  @BeforeEach
+  void filesystems() {
+    source = fixture.scratch(RealZfsFixture.POOL_1, "ReceiveSafetyIT");
+    sink = fixture.scratch(RealZfsFixture.POOL_2, "ReceiveSafetyIT-sink");
+  }
+
+  @AfterEach
+  void cleanUp() {
+    // A stream that was (wrongly) received and mounted elsewhere must not block the clean-up.
+    RealZfsFixture.run(List.of("zfs", "unmount", "-f", sink.child("evil").value()));
+    fixture.destroyAll();
+  }
+
+  @Test
+  void aStreamCarryingPropertiesIsRefusedBeforeAnythingIsReceivedOrMounted() throws Exception {
+    Path elsewhere = Files.createDirectory(dir.resolve("sbin"));
+    zfs("set", "mountpoint=" + elsewhere, source.value());
+    zfs("set", "setuid=on", source.value());
+    zfs("set", "exec=on", source.value());
+    Files.writeString(elsewhere.resolve("tool"), "#!/bin/sh\necho owned\n");
+    zfs("snapshot", source.value() + "@a");
+    byte[] stream = send("-p", source.value() + "@a");
+    zfs("set", "mountpoint=none", source.value());
+    DatasetName evil = sink.child("evil");
+
+    assertThatThrownBy(() -> receiveBytes(zfs, ReceiveRequest.into(evil), stream))
+        .isInstanceOf(ZfsException.class)
+        .hasMessageContaining("properties");
+
+    assertThat(zfs.list(List.of(evil), java.util.Set.of())).as("nothing received").isEmpty();
+    assertThat(mountedAt(elsewhere)).as("nothing mounted on " + elsewhere).isFalse();
+  }
+
+  @Test
+  void aReplicationStreamOfATreeIsRefused() {
+    zfs("create", source.child("child").value());
+    zfs("snapshot", "-r", source.value() + "@a");
+    byte[] stream = send("-R", source.value() + "@a");
+    DatasetName evil = sink.child("evil");
+
+    assertThatThrownBy(() -> receiveBytes(zfs, ReceiveRequest.into(evil), stream))
+        .isInstanceOf(ZfsException.class)
+        .hasMessageContaining("several datasets");
+    assertThat(zfs.list(List.of(evil), java.util.Set.of())).isEmpty();
+  }
+
+  @Test
+  void everyReplicaIsLeftUnmountedReadOnlyAndWithoutSetuidExecOrDevices() {
+    zfs("set", "setuid=on", source.value());
+    zfs("snapshot", source.value() + "@a");
+    DatasetName replica = sink.child("replica");
+
+    receiveBytes(zfs, ReceiveRequest.into(replica), send(source.value() + "@a"));
+    assertInert(replica);
+
+    // Someone made it mountable again; the next receive puts it back.
+    zfs("set", "readonly=off", replica.value());
+    zfs("set", "exec=on", replica.value());
+    zfs("snapshot", source.value() + "@b");
+    receiveBytes(zfs, ReceiveRequest.into(replica), send("-i", "@a", source.value() + "@b"));
+    assertInert(replica);
+  }
+
+  @Test
+  void anIncrementalBatchIntoAMissingTargetIsRefusedAndTouchesNoOtherFilesystem() {
+    zfs("snapshot", source.value() + "@a");
+    DatasetName copy = sink.child("copy");
+    receiveBytes(zfs, ReceiveRequest.into(copy), send(source.value() + "@a"));
+    zfs("snapshot", source.value() + "@b");
+    zfs("snapshot", source.value() + "@c");
+    // -I makes a compound stream: its first record's base guid is 0.
+    byte[] batch = send("-I", "@a", source.value() + "@c");
+    DatasetName missing = sink.child("missing");
+
+    assertThatThrownBy(() -> receiveBytes(zfs, ReceiveRequest.into(missing), batch))
+        .isInstanceOf(ZfsException.NotFound.class)
+        .hasMessageContaining(missing.value());
+
+    assertThat(snapshots(copy)).containsExactly("a");
+    assertThat(zfs.list(List.of(missing), java.util.Set.of())).isEmpty();
+  }
+
+  @Test
+  void aForcedIncrementalNeverDestroysASnapshotMadeOnTheReplicaSinceItsBase() {
+    zfs("snapshot", source.value() + "@a");
+    DatasetName replica = sink.child("replica");
+    receiveBytes(zfs, ReceiveRequest.into(replica), send(source.value() + "@a"));
+    zfs("snapshot", replica.value() + "@operator");
+    zfs("snapshot", source.value() + "@b");
+    byte[] increment = send("-i", "@a", source.value() + "@b");
+
+    assertThatThrownBy(
+            () -> receiveBytes(zfs, new ReceiveRequest(replica, true, Map.of()), increment))
+        .isInstanceOf(ZfsException.class)
+        .hasMessageContaining("@operator");
+
+    assertThat(snapshots(replica)).containsExactly("a", "operator");
+  }
+
+  @Test
+  void aReplicaLeftMountedAndWritableByAnEarlierVersionTakesTheNextIncrementWithoutForce() {
+    zfs("snapshot", source.value() + "@a");
+    DatasetName replica = sink.child("replica");
+    receiveBytes(zfs, ReceiveRequest.into(replica), send(source.value() + "@a"));
+    // As replicas were before: mounted, writable, and changed since their newest snapshot.
+    zfs("set", "readonly=off", replica.value());
+    zfs("set", "canmount=on", replica.value());
+    zfs("mount", replica.value());
+    RealZfsFixture.writeFile(replica, "changed-on-the-replica", new byte[] {1});
+    zfs("snapshot", source.value() + "@b");
+
+    receiveBytes(zfs, ReceiveRequest.into(replica), send("-i", "@a", source.value() + "@b"));
+
+    assertThat(snapshots(replica)).containsExactly("a", "b");
+    assertInert(replica);
+  }
+
+  // ---- helpers
+
+  private void assertInert(DatasetName replica) {
+    assertThat(property(replica, "mounted")).as("mounted").isEqualTo("no");
+    assertThat(property(replica, "readonly")).as("readonly").isEqualTo("on");
+    assertThat(property(replica, "setuid")).as("setuid").isEqualTo("off");
+    assertThat(property(replica, "exec")).as("exec").isEqualTo("off");
+    assertThat(property(replica, "devices")).as("devices").isEqualTo("off");
+    assertThat(property(replica, "canmount")).as("canmount").isEqualTo("noauto");
+  }
+
+  private static String property(DatasetName fs, String property) {
+    return zfs("get", "-H", "-o", "value", property, fs.value()).strip();
+  }
+
+  private static List<String> snapshots(DatasetName fs) {
+    return zfs(
+            "list", "-H", "-o", "name", "-t", "snapshot", "-s", "createtxg", "-d", "1", fs.value())
+        .lines()
+        .map(l -> l.substring(l.indexOf('@') + 1))
+        .toList();
+  }
+
+  private static boolean mountedAt(Path path) throws IOException {
+    return Files.readAllLines(Path.of("/proc/mounts")).stream()
+        .anyMatch(line -> line.split(" ")[1].equals(path.toString()));
+  }
+
+  private static String zfs(String... args) {
+    List<String> command = new java.util.ArrayList<>(List.of("zfs"));
+    command.addAll(List.of(args));
+    RealZfsFixture.Result r = RealZfsFixture.run(command);
+    assertThat(r.code()).as(String.join(" ", command) + ": " + r.output()).isZero();
+    return r.output();
+  }
+
+  /** The bytes of {@code zfs send ARGS}, as a modified sender would send them. */
+  private static byte[] send(String... args) {
+    List<String> command = new java.util.ArrayList<>(List.of("zfs", "send"));
+    command.addAll(List.of(args));
+    try {
+      Process p =
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      p.getOutputStream().close();
+      byte[] out = p.getInputStream().readAllBytes();
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(String.join(" ", command)).isZero();
+      return out;
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}
