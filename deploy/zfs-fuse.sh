@@ -89,10 +89,18 @@ start_daemon() {
     log "removing stale pid file $pidfile"
     rm -f "$pidfile"
   fi
-  if ! zfs-fuse --pidfile "$pidfile" </dev/null >"$dir/zfs-fuse.log" 2>&1; then
-    sed 's/^/  /' "$dir/zfs-fuse.log" >&2
-    die "zfs-fuse failed to start (see above, and syslog)"
-  fi
+  # Right after a daemon was killed, its socket and FUSE connection take a moment to be released,
+  # and a new daemon exits at once meanwhile: try for up to 15 s.
+  local tries=0
+  until zfs-fuse --pidfile "$pidfile" </dev/null >"$dir/zfs-fuse.log" 2>&1; do
+    tries=$((tries + 1))
+    if [ "$tries" -ge 30 ]; then
+      sed 's/^/  /' "$dir/zfs-fuse.log" >&2
+      die "zfs-fuse failed to start (see above, and syslog)"
+    fi
+    rm -f "$pidfile"
+    sleep 0.5
+  done
   touch "$started"
   for _ in $(seq 1 120); do
     if daemon_answers; then
@@ -191,18 +199,29 @@ status() {
   fi
 }
 
-# Stops the running daemon whoever started it (for restart): SIGTERM, then wait until it is gone.
+# Stops the running daemon whoever started it (for restart): SIGTERM, and SIGKILL if it is still
+# there after 20 s, as a service manager does. zfs-fuse does not stop on SIGTERM while a receive
+# runs; killed, it leaves its pools in its cache, and the next start imports them again.
 stop_any_daemon() {
   local pids
   pids=$(daemon_pids)
   [ -n "$pids" ] || return 0
   log "stopping the zfs-fuse daemon (pid $(echo $pids | tr '\n' ' '))"
   kill $pids 2>/dev/null || true
-  for _ in $(seq 1 240); do
+  for _ in $(seq 1 80); do
     [ -z "$(daemon_pids)" ] && break
     sleep 0.25
   done
-  [ -z "$(daemon_pids)" ] || die "the zfs-fuse daemon did not stop within 60 s"
+  pids=$(daemon_pids)
+  if [ -n "$pids" ]; then
+    log "the zfs-fuse daemon did not stop within 20 s; killing it"
+    kill -9 $pids 2>/dev/null || true
+    for _ in $(seq 1 80); do
+      [ -z "$(daemon_pids)" ] && break
+      sleep 0.25
+    done
+  fi
+  [ -z "$(daemon_pids)" ] || die "the zfs-fuse daemon did not stop, not even on SIGKILL"
   rm -f "$pidfile"
 }
 

@@ -60,7 +60,7 @@ class ZfsDaemonRestartIT {
     bench.sinkRoot(RealZfsFixture.POOL_2, "Restart-sink");
     List<Integer> ports = FaultNode.clusterPorts(2);
     String push =
-        bench.pushJob("\"" + source + "\" = true", "1h", ", bandwidth-limit = \"8 MiB/s\"");
+        bench.pushJob("\"" + source + "\" = true", "1h", ", bandwidth-limit = \"2 MiB/s\"");
     FaultNode alpha = bench.node("alpha", ports.get(0), ports.get(0), "", push);
     bench.node("beta", ports.get(1), ports.get(0), "", bench.sinkJob("alpha"));
     alpha.wakeup(PUSH, PATIENCE);
@@ -92,6 +92,13 @@ class ZfsDaemonRestartIT {
 
     long back = System.nanoTime();
     String arrived = bench.awaitReplicated(alpha, base);
+    // The restart hit the transfer (2 MiB/s: it had 18 s or more to go), which failed and was
+    // retried, rather than finishing before zfs-fuse went down.
+    long failures =
+        Files.readAllLines(alpha.log).stream()
+            .filter(l -> l.contains("step failed") && l.contains(source.value()))
+            .count();
+    assertThat(failures).as("failed steps of %s in alpha's log", source).isPositive();
     FaultBench.recovered("zfs-fuse-restart", back);
     assertThat(arrived).isEqualTo(s2);
     System.out.println(
