@@ -18,9 +18,12 @@ import java.nio.charset.StandardCharsets;
  * payload: that payload is the property and dataset list of {@code zfs send -p} or {@code -R},
  * through which a stream sets mountpoints, {@code setuid} and the like on the receiving node. It
  * refuses substreams of another dataset than the first (a compound stream received into {@code
- * pool/x} puts the substream of {@code a/b} into {@code pool/x/b}), clone streams, raw (encrypted)
- * and redacted streams, and anything it cannot parse. The layout is OpenZFS's {@code zfs_ioctl.h}
- * (zfs-fuse writes the same records, without the newer fields, which are then zero).
+ * pool/x} puts the substream of {@code a/b} into {@code pool/x/b}), clone streams, redacted
+ * streams, and anything it cannot parse. A raw (encrypted, {@code send -w}) substream is accepted:
+ * its BEGIN payload carries the dataset's wrapped keys and encryption parameters, never properties
+ * (those travel only in a compound header, refused above), and what it makes can be neither read
+ * nor mounted without the sender's key. The layout is OpenZFS's {@code zfs_ioctl.h} (zfs-fuse
+ * writes the same records, without the newer fields, which are then zero).
  */
 public final class SendStreamInspector {
 
@@ -45,7 +48,6 @@ public final class SendStreamInspector {
   static final int COMPOUNDSTREAM = 2;
 
   static final long FEATURE_REDACTED = 1L << 21;
-  static final long FEATURE_RAW = 1L << 24;
   static final long FEATURE_LONGNAME = 1L << 28;
   static final int FLAG_CLONE = 1;
 
@@ -202,9 +204,6 @@ public final class SendStreamInspector {
     }
     if (state != State.FIRST && state != State.EXPECT_SUBSTREAM) {
       throw new Refused("a second BEGIN record where none belongs, at offset " + offset);
-    }
-    if ((features & FEATURE_RAW) != 0) {
-      throw new Refused("a raw (encrypted) stream: zfleet sends none");
     }
     if ((features & FEATURE_REDACTED) != 0) {
       throw new Refused("a redacted stream: zfleet sends none");

@@ -72,7 +72,8 @@ class OpenZfsResumeIT {
 
   @AfterEach
   void cleanUp() {
-    real.releaseAll(src, List.of("zfleet_cursor.push.sink", "zfleet_step.push.sink"));
+    ReplicationMarks marks = ReplicationMarks.of("push", "sink");
+    real.releaseAll(src, List.of(marks.cursorHoldTag(), marks.stepHoldTag()));
     fixture.destroyAll();
   }
 
@@ -114,7 +115,12 @@ class OpenZfsResumeIT {
     String third = nextSnapshot(job, fs, "third", 3 << 20, 3);
     assertThat(cutAfter(job, fs, CUT_AFTER).ok()).isFalse();
     assertThat(tokenBytes(replica)).isPositive();
-    real.zfs("destroy", fs.snapshot(third).full());
+    // zfleet holds what a cycle sends until its next cycle: the person releases its holds first.
+    String doomed = fs.snapshot(third).full();
+    for (String hold : real.zfs("holds", "-H", doomed).lines().toList()) {
+      real.zfs("release", hold.split("\t")[1].strip(), doomed);
+    }
+    real.zfs("destroy", doomed);
     String fourth = nextSnapshot(job, fs, "fourth", 64 * 1024, 4);
     DirectJob.Outcome restarted = job.run(replicateStep(job, fs));
     assertThat(restarted.ok()).as(restarted.summary()).isTrue();

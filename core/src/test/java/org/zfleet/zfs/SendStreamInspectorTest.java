@@ -100,13 +100,22 @@ class SendStreamInspectorTest {
   }
 
   @Test
-  void cloneRawAndRedactedStreamsAreRefused() {
+  void cloneAndRedactedStreamsAreRefused() {
     assertThatThrownBy(() -> inspect(begin(ByteOrder.LITTLE_ENDIAN, 1, 0, 1, 0), 312))
         .hasMessageContaining("clone");
-    assertThatThrownBy(() -> inspect(begin(ByteOrder.LITTLE_ENDIAN, 1 | (1L << 26), 0, 0, 0), 312))
-        .hasMessageContaining("raw");
     assertThatThrownBy(() -> inspect(begin(ByteOrder.LITTLE_ENDIAN, 1 | (1L << 23), 0, 0, 0), 312))
         .hasMessageContaining("redacted");
+  }
+
+  @Test
+  void aRawSubstreamWithItsKeyDataIsAccepted() throws Exception {
+    // send -w: feature bit 24 (versioninfo bit 26), the wrapped keys in a BEGIN payload.
+    byte[] raw = begin(ByteOrder.LITTLE_ENDIAN, 1 | (1L << 26), 8, 0, 0);
+    byte[] stream = concat(concat(raw, new byte[8]), end(ByteOrder.LITTLE_ENDIAN));
+    Inspected result = inspect(stream, 100);
+    assertThat(result.inspector.start().dataset()).isEqualTo("pool/fs");
+    assertThat(result.inspector.done()).isTrue();
+    assertThat(result.out).isEqualTo(stream);
   }
 
   @Test
