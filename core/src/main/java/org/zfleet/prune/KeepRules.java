@@ -74,7 +74,7 @@ final class KeepRules {
         continue;
       }
       Duration termStart = term == 0 ? Duration.ZERO : termEnd[term - 1];
-      long b = age.minus(termStart).dividedBy(terms.get(term).length());
+      long b = bucketOf(age.minus(termStart), terms.get(term).length());
       if (term != bucketTerm || b != bucket) {
         bucketTerm = term;
         bucket = b;
@@ -90,6 +90,18 @@ final class KeepRules {
     if (!anchorKept) {
       out.add(anchorIndex, new KeepReason.GridAnchor(grid));
     }
+  }
+
+  // Duration.dividedBy(Duration) divides BigDecimals: most of a large listing's grid pruning.
+  // Ages and bucket lengths under 292 years fit in nanoseconds and divide as longs.
+  private static final Duration MAX_NANOS = Duration.ofNanos(Long.MAX_VALUE);
+
+  /** Which bucket of {@code length} an offset {@code >= 0} into its term falls in. */
+  static long bucketOf(Duration offset, Duration length) {
+    if (offset.compareTo(MAX_NANOS) < 0 && length.compareTo(MAX_NANOS) < 0) {
+      return offset.toNanos() / length.toNanos();
+    }
+    return offset.dividedBy(length);
   }
 
   /** The term whose ages {@code [start, end)} hold {@code age}, or -1 past the last. */

@@ -75,10 +75,29 @@ public record SnapshotNaming(String prefix) {
           "\"" + name + "\" is not " + prefix + TIMESTAMP_PATTERN.replace("'", ""));
     }
     try {
-      return new Parsed.Timestamped(Instant.from(FORMAT.parse(stamp)));
+      // Read by position: the shape is checked above, and a formatter's parse costs most of a
+      // large listing's pruning (10 microseconds a name). LocalDateTime.of refuses what STRICT
+      // resolution refuses (month 13, February 30, hour 24).
+      LocalDateTime at =
+          LocalDateTime.of(
+              digits(stamp, 0, 4),
+              digits(stamp, 4, 6),
+              digits(stamp, 6, 8),
+              digits(stamp, 9, 11),
+              digits(stamp, 11, 13),
+              digits(stamp, 13, 15));
+      return new Parsed.Timestamped(at.toInstant(ZoneOffset.UTC));
     } catch (DateTimeException e) {
       return new Parsed.Malformed("\"" + name + "\" has no such UTC time: " + stamp);
     }
+  }
+
+  private static int digits(String stamp, int from, int to) {
+    int value = 0;
+    for (int i = from; i < to; i++) {
+      value = value * 10 + (stamp.charAt(i) - '0');
+    }
+    return value;
   }
 
   // The formatter alone would also accept signs and wider years; the shape check keeps the width.
