@@ -35,13 +35,16 @@ import org.zfleet.node.dataplane.DataPlaneClient;
 import org.zfleet.node.dataplane.DataPlaneServer;
 import org.zfleet.node.dataplane.DataPlaneSettings;
 import org.zfleet.node.dataplane.RequestChannel;
+import org.zfleet.node.remote.BackupRequests;
 import org.zfleet.node.remote.EndpointBindings;
 import org.zfleet.node.remote.EndpointRequests;
 import org.zfleet.node.remote.JobLocator;
 import org.zfleet.node.remote.NodeDataPlane;
 import org.zfleet.node.remote.PeerSteps;
 import org.zfleet.node.remote.PullDataPlane;
+import org.zfleet.node.remote.RemoteBackups;
 import org.zfleet.node.remote.RemoteEndpoints;
+import org.zfleet.node.remote.RestoreDataPlane;
 import org.zfleet.node.remote.SinkDataPlane;
 import org.zfleet.node.remote.SinkRequests;
 import org.zfleet.node.remote.SourceRequests;
@@ -66,6 +69,8 @@ final class ClusterMode {
   private final HostPort dataPlaneAdvertised;
   private final NodeConfig node;
   private volatile PullDataPlane pulls;
+  private volatile RestoreDataPlane restores;
+  private volatile RemoteBackups backups;
   private volatile Set<String> pullNames = Set.of();
   private volatile SourceDirectory sources;
   private volatile EndpointBindings bindings;
@@ -184,6 +189,7 @@ final class ClusterMode {
             bindings,
             new RequestChannel(tls),
             client);
+    backups = endpoints.backups(restores, dataPlaneAdvertised, blocking);
     sources =
         endpoints.sources(
             pullJobs.stream().collect(Collectors.toMap(PullJob::name, p -> p)),
@@ -234,7 +240,13 @@ final class ClusterMode {
       // A pull's receive is a plain zfs receive: the stream arrives through the data plane.
       pulls = new PullDataPlane(settings.nodeName(), zfs, Transfers.none());
       pullNames = pullJobs.stream().map(PullJob::name).collect(Collectors.toSet());
+      restores = new RestoreDataPlane(settings.nodeName(), zfs);
     }
+  }
+
+  /** This node's backups on other nodes' sinks; only after {@link #start}. */
+  Optional<RemoteBackups> backups() {
+    return Optional.ofNullable(backups);
   }
 
   /** The directory pull jobs find their sources with; only after {@link #start}. */
@@ -267,22 +279,26 @@ final class ClusterMode {
         new NodeDataPlane(
             sinkPlane,
             pulls == null ? new PullDataPlane(settings.nodeName(), zfs, transfers) : pulls,
+            restores == null ? new RestoreDataPlane(settings.nodeName(), zfs) : restores,
             pullNames,
             steps,
             blocking);
     DataPlaneClient outbound = client != null ? client : new DataPlaneClient(tls, system);
+    SourceRequests.Outbound sends =
+        (peer, header, send, options, listener) ->
+            outbound.send(peer, header, send, options, listener);
     EndpointRequests requests =
         new EndpointRequests(
             settings.nodeName(),
             sinks,
             jobsOf(jobs, SourceJob.class),
-            new SinkRequests(settings.nodeName(), zfs, transfers),
-            new SourceRequests(
+            new SinkRequests(
                 settings.nodeName(),
-                source -> JobPorts.of(zfs, source),
-                (peer, header, send, options, listener) ->
-                    outbound.send(peer, header, send, options, listener),
-                steps));
+                zfs,
+                transfers,
+                Optional.of(new BackupRequests(zfs, sends, steps))),
+            new SourceRequests(
+                settings.nodeName(), source -> JobPorts.of(zfs, source), sends, steps));
     DataPlaneSettings dataPlaneSettings =
         DataPlaneSettings.of(dataPlane.host(), dataPlane.port()).withMaxTransfers(maxTransfers);
     try {
