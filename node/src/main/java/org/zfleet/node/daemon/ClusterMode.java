@@ -4,9 +4,7 @@ import com.typesafe.config.Config;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -21,7 +19,6 @@ import org.zfleet.config.HostPort;
 import org.zfleet.config.JobConfig;
 import org.zfleet.config.NodeConfig;
 import org.zfleet.config.PullJob;
-import org.zfleet.config.PushJob;
 import org.zfleet.config.SinkJob;
 import org.zfleet.config.SourceJob;
 import org.zfleet.node.cluster.ClusterConfig;
@@ -179,7 +176,7 @@ final class ClusterMode {
     }
     List<PullJob> pullJobs = jobsOf(jobs, PullJob.class);
     preparePulls(zfs, pullJobs);
-    bindings = new EndpointBindings(node.dataDir().resolve("endpoint-pins"), configuredNodes(jobs));
+    bindings = EndpointBindings.of(node.dataDir().resolve("endpoint-pins"), jobs);
     client = new DataPlaneClient(tls, system);
     RemoteEndpoints endpoints =
         new RemoteEndpoints(
@@ -206,25 +203,6 @@ final class ClusterMode {
   private static <T> org.apache.pekko.actor.typed.Behavior<T> supervised(
       org.apache.pekko.actor.typed.Behavior<T> behavior) {
     return Behaviors.supervise(behavior).onFailure(SupervisorStrategy.restart());
-  }
-
-  /** The nodes named for sinks and sources in the configuration, by binding key. */
-  private static Map<String, String> configuredNodes(List<JobConfig> jobs) {
-    Map<String, String> named = new HashMap<>();
-    for (PushJob push : jobsOf(jobs, PushJob.class)) {
-      push.sinkNodes()
-          .forEach(
-              (sink, node) ->
-                  named.put(EndpointBindings.key(EndpointBindings.Role.SINK, sink), node));
-    }
-    for (PullJob pull : jobsOf(jobs, PullJob.class)) {
-      pull.sourceNode()
-          .ifPresent(
-              node ->
-                  named.put(
-                      EndpointBindings.key(EndpointBindings.Role.SOURCE, pull.source()), node));
-    }
-    return named;
   }
 
   private static <T> List<T> jobsOf(List<JobConfig> jobs, Class<T> type) {
