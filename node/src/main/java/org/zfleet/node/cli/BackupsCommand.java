@@ -70,6 +70,7 @@ final class BackupsCommand implements Runnable {
       ZfleetConfig config = ConfigFiles.configOf(ConfigFiles.loadValid(options.config, err));
       Optional<String> remote = where.remote(config.node().name());
       List<Replica> replicas;
+      boolean complete = true;
       if (remote.isPresent()) {
         BackupsJson.Listing listing;
         try {
@@ -79,6 +80,7 @@ final class BackupsCommand implements Runnable {
           return ZfleetCommand.EXIT_FAILED;
         }
         listing.problems().forEach(p -> err.println("zfleet: " + p));
+        complete = listing.problems().isEmpty();
         replicas = listing.replicas();
       } else {
         try (LocalBackups backups = LocalBackups.open(options.config, err)) {
@@ -97,7 +99,8 @@ final class BackupsCommand implements Runnable {
       } else {
         table(replicas, out);
       }
-      return ZfleetCommand.EXIT_OK;
+      // A sink that did not answer may hold more: the list is not the whole truth.
+      return complete ? ZfleetCommand.EXIT_OK : ZfleetCommand.EXIT_FAILED;
     }
 
     private static void table(List<Replica> replicas, PrintWriter out) {

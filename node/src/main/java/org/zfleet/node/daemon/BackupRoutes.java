@@ -38,6 +38,8 @@ final class BackupRoutes extends AllDirectives {
   /** More than a restore's lines; progress beyond it (a reader that stalls) is dropped. */
   private static final int EVENTS = 4096;
 
+  private static final java.time.Duration LISTING_TIMEOUT = java.time.Duration.ofMinutes(10);
+
   private final ActorSystem<?> system;
   private final Optional<RemoteRestores> restores;
   private final Executor blocking;
@@ -49,6 +51,11 @@ final class BackupRoutes extends AllDirectives {
   }
 
   Route routes() {
+    // A listing waits for every sink asked (each may take minutes); a restore answers at once.
+    return withRequestTimeout(LISTING_TIMEOUT, this::paths);
+  }
+
+  private Route paths() {
     return concat(
         path(
             "backups",

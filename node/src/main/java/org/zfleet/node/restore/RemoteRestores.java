@@ -79,6 +79,7 @@ public final class RemoteRestores {
       return false;
     }
     List<String> asked = sinksToAsk(client, sinks);
+    report.line("asking node " + node + " (" + String.join(", ", asked) + ") for " + name);
     RemoteBackups.Held held = backups.list(node, asked);
     BackupCatalog.Lookup lookup =
         held.catalog()

@@ -36,12 +36,13 @@ import org.zfleet.zfs.RealZfsFixture;
  * changed. And gamma, a client of the same sink with a valid certificate, sees and restores none of
  * alpha's backups, by the command line or by requests of its own making.
  */
-@Timeout(300)
+@Timeout(600)
 class RemoteRestoreIT {
 
   private static final String PUSH = "push";
   private static final String SINK = "sink-beta";
-  private static final Duration PATIENCE = Duration.ofSeconds(90);
+  // Three daemon JVMs start at once; on a loaded 2-core machine one took a minute to answer.
+  private static final Duration PATIENCE = Duration.ofSeconds(180);
 
   @TempDir static Path certs;
   private ClusterNodes cluster;
