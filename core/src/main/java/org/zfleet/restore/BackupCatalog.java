@@ -82,6 +82,11 @@ public record BackupCatalog(List<Replica> replicas) {
    * or a client's own filesystem name held by exactly one replica (of {@code client}, if given).
    */
   public Lookup find(String name, Optional<String> client) {
+    return find(name, client, "no receiving job on this node");
+  }
+
+  /** As {@link #find(String, Optional)}; {@code none} says who holds nothing by that name. */
+  public Lookup find(String name, Optional<String> client, String none) {
     int at = name.indexOf('@');
     String datasetText = at < 0 ? name : name.substring(0, at);
     Optional<String> snapshotName = at < 0 ? Optional.empty() : Optional.of(name.substring(at + 1));
@@ -104,7 +109,8 @@ public record BackupCatalog(List<Replica> replicas) {
     }
     if (matches.isEmpty()) {
       return new Lookup.NotFound(
-          "no receiving job on this node holds "
+          none
+              + " holds "
               + dataset
               + client.map(c -> " of client " + c).orElse("")
               + existing(candidates));

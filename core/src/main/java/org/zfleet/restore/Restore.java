@@ -4,17 +4,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import org.zfleet.endpoint.RemoteSend;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 import org.zfleet.model.SnapshotName;
 import org.zfleet.plan.Step;
 import org.zfleet.transfer.ProgressListener;
+import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.transfer.TransferFailedException;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.transfer.TransferResult;
 import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.ReceiveRequest;
+import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.SendRequest;
 import org.zfleet.zfs.ZfsPort;
 
@@ -23,7 +26,8 @@ import org.zfleet.zfs.ZfsPort;
  * RestoreSource} through the byte path into a plain {@code zfs receive} (inspected and guarded like
  * every receive, never {@code -F}: nothing on the target is rolled back; the target is an ordinary
  * filesystem, mounted afterwards, not an inert replica), then checks that the target holds the
- * snapshot with the replica's guid.
+ * snapshot with the replica's guid. The source may be another node's sink ({@link RemoteSend}),
+ * which streams into the same receive on this node.
  */
 public final class Restore {
 
@@ -66,12 +70,7 @@ public final class Restore {
           };
       try {
         TransferResult result =
-            transfers
-                .start(
-                    source.send(request),
-                    zfs.receive(ReceiveRequest.restore(target)),
-                    options,
-                    progress)
+            start(source.send(request), ReceiveRequest.restore(target), progress)
                 .result()
                 .toCompletableFuture()
                 .join();
@@ -90,6 +89,18 @@ public final class Restore {
     FilesystemVersion last = plan.steps().get(plan.steps().size() - 1).to();
     verify(target, last);
     return new Done(target, last, plan.steps().size(), bytes, took);
+  }
+
+  /**
+   * A send read here is piped into a receive started here; a send of another node ({@link
+   * RemoteSend}) is delivered by that node into this node's receive of the same request.
+   */
+  private RunningTransfer start(
+      SendProcess send, ReceiveRequest receive, ProgressListener progress) {
+    if (send instanceof RemoteSend remote) {
+      return remote.deliver(receive, options, progress);
+    }
+    return transfers.start(send, zfs.receive(receive), options, progress);
   }
 
   /** The target must hold the snapshot under its name with the replica's guid. */

@@ -4,18 +4,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.zfleet.config.ZfleetConfig;
 import org.zfleet.model.FilesystemVersion;
 import org.zfleet.node.daemon.Json;
+import org.zfleet.node.restore.BackupsJson;
 import org.zfleet.restore.BackupCatalog;
 import org.zfleet.restore.BackupMounts;
 import org.zfleet.restore.Replica;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code zfleet backups}: what the sinks and pulls of this node hold, and read-only mounts of their
- * snapshots for fetching single files. Reads ZFS directly; no daemon is needed.
+ * snapshots for fetching single files: ZFS read directly, no daemon needed. What this node has on
+ * another node's sinks ({@code list --node}) is asked by the running daemon.
  */
 @Command(
     name = "backups",
@@ -45,20 +48,17 @@ final class BackupsCommand implements Runnable {
 
   @Command(
       name = "list",
-      description =
-          "Per client filesystem, what each sink and pull job of this node holds: snapshots, the newest, size.")
+      description = {
+        "Per client filesystem, what each sink and pull job of this node holds: snapshots, the"
+            + " newest, size.",
+        "With --node N: what the sinks of node N hold of this node (asked by the running daemon)."
+      })
   static final class ListBackups implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(
-        names = {"-c", "--config"},
-        defaultValue = ConfigFiles.DEFAULT_CONFIG,
-        paramLabel = "FILE",
-        description = "The node's configuration (default: ${DEFAULT-VALUE}).")
-    Path config;
+    @Mixin BackupOptions options;
 
-    @Option(names = "--client", paramLabel = "NODE", description = "Only this client's backups.")
-    String client;
+    @Mixin BackupOptions.Where where;
 
     @Option(names = "--json", description = "One JSON array of the replicas.")
     boolean json;
@@ -66,22 +66,41 @@ final class BackupsCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
-      try (LocalBackups backups = LocalBackups.open(config, spec.commandLine().getErr())) {
-        if (backups.roots().isEmpty()) {
-          spec.commandLine()
-              .getErr()
-              .println(
-                  "zfleet: " + config + " has no sink or pull job: this node holds no backups");
+      PrintWriter err = spec.commandLine().getErr();
+      ZfleetConfig config = ConfigFiles.configOf(ConfigFiles.loadValid(options.config, err));
+      Optional<String> remote = where.remote(config.node().name());
+      List<Replica> replicas;
+      boolean complete = true;
+      if (remote.isPresent()) {
+        BackupsJson.Listing listing;
+        try {
+          listing = DaemonBackups.list(config, remote.get(), options.client(), where.sinks);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+          err.println("zfleet: " + e.getMessage());
           return ZfleetCommand.EXIT_FAILED;
         }
-        List<Replica> replicas = backups.catalog().ofClient(Optional.ofNullable(client));
-        if (json) {
-          out.println(json(replicas));
-        } else {
-          table(replicas, out);
+        listing.problems().forEach(p -> err.println("zfleet: " + p));
+        complete = listing.problems().isEmpty();
+        replicas = listing.replicas();
+      } else {
+        try (LocalBackups backups = LocalBackups.open(options.config, err)) {
+          if (backups.roots().isEmpty()) {
+            err.println(
+                "zfleet: "
+                    + options.config
+                    + " has no sink or pull job: this node holds no backups");
+            return ZfleetCommand.EXIT_FAILED;
+          }
+          replicas = backups.catalog().ofClient(options.client());
         }
-        return ZfleetCommand.EXIT_OK;
       }
+      if (json) {
+        out.println(json(replicas));
+      } else {
+        table(replicas, out);
+      }
+      // A sink that did not answer may hold more: the list is not the whole truth.
+      return complete ? ZfleetCommand.EXIT_OK : ZfleetCommand.EXIT_FAILED;
     }
 
     private static void table(List<Replica> replicas, PrintWriter out) {
@@ -158,23 +177,12 @@ final class BackupsCommand implements Runnable {
     @Parameters(paramLabel = "REPLICA@SNAPSHOT", description = "The snapshot to mount.")
     String name;
 
-    @Option(
-        names = "--client",
-        paramLabel = "NODE",
-        description = "The client, when a name is held for several.")
-    String client;
-
-    @Option(
-        names = {"-c", "--config"},
-        defaultValue = ConfigFiles.DEFAULT_CONFIG,
-        paramLabel = "FILE",
-        description = "The node's configuration (default: ${DEFAULT-VALUE}).")
-    Path config;
+    @Mixin BackupOptions options;
 
     @Override
     public Integer call() {
-      try (LocalBackups backups = LocalBackups.open(config, spec.commandLine().getErr())) {
-        BackupCatalog.Lookup.Found found = find(backups, name, client, spec);
+      try (LocalBackups backups = LocalBackups.open(options.config, spec.commandLine().getErr())) {
+        BackupCatalog.Lookup.Found found = find(backups, name, options.client(), spec);
         if (found == null) {
           return ZfleetCommand.EXIT_FAILED;
         }
@@ -207,23 +215,12 @@ final class BackupsCommand implements Runnable {
     @Parameters(paramLabel = "REPLICA@SNAPSHOT", description = "The mounted snapshot.")
     String name;
 
-    @Option(
-        names = "--client",
-        paramLabel = "NODE",
-        description = "The client, when a name is held for several.")
-    String client;
-
-    @Option(
-        names = {"-c", "--config"},
-        defaultValue = ConfigFiles.DEFAULT_CONFIG,
-        paramLabel = "FILE",
-        description = "The node's configuration (default: ${DEFAULT-VALUE}).")
-    Path config;
+    @Mixin BackupOptions options;
 
     @Override
     public Integer call() {
-      try (LocalBackups backups = LocalBackups.open(config, spec.commandLine().getErr())) {
-        BackupCatalog.Lookup.Found found = find(backups, name, client, spec);
+      try (LocalBackups backups = LocalBackups.open(options.config, spec.commandLine().getErr())) {
+        BackupCatalog.Lookup.Found found = find(backups, name, options.client(), spec);
         if (found == null) {
           return ZfleetCommand.EXIT_FAILED;
         }
@@ -240,8 +237,8 @@ final class BackupsCommand implements Runnable {
 
   /** The replica and snapshot {@code name} stands for; null after printing what exists. */
   static BackupCatalog.Lookup.Found find(
-      LocalBackups backups, String name, String client, CommandSpec spec) {
-    BackupCatalog.Lookup lookup = backups.catalog().find(name, Optional.ofNullable(client));
+      LocalBackups backups, String name, Optional<String> client, CommandSpec spec) {
+    BackupCatalog.Lookup lookup = backups.catalog().find(name, client);
     if (lookup instanceof BackupCatalog.Lookup.NotFound notFound) {
       spec.commandLine().getErr().println("zfleet: " + notFound.message());
       return null;

@@ -1,10 +1,10 @@
 package org.zfleet.node.cli;
 
 /** Byte counts as operators read them: 512 B, 1.5 KiB, 3.2 GiB. */
-final class Bytes {
+public final class Bytes {
   private Bytes() {}
 
-  static String human(long bytes) {
+  public static String human(long bytes) {
     if (bytes < 1024) {
       return bytes + " B";
     }

@@ -49,6 +49,26 @@ final class ControlClient {
     }
   }
 
+  /** As {@link #get}, waiting up to {@code timeout} for the answer (a question to other nodes). */
+  HttpResponse<String> get(String path, Duration timeout) throws IOException, InterruptedException {
+    return send(request(path).timeout(timeout).GET().build());
+  }
+
+  /** A POST whose answer is read line by line as the daemon writes it (a restore's report). */
+  HttpResponse<java.util.stream.Stream<String>> postForLines(String path)
+      throws IOException, InterruptedException {
+    HttpRequest request =
+        request(path)
+            .timeout(Duration.ofMinutes(5))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofLines());
+    } catch (ConnectException e) {
+      throw new IOException(noDaemon());
+    }
+  }
+
   HttpResponse<String> post(String path) throws IOException, InterruptedException {
     return send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build());
   }
@@ -67,10 +87,13 @@ final class ControlClient {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
-      throw new IOException(
-          "no zfleet daemon answers on 127.0.0.1:"
-              + port
-              + " (is `zfleet daemon` running with this configuration?)");
+      throw new IOException(noDaemon());
     }
+  }
+
+  private String noDaemon() {
+    return "no zfleet daemon answers on 127.0.0.1:"
+        + port
+        + " (is `zfleet daemon` running with this configuration?)";
   }
 }

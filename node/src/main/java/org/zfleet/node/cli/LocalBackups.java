@@ -2,13 +2,11 @@ package org.zfleet.node.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.zfleet.config.PullJob;
-import org.zfleet.config.SinkJob;
 import org.zfleet.config.ZfleetConfig;
 import org.zfleet.model.DatasetName;
+import org.zfleet.node.restore.RestoreRun;
 import org.zfleet.restore.BackupCatalog;
 import org.zfleet.restore.BackupCatalog.ReceivingRoot;
 import org.zfleet.restore.BackupMounts;
@@ -42,18 +40,7 @@ final class LocalBackups implements AutoCloseable {
 
   /** The roots the sink and pull jobs of this node receive into. */
   List<ReceivingRoot> roots() {
-    List<ReceivingRoot> roots = new ArrayList<>();
-    config
-        .jobs()
-        .forEach(
-            job -> {
-              if (job instanceof SinkJob sink) {
-                roots.add(new ReceivingRoot(sink.name(), sink.rootFs()));
-              } else if (job instanceof PullJob pull) {
-                roots.add(new ReceivingRoot(pull.name(), pull.rootFs()));
-              }
-            });
-    return roots;
+    return RestoreRun.receivingRoots(config.jobs());
   }
 
   /** One listing of every receiving root, with the space each replica uses. */

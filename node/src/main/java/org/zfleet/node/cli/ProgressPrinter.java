@@ -48,6 +48,7 @@ final class ProgressPrinter implements ProgressListener {
         err.println();
         err.flush();
       }
+      printed = false;
     }
   }
 

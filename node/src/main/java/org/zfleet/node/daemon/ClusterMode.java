@@ -4,9 +4,7 @@ import com.typesafe.config.Config;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -21,7 +19,6 @@ import org.zfleet.config.HostPort;
 import org.zfleet.config.JobConfig;
 import org.zfleet.config.NodeConfig;
 import org.zfleet.config.PullJob;
-import org.zfleet.config.PushJob;
 import org.zfleet.config.SinkJob;
 import org.zfleet.config.SourceJob;
 import org.zfleet.node.cluster.ClusterConfig;
@@ -35,13 +32,16 @@ import org.zfleet.node.dataplane.DataPlaneClient;
 import org.zfleet.node.dataplane.DataPlaneServer;
 import org.zfleet.node.dataplane.DataPlaneSettings;
 import org.zfleet.node.dataplane.RequestChannel;
+import org.zfleet.node.remote.BackupRequests;
 import org.zfleet.node.remote.EndpointBindings;
 import org.zfleet.node.remote.EndpointRequests;
 import org.zfleet.node.remote.JobLocator;
 import org.zfleet.node.remote.NodeDataPlane;
 import org.zfleet.node.remote.PeerSteps;
 import org.zfleet.node.remote.PullDataPlane;
+import org.zfleet.node.remote.RemoteBackups;
 import org.zfleet.node.remote.RemoteEndpoints;
+import org.zfleet.node.remote.RestoreDataPlane;
 import org.zfleet.node.remote.SinkDataPlane;
 import org.zfleet.node.remote.SinkRequests;
 import org.zfleet.node.remote.SourceRequests;
@@ -66,6 +66,8 @@ final class ClusterMode {
   private final HostPort dataPlaneAdvertised;
   private final NodeConfig node;
   private volatile PullDataPlane pulls;
+  private volatile RestoreDataPlane restores;
+  private volatile RemoteBackups backups;
   private volatile Set<String> pullNames = Set.of();
   private volatile SourceDirectory sources;
   private volatile EndpointBindings bindings;
@@ -174,7 +176,7 @@ final class ClusterMode {
     }
     List<PullJob> pullJobs = jobsOf(jobs, PullJob.class);
     preparePulls(zfs, pullJobs);
-    bindings = new EndpointBindings(node.dataDir().resolve("endpoint-pins"), configuredNodes(jobs));
+    bindings = EndpointBindings.of(node.dataDir().resolve("endpoint-pins"), jobs);
     client = new DataPlaneClient(tls, system);
     RemoteEndpoints endpoints =
         new RemoteEndpoints(
@@ -184,6 +186,7 @@ final class ClusterMode {
             bindings,
             new RequestChannel(tls),
             client);
+    backups = endpoints.backups(restores, dataPlaneAdvertised, blocking);
     sources =
         endpoints.sources(
             pullJobs.stream().collect(Collectors.toMap(PullJob::name, p -> p)),
@@ -202,25 +205,6 @@ final class ClusterMode {
     return Behaviors.supervise(behavior).onFailure(SupervisorStrategy.restart());
   }
 
-  /** The nodes named for sinks and sources in the configuration, by binding key. */
-  private static Map<String, String> configuredNodes(List<JobConfig> jobs) {
-    Map<String, String> named = new HashMap<>();
-    for (PushJob push : jobsOf(jobs, PushJob.class)) {
-      push.sinkNodes()
-          .forEach(
-              (sink, node) ->
-                  named.put(EndpointBindings.key(EndpointBindings.Role.SINK, sink), node));
-    }
-    for (PullJob pull : jobsOf(jobs, PullJob.class)) {
-      pull.sourceNode()
-          .ifPresent(
-              node ->
-                  named.put(
-                      EndpointBindings.key(EndpointBindings.Role.SOURCE, pull.source()), node));
-    }
-    return named;
-  }
-
   private static <T> List<T> jobsOf(List<JobConfig> jobs, Class<T> type) {
     return jobs.stream().filter(type::isInstance).map(type::cast).toList();
   }
@@ -234,7 +218,13 @@ final class ClusterMode {
       // A pull's receive is a plain zfs receive: the stream arrives through the data plane.
       pulls = new PullDataPlane(settings.nodeName(), zfs, Transfers.none());
       pullNames = pullJobs.stream().map(PullJob::name).collect(Collectors.toSet());
+      restores = new RestoreDataPlane(settings.nodeName(), zfs);
     }
+  }
+
+  /** This node's backups on other nodes' sinks; only after {@link #start}. */
+  Optional<RemoteBackups> backups() {
+    return Optional.ofNullable(backups);
   }
 
   /** The directory pull jobs find their sources with; only after {@link #start}. */
@@ -267,22 +257,26 @@ final class ClusterMode {
         new NodeDataPlane(
             sinkPlane,
             pulls == null ? new PullDataPlane(settings.nodeName(), zfs, transfers) : pulls,
+            restores == null ? new RestoreDataPlane(settings.nodeName(), zfs) : restores,
             pullNames,
             steps,
             blocking);
     DataPlaneClient outbound = client != null ? client : new DataPlaneClient(tls, system);
+    SourceRequests.Outbound sends =
+        (peer, header, send, options, listener) ->
+            outbound.send(peer, header, send, options, listener);
     EndpointRequests requests =
         new EndpointRequests(
             settings.nodeName(),
             sinks,
             jobsOf(jobs, SourceJob.class),
-            new SinkRequests(settings.nodeName(), zfs, transfers),
-            new SourceRequests(
+            new SinkRequests(
                 settings.nodeName(),
-                source -> JobPorts.of(zfs, source),
-                (peer, header, send, options, listener) ->
-                    outbound.send(peer, header, send, options, listener),
-                steps));
+                zfs,
+                transfers,
+                Optional.of(new BackupRequests(zfs, sends, steps))),
+            new SourceRequests(
+                settings.nodeName(), source -> JobPorts.of(zfs, source), sends, steps));
     DataPlaneSettings dataPlaneSettings =
         DataPlaneSettings.of(dataPlane.host(), dataPlane.port()).withMaxTransfers(maxTransfers);
     try {

@@ -2,7 +2,9 @@ package org.zfleet.node.daemon;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -14,14 +16,15 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.zfleet.node.restore.RemoteRestores;
 
 /**
  * The daemon's local control API on 127.0.0.1, used by {@code zfleet signal} and {@code zfleet
  * status}: {@code GET /status}, {@code POST /jobs/NAME/wakeup}, {@code POST /jobs/NAME/reset},
  * {@code GET /jobs/NAME/plan?view=plan|sender|receiver&json=BOOL} (the job's last plan, printed as
  * {@code zfleet test plan} and {@code test prune} print it), {@code GET /alive}, {@code GET
- * /monitor}. Every request carries the {@link ControlToken}; one that does not is answered 401 and
- * reaches nothing.
+ * /monitor}, and {@code GET /backups}, {@code POST /restore} ({@link BackupRoutes}). Every request
+ * carries the {@link ControlToken}; one that does not is answered 401 and reaches nothing.
  */
 public final class ControlServer extends AllDirectives {
 
@@ -31,12 +34,27 @@ public final class ControlServer extends AllDirectives {
   private final ActorRef<NodeGuardian.Command> guardian;
   private final ControlToken token;
   private final ObjectMapper json = Json.mapper();
+  private final BackupRoutes backups;
 
   public ControlServer(
       ActorSystem<?> system, ActorRef<NodeGuardian.Command> guardian, ControlToken token) {
+    this(system, guardian, token, Optional.empty(), Runnable::run);
+  }
+
+  /**
+   * @param restores this node's backups on other nodes, in a cluster
+   * @param blocking where listings and restores run
+   */
+  public ControlServer(
+      ActorSystem<?> system,
+      ActorRef<NodeGuardian.Command> guardian,
+      ControlToken token,
+      Optional<RemoteRestores> restores,
+      Executor blocking) {
     this.system = system;
     this.guardian = guardian;
     this.token = token;
+    this.backups = new BackupRoutes(system, restores, blocking);
   }
 
   public CompletionStage<ServerBinding> bind(String host, int port) {
@@ -66,6 +84,7 @@ public final class ControlServer extends AllDirectives {
   private Route endpoints() {
     return concat(
         path("alive", () -> get(() -> complete("ok\n"))),
+        backups.routes(),
         path(
             "status",
             () ->

@@ -31,6 +31,7 @@ import org.zfleet.node.WallClock;
 import org.zfleet.node.dataplane.DataPlaneServer;
 import org.zfleet.node.health.Monitoring;
 import org.zfleet.node.remote.PeerTransfers;
+import org.zfleet.node.restore.RemoteRestores;
 import org.zfleet.replication.JobDrivers;
 import org.zfleet.replication.LocalReceiverDirectory;
 import org.zfleet.replication.NodePorts;
@@ -180,10 +181,12 @@ public final class Daemon implements AutoCloseable {
     }
 
     int port = node.control().port();
+    Optional<RemoteRestores> restores =
+        cluster.flatMap(ClusterMode::backups).map(b -> RemoteRestores.of(config, zfs, system, b));
     ServerBinding binding;
     try {
       binding =
-          new ControlServer(system, system, token)
+          new ControlServer(system, system, token, restores, steps)
               .bind("127.0.0.1", port)
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);

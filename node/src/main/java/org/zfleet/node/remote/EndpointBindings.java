@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -16,6 +17,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.zfleet.config.JobConfig;
+import org.zfleet.config.PullJob;
+import org.zfleet.config.PushJob;
 import org.zfleet.replication.ReceiverDirectory.Unavailable;
 
 /**
@@ -49,6 +53,22 @@ public final class EndpointBindings {
    * @param configured the node named for a job in the configuration, by {@code role.job} key (see
    *     {@link #key})
    */
+  /**
+   * The bindings of the nodes named for sinks and sources in {@code jobs}, pinned in {@code
+   * pinFile}.
+   */
+  public static EndpointBindings of(Path pinFile, List<JobConfig> jobs) {
+    Map<String, String> named = new HashMap<>();
+    for (JobConfig job : jobs) {
+      if (job instanceof PushJob push) {
+        push.sinkNodes().forEach((sink, node) -> named.put(key(Role.SINK, sink), node));
+      } else if (job instanceof PullJob pull) {
+        pull.sourceNode().ifPresent(node -> named.put(key(Role.SOURCE, pull.source()), node));
+      }
+    }
+    return new EndpointBindings(pinFile, named);
+  }
+
   public EndpointBindings(Path pinFile, Map<String, String> configured) {
     this.pinFile = pinFile;
     this.configured = Map.copyOf(configured);

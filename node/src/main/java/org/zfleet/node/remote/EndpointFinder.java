@@ -44,6 +44,26 @@ final class EndpointFinder {
   }
 
   PeerAddress find(EndpointBindings.Role role, String job) {
+    Map<String, ActorRef<JobEndpointProtocol>> offers = offers(job);
+    String node = bindings.bind(role, job, offers.keySet());
+    return locate(role.name().toLowerCase(java.util.Locale.ROOT), job, node, offers.get(node));
+  }
+
+  /**
+   * Where job {@code job} of node {@code node} is served, whatever the bindings say: for an
+   * operator who names the node (a restore from it). The node must offer the job.
+   */
+  PeerAddress findOn(String node, String job) {
+    Map<String, ActorRef<JobEndpointProtocol>> offers = offers(job);
+    if (!offers.containsKey(node)) {
+      throw new Unavailable(
+          "node " + node + " does not offer job " + job + " (offered by: " + offers.keySet() + ")");
+    }
+    return locate("sink", job, node, offers.get(node));
+  }
+
+  /** The verified nodes that offer {@code job}, with their endpoints. */
+  private Map<String, ActorRef<JobEndpointProtocol>> offers(String job) {
     JobDirectory.FindResult found =
         Asks.ask(
             scheduler,
@@ -73,14 +93,18 @@ final class EndpointFinder {
               + unverified
               + ")");
     }
-    String node = bindings.bind(role, job, offers.keySet());
+    return offers;
+  }
+
+  private PeerAddress locate(
+      String role, String job, String node, ActorRef<JobEndpointProtocol> endpoint) {
     JobEndpointProtocol.Located located =
         Asks.ask(
             scheduler,
-            offers.get(node),
+            endpoint,
             JobEndpointProtocol.Locate::new,
             LOOKUP_TIMEOUT,
-            role.name().toLowerCase(java.util.Locale.ROOT) + " " + job + " on node " + node,
+            role + " " + job + " on node " + node,
             "where it listens");
     if (!node.equals(located.node()) || !job.equals(located.job())) {
       throw new Unavailable(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
 import org.zfleet.model.DatasetName;
+import org.zfleet.restore.Replica;
 import org.zfleet.zfs.DatasetListing;
 
 /** What a sink or source job answers to an {@link EndpointRequest}: exactly one per request. */
@@ -12,6 +13,7 @@ import org.zfleet.zfs.DatasetListing;
   @JsonSubTypes.Type(value = EndpointReply.SinkDescribed.class, name = "sink-described"),
   @JsonSubTypes.Type(value = EndpointReply.SourceDescribed.class, name = "source-described"),
   @JsonSubTypes.Type(value = EndpointReply.Listed.class, name = "listed"),
+  @JsonSubTypes.Type(value = EndpointReply.Backups.class, name = "backups"),
   @JsonSubTypes.Type(value = EndpointReply.Done.class, name = "done"),
   @JsonSubTypes.Type(value = EndpointReply.Sent.class, name = "sent"),
   @JsonSubTypes.Type(value = EndpointReply.Refused.class, name = "refused"),
@@ -28,6 +30,13 @@ public sealed interface EndpointReply {
   record Listed(List<DatasetListing> datasets) implements EndpointReply {
     public Listed {
       datasets = List.copyOf(datasets);
+    }
+  }
+
+  /** The caller's replicas on a sink, for {@code zfleet backups list} and restores. */
+  record Backups(List<Replica> replicas) implements EndpointReply {
+    public Backups {
+      replicas = List.copyOf(replicas);
     }
   }
 

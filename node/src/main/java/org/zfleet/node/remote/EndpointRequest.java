@@ -24,6 +24,8 @@ import org.zfleet.replication.ReplicationMarks;
   @JsonSubTypes.Type(value = EndpointRequest.HoldMark.class, name = "hold-mark"),
   @JsonSubTypes.Type(value = EndpointRequest.SetMark.class, name = "set-mark"),
   @JsonSubTypes.Type(value = EndpointRequest.StartSend.class, name = "start-send"),
+  @JsonSubTypes.Type(value = EndpointRequest.ListBackups.class, name = "list-backups"),
+  @JsonSubTypes.Type(value = EndpointRequest.SendBackup.class, name = "send-backup"),
 })
 public sealed interface EndpointRequest {
 
@@ -105,4 +107,31 @@ public sealed interface EndpointRequest {
       String dataPlaneHost,
       int dataPlanePort)
       implements ToSource {}
+
+  /** A request of a client for its own backups on a sink: {@link BackupRequests} answers it. */
+  sealed interface ToBackups extends ToSink {}
+
+  /**
+   * The caller's replicas on this sink ({@code <root-fs>/<caller>} only), with their snapshots and
+   * sizes: {@link EndpointReply.Backups}.
+   */
+  record ListBackups(String job) implements ToBackups {}
+
+  /**
+   * Sends {@code snapshot} of one of the caller's replicas (full when {@code from} is null, else
+   * {@code -i}, or {@code -I} with {@code intermediate}) back to the caller's data plane at {@code
+   * dataPlaneHost:dataPlanePort}, which must present the caller's certificate, for its restore
+   * {@code restore} into {@code target} on the caller's node: answered when the transfer ends,
+   * {@link EndpointReply.Sent} or {@link EndpointReply.Failed}. The replica is only read.
+   */
+  record SendBackup(
+      String job,
+      String snapshot,
+      FilesystemVersion from,
+      boolean intermediate,
+      String restore,
+      String target,
+      String dataPlaneHost,
+      int dataPlanePort)
+      implements ToBackups {}
 }

@@ -17,14 +17,15 @@ import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.zfs.ReceiveProcess;
 
 /**
- * Every stream this node receives: a pull job's (by the header's job name), else a sink's. A sink's
- * receive runs as a step of this node ({@link PeerSteps}); a pull's is part of the pull's own step,
- * which holds its transfer slot already, and runs at once.
+ * Every stream this node receives: a restore's (by the header's restore id), a pull job's (by the
+ * header's job name), else a sink's. A sink's receive runs as a step of this node ({@link
+ * PeerSteps}); a pull's or a restore's is part of work that asked for it, and runs at once.
  */
 public final class NodeDataPlane implements Authorizer, ReceiveHook, TransferRunner {
 
   private final SinkDataPlane sinks;
   private final PullDataPlane pulls;
+  private final RestoreDataPlane restores;
   private final Set<String> pullJobs;
   private final PeerSteps steps;
   private final TransferRunner direct;
@@ -33,11 +34,13 @@ public final class NodeDataPlane implements Authorizer, ReceiveHook, TransferRun
   public NodeDataPlane(
       SinkDataPlane sinks,
       PullDataPlane pulls,
+      RestoreDataPlane restores,
       Set<String> pullJobs,
       PeerSteps steps,
       Executor blocking) {
     this.sinks = sinks;
     this.pulls = pulls;
+    this.restores = restores;
     this.pullJobs = Set.copyOf(pullJobs);
     this.steps = steps;
     this.direct =
@@ -48,33 +51,38 @@ public final class NodeDataPlane implements Authorizer, ReceiveHook, TransferRun
     return pullJobs.contains(header.job());
   }
 
+  /** The part of this node a stream is for: a restore, a pull or a sink. */
+  private Authorizer authorizerOf(TransferHeader header) {
+    return restores.handles(header) ? restores : pulled(header) ? pulls : sinks;
+  }
+
+  private ReceiveHook hookOf(TransferHeader header) {
+    return restores.handles(header) ? restores : pulled(header) ? pulls : sinks;
+  }
+
   @Override
   public Authorization authorize(NodeIdentity peer, TransferHeader header) {
-    return pulled(header) ? pulls.authorize(peer, header) : sinks.authorize(peer, header);
+    return authorizerOf(header).authorize(peer, header);
   }
 
   @Override
   public ReceiveProcess open(NodeIdentity peer, TransferHeader header) {
-    return pulled(header) ? pulls.open(peer, header) : sinks.open(peer, header);
+    return hookOf(header).open(peer, header);
   }
 
   @Override
   public ProgressListener progress(NodeIdentity peer, TransferHeader header) {
-    return pulled(header) ? pulls.progress(peer, header) : sinks.progress(peer, header);
+    return hookOf(header).progress(peer, header);
   }
 
   @Override
   public void started(NodeIdentity peer, TransferHeader header, RunningTransfer transfer) {
-    if (pulled(header)) {
-      pulls.started(peer, header, transfer);
-    } else {
-      sinks.started(peer, header, transfer);
-    }
+    hookOf(header).started(peer, header, transfer);
   }
 
   @Override
   public Running run(NodeIdentity peer, TransferHeader header, StepWork work) {
-    if (pulled(header)) {
+    if (restores.handles(header) || pulled(header)) {
       return direct.run(peer, header, work);
     }
     StepId id =

@@ -56,4 +56,9 @@ public final class RemoteEndpoints {
     return new ClusterSourceDirectory(
         pulls, finder, client, plane, ownDataPlane, capabilities, waiting, clock);
   }
+
+  /** This node's backups on other nodes' sinks, restored through {@code plane}. */
+  public RemoteBackups backups(RestoreDataPlane plane, HostPort ownDataPlane, Executor waiting) {
+    return new RemoteBackups(finder, client, plane, ownDataPlane, waiting);
+  }
 }

@@ -1,6 +1,7 @@
 package org.zfleet.node.remote;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.zfleet.config.SinkJob;
 import org.zfleet.endpoint.LocalReceiver;
@@ -28,15 +29,29 @@ public final class SinkRequests {
   private final String node;
   private final ZfsPort zfs;
   private final Transfers transfers;
+  private final Optional<BackupRequests> backups;
 
+  /** A sink that serves no restores (its clients' backup requests are refused). */
   public SinkRequests(String node, ZfsPort zfs, Transfers transfers) {
+    this(node, zfs, transfers, Optional.empty());
+  }
+
+  public SinkRequests(
+      String node, ZfsPort zfs, Transfers transfers, Optional<BackupRequests> backups) {
     this.node = node;
     this.zfs = zfs;
     this.transfers = transfers;
+    this.backups = backups;
   }
 
   EndpointReply answer(
       SinkJob sink, NodeIdentity peer, EndpointRequest.ToSink request, EndpointRequests core) {
+    if (request instanceof EndpointRequest.ToBackups backup) {
+      return backups.isPresent()
+          ? backups.get().answer(sink, peer, backup, core)
+          : core.refuse(
+              "sink", sink.name(), peer.name(), "", "node " + node + " serves no restores");
+    }
     LocalReceiver receiver =
         new LocalReceiver(
             zfs, sink.name(), sink.rootFs(), Set.copyOf(sink.clients()), peer.name(), transfers);

@@ -1,28 +1,19 @@
 package org.zfleet.node.remote;
 
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.zfleet.config.SourceJob;
 import org.zfleet.endpoint.LocalSender;
-import org.zfleet.job.StepId;
-import org.zfleet.job.StepKind;
-import org.zfleet.job.StepResult;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
 import org.zfleet.node.dataplane.PeerAddress;
 import org.zfleet.node.dataplane.TransferHeader;
-import org.zfleet.node.dataplane.TransferRunner;
 import org.zfleet.node.remote.EndpointReply.Done;
 import org.zfleet.node.tls.NodeIdentity;
 import org.zfleet.replication.ReplicationMarks;
 import org.zfleet.transfer.ProgressListener;
 import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.transfer.TransferOptions;
-import org.zfleet.transfer.TransferResult;
 import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.SendRequest;
 import org.zfleet.zfs.ZfsNames;
@@ -37,8 +28,6 @@ import org.zfleet.zfs.ZfsPort;
  */
 public final class SourceRequests {
 
-  private static final Logger log = LoggerFactory.getLogger(SourceRequests.class);
-
   /** Streams a send to a peer's data plane: {@code DataPlaneClient::send} in the daemon. */
   @FunctionalInterface
   public interface Outbound {
@@ -52,9 +41,7 @@ public final class SourceRequests {
 
   private final String node;
   private final Function<SourceJob, ZfsPort> zfsOf;
-  private final Outbound outbound;
-  private final PeerSteps steps;
-  private final AtomicLong attempts = new AtomicLong();
+  private final PeerSends sends;
 
   public SourceRequests(String node, ZfsPort zfs, Outbound outbound, PeerSteps steps) {
     this(node, source -> zfs, outbound, steps);
@@ -67,8 +54,7 @@ public final class SourceRequests {
       String node, Function<SourceJob, ZfsPort> zfsOf, Outbound outbound, PeerSteps steps) {
     this.node = node;
     this.zfsOf = zfsOf;
-    this.outbound = outbound;
-    this.steps = steps;
+    this.sends = new PeerSends(outbound, steps);
   }
 
   EndpointReply answer(
@@ -176,58 +162,8 @@ public final class SourceRequests {
                 DatasetName.of(String.valueOf(start.target())),
                 request.from().map(f -> f.name() + "..").orElse("") + to.name())
             .withForce(start.force());
-    StepId id =
-        new StepId(
-            source.name(),
-            to.dataset().value(),
-            StepKind.SEND,
-            peer.name(),
-            attempts.incrementAndGet());
-    TransferRunner.Running running =
-        steps.run(
-            id,
-            peer.name(),
-            control -> {
-              control.progress().phase("sending @" + to.name() + " to " + peer);
-              SendProcess send = sender.send(request);
-              long[] last = {0};
-              RunningTransfer transfer =
-                  outbound.send(
-                      address,
-                      header,
-                      send,
-                      TransferOptions.defaults(),
-                      p -> {
-                        control.progress().addBytes(p.bytes() - last[0]);
-                        last[0] = p.bytes();
-                      });
-              control.onCancel(transfer::cancel);
-              try {
-                TransferResult result = transfer.result().toCompletableFuture().get();
-                return new StepResult(
-                    "sent " + to + " to " + peer + ": " + result.bytes() + " bytes",
-                    result.bytes());
-              } catch (ExecutionException e) {
-                throw e.getCause() instanceof Exception cause ? cause : e;
-              }
-            });
-    try {
-      StepResult result = running.result().toCompletableFuture().get();
-      log.info(
-          "sent source={} identity={} snapshot=\"{}\" target=\"{}\" bytes={}",
-          source.name(),
-          peer,
-          to,
-          header.target(),
-          result.bytes());
-      return new EndpointReply.Sent(result.bytes());
-    } catch (ExecutionException e) {
-      return core.failure("source", source.name(), peer.name(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running.cancel("interrupted");
-      return new EndpointReply.Failed("Error", "interrupted", "");
-    }
+    return sends.send(
+        "source", source.name(), address, header, to, () -> sender.send(request), core);
   }
 
   /** Clients keep their marks in {@code zfleet:} properties and touch nothing else. */
