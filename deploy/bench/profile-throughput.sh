@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Where the data plane's CPU goes: runs deploy/bench/throughput.sh and profiles both daemons over
-# its three warm transfers with async-profiler (from Maven Central, tools.profiler:async-profiler;
-# CPU time sampled every 2 ms by a timer, so system time shows under the call that made it), then
-# prints each node's busiest threads and the top frames, self and total, with their share.
+# its warm transfers (and the unmeasured ones ZFLEET_BENCH_WARMUP asks for) with async-profiler
+# (from Maven Central, tools.profiler:async-profiler; CPU time sampled every 2 ms by a timer, so
+# system time shows under the call that made it), then prints for each node its CPU by kind, its
+# busiest threads and the top frames, self and total, with their share.
 # The environment is throughput.sh's (ZFLEET_BENCH_POOLS, ZFLEET_BENCH_DIR, ...). The collapsed
 # stacks stay in $ZFLEET_BENCH_DIR/profile-<node>.collapsed (a flame graph tool reads them).
 set -euo pipefail
@@ -29,7 +30,7 @@ profile() {
     pids+=("$n:$p")
     agent "$p" "start,event=itimer,interval=2ms,threads"
   done
-  for _ in $(seq 1 12000); do [ "$(sent)" -ge 4 ] && break; sleep 0.1; done
+  for _ in $(seq 1 12000); do [ "$(sent)" -ge $((4 + ${ZFLEET_BENCH_WARMUP:-0})) ] && break; sleep 0.1; done
   for n in "${pids[@]}"; do agent "${n#*:}" "stop,file=$work/profile-${n%%:*}.collapsed,collapsed"; done
 }
 profile &
