@@ -9,13 +9,13 @@
 #   syncoid  Debian's sanoid package, local mode
 # zfleet is measured on its first transfer after the nodes start (cold: the JVMs have not compiled
 # their TLS and copying paths yet) and on three more (warm, the median counts: a daemon runs for
-# weeks). The raw pipe varies from run to run on zfs-fuse, so it runs three times between the
-# others and its median counts. Prints MB/s for each, CPU seconds per GiB of the two zfleet JVMs
-# and of the zfs-fuse daemon (the budget they share on a small machine), and as its last line
-# `ratio <zfleet warm MB/s / raw MB/s>`. ZFLEET_BENCH_MIB sets the size (default 1024);
-# ZFLEET_BENCH_POOLS the two pools it makes and uses (default "zfleet_bench_a zfleet_bench_b"). The
-# daemons run with the launcher's JVM options (deploy/zfleet), as a node does, plus
-# ZFLEET_BENCH_JAVA_OPTS_SRC / _DST.
+# weeks; ZFLEET_BENCH_WARMUP=N sends N more, unmeasured, before those three). The raw pipe varies
+# from run to run on zfs-fuse, so it runs three times between the others and its median counts.
+# Prints MB/s for each, CPU seconds per GiB of the two zfleet JVMs and of the zfs-fuse daemon (the
+# budget they share on a small machine), and as its last line `ratio <zfleet warm MB/s / raw MB/s>`.
+# ZFLEET_BENCH_MIB sets the size (default 1024); ZFLEET_BENCH_POOLS the two pools it makes and
+# uses (default "zfleet_bench_a zfleet_bench_b"). The daemons run with the launcher's JVM options
+# (deploy/zfleet), as a node does, plus ZFLEET_BENCH_JAVA_OPTS_SRC / _DST.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -171,11 +171,23 @@ raw_pipe
 
 # Warm: the same GiB again, three times, as a long-running daemon sends it; the median counts.
 # Destroying the replica makes the next cycle a full send again; the sender's cursor is the same
-# snapshot, so nothing else changes.
+# snapshot, so nothing else changes. ZFLEET_BENCH_WARMUP (default 0) transfers go first, unmeasured:
+# two minutes after start the JIT still compiles the daemon's own code (cluster, actors), which a
+# daemon that has run for a while no longer does.
+replicate_again() {
+  destroy_tree "$dst/zfleet/benchsrc"
+  "$zfleet" signal wakeup -c "$work/benchsrc.conf" bench_push >/dev/null
+  await_sent "$1" >/dev/null
+}
+first_warm=2
+for _ in $(seq 1 "${ZFLEET_BENCH_WARMUP:-0}"); do
+  replicate_again "$first_warm"
+  first_warm=$((first_warm + 1))
+done
 warm_rates=()
 warm_ticks=0
 warm_daemon_ticks=0
-for n in 2 3 4; do
+for n in $first_warm $((first_warm + 1)) $((first_warm + 2)); do
   destroy_tree "$dst/zfleet/benchsrc"
   d0=$(zfs_daemon_ticks)
   ticks0=$(jvm_ticks)

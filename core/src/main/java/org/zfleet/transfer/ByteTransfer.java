@@ -1,6 +1,7 @@
 package org.zfleet.transfer;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -8,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.IOResult;
@@ -104,29 +106,38 @@ public final class ByteTransfer implements RunningTransfer {
     int chunk = options.effectiveChunkSize();
     ByteCounter counter = new ByteCounter(options, listener, bytes, startNanos);
 
-    Source<ByteString, CompletionStage<IOResult>> source =
-        StreamConverters.fromInputStream(
-                () -> new FillingInputStream(send.stdout(), options.progressInterval()), chunk)
+    // Two asynchronous boundaries: the reader, and the rest (counting, limit, writer). A third,
+    // for the counter alone, cost a thread hand-off per chunk and bought nothing: a kill switch
+    // fused with the writer waits for a blocked write, but every receiver's kill ends that write.
+    ChunkPool pool = new ChunkPool(chunk, (int) (options.maxBytesInFlight() / chunk) + 2);
+    Source<ByteString, NotUsed> source =
+        Source.unfoldResource(
+                () -> new FillingInputStream(send.stdout(), options.progressInterval()),
+                pool::read,
+                InputStream::close)
             .async(ioDispatcher, options.streamBuffer());
     Flow<ByteString, ByteString, ?> limit =
         options
             .bandwidthLimit()
             .<Flow<ByteString, ByteString, ?>>map(l -> BandwidthFlow.of(l, materializer.system()))
             .orElseGet(() -> Flow.of(ByteString.class));
-    Sink<ByteString, CompletionStage<IOResult>> sink =
-        StreamConverters.fromOutputStream(
-                () ->
-                    new CleanEndOutputStream(
-                        receive.stdin(), counter::upstreamFinished, new ProcessEnding()),
-                false)
+    Sink<ByteString, Pair<UniqueKillSwitch, CompletionStage<IOResult>>> toReceiver =
+        Flow.fromGraph(counter)
+            .via(limit)
+            .viaMat(KillSwitches.single(), Keep.right())
+            .toMat(
+                StreamConverters.fromOutputStream(
+                    () ->
+                        pool.recycling(
+                            new CleanEndOutputStream(
+                                receive.stdin(), counter::upstreamFinished, new ProcessEnding())),
+                    false),
+                Keep.both())
             .async(ioDispatcher, options.streamBuffer());
 
     Pair<UniqueKillSwitch, CompletionStage<IOResult>> materialized =
         source
-            .via(Flow.fromGraph(counter))
-            .via(limit)
-            .viaMat(KillSwitches.single(), Keep.right())
-            .toMat(sink, Keep.both())
+            .toMat(toReceiver, Keep.right())
             .addAttributes(Attributes.inputBuffer(options.streamBuffer(), options.streamBuffer()))
             .run(materializer);
     killSwitch = materialized.first();

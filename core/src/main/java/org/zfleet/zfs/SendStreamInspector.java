@@ -106,30 +106,53 @@ public final class SendStreamInspector {
    * then.
    */
   public void inspect(byte[] b, int off, int len, OutputStream out) throws Refused, IOException {
+    // What has passed is written as one run of the caller's bytes, headers and payloads together:
+    // a write per record part cost `zfs receive`'s pipe several small writes per 128 KiB record.
+    // Only a header split between two calls is written from its own copy.
     int pos = off;
     int end = off + len;
+    int run = off;
     while (pos < end) {
       if (payloadLeft > 0) {
         int n = (int) Math.min(payloadLeft, end - pos);
-        out.write(b, pos, n);
         pos += n;
         payloadLeft -= n;
         offset += n;
         continue;
       }
       if (state == State.DONE) {
+        write(out, b, run, pos);
         throw new Refused("data after the end of the stream (offset " + offset + ")");
       }
+      int headerStart = pos;
+      boolean inRun = filled == 0;
       int n = Math.min(RECORD - filled, end - pos);
       System.arraycopy(b, pos, header, filled, n);
       filled += n;
       pos += n;
-      if (filled == RECORD) {
-        filled = 0;
-        payloadLeft = record();
-        offset += RECORD;
-        out.write(header, 0, RECORD);
+      if (filled < RECORD) {
+        write(out, b, run, inRun ? headerStart : run);
+        return;
       }
+      filled = 0;
+      try {
+        payloadLeft = record();
+      } catch (Refused e) {
+        write(out, b, run, inRun ? headerStart : run);
+        throw e;
+      }
+      offset += RECORD;
+      if (!inRun) {
+        out.write(header, 0, RECORD);
+        run = pos;
+      }
+    }
+    write(out, b, run, end);
+  }
+
+  private static void write(OutputStream out, byte[] b, int from, int to) throws IOException {
+    if (to > from) {
+      out.write(b, from, to - from);
     }
   }
 

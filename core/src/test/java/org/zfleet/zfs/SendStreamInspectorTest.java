@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,6 +38,33 @@ class SendStreamInspectorTest {
       assertThat(result.inspector.done()).as(name + " ends with its END").isTrue();
       assertThat(result.inspector.start()).as(name).isNotNull();
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"full", "intermediate", "child-full"})
+  void whatPassesGoesOnInOneWritePerCall(String name) throws Exception {
+    byte[] stream = stream(name);
+    SendStreamInspector inspector = new SendStreamInspector();
+    List<Integer> writes = new ArrayList<>();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    OutputStream out =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            throw new AssertionError("a single-byte write");
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) {
+            writes.add(len);
+            bytes.write(b, off, len);
+          }
+        };
+
+    inspector.inspect(stream, 0, stream.length, out);
+
+    assertThat(writes).as("writes of a %d-byte stream", stream.length).hasSize(1);
+    assertThat(bytes.toByteArray()).isEqualTo(stream);
   }
 
   @Test

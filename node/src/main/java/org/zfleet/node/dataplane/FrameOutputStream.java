@@ -31,8 +31,11 @@ final class FrameOutputStream extends OutputStream {
   private final OutputStream out;
   private final Cork cork;
   private final Runnable beforeEnd;
-  // Header and payload in one write: one TLS record sequence per frame, no 4-byte record.
-  private final byte[] frame;
+  // The header and the payload are two writes under one cork: the 4-byte header is a TLS record of
+  // its own (a 256 KiB payload with the header in front made 17 records as well), and the payload
+  // is encrypted straight from the caller's array instead of being copied behind the header first.
+  private final byte[] header = new byte[4];
+  private final int maxFrame;
   private long bytes;
   private boolean ended;
 
@@ -40,7 +43,7 @@ final class FrameOutputStream extends OutputStream {
     this.out = out;
     this.cork = cork;
     this.beforeEnd = beforeEnd;
-    this.frame = new byte[4 + Math.min(maxChunk, Frames.MAX_DATA_FRAME)];
+    this.maxFrame = Math.min(maxChunk, Frames.MAX_DATA_FRAME);
   }
 
   @Override
@@ -54,12 +57,12 @@ final class FrameOutputStream extends OutputStream {
       throw new IOException("the stream has already ended");
     }
     while (len > 0) {
-      int n = Math.min(len, frame.length - 4);
-      Frames.writeLength(frame, 0, n);
-      System.arraycopy(b, off, frame, 4, n);
+      int n = Math.min(len, maxFrame);
+      Frames.writeLength(header, 0, n);
       cork.cork();
       try {
-        out.write(frame, 0, 4 + n);
+        out.write(header, 0, 4);
+        out.write(b, off, n);
       } catch (IOException e) {
         try {
           cork.uncork();
