@@ -73,6 +73,7 @@ public final class ReplicateFilesystem implements StepWork {
     if (plan.plan() instanceof Plan.UpToDate) {
       plan.healCursorTo().ifPresent(cursor::moveTo);
       cursor.bookmarkIfMissing();
+      cursor.releasePreparedHolds();
       // Named after the newest snapshot, so the status still says where the replica is.
       Optional<FilesystemVersion> newest = plan.newestSnapshot();
       StepResult upToDate =

@@ -124,16 +124,22 @@ final class ReplicationCursor {
     if (passed.isEmpty()) {
       return;
     }
-    sender
-        .releaseAll(marks.cursorHoldTag(), passed)
-        .forEach(
-            (s, why) ->
-                log.warn(
-                    "could not release hold snapshot=\"{}\" tag={} reason=\"{}\" (tried again"
-                        + " next cycle)",
-                    s,
-                    marks.cursorHoldTag(),
-                    why));
+    try {
+      sender
+          .releaseAll(marks.cursorHoldTag(), passed)
+          .forEach((s, why) -> releaseFailed(s.toString(), why));
+    } catch (ZfsException e) {
+      // Called while a failure may be on its way out: never hide it behind this one.
+      releaseFailed(passed.toString(), e.getMessage());
+    }
+  }
+
+  private void releaseFailed(String snapshots, String why) {
+    log.warn(
+        "could not release hold snapshot=\"{}\" tag={} reason=\"{}\" (tried again next cycle)",
+        snapshots,
+        marks.cursorHoldTag(),
+        why);
   }
 
   private String bookmark(FilesystemVersion to) {
