@@ -61,28 +61,6 @@ final class JobParts {
     return Optional.of(filter);
   }
 
-  /** {@code send { compressed, large-blocks, embedded-data, raw }}, all off when absent. */
-  static Optional<SendOptions> send(ObjectReader job) {
-    if (!job.has("send")) {
-      return Optional.of(SendOptions.NONE);
-    }
-    Optional<ObjectReader> section = job.object("send");
-    if (section.isEmpty()) {
-      return Optional.empty();
-    }
-    ObjectReader send = section.get();
-    int errorsBefore = send.problems().errorCount();
-    send.rejectUnknownKeys(SendOptions.KEYS);
-    List<Boolean> on = new ArrayList<>();
-    for (String key : SendOptions.KEYS) {
-      on.add(send.bool(key).orElse(false));
-    }
-    if (send.problems().errorCount() > errorsBefore) {
-      return Optional.empty();
-    }
-    return Optional.of(new SendOptions(on.get(0), on.get(1), on.get(2), on.get(3)));
-  }
-
   /** {@code snapshotting { type = periodic | cron | manual, … }}. */
   static Optional<Snapshotting> snapshotting(ObjectReader job, JobDefaults defaults) {
     if (!job.has("snapshotting")) {

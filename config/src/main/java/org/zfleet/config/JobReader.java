@@ -112,7 +112,7 @@ final class JobReader {
     Optional<Snapshotting> snapshotting = JobParts.snapshotting(job, defaults);
     Optional<PruningReader.Section> pruning = PruningReader.read(job, sides(true), defaults);
     Optional<Replication> replication = replication(job, defaults);
-    Optional<SendOptions> send = JobParts.send(job);
+    Optional<SendOptions> send = SendReader.send(job);
     if (snapshotting.isPresent() && pruning.isPresent()) {
       checkOwnPrefix(pruning.get(), snapshotting.get().prefix());
       PruningReader.checkKeepsSomething(pruning.get(), "keep-sender", snapshotting.get().prefix());
@@ -194,7 +194,7 @@ final class JobReader {
     Optional<List<String>> clients =
         JobParts.names(job, "clients", "the nodes allowed to pull from this source");
     Optional<Snapshotting> snapshotting = JobParts.snapshotting(job, defaults);
-    Optional<SendOptions> send = JobParts.send(job);
+    Optional<SendOptions> send = SendReader.send(job);
     if (!allPresent(name, filesystems, clients, snapshotting, send)) {
       return Optional.empty();
     }

@@ -152,13 +152,18 @@ final class ZreplJobs {
         ctx.note(where + "." + key, "zfleet has no such send option; not carried over");
       }
     }
-    if (flags.values().stream().noneMatch("true"::equals)) {
+    // zrepl sends plain unless told raw; zfleet's default (auto) sends encrypted filesystems raw,
+    // so an explicit "raw: false" stays off.
+    boolean rawOff = "false".equals(flags.get("raw"));
+    if (flags.values().stream().noneMatch("true"::equals) && !rawOff) {
       return;
     }
     ctx.writer.open("send");
     for (String key : SendOptions.KEYS) {
       if ("true".equals(flags.get(key))) {
-        ctx.writer.raw(key, "true");
+        ctx.writer.raw(key, key.equals("raw") ? "on" : "true");
+      } else if (key.equals("raw") && rawOff) {
+        ctx.writer.raw(key, "off");
       }
     }
     ctx.writer.close();

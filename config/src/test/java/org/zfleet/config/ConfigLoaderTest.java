@@ -13,6 +13,8 @@ import java.util.OptionalLong;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.zfleet.model.DatasetName;
 
 @Timeout(30)
@@ -269,10 +271,64 @@ class ConfigLoaderTest {
     ZfleetConfig config = result.config().orElseThrow();
     assertThat(((PushJob) config.job("plain").orElseThrow()).send()).isEqualTo(SendOptions.NONE);
     assertThat(((PushJob) config.job("packed").orElseThrow()).send())
-        .isEqualTo(new SendOptions(true, true, true, false));
+        .isEqualTo(new SendOptions(true, true, true, SendOptions.Raw.OFF));
     assertThat(((PushJob) config.job("packed").orElseThrow()).send().enabled())
         .containsExactly("compressed", "large-blocks", "embedded-data");
     assertThat(((SourceJob) config.job("served").orElseThrow()).send())
-        .isEqualTo(new SendOptions(false, false, false, true));
+        .isEqualTo(new SendOptions(false, false, false, SendOptions.Raw.ON));
+  }
+
+  @ParameterizedTest(name = "raw = {0}")
+  @CsvSource({
+    "'', AUTO",
+    "'raw = auto', AUTO",
+    "'raw = on', ON",
+    "'raw = true', ON",
+    "'raw = off', OFF",
+    "'raw = false', OFF",
+    "'compressed = true', AUTO"
+  })
+  void rawSendsAreAutoUnlessTheJobSaysOnOrOff(String setting, SendOptions.Raw expected) {
+    String text =
+        """
+        zfleet.jobs = [
+          { name = p, type = push, sink = s, filesystems { "tank/a<" = true }
+            snapshotting { type = periodic, prefix = "a_", interval = 10m }
+            pruning { keep-sender = [ { type = not-replicated } ], keep-receiver = [ { type = last-n, count = 5 } ] }
+            send { %s } }
+          { name = s, type = sink, root-fs = "backup/in", clients = [ h ] }
+        ]
+        """
+            .formatted(setting);
+    LoadResult result = ConfigLoader.parse(text, "raw.conf", "h");
+
+    assertThat(result.errors()).isEmpty();
+    SendOptions send = ((PushJob) result.config().orElseThrow().job("p").orElseThrow()).send();
+    assertThat(send.raw()).isEqualTo(expected);
+    assertThat(send.enabled().contains("raw")).isEqualTo(expected == SendOptions.Raw.ON);
+  }
+
+  @Test
+  void aRawSettingOtherThanAutoOnOrOffIsAnErrorNamingTheChoices() {
+    String text =
+        """
+        zfleet.jobs = [
+          { name = p, type = push, sink = s, filesystems { "tank/a<" = true }
+            snapshotting { type = periodic, prefix = "a_", interval = 10m }
+            pruning { keep-sender = [ { type = not-replicated } ], keep-receiver = [ { type = last-n, count = 5 } ] }
+            send { raw = sometimes } }
+          { name = s, type = sink, root-fs = "backup/in", clients = [ h ] }
+        ]
+        """;
+    LoadResult result = ConfigLoader.parse(text, "raw.conf", "h");
+
+    assertThat(result.errors())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.path()).endsWith("send.raw");
+              assertThat(p.message()).contains("auto", "on", "off", "\"sometimes\"");
+              assertThat(p.line()).isEqualTo(5);
+            });
   }
 }

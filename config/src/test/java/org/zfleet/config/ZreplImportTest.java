@@ -128,7 +128,7 @@ class ZreplImportTest {
     assertThat(push.replication().bandwidthLimit()).hasValue((long) (23.5 * (1 << 20)));
     assertThat(push.replication().initialReplication())
         .isEqualTo(Replication.InitialReplication.ALL);
-    assertThat(push.send()).isEqualTo(new SendOptions(true, true, false, false));
+    assertThat(push.send()).isEqualTo(new SendOptions(true, true, false, SendOptions.Raw.AUTO));
     assertThat(converted.notes())
         .extracting(ZreplConversion.Note::where)
         .contains(
@@ -157,7 +157,7 @@ class ZreplImportTest {
     ZfleetConfig config = check(converted);
     SourceJob source = (SourceJob) config.job("db_source").orElseThrow();
     assertThat(source.clients()).containsExactly("mysql01");
-    assertThat(source.send()).isEqualTo(new SendOptions(false, false, false, true));
+    assertThat(source.send()).isEqualTo(new SendOptions(false, false, false, SendOptions.Raw.ON));
     assertThat(converted.notes())
         .extracting(ZreplConversion.Note::where)
         .doesNotContain("jobs[0].send.raw");

@@ -18,7 +18,9 @@ final class CursorHoldRelease {
   /**
    * The held snapshots of {@code fs} older than the cursor of {@code destination}, less the newest
    * snapshot it shares with the replica (the next incremental base, should the cursor be ahead of
-   * it). None while the cursor is unknown: then nothing says which holds are no longer needed.
+   * it). Where the cursor is kept as a bookmark, its snapshot too, and the shared one when a cursor
+   * bookmark stands for it: holds were needed only while the step ran. None while the cursor is
+   * unknown: then nothing says which holds are no longer needed.
    */
   static List<FilesystemVersion> passed(
       SenderFilesystem fs, DestinationView.Reachable destination) {
@@ -32,16 +34,20 @@ final class CursorHoldRelease {
     List<FilesystemVersion> replica =
         destination.replica().map(ReplicaDataset::versions).orElse(List.of());
     Optional<Long> base =
-        BaseProtection.newestCommon(fs.versions(), replica).map(c -> c.onSender().guid());
+        BaseProtection.newestCommon(fs.versions(), replica)
+            .map(c -> c.onSender().guid())
+            .filter(guid -> fs.cursorBookmark(destination.name(), guid).isEmpty());
     long txg = cursor.get().createTxg();
+    boolean bookmarked = fs.cursorBookmark(destination.name(), cursor.get().guid()).isPresent();
     return fs.versions().stream()
         .filter(FilesystemVersion::isSnapshot)
-        .filter(v -> v.createTxg() < txg)
+        .filter(v -> v.createTxg() < txg || (bookmarked && v.createTxg() == txg))
         .filter(v -> fs.heldSnapshots().contains(v.name()))
         .filter(v -> base.isEmpty() || v.guid() != base.get())
         .toList();
   }
 
+  /** The cursor's version: its snapshot, else its bookmark (the snapshot was destroyed). */
   private static Optional<FilesystemVersion> cursor(SenderFilesystem fs, String destination) {
     Optional<String> value = fs.marksFor(destination).cursor();
     if (value.isEmpty()) {
@@ -49,7 +55,7 @@ final class CursorHoldRelease {
     }
     try {
       long guid = Long.parseUnsignedLong(value.get().strip());
-      return fs.versions().stream().filter(v -> v.isSnapshot() && v.guid() == guid).findFirst();
+      return fs.versions().stream().filter(v -> v.guid() == guid).findFirst();
     } catch (NumberFormatException e) {
       return Optional.empty();
     }

@@ -76,7 +76,18 @@ public record FilesystemView(
         new SenderFilesystem.Marks(
             effect.cursor().map(v -> Long.toUnsignedString(v.guid())).or(old::cursor),
             Optional.empty(),
-            effect.cursor().isPresent() ? Map.of() : old.legacy()));
+            effect.cursor().isPresent() ? Map.of() : old.legacy(),
+            effect.cursorBookmark().map(b -> List.of(b.name())).orElse(old.cursorBookmarks())));
+    List<FilesystemVersion> versions = sender.versions();
+    if (effect.cursorBookmark().isPresent()) {
+      // The step made the new cursor bookmark and destroyed the destination's older ones.
+      versions = new ArrayList<>(versions);
+      versions.removeIf(v -> !v.isSnapshot() && old.cursorBookmarks().contains(v.name()));
+      versions.add(effect.cursorBookmark().get());
+      versions.sort(
+          java.util.Comparator.comparingLong(FilesystemVersion::createTxg)
+              .thenComparing(FilesystemVersion::kind));
+    }
     List<DestinationView> moved = new ArrayList<>();
     for (DestinationView d : destinations) {
       if (d instanceof DestinationView.Reachable r && r.name().equals(effect.destination())) {
@@ -86,7 +97,7 @@ public record FilesystemView(
       }
     }
     return new FilesystemView(
-        new SenderFilesystem(sender.name(), sender.versions(), marks, sender.heldSnapshots()),
+        new SenderFilesystem(sender.name(), versions, marks, sender.heldSnapshots()),
         moved,
         senderNode,
         snapshotPrefix);

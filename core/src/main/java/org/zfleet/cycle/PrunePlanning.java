@@ -10,6 +10,7 @@ import org.zfleet.cycle.FilesystemView.DestinationView;
 import org.zfleet.model.FilesystemVersion;
 import org.zfleet.plan.BaseProtection;
 import org.zfleet.plan.CommonBase;
+import org.zfleet.plan.Plan;
 import org.zfleet.prune.CursorState;
 import org.zfleet.prune.Protection;
 import org.zfleet.prune.PruneContext;
@@ -52,15 +53,18 @@ final class PrunePlanning {
       CursorState cursor = cursor(view.sender(), d.name(), owner);
       context = context.withCursor(cursor);
       // The cursor is the next incremental base even while the destination cannot be listed: an
-      // unreachable sink must find it when it returns.
-      if (cursor instanceof CursorState.Known known) {
+      // unreachable sink must find it when it returns. A cursor bookmark keeps that base (zrepl's
+      // design): then the snapshot is free to go.
+      if (cursor instanceof CursorState.Known known
+          && view.sender().cursorBookmark(d.name(), known.guid()).isEmpty()) {
         context =
             context.withProtection(
                 Protection.ofGuid(known.guid(), "replication cursor of " + who(settings, d)));
       }
       Optional<FilesystemVersion> common =
           BaseProtection.newestCommon(view.sender().versions(), replicaVersions(d))
-              .map(CommonBase::onSender);
+              .map(CommonBase::onSender)
+              .filter(base -> view.sender().cursorBookmark(d.name(), base.guid()).isEmpty());
       if (common.isPresent()) {
         context =
             context.withProtection(
@@ -68,6 +72,15 @@ final class PrunePlanning {
       }
       ReplicationPlan plan = plans.get(d.name());
       if (plan != null) {
+        // The snapshot a step of this cycle sends from, even where a bookmark would serve.
+        Optional<FilesystemVersion> from = firstBase(plan);
+        if (from.isPresent()) {
+          context =
+              context.withProtection(
+                  Protection.ofGuid(
+                      from.get().guid(),
+                      "this cycle's replication to " + d.name() + " sends from it"));
+        }
         for (FilesystemVersion target : plan.targets()) {
           context =
               context.withProtection(
@@ -132,6 +145,13 @@ final class PrunePlanning {
 
   private static String who(CycleSettings settings, DestinationView d) {
     return settings.kind() == Kind.PULL ? "pull " + settings.job() : "sink " + d.name();
+  }
+
+  private static Optional<FilesystemVersion> firstBase(ReplicationPlan plan) {
+    if (plan.plan() instanceof Plan.Steps steps) {
+      return steps.steps().get(0).from().filter(FilesystemVersion::isSnapshot);
+    }
+    return Optional.empty();
   }
 
   private static List<FilesystemVersion> replicaVersions(DestinationView d) {

@@ -34,6 +34,9 @@ import org.zfleet.plan.ReceiverState;
  * @param placeholdersPrepared the prepare step has also created {@code placeholders}; it leaves
  *     those of a first receive that waits for its replicated ancestor to the step, which makes them
  *     once the ancestor has arrived
+ * @param cursorBookmarks the destination's cursor bookmarks as listed (ZFS with bookmarks): the one
+ *     at the cursor makes its snapshot's hold unnecessary between cycles; the step destroys the
+ *     others once it has made a newer one
  */
 public record ReplicationPlan(
     DatasetName source,
@@ -50,7 +53,8 @@ public record ReplicationPlan(
     List<String> warnings,
     Map<String, String> legacyMarks,
     boolean preparedByJob,
-    boolean placeholdersPrepared) {
+    boolean placeholdersPrepared,
+    List<FilesystemVersion> cursorBookmarks) {
 
   public ReplicationPlan {
     Objects.requireNonNull(source, "source");
@@ -65,6 +69,7 @@ public record ReplicationPlan(
     Objects.requireNonNull(healCursorTo, "healCursorTo");
     warnings = List.copyOf(warnings);
     legacyMarks = Map.copyOf(legacyMarks);
+    cursorBookmarks = List.copyOf(cursorBookmarks);
   }
 
   /**
@@ -99,7 +104,8 @@ public record ReplicationPlan(
         warnings,
         Map.of(),
         false,
-        false);
+        false,
+        List.of());
   }
 
   /** The same plan once the replicated parent it waited for has arrived. */
@@ -119,7 +125,17 @@ public record ReplicationPlan(
         warnings,
         legacyMarks,
         preparedByJob,
-        placeholdersPrepared);
+        placeholdersPrepared,
+        cursorBookmarks);
+  }
+
+  /**
+   * Whether the cursor as listed is kept as a bookmark: then its snapshot is held only while a step
+   * sends from it, and pruning may destroy it between cycles.
+   */
+  public boolean cursorBookmarked() {
+    return cursorGuid.isPresent()
+        && cursorBookmarks.stream().anyMatch(b -> b.guid() == cursorGuid.getAsLong());
   }
 
   /** The sender's newest snapshot, where an up-to-date replica stands. */
@@ -131,8 +147,9 @@ public record ReplicationPlan(
 
   /**
    * The snapshots a step sends from and to that must be held while it runs and after: every
-   * snapshot the cursor passes through, and the first step's base unless it is the cursor (held
-   * already).
+   * snapshot the cursor passes through, and the first step's base unless it is the cursor held
+   * already (a cursor kept as a bookmark holds nothing between cycles: its snapshot, if still
+   * there, is held for the step).
    */
   public List<FilesystemVersion> toHold() {
     List<FilesystemVersion> held = new java.util.ArrayList<>();
@@ -142,7 +159,11 @@ public record ReplicationPlan(
           .get(0)
           .from()
           .filter(FilesystemVersion::isSnapshot)
-          .filter(from -> cursorGuid.isEmpty() || cursorGuid.getAsLong() != from.guid())
+          .filter(
+              from ->
+                  cursorGuid.isEmpty()
+                      || cursorGuid.getAsLong() != from.guid()
+                      || cursorBookmarked())
           .ifPresent(held::add);
     }
     held.addAll(targets());

@@ -66,7 +66,10 @@ final class ReplicationPlanning {
         marks.legacy(),
         push,
         // CyclePlanner.prepare leaves the placeholders below an ancestor still to arrive.
-        push && destination.awaitParent().isEmpty());
+        push && destination.awaitParent().isEmpty(),
+        fs.versions().stream()
+            .filter(v -> !v.isSnapshot() && marks.cursorBookmarks().contains(v.name()))
+            .toList());
   }
 
   private static OptionalLong parseCursor(

@@ -44,21 +44,47 @@ public record SenderFilesystem(
   }
 
   /**
-   * The replication cursor's property (the guid of the snapshot the destination has last received)
-   * and the step mark (the snapshots a step in flight holds, comma-separated), as listed; and the
-   * marks an earlier version wrote for the same destination under names of an older form (property
-   * name to value), which the replication retires once it has written the cursor.
+   * The bookmark of {@code destination}'s cursor bookmarks with {@code guid}: where the ZFS has
+   * bookmarks, the incremental base that survives its snapshot, so the snapshot itself need not be
+   * held or kept from pruning.
    */
-  public record Marks(Optional<String> cursor, Optional<String> step, Map<String, String> legacy) {
+  public Optional<FilesystemVersion> cursorBookmark(String destination, long guid) {
+    List<String> names = marksFor(destination).cursorBookmarks();
+    if (names.isEmpty()) {
+      return Optional.empty();
+    }
+    return versions.stream()
+        .filter(v -> !v.isSnapshot() && v.guid() == guid && names.contains(v.name()))
+        .findFirst();
+  }
+
+  /**
+   * The replication cursor's property (the guid of the snapshot the destination has last received)
+   * and the step mark (the snapshots a step in flight holds, comma-separated), as listed; the marks
+   * an earlier version wrote for the same destination under names of an older form (property name
+   * to value), which the replication retires once it has written the cursor; and the short names of
+   * the destination's cursor bookmarks among the filesystem's bookmarks (ZFS with bookmarks).
+   */
+  public record Marks(
+      Optional<String> cursor,
+      Optional<String> step,
+      Map<String, String> legacy,
+      List<String> cursorBookmarks) {
     public static final Marks NONE = new Marks(Optional.empty(), Optional.empty());
 
     public Marks {
       Objects.requireNonNull(cursor, "cursor");
       Objects.requireNonNull(step, "step");
       legacy = Map.copyOf(legacy);
+      cursorBookmarks = List.copyOf(cursorBookmarks);
     }
 
-    /** Marks with nothing left in an older form. */
+    /** Marks without cursor bookmarks. */
+    public Marks(Optional<String> cursor, Optional<String> step, Map<String, String> legacy) {
+      this(cursor, step, legacy, List.of());
+    }
+
+    /** Marks with nothing left in an older form, without cursor bookmarks. */
     public Marks(Optional<String> cursor, Optional<String> step) {
       this(cursor, step, Map.of());
     }

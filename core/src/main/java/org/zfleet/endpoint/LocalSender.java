@@ -109,6 +109,17 @@ public final class LocalSender implements Sender {
   }
 
   @Override
+  public boolean keepsCursorBookmarks() {
+    return zfs.capabilities().bookmarks();
+  }
+
+  @Override
+  public void destroyBookmark(DatasetName filesystem, String bookmark) {
+    check(filesystem);
+    zfs.destroyBookmark(filesystem, bookmark);
+  }
+
+  @Override
   public void setUserProperty(String datasetOrSnapshot, String property, String value) {
     check(datasetOf(datasetOrSnapshot));
     zfs.setUserProperty(datasetOrSnapshot, property, value);

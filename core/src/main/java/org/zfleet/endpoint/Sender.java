@@ -85,6 +85,20 @@ public interface Sender {
 
   void bookmark(SnapshotName snapshot, String bookmark);
 
+  /**
+   * Whether the replication cursor is kept as a bookmark here ({@link #bookmark}, {@link
+   * #destroyBookmark}): this side's ZFS has bookmarks and the sender is on this node (the cluster's
+   * protocol makes none). Otherwise the cursor is a held snapshot.
+   */
+  default boolean keepsCursorBookmarks() {
+    return false;
+  }
+
+  /** Destroys {@code filesystem#bookmark}; where {@link #keepsCursorBookmarks} only. */
+  default void destroyBookmark(DatasetName filesystem, String bookmark) {
+    throw new ZfsException.Unsupported("no bookmarks through this sender", List.of(), "");
+  }
+
   void setUserProperty(String datasetOrSnapshot, String property, String value);
 
   void inheritUserProperty(DatasetName dataset, String property);

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.zfleet.cycle.ReplicaDataset;
 import org.zfleet.cycle.SenderFilesystem;
 import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
 import org.zfleet.plan.ReceiverState;
 import org.zfleet.zfs.DatasetListing;
 
@@ -35,7 +36,11 @@ final class ListingValues {
                           new SenderFilesystem.Marks(
                               m.cursorIn(d.properties()),
                               Optional.ofNullable(d.properties().get(m.stepProperty())),
-                              m.legacyIn(d.properties()))));
+                              m.legacyIn(d.properties()),
+                              d.versions().stream()
+                                  .filter(v -> !v.isSnapshot() && m.isCursorBookmark(v.name()))
+                                  .map(FilesystemVersion::name)
+                                  .toList())));
               Set<String> held = new HashSet<>();
               d.versionProperties()
                   .forEach(

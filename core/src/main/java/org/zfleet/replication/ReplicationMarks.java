@@ -93,6 +93,32 @@ public final class ReplicationMarks {
     return HOLD_PREFIX + "cursor." + key;
   }
 
+  /**
+   * The name of the bookmark that is this pair's replication cursor where the ZFS has bookmarks
+   * (zrepl's design): the cursor tag's name with the snapshot's guid in hex, so each cursor has its
+   * own and a new one is made before the old one goes. The incremental base survives in it when a
+   * person destroys the snapshot.
+   */
+  public String cursorBookmark(long guid) {
+    return cursorBookmarkPrefix() + String.format("%016x", guid);
+  }
+
+  /** Whether {@code bookmark} (a short name) is one of this pair's cursor bookmarks. */
+  public boolean isCursorBookmark(String bookmark) {
+    String prefix = cursorBookmarkPrefix();
+    return bookmark.length() == prefix.length() + 16
+        && bookmark.startsWith(prefix)
+        && bookmark.substring(prefix.length()).chars().allMatch(ReplicationMarks::isHexDigit);
+  }
+
+  private String cursorBookmarkPrefix() {
+    return cursorHoldTag() + "_";
+  }
+
+  private static boolean isHexDigit(int c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  }
+
   /** The hold on the snapshots a step is sending, released when it ends. */
   public String stepHoldTag() {
     return HOLD_PREFIX + "step." + key;

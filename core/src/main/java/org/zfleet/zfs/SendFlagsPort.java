@@ -13,17 +13,38 @@ import org.zfleet.model.SnapshotName;
 
 /**
  * A job's view of the node's {@link ZfsPort}: every send (and size estimate) it asks for carries
- * the job's {@link SendFlag}s (its {@code send} section), everything else passes through. Made once
- * per job where the job's driver is made, so replication needs no knowledge of the flags.
+ * the job's {@link SendFlag}s (its {@code send} section), and with {@code raw = auto} also {@code
+ * -w} when the filesystem sent is encrypted; everything else passes through. Made once per job
+ * where the job's driver is made, so replication needs no knowledge of the flags.
  */
 public final class SendFlagsPort implements ZfsPort {
 
   private final ZfsPort zfs;
   private final Set<SendFlag> flags;
+  private final boolean rawWhenEncrypted;
 
-  private SendFlagsPort(ZfsPort zfs, Set<SendFlag> flags) {
+  private SendFlagsPort(ZfsPort zfs, Set<SendFlag> flags, boolean rawWhenEncrypted) {
     this.zfs = zfs;
     this.flags = flags;
+    this.rawWhenEncrypted = rawWhenEncrypted;
+  }
+
+  /**
+   * {@code zfs} with {@code flags} added to every send, and {@code -w} to the sends of encrypted
+   * filesystems when {@code rawWhenEncrypted} (the {@code auto} of {@code send.raw}) and this ZFS
+   * has encryption: on one without (zfs-fuse) nothing is encrypted, and sends stay plain.
+   */
+  public static ZfsPort of(ZfsPort zfs, Set<SendFlag> flags, boolean rawWhenEncrypted) {
+    ZfsPort withFlags = of(zfs, flags);
+    boolean auto =
+        rawWhenEncrypted
+            && !flags.contains(SendFlag.RAW)
+            && zfs.capabilities().encryption()
+            && zfs.capabilities().sendFlags().contains(SendFlag.RAW);
+    if (!auto) {
+      return withFlags;
+    }
+    return new SendFlagsPort(zfs, flags.isEmpty() ? Set.of() : Set.copyOf(flags), true);
   }
 
   /**
@@ -46,13 +67,22 @@ public final class SendFlagsPort implements ZfsPort {
           List.of(),
           "");
     }
-    return new SendFlagsPort(zfs, Set.copyOf(flags));
+    return new SendFlagsPort(zfs, Set.copyOf(flags), false);
   }
 
   private SendRequest withFlags(SendRequest request) {
-    Set<SendFlag> all = EnumSet.copyOf(flags);
+    Set<SendFlag> all = EnumSet.noneOf(SendFlag.class);
+    all.addAll(flags);
     all.addAll(request.flags());
+    if (rawWhenEncrypted && !all.contains(SendFlag.RAW) && zfs.encrypted(request.to().dataset())) {
+      all.add(SendFlag.RAW);
+    }
     return request.withFlags(all);
+  }
+
+  @Override
+  public boolean encrypted(DatasetName dataset) {
+    return zfs.encrypted(dataset);
   }
 
   @Override

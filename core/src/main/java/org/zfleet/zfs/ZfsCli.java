@@ -326,6 +326,18 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   }
 
   @Override
+  public boolean encrypted(DatasetName dataset) {
+    if (!capabilities.encryption()) {
+      return false;
+    }
+    String value =
+        zfs("get", dataset.value(), List.of("-H", "-o", "value", "encryption", dataset.value()))
+            .stdout()
+            .strip();
+    return !value.equals("off") && !value.equals("-") && !value.isEmpty();
+  }
+
+  @Override
   public SendProcess send(SendRequest request) {
     return transfers.send(request);
   }

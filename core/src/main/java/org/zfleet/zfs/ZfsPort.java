@@ -137,6 +137,14 @@ public interface ZfsPort {
   Map<DatasetName, Long> spaceUsed(Collection<DatasetName> roots);
 
   /**
+   * Whether {@code dataset} is encrypted (its {@code encryption} is not {@code off}); false on a
+   * ZFS without encryption ({@link ZfsCapabilities#encryption}), which asks nothing.
+   */
+  default boolean encrypted(DatasetName dataset) {
+    return false;
+  }
+
+  /**
    * Starts {@code zfs send}; its stdout is the stream. The caller must read it or kill it. A flag
    * this ZFS does not have is refused with {@link ZfsException.Unsupported} before anything runs.
    */

@@ -201,6 +201,48 @@ class PlannerTest {
             REPLICA.withCursor(guid("b")),
             "-i #zfleet_cursor @c, -I @c @d"),
         of(
+            "cursor snapshot destroyed by a person: -i from the cursor bookmark",
+            "@a #zcur~b @c",
+            "@a @b",
+            REPLICA.withCursor(guid("b")),
+            "-i #zcur @c"),
+        of(
+            "cursor snapshot destroyed, newer runs: -i to the first, -I from there",
+            "#zcur~b @c @d @e",
+            "@a @b",
+            REPLICA.withCursor(guid("b")),
+            "-i #zcur @c, -I @c @e"),
+        of(
+            "old and new cursor bookmarks: the receiver's newest decides",
+            "#zold~a #znew~b @c",
+            "@a @b",
+            REPLICA.withCursor(guid("b")),
+            "-i #znew @c"),
+        of(
+            "cursor bookmark beside its snapshot: the snapshot, so -I starts there",
+            "@b #zcur~b @c @d",
+            "@a @b",
+            REPLICA.withCursor(guid("b")),
+            "-I @b @d"),
+        of(
+            "cursor bookmark ahead of a rolled-back receiver: an older bookmark serves",
+            "#zold~a #zcur~c @d",
+            "@a",
+            REPLICA.withCursor(guid("c")),
+            "-i #zold @d"),
+        of(
+            "cursor bookmark the receiver never had: conflict, nothing sent",
+            "#zcur~q @d",
+            "@a",
+            REPLICA.withCursor(guid("q")),
+            "conflict NO_COMMON_SNAPSHOT"),
+        of(
+            "cursor bookmark and nothing newer: up to date",
+            "#zcur~b",
+            "@a @b",
+            REPLICA.withCursor(guid("b")),
+            "up-to-date"),
+        of(
             "cursor ahead of a receiver that lost everything common",
             s,
             "@q",

@@ -67,8 +67,12 @@ class LegacyMarksReplicationTest {
     assertThat(job.cycle().get(DirectJob.key(FS, StepKind.REPLICATE)).ok()).isTrue();
     SnapshotName first = newest();
 
-    // What an earlier version left: its cursor and a crashed step's mark, in the legacy form.
-    zfs.release(first, marks.cursorHoldTag());
+    // What an earlier version left: its cursor and a crashed step's mark, in the legacy form (it
+    // held the cursor snapshot and made no cursor bookmark).
+    assertThat(zfs.holds(first).tags().orElseThrow())
+        .as("the cursor is a bookmark: nothing held between cycles")
+        .isEmpty();
+    zfs.destroyBookmark(FS, marks.cursorBookmark(Long.parseUnsignedLong(guid(first))));
     zfs.inheritUserProperty(FS, marks.cursorProperty());
     zfs.hold(first, legacy.cursorHoldTag());
     zfs.hold(first, legacy.stepHoldTag());
@@ -98,7 +102,11 @@ class LegacyMarksReplicationTest {
     assertThat(properties)
         .doesNotContainKeys(legacy.cursorProperty(), legacy.stepProperty(), marks.stepProperty());
     assertThat(zfs.holds(first).tags().orElseThrow()).isEmpty();
-    assertThat(zfs.holds(second).tags().orElseThrow()).containsExactly(marks.cursorHoldTag());
+    assertThat(zfs.holds(second).tags().orElseThrow()).isEmpty();
+    assertThat(listing().versions())
+        .filteredOn(v -> !v.isSnapshot())
+        .extracting(FilesystemVersion::name)
+        .containsExactly(marks.cursorBookmark(Long.parseUnsignedLong(guid(second))));
   }
 
   private DirectJob job() {
@@ -135,13 +143,14 @@ class LegacyMarksReplicationTest {
   }
 
   private SnapshotName newest() {
-    List<FilesystemVersion> versions = listing().versions();
+    List<FilesystemVersion> versions =
+        listing().versions().stream().filter(FilesystemVersion::isSnapshot).toList();
     return FS.snapshot(versions.get(versions.size() - 1).name());
   }
 
   private String guid(SnapshotName snapshot) {
     return listing().versions().stream()
-        .filter(v -> v.name().equals(snapshot.name()))
+        .filter(v -> v.isSnapshot() && v.name().equals(snapshot.name()))
         .map(v -> Long.toUnsignedString(v.guid()))
         .findFirst()
         .orElseThrow();

@@ -218,6 +218,24 @@ public record RealZfs(
         .toList();
   }
 
+  /** Short names of a filesystem's bookmarks, oldest first; empty where there are none. */
+  public List<String> bookmarks(DatasetName fs) {
+    if (!exists(fs) || name.equals("zfs-fuse")) {
+      return List.of();
+    }
+    return zfs(
+            "list", "-H", "-d", "1", "-t", "bookmark", "-o", "name", "-s", "createtxg", fs.value())
+        .lines()
+        .filter(l -> !l.isBlank())
+        .map(l -> l.substring(l.indexOf('#') + 1))
+        .toList();
+  }
+
+  /** Whether this ZFS has bookmarks (OpenZFS; not zfs-fuse). */
+  public boolean hasBookmarks() {
+    return !name.equals("zfs-fuse");
+  }
+
   public String guid(DatasetName fs, String snapshot) {
     return zfs("get", "-H", "-p", "-o", "value", "guid", fs.snapshot(snapshot).full()).strip();
   }

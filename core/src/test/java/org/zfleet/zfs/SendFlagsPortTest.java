@@ -33,6 +33,9 @@ class SendFlagsPortTest {
                 case "estimateSendSize":
                   sent.add((SendRequest) args[0]);
                   return OptionalLong.of(1);
+                case "encrypted":
+                  other.add("encrypted " + args[0]);
+                  return args[0].toString().contains("secret");
                 default:
                   other.add(method.getName());
                   return null;
@@ -71,5 +74,41 @@ class SendFlagsPortTest {
         .isInstanceOf(ZfsException.Unsupported.class)
         .hasMessageContaining("raw (zfs send -w)")
         .hasMessageContaining("OpenZFS");
+  }
+
+  @Test
+  void rawAutoSendsEncryptedFilesystemsRawAndTheOthersPlain() {
+    ZfsPort job = SendFlagsPort.of(recording(), Set.of(SendFlag.COMPRESSED), true);
+    SnapshotName secret = SnapshotName.parse("pool/secret@s");
+
+    job.send(SendRequest.full(secret));
+    job.send(SendRequest.full(S));
+    job.estimateSendSize(SendRequest.full(secret));
+
+    assertThat(sent)
+        .extracting(SendRequest::flags)
+        .containsExactly(
+            Set.of(SendFlag.COMPRESSED, SendFlag.RAW),
+            Set.of(SendFlag.COMPRESSED),
+            Set.of(SendFlag.COMPRESSED, SendFlag.RAW));
+    assertThat(other)
+        .containsExactly("encrypted pool/secret", "encrypted pool/fs", "encrypted pool/secret");
+  }
+
+  @Test
+  void rawAutoOnAZfsWithoutEncryptionAsksNothingAndSendsPlain() {
+    ZfsPort zfsFuse = new InMemoryZfs();
+
+    assertThat(SendFlagsPort.of(zfsFuse, Set.of(), true)).isSameAs(zfsFuse);
+  }
+
+  @Test
+  void rawOnAsksNothingMore() {
+    ZfsPort job = SendFlagsPort.of(recording(), Set.of(SendFlag.RAW), true);
+
+    job.send(SendRequest.full(S));
+
+    assertThat(sent).extracting(SendRequest::flags).containsExactly(Set.of(SendFlag.RAW));
+    assertThat(other).isEmpty();
   }
 }

@@ -166,6 +166,41 @@ public abstract class ZfsPortCapabilityContract extends ZfsPortContract {
         .isInstanceOf(ZfsException.NotFound.class);
   }
 
+  @Test
+  void aCursorBookmarkNamedAsZfleetNamesItOutlivesItsReleasedSnapshotBesideANewerOne() {
+    if (!port().capabilities().bookmarks()) {
+      return; // refused above
+    }
+    DatasetName src = scratch();
+    DatasetName target = otherScratch().child("copy");
+    port().snapshot(List.of(src), "a");
+    SnapshotName a = src.snapshot("a");
+    long guid = version(src, "a").guid();
+    // The form ReplicationMarks writes for an ambiguous job name: '.', ':' and the guid in hex.
+    String cursorA = "zfleet_cursor.:5:daily.sink_" + String.format("%016x", guid);
+    port().hold(a, "zfleet_step.:5:daily.sink");
+    port().bookmark(a, cursorA);
+    pipe(port(), SendRequest.full(a), ReceiveRequest.into(target));
+    assertThatThrownBy(() -> port().destroySnapshot(a)).isInstanceOf(ZfsException.class);
+    port().release(a, "zfleet_step.:5:daily.sink");
+    port().destroySnapshot(a);
+
+    writeFile(src, "f", bytes("two"));
+    port().snapshot(List.of(src), "b");
+    SnapshotName b = src.snapshot("b");
+    pipe(port(), SendRequest.incremental(version(src, cursorA), b), ReceiveRequest.into(target));
+    String cursorB =
+        "zfleet_cursor.:5:daily.sink_" + String.format("%016x", version(src, "b").guid());
+    port().bookmark(b, cursorB);
+    port().destroyBookmark(src, cursorA);
+
+    assertThat(versions(src))
+        .extracting(FilesystemVersion::relativeName)
+        .containsExactly("@b", "#" + cursorB);
+    assertThat(versions(target)).extracting(FilesystemVersion::name).containsExactly("a", "b");
+    assertThat(text(readFile(target, "f"))).isEqualTo("two");
+  }
+
   // ---- resumable receive
 
   @Test

@@ -18,7 +18,11 @@ final class JobPorts {
 
   private JobPorts() {}
 
-  /** The {@code send} section of a sending job; none for the others. */
+  /** What a job that sends nothing (snap, sink, pull) asks of sends: nothing. */
+  private static final SendOptions NOT_SENDING =
+      new SendOptions(false, false, false, SendOptions.Raw.OFF);
+
+  /** The {@code send} section of a sending job; nothing for the others. */
   static SendOptions sendOptions(JobConfig job) {
     if (job instanceof PushJob push) {
       return push.send();
@@ -26,7 +30,7 @@ final class JobPorts {
     if (job instanceof SourceJob source) {
       return source.send();
     }
-    return SendOptions.NONE;
+    return NOT_SENDING;
   }
 
   static Set<SendFlag> flags(SendOptions send) {
@@ -40,15 +44,19 @@ final class JobPorts {
     if (send.embeddedData()) {
       flags.add(SendFlag.EMBEDDED_DATA);
     }
-    if (send.raw()) {
+    if (send.raw() == SendOptions.Raw.ON) {
       flags.add(SendFlag.RAW);
     }
     return flags;
   }
 
-  /** {@code zfs} as {@code job} sees it. */
+  /**
+   * {@code zfs} as {@code job} sees it: its send flags, and with {@code raw = auto} (the default)
+   * raw sends of encrypted filesystems.
+   */
   static ZfsPort of(ZfsPort zfs, JobConfig job) {
-    return SendFlagsPort.of(zfs, flags(sendOptions(job)));
+    SendOptions send = sendOptions(job);
+    return SendFlagsPort.of(zfs, flags(send), send.raw() == SendOptions.Raw.AUTO);
   }
 
   /** The node's ports as {@code job} sees them: its ZFS with the job's send options. */

@@ -43,7 +43,15 @@ class JobPortsTest {
     assertThat(JobPorts.of(openZfs, config.job("packed").orElseThrow()))
         .isInstanceOf(SendFlagsPort.class);
     assertThat(JobPorts.of(openZfs, config.job("s").orElseThrow())).isSameAs(openZfs);
-    assertThat(JobPorts.of(openZfs, config(" ").job("packed").orElseThrow())).isSameAs(openZfs);
+    assertThat(JobPorts.of(openZfs, config("send { raw = off }").job("packed").orElseThrow()))
+        .isSameAs(openZfs);
+    assertThat(JobPorts.of(openZfs, config(" ").job("packed").orElseThrow()))
+        .as("raw = auto by default: encrypted filesystems are sent raw")
+        .isInstanceOf(SendFlagsPort.class);
+    InMemoryZfs zfsFuse = new InMemoryZfs();
+    assertThat(JobPorts.of(zfsFuse, config(" ").job("packed").orElseThrow()))
+        .as("nothing is encrypted on zfs-fuse: its port as it is")
+        .isSameAs(zfsFuse);
   }
 
   @Test

@@ -109,4 +109,112 @@ class OpenZfsRawReplicationIT {
     assertThat(real.property(replica, "encryptionroot")).isEqualTo(replica.value());
     assertThat(real.property(enc, "keystatus")).isEqualTo("unavailable");
   }
+
+  /**
+   * Without a {@code send} section ({@code raw = auto}): the encrypted filesystem goes raw, its key
+   * unloaded, and its unencrypted sibling plain, in one job.
+   */
+  @Test
+  void byDefaultAnEncryptedFilesystemIsSentRawAndAPlainOnePlain() throws Exception {
+    src = fixture.scratch(real.pool1(), "OpenZfsRawAutoIT");
+    DatasetName sinkRoot = fixture.scratch(real.pool2(), "OpenZfsRawAutoIT-sink");
+    DatasetName enc = encrypted(src.child("enc"));
+    DatasetName plain = src.child("plain");
+    real.zfs("create", plain.value());
+    real.writeRandom(plain, "data.bin", 100_000, 2);
+    String s1 = RealDaemon.snapshot(real, "zf_", Instant.now(), enc, plain);
+    real.zfs("unmount", enc.value());
+    real.zfs("unload-key", enc.value());
+    daemon = new RealDaemon(dir, jobs(sinkRoot, "", enc, plain), real);
+
+    long started = System.nanoTime();
+    daemon.start();
+    DatasetName encReplica = sinkRoot.child(RealDaemon.NODE).child(enc.value());
+    DatasetName plainReplica = sinkRoot.child(RealDaemon.NODE).child(plain.value());
+    RealDaemon.await(
+        "both received",
+        CYCLE,
+        () -> real.snapshots(encReplica).contains(s1) && real.snapshots(plainReplica).contains(s1));
+    System.out.printf(
+        "OpenZfsRawReplicationIT auto: both filesystems replicated in %d ms%n",
+        (System.nanoTime() - started) / 1_000_000);
+
+    assertThat(real.property(encReplica, "encryption")).isEqualTo("aes-256-gcm");
+    assertThat(real.property(encReplica, "keystatus")).isEqualTo("unavailable");
+    assertThat(real.property(plainReplica, "encryption")).isEqualTo("off");
+    assertThat(real.replicaContents(plainReplica)).isEqualTo(real.contents(plain)).isNotEmpty();
+  }
+
+  /** {@code raw = off} and the key not loaded: the step fails saying so, and nothing arrives. */
+  @Test
+  void rawOffWithTheKeyNotLoadedFailsClearlyAndReceivesNothing() throws Exception {
+    src = fixture.scratch(real.pool1(), "OpenZfsRawOffIT");
+    DatasetName sinkRoot = fixture.scratch(real.pool2(), "OpenZfsRawOffIT-sink");
+    DatasetName enc = encrypted(src.child("enc"));
+    String s1 = RealDaemon.snapshot(real, "zf_", Instant.now(), enc);
+    real.zfs("unmount", enc.value());
+    real.zfs("unload-key", enc.value());
+    daemon = new RealDaemon(dir, jobs(sinkRoot, "send { raw = off }", enc), real);
+
+    daemon.start();
+    RealDaemon.await(
+        "the replication's failure",
+        CYCLE,
+        () ->
+            daemon
+                .outcome(JOB, enc, "REPLICATE")
+                .map(o -> !o.path("ok").asBoolean())
+                .orElse(false));
+
+    String summary = daemon.outcome(JOB, enc, "REPLICATE").orElseThrow().path("summary").asText();
+    assertThat(summary).contains("key must be loaded").contains("send -w");
+    DatasetName replica = sinkRoot.child(RealDaemon.NODE).child(enc.value());
+    assertThat(real.snapshots(replica)).doesNotContain(s1);
+    assertThat(real.snapshots(enc)).contains(s1);
+  }
+
+  /** An encrypted filesystem with a passphrase in a key file, and some data. */
+  private DatasetName encrypted(DatasetName enc) {
+    String keyFile = "/tmp/" + enc.value().replace('/', '_') + ".key";
+    assertThat(
+            real.run(List.of("sh", "-c", "printf secret-passphrase > \"$1\"", "sh", keyFile))
+                .code())
+        .isZero();
+    real.zfs(
+        "create",
+        "-o",
+        "encryption=on",
+        "-o",
+        "keyformat=passphrase",
+        "-o",
+        "keylocation=file://" + keyFile,
+        enc.value());
+    real.writeRandom(enc, "data.bin", 200_000, 1);
+    return enc;
+  }
+
+  private static String jobs(DatasetName sinkRoot, String send, DatasetName... filesystems) {
+    StringBuilder selected = new StringBuilder();
+    for (DatasetName fs : filesystems) {
+      selected
+          .append(selected.length() == 0 ? "" : ", ")
+          .append('"')
+          .append(fs)
+          .append("\" = true");
+    }
+    return String.join(
+        "\n",
+        "    { name = " + JOB + ", type = push, sink = " + SINK,
+        "      filesystems { " + selected + " }",
+        "      snapshotting { type = manual, prefix = \"zf_\" }",
+        "      " + send,
+        "      pruning {",
+        "        keep-sender = [ { type = not-replicated }, { type = last-n, count = 5 } ]",
+        "        keep-receiver = [ { type = last-n, count = 5 } ]",
+        "      }",
+        "      replication { stall-timeout = 1m, retry-backoff { min = 1s, max = 5s } }",
+        "    }",
+        "    { name = " + SINK + ", type = sink, root-fs = \"" + sinkRoot + "\",",
+        "      clients = [ \"" + RealDaemon.NODE + "\" ] }");
+  }
 }
