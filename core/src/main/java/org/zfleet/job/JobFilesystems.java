@@ -71,8 +71,8 @@ final class JobFilesystems {
     this.replicationGates = List.copyOf(gates);
   }
 
-  private FilesystemSupervisor.Context context(String fs) {
-    return new FilesystemSupervisor.Context(
+  private SupervisorContext context(String fs) {
+    return new SupervisorContext(
         driver.job(),
         fs,
         driver.stallTimeout(),
