@@ -81,9 +81,6 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   private final JobStep step;
   private JobPlan lastPlan;
 
-  /** A listed cycle waiting for its prepare step before it goes to the supervisors. */
-  private JobCycles.Listed prepared;
-
   public static Behavior<Command> create(JobDriver driver, NodeContext node) {
     return Behaviors.setup(
         ctx -> Behaviors.withTimers(timers -> new JobActor(ctx, timers, driver, node)));
@@ -127,7 +124,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Wakeup.class, w -> requestCycle(cycles.snapshotsOnSchedule()))
-        .onMessageEquals(Tick.INSTANCE, () -> requestCycle(snapshotDueNow()))
+        .onMessageEquals(Tick.INSTANCE, () -> requestCycle(cycles.snapshotDue(progress, now())))
         .onMessage(FilesystemAsks.class, asks -> requestCycle(false))
         .onMessage(FilesystemReplicated.class, this::onFilesystemReplicated)
         .onMessage(StepReported.class, this::onStepReported)
@@ -141,10 +138,6 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   private Instant now() {
     return node.clock().instant();
-  }
-
-  private boolean snapshotDueNow() {
-    return cycles.snapshotDue(progress, now());
   }
 
   /** Requests that arrive while a step runs share the next listing. */
@@ -185,11 +178,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         .getLog()
         .info("reset job={}: running steps stopped, backoffs cleared", driver.job());
     step.stop();
-    prepared = null; // a prepare step stopped: its cycle is not run, the fresh one replaces it
+    cycles.takePlanned(); // a prepare step stopped: its cycle is not run, the fresh one replaces it
     progress.reset();
     filesystems.tellAll(new FilesystemSupervisor.Reset());
     timers.cancel("tick");
-    return requestCycle(snapshotDueNow());
+    return requestCycle(cycles.snapshotDue(progress, now()));
   }
 
   private void startSnapshot() {
@@ -224,13 +217,27 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     boolean wasSnapshot = progress.phase() == JobProgress.Phase.SNAPSHOT;
     boolean wasPrepare = progress.phase() == JobProgress.Phase.PREPARE;
     Optional<String> retry = progress.finished(report, now(), driver.backoff());
-    Optional<StepOutput.Listed> listed = step.ended(report, retry);
+    Optional<StepOutput.Listed> listed = step.ended(report);
+    // Logged here, not by a helper: the actor's logger is named after the class that logs first.
+    if (report instanceof StepActor.Failed failed) {
+      getContext()
+          .getLog()
+          .warn(
+              "job step failed {} reason=\"{}\"{}", report.id(), failed.reason(), retry.orElse(""));
+    } else {
+      getContext()
+          .getLog()
+          .info(
+              "job step done {} result=\"{}\"",
+              report.id(),
+              ((StepActor.Finished) report).result().summary());
+    }
     if (wasPrepare) {
       // A cycle that could not be prepared is not run: its replications would hold nothing.
+      JobCycles.Listed prepared = cycles.takePlanned();
       if (report instanceof StepActor.Finished) {
         dispatch(prepared);
       }
-      prepared = null;
     }
     if (wasSnapshot) {
       // Even after a failed snapshot, list and go on: replication and pruning must not stop.
@@ -251,14 +258,10 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   /** Plans from a new listing; a push job prepares the cycle before it goes to the supervisors. */
   private void planAndDispatch(JobListing full) {
-    JobCycles.Listed cycle = cycles.plan(full);
-    Optional<StepSpec.Prepare> prepare = cycles.prepare(full, cycle);
-    if (prepare.isPresent()) {
-      prepared = cycle;
-      run(StepKind.PREPARE, prepare.get());
-    } else {
-      dispatch(cycle);
-    }
+    cycles
+        .plan(full)
+        .ifPresentOrElse(
+            prepare -> run(StepKind.PREPARE, prepare), () -> dispatch(cycles.takePlanned()));
   }
 
   private void dispatch(JobCycles.Listed listed) {

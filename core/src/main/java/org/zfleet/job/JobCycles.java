@@ -16,8 +16,9 @@ import org.zfleet.model.DatasetName;
 
 /**
  * What a {@link JobActor} keeps between its cycles and decides from it: the listing (only what the
- * schedule reads), the cycle's start, the listings' numbers, and when the next snapshot or listing
- * is due. No actor and no clock (time comes in as an argument); actor-confined.
+ * schedule reads), the cycle's start, the listings' numbers, the cycle planned and not dispatched
+ * yet, and when the next snapshot or listing is due. No actor and no clock (time comes in as an
+ * argument); actor-confined.
  */
 final class JobCycles {
 
@@ -35,6 +36,9 @@ final class JobCycles {
 
   /** Listings started so far; the supervisors hear of each, to judge a cycle's freshness. */
   private long listingsStarted;
+
+  /** A planned cycle not handed to the supervisors yet (it may wait for its prepare step). */
+  private Listed planned;
 
   JobCycles(CycleSettings settings, Instant now) {
     this.settings = settings;
@@ -106,14 +110,21 @@ final class JobCycles {
     ports = listed.ports();
   }
 
-  /** Plans each filesystem's cycle from the full listing that just arrived. */
-  Listed plan(JobListing full) {
-    return new Listed(
-        listingsStarted, listing, CyclePlanner.plan(full, settings, cycleStart), ports);
+  /**
+   * Plans each filesystem's cycle from the full listing that just arrived; returns the step that
+   * prepares it first (push jobs), if any. The cycle is kept until {@link #takePlanned}: at once
+   * without a prepare step, once that step has succeeded otherwise.
+   */
+  Optional<StepSpec.Prepare> plan(JobListing full) {
+    planned =
+        new Listed(listingsStarted, listing, CyclePlanner.plan(full, settings, cycleStart), ports);
+    return CyclePlanner.prepare(full, planned.plans(), settings);
   }
 
-  /** The step that prepares a planned cycle before it goes to the supervisors (push jobs). */
-  Optional<StepSpec.Prepare> prepare(JobListing full, Listed cycle) {
-    return CyclePlanner.prepare(full, cycle.plans(), settings);
+  /** The planned cycle, handed over once (null after a reset dropped it). */
+  Listed takePlanned() {
+    Listed out = planned;
+    planned = null;
+    return out;
   }
 }

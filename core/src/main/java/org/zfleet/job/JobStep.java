@@ -49,20 +49,12 @@ final class JobStep {
     running = Optional.of(step);
   }
 
-  /**
-   * It reported: nothing runs any more. Logs its end in one line ({@code retry}: when a failed one
-   * is retried) and returns the listing it produced, if it was a listing that finished.
-   */
-  Optional<StepOutput.Listed> ended(StepActor.Report report, Optional<String> retry) {
+  /** It reported: nothing runs any more. Returns the listing it produced, if it made one. */
+  Optional<StepOutput.Listed> ended(StepActor.Report report) {
     running = Optional.empty();
-    if (report instanceof StepActor.Failed failed) {
-      ctx.getLog()
-          .warn(
-              "job step failed {} reason=\"{}\"{}", report.id(), failed.reason(), retry.orElse(""));
+    if (!(report instanceof StepActor.Finished finished)) {
       return Optional.empty();
     }
-    StepActor.Finished finished = (StepActor.Finished) report;
-    ctx.getLog().info("job step done {} result=\"{}\"", report.id(), finished.result().summary());
     return finished
         .result()
         .output()
