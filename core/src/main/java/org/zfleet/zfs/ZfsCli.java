@@ -46,7 +46,7 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   public static ZfsCli create(ZfsCliConfig config) {
     ProcessRunner runner = new ProcessRunner(config.maxConcurrentCommands());
     try {
-      return new ZfsCli(config, runner, probe(config, runner));
+      return new ZfsCli(config, runner, ZfsCapabilityProbe.probe(config, runner));
     } catch (RuntimeException e) {
       runner.close();
       throw e;
@@ -56,23 +56,6 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   /** An adapter with capabilities given instead of detected (tests, or a known installation). */
   public static ZfsCli withCapabilities(ZfsCliConfig config, ZfsCapabilities capabilities) {
     return new ZfsCli(config, new ProcessRunner(config.maxConcurrentCommands()), capabilities);
-  }
-
-  private static ZfsCapabilities probe(ZfsCliConfig config, ProcessRunner runner) {
-    String zfs = config.zfsBinary().toString();
-    ProcessResult usage = runner.run(List.of(zfs), config.commandTimeout());
-    String text = usage.stderr() + usage.stdout();
-    if (!ZfsCapabilityProbe.looksLikeUsage(text)) {
-      throw ZfsErrorClassifier.classify(
-          "(usage)", "probe", usage.command(), usage.exitCode(), usage.stderr());
-    }
-    boolean holdsWork = false;
-    if (text.contains("holds")) {
-      ProcessResult holds = runner.run(List.of(zfs, "holds"), config.commandTimeout());
-      holdsWork =
-          ZfsCapabilityProbe.holdsAnswered(holds.exitCode(), holds.stdout() + holds.stderr());
-    }
-    return ZfsCapabilityProbe.fromUsage(text, holdsWork);
   }
 
   @Override
