@@ -109,7 +109,7 @@ final class JobReader {
       sinks = job.missing("sink", "the name of the sink job to push to");
     }
     Optional<FilesystemFilter> filesystems = JobParts.filesystems(job);
-    Optional<Snapshotting> snapshotting = JobParts.snapshotting(job, defaults);
+    Optional<Snapshotting> snapshotting = SnapshottingReader.snapshotting(job, defaults);
     Optional<PruningReader.Section> pruning = PruningReader.read(job, sides(true), defaults);
     Optional<Replication> replication = replication(job, defaults);
     Optional<SendOptions> send = SendReader.send(job);
@@ -193,7 +193,7 @@ final class JobReader {
     Optional<FilesystemFilter> filesystems = JobParts.filesystems(job);
     Optional<List<String>> clients =
         JobParts.names(job, "clients", "the nodes allowed to pull from this source");
-    Optional<Snapshotting> snapshotting = JobParts.snapshotting(job, defaults);
+    Optional<Snapshotting> snapshotting = SnapshottingReader.snapshotting(job, defaults);
     Optional<SendOptions> send = SendReader.send(job);
     if (!allPresent(name, filesystems, clients, snapshotting, send)) {
       return Optional.empty();
@@ -208,7 +208,7 @@ final class JobReader {
   private static Optional<JobConfig> snap(
       ObjectReader job, Optional<String> name, JobDefaults defaults) {
     Optional<FilesystemFilter> filesystems = JobParts.filesystems(job);
-    Optional<Snapshotting> snapshotting = JobParts.snapshotting(job, defaults);
+    Optional<Snapshotting> snapshotting = SnapshottingReader.snapshotting(job, defaults);
     Optional<PruningReader.Section> pruning = PruningReader.read(job, sides(false), defaults);
     if (snapshotting.isPresent() && pruning.isPresent()) {
       checkOwnPrefix(pruning.get(), snapshotting.get().prefix());

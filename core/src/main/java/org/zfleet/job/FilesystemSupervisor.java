@@ -1,13 +1,8 @@
 package org.zfleet.job;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -15,6 +10,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.event.Level;
 import org.zfleet.cycle.FilesystemCycle;
 import org.zfleet.cycle.StepSpec;
 import org.zfleet.model.DatasetName;
@@ -86,54 +82,27 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
 
   private record RetryDue(String key) implements Command {}
 
-  /**
-   * What the supervisor needs from its job and node.
-   *
-   * @param replicationGates the job's replication gate and the node's transfer gate, in the order a
-   *     replication takes their permits
-   */
-  public record Context(
-      String job,
-      String filesystem,
-      Duration stallTimeout,
-      Backoff backoff,
-      StepRunner runner,
-      ActorRef<Watchdog.Command> watchdog,
-      List<ActorRef<Gate.Command>> replicationGates,
-      Executor blocking,
-      Clock clock,
-      ActorRef<String> cycleRequests,
-      ActorRef<Replicated> replicated) {}
-
-  private final Context ctx;
+  private final SupervisorContext ctx;
   private final TimerScheduler<Command> timers;
   private final ActorRef<StepActor.Report> reportAdapter;
-  private final StepBook book;
-  private final Deque<StepSpec> queue = new ArrayDeque<>();
-  private FilesystemCycle plan;
-  private CyclePorts ports = CyclePorts.NONE;
+  private final FilesystemSteps steps;
   private RunCycle waiting;
-  private final CycleFreshness freshness = new CycleFreshness();
 
   private long cycle;
   private long attempts;
-  private StepSpec current;
-  private StepId currentId;
-  private ActorRef<StepActor.Command> currentStep;
-  private StepProgress currentProgress;
-  private Instant currentSince;
+  private RunningStep running;
 
-  public static Behavior<Command> create(Context context) {
+  public static Behavior<Command> create(SupervisorContext context) {
     return Behaviors.setup(
         ac -> Behaviors.withTimers(timers -> new FilesystemSupervisor(ac, timers, context)));
   }
 
   private FilesystemSupervisor(
-      ActorContext<Command> ac, TimerScheduler<Command> timers, Context ctx) {
+      ActorContext<Command> ac, TimerScheduler<Command> timers, SupervisorContext ctx) {
     super(ac);
     this.ctx = ctx;
     this.timers = timers;
-    this.book = new StepBook(ctx.backoff());
+    this.steps = new FilesystemSteps(ctx.backoff());
     this.reportAdapter = ac.messageAdapter(StepActor.Report.class, StepReported::new);
   }
 
@@ -145,15 +114,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
         .onMessage(StepStopped.class, this::onStepStopped)
         .onMessage(RetryDue.class, this::askForCycle)
         .onMessage(GetStatus.class, this::onGetStatus)
-        .onMessage(
-            GetCycle.class,
-            get -> {
-              get.replyTo()
-                  .tell(
-                      new CurrentCycle(
-                          DatasetName.of(ctx.filesystem()), Optional.ofNullable(plan)));
-              return this;
-            })
+        .onMessage(GetCycle.class, this::onGetCycle)
         .onMessage(WaitOver.class, this::onWaitOver)
         .onMessage(ListingStarted.class, this::onListingStarted)
         .onMessage(Reset.class, this::onReset)
@@ -161,7 +122,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   }
 
   private Behavior<Command> onRunCycle(RunCycle run) {
-    if (current != null || !queue.isEmpty()) {
+    if (running != null || !steps.isEmpty()) {
       waiting = run;
       return this;
     }
@@ -170,7 +131,7 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   }
 
   private Behavior<Command> onListingStarted(ListingStarted started) {
-    freshness.listingStarted(started.listing());
+    steps.listingStarted(started.listing());
     return this;
   }
 
@@ -179,12 +140,11 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
    * fresh listing asked for if it shows snapshots this filesystem's own view lacks).
    */
   private void startOrSkip(RunCycle run) {
-    if (freshness.fresh(run.listing()) || plan == null) {
-      startCycle(run);
-      return;
-    }
     cycle = run.cycle();
-    if (CycleFreshness.hasNewerSnapshots(run.plan().view(), plan.view())) {
+    if (steps.mayRun(run.listing())) {
+      steps.start(run.plan(), run.ports());
+      runNext();
+    } else if (steps.showsNewerSnapshots(run.plan())) {
       getContext()
           .getLog()
           .info(
@@ -196,169 +156,91 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
     }
   }
 
-  private void startCycle(RunCycle run) {
-    cycle = run.cycle();
-    plan = run.plan();
-    ports = run.ports();
-    queue.addAll(plan.steps());
-    runNext();
-  }
-
   private Instant now() {
     return ctx.clock().instant();
   }
 
   /**
-   * A step that failed waits for its backoff (its retry timer asks for a cycle when it is over).
-   * Decided when the step's turn comes, so a replication earlier in the same cycle can release a
-   * prune that was waiting for its cursor.
+   * Runs the next step whose turn it is in a child, or the cycle that waited when none is left. A
+   * step that failed waits for its backoff (its retry timer asks for a cycle when it is over).
    */
   private void runNext() {
-    current = nextToRun();
-    if (current == null) {
+    StepSpec next = steps.next(now(), this::logWaiting);
+    if (next == null) {
       if (waiting != null) {
-        RunCycle next = waiting;
+        RunCycle queued = waiting;
         waiting = null;
-        startOrSkip(next);
+        startOrSkip(queued);
       }
       return;
     }
-    StepKind kind = StepKind.of(current);
-    currentId = new StepId(ctx.job(), ctx.filesystem(), kind, current.destination(), ++attempts);
-    StepActor.Setup setup =
-        new StepActor.Setup(
-            currentId,
-            ctx.stallTimeout(),
-            ctx.watchdog(),
-            kind == StepKind.REPLICATE ? ctx.replicationGates() : List.of(),
-            ctx.blocking(),
-            ctx.clock());
-    StepControl control = new StepControl();
-    ActorRef<StepActor.Command> step =
-        getContext()
-            .spawnAnonymous(
-                StepActor.create(
-                    setup, ctx.runner().workOrFailure(current, ports), control, reportAdapter));
+    running = RunningStep.spawn(getContext(), ctx, next, ++attempts, steps.ports(), reportAdapter);
     // A step that stops without reporting (it failed in a way it could not report) must not leave
     // this filesystem waiting for ever.
-    getContext().watchWith(step, new StepStopped(currentId));
-    currentStep = step;
-    currentProgress = control.progress();
-    currentSince = now();
+    getContext().watchWith(running.step(), new StepStopped(running.id()));
   }
 
-  /**
-   * The next step whose turn it is: not in its backoff, and not a first receive whose replicated
-   * parent has not arrived (that one waits, without a process, for the job's word that the parent
-   * arrived).
-   */
-  private StepSpec nextToRun() {
-    for (StepSpec next = queue.pollFirst(); next != null; next = queue.pollFirst()) {
-      if (book.inBackoff(StepKind.of(next), next.destination(), now())) {
-        continue;
-      }
-      Optional<StepSpec> admitted = freshness.admit(next);
-      if (admitted.isEmpty()) {
-        StepSpec.Replicate r = (StepSpec.Replicate) next;
-        String reason = "waiting for " + r.plan().awaitParent().get() + " to be received first";
-        book.failed(StepKind.REPLICATE, r.destination(), reason, false, true, now());
-        getContext()
-            .getLog()
-            .info(
-                "step waiting job={} fs=\"{}\" step=replicate dest={} reason=\"{}\"",
-                ctx.job(),
-                ctx.filesystem(),
-                r.destination(),
-                reason);
-        continue;
-      }
-      return admitted.get();
-    }
-    return null;
+  private void logWaiting(String destination, String reason) {
+    getContext()
+        .getLog()
+        .info(
+            "step waiting job={} fs=\"{}\" step=replicate dest={} reason=\"{}\"",
+            ctx.job(),
+            ctx.filesystem(),
+            destination,
+            reason);
   }
 
   private Behavior<Command> onReport(StepActor.Report report) {
-    if (current == null || !report.id().equals(currentId)) {
+    if (running == null || !report.id().equals(running.id())) {
       return this; // a late report from a step already given up on
     }
-    StepKind kind = StepKind.of(current);
-    String dest = current.destination();
-    freshness.stepEnded(current, report);
     if (report instanceof StepActor.Finished finished) {
-      String summary = finished.result().summary();
-      book.succeeded(kind, dest, summary, now()).forEach(k -> timers.cancel("retry-" + k));
-      if (kind == StepKind.REPLICATE) {
-        if (CycleFreshness.replicaExists(current, finished.result())) {
-          DatasetName replica = ((StepSpec.Replicate) current).plan().target();
-          ctx.replicated().tell(new Replicated(ctx.filesystem(), dest, replica));
-        }
-        finished
-            .result()
-            .output()
-            .filter(o -> o instanceof StepOutput.Replicated)
-            .ifPresent(o -> replanAfter((StepOutput.Replicated) o));
-      }
+      steps
+          .finished(running.spec(), finished, now(), this::tellReplicated)
+          .forEach(k -> timers.cancel("retry-" + k));
       getContext()
           .getLog()
           .info(
               "step done {} took={} result=\"{}\"",
-              currentId,
+              running.id(),
               Durations.human(finished.took()),
-              summary);
+              finished.result().summary());
     } else {
-      failed((StepActor.Failed) report, kind, dest);
+      failed((StepActor.Failed) report, false);
     }
-    current = null;
+    running = null;
     runNext();
     return this;
   }
 
-  /**
-   * The replication moved this filesystem's state on: the steps still to come (pruning) are planned
-   * again from it rather than from the listing, which predates the replication.
-   */
-  private void replanAfter(StepOutput.Replicated replicated) {
-    plan = plan.after(replicated.effect());
-    List<StepSpec> replications =
-        queue.stream().filter(s -> StepKind.of(s) == StepKind.REPLICATE).toList();
-    queue.clear();
-    queue.addAll(replications);
-    plan.steps().stream().filter(s -> StepKind.of(s) != StepKind.REPLICATE).forEach(queue::add);
+  private void tellReplicated(String destination, DatasetName replica) {
+    ctx.replicated().tell(new Replicated(ctx.filesystem(), destination, replica));
   }
 
-  private void failed(StepActor.Failed failed, StepKind kind, String dest) {
-    boolean expected = failed.cause() instanceof ExpectedWait;
-    Duration wait = book.failed(kind, dest, failed.reason(), failed.stalled(), expected, now());
-    String key = StepBook.key(kind, dest);
-    String retry;
-    if (expected && kind != StepKind.REPLICATE) {
-      // Pruning that waits for a cursor goes on after the replication that sets it (planned again
-      // then): a listing of the whole job on its behalf would find nothing new.
-      retry = "";
-    } else {
-      timers.startSingleTimer("retry-" + key, new RetryDue(key), wait);
-      retry = " retry_in=" + Durations.human(wait);
-    }
-    if (expected) {
-      getContext()
-          .getLog()
-          .info("step waiting {} reason=\"{}\"{}", currentId, failed.reason(), retry);
-    } else {
-      getContext()
-          .getLog()
-          .warn("step failed {} reason=\"{}\"{}", currentId, failed.reason(), retry);
-    }
+  private void failed(StepActor.Failed failed, boolean lost) {
+    String key = StepBook.key(StepKind.of(running.spec()), running.spec().destination());
+    Optional<Duration> wait = steps.failed(running.spec(), failed, lost, now());
+    wait.ifPresent(w -> timers.startSingleTimer("retry-" + key, new RetryDue(key), w));
+    String retry = wait.map(w -> " retry_in=" + Durations.human(w)).orElse("");
+    boolean expected = FilesystemSteps.expected(failed);
+    getContext()
+        .getLog()
+        .atLevel(expected ? Level.INFO : Level.WARN)
+        .log(
+            "step {} {} reason=\"{}\"{}",
+            expected ? "waiting" : "failed",
+            running.id(),
+            failed.reason(),
+            retry);
   }
 
   private Behavior<Command> onStepStopped(StepStopped stopped) {
-    if (current != null && stopped.id().equals(currentId)) {
-      freshness.stepLost();
-      getContext().getLog().error("step stopped without reporting {}", currentId);
+    if (running != null && stopped.id().equals(running.id())) {
+      getContext().getLog().error("step stopped without reporting {}", running.id());
       failed(
-          new StepActor.Failed(currentId, "step stopped without reporting", false, null),
-          StepKind.of(current),
-          current.destination());
-      current = null;
+          new StepActor.Failed(running.id(), "step stopped without reporting", false, null), true);
+      running = null;
       runNext();
     }
     return this;
@@ -369,48 +251,30 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
    * counted), drops what was queued, clears every backoff and asks the job for a fresh cycle.
    */
   private Behavior<Command> onReset(Reset reset) {
-    if (current != null) {
-      getContext().getLog().info("step stopped by a reset {}", currentId);
-      getContext().unwatch(currentStep);
-      getContext().stop(currentStep);
-      current = null;
-      currentId = null;
-      currentStep = null;
-      freshness.stepLost(); // it may have changed something before it was stopped
+    if (running != null) {
+      getContext().getLog().info("step stopped by a reset {}", running.id());
+      getContext().unwatch(running.step());
+      getContext().stop(running.step());
+      running = null;
+      steps.stepStopped();
     }
-    queue.clear();
     waiting = null;
-    book.reset().forEach(k -> timers.cancel("retry-" + k));
+    steps.reset().forEach(k -> timers.cancel("retry-" + k));
     ctx.cycleRequests().tell(ctx.filesystem());
     return this;
   }
 
   /**
-   * The replicated parent arrived at a destination: a first receive that waited for it goes now,
-   * from the plan it has (its receiver side has not changed), without a listing.
+   * The replicated parent arrived at a destination: a first receive that waited for it goes now.
    */
   private Behavior<Command> onWaitOver(WaitOver over) {
-    freshness.parentArrived(over.destination(), over.replica());
-    if (plan != null && !waitsForAnother(over) && book.waitOver(over.destination())) {
+    if (steps.parentArrived(over.destination(), over.replica())) {
       timers.cancel("retry-" + StepBook.key(StepKind.REPLICATE, over.destination()));
-      plan.steps().stream()
-          .filter(
-              s -> s instanceof StepSpec.Replicate && s.destination().equals(over.destination()))
-          .findFirst()
-          .ifPresent(queue::addFirst);
-      if (current == null) {
+      if (running == null) {
         runNext();
       }
     }
     return this;
-  }
-
-  /** Whether this cycle's first receive to the destination waits for another replica than that. */
-  private boolean waitsForAnother(WaitOver over) {
-    return plan.steps().stream()
-        .filter(s -> s instanceof StepSpec.Replicate && s.destination().equals(over.destination()))
-        .map(s -> ((StepSpec.Replicate) s).plan().awaitParent())
-        .anyMatch(awaited -> awaited.isPresent() && !awaited.get().equals(over.replica()));
   }
 
   private Behavior<Command> askForCycle(RetryDue due) {
@@ -418,23 +282,21 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
     return this;
   }
 
+  private Behavior<Command> onGetCycle(GetCycle get) {
+    get.replyTo().tell(new CurrentCycle(DatasetName.of(ctx.filesystem()), steps.plan()));
+    return this;
+  }
+
   private Behavior<Command> onGetStatus(GetStatus get) {
-    Optional<FilesystemStatus.Running> running = Optional.empty();
-    if (current != null) {
-      running =
-          Optional.of(
-              new FilesystemStatus.Running(
-                  StepKind.of(current),
-                  current.destination(),
-                  currentProgress.phase(),
-                  currentProgress.bytes(),
-                  currentProgress.expectedBytes(),
-                  currentSince));
-    }
     get.replyTo()
         .tell(
             new FilesystemStatus(
-                ctx.job(), ctx.filesystem(), running, book.outcomes(), book.retries(), cycle));
+                ctx.job(),
+                ctx.filesystem(),
+                Optional.ofNullable(running).map(RunningStep::status),
+                steps.outcomes(),
+                steps.retries(),
+                cycle));
     return this;
   }
 }

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -15,12 +14,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.zfleet.cycle.CyclePlanner;
-import org.zfleet.cycle.CycleSettings;
-import org.zfleet.cycle.CycleStart;
-import org.zfleet.cycle.FilesystemCycle;
 import org.zfleet.cycle.JobListing;
 import org.zfleet.cycle.StepSpec;
-import org.zfleet.model.DatasetName;
 
 /**
  * One per job. Each cycle it takes the job's snapshot if one is due, lists the job's filesystems
@@ -78,29 +73,13 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
       Clock clock) {}
 
   private final JobDriver driver;
-  private final CycleSettings settings;
   private final NodeContext node;
   private final TimerScheduler<Command> timers;
   private final JobFilesystems filesystems;
   private final JobProgress progress;
-  private JobListing listing = JobListing.EMPTY;
-  private CyclePorts ports = CyclePorts.NONE;
-  private CycleStart cycleStart;
-  private Optional<Instant> lastListStarted = Optional.empty();
+  private final JobCycles cycles;
   private final JobStep step;
   private JobPlan lastPlan;
-
-  /** Listings started so far; the supervisors hear of each, to judge a cycle's freshness. */
-  private long listingsStarted;
-
-  /** A listed cycle waiting for its prepare step before it goes to the supervisors. */
-  private Listed prepared;
-
-  /**
-   * A cycle planned from listing {@code number}; {@code listing} is what the schedule keeps of it.
-   */
-  private record Listed(
-      long number, JobListing listing, Map<DatasetName, FilesystemCycle> plans, CyclePorts ports) {}
 
   public static Behavior<Command> create(JobDriver driver, NodeContext node) {
     return Behaviors.setup(
@@ -114,7 +93,6 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
       NodeContext node) {
     super(ctx);
     this.driver = driver;
-    this.settings = driver.settings();
     this.node = node;
     this.timers = timers;
     this.step =
@@ -124,9 +102,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
             node,
             ctx.messageAdapter(StepActor.Report.class, StepReported::new),
             StepStopped::new);
-    this.cycleStart = CycleStart.at(now());
+    this.cycles = new JobCycles(driver.settings(), now());
     this.progress = new JobProgress(now());
-    this.lastPlan = new JobPlan(driver.job(), Optional.empty(), cycleStart, listing, Map.of());
+    this.lastPlan =
+        new JobPlan(
+            driver.job(), Optional.empty(), cycles.cycleStart(), cycles.listing(), Map.of());
     this.filesystems =
         new JobFilesystems(
             ctx,
@@ -143,8 +123,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Wakeup.class, w -> requestCycle(snapshotsOnSchedule()))
-        .onMessageEquals(Tick.INSTANCE, () -> requestCycle(snapshotDueNow()))
+        .onMessage(Wakeup.class, w -> requestCycle(cycles.snapshotsOnSchedule()))
+        .onMessageEquals(Tick.INSTANCE, () -> requestCycle(cycles.snapshotDue(progress, now())))
         .onMessage(FilesystemAsks.class, asks -> requestCycle(false))
         .onMessage(FilesystemReplicated.class, this::onFilesystemReplicated)
         .onMessage(StepReported.class, this::onStepReported)
@@ -156,30 +136,15 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         .build();
   }
 
-  private boolean snapshotsOnSchedule() {
-    return !(settings.snapshotting() instanceof org.zfleet.config.Snapshotting.Manual)
-        && settings.kind() != CycleSettings.Kind.PULL;
-  }
-
   private Instant now() {
     return node.clock().instant();
-  }
-
-  /** The schedule's next snapshot, but not before the backoff of a failed one is over. */
-  private Optional<Instant> nextSnapshotDue(Instant now) {
-    return progress.notBeforeBackoff(
-        CyclePlanner.nextSnapshotDue(listing, settings, progress.lastLooked(), now));
-  }
-
-  private boolean snapshotDueNow() {
-    return nextSnapshotDue(now()).map(d -> !d.isAfter(now())).orElse(false);
   }
 
   /** Requests that arrive while a step runs share the next listing. */
   private Behavior<Command> requestCycle(boolean snapshot) {
     if (progress.busy()) {
       progress.pend(snapshot);
-    } else if (snapshot && listing.filesystems().isEmpty()) {
+    } else if (snapshot && cycles.listing().filesystems().isEmpty()) {
       // Nothing was selected last time: look first, and snapshot only what is there now.
       progress.listBeforeSnapshot(now());
       startList();
@@ -213,36 +178,25 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         .getLog()
         .info("reset job={}: running steps stopped, backoffs cleared", driver.job());
     step.stop();
-    prepared = null; // a prepare step stopped: its cycle is not run, the fresh one replaces it
+    cycles.takePlanned(); // a prepare step stopped: its cycle is not run, the fresh one replaces it
     progress.reset();
     filesystems.tellAll(new FilesystemSupervisor.Reset());
     timers.cancel("tick");
-    return requestCycle(snapshotDueNow());
+    return requestCycle(cycles.snapshotDue(progress, now()));
   }
 
   private void startSnapshot() {
-    Instant now = now();
-    if (!settings.cycleStartsAtListing()) {
-      cycleStart = CyclePlanner.snapshotCycle(settings, now);
-    }
-    run(StepKind.SNAPSHOT, CyclePlanner.snapshot(listing, settings, now));
+    run(StepKind.SNAPSHOT, cycles.snapshot(now()));
   }
 
   private void startList() {
-    Instant now = now();
-    lastListStarted = Optional.of(now);
-    listingsStarted++;
-    FilesystemSupervisor.ListingStarted started =
-        new FilesystemSupervisor.ListingStarted(listingsStarted);
-    filesystems.tellAll(started);
-    if (settings.cycleStartsAtListing()) {
-      cycleStart = CycleStart.at(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-    }
+    long listing = cycles.listingStarted(now());
+    filesystems.tellAll(new FilesystemSupervisor.ListingStarted(listing));
     run(StepKind.LIST, new StepSpec.ListJob());
   }
 
   private void run(StepKind kind, StepSpec spec) {
-    step.start(progress.start(kind, driver.job()), spec, ports);
+    step.start(progress.start(kind, driver.job()), spec, cycles.ports());
   }
 
   private Behavior<Command> onStepStopped(StepStopped stopped) {
@@ -260,34 +214,30 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     if (!progress.isCurrent(report.id())) {
       return this;
     }
-    step.ended();
     boolean wasSnapshot = progress.phase() == JobProgress.Phase.SNAPSHOT;
     boolean wasPrepare = progress.phase() == JobProgress.Phase.PREPARE;
     Optional<String> retry = progress.finished(report, now(), driver.backoff());
-    Optional<StepOutput.Listed> listed = Optional.empty();
+    Optional<StepOutput.Listed> listed = step.ended(report);
+    // Logged here, not by a helper: the actor's logger is named after the class that logs first.
     if (report instanceof StepActor.Failed failed) {
       getContext()
           .getLog()
           .warn(
               "job step failed {} reason=\"{}\"{}", report.id(), failed.reason(), retry.orElse(""));
     } else {
-      StepActor.Finished finished = (StepActor.Finished) report;
       getContext()
           .getLog()
-          .info("job step done {} result=\"{}\"", report.id(), finished.result().summary());
-      listed =
-          finished
-              .result()
-              .output()
-              .filter(o -> o instanceof StepOutput.Listed)
-              .map(o -> (StepOutput.Listed) o);
+          .info(
+              "job step done {} result=\"{}\"",
+              report.id(),
+              ((StepActor.Finished) report).result().summary());
     }
     if (wasPrepare) {
       // A cycle that could not be prepared is not run: its replications would hold nothing.
+      JobCycles.Listed prepared = cycles.takePlanned();
       if (report instanceof StepActor.Finished) {
         dispatch(prepared);
       }
-      prepared = null;
     }
     if (wasSnapshot) {
       // Even after a failed snapshot, list and go on: replication and pruning must not stop.
@@ -296,43 +246,27 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     }
     boolean snapshotNext = progress.takeSnapshotAfterListing();
     if (listed.isPresent()) {
-      JobListing full = listed.get().listing();
-      // Kept between cycles: only what the schedule reads, not a copy of every filesystem's state.
-      listing = CyclePlanner.forSchedule(full, settings);
-      ports = listed.get().ports();
-      if (snapshotNext && !listing.filesystems().isEmpty()) {
+      cycles.listed(listed.get());
+      if (snapshotNext && !cycles.listing().filesystems().isEmpty()) {
         startSnapshot();
         return this;
       }
-      planAndDispatch(full);
+      planAndDispatch(listed.get().listing());
     }
     return progress.takePending().map(this::requestCycle).orElseGet(this::scheduleNext);
   }
 
   /** Plans from a new listing; a push job prepares the cycle before it goes to the supervisors. */
   private void planAndDispatch(JobListing full) {
-    Listed cycle =
-        new Listed(listingsStarted, listing, CyclePlanner.plan(full, settings, cycleStart), ports);
-    Optional<StepSpec.Prepare> prepare = CyclePlanner.prepare(full, cycle.plans(), settings);
-    if (prepare.isPresent()) {
-      prepared = cycle;
-      run(StepKind.PREPARE, prepare.get());
-    } else {
-      dispatch(cycle);
-    }
+    cycles
+        .plan(full)
+        .ifPresentOrElse(
+            prepare -> run(StepKind.PREPARE, prepare), () -> dispatch(cycles.takePlanned()));
   }
 
-  private void dispatch(Listed listed) {
+  private void dispatch(JobCycles.Listed listed) {
     long cycle = progress.listed(now());
-    lastPlan =
-        filesystems.dispatch(
-            cycle,
-            listed.number(),
-            listed.listing(),
-            listed.plans(),
-            cycleStart,
-            listed.ports(),
-            now());
+    lastPlan = filesystems.dispatch(cycle, listed, cycles.cycleStart(), now());
     if (listed.listing().filesystems().isEmpty()) {
       progress.error(CyclePlanner.NOTHING_SELECTED);
     }
@@ -347,23 +281,12 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   private Behavior<Command> scheduleNext() {
     Instant now = now();
-    Optional<Instant> next =
-        Stream.of(
-                nextSnapshotDue(now),
-                CyclePlanner.nextReplanDue(settings, lastListStarted, now),
-                progress.listRetry())
-            .flatMap(Optional::stream)
-            .min(Instant::compareTo);
-    if (next.isEmpty()) {
-      timers.cancel("tick");
-      return this;
-    }
-    Duration wait = Duration.between(now, next.get());
-    if (wait.isNegative() || wait.isZero()) {
-      timers.cancel("tick");
-      getContext().getSelf().tell(Tick.INSTANCE);
+    Optional<Duration> wait = cycles.nextTick(progress, now).map(t -> Duration.between(now, t));
+    if (wait.isPresent() && wait.get().compareTo(Duration.ZERO) > 0) {
+      timers.startSingleTimer("tick", Tick.INSTANCE, wait.get());
     } else {
-      timers.startSingleTimer("tick", Tick.INSTANCE, wait);
+      timers.cancel("tick");
+      wait.ifPresent(due -> getContext().getSelf().tell(Tick.INSTANCE));
     }
     return this;
   }
@@ -374,7 +297,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
-    filesystems.status(progress.status(driver.job(), nextSnapshotDue(now())), get.replyTo());
+    filesystems.status(
+        progress.status(driver.job(), cycles.nextSnapshotDue(progress, now())), get.replyTo());
     return this;
   }
 }

@@ -71,8 +71,8 @@ final class JobFilesystems {
     this.replicationGates = List.copyOf(gates);
   }
 
-  private FilesystemSupervisor.Context context(String fs) {
-    return new FilesystemSupervisor.Context(
+  private SupervisorContext context(String fs) {
+    return new SupervisorContext(
         driver.job(),
         fs,
         driver.stallTimeout(),
@@ -92,14 +92,9 @@ final class JobFilesystems {
    * nothing (a pool exported, or not imported yet), and once when it selects something again.
    * Returns the plan ({@code listing} is what the job keeps of the listing).
    */
-  JobPlan dispatch(
-      long cycle,
-      long listingNumber,
-      JobListing listing,
-      Map<DatasetName, FilesystemCycle> plans,
-      CycleStart start,
-      CyclePorts ports,
-      Instant listedAt) {
+  JobPlan dispatch(long cycle, JobCycles.Listed listed, CycleStart start, Instant listedAt) {
+    JobListing listing = listed.listing();
+    Map<DatasetName, FilesystemCycle> plans = listed.plans();
     boolean nothing = listing.filesystems().isEmpty();
     if (nothing && !nothingSelected) {
       ctx.getLog()
@@ -115,7 +110,7 @@ final class JobFilesystems {
               listing.filesystems().size());
     }
     nothingSelected = nothing;
-    dispatch(cycle, listingNumber, plans, ports);
+    dispatch(cycle, listed.number(), plans, listed.ports());
     return new JobPlan(driver.job(), Optional.of(listedAt), start, listing, plans);
   }
 

@@ -49,9 +49,17 @@ final class JobStep {
     running = Optional.of(step);
   }
 
-  /** It reported: nothing runs any more. */
-  void ended() {
+  /** It reported: nothing runs any more. Returns the listing it produced, if it made one. */
+  Optional<StepOutput.Listed> ended(StepActor.Report report) {
     running = Optional.empty();
+    if (!(report instanceof StepActor.Finished finished)) {
+      return Optional.empty();
+    }
+    return finished
+        .result()
+        .output()
+        .filter(o -> o instanceof StepOutput.Listed)
+        .map(o -> (StepOutput.Listed) o);
   }
 
   /** Stops the step in flight, if any, without waiting for its report (its work is cancelled). */

@@ -1,6 +1,7 @@
 package org.zfleet.zfs;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,5 +77,26 @@ final class ZfsCapabilityProbe {
   /** True if {@code usage} is a zfs usage text at all (and not, say, a daemon error). */
   static boolean looksLikeUsage(String usage) {
     return usage.contains("usage:") && usage.contains("snapshot");
+  }
+
+  /**
+   * Runs {@code zfs} and, if its usage lists it, {@code zfs holds}, and reads the capabilities from
+   * their answers; fails with the typed error when what answers is not a zfs usage text.
+   */
+  static ZfsCapabilities probe(ZfsCliConfig config, ProcessRunner runner) {
+    String zfs = config.zfsBinary().toString();
+    ProcessResult usage = runner.run(List.of(zfs), config.commandTimeout());
+    String text = usage.stderr() + usage.stdout();
+    if (!ZfsCapabilityProbe.looksLikeUsage(text)) {
+      throw ZfsErrorClassifier.classify(
+          "(usage)", "probe", usage.command(), usage.exitCode(), usage.stderr());
+    }
+    boolean holdsWork = false;
+    if (text.contains("holds")) {
+      ProcessResult holds = runner.run(List.of(zfs, "holds"), config.commandTimeout());
+      holdsWork =
+          ZfsCapabilityProbe.holdsAnswered(holds.exitCode(), holds.stdout() + holds.stderr());
+    }
+    return ZfsCapabilityProbe.fromUsage(text, holdsWork);
   }
 }

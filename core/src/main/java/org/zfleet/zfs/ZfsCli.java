@@ -1,6 +1,5 @@
 package org.zfleet.zfs;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -8,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
 
@@ -29,6 +27,7 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   private final ZfsCapabilities capabilities;
   private final CliCommands commands;
   private final CliTransfers transfers;
+  private final CliDatasets datasets;
   private final Set<String> skippedNames = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private ZfsCli(ZfsCliConfig config, ProcessRunner runner, ZfsCapabilities capabilities) {
@@ -37,6 +36,7 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
     this.capabilities = capabilities;
     this.commands = new CliCommands(config, runner);
     this.transfers = new CliTransfers(commands, capabilities);
+    this.datasets = new CliDatasets(commands, capabilities);
   }
 
   /**
@@ -46,7 +46,7 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   public static ZfsCli create(ZfsCliConfig config) {
     ProcessRunner runner = new ProcessRunner(config.maxConcurrentCommands());
     try {
-      return new ZfsCli(config, runner, probe(config, runner));
+      return new ZfsCli(config, runner, ZfsCapabilityProbe.probe(config, runner));
     } catch (RuntimeException e) {
       runner.close();
       throw e;
@@ -56,23 +56,6 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   /** An adapter with capabilities given instead of detected (tests, or a known installation). */
   public static ZfsCli withCapabilities(ZfsCliConfig config, ZfsCapabilities capabilities) {
     return new ZfsCli(config, new ProcessRunner(config.maxConcurrentCommands()), capabilities);
-  }
-
-  private static ZfsCapabilities probe(ZfsCliConfig config, ProcessRunner runner) {
-    String zfs = config.zfsBinary().toString();
-    ProcessResult usage = runner.run(List.of(zfs), config.commandTimeout());
-    String text = usage.stderr() + usage.stdout();
-    if (!ZfsCapabilityProbe.looksLikeUsage(text)) {
-      throw ZfsErrorClassifier.classify(
-          "(usage)", "probe", usage.command(), usage.exitCode(), usage.stderr());
-    }
-    boolean holdsWork = false;
-    if (text.contains("holds")) {
-      ProcessResult holds = runner.run(List.of(zfs, "holds"), config.commandTimeout());
-      holdsWork =
-          ZfsCapabilityProbe.holdsAnswered(holds.exitCode(), holds.stdout() + holds.stderr());
-    }
-    return ZfsCapabilityProbe.fromUsage(text, holdsWork);
   }
 
   @Override
@@ -124,48 +107,10 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
     zfs("inherit", dataset.value(), List.of(property, dataset.value()));
   }
 
-  /** The properties that make a filesystem encrypted. */
-  static final Set<String> ENCRYPTION_PROPERTIES =
-      Set.of("encryption", "keyformat", "keylocation", "pbkdf2iters");
-
   @Override
   public void createFilesystem(
       DatasetName dataset, Map<String, String> properties, boolean parents) {
-    if (!capabilities.encryption()
-        && properties.keySet().stream().anyMatch(ENCRYPTION_PROPERTIES::contains)) {
-      throw new ZfsException.Unsupported(
-          "zfs create " + dataset + ": this ZFS has no encryption (it needs OpenZFS)",
-          List.of(),
-          "");
-    }
-    try {
-      create(dataset, properties);
-    } catch (ZfsException.NotFound e) {
-      Optional<DatasetName> parent = dataset.parent();
-      if (!parents || parent.isEmpty() || parent.get().depth() < 1) {
-        throw e;
-      }
-      // Never `zfs create -p`: the parents it makes carry none of the properties, so zfleet could
-      // not tell them for its own. Each missing parent is made on its own, marked like the child.
-      try {
-        createFilesystem(parent.get(), properties, true);
-      } catch (ZfsException.AlreadyExists madeMeanwhile) {
-        // by another step: it is there now
-      }
-      create(dataset, properties);
-    }
-  }
-
-  private void create(DatasetName dataset, Map<String, String> properties) {
-    List<String> args = new ArrayList<>();
-    new TreeMap<>(properties)
-        .forEach(
-            (k, v) -> {
-              args.add("-o");
-              args.add(ZfsNames.requireProperty(k) + "=" + ZfsNames.requirePropertyValue(v));
-            });
-    args.add(dataset.value());
-    zfs("create", dataset.value(), args);
+    datasets.createFilesystem(dataset, properties, parents);
   }
 
   @Override
@@ -204,9 +149,7 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
 
   @Override
   public void destroyBookmark(DatasetName filesystem, String bookmark) {
-    requireBookmarks("destroy", filesystem.value());
-    String full = filesystem.value() + "#" + requireBookmarkName(bookmark);
-    zfs("destroy", full, List.of(full));
+    datasets.destroyBookmark(filesystem, bookmark);
   }
 
   @Override
@@ -264,65 +207,22 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
 
   @Override
   public void bookmark(SnapshotName snapshot, String bookmark) {
-    requireBookmarks("bookmark", snapshot.full());
-    String full = snapshot.dataset().value() + "#" + requireBookmarkName(bookmark);
-    zfs("bookmark", snapshot.full(), List.of(snapshot.full(), full));
-  }
-
-  private void requireBookmarks(String verb, String subject) {
-    if (!capabilities.bookmarks()) {
-      throw new ZfsException.Unsupported(
-          "zfs " + verb + " " + subject + ": this ZFS has no bookmarks (zfs-fuse, pool version 23)",
-          List.of(),
-          "");
-    }
-  }
-
-  private static String requireBookmarkName(String bookmark) {
-    String problem = SnapshotName.shortNameProblem(bookmark);
-    if (problem != null) {
-      throw new IllegalArgumentException("invalid bookmark name \"" + bookmark + "\": " + problem);
-    }
-    return bookmark;
+    datasets.bookmark(snapshot, bookmark);
   }
 
   @Override
   public void clone(SnapshotName origin, DatasetName clone, Map<String, String> properties) {
-    List<String> args = new ArrayList<>();
-    new TreeMap<>(properties)
-        .forEach(
-            (k, v) -> {
-              args.add("-o");
-              args.add(ZfsNames.requireProperty(k) + "=" + ZfsNames.requirePropertyValue(v));
-            });
-    args.add(origin.full());
-    args.add(clone.value());
-    zfs("clone", clone.value(), args);
+    datasets.clone(origin, clone, properties);
   }
 
   @Override
   public void destroyFilesystem(DatasetName dataset) {
-    if (dataset.depth() == 0) {
-      throw new IllegalArgumentException("refusing to destroy the root of pool " + dataset);
-    }
-    zfs("destroy", dataset.value(), List.of(dataset.value()));
+    datasets.destroyFilesystem(dataset);
   }
 
   @Override
   public Map<DatasetName, Long> spaceUsed(Collection<DatasetName> roots) {
-    List<DatasetName> outermost = CliListing.outermost(roots);
-    if (outermost.isEmpty()) {
-      return Map.of();
-    }
-    List<String> args = new ArrayList<>(List.of("-Hp", "-r", "-o", "name,value", "used"));
-    outermost.forEach(d -> args.add(d.value()));
-    List<String> command = commands.command("get", args);
-    ProcessResult r = runner.run(command, config.listTimeout());
-    if (!r.succeeded() && !CliListing.onlyMissingDatasets(r.stderr())) {
-      throw ZfsErrorClassifier.classify(
-          "get", outermost.get(0).value(), command, r.exitCode(), r.stderr());
-    }
-    return ZfsOutputParser.parseSpaceUsed(r.stdout());
+    return CliSizes.spaceUsed(commands, roots);
   }
 
   @Override
@@ -387,17 +287,8 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
    * A size property in bytes ({@code used}, {@code referenced}, {@code written}) of a dataset or
    * snapshot, for progress estimates; empty where this ZFS does not have the property.
    */
-  public java.util.OptionalLong sizeProperty(String datasetOrSnapshot, String property) {
-    String target = ZfsNames.requireDatasetOrSnapshot(datasetOrSnapshot);
-    if (!Set.of("used", "referenced", "written", "logicalreferenced").contains(property)) {
-      throw new IllegalArgumentException("not a size property: " + property);
-    }
-    List<String> command = commands.command("get", List.of("-Hp", "-o", "value", property, target));
-    ProcessResult r = runner.run(command, config.commandTimeout());
-    String value = r.stdout().strip();
-    return r.succeeded() && value.matches("\\d{1,19}")
-        ? java.util.OptionalLong.of(Long.parseLong(value))
-        : java.util.OptionalLong.empty();
+  public OptionalLong sizeProperty(String datasetOrSnapshot, String property) {
+    return CliSizes.sizeProperty(commands, datasetOrSnapshot, property);
   }
 
   /** Stops the adapter's threads once idle; running processes still die at their deadlines. */

@@ -77,7 +77,7 @@ class FilesystemSupervisorTest {
   private ActorRef<FilesystemSupervisor.Command> supervisor(StepRunner runner, Executor executor) {
     return testKit.spawn(
         FilesystemSupervisor.create(
-            new FilesystemSupervisor.Context(
+            new SupervisorContext(
                 "push",
                 "pool/fs",
                 Duration.ofSeconds(30),

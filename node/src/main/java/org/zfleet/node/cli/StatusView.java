@@ -23,14 +23,14 @@ final class StatusView {
   private final Instant now;
   private final boolean bars;
   private final Map<String, JsonNode> replicas = new HashMap<>();
-  private final Map<String, JsonNode> transfers = new HashMap<>();
-  private final Map<String, JsonNode> peerTransfers = new HashMap<>();
+  private final TransferLines transfers;
 
   StatusView(JsonNode status, Optional<JsonNode> monitor, Instant now, boolean bars) {
     this.status = status;
     this.monitor = monitor;
     this.now = now;
     this.bars = bars;
+    this.transfers = new TransferLines(monitor, now);
     monitor.ifPresent(
         m -> {
           for (JsonNode r : m.path("replicas")) {
@@ -40,17 +40,6 @@ final class StatusView {
                     r.path("filesystem").asText(),
                     r.path("destination").asText()),
                 r);
-          }
-          for (JsonNode t : m.path("transfers")) {
-            transfers.put(
-                key(
-                    t.path("job").asText(),
-                    t.path("filesystem").asText(),
-                    t.path("destination").asText()),
-                t);
-          }
-          for (JsonNode t : m.path("peerTransfers")) {
-            peerTransfers.put(peerKey(t), t);
           }
         });
   }
@@ -80,7 +69,7 @@ final class StatusView {
     }
     for (JsonNode t : status.path("peerTransfers")) {
       if (onlyJob.isEmpty() || onlyJob.get().equals(t.path("job").asText())) {
-        out.println(peerTransfer(t));
+        out.println(transfers.peerTransfer(t));
       }
     }
     for (JsonNode problem : status.path("problems")) {
@@ -88,40 +77,6 @@ final class StatusView {
       out.println("PROBLEM " + problem.asText());
     }
     return healthy;
-  }
-
-  /**
-   * {@code incoming from alpha backup/alpha/data: receiving, 1.0 GiB at 80.0 MiB/s (job sink)}: the
-   * rate from the monitor when it has the transfer.
-   */
-  String peerTransfer(JsonNode t) {
-    String direction = t.path("direction").asText();
-    JsonNode rated = peerTransfers.get(peerKey(t));
-    long bytes =
-        Math.max(t.path("bytes").asLong(), rated == null ? 0 : rated.path("bytes").asLong());
-    return direction
-        + (direction.equals("incoming") ? " from " : " to ")
-        + t.path("peer").asText()
-        + " "
-        + t.path("dataset").asText()
-        + ": "
-        + t.path("phase").asText()
-        + ", "
-        + Bytes.human(bytes)
-        + (rated == null
-            ? ""
-            : " at " + Bytes.human((long) rated.path("bytesPerSecond").asDouble()) + "/s")
-        + " (job "
-        + t.path("job").asText()
-        + ")";
-  }
-
-  private static String peerKey(JsonNode t) {
-    return t.path("direction").asText()
-        + "\u0000"
-        + t.path("peer").asText()
-        + "\u0000"
-        + t.path("dataset").asText();
   }
 
   private void certificates(JsonNode m, PrintWriter out) {
@@ -206,10 +161,9 @@ final class StatusView {
     out.println("  " + name);
     if (fs.hasNonNull("running")) {
       JsonNode r = fs.path("running");
-      JsonNode t = transfers.get(key(job, name, r.path("destination").asText()));
-      out.println("    running " + stepName(r) + ": " + r.path("phase").asText() + progress(r, t));
-      if (bars && t != null && t.path("expectedBytes").asLong(-1) > 0) {
-        out.println("    " + bar(t.path("bytes").asLong(), t.path("expectedBytes").asLong(), 40));
+      out.println("    running " + stepName(r) + ": " + transfers.running(job, name, r));
+      if (bars) {
+        transfers.bar(job, name, r).ifPresent(bar -> out.println("    " + bar));
       }
     }
     for (JsonNode o : fs.path("lastOutcomes")) {
@@ -261,56 +215,7 @@ final class StatusView {
     return dest.isEmpty() ? kind : kind + " to " + dest;
   }
 
-  /**
-   * {@code , 1.2 GiB of ~4.0 GiB (estimated) at 80.0 MiB/s, ETA 35s} (or {@code , 3.0 MiB, size
-   * unknown at 4.0 MiB/s} before the size is known): from the monitor's transfer when there is one,
-   * else bytes and the average rate since the step began.
-   */
-  String progress(JsonNode running, JsonNode transfer) {
-    long bytes = running.path("bytes").asLong();
-    if (transfer == null) {
-      if (bytes <= 0) {
-        return "";
-      }
-      Instant since = Instant.parse(running.path("since").asText());
-      double seconds = Math.max(0.001, Duration.between(since, now).toMillis() / 1000.0);
-      return ", " + Bytes.human(bytes) + " at " + Bytes.human((long) (bytes / seconds)) + "/s";
-    }
-    bytes = Math.max(bytes, transfer.path("bytes").asLong());
-    long expected = transfer.path("expectedBytes").asLong(-1);
-    boolean estimated = transfer.path("estimated").asBoolean();
-    StringBuilder s = new StringBuilder(", ").append(Bytes.human(bytes));
-    if (expected > 0) {
-      s.append(" of ")
-          .append(estimated ? "~" : "")
-          .append(Bytes.human(expected))
-          .append(estimated ? " (estimated)" : "");
-    } else {
-      // Not estimated yet (or it could not be): said, never shown as a full bar.
-      s.append(", size unknown");
-    }
-    s.append(" at ")
-        .append(Bytes.human((long) transfer.path("bytesPerSecond").asDouble()))
-        .append("/s");
-    if (transfer.hasNonNull("etaSeconds")) {
-      s.append(", ETA ")
-          .append(Ages.human(Duration.ofSeconds(transfer.path("etaSeconds").asLong())));
-    }
-    return s.toString();
-  }
-
-  /** {@code [##########..........] 50%}. */
-  static String bar(long done, long total, int width) {
-    double fraction = total <= 0 ? 0 : Math.min(1.0, (double) done / total);
-    int filled = (int) Math.round(fraction * width);
-    return "["
-        + "#".repeat(filled)
-        + ".".repeat(width - filled)
-        + "] "
-        + String.format(java.util.Locale.ROOT, "%3d%%", Math.round(fraction * 100));
-  }
-
-  private static String key(String job, String fs, String dest) {
+  static String key(String job, String fs, String dest) {
     return job + "\u0000" + fs + "\u0000" + dest;
   }
 }

@@ -144,10 +144,9 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
   private record PeerStopped(ActorRef<Command> directory) implements Command {}
 
   private final String node;
-  private final ActorRef<Receptionist.Listing> listings;
   private final JobCatalog<ActorRef<JobEndpointProtocol>, ActorRef<Command>> catalog =
       new JobCatalog<>();
-  private final Set<String> subscribed = new HashSet<>();
+  private final JobRegistrations registrations;
   private final PendingLookups pending = new PendingLookups();
 
   /** A directory for the node named {@code node}; spawn one per node. */
@@ -158,8 +157,10 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
   private JobDirectory(ActorContext<Command> ctx, String node) {
     super(ctx);
     this.node = node;
-    this.listings = ctx.messageAdapter(Receptionist.Listing.class, ListingChanged::new);
+    ActorRef<Receptionist.Listing> listings =
+        ctx.messageAdapter(Receptionist.Listing.class, ListingChanged::new);
     ActorRef<Receptionist.Command> receptionist = ctx.getSystem().receptionist();
+    this.registrations = new JobRegistrations(receptionist, listings);
     receptionist.tell(Receptionist.register(DIRECTORY_KEY, ctx.getSelf()));
     receptionist.tell(Receptionist.subscribe(DIRECTORY_KEY, listings));
   }
@@ -182,11 +183,7 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
 
   private Behavior<Command> onRegister(Register register) {
     ActorRef<JobEndpointProtocol> previous = catalog.offer(register.job(), register.endpoint());
-    ActorRef<Receptionist.Command> receptionist = getContext().getSystem().receptionist();
-    if (previous != null && !previous.equals(register.endpoint())) {
-      receptionist.tell(Receptionist.deregister(JobKeys.keyFor(register.job()), previous));
-    }
-    receptionist.tell(Receptionist.register(JobKeys.keyFor(register.job()), register.endpoint()));
+    registrations.register(register.job(), register.endpoint(), previous);
     getContext().watchWith(register.endpoint(), new EndpointStopped(register.endpoint()));
     getContext()
         .getLog()
@@ -199,10 +196,7 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
   private Behavior<Command> onDeregister(Deregister deregister) {
     ActorRef<JobEndpointProtocol> removed = catalog.withdraw(deregister.job());
     if (removed != null) {
-      getContext()
-          .getSystem()
-          .receptionist()
-          .tell(Receptionist.deregister(JobKeys.keyFor(deregister.job()), removed));
+      registrations.deregister(deregister.job(), removed);
       getContext().getLog().info("job withdrawn job={}", deregister.job());
       offersChanged();
     }
@@ -223,7 +217,7 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
       find.replyTo().tell(result(find.job()));
     } else {
       pending.addFind(find.job(), find.replyTo());
-      subscribe(find.job());
+      registrations.subscribe(find.job());
     }
     return this;
   }
@@ -235,7 +229,7 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
     }
     pending.addWaiter(wait.job(), wait.role(), wait.replyTo());
     getContext().watchWith(wait.replyTo(), new WaiterStopped(wait.replyTo()));
-    subscribe(wait.job());
+    registrations.subscribe(wait.job());
     return this;
   }
 
@@ -296,15 +290,6 @@ public final class JobDirectory extends AbstractBehavior<JobDirectory.Command> {
 
   private JobsOffered offer() {
     return new JobsOffered(node, catalog.offeredHere(), getContext().getSelf());
-  }
-
-  private void subscribe(String job) {
-    if (subscribed.add(job)) {
-      getContext()
-          .getSystem()
-          .receptionist()
-          .tell(Receptionist.subscribe(JobKeys.keyFor(job), listings));
-    }
   }
 
   private FindResult result(String job) {

@@ -3,7 +3,6 @@ package org.zfleet.node.daemon;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -96,39 +95,8 @@ final class ClusterMode {
     if (cluster.seedNodes().isEmpty()) {
       return Optional.empty();
     }
-    NodeConfig.Tls files = node.tls();
-    List<String> missing = new ArrayList<>();
-    if (files.ca().isEmpty()) {
-      missing.add("tls.ca");
-    }
-    if (files.cert().isEmpty()) {
-      missing.add("tls.cert");
-    }
-    if (files.key().isEmpty()) {
-      missing.add("tls.key");
-    }
-    if (!missing.isEmpty()) {
-      throw new IllegalStateException(
-          "zfleet.node.cluster.seed-nodes is set, and the cluster runs over mutual TLS only: set "
-              + missing.stream().map(k -> "zfleet.node." + k).collect(Collectors.joining(", "))
-              + " (make them with `zfleet cert create-ca` and `zfleet cert create-node "
-              + node.name()
-              + "`)");
-    }
-    TlsFiles tlsFiles = new TlsFiles(files.ca().get(), files.cert().get(), files.key().get());
-    ClusterSettings settings;
-    try {
-      settings =
-          new ClusterSettings(
-              node.name(),
-              cluster.bind(),
-              cluster.seedNodes(),
-              cluster.roles(),
-              tlsFiles,
-              node.management().bind());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("zfleet.node: " + e.getMessage(), e);
-    }
+    ClusterSettings settings = ClusterNodeSettings.of(node);
+    TlsFiles tlsFiles = settings.tls();
     SSLContext tls =
         TlsContexts.forNode(tlsFiles.ca(), tlsFiles.cert(), tlsFiles.key(), node.name());
     return Optional.of(
@@ -165,8 +133,7 @@ final class ClusterMode {
         ActorRef<JobEndpointProtocol> locator =
             ctx.spawn(
                 supervised(JobLocator.create(settings.nodeName(), job.name(), dataPlaneAdvertised)),
-                (job instanceof SinkJob ? "sink-" : "source-")
-                    + NodeGuardian.actorName(job.name()));
+                (job instanceof SinkJob ? "sink-" : "source-") + NodeJobs.actorName(job.name()));
         directory.tell(
             new JobDirectory.Register(
                 job.name(),
@@ -174,7 +141,7 @@ final class ClusterMode {
                 locator));
       }
     }
-    List<PullJob> pullJobs = jobsOf(jobs, PullJob.class);
+    List<PullJob> pullJobs = ConfiguredJobs.of(jobs, PullJob.class);
     preparePulls(zfs, pullJobs);
     bindings = EndpointBindings.of(node.dataDir().resolve("endpoint-pins"), jobs);
     client = new DataPlaneClient(tls, system);
@@ -196,17 +163,15 @@ final class ClusterMode {
             blocking,
             clock);
     Set<String> localSinks =
-        jobsOf(jobs, SinkJob.class).stream().map(SinkJob::name).collect(Collectors.toSet());
+        ConfiguredJobs.of(jobs, SinkJob.class).stream()
+            .map(SinkJob::name)
+            .collect(Collectors.toSet());
     return endpoints.receivers(local, localSinks);
   }
 
   private static <T> org.apache.pekko.actor.typed.Behavior<T> supervised(
       org.apache.pekko.actor.typed.Behavior<T> behavior) {
     return Behaviors.supervise(behavior).onFailure(SupervisorStrategy.restart());
-  }
-
-  private static <T> List<T> jobsOf(List<JobConfig> jobs, Class<T> type) {
-    return jobs.stream().filter(type::isInstance).map(type::cast).toList();
   }
 
   /**
@@ -251,7 +216,7 @@ final class ClusterMode {
       PeerSteps steps,
       Executor blocking)
       throws IOException {
-    List<SinkJob> sinks = jobsOf(jobs, SinkJob.class);
+    List<SinkJob> sinks = ConfiguredJobs.of(jobs, SinkJob.class);
     SinkDataPlane sinkPlane = new SinkDataPlane(settings.nodeName(), zfs, sinks, transfers);
     NodeDataPlane plane =
         new NodeDataPlane(
@@ -269,7 +234,7 @@ final class ClusterMode {
         new EndpointRequests(
             settings.nodeName(),
             sinks,
-            jobsOf(jobs, SourceJob.class),
+            ConfiguredJobs.of(jobs, SourceJob.class),
             new SinkRequests(
                 settings.nodeName(),
                 zfs,

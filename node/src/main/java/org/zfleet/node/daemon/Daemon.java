@@ -1,7 +1,6 @@
 package org.zfleet.node.daemon;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +39,6 @@ import org.zfleet.replication.SourceDirectory;
 import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.ProcessRunner;
 import org.zfleet.zfs.ZfsCli;
-import org.zfleet.zfs.ZfsCliConfig;
 
 /**
  * The zfleet daemon of one node: ZFS, the actor system with one job actor per active job, and the
@@ -86,37 +84,19 @@ public final class Daemon implements AutoCloseable {
       throw new IllegalStateException("cannot make the control token: " + e.getMessage(), e);
     }
     Optional<ClusterMode> cluster = ClusterMode.of(node);
-    ZfsCli zfs =
-        ZfsCli.create(
-            ZfsCliConfig.defaults()
-                .withBinaries(
-                    java.nio.file.Path.of(node.zfs().zfsPath()),
-                    java.nio.file.Path.of(node.zfs().zpoolPath()))
-                .withTimeouts(
-                    node.zfs().commandTimeout(),
-                    ZfsCliConfig.defaults().listTimeout(),
-                    ZfsCliConfig.defaults().transferTimeout())
-                .withMaxConcurrentCommands(node.limits().zfsCommands()));
-    try {
-      JobPorts.check(zfs, config.jobs());
-    } catch (IllegalStateException e) {
-      zfs.close();
-      throw e;
-    }
+    ZfsCli zfs = NodeZfs.open(node, config.jobs());
     ExecutorService steps = Executors.newCachedThreadPool(named("zfleet-step"));
     // Snapshot hooks run outside the gate of zfs commands, with their own deadlines.
     ProcessRunner hooks = new ProcessRunner(1);
     Clock clock = WallClock.clock();
-    List<SinkJob> sinks =
-        config.jobs().stream().filter(j -> j instanceof SinkJob).map(j -> (SinkJob) j).toList();
-    List<PullJob> pulls =
-        config.jobs().stream().filter(j -> j instanceof PullJob).map(j -> (PullJob) j).toList();
+    List<SinkJob> sinks = ConfiguredJobs.of(config.jobs(), SinkJob.class);
+    List<PullJob> pulls = ConfiguredJobs.of(config.jobs(), PullJob.class);
 
     cluster.ifPresent(c -> c.preparePulls(zfs, pulls));
     // The actor system and its materializer exist before the drivers, which need the latter.
     List<JobDriver> active = new ArrayList<>();
     List<String> passive = new ArrayList<>();
-    Config pekko = pekkoConfig(hocon, node.limits().transfers());
+    Config pekko = PekkoDefaults.forDaemon(hocon, node.limits().transfers());
     ActorSystem<NodeGuardian.Command> system;
     try {
       system =
@@ -138,7 +118,7 @@ public final class Daemon implements AutoCloseable {
                           .ifPresentOrElse(active::add, () -> passive.add(job.name()));
                     }
                     return NodeGuardian.create(
-                        new NodeGuardian.Setup(
+                        new GuardianSetup(
                             node.name(),
                             active,
                             passive,
@@ -254,26 +234,6 @@ public final class Daemon implements AutoCloseable {
     } catch (Exception e) {
       log.warn("actor system did not terminate in time: {}", rootMessage(e));
     }
-  }
-
-  /** The operator's {@code pekko { … }} settings over zfleet's defaults for a daemon. */
-  static Config pekkoConfig(Config hocon, int transfers) {
-    Config defaults =
-        ConfigFactory.parseString(
-            String.join(
-                "\n",
-                "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
-                "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
-                "pekko.loglevel = INFO",
-                "pekko.stdout-loglevel = OFF",
-                "pekko.log-dead-letters = off",
-                "pekko.log-dead-letters-during-shutdown = off",
-                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = on",
-                // Each transfer holds up to three threads of this pool (read, write, network side).
-                "pekko.actor.default-blocking-io-dispatcher.thread-pool-executor.fixed-pool-size = "
-                    + (3 * transfers + 4)));
-    Config user = hocon.hasPath("pekko") ? hocon.withOnlyPath("pekko") : ConfigFactory.empty();
-    return user.withFallback(defaults).withFallback(ConfigFactory.load());
   }
 
   public ActorSystem<NodeGuardian.Command> system() {

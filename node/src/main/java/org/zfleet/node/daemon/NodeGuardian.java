@@ -1,15 +1,8 @@
 package org.zfleet.node.daemon;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -19,12 +12,10 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.zfleet.job.Backoff;
 import org.zfleet.job.Durations;
 import org.zfleet.job.Gate;
 import org.zfleet.job.Gather;
 import org.zfleet.job.JobActor;
-import org.zfleet.job.JobDriver;
 import org.zfleet.job.JobPlan;
 import org.zfleet.job.JobStatus;
 import org.zfleet.job.Watchdog;
@@ -77,46 +68,6 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
       List<PeerTransfers.PeerTransfer> peerTransfers,
       List<String> problems) {}
 
-  /**
-   * What the guardian is built from.
-   *
-   * @param peerStallTimeout a transfer another node asked of this one is stalled after this long
-   *     without progress
-   * @param problems what is wrong with the cluster's bindings, asked at each status
-   */
-  public record Setup(
-      String node,
-      List<JobDriver> activeJobs,
-      List<String> passiveJobs,
-      int transfers,
-      Duration watchdogInterval,
-      Executor blocking,
-      Clock clock,
-      Duration peerStallTimeout,
-      Supplier<List<String>> problems) {
-
-    /** A node without peers' problems to report (outside a cluster); peer steps stall at 10 min. */
-    public Setup(
-        String node,
-        List<JobDriver> activeJobs,
-        List<String> passiveJobs,
-        int transfers,
-        Duration watchdogInterval,
-        Executor blocking,
-        Clock clock) {
-      this(
-          node,
-          activeJobs,
-          passiveJobs,
-          transfers,
-          watchdogInterval,
-          blocking,
-          clock,
-          Duration.ofMinutes(10),
-          List::of);
-    }
-  }
-
   /** Why the node shut itself down: a part it cannot run without stopped. */
   public enum Failure implements CoordinatedShutdown.Reason {
     NODE_FAILED
@@ -124,16 +75,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
   public static final Failure NODE_FAILED = Failure.NODE_FAILED;
 
-  /** The pause before a stopped job actor is started anew, growing while it keeps stopping. */
-  private static final Backoff RESTART_BACKOFF =
-      new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
-
-  private final Setup setup;
+  private final GuardianSetup setup;
   private final TimerScheduler<Command> timers;
   private final JobActor.NodeContext node;
-  private final Map<String, JobDriver> drivers = new LinkedHashMap<>();
-  private final Map<String, ActorRef<JobActor.Command>> jobs = new LinkedHashMap<>();
-  private final Map<String, Integer> restarts = new HashMap<>();
+  private final NodeJobs jobs;
   private final ActorRef<PeerTransfers.Command> peerTransfers;
   private boolean failed;
 
@@ -149,12 +94,13 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
    */
   private record EssentialStopped(String what) implements Command {}
 
-  public static Behavior<Command> create(Setup setup) {
+  public static Behavior<Command> create(GuardianSetup setup) {
     return create(setup, Watchdog.create(setup.watchdogInterval()));
   }
 
   /** With the given watchdog behaviour (tests). */
-  static Behavior<Command> create(Setup setup, Behavior<Watchdog.Command> watchdogBehavior) {
+  static Behavior<Command> create(
+      GuardianSetup setup, Behavior<Watchdog.Command> watchdogBehavior) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(timers -> new NodeGuardian(ctx, timers, setup, watchdogBehavior)));
@@ -163,11 +109,12 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private NodeGuardian(
       ActorContext<Command> ctx,
       TimerScheduler<Command> timers,
-      Setup setup,
+      GuardianSetup setup,
       Behavior<Watchdog.Command> watchdogBehavior) {
     super(ctx);
     this.setup = setup;
     this.timers = timers;
+    this.jobs = new NodeJobs(setup.activeJobs(), setup.passiveJobs());
     // A bug (an exception) restarts the watchdog or the gate with the same reference, which every
     // job holds; one that stops for good leaves steps unwatched or unlimited: the node stops.
     ActorRef<Watchdog.Command> watchdog = ctx.spawn(restarting(watchdogBehavior), "watchdog");
@@ -182,15 +129,12 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         ctx.spawn(
             restarting(PeerTransfers.create(node, setup.peerStallTimeout())), "peer-transfers");
     ctx.watchWith(peerTransfers, new EssentialStopped("peer transfers"));
-    for (JobDriver driver : setup.activeJobs()) {
-      drivers.put(driver.job(), driver);
-      startJob(driver.job());
-    }
+    jobs.names().forEach(this::startJob);
     ctx.getLog()
         .info(
             "node started node={} jobs={} passive={}",
             setup.node(),
-            jobs.keySet(),
+            jobs.runningNames(),
             setup.passiveJobs());
   }
 
@@ -204,36 +148,32 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
    * is started anew after a pause that grows while it keeps stopping.
    */
   private void startJob(String job) {
-    int generation = restarts.getOrDefault(job, 0);
     ActorRef<JobActor.Command> ref =
         getContext()
-            .spawn(
-                restarting(JobActor.create(drivers.get(job), node)),
-                "job-" + actorName(job) + (generation == 0 ? "" : "-" + generation));
+            .spawn(restarting(JobActor.create(jobs.driver(job), node)), jobs.actorNameOf(job));
     getContext().watchWith(ref, new JobStopped(job, ref));
-    jobs.put(job, ref);
+    jobs.started(job, ref);
   }
 
   private Behavior<Command> onJobStopped(JobStopped stopped) {
-    if (jobs.get(stopped.job()) != stopped.ref()) {
-      return this;
-    }
-    jobs.remove(stopped.job());
-    int n = restarts.merge(stopped.job(), 1, Integer::sum);
-    Duration pause = RESTART_BACKOFF.after(n);
-    getContext()
-        .getLog()
-        .error(
-            "job actor stopped job={} restarts={}; starting it anew in {}",
-            stopped.job(),
-            n,
-            Durations.human(pause));
-    timers.startSingleTimer("start-" + stopped.job(), new StartJob(stopped.job()), pause);
+    jobs.stopped(stopped.job(), stopped.ref())
+        .ifPresent(
+            s -> {
+              getContext()
+                  .getLog()
+                  .error(
+                      "job actor stopped job={} restarts={}; starting it anew in {}",
+                      stopped.job(),
+                      s.restarts(),
+                      Durations.human(s.pause()));
+              timers.startSingleTimer(
+                  "start-" + stopped.job(), new StartJob(stopped.job()), s.pause());
+            });
     return this;
   }
 
   private Behavior<Command> onStartJob(StartJob start) {
-    if (!failed && !jobs.containsKey(start.job())) {
+    if (!failed && !jobs.running(start.job())) {
       startJob(start.job());
       getContext().getLog().info("job actor started anew job={}", start.job());
     }
@@ -253,11 +193,6 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     return this;
   }
 
-  /** Job names allow ':' and '.', which are fine in actor names; anything else is encoded. */
-  static String actorName(String job) {
-    return java.net.URLEncoder.encode(job, java.nio.charset.StandardCharsets.UTF_8);
-  }
-
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
@@ -274,46 +209,39 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         .build();
   }
 
-  private Behavior<Command> onWakeup(Wakeup wakeup) {
-    ActorRef<JobActor.Command> job = jobs.get(wakeup.job());
-    if (job == null) {
-      wakeup.replyTo().tell(new WakeupResult(wakeup.job(), false, noActor(wakeup.job())));
-      return this;
-    }
-    job.tell(new JobActor.Wakeup());
-    getContext().getLog().info("wakeup job={}", wakeup.job());
-    wakeup.replyTo().tell(new WakeupResult(wakeup.job(), true, "woke up job " + wakeup.job()));
-    return this;
+  private Behavior<Command> onWakeup(Wakeup w) {
+    return signal(w.job(), new JobActor.Wakeup(), "wakeup", "woke up job " + w.job(), w.replyTo());
   }
 
-  private Behavior<Command> onReset(Reset reset) {
-    ActorRef<JobActor.Command> job = jobs.get(reset.job());
-    if (job == null) {
-      reset.replyTo().tell(new WakeupResult(reset.job(), false, noActor(reset.job())));
+  private Behavior<Command> onReset(Reset r) {
+    String done = "reset job " + r.job() + ": running steps stopped, backoffs cleared";
+    return signal(r.job(), new JobActor.Reset(), "reset", done, r.replyTo());
+  }
+
+  /** Tells a signal to the job's actor and answers {@code done}, or why it could not. */
+  private Behavior<Command> signal(
+      String name, JobActor.Command signal, String what, String done, ActorRef<WakeupResult> to) {
+    Optional<ActorRef<JobActor.Command>> job = jobs.actor(name);
+    if (job.isEmpty()) {
+      to.tell(new WakeupResult(name, false, jobs.noActor(name)));
       return this;
     }
-    job.tell(new JobActor.Reset());
-    getContext().getLog().info("reset job={}", reset.job());
-    reset
-        .replyTo()
-        .tell(
-            new WakeupResult(
-                reset.job(),
-                true,
-                "reset job " + reset.job() + ": running steps stopped, backoffs cleared"));
+    job.get().tell(signal);
+    getContext().getLog().info("{} job={}", what, name);
+    to.tell(new WakeupResult(name, true, done));
     return this;
   }
 
   private Behavior<Command> onGetPlan(GetPlan get) {
-    ActorRef<JobActor.Command> job = jobs.get(get.job());
-    if (job == null) {
-      get.replyTo().tell(new PlanResult(get.job(), Optional.empty(), noActor(get.job())));
+    Optional<ActorRef<JobActor.Command>> job = jobs.actor(get.job());
+    if (job.isEmpty()) {
+      get.replyTo().tell(new PlanResult(get.job(), Optional.empty(), jobs.noActor(get.job())));
       return this;
     }
     getContext()
         .ask(
             JobPlan.class,
-            job,
+            job.get(),
             Duration.ofSeconds(5),
             JobActor.GetPlan::new,
             (plan, failure) ->
@@ -327,21 +255,6 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   }
 
   private record PlanAnswered(ActorRef<PlanResult> replyTo, PlanResult result) implements Command {}
-
-  /** Why a job has no actor to take a signal. */
-  private String noActor(String name) {
-    if (drivers.containsKey(name)) {
-      return "job " + name + " is being started anew after it stopped; try again";
-    }
-    if (setup.passiveJobs().contains(name)) {
-      return "job " + name + " is passive (sink or source) and acts when its peers do";
-    }
-    String known = String.join(", ", drivers.keySet());
-    return "no job named "
-        + name
-        + " on this node"
-        + (known.isEmpty() ? "" : " (jobs: " + known + ")");
-  }
 
   private <T> Behavior<Command> reply(ActorRef<T> to, T message) {
     to.tell(message);
@@ -362,7 +275,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   }
 
   private Behavior<Command> onTransfersListed(TransfersListed listed) {
-    List<ActorRef<JobActor.Command>> refs = new ArrayList<>(jobs.values());
+    List<ActorRef<JobActor.Command>> refs = jobs.actors();
     List<String> problems = setup.problems().get();
     getContext()
         .spawnAnonymous(

@@ -81,7 +81,7 @@ public final class ManagementServer extends AllDirectives {
   }
 
   private Route backups() {
-    NodeMonitor.BackupHealth health = monitor.backups();
+    MonitorViews.BackupHealth health = monitor.backups();
     return complete(
         health.healthy() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
         health,

@@ -89,8 +89,8 @@ class NodeGuardianTest {
         new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(4)));
   }
 
-  private NodeGuardian.Setup setup(JobDriver... jobs) {
-    return new NodeGuardian.Setup(
+  private GuardianSetup setup(JobDriver... jobs) {
+    return new GuardianSetup(
         "n1",
         List.of(jobs),
         List.of(),
@@ -110,11 +110,11 @@ class NodeGuardianTest {
   void theStatusCarriesThePeersTransfersAndTheBindingProblemsAskedAtEachStatus() {
     java.util.concurrent.atomic.AtomicReference<List<String>> problems =
         new java.util.concurrent.atomic.AtomicReference<>(List.of());
-    NodeGuardian.Setup plain = setup(job("steady", new AtomicInteger()));
+    GuardianSetup plain = setup(job("steady", new AtomicInteger()));
     ActorRef<NodeGuardian.Command> guardian =
         testKit.spawn(
             NodeGuardian.create(
-                new NodeGuardian.Setup(
+                new GuardianSetup(
                     plain.node(),
                     plain.activeJobs(),
                     List.of("backup"),
