@@ -27,6 +27,12 @@ public sealed interface JobConfig permits PushJob, SinkJob, PullJob, SourceJob, 
   int MAX_NAME_LENGTH = 64;
 
   /**
+   * What no job name may start with: the data plane routes streams whose job field starts so to the
+   * restores this node runs, so a job named so would have its streams taken by a restore's check.
+   */
+  String RESERVED_PREFIX = "zfleet-restore-";
+
+  /**
    * Why {@code name} cannot name a job (or a node), or null if it can: 1 to 64 letters, digits,
    * {@code _ - . :}, starting with a letter or digit, so it fits in hold tags and file names.
    */

@@ -62,6 +62,14 @@ final class JobParts {
     Optional<String> name = reader.requiredString(key, what);
     if (name.isPresent()) {
       String problem = JobConfig.nameProblem(name.get());
+      if (problem == null && name.get().startsWith(JobConfig.RESERVED_PREFIX)) {
+        problem =
+            "\""
+                + name.get()
+                + "\" starts with \""
+                + JobConfig.RESERVED_PREFIX
+                + "\", which zfleet keeps for the streams of restores";
+      }
       if (problem != null) {
         reader.error(key, problem);
         return Optional.empty();

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.zfleet.config.JobConfig;
 import org.zfleet.model.DatasetName;
 import org.zfleet.node.dataplane.Authorization;
 import org.zfleet.node.dataplane.Authorizer;
@@ -31,7 +32,7 @@ import org.zfleet.zfs.ZfsPort;
 public final class RestoreDataPlane implements Authorizer, ReceiveHook {
 
   /** What the header's job field of a restore stream starts with. */
-  static final String PREFIX = "zfleet-restore-";
+  static final String PREFIX = JobConfig.RESERVED_PREFIX;
 
   private static final Logger log = LoggerFactory.getLogger(RestoreDataPlane.class);
 
