@@ -4,9 +4,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zfleet.endpoint.LocalReceiver;
@@ -40,16 +37,12 @@ public final class PullDataPlane implements Authorizer, ReceiveHook {
   private final Map<DatasetName, Expected> expected = new ConcurrentHashMap<>();
 
   /** One stream a pull step waits for; {@link #withdraw()} once the step no longer does. */
-  public final class Expected {
+  public final class Expected extends ExpectedStream {
     private final String source;
     private final String job;
     private final DatasetName rootFs;
     private final DatasetName target;
     private final boolean force;
-    private final ProgressListener listener;
-    private final AtomicBoolean claimed = new AtomicBoolean();
-    private final AtomicReference<RunningTransfer> transfer = new AtomicReference<>();
-    private final AtomicLong bytes = new AtomicLong();
 
     private Expected(
         String source,
@@ -58,27 +51,15 @@ public final class PullDataPlane implements Authorizer, ReceiveHook {
         DatasetName target,
         boolean force,
         ProgressListener listener) {
+      super(listener);
       this.source = source;
       this.job = job;
       this.rootFs = rootFs;
       this.target = target;
       this.force = force;
-      this.listener = listener;
     }
 
-    public long bytesSoFar() {
-      return bytes.get();
-    }
-
-    /** Kills the receive if it runs, and stops expecting the stream. */
-    public void cancel() {
-      withdraw();
-      RunningTransfer running = transfer.get();
-      if (running != null) {
-        running.cancel();
-      }
-    }
-
+    @Override
     public void withdraw() {
       expected.remove(target, this);
     }
@@ -142,7 +123,7 @@ public final class PullDataPlane implements Authorizer, ReceiveHook {
               + header.target()
               + (e.force ? " with" : " without")
               + " -F";
-    } else if (!e.claimed.compareAndSet(false, true)) {
+    } else if (!e.claim()) {
       problem = "the stream into " + header.target() + " has already arrived";
     }
     if (problem != null) {
@@ -159,7 +140,7 @@ public final class PullDataPlane implements Authorizer, ReceiveHook {
   @Override
   public ReceiveProcess open(NodeIdentity peer, TransferHeader header) {
     Expected e = expected.get(header.target());
-    if (e == null || !e.claimed.get() || !e.source.equals(peer.name())) {
+    if (e == null || !e.claimed() || !e.source.equals(peer.name())) {
       throw new IllegalStateException(
           "no pull job of node " + node + " expects a stream into " + header.target());
     }
@@ -175,17 +156,14 @@ public final class PullDataPlane implements Authorizer, ReceiveHook {
     if (e == null) {
       return ProgressListener.NONE;
     }
-    return p -> {
-      e.bytes.set(p.bytes());
-      e.listener.onProgress(p);
-    };
+    return e.progress();
   }
 
   @Override
   public void started(NodeIdentity peer, TransferHeader header, RunningTransfer transfer) {
     Expected e = expected.get(header.target());
     if (e != null) {
-      e.transfer.set(transfer);
+      e.started(transfer);
     }
   }
 }

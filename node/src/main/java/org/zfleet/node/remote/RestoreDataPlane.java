@@ -4,9 +4,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zfleet.config.JobConfig;
@@ -41,34 +38,18 @@ public final class RestoreDataPlane implements Authorizer, ReceiveHook {
   private final Map<String, Expected> expected = new ConcurrentHashMap<>();
 
   /** One stream a restore waits for; {@link #withdraw()} once it no longer does. */
-  public final class Expected {
+  public final class Expected extends ExpectedStream {
     final String id = PREFIX + UUID.randomUUID();
     private final String sink;
     private final DatasetName target;
-    private final ProgressListener listener;
-    private final AtomicBoolean claimed = new AtomicBoolean();
-    private final AtomicReference<RunningTransfer> transfer = new AtomicReference<>();
-    private final AtomicLong bytes = new AtomicLong();
 
     private Expected(String sink, DatasetName target, ProgressListener listener) {
+      super(listener);
       this.sink = sink;
       this.target = target;
-      this.listener = listener;
     }
 
-    public long bytesSoFar() {
-      return bytes.get();
-    }
-
-    /** Kills the receive if it runs, and stops expecting the stream. */
-    public void cancel() {
-      withdraw();
-      RunningTransfer running = transfer.get();
-      if (running != null) {
-        running.cancel();
-      }
-    }
-
+    @Override
     public void withdraw() {
       expected.remove(id, this);
     }
@@ -110,7 +91,7 @@ public final class RestoreDataPlane implements Authorizer, ReceiveHook {
               + header.target()
               + " from "
               + peer.name();
-    } else if (!e.claimed.compareAndSet(false, true)) {
+    } else if (!e.claim()) {
       problem = "the stream into " + header.target() + " has already arrived";
     }
     if (problem != null) {
@@ -127,7 +108,7 @@ public final class RestoreDataPlane implements Authorizer, ReceiveHook {
   @Override
   public ReceiveProcess open(NodeIdentity peer, TransferHeader header) {
     Expected e = expected.get(header.job());
-    if (e == null || !e.claimed.get() || !e.sink.equals(peer.name())) {
+    if (e == null || !e.claimed() || !e.sink.equals(peer.name())) {
       throw new IllegalStateException("no restore on node " + node + " expects this stream");
     }
     return zfs.receive(ReceiveRequest.restore(e.target));
@@ -139,17 +120,14 @@ public final class RestoreDataPlane implements Authorizer, ReceiveHook {
     if (e == null) {
       return ProgressListener.NONE;
     }
-    return p -> {
-      e.bytes.set(p.bytes());
-      e.listener.onProgress(p);
-    };
+    return e.progress();
   }
 
   @Override
   public void started(NodeIdentity peer, TransferHeader header, RunningTransfer transfer) {
     Expected e = expected.get(header.job());
     if (e != null) {
-      e.transfer.set(transfer);
+      e.started(transfer);
     }
   }
 }
