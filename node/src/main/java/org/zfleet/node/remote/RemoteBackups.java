@@ -17,9 +17,7 @@ import org.zfleet.restore.Replica;
 import org.zfleet.restore.RestoreSource;
 import org.zfleet.transfer.ProgressListener;
 import org.zfleet.transfer.RunningTransfer;
-import org.zfleet.transfer.TransferFailedException;
 import org.zfleet.transfer.TransferOptions;
-import org.zfleet.transfer.TransferResult;
 import org.zfleet.zfs.ReceiveRequest;
 import org.zfleet.zfs.SendRequest;
 
@@ -135,7 +133,7 @@ public final class RemoteBackups {
       String whom = "sink " + sink + " on node " + peer.identity();
       RestoreDataPlane.Expected expected =
           plane.expect(peer.identity().name(), receive.target(), listener);
-      CompletableFuture<TransferResult> result = new CompletableFuture<>();
+      AwaitedTransfer transfer = new AwaitedTransfer(expected, "restore of " + request.to());
       long started = System.nanoTime();
       String what = "sending " + request.to();
       EndpointRequest.SendBackup send =
@@ -154,49 +152,10 @@ public final class RemoteBackups {
               (reply, error) -> {
                 expected.withdraw();
                 completion.complete(null);
-                if (error != null) {
-                  result.completeExceptionally(error.getCause() != null ? error.getCause() : error);
-                } else if (reply instanceof EndpointReply.Sent sent) {
-                  result.complete(
-                      new TransferResult(
-                          sent.bytes(), Duration.ofNanos(System.nanoTime() - started)));
-                } else if (reply instanceof EndpointReply.Failed failed) {
-                  result.completeExceptionally(
-                      new TransferFailedException(
-                          TransferFailedException.Reason.STREAM_FAILED,
-                          whom + ": " + failed.message(),
-                          expected.bytesSoFar(),
-                          failed.stderr(),
-                          "",
-                          null));
-                } else {
-                  result.completeExceptionally(EndpointClient.unexpected(reply, whom, what));
-                }
+                transfer.answered(
+                    reply, error, whom, what, Duration.ofNanos(System.nanoTime() - started));
               });
-      return new RunningTransfer() {
-        @Override
-        public CompletionStage<TransferResult> result() {
-          return result;
-        }
-
-        @Override
-        public long bytesSoFar() {
-          return expected.bytesSoFar();
-        }
-
-        @Override
-        public void cancel() {
-          expected.cancel();
-          result.completeExceptionally(
-              new TransferFailedException(
-                  TransferFailedException.Reason.CANCELLED,
-                  "restore of " + request.to() + " cancelled",
-                  expected.bytesSoFar(),
-                  "",
-                  "",
-                  null));
-        }
-      };
+      return transfer;
     }
   }
 }

@@ -18,9 +18,7 @@ import org.zfleet.node.dataplane.PeerAddress;
 import org.zfleet.replication.ReplicationMarks;
 import org.zfleet.transfer.ProgressListener;
 import org.zfleet.transfer.RunningTransfer;
-import org.zfleet.transfer.TransferFailedException;
 import org.zfleet.transfer.TransferOptions;
-import org.zfleet.transfer.TransferResult;
 import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.ReceiveRequest;
 import org.zfleet.zfs.SendRequest;
@@ -204,7 +202,7 @@ public final class RemoteSender implements Sender {
       String node = source.peer().identity().name();
       PullDataPlane.Expected expected =
           plane.expect(node, source.pullJob(), rootFs, receive.target(), receive.force(), listener);
-      CompletableFuture<TransferResult> result = new CompletableFuture<>();
+      AwaitedTransfer transfer = new AwaitedTransfer(expected, "pull of " + request.to());
       Instant started = clock.instant();
       String what = "sending " + request.to();
       EndpointRequest.StartSend start =
@@ -224,49 +222,10 @@ public final class RemoteSender implements Sender {
               (reply, error) -> {
                 expected.withdraw();
                 completion.complete(null);
-                if (error != null) {
-                  result.completeExceptionally(error.getCause() != null ? error.getCause() : error);
-                } else if (reply instanceof EndpointReply.Sent sent) {
-                  result.complete(
-                      new TransferResult(sent.bytes(), Duration.between(started, clock.instant())));
-                } else if (reply instanceof EndpointReply.Failed failed) {
-                  result.completeExceptionally(
-                      new TransferFailedException(
-                          TransferFailedException.Reason.STREAM_FAILED,
-                          where() + ": " + failed.message(),
-                          expected.bytesSoFar(),
-                          failed.stderr(),
-                          "",
-                          null));
-                } else {
-                  result.completeExceptionally(EndpointClient.unexpected(reply, where(), what));
-                }
+                transfer.answered(
+                    reply, error, where(), what, Duration.between(started, clock.instant()));
               });
-      return new RunningTransfer() {
-        @Override
-        public CompletionStage<TransferResult> result() {
-          return result;
-        }
-
-        @Override
-        public long bytesSoFar() {
-          return expected.bytesSoFar();
-        }
-
-        @Override
-        public void cancel() {
-          // Killing the receive fails the source's send, which then answers.
-          expected.cancel();
-          result.completeExceptionally(
-              new TransferFailedException(
-                  TransferFailedException.Reason.CANCELLED,
-                  "pull of " + request.to() + " cancelled",
-                  expected.bytesSoFar(),
-                  "",
-                  "",
-                  null));
-        }
-      };
+      return transfer;
     }
   }
 }
