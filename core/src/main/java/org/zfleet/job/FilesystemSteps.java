@@ -63,9 +63,19 @@ final class FilesystemSteps {
     return freshness.fresh(listing) || plan == null;
   }
 
-  /** Whether a stale listing holds snapshots this filesystem's own view lacks. */
-  boolean showsNewerSnapshots(FilesystemCycle listed) {
-    return CycleFreshness.hasNewerSnapshots(listed.view(), plan.view());
+  /**
+   * Whether a stale listing needs a fresh one: it holds snapshots this filesystem's own view lacks,
+   * or it plans a replication whose last attempt failed. That cycle was the failed step's retry
+   * (its timer asked for it), and with it skipped nothing else would try again before the next
+   * snapshot.
+   */
+  boolean needsFreshListing(FilesystemCycle listed) {
+    return CycleFreshness.hasNewerSnapshots(listed.view(), plan.view())
+        || listed.steps().stream()
+            .anyMatch(
+                s ->
+                    s instanceof StepSpec.Replicate r
+                        && book.lastFailed(StepKind.REPLICATE, r.destination()));
   }
 
   /**

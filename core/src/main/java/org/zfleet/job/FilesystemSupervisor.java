@@ -136,15 +136,15 @@ public final class FilesystemSupervisor extends AbstractBehavior<FilesystemSuper
   }
 
   /**
-   * Runs a cycle listed after this filesystem's last change; one listed before it is skipped (and a
-   * fresh listing asked for if it shows snapshots this filesystem's own view lacks).
+   * Runs a cycle listed after this filesystem's last change; one listed before it is skipped, and a
+   * fresh listing asked for if it still matters ({@link FilesystemSteps#needsFreshListing}).
    */
   private void startOrSkip(RunCycle run) {
     cycle = run.cycle();
     if (steps.mayRun(run.listing())) {
       steps.start(run.plan(), run.ports());
       runNext();
-    } else if (steps.showsNewerSnapshots(run.plan())) {
+    } else if (steps.needsFreshListing(run.plan())) {
       getContext()
           .getLog()
           .info(

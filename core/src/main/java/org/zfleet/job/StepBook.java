@@ -53,6 +53,12 @@ final class StepBook {
     return cleared;
   }
 
+  /** Whether the last step of {@code kind} to {@code destination} failed (or waited). */
+  boolean lastFailed(StepKind kind, String destination) {
+    FilesystemStatus.Outcome last = outcomes.get(key(kind, destination));
+    return last != null && !last.ok();
+  }
+
   /** Records a failure; returns how long the step now waits. */
   Duration failed(
       StepKind kind,

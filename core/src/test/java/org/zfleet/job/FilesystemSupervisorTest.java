@@ -306,6 +306,51 @@ class FilesystemSupervisorTest {
     expectRan("replicate:sink");
   }
 
+  /**
+   * A failed replication's retry asks for a cycle; the listing for it starts while a pruning of
+   * this filesystem still runs and destroys snapshots, so the cycle arrives stale. Dropping it
+   * alone would leave the replication untried until the next snapshot: a fresh listing is asked
+   * for.
+   */
+  @Test
+  void aStaleCycleThatRetriesAFailedReplicationAsksForAFreshListing() {
+    CountDownLatch gate = new CountDownLatch(1);
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    FilesystemVersion s1 = FilesystemVersion.snapshot("s1", 1, 10, Instant.EPOCH);
+    sup.tell(new FilesystemSupervisor.ListingStarted(1));
+    StepSpec slowPrune =
+        specs.step(
+            StepKind.PRUNE_SENDER,
+            "",
+            control -> {
+              gate.await();
+              return StepResult.of("destroyed 1")
+                  .with(new StepFact.SnapshotsDestroyed("sender", 1));
+            });
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            1,
+            1,
+            cycle(List.of(s1), specs.failing(StepKind.REPLICATE, "a"), slowPrune),
+            CyclePorts.NONE));
+    expectRan("replicate:a", "prune-sender:");
+    pass(Duration.ofSeconds(10));
+    assertThat(cycleRequests.receiveMessage(Duration.ofSeconds(10))).isEqualTo("pool/fs");
+    sup.tell(new FilesystemSupervisor.ListingStarted(2));
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            2, 2, cycle(List.of(s1), specs.step(StepKind.REPLICATE, "a")), CyclePorts.NONE));
+    gate.countDown();
+
+    assertThat(cycleRequests.receiveMessage(Duration.ofSeconds(10))).isEqualTo("pool/fs");
+    ran.expectNoMessage(Duration.ofMillis(50));
+    sup.tell(new FilesystemSupervisor.ListingStarted(3));
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            3, 3, cycle(List.of(s1), specs.step(StepKind.REPLICATE, "a")), CyclePorts.NONE));
+    expectRan("replicate:a");
+  }
+
   @Test
   void aStaleCycleThatShowsNothingNewIsDroppedWithoutAListing() {
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
