@@ -5,20 +5,17 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.zfleet.node.cli.ZfleetCommand;
 import org.zfleet.node.daemon.Json;
+import org.zfleet.node.testing.ClusterPorts;
 
 /**
  * One zfleet node of a fault test: its configuration and {@code zfleet daemon --config FILE} in a
@@ -301,29 +298,9 @@ final class FaultNode implements AutoCloseable {
         + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 
-  /**
-   * Cluster ports, ascending, each with its derived ports (+1000, +2000, +3000) free now. Of two
-   * nodes the split brain resolver keeps the one with the lower address when the other is lost.
-   */
+  /** Cluster ports, ascending, each with its derived ports free now ({@link ClusterPorts}). */
   static List<Integer> clusterPorts(int count) {
-    List<Integer> ports = new ArrayList<>();
-    int port = 20000 + ThreadLocalRandom.current().nextInt(30000);
-    while (ports.size() < count) {
-      port += 1 + ThreadLocalRandom.current().nextInt(50);
-      int p = port;
-      if (List.of(0, 1000, 2000, 3000).stream().allMatch(offset -> free(p + offset))) {
-        ports.add(p);
-      }
-    }
-    return ports;
-  }
-
-  private static boolean free(int port) {
-    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-      return socket.isBound();
-    } catch (IOException e) {
-      return false;
-    }
+    return ClusterPorts.free(count);
   }
 
   static void sleep(Duration duration) {
