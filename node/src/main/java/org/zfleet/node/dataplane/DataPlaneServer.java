@@ -222,7 +222,8 @@ public final class DataPlaneServer implements AutoCloseable {
       socket.setUseClientMode(false);
       socket.setNeedClientAuth(true);
       socket.setEnabledProtocols(new String[] {TlsContexts.PROTOCOL});
-      connection = new ServerConnection(plain, socket, this);
+      connection =
+          new ServerConnection(new ConnectionSocket(plain, socket, settings.drainTimeout()), this);
     } catch (IOException | RuntimeException e) {
       log.warn("data plane: cannot set up TLS on a connection from {}: {}", from, e.getMessage());
       endSetup(from);
