@@ -72,7 +72,7 @@ final class ServerConnection {
       }
       deadline.cancel(false);
       endSetup();
-      if (!server.openFor(peer)) {
+      if (!server.limits().openFor(peer)) {
         log.warn("data plane: refused peer={} from={}: too many connections", peer, where());
         connection.refuse(
             "node "
@@ -89,7 +89,7 @@ final class ServerConnection {
           requests(peer, (Frames.Request) opening);
         }
       } finally {
-        server.closedFor(peer);
+        server.limits().closedFor(peer);
       }
     } catch (RuntimeException e) {
       log.error("data plane: connection from {} failed", where(), e);
@@ -108,7 +108,7 @@ final class ServerConnection {
 
   private void endSetup() {
     if (setupEnded.compareAndSet(false, true)) {
-      server.endSetup(connection.from());
+      server.limits().endSetup(connection.from());
     }
   }
 
