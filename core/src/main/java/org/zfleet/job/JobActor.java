@@ -1,11 +1,9 @@
 package org.zfleet.job;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -64,13 +62,6 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
   private record SupervisorStopped(String filesystem, ActorRef<FilesystemSupervisor.Command> ref)
       implements Command {}
-
-  /** What every job shares on this node. */
-  public record NodeContext(
-      ActorRef<Watchdog.Command> watchdog,
-      Optional<ActorRef<Gate.Command>> transferGate,
-      Executor blocking,
-      Clock clock) {}
 
   private final JobDriver driver;
   private final NodeContext node;

@@ -27,7 +27,7 @@ final class JobFilesystems {
 
   private final ActorContext<JobActor.Command> ctx;
   private final JobDriver driver;
-  private final JobActor.NodeContext node;
+  private final NodeContext node;
   private final ActorRef<String> cycleRequests;
   private final ActorRef<FilesystemSupervisor.Replicated> replications;
   private final BiFunction<String, ActorRef<FilesystemSupervisor.Command>, JobActor.Command>
@@ -46,7 +46,7 @@ final class JobFilesystems {
   JobFilesystems(
       ActorContext<JobActor.Command> ctx,
       JobDriver driver,
-      JobActor.NodeContext node,
+      NodeContext node,
       ActorRef<String> cycleRequests,
       ActorRef<FilesystemSupervisor.Replicated> replications,
       BiFunction<String, ActorRef<FilesystemSupervisor.Command>, JobActor.Command> stopped) {

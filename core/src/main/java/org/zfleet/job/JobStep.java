@@ -15,7 +15,7 @@ final class JobStep {
 
   private final ActorContext<JobActor.Command> ctx;
   private final JobDriver driver;
-  private final JobActor.NodeContext node;
+  private final NodeContext node;
   private final ActorRef<StepActor.Report> reports;
   private final Function<StepId, JobActor.Command> stopped;
   private Optional<ActorRef<StepActor.Command>> running = Optional.empty();
@@ -23,7 +23,7 @@ final class JobStep {
   JobStep(
       ActorContext<JobActor.Command> ctx,
       JobDriver driver,
-      JobActor.NodeContext node,
+      NodeContext node,
       ActorRef<StepActor.Report> reports,
       Function<StepId, JobActor.Command> stopped) {
     this.ctx = ctx;

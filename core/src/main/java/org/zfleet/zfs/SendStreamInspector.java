@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a ZFS send stream's records as the bytes go by, so that a stream zfleet did not ask for is
@@ -23,7 +22,8 @@ import java.nio.charset.StandardCharsets;
  * its BEGIN payload carries the dataset's wrapped keys and encryption parameters, never properties
  * (those travel only in a compound header, refused above), and what it makes can be neither read
  * nor mounted without the sender's key. The layout is OpenZFS's {@code zfs_ioctl.h} (zfs-fuse
- * writes the same records, without the newer fields, which are then zero).
+ * writes the same records, without the newer fields, which are then zero); {@link SendRecordHeader}
+ * reads the fields that do not decide what is accepted.
  */
 public final class SendStreamInspector {
 
@@ -33,16 +33,7 @@ public final class SendStreamInspector {
   static final long MAGIC = 0x2F5BACBACL;
 
   static final int BEGIN = 0;
-  static final int OBJECT = 1;
-  static final int FREEOBJECTS = 2;
-  static final int WRITE = 3;
-  static final int FREE = 4;
   static final int END = 5;
-  static final int WRITE_BYREF = 6;
-  static final int SPILL = 7;
-  static final int WRITE_EMBEDDED = 8;
-  static final int OBJECT_RANGE = 9;
-  static final int REDACT = 10;
 
   static final int SUBSTREAM = 1;
   static final int COMPOUNDSTREAM = 2;
@@ -53,9 +44,6 @@ public final class SendStreamInspector {
 
   /** A BEGIN payload (a resume point, for instance) larger than this is not one zfleet sends. */
   static final int MAX_BEGIN_PAYLOAD = 1024 * 1024;
-
-  /** No record carries more than a 16 MiB block. */
-  static final long MAX_PAYLOAD = 16L * 1024 * 1024 + RECORD;
 
   /** What the stream is, known once its first dataset's BEGIN has been read. */
   public record StreamStart(
@@ -164,7 +152,7 @@ public final class SendStreamInspector {
   /** The record in {@link #header}: checks it and returns its payload length. */
   private long record() throws Refused {
     if (state == State.FIRST) {
-      order = byteOrder();
+      order = SendRecordHeader.byteOrder(header);
     }
     ByteBuffer r = ByteBuffer.wrap(header).order(order);
     int type = r.getInt(0);
@@ -180,18 +168,8 @@ public final class SendStreamInspector {
         if (state != State.IN_SUBSTREAM) {
           throw new Refused("record type " + type + " outside a substream at offset " + offset);
         }
-        return dataPayload(r, type);
+        return SendRecordHeader.dataPayload(r, type, offset);
     }
-  }
-
-  private ByteOrder byteOrder() throws Refused {
-    for (ByteOrder candidate : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
-      ByteBuffer r = ByteBuffer.wrap(header).order(candidate);
-      if (r.getInt(0) == BEGIN && r.getLong(8) == MAGIC) {
-        return candidate;
-      }
-    }
-    throw new Refused("not a ZFS send stream (no BEGIN record with the stream magic)");
   }
 
   private void begin(ByteBuffer r, long payload) throws Refused {
@@ -204,7 +182,7 @@ public final class SendStreamInspector {
     int flags = r.getInt(36);
     long toGuid = r.getLong(40);
     long fromGuid = r.getLong(48);
-    String toName = toName();
+    String toName = SendRecordHeader.toName(header);
     int at = toName.indexOf('@');
     if (at <= 0 || at == toName.length() - 1) {
       throw new Refused("BEGIN record names no snapshot (\"" + toName + "\")");
@@ -267,40 +245,5 @@ public final class SendStreamInspector {
       }
       default -> throw new Refused("an END record where none belongs, at offset " + offset);
     }
-  }
-
-  private long dataPayload(ByteBuffer r, int type) throws Refused {
-    long payload =
-        switch (type) {
-          case OBJECT -> {
-            long raw = Integer.toUnsignedLong(r.getInt(36));
-            yield raw != 0 ? raw : roundUp8(Integer.toUnsignedLong(r.getInt(28)));
-          }
-          case WRITE -> (r.get(50) != 0) ? r.getLong(96) : r.getLong(32);
-          case SPILL -> {
-            long compressed = r.getLong(40);
-            yield compressed != 0 ? compressed : r.getLong(16);
-          }
-          case WRITE_EMBEDDED -> roundUp8(Integer.toUnsignedLong(r.getInt(52)));
-          case FREEOBJECTS, FREE, WRITE_BYREF, OBJECT_RANGE, REDACT -> 0;
-          default -> throw new Refused("unknown record type " + type + " at offset " + offset);
-        };
-    if (payload < 0 || payload > MAX_PAYLOAD) {
-      throw new Refused(
-          "a record of type " + type + " with a " + payload + "-byte payload at offset " + offset);
-    }
-    return payload;
-  }
-
-  private String toName() {
-    int len = 0;
-    while (len < 256 && header[56 + len] != 0) {
-      len++;
-    }
-    return new String(header, 56, len, StandardCharsets.UTF_8);
-  }
-
-  private static long roundUp8(long n) {
-    return (n + 7) & ~7L;
   }
 }

@@ -153,7 +153,7 @@ class JobActorTest {
   private ActorRef<JobActor.Command> spawn(FakeJob job) {
     return testKit.spawn(
         JobActor.create(
-            job.driver(), new JobActor.NodeContext(watchdog, Optional.empty(), blocking, clock)));
+            job.driver(), new NodeContext(watchdog, Optional.empty(), blocking, clock)));
   }
 
   private JobStatus status(ActorRef<JobActor.Command> job) {
@@ -281,8 +281,7 @@ class JobActorTest {
     ActorRef<JobActor.Command> job =
         testKit.spawn(
             JobActor.create(
-                fake.driver(),
-                new JobActor.NodeContext(watchdog, Optional.empty(), refusingOnce, clock)));
+                fake.driver(), new NodeContext(watchdog, Optional.empty(), refusingOnce, clock)));
     testKit
         .createTestProbe()
         .awaitAssert(

@@ -25,6 +25,7 @@ import org.zfleet.job.JobActor;
 import org.zfleet.job.JobDriver;
 import org.zfleet.job.JobStatus;
 import org.zfleet.job.MutableClock;
+import org.zfleet.job.NodeContext;
 import org.zfleet.job.StepKind;
 import org.zfleet.job.Watchdog;
 import org.zfleet.model.DatasetName;
@@ -234,8 +235,7 @@ final class PushJobModel implements AutoCloseable {
         JobDrivers.push(push, NODE, TestPorts.of(zfs, directory, blocking), settings.transfer());
     job =
         testKit.spawn(
-            JobActor.create(
-                driver, new JobActor.NodeContext(watchdog, Optional.empty(), blocking, clock)));
+            JobActor.create(driver, new NodeContext(watchdog, Optional.empty(), blocking, clock)));
     awaitCycleDone(1);
     return this;
   }

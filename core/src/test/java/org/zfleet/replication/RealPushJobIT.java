@@ -20,6 +20,7 @@ import org.zfleet.config.SinkJob;
 import org.zfleet.config.ZfleetConfig;
 import org.zfleet.job.JobActor;
 import org.zfleet.job.JobDriver;
+import org.zfleet.job.NodeContext;
 import org.zfleet.job.StepKind;
 import org.zfleet.job.Watchdog;
 import org.zfleet.model.DatasetName;
@@ -241,7 +242,7 @@ class RealPushJobIT {
         kit.spawn(
             JobActor.create(
                 driver,
-                new JobActor.NodeContext(
+                new NodeContext(
                     watchdog, java.util.Optional.empty(), blocking, Clock.systemUTC())));
     DatasetName clientRoot = sinkRoot.child(NODE);
     try {
@@ -305,7 +306,7 @@ class RealPushJobIT {
         kit.spawn(
             JobActor.create(
                 driver,
-                new JobActor.NodeContext(
+                new NodeContext(
                     watchdog, java.util.Optional.empty(), blocking, Clock.systemUTC())));
     try {
       Thread.sleep(3000);

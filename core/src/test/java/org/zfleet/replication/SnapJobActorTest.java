@@ -35,6 +35,7 @@ import org.zfleet.job.JobActor;
 import org.zfleet.job.JobDriver;
 import org.zfleet.job.JobStatus;
 import org.zfleet.job.MutableClock;
+import org.zfleet.job.NodeContext;
 import org.zfleet.job.StepKind;
 import org.zfleet.job.Watchdog;
 import org.zfleet.model.DatasetName;
@@ -310,8 +311,7 @@ class SnapJobActorTest {
             BACKOFF);
     job =
         testKit.spawn(
-            JobActor.create(
-                driver, new JobActor.NodeContext(watchdog, Optional.empty(), blocking, clock)));
+            JobActor.create(driver, new NodeContext(watchdog, Optional.empty(), blocking, clock)));
   }
 
   private static SnapJob snapJob(String snapshottingExtra) {

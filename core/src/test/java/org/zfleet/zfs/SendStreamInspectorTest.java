@@ -169,7 +169,7 @@ class SendStreamInspectorTest {
         concat(begin(ByteOrder.LITTLE_ENDIAN, 1, 0, 0, 0), record(ByteOrder.LITTLE_ENDIAN, 42));
     assertThatThrownBy(() -> inspect(unknown, 4096)).hasMessageContaining("unknown record type 42");
 
-    byte[] huge = record(ByteOrder.LITTLE_ENDIAN, SendStreamInspector.WRITE);
+    byte[] huge = record(ByteOrder.LITTLE_ENDIAN, SendRecordHeader.WRITE);
     ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN).putLong(32, 1L << 40);
     assertThatThrownBy(
             () -> inspect(concat(begin(ByteOrder.LITTLE_ENDIAN, 1, 0, 0, 0), huge), 4096))

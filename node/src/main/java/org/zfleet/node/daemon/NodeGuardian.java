@@ -18,6 +18,7 @@ import org.zfleet.job.Gather;
 import org.zfleet.job.JobActor;
 import org.zfleet.job.JobPlan;
 import org.zfleet.job.JobStatus;
+import org.zfleet.job.NodeContext;
 import org.zfleet.job.Watchdog;
 import org.zfleet.node.remote.PeerTransfers;
 
@@ -77,7 +78,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
   private final GuardianSetup setup;
   private final TimerScheduler<Command> timers;
-  private final JobActor.NodeContext node;
+  private final NodeContext node;
   private final NodeJobs jobs;
   private final ActorRef<PeerTransfers.Command> peerTransfers;
   private boolean failed;
@@ -122,8 +123,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     ActorRef<Gate.Command> transfers =
         ctx.spawn(restarting(Gate.create("transfers", setup.transfers())), "transfers");
     ctx.watchWith(transfers, new EssentialStopped("transfer gate"));
-    this.node =
-        new JobActor.NodeContext(watchdog, Optional.of(transfers), setup.blocking(), setup.clock());
+    this.node = new NodeContext(watchdog, Optional.of(transfers), setup.blocking(), setup.clock());
     // The data plane holds this reference for the daemon's life: restarted with it on a bug.
     peerTransfers =
         ctx.spawn(

@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -16,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -24,7 +24,6 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.zfleet.node.tls.NodeIdentity;
 import org.zfleet.node.tls.TlsContexts;
 
 /**
@@ -69,16 +68,13 @@ public final class DataPlaneServer implements AutoCloseable {
   private final TransferRunner runner;
   private final Materializer materializer;
   private final Semaphore transfers;
-  private final Semaphore setupSlots;
-  private final Map<InetAddress, AtomicInteger> setupByAddress = new ConcurrentHashMap<>();
-  private final Map<NodeIdentity, AtomicInteger> openByNode = new ConcurrentHashMap<>();
+  private final ConnectionLimits limits;
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
   private final ExecutorService threads;
   private final ScheduledExecutorService deadlines;
   private final Thread acceptor;
-  private final RefusalCounter refusals = new RefusalCounter();
-  private final java.util.concurrent.atomic.AtomicLong accepted =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final RefusalLog refusals = new RefusalLog();
+  private final AtomicLong accepted = new AtomicLong();
   private volatile boolean closed;
 
   private DataPlaneServer(
@@ -93,7 +89,7 @@ public final class DataPlaneServer implements AutoCloseable {
     this.services = services;
     this.materializer = Materializer.matFromSystem(system);
     this.transfers = new Semaphore(settings.maxTransfers());
-    this.setupSlots = new Semaphore(settings.limits().setup());
+    this.limits = new ConnectionLimits(settings.limits());
     AtomicInteger count = new AtomicInteger();
     this.threads =
         Executors.newCachedThreadPool(
@@ -171,7 +167,7 @@ public final class DataPlaneServer implements AutoCloseable {
 
   /** Connections whose handshake or opening frame is under way. */
   public int connectionsInSetup() {
-    return settings.limits().setup() - setupSlots.availablePermits();
+    return limits.inSetup();
   }
 
   /** Transfer permits free (of the server's own; a daemon's runner uses the node's gate). */
@@ -201,18 +197,9 @@ public final class DataPlaneServer implements AutoCloseable {
   private void admit(Socket plain) {
     accepted.incrementAndGet();
     InetAddress from = plain.getInetAddress();
-    String over = null;
-    if (connections.size() >= settings.limits().total()) {
-      over = settings.limits().total() + " connections are open";
-    } else if (!setupSlots.tryAcquire()) {
-      over = settings.limits().setup() + " connections are in setup";
-    } else if (setupByAddress.computeIfAbsent(from, a -> new AtomicInteger()).incrementAndGet()
-        > settings.limits().setupPerAddress()) {
-      endSetup(from);
-      over = settings.limits().setupPerAddress() + " connections from " + from + " are in setup";
-    }
-    if (over != null) {
-      refusals.refused(from, over);
+    Optional<String> over = limits.admit(from, connections.size());
+    if (over.isPresent()) {
+      refusals.refused(from, over.get());
       OutgoingStream.closeQuietly(plain);
       return;
     }
@@ -222,10 +209,11 @@ public final class DataPlaneServer implements AutoCloseable {
       socket.setUseClientMode(false);
       socket.setNeedClientAuth(true);
       socket.setEnabledProtocols(new String[] {TlsContexts.PROTOCOL});
-      connection = new ServerConnection(plain, socket, this);
+      connection =
+          new ServerConnection(new ConnectionSocket(plain, socket, settings.drainTimeout()), this);
     } catch (IOException | RuntimeException e) {
       log.warn("data plane: cannot set up TLS on a connection from {}: {}", from, e.getMessage());
-      endSetup(from);
+      limits.endSetup(from);
       OutgoingStream.closeQuietly(plain);
       return;
     }
@@ -238,24 +226,8 @@ public final class DataPlaneServer implements AutoCloseable {
     }
   }
 
-  /** A connection's setup is over, whatever its outcome: its slots are free again. */
-  void endSetup(InetAddress from) {
-    setupSlots.release();
-    setupByAddress.computeIfPresent(from, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
-  }
-
-  /** Counts an authenticated connection of {@code node}; false if it has too many already. */
-  boolean openFor(NodeIdentity node) {
-    AtomicInteger open = openByNode.computeIfAbsent(node, n -> new AtomicInteger());
-    if (open.incrementAndGet() > settings.limits().perNode()) {
-      closedFor(node);
-      return false;
-    }
-    return true;
-  }
-
-  void closedFor(NodeIdentity node) {
-    openByNode.computeIfPresent(node, (n, c) -> c.decrementAndGet() <= 0 ? null : c);
+  ConnectionLimits limits() {
+    return limits;
   }
 
   void forget(ServerConnection connection) {
@@ -298,30 +270,5 @@ public final class DataPlaneServer implements AutoCloseable {
     }
     threads.shutdown();
     deadlines.shutdownNow();
-  }
-
-  /** Logs refused connections once a minute per address, with how many there were. */
-  private static final class RefusalCounter {
-    private final Map<InetAddress, long[]> seen = new ConcurrentHashMap<>();
-
-    void refused(InetAddress from, String why) {
-      long now = System.nanoTime();
-      long[] entry = seen.computeIfAbsent(from, a -> new long[] {now - 120_000_000_000L, 0});
-      synchronized (entry) {
-        entry[1]++;
-        if (now - entry[0] >= 60_000_000_000L) {
-          log.warn(
-              "data plane: refused {} connection(s) from {}: {}",
-              entry[1],
-              from.getHostAddress(),
-              why);
-          entry[0] = now;
-          entry[1] = 0;
-        }
-      }
-      if (seen.size() > 10_000) {
-        seen.clear();
-      }
-    }
   }
 }

@@ -14,7 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.zfleet.job.JobActor;
+import org.zfleet.job.NodeContext;
 import org.zfleet.job.StepActor;
 import org.zfleet.job.StepControl;
 import org.zfleet.job.StepId;
@@ -63,12 +63,12 @@ public final class PeerTransfers extends AbstractBehavior<PeerTransfers.Command>
 
   private record Running(Run run, ActorRef<StepActor.Command> step, Instant since) {}
 
-  private final JobActor.NodeContext node;
+  private final NodeContext node;
   private final Duration stallTimeout;
   private final ActorRef<StepActor.Report> reports;
   private final Map<StepId, Running> running = new LinkedHashMap<>();
 
-  public static Behavior<Command> create(JobActor.NodeContext node, Duration stallTimeout) {
+  public static Behavior<Command> create(NodeContext node, Duration stallTimeout) {
     return Behaviors.setup(ctx -> new PeerTransfers(ctx, node, stallTimeout));
   }
 
@@ -98,8 +98,7 @@ public final class PeerTransfers extends AbstractBehavior<PeerTransfers.Command>
     };
   }
 
-  private PeerTransfers(
-      ActorContext<Command> ctx, JobActor.NodeContext node, Duration stallTimeout) {
+  private PeerTransfers(ActorContext<Command> ctx, NodeContext node, Duration stallTimeout) {
     super(ctx);
     this.node = node;
     this.stallTimeout = stallTimeout;

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.zfleet.job.Gate;
-import org.zfleet.job.JobActor;
 import org.zfleet.job.JobEvent;
+import org.zfleet.job.NodeContext;
 import org.zfleet.job.StepId;
 import org.zfleet.job.StepKind;
 import org.zfleet.job.StepResult;
@@ -56,8 +56,7 @@ class PeerTransfersTest {
     transfers =
         testKit.spawn(
             PeerTransfers.create(
-                new JobActor.NodeContext(watchdog, Optional.of(gate), blocking, Clock.systemUTC()),
-                STALL));
+                new NodeContext(watchdog, Optional.of(gate), blocking, Clock.systemUTC()), STALL));
     steps = PeerTransfers.steps(transfers);
   }
 
