@@ -3,6 +3,7 @@ package org.zfleet.endpoint;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -15,6 +16,7 @@ import org.zfleet.zfs.ResumeToken;
 import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.SendRequest;
 import org.zfleet.zfs.ZfsCapabilities;
+import org.zfleet.zfs.ZfsException;
 import org.zfleet.zfs.ZfsPort;
 
 /**
@@ -149,9 +151,24 @@ public final class LocalSender implements Sender {
   }
 
   @Override
+  public Optional<ResumeToken> readResumeToken(String token) {
+    return zfs.decodeResumeToken(token);
+  }
+
+  @Override
   public SendProcess resumeSend(ResumeToken token) {
-    // What the token names must be served here; ZFS checks the rest against its snapshots.
-    token.toName().map(n -> SnapshotName.parse(n).dataset()).ifPresent(this::check);
+    // What the token names must be served here; ZFS checks the rest against its snapshots. A token
+    // that names nothing readable is not sent from: zfs would send whatever it names.
+    String named =
+        token
+            .toName()
+            .orElseThrow(
+                () ->
+                    new ZfsException.ResumeFailed(
+                        "zfs send -t: the resume token names no snapshot this sender can read",
+                        List.of(),
+                        ""));
+    check(SnapshotName.parse(named).dataset());
     return zfs.resumeSend(token);
   }
 

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
@@ -117,10 +118,18 @@ public interface Sender {
 
   /**
    * Whether {@link #resumeSend} works: this side's ZFS resumes sends ({@code send -t}) and the
-   * sender is on this node (the cluster's protocol carries no resume tokens yet).
+   * sender is on this node.
    */
   default boolean resumes() {
     return false;
+  }
+
+  /**
+   * What {@code token} names as this sender's own ZFS reads it: a token that came from a sink on
+   * another node is only text until then. Empty where this sender cannot read tokens.
+   */
+  default Optional<ResumeToken> readResumeToken(String token) {
+    return Optional.empty();
   }
 
   /** {@code zfs send -t}: the rest of the interrupted stream {@code token} describes. */

@@ -93,12 +93,10 @@ final class StepTransfer {
    * ({@code receive -A}) and the step starts over.
    */
   private TransferResult resume(
-      Step step, ResumeToken token, ReceiveRequest receive, StepControl control) throws Exception {
-    boolean continuesStep =
-        token.toGuid().orElse(step.to().guid()) == step.to().guid()
-            && (step.from().isEmpty()
-                || token.fromGuid().orElse(step.from().get().guid()) == step.from().get().guid());
-    if (continuesStep) {
+      Step step, ResumeToken partial, ReceiveRequest receive, StepControl control)
+      throws Exception {
+    ResumeToken token = readBySender(partial);
+    if (continues(step, token)) {
       control.progress().phase("resuming " + step + " at " + token.bytes() + " bytes");
       log.info(
           "resuming job_step=\"{}\" fs=\"{}\" to=\"{}\" at_bytes={}",
@@ -133,6 +131,46 @@ final class StepTransfer {
     receiver.abortResumableReceive(plan.target());
     control.progress().phase("sending " + step + " from the start");
     return null;
+  }
+
+  /**
+   * {@code partial} as the sender's own ZFS reads it. A token from this node's ZFS comes decoded; a
+   * sink on another node tells only its text and byte count, and what it names (any snapshot the
+   * sender has) is what {@code zfs send -t} would send, so the sender reads it before trusting it.
+   */
+  private ResumeToken readBySender(ResumeToken partial) {
+    if (partial.toName().isPresent() && partial.toGuid().isPresent()) {
+      return partial;
+    }
+    return sender
+        .readResumeToken(partial.token())
+        .map(
+            read ->
+                new ResumeToken(
+                    read.token(),
+                    read.toGuid(),
+                    read.toName(),
+                    read.fromGuid(),
+                    read.bytes() > 0 ? read.bytes() : partial.bytes()))
+        .orElse(partial);
+  }
+
+  /**
+   * Whether {@code token} continues exactly this step: this filesystem's snapshot {@code to} by
+   * name and guid, from the step's base. Anything unread or different is another stream.
+   */
+  private boolean continues(Step step, ResumeToken token) {
+    String to = plan.source().snapshot(step.to().name()).toString();
+    boolean sameTarget =
+        token.toName().filter(to::equals).isPresent()
+            && token.toGuid().isPresent()
+            && token.toGuid().getAsLong() == step.to().guid();
+    boolean sameBase =
+        step.from().isEmpty()
+            ? token.fromGuid().isEmpty()
+            : token.fromGuid().isPresent()
+                && token.fromGuid().getAsLong() == step.from().get().guid();
+    return sameTarget && sameBase;
   }
 
   private static boolean resumeRefused(Throwable e) {

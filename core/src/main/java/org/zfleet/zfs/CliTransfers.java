@@ -235,10 +235,17 @@ final class CliTransfers {
           List.of(),
           "");
     }
+    return decodeResumeToken(value);
+  }
+
+  Optional<ResumeToken> decodeResumeToken(String token) {
+    if (!capabilities.resumableReceive() || ResumeToken.problem(token) != null) {
+      return Optional.empty();
+    }
     // -nv prints what the token holds, on stdout, before looking for the snapshot it names: read
     // it whatever the exit code (the receiving side has no such snapshot).
-    ProcessResult decoded = zfs.run("send", List.of("-n", "-v", "-t", value));
-    return Optional.of(TransferOutputParser.parseResumeToken(value, decoded.stdout()));
+    ProcessResult decoded = zfs.run("send", List.of("-n", "-v", "-t", token));
+    return Optional.of(TransferOutputParser.parseResumeToken(token, decoded.stdout()));
   }
 
   SendProcess resumeSend(ResumeToken token) {

@@ -219,6 +219,11 @@ public final class SendFlagsPort implements ZfsPort {
   }
 
   @Override
+  public Optional<ResumeToken> decodeResumeToken(String token) {
+    return zfs.decodeResumeToken(token);
+  }
+
+  @Override
   public void abortResumableReceive(DatasetName target) {
     zfs.abortResumableReceive(target);
   }

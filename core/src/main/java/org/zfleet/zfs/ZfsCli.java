@@ -268,6 +268,11 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   }
 
   @Override
+  public Optional<ResumeToken> decodeResumeToken(String token) {
+    return transfers.decodeResumeToken(token);
+  }
+
+  @Override
   public void abortResumableReceive(DatasetName target) {
     transfers.abortResumableReceive(target);
   }

@@ -178,6 +178,13 @@ public interface ZfsPort {
   SendProcess resumeSend(ResumeToken token);
 
   /**
+   * What {@code token} names as this ZFS reads it ({@code zfs send -nvt}): the snapshot, its base
+   * and the bytes received. A sender decodes a token that came from another node itself before
+   * sending from it. Empty when this ZFS has no resumable send or cannot read the token.
+   */
+  Optional<ResumeToken> decodeResumeToken(String token);
+
+  /**
    * {@code zfs receive -A}: discards the partial state of an interrupted resumable receive into
    * {@code target} (a target the receive was creating goes with it; an existing one keeps its
    * snapshots and data). {@link ZfsException.NotFound} if there is no such state.

@@ -10,16 +10,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.stream.Materializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.zfleet.endpoint.Receiver;
 import org.zfleet.job.MutableClock;
 import org.zfleet.job.StepKind;
 import org.zfleet.model.FilesystemVersion;
 import org.zfleet.zfs.InMemoryZfs;
 import org.zfleet.zfs.ModelHooks;
+import org.zfleet.zfs.ModelResume;
 import org.zfleet.zfs.ZfsCapabilities;
 import org.zfleet.zfs.ZfsException;
 
@@ -41,6 +44,11 @@ class ResumableReplicationTest {
   private InMemoryZfs zfs;
   private DirectJob job;
 
+  /** The sink as the sender sees it: here, or as a sink on another node would answer. */
+  private UnaryOperator<Receiver> asSeen = r -> r;
+
+  private TokenTextReceiver remote;
+
   private void model(ZfsCapabilities capabilities) throws Exception {
     zfs = new InMemoryZfs(clock, 5L, capabilities).createPools("src", "dst");
     zfs.createFilesystem(PushJobModel.SINK_ROOT, Map.of(), false);
@@ -51,7 +59,8 @@ class ResumableReplicationTest {
             PushJobModel.config(PushJobModel.Settings.defaults()),
             zfs,
             clock,
-            DirectPushJob.transfers(Materializer.matFromSystem(kit.system())));
+            DirectPushJob.transfers(Materializer.matFromSystem(kit.system())),
+            asSeen);
     write(20_000, 1);
     job.list();
     snapshot();
@@ -84,6 +93,64 @@ class ResumableReplicationTest {
     assertThat(names()).endsWith(s2);
     assertThat(zfs.resumeToken(onReceiver(A))).isEmpty();
     assertThat(zfs.contentChecksum(onReceiver(A))).isEqualTo(zfs.contentChecksum(A));
+  }
+
+  @Test
+  void aSinkOnAnotherNodeSendsOnlyTheTokensTextAndTheSenderReadsItAndResumes() throws Exception {
+    asRemoteSink(token -> token);
+    write(STREAM, 5);
+    String s2 = snapshot();
+    zfs.hooks().failNext(ModelHooks.Op.SEND, 1);
+    assertThat(replicateA().ok()).isFalse();
+    long kept = zfs.resumeToken(onReceiver(A)).orElseThrow().bytes();
+
+    DirectJob.Outcome resumed = replicateA();
+    assertThat(resumed.ok()).as(resumed.summary()).isTrue();
+    assertThat(resumed.summary()).contains("resumed at " + kept + " bytes");
+    assertThat(remote.aborts).isZero();
+    assertThat(names()).endsWith(s2);
+    assertThat(zfs.contentChecksum(onReceiver(A))).isEqualTo(zfs.contentChecksum(A));
+  }
+
+  @Test
+  void aSinksTokenThatNamesAnotherFilesystemOfTheSenderIsNeverSentFrom() throws Exception {
+    // A modified sink answers, for a's partial receive, a token naming b's snapshot: zfs send -t
+    // would send b's data to it. The sender reads the token itself, sees another stream, aborts
+    // the partial receive and sends a's step from the start.
+    String[] forged = {null};
+    asRemoteSink(token -> forged[0]);
+    zfs.writeFile(B, "secret", new byte[] {1, 2, 3});
+    String s2 = snapshot();
+    long bGuid =
+        zfs.list(List.of(B), Set.of()).get(0).versions().stream()
+            .filter(v -> v.name().equals(s2))
+            .findFirst()
+            .orElseThrow()
+            .guid();
+    forged[0] =
+        ModelResume.token(
+            new ModelResume.Partial(0, bGuid, B + "@" + s2, new byte[100], false), B + "@" + s2);
+    write(STREAM, 6);
+    String s3 = snapshot();
+    zfs.hooks().failNext(ModelHooks.Op.SEND, 1);
+    assertThat(replicateA().ok()).isFalse();
+    assertThat(zfs.resumeToken(onReceiver(A))).isPresent();
+
+    DirectJob.Outcome restarted = replicateA();
+    assertThat(restarted.ok()).as(restarted.summary()).isTrue();
+    assertThat(restarted.summary()).doesNotContain("resumed");
+    assertThat(remote.aborts).isEqualTo(1);
+    assertThat(names()).endsWith(s3);
+    assertThat(zfs.contentChecksum(onReceiver(A))).isEqualTo(zfs.contentChecksum(A));
+  }
+
+  private void asRemoteSink(UnaryOperator<String> tamper) throws Exception {
+    asSeen =
+        r -> {
+          remote = new TokenTextReceiver(r, tamper);
+          return remote;
+        };
+    model(ZfsCapabilities.openZfs());
   }
 
   @Test

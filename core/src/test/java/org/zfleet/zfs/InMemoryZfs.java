@@ -591,6 +591,11 @@ public final class InMemoryZfs implements ZfsPort {
   }
 
   @Override
+  public synchronized Optional<ResumeToken> decodeResumeToken(String token) {
+    return capabilities().resumableReceive() ? ModelResume.decode(token) : Optional.empty();
+  }
+
+  @Override
   public synchronized SendProcess resumeSend(ResumeToken token) {
     return ModelResume.resumeSend(this, token);
   }

@@ -20,17 +20,18 @@ import org.zfleet.model.DatasetName;
  *
  * <p>A token here is {@code 1-<crc32>-<length>-<hex of "toGuid;fromGuid;bytes;toName">}.
  */
-final class ModelResume {
+public final class ModelResume {
 
   /** What an interrupted receive left on its target. */
-  record Partial(long fromGuid, long toGuid, String toName, byte[] received, boolean created) {}
+  public record Partial(
+      long fromGuid, long toGuid, String toName, byte[] received, boolean created) {}
 
   /** The first int of a resumed stream, before the to-guid and the offset it continues at. */
   static final int RESUME_MAGIC = 0x5A464C52; // "ZFLR"
 
   private ModelResume() {}
 
-  static String token(Partial p, String senderName) {
+  public static String token(Partial p, String senderName) {
     String payload = p.toGuid() + ";" + p.fromGuid() + ";" + p.received().length + ";" + senderName;
     byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
     CRC32 crc = new CRC32();

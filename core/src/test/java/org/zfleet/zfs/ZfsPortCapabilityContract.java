@@ -224,6 +224,7 @@ public abstract class ZfsPortCapabilityContract extends ZfsPortContract {
         .isInstanceOf(ZfsException.Unsupported.class);
     assertThatThrownBy(() -> port().resumeSend(ResumeToken.of("1-a-b-c")))
         .isInstanceOf(ZfsException.Unsupported.class);
+    assertThat(port().decodeResumeToken("1-a-b-c")).isEmpty();
     assertThat(port().list(List.of(target), Set.of())).isEmpty();
   }
 
@@ -247,6 +248,8 @@ public abstract class ZfsPortCapabilityContract extends ZfsPortContract {
     assertThat(token.toName()).contains(src.snapshot("a").full());
     assertThat(token.fromGuid()).isEmpty();
     assertThat(token.bytes()).isPositive().isLessThanOrEqualTo(stream.length / 2);
+    // A sender reads a token that came from another node itself, and reads the same.
+    assertThat(port().decodeResumeToken(token.token())).contains(token);
     // The interrupted receive's filesystem is there, without snapshots, until it completes.
     assertThat(versions(target)).isEmpty();
     byte[] rest = PortTransfers.bytesOf(port().resumeSend(token));

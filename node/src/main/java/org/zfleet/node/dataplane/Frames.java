@@ -50,6 +50,7 @@ final class Frames {
 
   private static final byte[] MAGIC = "ZFDP".getBytes(StandardCharsets.US_ASCII);
   private static final int FLAG_FORCE = 1;
+  private static final int FLAG_RESUMABLE = 2;
   private static final int READY = 1;
   private static final int ACK = 2;
   private static final int FAILED = 3;
@@ -134,7 +135,7 @@ final class Frames {
     data.write(MAGIC);
     data.writeByte(VERSION);
     data.writeByte(header.kind().code);
-    data.writeByte(header.force() ? FLAG_FORCE : 0);
+    data.writeByte((header.force() ? FLAG_FORCE : 0) | (header.resumable() ? FLAG_RESUMABLE : 0));
     data.writeUTF(header.job());
     data.writeUTF(header.target().value());
     data.writeUTF(header.step());
@@ -156,7 +157,7 @@ final class Frames {
       data.skipNBytes(MAGIC.length + 1);
       TransferHeader.Kind kind = TransferHeader.Kind.ofCode(data.readUnsignedByte());
       int flags = data.readUnsignedByte();
-      if ((flags & ~FLAG_FORCE) != 0) {
+      if ((flags & ~(FLAG_FORCE | FLAG_RESUMABLE)) != 0) {
         throw new ProtocolException("unknown header flags " + Integer.toBinaryString(flags));
       }
       String job = data.readUTF();
@@ -165,7 +166,8 @@ final class Frames {
       if (data.available() > 0) {
         throw new ProtocolException("header has " + data.available() + " trailing bytes");
       }
-      return new TransferHeader(kind, job, target, step, (flags & FLAG_FORCE) != 0);
+      return new TransferHeader(
+          kind, job, target, step, (flags & FLAG_FORCE) != 0, (flags & FLAG_RESUMABLE) != 0);
     } catch (EOFException e) {
       throw new ProtocolException("header is truncated");
     } catch (java.io.UTFDataFormatException e) {

@@ -7,10 +7,11 @@ import org.zfleet.model.DatasetName;
  * What a connecting node asks of the data plane, sent before any data: the kind of request, the job
  * it belongs to, the dataset to receive into, a description of the step (for logs and the receiving
  * side's bookkeeping, e.g. "@a..@b"), and whether the receive may roll the target back ({@code zfs
- * receive -F}; the sender's plan decides, the receiving side still checks the target).
+ * receive -F}; the sender's plan decides, the receiving side still checks the target), and whether
+ * it may be received resumably ({@code receive -s}, where the receiving side's ZFS can).
  */
 public record TransferHeader(
-    Kind kind, String job, DatasetName target, String step, boolean force) {
+    Kind kind, String job, DatasetName target, String step, boolean force, boolean resumable) {
 
   public static final int MAX_JOB_LENGTH = 256;
   public static final int MAX_STEP_LENGTH = 1024;
@@ -43,13 +44,22 @@ public record TransferHeader(
     requireText("step", step, MAX_STEP_LENGTH, true);
   }
 
+  /** Neither {@code -F} nor resumable. */
+  public TransferHeader(Kind kind, String job, DatasetName target, String step, boolean force) {
+    this(kind, job, target, step, force, false);
+  }
+
   /** A receive without {@code -F}. */
   public static TransferHeader receive(String job, DatasetName target, String step) {
     return new TransferHeader(Kind.RECEIVE, job, target, step, false);
   }
 
   public TransferHeader withForce(boolean force) {
-    return new TransferHeader(kind, job, target, step, force);
+    return new TransferHeader(kind, job, target, step, force, resumable);
+  }
+
+  public TransferHeader withResumable(boolean resumable) {
+    return new TransferHeader(kind, job, target, step, force, resumable);
   }
 
   private static void requireText(String field, String value, int max, boolean mayBeEmpty) {

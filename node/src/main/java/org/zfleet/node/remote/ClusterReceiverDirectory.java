@@ -62,7 +62,8 @@ public final class ClusterReceiverDirectory implements ReceiverDirectory {
             whom,
             "where it receives");
     if (reply instanceof EndpointReply.SinkDescribed described) {
-      return new RemoteReceiver(client, peer, sinkJob, described.root(), dataPlane, timeouts);
+      return new RemoteReceiver(
+          client, peer, sinkJob, described.root(), described.resumes(), dataPlane, timeouts);
     }
     throw describeRefused(reply, whom);
   }

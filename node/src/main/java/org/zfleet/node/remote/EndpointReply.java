@@ -14,6 +14,7 @@ import org.zfleet.zfs.DatasetListing;
   @JsonSubTypes.Type(value = EndpointReply.SourceDescribed.class, name = "source-described"),
   @JsonSubTypes.Type(value = EndpointReply.Listed.class, name = "listed"),
   @JsonSubTypes.Type(value = EndpointReply.Backups.class, name = "backups"),
+  @JsonSubTypes.Type(value = EndpointReply.ResumeState.class, name = "resume-state"),
   @JsonSubTypes.Type(value = EndpointReply.Done.class, name = "done"),
   @JsonSubTypes.Type(value = EndpointReply.Sent.class, name = "sent"),
   @JsonSubTypes.Type(value = EndpointReply.Refused.class, name = "refused"),
@@ -21,8 +22,18 @@ import org.zfleet.zfs.DatasetListing;
 })
 public sealed interface EndpointReply {
 
-  /** The sink's node and job, and {@code <root-fs>/<caller>}, below which the caller writes. */
-  record SinkDescribed(String node, String job, DatasetName root) implements EndpointReply {}
+  /**
+   * The sink's node and job, {@code <root-fs>/<caller>}, below which the caller writes, and whether
+   * the sink receives resumably ({@code receive -s}: its ZFS can).
+   */
+  record SinkDescribed(String node, String job, DatasetName root, boolean resumes)
+      implements EndpointReply {}
+
+  /**
+   * The resume token a cut receive left on the asked target ({@code token} empty when none) and how
+   * many bytes had arrived. Only the token's text is used: the sender reads what it names itself.
+   */
+  record ResumeState(String token, long bytes) implements EndpointReply {}
 
   /** The source's node and job, and its snapshot prefix ("" for none). */
   record SourceDescribed(String node, String job, String snapshotPrefix) implements EndpointReply {}

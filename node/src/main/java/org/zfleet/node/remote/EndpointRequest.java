@@ -19,6 +19,10 @@ import org.zfleet.replication.ReplicationMarks;
   @JsonSubTypes.Type(value = EndpointRequest.CreatePlaceholder.class, name = "create-placeholder"),
   @JsonSubTypes.Type(value = EndpointRequest.SetProperty.class, name = "set-property"),
   @JsonSubTypes.Type(value = EndpointRequest.DestroySnapshot.class, name = "destroy-snapshot"),
+  @JsonSubTypes.Type(value = EndpointRequest.ResumeState.class, name = "resume-state"),
+  @JsonSubTypes.Type(
+      value = EndpointRequest.AbortPartialReceive.class,
+      name = "abort-partial-receive"),
   @JsonSubTypes.Type(value = EndpointRequest.DescribeSource.class, name = "describe-source"),
   @JsonSubTypes.Type(value = EndpointRequest.ListSource.class, name = "list-source"),
   @JsonSubTypes.Type(value = EndpointRequest.HoldMark.class, name = "hold-mark"),
@@ -51,6 +55,15 @@ public sealed interface EndpointRequest {
   /** A zfleet property (or {@code canmount=off|noauto}) in the caller's subtree. */
   record SetProperty(String job, String datasetOrSnapshot, String property, String value)
       implements ToSink {}
+
+  /**
+   * The resume token a cut receive left on {@code target} in the caller's subtree: {@link
+   * EndpointReply.ResumeState}.
+   */
+  record ResumeState(String job, String target) implements ToSink {}
+
+  /** {@code zfs receive -A}: discards the partial receive into {@code target}, in its subtree. */
+  record AbortPartialReceive(String job, String target) implements ToSink {}
 
   /**
    * One snapshot ({@code dataset@name}) the caller's pruning gives up: in its subtree on a sink,

@@ -87,10 +87,13 @@ public final class SinkDataPlane implements Authorizer, ReceiveHook {
       throw new IllegalStateException(
           "no sink job named " + header.job() + " runs on node " + node);
     }
-    return receiver(sink, peer)
-        .receive(
-            new ReceiveRequest(
-                header.target(), header.force(), ReceiverLayout.replicaProperties()));
+    ReceiveRequest request =
+        new ReceiveRequest(header.target(), header.force(), ReceiverLayout.replicaProperties());
+    // Resumable where the client asks and this node's ZFS can: a cut stream keeps what arrived.
+    if (header.resumable() && zfs.capabilities().resumableReceive()) {
+      request = request.asResumable();
+    }
+    return receiver(sink, peer).receive(request);
   }
 
   private LocalReceiver receiver(SinkJob sink, NodeIdentity peer) {

@@ -57,7 +57,8 @@ public final class SinkRequests {
             zfs, sink.name(), sink.rootFs(), Set.copyOf(sink.clients()), peer.name(), transfers);
     String root = receiver.root().value();
     if (request instanceof EndpointRequest.DescribeSink) {
-      return new EndpointReply.SinkDescribed(node, sink.name(), receiver.root());
+      return new EndpointReply.SinkDescribed(
+          node, sink.name(), receiver.root(), receiver.resumes());
     }
     if (request instanceof EndpointRequest.ListSink list) {
       String problem = propertiesProblem(list.properties());
@@ -81,6 +82,18 @@ public final class SinkRequests {
       ZfsNames.requirePropertyValue(String.valueOf(set.value()));
       receiver.setUserProperty(target, set.property(), set.value());
       return new Done("set " + set.property() + " on " + target);
+    }
+    if (request instanceof EndpointRequest.ResumeState state) {
+      DatasetName target = DatasetName.of(String.valueOf(state.target()));
+      return receiver
+          .resumeToken(target)
+          .map(t -> new EndpointReply.ResumeState(t.token(), t.bytes()))
+          .orElseGet(() -> new EndpointReply.ResumeState("", 0));
+    }
+    if (request instanceof EndpointRequest.AbortPartialReceive abort) {
+      DatasetName target = DatasetName.of(String.valueOf(abort.target()));
+      receiver.abortResumableReceive(target);
+      return new Done("aborted the partial receive into " + target);
     }
     EndpointRequest.DestroySnapshot destroy = (EndpointRequest.DestroySnapshot) request;
     SnapshotName snapshot = SnapshotName.parse(String.valueOf(destroy.snapshot()));

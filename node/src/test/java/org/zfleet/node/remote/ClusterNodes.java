@@ -57,7 +57,12 @@ final class ClusterNodes {
   }
 
   DaemonNode start(String name, int port, int seedPort, String jobs) {
-    DaemonNode node = DaemonNode.configure(name, port, seedPort, certs, home, jobs, "");
+    return start(name, port, seedPort, jobs, "");
+  }
+
+  /** The same, with {@code extra} HOCON after the node's configuration. */
+  DaemonNode start(String name, int port, int seedPort, String jobs, String extra) {
+    DaemonNode node = DaemonNode.configure(name, port, seedPort, certs, home, jobs, extra);
     nodes.add(node);
     return node.start();
   }

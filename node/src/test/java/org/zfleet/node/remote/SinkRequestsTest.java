@@ -71,7 +71,7 @@ class SinkRequestsTest {
   @Test
   void describesTheCallersOwnRoot() {
     assertThat(ask("beta", new EndpointRequest.DescribeSink("sink")))
-        .isEqualTo(new SinkDescribed("backup1", "sink", DatasetName.of("dst/sink/beta")));
+        .isEqualTo(new SinkDescribed("backup1", "sink", DatasetName.of("dst/sink/beta"), false));
   }
 
   @Test
@@ -89,6 +89,20 @@ class SinkRequestsTest {
         .isInstanceOf(Refused.class);
     assertThat(zfs.exists(DatasetName.of("dst/sink/gamma"))).as("nothing written").isFalse();
     assertThat(versions(ALPHA_DATA)).containsExactly("s1", "s2");
+  }
+
+  @Test
+  void aClientAsksForAndAbortsPartialReceivesInItsOwnSubtreeOnly() {
+    assertThat(ask("beta", new EndpointRequest.ResumeState("sink", BETA_DATA.value())))
+        .as("no partial receive on beta's replica")
+        .isEqualTo(new EndpointReply.ResumeState("", 0));
+    assertThat(ask("alpha", new EndpointRequest.ResumeState("sink", BETA_DATA.value())))
+        .isInstanceOf(Refused.class);
+    assertThat(ask("alpha", new EndpointRequest.AbortPartialReceive("sink", BETA_DATA.value())))
+        .isInstanceOf(Refused.class);
+    assertThat(ask("gamma", new EndpointRequest.ResumeState("sink", "dst/sink/gamma/x")))
+        .isInstanceOf(Refused.class);
+    assertThat(versions(BETA_DATA)).containsExactly("s1", "s2");
   }
 
   @Test

@@ -1,0 +1,187 @@
+package org.zfleet.node.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.zfleet.model.DatasetName;
+import org.zfleet.replication.ReplicationMarks;
+import org.zfleet.schedule.SnapshotNaming;
+import org.zfleet.zfs.RealZfs;
+import org.zfleet.zfs.RealZfsFixture;
+
+/**
+ * A transfer between two nodes resumed on real OpenZFS (the guest of {@code deploy/openzfs-vm.sh}):
+ * node alpha pushes to a sink on node beta over mutual TLS, both daemons' {@code zfs} the guest's.
+ * The increment runs at a limited rate, alpha is killed (SIGKILL) half-way; beta's resumable
+ * receive keeps what arrived. After alpha's restart the next attempt asks beta for the token, reads
+ * it with its own ZFS and sends only the rest ({@code zfs send -t}).
+ */
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+class OpenZfsRemoteResumeIT {
+
+  private static final String PUSH = "push";
+  private static final String SINK = "sink-beta";
+  private static final String PREFIX = "zf_";
+  private static final int BIG = 8 * 1024 * 1024;
+  private static final Pattern RESUMING = Pattern.compile("resuming .* at_bytes=(\\d+)");
+
+  @TempDir static Path certs;
+  private static RealZfs real;
+  private RealZfsFixture fixture;
+  private ClusterNodes cluster;
+  private DatasetName src;
+
+  @BeforeAll
+  static void certificatesAndGuest() {
+    real = RealZfs.openZfs();
+    real.requirePools();
+    ClusterNodes.createCertificates(certs);
+  }
+
+  @BeforeEach
+  void nodes(TestInfo test) throws IOException {
+    fixture = new RealZfsFixture(real);
+    cluster = new ClusterNodes(certs, test, Duration.ofMinutes(3));
+  }
+
+  @AfterEach
+  void cleanUp() {
+    try {
+      cluster.killAll();
+    } finally {
+      if (src != null) {
+        ReplicationMarks marks = ReplicationMarks.of(PUSH, SINK);
+        real.releaseAll(src, List.of(marks.cursorHoldTag(), marks.stepHoldTag()));
+      }
+      fixture.destroyAll();
+    }
+  }
+
+  @Test
+  void anIncrementCutByTheSendersCrashResumesFromTheSinksTokenAfterItsRestart() {
+    src = fixture.scratch(real.pool1(), "OpenZfsRemoteResumeIT");
+    DatasetName sinkRoot = fixture.scratch(real.pool2(), "OpenZfsRemoteResumeIT-sink");
+    DatasetName fs = src.child("data");
+    real.zfs("create", fs.value());
+    real.writeRandom(fs, "first.bin", 100_000, 1);
+    String s1 = snapshot(fs, Instant.now());
+    DatasetName replica = sinkRoot.child("alpha").child(fs.value());
+
+    List<Integer> ports = DaemonNode.clusterPorts(2);
+    DaemonNode beta = cluster.start("beta", ports.get(1), ports.get(1), sinkJob(sinkRoot), zfs());
+    DaemonNode alpha = cluster.start("alpha", ports.get(0), ports.get(1), pushJob(fs), zfs());
+    alpha.wakeup(PUSH, Duration.ofSeconds(60));
+    awaitReplicated(alpha, fs, replica, s1);
+
+    real.writeRandom(fs, "big.bin", BIG, 2);
+    String s2 = snapshot(fs, Instant.now().plusSeconds(60));
+    alpha.wakeup(PUSH, Duration.ofSeconds(60));
+    cluster.await(
+        "alpha sends the increment to beta, past 2 MiB",
+        alpha,
+        () ->
+            alpha
+                .running(PUSH, fs.value())
+                .filter(r -> r.path("bytes").asLong() > 2 * 1024 * 1024)
+                .orElse(null));
+    alpha.kill();
+    String token =
+        cluster.await(
+            "beta's partial receive into " + replica,
+            beta,
+            () -> {
+              String t = real.property(replica, "receive_resume_token");
+              return t.isEmpty() || t.equals("-") ? null : t;
+            });
+    assertThat(real.snapshots(replica)).as("nothing partial committed").containsExactly(s1);
+
+    alpha.start();
+    alpha.wakeup(PUSH, Duration.ofSeconds(60));
+    JsonNode outcome = awaitReplicated(alpha, fs, replica, s2);
+
+    long resumedAt =
+        alpha.logLines().stream()
+            .map(RESUMING::matcher)
+            .filter(Matcher::find)
+            .map(m -> Long.parseLong(m.group(1)))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("alpha did not log a resumed transfer"));
+    String summary = outcome.path("summary").asText();
+    assertThat(resumedAt).isPositive().isLessThan(BIG);
+    assertThat(summary).contains("resumed at " + resumedAt + " bytes");
+    assertThat(real.property(replica, "receive_resume_token")).isIn("-", "");
+    assertThat(real.snapshots(replica)).containsExactly(s1, s2);
+    assertThat(real.guid(replica, s2)).isEqualTo(real.guid(fs, s2));
+    assertThat(real.replicaContents(replica)).isEqualTo(real.contents(fs));
+    assertThat(beta.logLines()).noneMatch(l -> l.contains("refused"));
+    System.out.printf(
+        "OpenZfsRemoteResumeIT: token %d characters; %d bytes kept at the cut, the rest sent on"
+            + " resuming: %s%n",
+        token.length(), resumedAt, summary);
+  }
+
+  private JsonNode awaitReplicated(
+      DaemonNode alpha, DatasetName fs, DatasetName replica, String snapshot) {
+    return cluster.await(
+        replica + "@" + snapshot + " received",
+        alpha,
+        () -> {
+          Optional<JsonNode> done =
+              alpha
+                  .outcome(PUSH, fs.value(), "REPLICATE", SINK)
+                  .filter(o -> o.path("summary").asText().contains("@" + snapshot));
+          return done.isPresent() && real.snapshots(replica).contains(snapshot) ? done.get() : null;
+        });
+  }
+
+  private static String snapshot(DatasetName fs, Instant at) {
+    String name = new SnapshotNaming(PREFIX).name(at);
+    real.zfs("snapshot", fs.snapshot(name).full());
+    return name;
+  }
+
+  /** Both daemons run the guest's zfs and zpool. */
+  private static String zfs() {
+    return "zfleet.node.zfs { zfs-path = \"%s\", zpool-path = \"%s\" }"
+        .formatted(real.zfs(), real.zpool());
+  }
+
+  private static String pushJob(DatasetName fs) {
+    return """
+        { name = "%s", type = push, sink = "%s"
+          filesystems { "%s" = true }
+          snapshotting { type = manual, prefix = "%s" }
+          pruning {
+            keep-sender = [ { type = not-replicated }, { type = last-n, count = 5 } ]
+            keep-receiver = [ { type = last-n, count = 5 } ]
+          }
+          replication {
+            bandwidth-limit = "2 MiB/s", stall-timeout = 10s
+            retry-backoff { min = 1s, max = 2s }
+          }
+        }
+        """
+        .formatted(PUSH, SINK, fs, PREFIX);
+  }
+
+  private static String sinkJob(DatasetName sinkRoot) {
+    return "{ name = \"%s\", type = sink, root-fs = \"%s\", clients = [ \"alpha\" ] }"
+        .formatted(SINK, sinkRoot);
+  }
+}
