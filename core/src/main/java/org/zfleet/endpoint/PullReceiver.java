@@ -2,6 +2,7 @@ package org.zfleet.endpoint;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.SnapshotName;
@@ -11,6 +12,7 @@ import org.zfleet.transfer.TransferOptions;
 import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.DestroyResult;
 import org.zfleet.zfs.ReceiveRequest;
+import org.zfleet.zfs.ResumeToken;
 import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.ZfsException;
 
@@ -77,5 +79,21 @@ public final class PullReceiver implements Receiver {
   @Override
   public void setUserProperty(String datasetOrSnapshot, String property, String value) {
     local.setUserProperty(datasetOrSnapshot, property, value);
+  }
+
+  /** Where this node's ZFS can: a cut pull keeps what arrived, and its token stays here. */
+  @Override
+  public boolean resumes() {
+    return local.resumes();
+  }
+
+  @Override
+  public Optional<ResumeToken> resumeToken(DatasetName target) {
+    return local.resumeToken(target);
+  }
+
+  @Override
+  public void abortResumableReceive(DatasetName target) {
+    local.abortResumableReceive(target);
   }
 }

@@ -58,7 +58,7 @@ public interface Receiver {
 
   /**
    * Whether receives here can be resumable ({@code receive -s}): this side's ZFS has them and the
-   * receiver is on this node (the cluster's protocol carries no resume tokens yet).
+   * receiving side says it can (a sink on another node, when it describes itself).
    */
   default boolean resumes() {
     return false;

@@ -3,6 +3,7 @@ package org.zfleet.node.dataplane;
 import org.zfleet.node.tls.NodeIdentity;
 import org.zfleet.transfer.ProgressListener;
 import org.zfleet.transfer.RunningTransfer;
+import org.zfleet.transfer.TransferOptions;
 import org.zfleet.zfs.ReceiveProcess;
 
 /** How the receiving node turns an authorized request into a running receive. */
@@ -18,6 +19,15 @@ public interface ReceiveHook {
   /** Where the receiving side reports its progress. */
   default ProgressListener progress(NodeIdentity peer, TransferHeader header) {
     return ProgressListener.NONE;
+  }
+
+  /**
+   * How the stream is carried into the receive: this node's {@code defaults}, or the receiving
+   * job's where it has its own (a pull job's bandwidth limit, shared by its transfers).
+   */
+  default TransferOptions options(
+      NodeIdentity peer, TransferHeader header, TransferOptions defaults) {
+    return defaults;
   }
 
   /** The transfer has started: for watchdogs ({@link RunningTransfer#cancel()}) and bookkeeping. */

@@ -96,7 +96,7 @@ final class StreamReceive implements StepWork {
         ByteTransfer.start(
             incoming,
             receive,
-            settings.transferOptions(),
+            hook.options(peer, header, settings.transferOptions()),
             (TransferProgress p) -> {
               control.progress().addBytes(p.bytes() - last[0]);
               last[0] = p.bytes();

@@ -79,6 +79,7 @@ public final class ClusterSourceDirectory implements SourceDirectory {
             ownDataPlane,
             capabilities,
             RemoteReceiver.Timeouts.DEFAULT,
+            described.resumes(),
             waiting,
             clock);
     Optional<String> prefix =

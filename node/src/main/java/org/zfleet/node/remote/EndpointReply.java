@@ -35,8 +35,12 @@ public sealed interface EndpointReply {
    */
   record ResumeState(String token, long bytes) implements EndpointReply {}
 
-  /** The source's node and job, and its snapshot prefix ("" for none). */
-  record SourceDescribed(String node, String job, String snapshotPrefix) implements EndpointReply {}
+  /**
+   * The source's node and job, its snapshot prefix ("" for none), and whether it continues cut
+   * sends from a resume token ({@code send -t}: its ZFS can).
+   */
+  record SourceDescribed(String node, String job, String snapshotPrefix, boolean resumes)
+      implements EndpointReply {}
 
   record Listed(List<DatasetListing> datasets) implements EndpointReply {
     public Listed {

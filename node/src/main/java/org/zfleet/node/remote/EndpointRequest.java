@@ -107,7 +107,9 @@ public sealed interface EndpointRequest {
    * Sends {@code to} (full when {@code from} is null, else {@code -i}, or {@code -I} with {@code
    * intermediate}) to the caller's data plane at {@code dataPlaneHost:dataPlanePort} (which must
    * present the caller's certificate), for its pull job into {@code target}: answered when the
-   * transfer ends, {@link EndpointReply.Sent} or {@link EndpointReply.Failed}.
+   * transfer ends, {@link EndpointReply.Sent} or {@link EndpointReply.Failed}. With {@code
+   * resumeToken} (the caller's partial receive's), only the rest of a cut send of {@code to}: the
+   * source reads the token itself and refuses one that names anything else.
    */
   record StartSend(
       String job,
@@ -118,7 +120,8 @@ public sealed interface EndpointRequest {
       String target,
       boolean force,
       String dataPlaneHost,
-      int dataPlanePort)
+      int dataPlanePort,
+      String resumeToken)
       implements ToSource {}
 
   /** A request of a client for its own backups on a sink: {@link BackupRequests} answers it. */

@@ -14,6 +14,7 @@ import org.zfleet.node.dataplane.TransferRunner;
 import org.zfleet.node.tls.NodeIdentity;
 import org.zfleet.transfer.ProgressListener;
 import org.zfleet.transfer.RunningTransfer;
+import org.zfleet.transfer.TransferOptions;
 import org.zfleet.zfs.ReceiveProcess;
 
 /**
@@ -73,6 +74,12 @@ public final class NodeDataPlane implements Authorizer, ReceiveHook, TransferRun
   @Override
   public ProgressListener progress(NodeIdentity peer, TransferHeader header) {
     return hookOf(header).progress(peer, header);
+  }
+
+  @Override
+  public TransferOptions options(
+      NodeIdentity peer, TransferHeader header, TransferOptions defaults) {
+    return hookOf(header).options(peer, header, defaults);
   }
 
   @Override

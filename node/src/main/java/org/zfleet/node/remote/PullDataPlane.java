@@ -2,6 +2,7 @@ package org.zfleet.node.remote;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -14,8 +15,10 @@ import org.zfleet.node.dataplane.ReceiveHook;
 import org.zfleet.node.dataplane.TransferHeader;
 import org.zfleet.node.tls.NodeIdentity;
 import org.zfleet.plan.ReceiverLayout;
+import org.zfleet.transfer.BandwidthLimit;
 import org.zfleet.transfer.ProgressListener;
 import org.zfleet.transfer.RunningTransfer;
+import org.zfleet.transfer.TransferOptions;
 import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.ReceiveProcess;
 import org.zfleet.zfs.ReceiveRequest;
@@ -43,6 +46,8 @@ public final class PullDataPlane implements Authorizer, ReceiveHook {
     private final DatasetName rootFs;
     private final DatasetName target;
     private final boolean force;
+    private final boolean resumable;
+    private final Optional<BandwidthLimit> limit;
 
     private Expected(
         String source,
@@ -50,6 +55,8 @@ public final class PullDataPlane implements Authorizer, ReceiveHook {
         DatasetName rootFs,
         DatasetName target,
         boolean force,
+        boolean resumable,
+        Optional<BandwidthLimit> limit,
         ProgressListener listener) {
       super(listener);
       this.source = source;
@@ -57,6 +64,8 @@ public final class PullDataPlane implements Authorizer, ReceiveHook {
       this.rootFs = rootFs;
       this.target = target;
       this.force = force;
+      this.resumable = resumable;
+      this.limit = limit;
     }
 
     @Override
@@ -82,13 +91,30 @@ public final class PullDataPlane implements Authorizer, ReceiveHook {
       DatasetName target,
       boolean force,
       ProgressListener listener) {
+    return expect(source, job, rootFs, target, force, false, Optional.empty(), listener);
+  }
+
+  /**
+   * The same, received resumably ({@code -s}) where this node's ZFS can when {@code resumable}, and
+   * read off the connection no faster than the pull job's {@code limit}: the source's send slows to
+   * it through the connection's flow control.
+   */
+  public Expected expect(
+      String source,
+      String job,
+      DatasetName rootFs,
+      DatasetName target,
+      boolean force,
+      boolean resumable,
+      Optional<BandwidthLimit> limit,
+      ProgressListener listener) {
     Objects.requireNonNull(listener, "listener");
     DatasetName root = rootFs.child(source);
     if (!target.isWithin(root) || target.equals(root)) {
       throw new IllegalArgumentException(
           "a pull from node " + source + " receives below " + root + ", not into " + target);
     }
-    Expected e = new Expected(source, job, rootFs, target, force, listener);
+    Expected e = new Expected(source, job, rootFs, target, force, resumable, limit, listener);
     if (expected.putIfAbsent(target, e) != null) {
       throw new IllegalStateException("a stream into " + target + " is already expected");
     }
@@ -146,8 +172,11 @@ public final class PullDataPlane implements Authorizer, ReceiveHook {
     }
     LocalReceiver receiver =
         new LocalReceiver(zfs, e.job, e.rootFs, Set.of(e.source), e.source, transfers);
+    // Resumable as this node's pull asked, never as the source's header says.
+    ReceiveRequest request =
+        new ReceiveRequest(header.target(), e.force, ReceiverLayout.replicaProperties());
     return receiver.receive(
-        new ReceiveRequest(header.target(), e.force, ReceiverLayout.replicaProperties()));
+        e.resumable && zfs.capabilities().resumableReceive() ? request.asResumable() : request);
   }
 
   @Override
@@ -157,6 +186,13 @@ public final class PullDataPlane implements Authorizer, ReceiveHook {
       return ProgressListener.NONE;
     }
     return e.progress();
+  }
+
+  @Override
+  public TransferOptions options(
+      NodeIdentity peer, TransferHeader header, TransferOptions defaults) {
+    Expected e = expected.get(header.target());
+    return e == null || e.limit.isEmpty() ? defaults : defaults.withBandwidthLimit(e.limit.get());
   }
 
   @Override

@@ -21,6 +21,7 @@ import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.transfer.TransferOptions;
 import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.ReceiveRequest;
+import org.zfleet.zfs.ResumeToken;
 import org.zfleet.zfs.SendRequest;
 import org.zfleet.zfs.ZfsCapabilities;
 import org.zfleet.zfs.ZfsException;
@@ -46,12 +47,14 @@ public final class RemoteSender implements Sender {
   private final HostPort ownDataPlane;
   private final ZfsCapabilities capabilities;
   private final RemoteReceiver.Timeouts timeouts;
+  private final boolean resumes;
   private final Executor waiting;
   private final Clock clock;
 
   /**
    * @param ownDataPlane where this node's data plane listens, told to the source
    * @param capabilities what this node's ZFS can do (zfs-fuse throughout a test cluster)
+   * @param resumes whether the source continues cut sends from tokens, as it described itself
    * @param waiting threads that wait for a send's answer
    */
   public RemoteSender(
@@ -62,6 +65,7 @@ public final class RemoteSender implements Sender {
       HostPort ownDataPlane,
       ZfsCapabilities capabilities,
       RemoteReceiver.Timeouts timeouts,
+      boolean resumes,
       Executor waiting,
       Clock clock) {
     this.client = client;
@@ -71,6 +75,7 @@ public final class RemoteSender implements Sender {
     this.ownDataPlane = ownDataPlane;
     this.capabilities = capabilities;
     this.timeouts = timeouts;
+    this.resumes = resumes;
     this.waiting = waiting;
     this.clock = clock;
   }
@@ -97,7 +102,29 @@ public final class RemoteSender implements Sender {
 
   @Override
   public RemoteSend send(SendRequest request) {
-    return new Pulled(request);
+    return new Pulled(request, null);
+  }
+
+  @Override
+  public boolean resumes() {
+    return resumes;
+  }
+
+  /**
+   * The rest of the cut send {@code token} names (read by this node's ZFS from its own partial
+   * receive); the source reads the token again and sends only if it names the same snapshot.
+   */
+  @Override
+  public RemoteSend resumeSend(ResumeToken token) {
+    SnapshotName to =
+        SnapshotName.parse(
+            token
+                .toName()
+                .orElseThrow(
+                    () ->
+                        new ZfsException.ResumeFailed(
+                            where() + ": the resume token names no snapshot", List.of(), "")));
+    return new Pulled(SendRequest.full(to), token.token());
   }
 
   @Override
@@ -180,10 +207,15 @@ public final class RemoteSender implements Sender {
   /** One send of the source, started only when the receiver asks for its delivery. */
   private final class Pulled implements RemoteSend {
     private final SendRequest request;
+
+    /** The token of the cut send this continues, or null for a whole send. */
+    private final String resumeToken;
+
     private final CompletableFuture<Void> completion = new CompletableFuture<>();
 
-    Pulled(SendRequest request) {
+    Pulled(SendRequest request, String resumeToken) {
       this.request = request;
+      this.resumeToken = resumeToken;
     }
 
     @Override
@@ -201,7 +233,15 @@ public final class RemoteSender implements Sender {
         ReceiveRequest receive, TransferOptions options, ProgressListener listener) {
       String node = source.peer().identity().name();
       PullDataPlane.Expected expected =
-          plane.expect(node, source.pullJob(), rootFs, receive.target(), receive.force(), listener);
+          plane.expect(
+              node,
+              source.pullJob(),
+              rootFs,
+              receive.target(),
+              receive.force(),
+              receive.resumable(),
+              options.bandwidthLimit(),
+              listener);
       AwaitedTransfer transfer = new AwaitedTransfer(expected, "pull of " + request.to());
       Instant started = clock.instant();
       String what = "sending " + request.to();
@@ -215,7 +255,8 @@ public final class RemoteSender implements Sender {
               receive.target().value(),
               receive.force(),
               ownDataPlane.host(),
-              ownDataPlane.port());
+              ownDataPlane.port(),
+              resumeToken);
       CompletableFuture.supplyAsync(
               () -> client.callOnce(source.peer(), start, SEND_TIMEOUT, where(), what), waiting)
           .whenComplete(

@@ -1,5 +1,6 @@
 package org.zfleet.node.remote;
 
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.zfleet.config.SourceJob;
@@ -14,6 +15,7 @@ import org.zfleet.replication.ReplicationMarks;
 import org.zfleet.transfer.ProgressListener;
 import org.zfleet.transfer.RunningTransfer;
 import org.zfleet.transfer.TransferOptions;
+import org.zfleet.zfs.ResumeToken;
 import org.zfleet.zfs.SendProcess;
 import org.zfleet.zfs.SendRequest;
 import org.zfleet.zfs.ZfsNames;
@@ -72,7 +74,7 @@ public final class SourceRequests {
             source.filesystems()::selects);
     if (request instanceof EndpointRequest.DescribeSource) {
       return new EndpointReply.SourceDescribed(
-          node, source.name(), source.snapshotting().prefix().orElse(""));
+          node, source.name(), source.snapshotting().prefix().orElse(""), sender.resumes());
     }
     if (request instanceof EndpointRequest.ListSource list) {
       Set<String> properties = list.properties() == null ? Set.of() : Set.copyOf(list.properties());
@@ -147,6 +149,9 @@ public final class SourceRequests {
       EndpointRequest.StartSend start,
       EndpointRequests core) {
     SnapshotName to = SnapshotName.parse(String.valueOf(start.to()));
+    if (start.resumeToken() != null) {
+      return resume(source, peer, sender, start, to, core);
+    }
     SendRequest request =
         start.from() == null
             ? SendRequest.full(to)
@@ -164,6 +169,44 @@ public final class SourceRequests {
             .withForce(start.force());
     return sends.send(
         "source", source.name(), address, header, to, () -> sender.send(request), core);
+  }
+
+  /**
+   * The rest of a cut send of {@code to}, from the token the caller's partial receive holds. The
+   * token is read with this node's ZFS and must name {@code to} itself (a snapshot of a filesystem
+   * this source serves): {@code zfs send -t} sends whatever a token names.
+   */
+  private EndpointReply resume(
+      SourceJob source,
+      NodeIdentity peer,
+      LocalSender sender,
+      EndpointRequest.StartSend start,
+      SnapshotName to,
+      EndpointRequests core) {
+    String text = String.valueOf(start.resumeToken());
+    String problem = ResumeToken.problem(text);
+    Optional<ResumeToken> token = problem == null ? sender.readResumeToken(text) : Optional.empty();
+    if (token.isEmpty() || !token.get().toName().equals(Optional.of(to.full()))) {
+      return core.refuse(
+          "source",
+          source.name(),
+          peer.name(),
+          to.full(),
+          problem != null
+              ? "malformed resume token: " + problem
+              : "the resume token does not continue a send of " + to.full());
+    }
+    PeerAddress address =
+        new PeerAddress(peer, String.valueOf(start.dataPlaneHost()), start.dataPlanePort());
+    TransferHeader header =
+        TransferHeader.receive(
+                String.valueOf(start.pullJob()),
+                DatasetName.of(String.valueOf(start.target())),
+                "resuming " + to.name())
+            .withForce(start.force())
+            .withResumable(true);
+    return sends.send(
+        "source", source.name(), address, header, to, () -> sender.resumeSend(token.get()), core);
   }
 
   /** Clients keep their marks in {@code zfleet:} properties and touch nothing else. */

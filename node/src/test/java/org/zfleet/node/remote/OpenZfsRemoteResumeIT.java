@@ -37,8 +37,17 @@ class OpenZfsRemoteResumeIT {
 
   private static final String PUSH = "push";
   private static final String SINK = "sink-beta";
+  private static final String PULL = "pull";
+  private static final String SOURCE = "source-alpha";
   private static final String PREFIX = "zf_";
   private static final int BIG = 8 * 1024 * 1024;
+
+  /**
+   * A pull's limit holds where the stream is received: the source fills the connection's buffers
+   * (megabytes on loopback) ahead of it, so a pull's stream must be longer than those to be cut.
+   */
+  private static final int BIG_PULL = 32 * 1024 * 1024;
+
   private static final Pattern RESUMING = Pattern.compile("resuming .* at_bytes=(\\d+)");
 
   @TempDir static Path certs;
@@ -66,8 +75,15 @@ class OpenZfsRemoteResumeIT {
       cluster.killAll();
     } finally {
       if (src != null) {
-        ReplicationMarks marks = ReplicationMarks.of(PUSH, SINK);
-        real.releaseAll(src, List.of(marks.cursorHoldTag(), marks.stepHoldTag()));
+        ReplicationMarks push = ReplicationMarks.of(PUSH, SINK);
+        ReplicationMarks pull = ReplicationMarks.of(PULL, "beta");
+        real.releaseAll(
+            src,
+            List.of(
+                push.cursorHoldTag(),
+                push.stepHoldTag(),
+                pull.cursorHoldTag(),
+                pull.stepHoldTag()));
       }
       fixture.destroyAll();
     }
@@ -115,13 +131,7 @@ class OpenZfsRemoteResumeIT {
     alpha.wakeup(PUSH, Duration.ofSeconds(60));
     JsonNode outcome = awaitReplicated(alpha, fs, replica, s2);
 
-    long resumedAt =
-        alpha.logLines().stream()
-            .map(RESUMING::matcher)
-            .filter(Matcher::find)
-            .map(m -> Long.parseLong(m.group(1)))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("alpha did not log a resumed transfer"));
+    long resumedAt = resumedAt(alpha);
     String summary = outcome.path("summary").asText();
     assertThat(resumedAt).isPositive().isLessThan(BIG);
     assertThat(summary).contains("resumed at " + resumedAt + " bytes");
@@ -134,6 +144,108 @@ class OpenZfsRemoteResumeIT {
         "OpenZfsRemoteResumeIT: token %d characters; %d bytes kept at the cut, the rest sent on"
             + " resuming: %s%n",
         token.length(), resumedAt, summary);
+  }
+
+  @Test
+  void aPullCutByTheSourcesCrashResumesFromThePullersTokenAfterItsRestart() {
+    src = fixture.scratch(real.pool1(), "OpenZfsRemoteResumeIT-pull");
+    DatasetName pullRoot = fixture.scratch(real.pool2(), "OpenZfsRemoteResumeIT-pulled");
+    DatasetName fs = src.child("data");
+    real.zfs("create", fs.value());
+    real.writeRandom(fs, "first.bin", 100_000, 3);
+    String s1 = snapshot(fs, Instant.now());
+    DatasetName replica = pullRoot.child("alpha").child(fs.value());
+
+    List<Integer> ports = DaemonNode.clusterPorts(2);
+    DaemonNode beta = cluster.start("beta", ports.get(1), ports.get(1), pullJob(pullRoot), zfs());
+    DaemonNode alpha = cluster.start("alpha", ports.get(0), ports.get(1), sourceJob(fs), zfs());
+    beta.wakeup(PULL, Duration.ofSeconds(60));
+    awaitPulled(beta, fs, replica, s1);
+
+    real.writeRandom(fs, "big.bin", BIG_PULL, 4);
+    String s2 = snapshot(fs, Instant.now().plusSeconds(60));
+    beta.wakeup(PULL, Duration.ofSeconds(60));
+    // The pull job's bandwidth limit holds the source's send to 4 MiB/s: the cut lands mid-stream.
+    cluster.await(
+        "beta pulls the increment from alpha, past 4 MiB",
+        beta,
+        () ->
+            beta.running(PULL, fs.value())
+                .filter(r -> r.path("bytes").asLong() > 4 * 1024 * 1024)
+                .orElse(null));
+    alpha.kill();
+    cluster.await(
+        "beta's partial receive into " + replica,
+        beta,
+        () -> {
+          String t = real.property(replica, "receive_resume_token");
+          return t.isEmpty() || t.equals("-") ? null : t;
+        });
+    assertThat(real.snapshots(replica)).as("nothing partial committed").containsExactly(s1);
+
+    alpha.start();
+    beta.wakeup(PULL, Duration.ofSeconds(60));
+    JsonNode outcome = awaitPulled(beta, fs, replica, s2);
+
+    long resumedAt = resumedAt(beta);
+    String summary = outcome.path("summary").asText();
+    assertThat(resumedAt).isPositive().isLessThan(BIG_PULL);
+    assertThat(summary).contains("resumed at " + resumedAt + " bytes");
+    assertThat(real.property(replica, "receive_resume_token")).isIn("-", "");
+    assertThat(real.snapshots(replica)).containsExactly(s1, s2);
+    assertThat(real.replicaContents(replica)).isEqualTo(real.contents(fs));
+    assertThat(alpha.logLines()).noneMatch(l -> l.contains("refused"));
+    System.out.printf(
+        "OpenZfsRemoteResumeIT (pull): %d bytes kept at the cut, the rest sent on resuming: %s%n",
+        resumedAt, summary);
+  }
+
+  private static long resumedAt(DaemonNode node) {
+    return node.logLines().stream()
+        .map(RESUMING::matcher)
+        .filter(Matcher::find)
+        .map(m -> Long.parseLong(m.group(1)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(node.name + " did not log a resumed transfer"));
+  }
+
+  private JsonNode awaitPulled(
+      DaemonNode beta, DatasetName fs, DatasetName replica, String snapshot) {
+    return cluster.await(
+        replica + "@" + snapshot + " pulled",
+        beta,
+        () -> {
+          Optional<JsonNode> done =
+              beta.outcome(PULL, fs.value(), "REPLICATE", SOURCE)
+                  .filter(o -> o.path("summary").asText().contains("@" + snapshot));
+          return done.isPresent() && real.snapshots(replica).contains(snapshot) ? done.get() : null;
+        });
+  }
+
+  private static String pullJob(DatasetName pullRoot) {
+    return """
+        { name = "%s", type = pull, source = "%s", root-fs = "%s", interval = 3s
+          pruning {
+            keep-sender = [ { type = not-replicated }, { type = last-n, count = 5 } ]
+            keep-receiver = [ { type = last-n, count = 5 } ]
+          }
+          replication {
+            bandwidth-limit = "4 MiB/s", stall-timeout = 10s
+            retry-backoff { min = 1s, max = 2s }
+          }
+        }
+        """
+        .formatted(PULL, SOURCE, pullRoot);
+  }
+
+  private static String sourceJob(DatasetName fs) {
+    return """
+        { name = "%s", type = source, clients = [ "beta" ]
+          filesystems { "%s" = true }
+          snapshotting { type = manual, prefix = "%s" }
+        }
+        """
+        .formatted(SOURCE, fs, PREFIX);
   }
 
   private JsonNode awaitReplicated(

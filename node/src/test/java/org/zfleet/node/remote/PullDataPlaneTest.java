@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Named;
@@ -15,7 +16,9 @@ import org.zfleet.model.DatasetName;
 import org.zfleet.node.dataplane.Authorization;
 import org.zfleet.node.dataplane.TransferHeader;
 import org.zfleet.node.tls.NodeIdentity;
+import org.zfleet.transfer.BandwidthLimit;
 import org.zfleet.transfer.ProgressListener;
+import org.zfleet.transfer.TransferOptions;
 import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.InMemoryZfs;
 import org.zfleet.zfs.ReceiveProcess;
@@ -86,6 +89,26 @@ class PullDataPlaneTest {
     receive.kill();
     assertThat(plane.authorize(NodeIdentity.of("alpha"), header))
         .isEqualTo(Authorization.refused("the stream into " + TARGET + " has already arrived"));
+  }
+
+  @Test
+  void aPullsStreamIsReadAtItsJobsBandwidthLimit() {
+    DatasetName limited = ROOT.child("alpha/prod/limited");
+    BandwidthLimit limit = BandwidthLimit.of(1024 * 1024);
+    plane.expect(
+        "alpha", "pull", ROOT, limited, false, true, Optional.of(limit), ProgressListener.NONE);
+    TransferHeader header = TransferHeader.receive("pull", limited, "s1");
+
+    assertThat(plane.options(NodeIdentity.of("alpha"), header, TransferOptions.defaults()))
+        .extracting(TransferOptions::bandwidthLimit)
+        .isEqualTo(Optional.of(limit));
+    assertThat(
+            plane.options(
+                NodeIdentity.of("alpha"),
+                TransferHeader.receive("pull", TARGET, "s1"),
+                TransferOptions.defaults()))
+        .as("a pull without a limit")
+        .isEqualTo(TransferOptions.defaults());
   }
 
   @Test

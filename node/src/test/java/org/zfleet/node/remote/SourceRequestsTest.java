@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,6 +34,8 @@ import org.zfleet.transfer.TransferFailedException;
 import org.zfleet.transfer.TransferResult;
 import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.InMemoryZfs;
+import org.zfleet.zfs.ModelResume;
+import org.zfleet.zfs.ZfsCapabilities;
 
 /**
  * A source serves only its clients (as their certificates name them), only the filesystems its
@@ -54,7 +57,7 @@ class SourceRequestsTest {
   private static final SnapshotName S1 = SnapshotName.parse("prod/data@s1");
   private static final SnapshotName S2 = SnapshotName.parse("prod/data@s2");
 
-  private final InMemoryZfs zfs = new InMemoryZfs().createPools("prod");
+  private InMemoryZfs zfs = new InMemoryZfs().createPools("prod");
   private final List<PeerAddress> streamedTo = new CopyOnWriteArrayList<>();
   private final List<TransferHeader> headers = new CopyOnWriteArrayList<>();
   private final List<String> steps = new CopyOnWriteArrayList<>();
@@ -214,6 +217,39 @@ class SourceRequestsTest {
   }
 
   @Test
+  void aResumeTokenIsSentFromOnlyWhenTheSourceReadsItAsTheAskedSnapshot() {
+    zfs =
+        new InMemoryZfs(java.time.Clock.systemUTC(), 1L, ZfsCapabilities.openZfs())
+            .createPools("prod");
+    source();
+    long secretGuid = zfs.list(List.of(OTHER), Set.of()).get(0).versions().get(0).guid();
+    String secret =
+        ModelResume.token(
+            new ModelResume.Partial(0, secretGuid, "prod/secret@s1", new byte[10], false),
+            "prod/secret@s1");
+    // A modified puller asks to resume a send of a served snapshot with a token that names one
+    // outside the filter: zfs send -t would send that one.
+    assertThat(ask("beta", resume(S1, secret)))
+        .asInstanceOf(InstanceOfAssertFactories.type(Refused.class))
+        .satisfies(r -> assertThat(r.reason()).contains("does not continue a send of " + S1));
+    assertThat(ask("beta", resume(S1, "1-zz-not-a-token"))).isInstanceOf(Refused.class);
+    assertThat(streamedTo).isEmpty();
+
+    long s1Guid = zfs.list(List.of(SERVED), Set.of()).get(0).versions().get(0).guid();
+    String own =
+        ModelResume.token(
+            new ModelResume.Partial(0, s1Guid, S1.full(), new byte[10], false), S1.full());
+    ask("beta", resume(S1, own));
+    assertThat(headers)
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.resumable()).isTrue();
+              assertThat(h.target()).isEqualTo(DatasetName.of("backup/alpha/data"));
+            });
+  }
+
+  @Test
   void aSendGoesToTheVerifiedCallersNodeAsAStepAndItsFailureIsAnswered() {
     EndpointReply reply = ask("beta", send(S1));
 
@@ -243,8 +279,21 @@ class SourceRequestsTest {
   }
 
   private static EndpointRequest send(SnapshotName s) {
+    return resume(s, null);
+  }
+
+  private static EndpointRequest resume(SnapshotName s, String token) {
     return new EndpointRequest.StartSend(
-        "source", s.toString(), null, false, "pull", "backup/alpha/data", true, "10.0.0.2", 27521);
+        "source",
+        s.toString(),
+        null,
+        false,
+        "pull",
+        "backup/alpha/data",
+        true,
+        "10.0.0.2",
+        27521,
+        token);
   }
 
   private static RunningTransfer failedTransfer() {
