@@ -6,9 +6,29 @@ import java.util.Optional;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 
-/** A dataset on a receiver: its versions and its local {@code zfleet:role}, if any. */
+/**
+ * A dataset on a receiver: its versions, its local {@code zfleet:role}, if any, and whether it
+ * holds an interrupted resumable receive ({@code partialReceive}).
+ */
 public record ReplicaDataset(
-    DatasetName name, List<FilesystemVersion> versions, Optional<String> role) {
+    DatasetName name,
+    List<FilesystemVersion> versions,
+    Optional<String> role,
+    boolean partialReceive) {
+
+  /** A dataset without a partial receive. */
+  public ReplicaDataset(DatasetName name, List<FilesystemVersion> versions, Optional<String> role) {
+    this(name, versions, role, false);
+  }
+
+  /**
+   * A filesystem a cut full receive was creating: no snapshot yet, only the partial state that the
+   * next attempt continues (or aborts). It is not yet a replica, nor anyone else's dataset.
+   */
+  public boolean onlyPartiallyReceived() {
+    return partialReceive && versions.stream().noneMatch(FilesystemVersion::isSnapshot);
+  }
+
   public ReplicaDataset {
     Objects.requireNonNull(name, "name");
     versions = List.copyOf(versions);

@@ -37,6 +37,9 @@ import org.zfleet.plan.ReceiverState;
  * @param cursorBookmarks the destination's cursor bookmarks as listed (ZFS with bookmarks): the one
  *     at the cursor makes its snapshot's hold unnecessary between cycles; the step destroys the
  *     others once it has made a newer one
+ * @param partialFullReceive the target is a filesystem a cut full receive was creating (ZFS with
+ *     resumable receive): planned as absent, and the full step continues that receive when its
+ *     token is this step's stream
  */
 public record ReplicationPlan(
     DatasetName source,
@@ -54,7 +57,8 @@ public record ReplicationPlan(
     Map<String, String> legacyMarks,
     boolean preparedByJob,
     boolean placeholdersPrepared,
-    List<FilesystemVersion> cursorBookmarks) {
+    List<FilesystemVersion> cursorBookmarks,
+    boolean partialFullReceive) {
 
   public ReplicationPlan {
     Objects.requireNonNull(source, "source");
@@ -105,7 +109,8 @@ public record ReplicationPlan(
         Map.of(),
         false,
         false,
-        List.of());
+        List.of(),
+        false);
   }
 
   /** The same plan once the replicated parent it waited for has arrived. */
@@ -126,7 +131,8 @@ public record ReplicationPlan(
         legacyMarks,
         preparedByJob,
         placeholdersPrepared,
-        cursorBookmarks);
+        cursorBookmarks,
+        partialFullReceive);
   }
 
   /**

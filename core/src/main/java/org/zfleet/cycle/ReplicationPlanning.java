@@ -26,7 +26,11 @@ final class ReplicationPlanning {
     SenderFilesystem.Marks marks = fs.marksFor(destination.name());
     List<String> warnings = new ArrayList<>();
     OptionalLong cursor = parseCursor(marks.cursor(), warnings, fs, destination.name());
-    Optional<ReplicaDataset> replica = destination.replica();
+    // A filesystem a cut full receive was creating is planned as absent: the full step comes again
+    // and its transfer continues the partial receive (or aborts it, if it is another stream's).
+    boolean partialFull =
+        destination.replica().filter(ReplicaDataset::onlyPartiallyReceived).isPresent();
+    Optional<ReplicaDataset> replica = destination.replica().filter(r -> !partialFull);
     ReceiverState state =
         ReceiverState.of(replica.isPresent(), replica.flatMap(ReplicaDataset::role));
     List<FilesystemVersion> receiverVersions =
@@ -69,7 +73,8 @@ final class ReplicationPlanning {
         push && destination.awaitParent().isEmpty(),
         fs.versions().stream()
             .filter(v -> !v.isSnapshot() && marks.cursorBookmarks().contains(v.name()))
-            .toList());
+            .toList(),
+        partialFull);
   }
 
   private static OptionalLong parseCursor(

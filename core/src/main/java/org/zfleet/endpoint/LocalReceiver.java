@@ -70,7 +70,14 @@ public final class LocalReceiver implements Receiver {
 
   @Override
   public List<DatasetListing> list(Set<String> userProperties) {
-    return zfs.list(List.of(root), userProperties);
+    // Where receives are resumable, the listing says which targets hold a cut one: a filesystem a
+    // cut full receive was creating is then continued, not taken for someone else's.
+    Set<String> asked = userProperties;
+    if (zfs.capabilities().resumableReceive()) {
+      asked = new java.util.HashSet<>(userProperties);
+      asked.add(DatasetListing.RESUME_TOKEN);
+    }
+    return zfs.list(List.of(root), asked);
   }
 
   @Override

@@ -63,7 +63,8 @@ final class ListingValues {
           new ReplicaDataset(
               d.name(),
               d.versions(),
-              Optional.ofNullable(d.properties().get(ReceiverState.ROLE_PROPERTY))));
+              Optional.ofNullable(d.properties().get(ReceiverState.ROLE_PROPERTY)),
+              d.holdsPartialReceive()));
     }
     return datasets;
   }

@@ -68,16 +68,25 @@ final class StepTransfer {
     // -F only into an empty placeholder (the plan's full step): replicas are received unmounted
     // and read-only, so nothing changes them between increments.
     boolean force = step.forceReceive();
-    // Increments into an existing replica are received with -s where both sides can resume: a
-    // cut transfer keeps what arrived, and the next attempt sends only the rest.
-    boolean resumable = step.flag() != Step.Flag.FULL && sender.resumes() && receiver.resumes();
+    // Increments into an existing replica, and full streams that create their target, are
+    // received with -s where both sides can resume: a cut transfer keeps what arrived, and the
+    // next attempt sends only the rest. (A forced full stream into a placeholder starts over.)
+    boolean full = step.flag() == Step.Flag.FULL;
+    boolean resumable =
+        (!full || (!force && plan.receiverState() == ReceiverState.ABSENT))
+            && sender.resumes()
+            && receiver.resumes();
     ReceiveRequest receive = receiveRequest(step, force);
     if (resumable) {
       receive = receive.asResumable();
     }
     TransferResult result = null;
+    // An increment's target is asked for its token; a new filesystem only when the listing found
+    // one a cut full receive left (otherwise there is nothing to ask).
     Optional<ResumeToken> partial =
-        resumable ? receiver.resumeToken(plan.target()) : Optional.empty();
+        resumable && (!full || plan.partialFullReceive())
+            ? receiver.resumeToken(plan.target())
+            : Optional.empty();
     if (partial.isPresent()) {
       result = resume(step, partial.get(), receive, control);
     }

@@ -26,6 +26,14 @@ public record DatasetListing(
    */
   public static final String USERREFS = "userrefs";
 
+  /**
+   * Asked for among a listing's properties (where the ZFS has resumable receive), a dataset that
+   * holds an interrupted resumable receive carries its token under this name: a filesystem a cut
+   * full receive was creating is listed, without snapshots, until the receive is resumed or
+   * aborted.
+   */
+  public static final String RESUME_TOKEN = "receive_resume_token";
+
   public enum Type {
     FILESYSTEM,
     VOLUME
@@ -47,5 +55,13 @@ public record DatasetListing(
     Map<String, String> props = versionProperties.get(name);
     String value = props == null ? null : props.get(USERREFS);
     return value == null ? 0 : Integer.parseInt(value);
+  }
+
+  /**
+   * Whether this dataset holds an interrupted resumable receive (when {@link #RESUME_TOKEN} was
+   * asked for).
+   */
+  public boolean holdsPartialReceive() {
+    return properties.containsKey(RESUME_TOKEN);
   }
 }

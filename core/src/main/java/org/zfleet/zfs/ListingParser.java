@@ -73,6 +73,11 @@ final class ListingParser {
     String value = line.substring(t2 + 1, last);
     if (ZfsOutputParser.LISTING_PROPERTIES.contains(property)) {
       natives.put(property, value);
+    } else if (property.equals(DatasetListing.RESUME_TOKEN)) {
+      // A dataset's own state (zfs shows no source for it); snapshots print "-".
+      if (userProperties.contains(property) && !value.equals("-") && !value.isEmpty()) {
+        userOwn.put(property, value);
+      }
     } else if (property.equals(DatasetListing.USERREFS)) {
       if (userProperties.contains(property) && !value.equals("0") && !value.equals("-")) {
         user.put(property, value);

@@ -76,8 +76,14 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   @Override
   public List<DatasetListing> list(Collection<DatasetName> roots, Set<String> userProperties) {
     userProperties.stream()
-        .filter(p -> !p.equals(DatasetListing.USERREFS))
+        .filter(p -> !p.equals(DatasetListing.USERREFS) && !p.equals(DatasetListing.RESUME_TOKEN))
         .forEach(ZfsNames::requireUserProperty);
+    if (userProperties.contains(DatasetListing.RESUME_TOKEN) && !capabilities.resumableReceive()) {
+      throw new ZfsException.Unsupported(
+          "zfs get " + DatasetListing.RESUME_TOKEN + ": this ZFS has no resumable receive",
+          List.of(),
+          "");
+    }
     // No roots: every pool (zrepl's "<"), which zfs get -r lists when given no dataset.
     List<DatasetName> outermost = CliListing.outermost(roots);
     return CliListing.list(commands, capabilities, outermost, userProperties, this::skipped);

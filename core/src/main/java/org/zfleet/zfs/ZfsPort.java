@@ -27,7 +27,8 @@ public interface ZfsPort {
    * roots at all means every pool of the host (a filter with zrepl's {@code "<" = true}). Datasets
    * come in tree order (a parent before its children, siblings by name). Asking for {@link
    * DatasetListing#USERREFS} among the properties also reads each snapshot's hold count (see {@link
-   * DatasetListing#userRefs}).
+   * DatasetListing#userRefs}), and {@link DatasetListing#RESUME_TOKEN} (a ZFS with resumable
+   * receive) which datasets hold an interrupted receive.
    */
   List<DatasetListing> list(Collection<DatasetName> roots, Set<String> userProperties);
 

@@ -130,6 +130,37 @@ class OpenZfsResumeIT {
     assertThat(real.replicaContents(replica)).isEqualTo(real.contents(fs));
   }
 
+  @Test
+  void aCutFirstFullSendResumesIntoTheFilesystemItWasCreating() throws Exception {
+    DatasetName fs = src.child("first");
+    real.zfs("create", fs.value());
+    real.writeRandom(fs, "big", 3 << 20, 5);
+    DirectJob job = push(fs);
+    job.list();
+    job.snapshot();
+    DatasetName replica = sinkRoot.child(NODE).child(fs.value());
+
+    DirectJob.Outcome cut = cutAfter(job, fs, CUT_AFTER);
+    assertThat(cut.ok()).as("the cut step").isFalse();
+    long arrived = tokenBytes(replica);
+    assertThat(arrived).as("bytes kept by the partial receive").isPositive();
+    assertThat(real.snapshots(replica)).as("a filesystem without snapshots, being made").isEmpty();
+
+    // The next cycle lists the half-made filesystem with its token: planned as absent, the full
+    // step runs again and continues the partial receive.
+    DirectJob.Outcome resumed = job.run(replicateStep(job, fs));
+    assertThat(resumed.ok()).as(resumed.summary()).isTrue();
+    assertThat(resumed.summary()).contains("resumed at " + arrived + " bytes");
+    assertThat(real.snapshots(replica)).isEqualTo(real.snapshots(fs));
+    assertThat(real.property(replica, "receive_resume_token")).isEqualTo("-");
+    assertThat(real.localProperty(replica, "zfleet:role")).isEqualTo("replica");
+    assertThat(real.property(replica, "readonly")).isEqualTo("on");
+    assertThat(real.replicaContents(replica)).isEqualTo(real.contents(fs));
+    System.out.printf(
+        "resumed first full send: %d bytes kept from the cut stream, %d bytes sent on resuming%n",
+        arrived, resumed.result().bytes());
+  }
+
   private DirectJob push(DatasetName fs) {
     String text =
         String.join(

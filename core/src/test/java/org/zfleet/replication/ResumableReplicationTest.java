@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.zfleet.endpoint.Receiver;
 import org.zfleet.job.MutableClock;
 import org.zfleet.job.StepKind;
+import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 import org.zfleet.zfs.InMemoryZfs;
 import org.zfleet.zfs.ModelHooks;
@@ -93,6 +94,45 @@ class ResumableReplicationTest {
     assertThat(names()).endsWith(s2);
     assertThat(zfs.resumeToken(onReceiver(A))).isEmpty();
     assertThat(zfs.contentChecksum(onReceiver(A))).isEqualTo(zfs.contentChecksum(A));
+  }
+
+  @Test
+  void aCutFirstFullSendResumesIntoTheFilesystemItWasCreating() throws Exception {
+    byte[] data = new byte[STREAM];
+    new java.util.Random(7).nextBytes(data);
+    zfs.writeFile(B, "data", data);
+    String s2 = snapshot();
+    zfs.hooks().failNext(ModelHooks.Op.SEND, 1);
+
+    assertThat(replicate(B).ok()).isFalse();
+    long kept = zfs.resumeToken(onReceiver(B)).orElseThrow().bytes();
+    assertThat(kept).isPositive();
+    assertThat(zfs.peekSnapshots(onReceiver(B))).as("nothing received yet").isEmpty();
+
+    DirectJob.Outcome resumed = replicate(B);
+    assertThat(resumed.ok()).as(resumed.summary()).isTrue();
+    assertThat(resumed.summary()).contains("resumed at " + kept + " bytes");
+    assertThat(zfs.peekSnapshots(onReceiver(B))).containsExactly(s2);
+    assertThat(zfs.resumeToken(onReceiver(B))).isEmpty();
+    assertThat(zfs.contentChecksum(onReceiver(B))).isEqualTo(zfs.contentChecksum(B));
+    assertThat(zfs.getUserProperty(onReceiver(B).value(), "zfleet:role")).contains("replica");
+  }
+
+  @Test
+  void onZfsFuseACutFirstSendLeavesNoFilesystemAndStartsOver() throws Exception {
+    model(ZfsCapabilities.zfsFuse());
+    byte[] data = new byte[STREAM];
+    new java.util.Random(8).nextBytes(data);
+    zfs.writeFile(B, "data", data);
+    String s2 = snapshot();
+    zfs.hooks().failNext(ModelHooks.Op.SEND, 1);
+    assertThat(replicate(B).ok()).isFalse();
+    assertThat(zfs.exists(onReceiver(B))).isFalse();
+
+    DirectJob.Outcome again = replicate(B);
+    assertThat(again.ok()).as(again.summary()).isTrue();
+    assertThat(again.summary()).doesNotContain("resumed");
+    assertThat(zfs.peekSnapshots(onReceiver(B))).containsExactly(s2);
   }
 
   @Test
@@ -190,9 +230,13 @@ class ResumableReplicationTest {
   }
 
   private DirectJob.Outcome replicateA() throws Exception {
+    return replicate(A);
+  }
+
+  private DirectJob.Outcome replicate(DatasetName fs) throws Exception {
     return job.run(
         job.list().stream()
-            .filter(l -> l.filesystem().equals(A) && StepKind.of(l.step()) == StepKind.REPLICATE)
+            .filter(l -> l.filesystem().equals(fs) && StepKind.of(l.step()) == StepKind.REPLICATE)
             .findFirst()
             .orElseThrow());
   }

@@ -81,8 +81,12 @@ public final class InMemoryZfs implements ZfsPort {
   public synchronized List<DatasetListing> list(
       Collection<DatasetName> roots, Set<String> userProperties) {
     userProperties.stream()
-        .filter(p -> !p.equals(DatasetListing.USERREFS))
+        .filter(p -> !p.equals(DatasetListing.USERREFS) && !p.equals(DatasetListing.RESUME_TOKEN))
         .forEach(ZfsNames::requireUserProperty);
+    if (userProperties.contains(DatasetListing.RESUME_TOKEN)
+        && !capabilities().resumableReceive()) {
+      throw new ZfsException.Unsupported("no resumable receive here", List.of(), "");
+    }
     // No roots: every pool, as zfs get -r without a dataset.
     command(Op.LIST, roots.isEmpty() ? "" : roots.iterator().next().value());
     List<DatasetListing> out = new ArrayList<>();
@@ -113,6 +117,9 @@ public final class InMemoryZfs implements ZfsPort {
       Map<String, String> props = new TreeMap<>();
       for (String p : userProperties) {
         Optional.ofNullable(ds.localProperties.get(p)).ifPresent(v -> props.put(p, v));
+      }
+      if (userProperties.contains(DatasetListing.RESUME_TOKEN) && ds.partial != null) {
+        props.put(DatasetListing.RESUME_TOKEN, ModelResume.tokenOf(this, ds.partial));
       }
       out.add(
           new DatasetListing(

@@ -153,6 +153,15 @@ public final class ModelResume {
 
   // ---- the port's resumable-receive methods, under the model's lock
 
+  /** The token text of {@code partial}, naming the snapshot as its sender calls it. */
+  static String tokenOf(InMemoryZfs zfs, Partial partial) {
+    String senderName =
+        zfs.snapshotByGuid(partial.toGuid())
+            .map(d -> d.name.snapshot(partial.toName()).full())
+            .orElse(partial.toName());
+    return token(partial, senderName);
+  }
+
   static Optional<ResumeToken> resumeToken(InMemoryZfs zfs, DatasetName target) {
     if (!zfs.capabilities().resumableReceive()) {
       return Optional.empty();

@@ -225,6 +225,8 @@ public abstract class ZfsPortCapabilityContract extends ZfsPortContract {
     assertThatThrownBy(() -> port().resumeSend(ResumeToken.of("1-a-b-c")))
         .isInstanceOf(ZfsException.Unsupported.class);
     assertThat(port().decodeResumeToken("1-a-b-c")).isEmpty();
+    assertThatThrownBy(() -> port().list(List.of(src), Set.of(DatasetListing.RESUME_TOKEN)))
+        .isInstanceOf(ZfsException.Unsupported.class);
     assertThat(port().list(List.of(target), Set.of())).isEmpty();
   }
 
@@ -250,8 +252,16 @@ public abstract class ZfsPortCapabilityContract extends ZfsPortContract {
     assertThat(token.bytes()).isPositive().isLessThanOrEqualTo(stream.length / 2);
     // A sender reads a token that came from another node itself, and reads the same.
     assertThat(port().decodeResumeToken(token.token())).contains(token);
-    // The interrupted receive's filesystem is there, without snapshots, until it completes.
+    // The interrupted receive's filesystem is there, without snapshots, until it completes; a
+    // listing that asks says it holds a partial receive.
     assertThat(versions(target)).isEmpty();
+    assertThat(
+            port().list(List.of(target), Set.of(DatasetListing.RESUME_TOKEN)).stream()
+                .filter(d -> d.name().equals(target))
+                .findFirst()
+                .orElseThrow()
+                .properties())
+        .containsEntry(DatasetListing.RESUME_TOKEN, token.token());
     byte[] rest = PortTransfers.bytesOf(port().resumeSend(token));
     // It continues, it does not start over (ZFS resumes at the last whole record it wrote).
     assertThat(rest.length).isLessThan(stream.length);
