@@ -82,22 +82,10 @@ public final class PullDataPlane implements Authorizer, ReceiveHook {
 
   /**
    * Expects one stream from {@code source} for pull job {@code job} into {@code target}, which must
-   * lie below {@code rootFs/source}; a second expectation for the same target fails.
-   */
-  public Expected expect(
-      String source,
-      String job,
-      DatasetName rootFs,
-      DatasetName target,
-      boolean force,
-      ProgressListener listener) {
-    return expect(source, job, rootFs, target, force, false, Optional.empty(), listener);
-  }
-
-  /**
-   * The same, received resumably ({@code -s}) where this node's ZFS can when {@code resumable}, and
-   * read off the connection no faster than the pull job's {@code limit}: the source's send slows to
-   * it through the connection's flow control.
+   * lie below {@code rootFs/source}; a second expectation for the same target fails. It is received
+   * resumably ({@code -s}) where this node's ZFS can when {@code resumable}, and read off the
+   * connection no faster than the pull job's {@code limit}: the source's send slows to it through
+   * the connection's flow control.
    */
   public Expected expect(
       String source,

@@ -90,6 +90,11 @@ final class ClusterNodes {
             + nodes.stream().map(DaemonNode::describe).reduce("", String::concat));
   }
 
+  /** Every node's log lines, node by node. */
+  List<String> logs() {
+    return nodes.stream().flatMap(n -> n.logLines().stream()).toList();
+  }
+
   void killAll() {
     nodes.forEach(DaemonNode::kill);
   }

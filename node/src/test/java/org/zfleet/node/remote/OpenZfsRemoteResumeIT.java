@@ -48,6 +48,9 @@ class OpenZfsRemoteResumeIT {
    */
   private static final int BIG_PULL = 32 * 1024 * 1024;
 
+  /** A node's log line for a request, stream or peer it refused. */
+  private static final Pattern REFUSAL = Pattern.compile("WARN +\\S+ +(data plane: )?refused ");
+
   private static final Pattern RESUMING = Pattern.compile("resuming .* at_bytes=(\\d+)");
 
   @TempDir static Path certs;
@@ -93,111 +96,120 @@ class OpenZfsRemoteResumeIT {
   void anIncrementCutByTheSendersCrashResumesFromTheSinksTokenAfterItsRestart() {
     src = fixture.scratch(real.pool1(), "OpenZfsRemoteResumeIT");
     DatasetName sinkRoot = fixture.scratch(real.pool2(), "OpenZfsRemoteResumeIT-sink");
-    DatasetName fs = src.child("data");
-    real.zfs("create", fs.value());
-    real.writeRandom(fs, "first.bin", 100_000, 1);
-    String s1 = snapshot(fs, Instant.now());
-    DatasetName replica = sinkRoot.child("alpha").child(fs.value());
-
+    DatasetName fs = source(1);
     List<Integer> ports = DaemonNode.clusterPorts(2);
-    DaemonNode beta = cluster.start("beta", ports.get(1), ports.get(1), sinkJob(sinkRoot), zfs());
+    cluster.start("beta", ports.get(1), ports.get(1), sinkJob(sinkRoot), zfs());
     DaemonNode alpha = cluster.start("alpha", ports.get(0), ports.get(1), pushJob(fs), zfs());
-    alpha.wakeup(PUSH, Duration.ofSeconds(60));
-    awaitReplicated(alpha, fs, replica, s1);
+    Replication push = new Replication(alpha, PUSH, SINK, fs, sinkRoot.child("alpha"));
 
-    real.writeRandom(fs, "big.bin", BIG, 2);
-    String s2 = snapshot(fs, Instant.now().plusSeconds(60));
-    alpha.wakeup(PUSH, Duration.ofSeconds(60));
-    cluster.await(
-        "alpha sends the increment to beta, past 2 MiB",
-        alpha,
-        () ->
-            alpha
-                .running(PUSH, fs.value())
-                .filter(r -> r.path("bytes").asLong() > 2 * 1024 * 1024)
-                .orElse(null));
-    alpha.kill();
-    String token =
-        cluster.await(
-            "beta's partial receive into " + replica,
-            beta,
-            () -> {
-              String t = real.property(replica, "receive_resume_token");
-              return t.isEmpty() || t.equals("-") ? null : t;
-            });
-    assertThat(real.snapshots(replica)).as("nothing partial committed").containsExactly(s1);
-
-    alpha.start();
-    alpha.wakeup(PUSH, Duration.ofSeconds(60));
-    JsonNode outcome = awaitReplicated(alpha, fs, replica, s2);
-
-    long resumedAt = resumedAt(alpha);
-    String summary = outcome.path("summary").asText();
-    assertThat(resumedAt).isPositive().isLessThan(BIG);
-    assertThat(summary).contains("resumed at " + resumedAt + " bytes");
-    assertThat(real.property(replica, "receive_resume_token")).isIn("-", "");
-    assertThat(real.snapshots(replica)).containsExactly(s1, s2);
-    assertThat(real.guid(replica, s2)).isEqualTo(real.guid(fs, s2));
-    assertThat(real.replicaContents(replica)).isEqualTo(real.contents(fs));
-    assertThat(beta.logLines()).noneMatch(l -> l.contains("refused"));
-    System.out.printf(
-        "OpenZfsRemoteResumeIT: token %d characters; %d bytes kept at the cut, the rest sent on"
-            + " resuming: %s%n",
-        token.length(), resumedAt, summary);
+    String summary = push.cutByAlphasCrashThenResumed(alpha, BIG, 2 * 1024 * 1024);
+    System.out.printf("OpenZfsRemoteResumeIT (push): %s%n", summary);
   }
 
   @Test
   void aPullCutByTheSourcesCrashResumesFromThePullersTokenAfterItsRestart() {
     src = fixture.scratch(real.pool1(), "OpenZfsRemoteResumeIT-pull");
     DatasetName pullRoot = fixture.scratch(real.pool2(), "OpenZfsRemoteResumeIT-pulled");
-    DatasetName fs = src.child("data");
-    real.zfs("create", fs.value());
-    real.writeRandom(fs, "first.bin", 100_000, 3);
-    String s1 = snapshot(fs, Instant.now());
-    DatasetName replica = pullRoot.child("alpha").child(fs.value());
-
+    DatasetName fs = source(3);
     List<Integer> ports = DaemonNode.clusterPorts(2);
     DaemonNode beta = cluster.start("beta", ports.get(1), ports.get(1), pullJob(pullRoot), zfs());
     DaemonNode alpha = cluster.start("alpha", ports.get(0), ports.get(1), sourceJob(fs), zfs());
-    beta.wakeup(PULL, Duration.ofSeconds(60));
-    awaitPulled(beta, fs, replica, s1);
+    Replication pull = new Replication(beta, PULL, SOURCE, fs, pullRoot.child("alpha"));
 
-    real.writeRandom(fs, "big.bin", BIG_PULL, 4);
-    String s2 = snapshot(fs, Instant.now().plusSeconds(60));
-    beta.wakeup(PULL, Duration.ofSeconds(60));
     // The pull job's bandwidth limit holds the source's send to 4 MiB/s: the cut lands mid-stream.
-    cluster.await(
-        "beta pulls the increment from alpha, past 4 MiB",
-        beta,
-        () ->
-            beta.running(PULL, fs.value())
-                .filter(r -> r.path("bytes").asLong() > 4 * 1024 * 1024)
-                .orElse(null));
-    alpha.kill();
-    cluster.await(
-        "beta's partial receive into " + replica,
-        beta,
-        () -> {
-          String t = real.property(replica, "receive_resume_token");
-          return t.isEmpty() || t.equals("-") ? null : t;
-        });
-    assertThat(real.snapshots(replica)).as("nothing partial committed").containsExactly(s1);
+    String summary = pull.cutByAlphasCrashThenResumed(alpha, BIG_PULL, 4 * 1024 * 1024);
+    System.out.printf("OpenZfsRemoteResumeIT (pull): %s%n", summary);
+  }
 
-    alpha.start();
-    beta.wakeup(PULL, Duration.ofSeconds(60));
-    JsonNode outcome = awaitPulled(beta, fs, replica, s2);
+  /** {@code src/data} with a first file. */
+  private DatasetName source(long seed) {
+    DatasetName fs = src.child("data");
+    real.zfs("create", fs.value());
+    real.writeRandom(fs, "first.bin", 100_000, seed);
+    return fs;
+  }
 
-    long resumedAt = resumedAt(beta);
-    String summary = outcome.path("summary").asText();
-    assertThat(resumedAt).isPositive().isLessThan(BIG_PULL);
-    assertThat(summary).contains("resumed at " + resumedAt + " bytes");
-    assertThat(real.property(replica, "receive_resume_token")).isIn("-", "");
-    assertThat(real.snapshots(replica)).containsExactly(s1, s2);
-    assertThat(real.replicaContents(replica)).isEqualTo(real.contents(fs));
-    assertThat(alpha.logLines()).noneMatch(l -> l.contains("refused"));
-    System.out.printf(
-        "OpenZfsRemoteResumeIT (pull): %d bytes kept at the cut, the rest sent on resuming: %s%n",
-        resumedAt, summary);
+  /**
+   * The replication of {@code fs} by job {@code job} of node {@code runner} (the push or the pull)
+   * to or from {@code peerJob}, into {@code root/fs}.
+   */
+  private final class Replication {
+    private final DaemonNode runner;
+    private final String job;
+    private final String peerJob;
+    private final DatasetName fs;
+    private final DatasetName replica;
+
+    Replication(DaemonNode runner, String job, String peerJob, DatasetName fs, DatasetName root) {
+      this.runner = runner;
+      this.job = job;
+      this.peerJob = peerJob;
+      this.fs = fs;
+      this.replica = root.child(fs.value());
+    }
+
+    /**
+     * A first snapshot replicated, then an increment of {@code size} bytes cut by killing node
+     * alpha once {@code cutAt} bytes have passed: nothing partial is committed, and after alpha's
+     * restart the next attempt resumes from the token and the increment arrives whole. Returns the
+     * bytes kept at the cut and the step's summary.
+     */
+    String cutByAlphasCrashThenResumed(DaemonNode alpha, int size, long cutAt) {
+      String s1 = snapshot(fs, Instant.now());
+      runner.wakeup(job, Duration.ofSeconds(60));
+      arrived(s1);
+
+      real.writeRandom(fs, "big.bin", size, 2);
+      String s2 = snapshot(fs, Instant.now().plusSeconds(60));
+      runner.wakeup(job, Duration.ofSeconds(60));
+      cluster.await(
+          runner.name + " moves the increment, past " + cutAt + " bytes",
+          runner,
+          () ->
+              runner
+                  .running(job, fs.value())
+                  .filter(r -> r.path("bytes").asLong() > cutAt)
+                  .orElse(null));
+      alpha.kill();
+      cluster.await(
+          "the partial receive into " + replica,
+          runner,
+          () -> {
+            String t = real.property(replica, "receive_resume_token");
+            return t.isEmpty() || t.equals("-") ? null : t;
+          });
+      assertThat(real.snapshots(replica)).as("nothing partial committed").containsExactly(s1);
+
+      alpha.start();
+      runner.wakeup(job, Duration.ofSeconds(60));
+      JsonNode outcome = arrived(s2);
+
+      long resumedAt = resumedAt(runner);
+      String summary = outcome.path("summary").asText();
+      assertThat(resumedAt).isPositive().isLessThan(size);
+      assertThat(summary).contains("resumed at " + resumedAt + " bytes");
+      assertThat(real.property(replica, "receive_resume_token")).isIn("-", "");
+      assertThat(real.snapshots(replica)).containsExactly(s1, s2);
+      assertThat(real.guid(replica, s2)).isEqualTo(real.guid(fs, s2));
+      assertThat(real.replicaContents(replica)).isEqualTo(real.contents(fs));
+      assertThat(cluster.logs()).as("requests refused").noneMatch(l -> REFUSAL.matcher(l).find());
+      return resumedAt + " bytes kept at the cut; " + summary;
+    }
+
+    private JsonNode arrived(String snapshot) {
+      return cluster.await(
+          replica + "@" + snapshot + " received",
+          runner,
+          () -> {
+            Optional<JsonNode> done =
+                runner
+                    .outcome(job, fs.value(), "REPLICATE", peerJob)
+                    .filter(o -> o.path("summary").asText().contains("@" + snapshot));
+            return done.isPresent() && real.snapshots(replica).contains(snapshot)
+                ? done.get()
+                : null;
+          });
+    }
   }
 
   private static long resumedAt(DaemonNode node) {
@@ -207,19 +219,6 @@ class OpenZfsRemoteResumeIT {
         .map(m -> Long.parseLong(m.group(1)))
         .findFirst()
         .orElseThrow(() -> new AssertionError(node.name + " did not log a resumed transfer"));
-  }
-
-  private JsonNode awaitPulled(
-      DaemonNode beta, DatasetName fs, DatasetName replica, String snapshot) {
-    return cluster.await(
-        replica + "@" + snapshot + " pulled",
-        beta,
-        () -> {
-          Optional<JsonNode> done =
-              beta.outcome(PULL, fs.value(), "REPLICATE", SOURCE)
-                  .filter(o -> o.path("summary").asText().contains("@" + snapshot));
-          return done.isPresent() && real.snapshots(replica).contains(snapshot) ? done.get() : null;
-        });
   }
 
   private static String pullJob(DatasetName pullRoot) {
@@ -246,20 +245,6 @@ class OpenZfsRemoteResumeIT {
         }
         """
         .formatted(SOURCE, fs, PREFIX);
-  }
-
-  private JsonNode awaitReplicated(
-      DaemonNode alpha, DatasetName fs, DatasetName replica, String snapshot) {
-    return cluster.await(
-        replica + "@" + snapshot + " received",
-        alpha,
-        () -> {
-          Optional<JsonNode> done =
-              alpha
-                  .outcome(PUSH, fs.value(), "REPLICATE", SINK)
-                  .filter(o -> o.path("summary").asText().contains("@" + snapshot));
-          return done.isPresent() && real.snapshots(replica).contains(snapshot) ? done.get() : null;
-        });
   }
 
   private static String snapshot(DatasetName fs, Instant at) {

@@ -38,7 +38,8 @@ class PullDataPlaneTest {
   @BeforeEach
   void expectOneStream() {
     zfs.createFilesystem(ROOT.child("alpha"), Map.of(), true);
-    plane.expect("alpha", "pull", ROOT, TARGET, true, ProgressListener.NONE);
+    plane.expect(
+        "alpha", "pull", ROOT, TARGET, true, false, Optional.empty(), ProgressListener.NONE);
   }
 
   static Stream<Arguments> refusals() {
@@ -114,7 +115,9 @@ class PullDataPlaneTest {
   @Test
   void aWithdrawnExpectationAcceptsNothing() {
     DatasetName other = ROOT.child("alpha/prod/logs");
-    plane.expect("alpha", "pull", ROOT, other, false, ProgressListener.NONE).withdraw();
+    plane
+        .expect("alpha", "pull", ROOT, other, false, false, Optional.empty(), ProgressListener.NONE)
+        .withdraw();
 
     assertThat(
             plane.authorize(NodeIdentity.of("alpha"), TransferHeader.receive("pull", other, "s1")))
@@ -134,6 +137,8 @@ class PullDataPlaneTest {
                     ROOT,
                     DatasetName.of("backup/pulled/gamma/x"),
                     false,
+                    false,
+                    Optional.empty(),
                     ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
@@ -141,7 +146,14 @@ class PullDataPlaneTest {
     assertThatThrownBy(
             () ->
                 plane.expect(
-                    "alpha", "pull", ROOT, ROOT.child("alpha"), false, ProgressListener.NONE))
+                    "alpha",
+                    "pull",
+                    ROOT,
+                    ROOT.child("alpha"),
+                    false,
+                    false,
+                    Optional.empty(),
+                    ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
