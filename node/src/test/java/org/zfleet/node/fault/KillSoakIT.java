@@ -132,6 +132,9 @@ class KillSoakIT {
     bench.assertNoZfsProcessLeft();
 
     FaultPools.write(root, "after.bin", 64 * 1024, 99);
+    // Snapshot names go by the second: a wakeup in the second of the converged snapshot would
+    // find its name taken and take none.
+    FaultNode.sleep(Duration.ofMillis(1100));
     settled.wakeup(PUSH, PATIENCE);
     bench.awaitReplicated(settled, converged);
     bench.assertKeptOnBothSides(bench.filesystems);
