@@ -65,17 +65,17 @@ final class FilesystemSteps {
 
   /**
    * Whether a stale listing needs a fresh one: it holds snapshots this filesystem's own view lacks,
-   * or it plans a replication whose last attempt failed. That cycle was the failed step's retry
-   * (its timer asked for it), and with it skipped nothing else would try again before the next
-   * snapshot.
+   * or it plans a replication (or a wait for its unreachable destination) whose last attempt failed
+   * or waited. That cycle was the failed step's retry (its timer asked for it), and with it skipped
+   * nothing else would try again before the next snapshot.
    */
   boolean needsFreshListing(FilesystemCycle listed) {
     return CycleFreshness.hasNewerSnapshots(listed.view(), plan.view())
         || listed.steps().stream()
             .anyMatch(
                 s ->
-                    s instanceof StepSpec.Replicate r
-                        && book.lastFailed(StepKind.REPLICATE, r.destination()));
+                    StepKind.of(s) == StepKind.REPLICATE
+                        && book.lastFailed(StepKind.REPLICATE, s.destination()));
   }
 
   /**

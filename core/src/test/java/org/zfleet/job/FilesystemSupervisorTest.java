@@ -352,6 +352,44 @@ class FilesystemSupervisorTest {
   }
 
   @Test
+  void aStaleCycleThatWaitsForAnUnreachableSinkAsksForAFreshListing() {
+    // The sink was unreachable (its wait's retry timer asked for this cycle), and the cycle was
+    // listed while a pruning of this filesystem ran: skipped, it must not end the retries.
+    CountDownLatch gate = new CountDownLatch(1);
+    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
+    FilesystemVersion s1 = FilesystemVersion.snapshot("s1", 1, 10, Instant.EPOCH);
+    sup.tell(new FilesystemSupervisor.ListingStarted(1));
+    StepSpec slowPrune =
+        specs.step(
+            StepKind.PRUNE_SENDER,
+            "",
+            control -> {
+              gate.await();
+              return StepResult.of("destroyed 1")
+                  .with(new StepFact.SnapshotsDestroyed("sender", 1));
+            });
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            1,
+            1,
+            cycle(List.of(s1), specs.failing(StepKind.REPLICATE, "a"), slowPrune),
+            CyclePorts.NONE));
+    expectRan("replicate:a", "prune-sender:");
+    pass(Duration.ofSeconds(10));
+    assertThat(cycleRequests.receiveMessage(Duration.ofSeconds(10))).isEqualTo("pool/fs");
+    sup.tell(new FilesystemSupervisor.ListingStarted(2));
+    sup.tell(
+        new FilesystemSupervisor.RunCycle(
+            2,
+            2,
+            cycle(List.of(s1), new StepSpec.Wait("a", "no node offers job a")),
+            CyclePorts.NONE));
+    gate.countDown();
+
+    assertThat(cycleRequests.receiveMessage(Duration.ofSeconds(10))).isEqualTo("pool/fs");
+  }
+
+  @Test
   void aStaleCycleThatShowsNothingNewIsDroppedWithoutAListing() {
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
     FilesystemVersion s1 = FilesystemVersion.snapshot("s1", 1, 10, Instant.EPOCH);
