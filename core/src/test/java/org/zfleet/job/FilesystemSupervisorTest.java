@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.zfleet.cycle.CyclePlanner;
 import org.zfleet.cycle.CycleSettings;
 import org.zfleet.cycle.CycleStart;
@@ -310,10 +312,12 @@ class FilesystemSupervisorTest {
    * A failed replication's retry asks for a cycle; the listing for it starts while a pruning of
    * this filesystem still runs and destroys snapshots, so the cycle arrives stale. Dropping it
    * alone would leave the replication untried until the next snapshot: a fresh listing is asked
-   * for.
+   * for, whether the stale cycle plans the replication again or waits for its sink, unreachable
+   * since.
    */
-  @Test
-  void aStaleCycleThatRetriesAFailedReplicationAsksForAFreshListing() {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"replicates again", "waits for the unreachable sink"})
+  void aStaleCycleThatRetriesAFailedReplicationAsksForAFreshListing(String staleCycle) {
     CountDownLatch gate = new CountDownLatch(1);
     ActorRef<FilesystemSupervisor.Command> sup = supervisor();
     FilesystemVersion s1 = FilesystemVersion.snapshot("s1", 1, 10, Instant.EPOCH);
@@ -337,9 +341,11 @@ class FilesystemSupervisorTest {
     pass(Duration.ofSeconds(10));
     assertThat(cycleRequests.receiveMessage(Duration.ofSeconds(10))).isEqualTo("pool/fs");
     sup.tell(new FilesystemSupervisor.ListingStarted(2));
-    sup.tell(
-        new FilesystemSupervisor.RunCycle(
-            2, 2, cycle(List.of(s1), specs.step(StepKind.REPLICATE, "a")), CyclePorts.NONE));
+    StepSpec retried =
+        staleCycle.startsWith("waits")
+            ? new StepSpec.Wait("a", "no node offers job a")
+            : specs.step(StepKind.REPLICATE, "a");
+    sup.tell(new FilesystemSupervisor.RunCycle(2, 2, cycle(List.of(s1), retried), CyclePorts.NONE));
     gate.countDown();
 
     assertThat(cycleRequests.receiveMessage(Duration.ofSeconds(10))).isEqualTo("pool/fs");
@@ -349,44 +355,6 @@ class FilesystemSupervisorTest {
         new FilesystemSupervisor.RunCycle(
             3, 3, cycle(List.of(s1), specs.step(StepKind.REPLICATE, "a")), CyclePorts.NONE));
     expectRan("replicate:a");
-  }
-
-  @Test
-  void aStaleCycleThatWaitsForAnUnreachableSinkAsksForAFreshListing() {
-    // The sink was unreachable (its wait's retry timer asked for this cycle), and the cycle was
-    // listed while a pruning of this filesystem ran: skipped, it must not end the retries.
-    CountDownLatch gate = new CountDownLatch(1);
-    ActorRef<FilesystemSupervisor.Command> sup = supervisor();
-    FilesystemVersion s1 = FilesystemVersion.snapshot("s1", 1, 10, Instant.EPOCH);
-    sup.tell(new FilesystemSupervisor.ListingStarted(1));
-    StepSpec slowPrune =
-        specs.step(
-            StepKind.PRUNE_SENDER,
-            "",
-            control -> {
-              gate.await();
-              return StepResult.of("destroyed 1")
-                  .with(new StepFact.SnapshotsDestroyed("sender", 1));
-            });
-    sup.tell(
-        new FilesystemSupervisor.RunCycle(
-            1,
-            1,
-            cycle(List.of(s1), specs.failing(StepKind.REPLICATE, "a"), slowPrune),
-            CyclePorts.NONE));
-    expectRan("replicate:a", "prune-sender:");
-    pass(Duration.ofSeconds(10));
-    assertThat(cycleRequests.receiveMessage(Duration.ofSeconds(10))).isEqualTo("pool/fs");
-    sup.tell(new FilesystemSupervisor.ListingStarted(2));
-    sup.tell(
-        new FilesystemSupervisor.RunCycle(
-            2,
-            2,
-            cycle(List.of(s1), new StepSpec.Wait("a", "no node offers job a")),
-            CyclePorts.NONE));
-    gate.countDown();
-
-    assertThat(cycleRequests.receiveMessage(Duration.ofSeconds(10))).isEqualTo("pool/fs");
   }
 
   @Test
