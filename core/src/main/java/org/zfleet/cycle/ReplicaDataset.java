@@ -7,18 +7,21 @@ import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 
 /**
- * A dataset on a receiver: its versions, its local {@code zfleet:role}, if any, and whether it
- * holds an interrupted resumable receive ({@code partialReceive}).
+ * A dataset on a receiver: its versions, its local {@code zfleet:role}, if any, whether it holds an
+ * interrupted resumable receive ({@code partialReceive}), and whether the receiving node's own
+ * listing found it an inert replica ({@code listedInert}: unmounted or read-only, as receives leave
+ * a replica; never said of a dataset known only from what a step did, nor from a peer's listing).
  */
 public record ReplicaDataset(
     DatasetName name,
     List<FilesystemVersion> versions,
     Optional<String> role,
-    boolean partialReceive) {
+    boolean partialReceive,
+    boolean listedInert) {
 
-  /** A dataset without a partial receive. */
+  /** A dataset without a partial receive, not known to be inert. */
   public ReplicaDataset(DatasetName name, List<FilesystemVersion> versions, Optional<String> role) {
-    this(name, versions, role, false);
+    this(name, versions, role, false, false);
   }
 
   /**

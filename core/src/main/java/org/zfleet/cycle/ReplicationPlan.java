@@ -40,6 +40,8 @@ import org.zfleet.plan.ReceiverState;
  * @param partialFullReceive the target is a filesystem a cut full receive was creating (ZFS with
  *     resumable receive): planned as absent, and the full step continues that receive when its
  *     token is this step's stream
+ * @param inertReplica the replica's versions as the receiving node's own listing of this cycle
+ *     found them, when it found an inert replica: an increment into it asks zfs nothing more
  */
 public record ReplicationPlan(
     DatasetName source,
@@ -58,7 +60,8 @@ public record ReplicationPlan(
     boolean preparedByJob,
     boolean placeholdersPrepared,
     List<FilesystemVersion> cursorBookmarks,
-    boolean partialFullReceive) {
+    boolean partialFullReceive,
+    Optional<List<FilesystemVersion>> inertReplica) {
 
   public ReplicationPlan {
     Objects.requireNonNull(source, "source");
@@ -74,6 +77,7 @@ public record ReplicationPlan(
     warnings = List.copyOf(warnings);
     legacyMarks = Map.copyOf(legacyMarks);
     cursorBookmarks = List.copyOf(cursorBookmarks);
+    inertReplica = inertReplica.map(List::copyOf);
   }
 
   /**
@@ -110,7 +114,8 @@ public record ReplicationPlan(
         false,
         false,
         List.of(),
-        false);
+        false,
+        Optional.empty());
   }
 
   /** The same plan once the replicated parent it waited for has arrived. */
@@ -132,7 +137,8 @@ public record ReplicationPlan(
         preparedByJob,
         placeholdersPrepared,
         cursorBookmarks,
-        partialFullReceive);
+        partialFullReceive,
+        inertReplica);
   }
 
   /**

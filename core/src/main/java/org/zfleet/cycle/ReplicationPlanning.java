@@ -74,7 +74,8 @@ final class ReplicationPlanning {
         fs.versions().stream()
             .filter(v -> !v.isSnapshot() && marks.cursorBookmarks().contains(v.name()))
             .toList(),
-        partialFull);
+        partialFull,
+        replica.filter(ReplicaDataset::listedInert).map(ReplicaDataset::versions));
   }
 
   private static OptionalLong parseCursor(

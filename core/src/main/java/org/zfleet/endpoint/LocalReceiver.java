@@ -68,13 +68,17 @@ public final class LocalReceiver implements Receiver {
     return root;
   }
 
+  /**
+   * This node's own listing of the client's subtree, with each filesystem's receive state: an
+   * increment into a replica the listing found inert asks zfs nothing more before the receive.
+   */
   @Override
   public List<DatasetListing> list(Set<String> userProperties) {
+    Set<String> asked = new java.util.HashSet<>(userProperties);
+    asked.addAll(DatasetListing.RECEIVE_STATE);
     // Where receives are resumable, the listing says which targets hold a cut one: a filesystem a
     // cut full receive was creating is then continued, not taken for someone else's.
-    Set<String> asked = userProperties;
     if (zfs.capabilities().resumableReceive()) {
-      asked = new java.util.HashSet<>(userProperties);
       asked.add(DatasetListing.RESUME_TOKEN);
     }
     return zfs.list(List.of(root), asked);

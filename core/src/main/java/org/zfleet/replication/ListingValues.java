@@ -64,7 +64,8 @@ final class ListingValues {
               d.name(),
               d.versions(),
               Optional.ofNullable(d.properties().get(ReceiverState.ROLE_PROPERTY)),
-              d.holdsPartialReceive()));
+              d.holdsPartialReceive(),
+              d.inertReplica()));
     }
     return datasets;
   }

@@ -218,8 +218,8 @@ final class StepTransfer {
 
   /**
    * The receive of one step. A replica's role is set when it is made (a full stream); an increment
-   * into the replica the listing found keeps it, so a prepared step sets nothing and asks nothing
-   * more of zfs.
+   * into the replica the listing found keeps it, so a prepared step sets nothing, and asks nothing
+   * more of zfs when the receiving node's own listing found the replica inert.
    */
   private ReceiveRequest receiveRequest(Step step, boolean force) {
     if (!plan.preparedByJob()) {
@@ -231,6 +231,11 @@ final class StepTransfer {
           force,
           ReceiverLayout.replicaProperties(),
           Optional.of(plan.receiverState() != ReceiverState.ABSENT));
+    }
+    if (!force
+        && plan.receiverState() == ReceiverState.REPLICA
+        && plan.inertReplica().isPresent()) {
+      return ReceiveRequest.intoListedReplica(plan.target(), plan.inertReplica().get());
     }
     return new ReceiveRequest(
         plan.target(), force, Map.of(), Optional.of(plan.receiverState() == ReceiverState.REPLICA));

@@ -87,7 +87,8 @@ final class CliTransfers {
    * at the receive where this ZFS has it, otherwise by {@code zfs set} right after (nothing is
    * mounted meanwhile). The target is asked of zfs just before the receive unless the caller's own
    * listing found no target ({@link ReceiveRequest#targetExists}): then the guard checks the stream
-   * against an absent target, which refuses an incremental one.
+   * against an absent target, which refuses an incremental one; or found an inert replica ({@link
+   * ReceiveRequest#listedInert}): then an increment is checked against its listed versions.
    */
   ReceiveProcess receive(ReceiveRequest request) {
     Map<String, String> properties = new TreeMap<>(request.properties());
@@ -103,10 +104,17 @@ final class CliTransfers {
     return new CliReceiveProcess(
         target,
         stream -> {
-          ReceiveTarget before =
-              request.targetExists().orElse(true)
-                  ? ReceiveTarget.parse(target, query(target, ReceiveTarget.queryArguments(target)))
-                  : ReceiveTarget.ABSENT;
+          ReceiveTarget before;
+          if (!request.targetExists().orElse(true)) {
+            before = ReceiveTarget.ABSENT;
+          } else if (request.listedInert().isPresent()
+              && stream.incremental()
+              && !request.force()) {
+            before = ReceiveTarget.inertReplica(request.listedInert().get());
+          } else {
+            before =
+                ReceiveTarget.parse(target, query(target, ReceiveTarget.queryArguments(target)));
+          }
           ReceiveGuard.check(target, stream, before, request.force())
               .ifPresent(
                   refusal -> {

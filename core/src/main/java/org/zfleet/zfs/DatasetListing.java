@@ -3,6 +3,7 @@ package org.zfleet.zfs;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 
@@ -34,6 +35,15 @@ public record DatasetListing(
    */
   public static final String RESUME_TOKEN = "receive_resume_token";
 
+  /**
+   * Asked for among a listing's properties, each filesystem also carries the native properties that
+   * keep a replica inert (their values; {@code mountpoint} only where set on the filesystem
+   * itself): what the receiving node's own listing needs to know that a replica is still as zfleet
+   * left it ({@link #inertReplica}), so that an increment into it need not ask zfs again.
+   */
+  public static final Set<String> RECEIVE_STATE =
+      Set.of("canmount", "readonly", "setuid", "exec", "devices", "mountpoint", "mounted");
+
   public enum Type {
     FILESYSTEM,
     VOLUME
@@ -63,5 +73,19 @@ public record DatasetListing(
    */
   public boolean holdsPartialReceive() {
     return properties.containsKey(RESUME_TOKEN);
+  }
+
+  /**
+   * Whether this filesystem, listed with {@link #RECEIVE_STATE}, is an inert replica: unmounted or
+   * read-only, nothing executable, no mountpoint of its own (as every receive leaves one). False
+   * when the receive state was not asked for.
+   */
+  public boolean inertReplica() {
+    for (String p : RECEIVE_STATE) {
+      if (!p.equals("mountpoint") && !properties.containsKey(p)) {
+        return false;
+      }
+    }
+    return ReceiveGuard.inert(ReceiveTarget.listed(this));
   }
 }

@@ -78,6 +78,15 @@ final class ListingParser {
       if (userProperties.contains(property) && !value.equals("-") && !value.isEmpty()) {
         userOwn.put(property, value);
       }
+    } else if (DatasetListing.RECEIVE_STATE.contains(property)) {
+      // A filesystem's state (snapshots print some of these too; only datasets keep them), a
+      // mountpoint only where set on the filesystem itself.
+      if (userProperties.contains(property)
+          && (!property.equals("mountpoint")
+              || source.equals("local")
+              || source.equals("received"))) {
+        userOwn.put(property, value);
+      }
     } else if (property.equals(DatasetListing.USERREFS)) {
       if (userProperties.contains(property) && !value.equals("0") && !value.equals("-")) {
         user.put(property, value);

@@ -102,6 +102,11 @@ final class ReceiveGuard {
         new ZfsException.StreamFailed("zfs receive " + name + ": refused, " + why, command, ""));
   }
 
+  /** Whether {@code target} is a replica as receives leave it: nothing to fix, nothing mounted. */
+  static boolean inert(ReceiveTarget target) {
+    return target.exists() && fixes(target).isEmpty() && !target.writableMount();
+  }
+
   /**
    * What to change on an existing target after an incremental receive so that it is inert: each
    * property of {@link #INERT} that is not so (a former placeholder's {@code canmount=off} stays),

@@ -1,9 +1,11 @@
 package org.zfleet.zfs;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
 
 /**
  * One {@code zfs receive} into {@code target}. {@code force} ({@code -F}) only when the caller has
@@ -18,7 +20,13 @@ import org.zfleet.model.DatasetName;
  * from there ({@link ZfsPort#resumeToken}). {@code replica}: the target is a replica, left inert
  * (unmounted, read-only, nothing executable); otherwise it is an operator's restore, inspected and
  * received unmounted like any stream, then left an ordinary filesystem and mounted as its
- * properties say.
+ * properties say. {@code listedInert}: the target's versions as the receiving node's own listing of
+ * this cycle found them, when that listing showed an inert replica ({@link
+ * DatasetListing#inertReplica}): an increment without {@code -F} is then checked against them, and
+ * zfs is not asked again (a process per filesystem and cycle). zfs itself refuses an increment that
+ * does not sit on the target's newest snapshot; what the question would still catch is a replica
+ * destroyed by hand since the listing, into which an increment is refused by zfs on OpenZFS and
+ * received by zfs-fuse into another replica of the same snapshots in the pool (see docs/zfs.md).
  */
 public record ReceiveRequest(
     DatasetName target,
@@ -26,11 +34,34 @@ public record ReceiveRequest(
     Map<String, String> properties,
     Optional<Boolean> targetExists,
     boolean resumable,
-    boolean replica) {
+    boolean replica,
+    Optional<List<FilesystemVersion>> listedInert) {
   public ReceiveRequest {
     Objects.requireNonNull(target, "target");
     properties = Map.copyOf(properties);
     Objects.requireNonNull(targetExists, "targetExists");
+    listedInert = listedInert.map(List::copyOf);
+  }
+
+  /** A receive that asks zfs about its target when the caller's listing found one. */
+  public ReceiveRequest(
+      DatasetName target,
+      boolean force,
+      Map<String, String> properties,
+      Optional<Boolean> targetExists,
+      boolean resumable,
+      boolean replica) {
+    this(target, force, properties, targetExists, resumable, replica, Optional.empty());
+  }
+
+  /**
+   * An increment into the inert replica the receiving node's own listing found with {@code
+   * versions}: zfs is not asked about it again.
+   */
+  public static ReceiveRequest intoListedReplica(
+      DatasetName target, List<FilesystemVersion> versions) {
+    return new ReceiveRequest(
+        target, false, Map.of(), Optional.of(true), false, true, Optional.of(versions));
   }
 
   /** A receive into a replica, not resumable, that knows (or not) whether its target exists. */
@@ -63,6 +94,6 @@ public record ReceiveRequest(
 
   /** This receive with {@code -s}. */
   public ReceiveRequest asResumable() {
-    return new ReceiveRequest(target, force, properties, targetExists, true, replica);
+    return new ReceiveRequest(target, force, properties, targetExists, true, replica, listedInert);
   }
 }

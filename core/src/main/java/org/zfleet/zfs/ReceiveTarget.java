@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.zfleet.model.FilesystemVersion;
 
 /**
  * A receive target as it is right before a stream goes in: whether it exists, its snapshots oldest
@@ -38,6 +39,44 @@ record ReceiveTarget(boolean exists, List<Snapshot> snapshots, Map<String, Value
   ReceiveTarget {
     snapshots = List.copyOf(snapshots);
     properties = Map.copyOf(properties);
+  }
+
+  /** A target as a listing with {@link DatasetListing#RECEIVE_STATE} found it. */
+  static ReceiveTarget listed(DatasetListing listed) {
+    Map<String, Value> properties = new HashMap<>();
+    listed
+        .properties()
+        .forEach(
+            (property, value) -> {
+              if (DatasetListing.RECEIVE_STATE.contains(property)) {
+                // The listing keeps a mountpoint only where it is the filesystem's own.
+                properties.put(property, new Value(value, "local"));
+              }
+            });
+    return new ReceiveTarget(true, snapshotsOf(listed.versions()), properties);
+  }
+
+  /**
+   * An inert replica with these versions, as the receiving node's own listing of this cycle found
+   * it ({@link ReceiveRequest#listedInert}).
+   */
+  static ReceiveTarget inertReplica(List<FilesystemVersion> versions) {
+    Map<String, Value> properties = new HashMap<>();
+    ReceiveGuard.INERT.forEach(
+        (property, value) -> properties.put(property, new Value(value, "-")));
+    properties.put("mounted", new Value("no", "-"));
+    return new ReceiveTarget(true, snapshotsOf(versions), properties);
+  }
+
+  private static List<Snapshot> snapshotsOf(List<FilesystemVersion> versions) {
+    List<Snapshot> snapshots = new ArrayList<>();
+    for (FilesystemVersion v : versions) {
+      if (v.isSnapshot()) {
+        snapshots.add(new Snapshot(v.name(), v.guid(), v.createTxg()));
+      }
+    }
+    snapshots.sort(Comparator.comparingLong(Snapshot::createTxg));
+    return snapshots;
   }
 
   /** The arguments of {@code zfs get} that read {@code target}. */

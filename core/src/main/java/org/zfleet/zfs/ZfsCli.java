@@ -77,6 +77,7 @@ public final class ZfsCli implements ZfsPort, AutoCloseable {
   public List<DatasetListing> list(Collection<DatasetName> roots, Set<String> userProperties) {
     userProperties.stream()
         .filter(p -> !p.equals(DatasetListing.USERREFS) && !p.equals(DatasetListing.RESUME_TOKEN))
+        .filter(p -> !DatasetListing.RECEIVE_STATE.contains(p))
         .forEach(ZfsNames::requireUserProperty);
     if (userProperties.contains(DatasetListing.RESUME_TOKEN) && !capabilities.resumableReceive()) {
       throw new ZfsException.Unsupported(

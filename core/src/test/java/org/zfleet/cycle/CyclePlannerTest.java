@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.zfleet.config.Pruning;
 import org.zfleet.config.Snapshotting;
 import org.zfleet.model.DatasetName;
@@ -190,6 +191,23 @@ class CyclePlannerTest {
             "replicate source: -I @a @c",
             "prune-sender sender alpha: keep @a @c, destroy @b",
             "prune-receiver receiver: keep @a"));
+  }
+
+  @ParameterizedTest(name = "listed inert: {0}")
+  @ValueSource(booleans = {true, false})
+  void anIncrementGoesIntoTheListedVersionsOnlyOfAReplicaTheReceivingNodeListedInert(
+      boolean inert) {
+    ReplicaDataset asListed = replica(FS, "@a");
+    ReplicaDataset replica =
+        new ReplicaDataset(asListed.name(), asListed.versions(), asListed.role(), false, inert);
+
+    FilesystemCycle cycle =
+        CyclePlanner.plan(toSink(fs("@a @b", "@a"), Optional.of(replica)), PUSH, LATER).get(FS);
+
+    ReplicationPlan plan = ((StepSpec.Replicate) cycle.steps().get(0)).plan();
+    assertThat(render(cycle).get(0)).isEqualTo("replicate sink: -i @a @b");
+    assertThat(plan.inertReplica())
+        .isEqualTo(inert ? Optional.of(asListed.versions()) : Optional.empty());
   }
 
   @ParameterizedTest(name = "{0}")

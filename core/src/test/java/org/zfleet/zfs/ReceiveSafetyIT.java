@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
 
 /**
  * What a stream can do to the receiving machine, on real zfs-fuse through {@link ZfsCli}: streams
@@ -163,7 +164,72 @@ class ReceiveSafetyIT {
     assertInert(replica);
   }
 
+  @Test
+  void theReceivingNodesOwnListingTellsAnInertReplicaFromOneMadeWritableOrMounted() {
+    zfs("snapshot", source.value() + "@a");
+    DatasetName replica = sink.child("replica");
+    receiveBytes(zfs, ReceiveRequest.into(replica), send(source.value() + "@a"));
+
+    assertThat(listed(replica).inertReplica()).as("as received").isTrue();
+    assertThat(zfs.list(List.of(replica), java.util.Set.of()).get(0).inertReplica())
+        .as("listed without the receive state")
+        .isFalse();
+
+    zfs("set", "readonly=off", replica.value());
+    zfs("set", "canmount=on", replica.value());
+    zfs("mount", replica.value());
+    assertThat(listed(replica).inertReplica()).as("mounted and writable").isFalse();
+    zfs("unmount", replica.value());
+    zfs("set", "readonly=on", replica.value());
+    zfs("set", "canmount=noauto", replica.value());
+    assertThat(listed(replica).inertReplica()).as("put back").isTrue();
+    zfs("set", "mountpoint=" + dir.resolve("own"), replica.value());
+    assertThat(listed(replica).inertReplica()).as("a mountpoint of its own").isFalse();
+  }
+
+  @Test
+  void anIncrementIntoAListedInertReplicaAsksZfsNothingAndNeverDestroysWhatTheListingMissed() {
+    zfs("snapshot", source.value() + "@a");
+    DatasetName replica = sink.child("replica");
+    receiveBytes(zfs, ReceiveRequest.into(replica), send(source.value() + "@a"));
+    zfs("snapshot", source.value() + "@b");
+    List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (ZfsCli own = ZfsCli.create(ZfsCliConfig.defaults())) {
+      own.commandListener((command, took, ok) -> commands.add(String.join(" ", command)));
+      List<FilesystemVersion> asListed = listed(replica).versions();
+
+      receiveBytes(
+          own,
+          ReceiveRequest.intoListedReplica(replica, asListed),
+          send("-i", "@a", source.value() + "@b"));
+
+      // Short commands only (the receive streams): the usage text read once to probe receive -o.
+      assertThat(commands).as("zfs commands besides the receive").noneMatch(c -> c.contains("get"));
+      assertThat(snapshots(replica)).containsExactly("a", "b");
+
+      // The listing is stale: a snapshot was made on the replica since. Without -F nothing is
+      // destroyed whatever zfs decides: OpenZFS refuses the increment off a snapshot that is no
+      // longer the newest, zfs-fuse receives it on top and keeps the operator's snapshot.
+      zfs("snapshot", replica.value() + "@operator");
+      zfs("snapshot", source.value() + "@c");
+      List<FilesystemVersion> stale = listed(replica).versions().subList(0, 2);
+      try {
+        receiveBytes(
+            own,
+            ReceiveRequest.intoListedReplica(replica, stale),
+            send("-i", "@b", source.value() + "@c"));
+      } catch (ZfsException refused) {
+        assertThat(snapshots(replica)).containsExactly("a", "b", "operator");
+      }
+      assertThat(snapshots(replica)).startsWith("a", "b", "operator");
+    }
+  }
+
   // ---- helpers
+
+  private static DatasetListing listed(DatasetName replica) {
+    return zfs.list(List.of(replica), DatasetListing.RECEIVE_STATE).get(0);
+  }
 
   private void assertInert(DatasetName replica) {
     assertThat(property(replica, "mounted")).as("mounted").isEqualTo("no");

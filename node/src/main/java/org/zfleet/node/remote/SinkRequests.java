@@ -1,5 +1,7 @@
 package org.zfleet.node.remote;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -10,6 +12,7 @@ import org.zfleet.model.SnapshotName;
 import org.zfleet.node.remote.EndpointReply.Done;
 import org.zfleet.node.tls.NodeIdentity;
 import org.zfleet.transfer.Transfers;
+import org.zfleet.zfs.DatasetListing;
 import org.zfleet.zfs.ZfsNames;
 import org.zfleet.zfs.ZfsPort;
 
@@ -64,7 +67,8 @@ public final class SinkRequests {
       String problem = propertiesProblem(list.properties());
       return problem != null
           ? core.refuse("sink", sink.name(), peer.name(), root, problem)
-          : new EndpointReply.Listed(receiver.list(Set.copyOf(list.properties())));
+          : new EndpointReply.Listed(
+              withoutReceiveState(receiver.list(Set.copyOf(list.properties()))));
     }
     if (request instanceof EndpointRequest.CreatePlaceholder create) {
       DatasetName dataset = DatasetName.of(String.valueOf(create.dataset()));
@@ -107,6 +111,22 @@ public final class SinkRequests {
     }
     receiver.destroySnapshot(snapshot);
     return new Done("destroyed " + snapshot);
+  }
+
+  /**
+   * The sink's listing as a client sees it: without the receive state the sink's own receives judge
+   * increments by, which a client has no use for (its receives here read their target from zfs).
+   */
+  private static List<DatasetListing> withoutReceiveState(List<DatasetListing> listed) {
+    return listed.stream()
+        .map(
+            d -> {
+              Map<String, String> properties = new HashMap<>(d.properties());
+              properties.keySet().removeAll(DatasetListing.RECEIVE_STATE);
+              return new DatasetListing(
+                  d.name(), d.type(), d.versions(), properties, d.versionProperties());
+            })
+        .toList();
   }
 
   static String propertiesProblem(Set<String> properties) {
