@@ -27,6 +27,9 @@
 # ZFLEET_SCALE_DIR      work directory (default /var/tmp/zfleet-scale)
 # ZFLEET_SCALE_SYNCOID_N  children per syncoid tree in total (default N); syncoid takes about 0.4 s
 #                       per filesystem here, so a smaller tree of the same shape saves time
+# ZFLEET_SCALE_CONCURRENCY  the push job's replication.concurrency (default 4, the node's default
+#                       limits.transfers, as a fleet of small filesystems would be configured; the
+#                       job default 1 replicates one filesystem at a time, as syncoid -r does)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -35,6 +38,8 @@ n=${1:-1000}
 read -r pool_a pool_b <<<"${ZFLEET_SCALE_POOLS:-zfleet_scale_a zfleet_scale_b}"
 [ -n "$pool_b" ] && [ "$pool_a" != "$pool_b" ] || { echo "ZFLEET_SCALE_POOLS needs two pools" >&2; exit 2; }
 syncoid_n=${ZFLEET_SCALE_SYNCOID_N:-$n}
+concurrency=${ZFLEET_SCALE_CONCURRENCY:-4}
+[[ $concurrency =~ ^[1-9][0-9]*$ ]] || { echo "ZFLEET_SCALE_CONCURRENCY must be a positive number" >&2; exit 2; }
 work=${ZFLEET_SCALE_DIR:-/var/tmp/zfleet-scale}
 zfleet="$root/deploy/zfleet"
 
@@ -130,6 +135,7 @@ zfleet {
     { name = "scale_push", type = push, sink = "scale_sink"
       filesystems { "$src<" = true }
       snapshotting { type = periodic, prefix = "zfleet_", interval = 1h }
+      replication { concurrency = $concurrency }
       pruning {
         keep-sender   = [ { type = not-replicated }, { type = last-n, count = 10 } ]
         keep-receiver = [ { type = last-n, count = 10 } ]
@@ -260,7 +266,7 @@ zf_initial=$(secs "$t_start" "$t_initial")
 zf_inc=$(secs "$t_wake" "$t_inc")
 sy_initial=$(secs "$t0" "$t1")
 sy_inc=$(secs "$t1" "$t2")
-echo "filesystems: zfleet $total, syncoid $sytotal (nested: root, 10 parents, children; mountpoint=none); cores $(nproc)"
+echo "filesystems: zfleet $total, syncoid $sytotal (nested: root, 10 parents, children; mountpoint=none); cores $(nproc); zfleet replication.concurrency $concurrency"
 echo "zfleet initial replication: $zf_initial s from daemon start, $(per "$zf_initial" "$total") s per filesystem; $(count_between "$work/zfleet.count" "$count_start" "$count_initial") zfs processes ($(per "$(count_between "$work/zfleet.count" "$count_start" "$count_initial")" "$total") per filesystem), $(listings_between "$work/zfleet.count" "$count_start" "$count_initial") tree listings"
 echo "zfleet incremental cycle: $zf_inc s, $(per "$zf_inc" "$total") s per filesystem (load $load_inc at wakeup); $(count_between "$work/zfleet.count" "$count_wake" "$count_inc") zfs processes ($(per "$(count_between "$work/zfleet.count" "$count_wake" "$count_inc")" "$total") per filesystem), $(listings_between "$work/zfleet.count" "$count_wake" "$count_inc") tree listings; $arrived of $total replicas at @$newest"
 echo "zfleet incremental zfs processes by verb: $(verbs_between "$work/zfleet.count" "$count_wake" "$count_inc")"

@@ -9,6 +9,7 @@ import org.zfleet.model.DatasetName;
 import org.zfleet.model.FilesystemVersion;
 import org.zfleet.plan.Plan;
 import org.zfleet.plan.ReceiverState;
+import org.zfleet.plan.Step;
 
 /**
  * Everything the replication of one filesystem to one destination does this cycle, decided from the
@@ -139,6 +140,26 @@ public record ReplicationPlan(
         cursorBookmarks,
         partialFullReceive,
         inertReplica);
+  }
+
+  /**
+   * The replica's versions as listed, for the receive of {@code step}: only when the listing found
+   * the replica inert, the step is an increment (never received with {@code -F}), and its base is
+   * the listed replica's newest snapshot (the first step of this replication; a later one goes on
+   * top of what an earlier one received, which the listing never saw).
+   */
+  public Optional<List<FilesystemVersion>> listedReplicaFor(Step step) {
+    if (receiverState != ReceiverState.REPLICA || step.from().isEmpty() || inertReplica.isEmpty()) {
+      return Optional.empty();
+    }
+    long base = step.from().get().guid();
+    return inertReplica.filter(
+        versions ->
+            versions.stream()
+                .filter(FilesystemVersion::isSnapshot)
+                .max(java.util.Comparator.comparingLong(FilesystemVersion::createTxg))
+                .filter(newest -> newest.guid() == base)
+                .isPresent());
   }
 
   /**

@@ -11,6 +11,7 @@ import org.zfleet.cycle.ReplicationPlan;
 import org.zfleet.endpoint.Receiver;
 import org.zfleet.endpoint.Sender;
 import org.zfleet.job.StepControl;
+import org.zfleet.model.FilesystemVersion;
 import org.zfleet.model.SnapshotName;
 import org.zfleet.plan.ReceiverLayout;
 import org.zfleet.plan.ReceiverState;
@@ -232,10 +233,9 @@ final class StepTransfer {
           ReceiverLayout.replicaProperties(),
           Optional.of(plan.receiverState() != ReceiverState.ABSENT));
     }
-    if (!force
-        && plan.receiverState() == ReceiverState.REPLICA
-        && plan.inertReplica().isPresent()) {
-      return ReceiveRequest.intoListedReplica(plan.target(), plan.inertReplica().get());
+    Optional<List<FilesystemVersion>> listed = plan.listedReplicaFor(step);
+    if (listed.isPresent()) {
+      return ReceiveRequest.intoListedReplica(plan.target(), listed.get());
     }
     return new ReceiveRequest(
         plan.target(), force, Map.of(), Optional.of(plan.receiverState() == ReceiverState.REPLICA));

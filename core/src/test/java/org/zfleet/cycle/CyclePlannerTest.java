@@ -26,8 +26,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.zfleet.config.Pruning;
 import org.zfleet.config.Snapshotting;
 import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
 import org.zfleet.plan.InitialReplication;
+import org.zfleet.plan.Plan;
 import org.zfleet.plan.ReceiverLayout;
+import org.zfleet.plan.Step;
 
 /**
  * The planner by table: a listing of one filesystem and its destinations in, that filesystem's
@@ -206,8 +209,14 @@ class CyclePlannerTest {
 
     ReplicationPlan plan = ((StepSpec.Replicate) cycle.steps().get(0)).plan();
     assertThat(render(cycle).get(0)).isEqualTo("replicate sink: -i @a @b");
-    assertThat(plan.inertReplica())
+    Step first = ((Plan.Steps) plan.plan()).steps().get(0);
+    assertThat(plan.listedReplicaFor(first))
+        .as("the step off the listed replica's newest snapshot")
         .isEqualTo(inert ? Optional.of(asListed.versions()) : Optional.empty());
+    FilesystemVersion later = FilesystemVersion.snapshot("c", 99, 99, Listings.EPOCH);
+    assertThat(plan.listedReplicaFor(Step.incremental(first.to(), later)))
+        .as("a later step, on top of what the listing never saw")
+        .isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")

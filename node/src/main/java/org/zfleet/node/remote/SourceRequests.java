@@ -3,6 +3,7 @@ package org.zfleet.node.remote;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.zfleet.config.SourceJob;
 import org.zfleet.endpoint.LocalSender;
 import org.zfleet.model.DatasetName;
@@ -158,17 +159,8 @@ public final class SourceRequests {
             : start.intermediate()
                 ? SendRequest.intermediate(start.from(), to)
                 : SendRequest.incremental(start.from(), to);
-    // The stream goes to the verified caller's node only: its certificate is checked on connect.
-    PeerAddress address =
-        new PeerAddress(peer, String.valueOf(start.dataPlaneHost()), start.dataPlanePort());
-    TransferHeader header =
-        TransferHeader.receive(
-                String.valueOf(start.pullJob()),
-                DatasetName.of(String.valueOf(start.target())),
-                request.from().map(f -> f.name() + "..").orElse("") + to.name())
-            .withForce(start.force());
-    return sends.send(
-        "source", source.name(), address, header, to, () -> sender.send(request), core);
+    String step = request.from().map(f -> f.name() + "..").orElse("") + to.name();
+    return streamTo(source, peer, start, to, step, false, () -> sender.send(request), core);
   }
 
   /**
@@ -196,17 +188,40 @@ public final class SourceRequests {
               ? "malformed resume token: " + problem
               : "the resume token does not continue a send of " + to.full());
     }
+    return streamTo(
+        source,
+        peer,
+        start,
+        to,
+        "resuming " + to.name(),
+        true,
+        () -> sender.resumeSend(token.get()),
+        core);
+  }
+
+  /**
+   * Sends what {@code open} starts to the caller's node, as {@code start} asked, and to that node
+   * only: its certificate is checked on connect.
+   */
+  private EndpointReply streamTo(
+      SourceJob source,
+      NodeIdentity peer,
+      EndpointRequest.StartSend start,
+      SnapshotName to,
+      String step,
+      boolean resumable,
+      Supplier<SendProcess> open,
+      EndpointRequests core) {
     PeerAddress address =
         new PeerAddress(peer, String.valueOf(start.dataPlaneHost()), start.dataPlanePort());
     TransferHeader header =
         TransferHeader.receive(
                 String.valueOf(start.pullJob()),
                 DatasetName.of(String.valueOf(start.target())),
-                "resuming " + to.name())
+                step)
             .withForce(start.force())
-            .withResumable(true);
-    return sends.send(
-        "source", source.name(), address, header, to, () -> sender.resumeSend(token.get()), core);
+            .withResumable(resumable);
+    return sends.send("source", source.name(), address, header, to, open, core);
   }
 
   /** Clients keep their marks in {@code zfleet:} properties and touch nothing else. */
