@@ -27,9 +27,10 @@
 # ZFLEET_SCALE_DIR      work directory (default /var/tmp/zfleet-scale)
 # ZFLEET_SCALE_SYNCOID_N  children per syncoid tree in total (default N); syncoid takes about 0.4 s
 #                       per filesystem here, so a smaller tree of the same shape saves time
-# ZFLEET_SCALE_CONCURRENCY  the push job's replication.concurrency (default 4, the node's default
-#                       limits.transfers, as a fleet of small filesystems would be configured; the
-#                       job default 1 replicates one filesystem at a time, as syncoid -r does)
+# ZFLEET_SCALE_CONCURRENCY  the push job's replication.concurrency (default 8, as a fleet of small
+#                       filesystems would be configured; the job default 1 replicates one
+#                       filesystem at a time, as syncoid -r does); above 4 the node's
+#                       limits.transfers is raised to match
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -38,7 +39,7 @@ n=${1:-1000}
 read -r pool_a pool_b <<<"${ZFLEET_SCALE_POOLS:-zfleet_scale_a zfleet_scale_b}"
 [ -n "$pool_b" ] && [ "$pool_a" != "$pool_b" ] || { echo "ZFLEET_SCALE_POOLS needs two pools" >&2; exit 2; }
 syncoid_n=${ZFLEET_SCALE_SYNCOID_N:-$n}
-concurrency=${ZFLEET_SCALE_CONCURRENCY:-4}
+concurrency=${ZFLEET_SCALE_CONCURRENCY:-8}
 [[ $concurrency =~ ^[1-9][0-9]*$ ]] || { echo "ZFLEET_SCALE_CONCURRENCY must be a positive number" >&2; exit 2; }
 work=${ZFLEET_SCALE_DIR:-/var/tmp/zfleet-scale}
 zfleet="$root/deploy/zfleet"
@@ -130,6 +131,7 @@ zfleet {
     name = "scale", data-dir = "$work/node"
     cluster { bind = "127.0.0.1:$port" }
     zfs { zfs-path = "$work/bin/zfs" }
+    limits { transfers = $(( concurrency > 4 ? concurrency : 4 )) }
   }
   jobs = [
     { name = "scale_push", type = push, sink = "scale_sink"
