@@ -28,9 +28,9 @@ import org.zfleet.plan.ReceiverState;
 import org.zfleet.zfs.ZfsPort;
 
 /**
- * Lists a push job's filesystems with each sink's marks, and every sink at once, each on a thread
- * of the node's blocking executor: a sink whose node is slow or gone costs this step its own
- * timeouts, not the others' time. A sink that cannot be listed is reported, not fatal.
+ * Lists a push job's filesystems with each sink's marks, and every sink at the same time, each sink
+ * on a thread of the node's blocking executor: a sink whose node is slow or gone costs this step
+ * its own timeouts, not the others' time. A sink that cannot be listed is reported, not fatal.
  */
 final class PushListing implements StepWork {
 
@@ -61,15 +61,17 @@ final class PushListing implements StepWork {
 
   @Override
   public StepResult run(StepControl control) {
-    control.progress().phase("listing sender");
-    Map<String, ReplicationMarks> marks = new LinkedHashMap<>();
-    job.sinks().forEach(sink -> marks.put(sink, ReplicationMarks.of(job.name(), sink)));
-    List<SenderFilesystem> own = OwnListing.selected(zfs, job.filesystems(), marks);
+    // The sinks are listed while the sender is: each listing is a zfs process that mostly waits
+    // (for zfs, or a peer), and a step that ends during either makes this listing stale for its
+    // filesystem whichever was first (CycleFreshness).
     Map<String, CompletableFuture<Found>> lookup = new LinkedHashMap<>();
     for (String sink : job.sinks()) {
       lookup.put(sink, CompletableFuture.supplyAsync(() -> find(sink), lookups));
     }
-    control.progress().phase("listing sinks " + String.join(", ", job.sinks()));
+    control.progress().phase("listing sender and sinks " + String.join(", ", job.sinks()));
+    Map<String, ReplicationMarks> marks = new LinkedHashMap<>();
+    job.sinks().forEach(sink -> marks.put(sink, ReplicationMarks.of(job.name(), sink)));
+    List<SenderFilesystem> own = OwnListing.selected(zfs, job.filesystems(), marks);
     CompletableFuture<Void> all =
         CompletableFuture.allOf(lookup.values().toArray(CompletableFuture[]::new));
     while (!all.isDone()) {
