@@ -11,7 +11,8 @@ import org.zfleet.model.FilesystemVersion;
  * One dataset of a listing: its versions ordered by createtxg, its requested user properties (only
  * those set on the dataset itself, never values inherited from a parent: a placeholder's role must
  * not pass to a dataset someone else created below it), and the requested user properties of each
- * snapshot by short name (set on the snapshot or inherited from its dataset).
+ * snapshot by short name (set on the snapshot or inherited from its dataset). Where they were asked
+ * for, a filesystem's properties also hold its {@link #RESUME_TOKEN} and {@link #RECEIVE_STATE}.
  */
 public record DatasetListing(
     DatasetName name,

@@ -23,10 +23,11 @@ import org.zfleet.model.FilesystemVersion;
  * properties say. {@code listedInert}: the target's versions as the receiving node's own listing of
  * this cycle found them, when that listing showed an inert replica ({@link
  * DatasetListing#inertReplica}): an increment without {@code -F} is then checked against them, and
- * zfs is not asked again (a process per filesystem and cycle). zfs itself refuses an increment that
- * does not sit on the target's newest snapshot; what the question would still catch is a replica
- * destroyed by hand since the listing, into which an increment is refused by zfs on OpenZFS and
- * received by zfs-fuse into another replica of the same snapshots in the pool (see docs/zfs.md).
+ * zfs is not asked again (a process per filesystem and cycle). Nothing is received with {@code -F}
+ * then, so a replica changed by hand since the listing loses nothing: a snapshot made on it stays
+ * (zfs-fuse receives the increment on top of it; without -F no ZFS destroys it), one made writable
+ * and changed refuses the increment, and one destroyed gets it applied by zfs-fuse to another
+ * dataset whose newest snapshot is the base (docs/architecture.md, "Receiving").
  */
 public record ReceiveRequest(
     DatasetName target,

@@ -208,8 +208,8 @@ class ReceiveSafetyIT {
       assertThat(snapshots(replica)).containsExactly("a", "b");
 
       // The listing is stale: a snapshot was made on the replica since. Without -F nothing is
-      // destroyed whatever zfs decides: OpenZFS refuses the increment off a snapshot that is no
-      // longer the newest, zfs-fuse receives it on top and keeps the operator's snapshot.
+      // destroyed whatever zfs decides: zfs-fuse receives the increment on top and keeps the
+      // operator's snapshot; a ZFS that refuses it keeps everything as it was.
       zfs("snapshot", replica.value() + "@operator");
       zfs("snapshot", source.value() + "@c");
       List<FilesystemVersion> stale = listed(replica).versions().subList(0, 2);
