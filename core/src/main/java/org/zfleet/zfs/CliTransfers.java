@@ -120,15 +120,21 @@ final class CliTransfers {
                   refusal -> {
                     throw refusal;
                   });
-          if (request.replica() && stream.incremental() && before.writableMount()) {
+          boolean unmountAfter =
+              request.replica() && stream.incremental() && before.writableMount();
+          if (unmountAfter) {
             // A replica from before receives were inert: discard what changed since its newest
-            // snapshot (the stream's base, checked above) instead of receiving with -F.
+            // snapshot (the stream's base, checked above) instead of receiving with -F. Read-only
+            // first, so nothing changes it again before the stream goes in. It is unmounted last:
+            // zfs-fuse tears a filesystem down only after `zfs unmount` has returned, and a
+            // rollback or a receive that ends during that teardown fails with an I/O error
+            // (measured: most receives did while the pool was busy), so both go into the
+            // mounted filesystem, as zfs receives into any mounted target.
             String newest = target + "@" + before.newest().orElseThrow().name();
             log.info(
                 "making a mounted replica inert target=\"{}\" rollback=\"{}\"", target, newest);
-            // In this order: zfs-fuse fails a rollback right after an unmount (I/O error).
+            zfs.zfs("set", target, List.of("readonly=on", target));
             zfs.zfs("rollback", newest, List.of(newest));
-            zfs.zfs("unmount", target, List.of(target));
           }
           boolean overrides = receiveOverridesProperties();
           RunningProcess p =
@@ -173,9 +179,28 @@ final class CliTransfers {
                 if (!request.replica()) {
                   mountRestored(target);
                 }
+                if (unmountAfter) {
+                  unmountReceived(target);
+                }
               });
         },
         zfs.runner::execute);
+  }
+
+  /**
+   * Unmounts a replica an earlier version left mounted, once its increment is in. One that cannot
+   * be (a shell inside it) is named once and stays mounted read-only; the receive has succeeded,
+   * and the next one goes into it as into any mounted target.
+   */
+  private void unmountReceived(String target) {
+    try {
+      zfs.zfs("unmount", target, List.of(target));
+    } catch (ZfsException e) {
+      log.warn(
+          "received but still mounted read-only target=\"{}\" reason=\"{}\"",
+          target,
+          e.getMessage());
+    }
   }
 
   /**

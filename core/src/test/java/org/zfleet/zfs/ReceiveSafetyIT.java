@@ -147,7 +147,8 @@ class ReceiveSafetyIT {
   }
 
   @Test
-  void aReplicaLeftMountedAndWritableByAnEarlierVersionTakesTheNextIncrementWithoutForce() {
+  void aReplicaLeftMountedAndWritableByAnEarlierVersionTakesTheNextIncrementWithoutForce()
+      throws Exception {
     zfs("snapshot", source.value() + "@a");
     DatasetName replica = sink.child("replica");
     receiveBytes(zfs, ReceiveRequest.into(replica), send(source.value() + "@a"));
@@ -157,8 +158,13 @@ class ReceiveSafetyIT {
     zfs("mount", replica.value());
     RealZfsFixture.writeFile(replica, "changed-on-the-replica", new byte[] {1});
     zfs("snapshot", source.value() + "@b");
+    byte[] increment = send("-i", "@a", source.value() + "@b");
 
-    receiveBytes(zfs, ReceiveRequest.into(replica), send("-i", "@a", source.value() + "@b"));
+    // While the pool is busy: zfs-fuse tears an unmounted filesystem down late (it waits for the
+    // pool to sync), and a receive that ended meanwhile failed with an I/O error.
+    try (PoolWriter busy = new PoolWriter(RealZfsFixture.mountpoint(sink).resolve("busy"))) {
+      receiveBytes(zfs, ReceiveRequest.into(replica), increment);
+    }
 
     assertThat(snapshots(replica)).containsExactly("a", "b");
     assertInert(replica);
@@ -229,6 +235,47 @@ class ReceiveSafetyIT {
 
   private static DatasetListing listed(DatasetName replica) {
     return zfs.list(List.of(replica), DatasetListing.RECEIVE_STATE).get(0);
+  }
+
+  /**
+   * Keeps rewriting a file of fresh data in the pool until closed; constructed once it has written
+   * the file twice, so the pool has data to sync.
+   */
+  private static final class PoolWriter implements AutoCloseable {
+    private final Thread thread;
+    private final java.util.concurrent.CountDownLatch busy =
+        new java.util.concurrent.CountDownLatch(2);
+    private volatile boolean closed;
+
+    PoolWriter(Path file) throws InterruptedException {
+      byte[] chunk = new byte[1 << 20];
+      java.util.concurrent.ThreadLocalRandom.current().nextBytes(chunk);
+      thread =
+          new Thread(
+              () -> {
+                long round = 0;
+                while (!closed) {
+                  chunk[0] = (byte) round++;
+                  try (var out = Files.newOutputStream(file)) {
+                    for (int i = 0; i < 16 && !closed; i++) {
+                      out.write(chunk);
+                    }
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                  busy.countDown();
+                }
+              },
+              "pool-writer");
+      thread.start();
+      assertThat(busy.await(60, TimeUnit.SECONDS)).as("the pool is being written").isTrue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      closed = true;
+      thread.join();
+    }
   }
 
   private void assertInert(DatasetName replica) {
