@@ -1,5 +1,7 @@
 package org.zfleet.cycle;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -157,7 +159,7 @@ public record ReplicationPlan(
         versions ->
             versions.stream()
                 .filter(FilesystemVersion::isSnapshot)
-                .max(java.util.Comparator.comparingLong(FilesystemVersion::createTxg))
+                .max(Comparator.comparingLong(FilesystemVersion::createTxg))
                 .filter(newest -> newest.guid() == base)
                 .isPresent());
   }
@@ -185,7 +187,7 @@ public record ReplicationPlan(
    * there, is held for the step).
    */
   public List<FilesystemVersion> toHold() {
-    List<FilesystemVersion> held = new java.util.ArrayList<>();
+    List<FilesystemVersion> held = new ArrayList<>();
     if (plan instanceof Plan.Steps steps) {
       steps
           .steps()

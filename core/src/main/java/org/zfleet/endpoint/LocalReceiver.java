@@ -1,5 +1,6 @@
 package org.zfleet.endpoint;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,7 +75,7 @@ public final class LocalReceiver implements Receiver {
    */
   @Override
   public List<DatasetListing> list(Set<String> userProperties) {
-    Set<String> asked = new java.util.HashSet<>(userProperties);
+    Set<String> asked = new HashSet<>(userProperties);
     asked.addAll(DatasetListing.RECEIVE_STATE);
     // Where receives are resumable, the listing says which targets hold a cut one: a filesystem a
     // cut full receive was creating is then continued, not taken for someone else's.

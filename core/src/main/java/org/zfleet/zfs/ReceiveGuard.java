@@ -1,6 +1,7 @@
 package org.zfleet.zfs;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ final class ReceiveGuard {
     m.put("setuid", "off");
     m.put("exec", "off");
     m.put("devices", "off");
-    return java.util.Collections.unmodifiableMap(m);
+    return Collections.unmodifiableMap(m);
   }
 
   /** Why the stream may not go into {@code target}, or empty if it may. */

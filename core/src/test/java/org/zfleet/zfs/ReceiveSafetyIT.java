@@ -5,10 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.zfleet.zfs.PortTransfers.receiveBytes;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -76,7 +82,7 @@ class ReceiveSafetyIT {
         .isInstanceOf(ZfsException.class)
         .hasMessageContaining("properties");
 
-    assertThat(zfs.list(List.of(evil), java.util.Set.of())).as("nothing received").isEmpty();
+    assertThat(zfs.list(List.of(evil), Set.of())).as("nothing received").isEmpty();
     assertThat(mountedAt(elsewhere)).as("nothing mounted on " + elsewhere).isFalse();
   }
 
@@ -90,7 +96,7 @@ class ReceiveSafetyIT {
     assertThatThrownBy(() -> receiveBytes(zfs, ReceiveRequest.into(evil), stream))
         .isInstanceOf(ZfsException.class)
         .hasMessageContaining("several datasets");
-    assertThat(zfs.list(List.of(evil), java.util.Set.of())).isEmpty();
+    assertThat(zfs.list(List.of(evil), Set.of())).isEmpty();
   }
 
   @Test
@@ -126,7 +132,7 @@ class ReceiveSafetyIT {
         .hasMessageContaining(missing.value());
 
     assertThat(snapshots(copy)).containsExactly("a");
-    assertThat(zfs.list(List.of(missing), java.util.Set.of())).isEmpty();
+    assertThat(zfs.list(List.of(missing), Set.of())).isEmpty();
   }
 
   @Test
@@ -177,7 +183,7 @@ class ReceiveSafetyIT {
     receiveBytes(zfs, ReceiveRequest.into(replica), send(source.value() + "@a"));
 
     assertThat(listed(replica).inertReplica()).as("as received").isTrue();
-    assertThat(zfs.list(List.of(replica), java.util.Set.of()).get(0).inertReplica())
+    assertThat(zfs.list(List.of(replica), Set.of()).get(0).inertReplica())
         .as("listed without the receive state")
         .isFalse();
 
@@ -199,7 +205,7 @@ class ReceiveSafetyIT {
     DatasetName replica = sink.child("replica");
     receiveBytes(zfs, ReceiveRequest.into(replica), send(source.value() + "@a"));
     zfs("snapshot", source.value() + "@b");
-    List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> commands = new CopyOnWriteArrayList<>();
     try (ZfsCli own = ZfsCli.create(ZfsCliConfig.defaults())) {
       own.commandListener((command, took, ok) -> commands.add(String.join(" ", command)));
       List<FilesystemVersion> asListed = listed(replica).versions();
@@ -243,13 +249,12 @@ class ReceiveSafetyIT {
    */
   private static final class PoolWriter implements AutoCloseable {
     private final Thread thread;
-    private final java.util.concurrent.CountDownLatch busy =
-        new java.util.concurrent.CountDownLatch(2);
+    private final java.util.concurrent.CountDownLatch busy = new CountDownLatch(2);
     private volatile boolean closed;
 
     PoolWriter(Path file) throws InterruptedException {
       byte[] chunk = new byte[1 << 20];
-      java.util.concurrent.ThreadLocalRandom.current().nextBytes(chunk);
+      ThreadLocalRandom.current().nextBytes(chunk);
       thread =
           new Thread(
               () -> {
@@ -261,7 +266,7 @@ class ReceiveSafetyIT {
                       out.write(chunk);
                     }
                   } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                   }
                   busy.countDown();
                 }
@@ -305,7 +310,7 @@ class ReceiveSafetyIT {
   }
 
   private static String zfs(String... args) {
-    List<String> command = new java.util.ArrayList<>(List.of("zfs"));
+    List<String> command = new ArrayList<>(List.of("zfs"));
     command.addAll(List.of(args));
     RealZfsFixture.Result r = RealZfsFixture.run(command);
     assertThat(r.code()).as(String.join(" ", command) + ": " + r.output()).isZero();
@@ -314,7 +319,7 @@ class ReceiveSafetyIT {
 
   /** The bytes of {@code zfs send ARGS}, as a modified sender would send them. */
   private static byte[] send(String... args) {
-    List<String> command = new java.util.ArrayList<>(List.of("zfs", "send"));
+    List<String> command = new ArrayList<>(List.of("zfs", "send"));
     command.addAll(List.of(args));
     try {
       Process p =
