@@ -218,11 +218,17 @@ final class StepTransfer {
   }
 
   /**
-   * The receive of one step. A replica's role is set when it is made (a full stream); an increment
-   * into the replica the listing found keeps it, so a prepared step sets nothing, and asks nothing
-   * more of zfs when the receiving node's own listing found the replica inert.
+   * The receive of one step. An increment off the newest snapshot of a replica the receiving node's
+   * own listing found inert (a local sink's, or a pull's) asks nothing more of zfs and sets
+   * nothing: the replica has its role. Otherwise a replica's role is set when it is made (a full
+   * stream); an increment into the replica the listing found keeps it, so a prepared step sets
+   * nothing.
    */
   private ReceiveRequest receiveRequest(Step step, boolean force) {
+    Optional<List<FilesystemVersion>> listed = plan.listedReplicaFor(step);
+    if (listed.isPresent()) {
+      return ReceiveRequest.intoListedReplica(plan.target(), listed.get());
+    }
     if (!plan.preparedByJob()) {
       return new ReceiveRequest(plan.target(), force, ReceiverLayout.replicaProperties());
     }
@@ -232,10 +238,6 @@ final class StepTransfer {
           force,
           ReceiverLayout.replicaProperties(),
           Optional.of(plan.receiverState() != ReceiverState.ABSENT));
-    }
-    Optional<List<FilesystemVersion>> listed = plan.listedReplicaFor(step);
-    if (listed.isPresent()) {
-      return ReceiveRequest.intoListedReplica(plan.target(), listed.get());
     }
     return new ReceiveRequest(
         plan.target(), force, Map.of(), Optional.of(plan.receiverState() == ReceiverState.REPLICA));

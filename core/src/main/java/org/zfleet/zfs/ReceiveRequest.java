@@ -97,4 +97,10 @@ public record ReceiveRequest(
   public ReceiveRequest asResumable() {
     return new ReceiveRequest(target, force, properties, targetExists, true, replica, listedInert);
   }
+
+  /** The same receive, resumable ({@code -s}) only if {@code possible}. */
+  public ReceiveRequest resumableIf(boolean possible) {
+    return new ReceiveRequest(
+        target, force, properties, targetExists, resumable && possible, replica, listedInert);
+  }
 }

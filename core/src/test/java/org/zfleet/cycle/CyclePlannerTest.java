@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -217,6 +218,41 @@ class CyclePlannerTest {
     assertThat(plan.listedReplicaFor(Step.incremental(first.to(), later)))
         .as("a later step, on top of what the listing never saw")
         .isEmpty();
+  }
+
+  @Test
+  void aPullsIncrementGoesIntoTheListedVersionsOfTheReplicaThePullingNodeListedInert() {
+    CycleSettings pull =
+        new CycleSettings(
+            CycleSettings.Kind.PULL,
+            "pull",
+            "beta",
+            List.of("source"),
+            new Snapshotting.Manual(Optional.empty()),
+            Optional.empty(),
+            Optional.empty(),
+            InitialReplication.ALL,
+            Optional.empty());
+    ReceiverLayout pulled = new ReceiverLayout(DatasetName.of("backup/pulled"), "alpha");
+    DatasetName target = pulled.receiverPath(FS);
+    ReplicaDataset listed =
+        new ReplicaDataset(
+            target, Listings.replicaVersions("@a"), Optional.of("replica"), false, true);
+    JobListing fromSource =
+        new JobListing(
+            Optional.of("alpha"),
+            Optional.of("zf_"),
+            List.of(sender(FS, "@a @b", Map.of("source", "@a"))),
+            List.of(new Destination.Reachable("source", pulled, Map.of(target, listed))),
+            java.util.Set.of());
+
+    FilesystemCycle cycle = CyclePlanner.plan(fromSource, pull, LATER).get(FS);
+
+    ReplicationPlan plan = ((StepSpec.Replicate) cycle.steps().get(0)).plan();
+    assertThat(render(cycle).get(0)).isEqualTo("replicate source: -i @a @b");
+    assertThat(plan.preparedByJob()).as("a pull's cycle is not prepared by its job").isFalse();
+    Step first = ((Plan.Steps) plan.plan()).steps().get(0);
+    assertThat(plan.listedReplicaFor(first)).contains(listed.versions());
   }
 
   @ParameterizedTest(name = "{0}")

@@ -14,7 +14,6 @@ import org.zfleet.node.dataplane.Authorizer;
 import org.zfleet.node.dataplane.ReceiveHook;
 import org.zfleet.node.dataplane.TransferHeader;
 import org.zfleet.node.tls.NodeIdentity;
-import org.zfleet.plan.ReceiverLayout;
 import org.zfleet.transfer.BandwidthLimit;
 import org.zfleet.transfer.ProgressListener;
 import org.zfleet.transfer.RunningTransfer;
@@ -44,33 +43,27 @@ public final class PullDataPlane implements Authorizer, ReceiveHook {
     private final String source;
     private final String job;
     private final DatasetName rootFs;
-    private final DatasetName target;
-    private final boolean force;
-    private final boolean resumable;
+    private final ReceiveRequest receive;
     private final Optional<BandwidthLimit> limit;
 
     private Expected(
         String source,
         String job,
         DatasetName rootFs,
-        DatasetName target,
-        boolean force,
-        boolean resumable,
+        ReceiveRequest receive,
         Optional<BandwidthLimit> limit,
         ProgressListener listener) {
       super(listener);
       this.source = source;
       this.job = job;
       this.rootFs = rootFs;
-      this.target = target;
-      this.force = force;
-      this.resumable = resumable;
+      this.receive = receive;
       this.limit = limit;
     }
 
     @Override
     public void withdraw() {
-      expected.remove(target, this);
+      expected.remove(receive.target(), this);
     }
   }
 
@@ -81,28 +74,28 @@ public final class PullDataPlane implements Authorizer, ReceiveHook {
   }
 
   /**
-   * Expects one stream from {@code source} for pull job {@code job} into {@code target}, which must
-   * lie below {@code rootFs/source}; a second expectation for the same target fails. It is received
-   * resumably ({@code -s}) where this node's ZFS can when {@code resumable}, and read off the
-   * connection no faster than the pull job's {@code limit}: the source's send slows to it through
-   * the connection's flow control.
+   * Expects one stream from {@code source} for pull job {@code job}, received as the pull step's
+   * {@code receive} says (its target, which must lie below {@code rootFs/source}, {@code -F}, and
+   * what this node's own listing knew of the target); a second expectation for the same target
+   * fails. It is received resumably ({@code -s}) where the step asked and this node's ZFS can, and
+   * read off the connection no faster than the pull job's {@code limit}: the source's send slows to
+   * it through the connection's flow control.
    */
   public Expected expect(
       String source,
       String job,
       DatasetName rootFs,
-      DatasetName target,
-      boolean force,
-      boolean resumable,
+      ReceiveRequest receive,
       Optional<BandwidthLimit> limit,
       ProgressListener listener) {
     Objects.requireNonNull(listener, "listener");
+    DatasetName target = receive.target();
     DatasetName root = rootFs.child(source);
     if (!target.isWithin(root) || target.equals(root)) {
       throw new IllegalArgumentException(
           "a pull from node " + source + " receives below " + root + ", not into " + target);
     }
-    Expected e = new Expected(source, job, rootFs, target, force, resumable, limit, listener);
+    Expected e = new Expected(source, job, rootFs, receive, limit, listener);
     if (expected.putIfAbsent(target, e) != null) {
       throw new IllegalStateException("a stream into " + target + " is already expected");
     }
@@ -129,13 +122,13 @@ public final class PullDataPlane implements Authorizer, ReceiveHook {
               + peer.name()
               + " for job "
               + header.job();
-    } else if (e.force != header.force()) {
+    } else if (e.receive.force() != header.force()) {
       problem =
           "pull job "
               + e.job
               + " expects "
               + header.target()
-              + (e.force ? " with" : " without")
+              + (e.receive.force() ? " with" : " without")
               + " -F";
     } else if (!e.claim()) {
       problem = "the stream into " + header.target() + " has already arrived";
@@ -160,11 +153,8 @@ public final class PullDataPlane implements Authorizer, ReceiveHook {
     }
     LocalReceiver receiver =
         new LocalReceiver(zfs, e.job, e.rootFs, Set.of(e.source), e.source, transfers);
-    // Resumable as this node's pull asked, never as the source's header says.
-    ReceiveRequest request =
-        new ReceiveRequest(header.target(), e.force, ReceiverLayout.replicaProperties());
-    return receiver.receive(
-        e.resumable && zfs.capabilities().resumableReceive() ? request.asResumable() : request);
+    // As this node's pull step asked, never as the source's header says.
+    return receiver.receive(e.receive.resumableIf(zfs.capabilities().resumableReceive()));
   }
 
   @Override

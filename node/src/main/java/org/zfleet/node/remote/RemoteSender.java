@@ -233,15 +233,7 @@ public final class RemoteSender implements Sender {
         ReceiveRequest receive, TransferOptions options, ProgressListener listener) {
       String node = source.peer().identity().name();
       PullDataPlane.Expected expected =
-          plane.expect(
-              node,
-              source.pullJob(),
-              rootFs,
-              receive.target(),
-              receive.force(),
-              receive.resumable(),
-              options.bandwidthLimit(),
-              listener);
+          plane.expect(node, source.pullJob(), rootFs, receive, options.bandwidthLimit(), listener);
       AwaitedTransfer transfer = new AwaitedTransfer(expected, "pull of " + request.to());
       Instant started = clock.instant();
       String what = "sending " + request.to();

@@ -3,8 +3,13 @@ package org.zfleet.node.remote;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Named;
@@ -13,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.zfleet.model.DatasetName;
+import org.zfleet.model.FilesystemVersion;
 import org.zfleet.node.dataplane.Authorization;
 import org.zfleet.node.dataplane.TransferHeader;
 import org.zfleet.node.tls.NodeIdentity;
@@ -22,6 +28,8 @@ import org.zfleet.transfer.TransferOptions;
 import org.zfleet.transfer.Transfers;
 import org.zfleet.zfs.InMemoryZfs;
 import org.zfleet.zfs.ReceiveProcess;
+import org.zfleet.zfs.ReceiveRequest;
+import org.zfleet.zfs.ZfsPort;
 
 /**
  * A pulling node accepts exactly the stream a pull step asked its source for, once, and nothing
@@ -39,7 +47,7 @@ class PullDataPlaneTest {
   void expectOneStream() {
     zfs.createFilesystem(ROOT.child("alpha"), Map.of(), true);
     plane.expect(
-        "alpha", "pull", ROOT, TARGET, true, false, Optional.empty(), ProgressListener.NONE);
+        "alpha", "pull", ROOT, receive(TARGET, true), Optional.empty(), ProgressListener.NONE);
   }
 
   static Stream<Arguments> refusals() {
@@ -97,7 +105,12 @@ class PullDataPlaneTest {
     DatasetName limited = ROOT.child("alpha/prod/limited");
     BandwidthLimit limit = BandwidthLimit.of(1024 * 1024);
     plane.expect(
-        "alpha", "pull", ROOT, limited, false, true, Optional.of(limit), ProgressListener.NONE);
+        "alpha",
+        "pull",
+        ROOT,
+        receive(limited, false).asResumable(),
+        Optional.of(limit),
+        ProgressListener.NONE);
     TransferHeader header = TransferHeader.receive("pull", limited, "s1");
 
     assertThat(plane.options(NodeIdentity.of("alpha"), header, TransferOptions.defaults()))
@@ -116,7 +129,8 @@ class PullDataPlaneTest {
   void aWithdrawnExpectationAcceptsNothing() {
     DatasetName other = ROOT.child("alpha/prod/logs");
     plane
-        .expect("alpha", "pull", ROOT, other, false, false, Optional.empty(), ProgressListener.NONE)
+        .expect(
+            "alpha", "pull", ROOT, receive(other, false), Optional.empty(), ProgressListener.NONE)
         .withdraw();
 
     assertThat(
@@ -135,9 +149,7 @@ class PullDataPlaneTest {
                     "alpha",
                     "pull",
                     ROOT,
-                    DatasetName.of("backup/pulled/gamma/x"),
-                    false,
-                    false,
+                    receive(DatasetName.of("backup/pulled/gamma/x"), false),
                     Optional.empty(),
                     ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
@@ -149,11 +161,50 @@ class PullDataPlaneTest {
                     "alpha",
                     "pull",
                     ROOT,
-                    ROOT.child("alpha"),
-                    false,
-                    false,
+                    receive(ROOT.child("alpha"), false),
                     Optional.empty(),
                     ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aPullReceivesAsItsStepAskedWithWhatThisNodesOwnListingFound() {
+    List<ReceiveRequest> received = new CopyOnWriteArrayList<>();
+    ZfsPort recording =
+        (ZfsPort)
+            Proxy.newProxyInstance(
+                ZfsPort.class.getClassLoader(),
+                new Class<?>[] {ZfsPort.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("receive")) {
+                    received.add((ReceiveRequest) args[0]);
+                  }
+                  try {
+                    return method.invoke(zfs, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    PullDataPlane pulling = new PullDataPlane("beta", recording, Transfers.none());
+    DatasetName replica = ROOT.child("alpha/prod/replica");
+    ReceiveRequest step =
+        ReceiveRequest.intoListedReplica(
+                replica, List.of(FilesystemVersion.snapshot("s1", 11, 5, Instant.EPOCH)))
+            .asResumable();
+    pulling.expect("alpha", "pull", ROOT, step, Optional.empty(), ProgressListener.NONE);
+    TransferHeader header = TransferHeader.receive("pull", replica, "s2");
+
+    assertThat(pulling.authorize(NodeIdentity.of("alpha"), header))
+        .isEqualTo(Authorization.allowed());
+    pulling.open(NodeIdentity.of("alpha"), header).kill();
+
+    assertThat(received).containsExactly(step.resumableIf(zfs.capabilities().resumableReceive()));
+    assertThat(received.get(0).listedInert())
+        .as("the replica's versions as the pulling node listed it: zfs is not asked again")
+        .contains(step.listedInert().orElseThrow());
+  }
+
+  private static ReceiveRequest receive(DatasetName target, boolean force) {
+    return new ReceiveRequest(target, force, Map.of());
   }
 }
