@@ -62,6 +62,21 @@ class CyclePlannerTest {
     return sender(FS, versions, cursor.isEmpty() ? Map.of() : Map.of("sink", cursor));
   }
 
+  /** Pull job "pull" of node beta from source job "source". */
+  private static CycleSettings pullSettings(
+      Optional<Pruning> senderPruning, Optional<Pruning> receiverPruning) {
+    return new CycleSettings(
+        CycleSettings.Kind.PULL,
+        "pull",
+        "beta",
+        List.of("source"),
+        new Snapshotting.Manual(Optional.empty()),
+        senderPruning,
+        receiverPruning,
+        InitialReplication.ALL,
+        Optional.empty());
+  }
+
   private static JobListing toSink(SenderFilesystem fs, Optional<ReplicaDataset> replica) {
     Map<DatasetName, ReplicaDataset> datasets =
         replica.map(r -> Map.of(r.name(), r)).orElse(Map.of());
@@ -148,17 +163,7 @@ class CyclePlannerTest {
             Optional.empty(),
             InitialReplication.MOST_RECENT,
             Optional.empty());
-    CycleSettings pull =
-        new CycleSettings(
-            CycleSettings.Kind.PULL,
-            "pull",
-            "beta",
-            List.of("source"),
-            new Snapshotting.Manual(Optional.empty()),
-            Optional.of(keep(lastN(1))),
-            Optional.of(keep(lastN(2))),
-            InitialReplication.ALL,
-            Optional.empty());
+    CycleSettings pull = pullSettings(Optional.of(keep(lastN(1))), Optional.of(keep(lastN(2))));
     ReceiverLayout pulled = new ReceiverLayout(DatasetName.of("backup/pulled"), "alpha");
     JobListing fromSource =
         new JobListing(
@@ -222,17 +227,7 @@ class CyclePlannerTest {
 
   @Test
   void aPullsIncrementGoesIntoTheListedVersionsOfTheReplicaThePullingNodeListedInert() {
-    CycleSettings pull =
-        new CycleSettings(
-            CycleSettings.Kind.PULL,
-            "pull",
-            "beta",
-            List.of("source"),
-            new Snapshotting.Manual(Optional.empty()),
-            Optional.empty(),
-            Optional.empty(),
-            InitialReplication.ALL,
-            Optional.empty());
+    CycleSettings pull = pullSettings(Optional.empty(), Optional.empty());
     ReceiverLayout pulled = new ReceiverLayout(DatasetName.of("backup/pulled"), "alpha");
     DatasetName target = pulled.receiverPath(FS);
     ReplicaDataset listed =
