@@ -1,9 +1,8 @@
 package org.zfleet.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.zfleet.testing.Forwarding.forwarding;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -45,20 +44,20 @@ class PushListingTest {
         forwarding(
             ZfsPort.class,
             model,
-            method -> {
+            (method, args) -> {
               if (method.equals("list") && !sinkListing.await(3, TimeUnit.SECONDS)) {
                 senderWaitedForTheSink.set(true);
               }
             });
     LocalReceiverDirectory local =
         new LocalReceiverDirectory(
-            model, List.of(sink), forwarding(Transfers.class, null, m -> {}));
+            model, List.of(sink), forwarding(Transfers.class, null, (m, a) -> {}));
     ReceiverDirectory directory =
         (job, identity) ->
             forwarding(
                 Receiver.class,
                 local.receiver(job, identity),
-                method -> {
+                (method, args) -> {
                   if (method.equals("list")) {
                     sinkListing.countDown();
                   }
@@ -70,7 +69,7 @@ class PushListingTest {
                   push,
                   PushJobModel.NODE,
                   senderSide,
-                  forwarding(Sender.class, null, m -> {}),
+                  forwarding(Sender.class, null, (m, a) -> {}),
                   directory,
                   lookups)
               .run(new StepControl());
@@ -80,33 +79,5 @@ class PushListingTest {
     } finally {
       lookups.shutdownNow();
     }
-  }
-
-  private interface Before {
-    void call(String method) throws Exception;
-  }
-
-  /** {@code target} as a {@code type}, {@code before} each call; no target fails every call. */
-  private static <T> T forwarding(Class<T> type, T target, Before before) {
-    return type.cast(
-        Proxy.newProxyInstance(
-            type.getClassLoader(),
-            new Class<?>[] {type},
-            (proxy, method, args) -> {
-              if (method.getDeclaringClass() == Object.class) {
-                return method.getName().equals("hashCode")
-                    ? System.identityHashCode(proxy)
-                    : method.getName().equals("equals") ? proxy == args[0] : type.getSimpleName();
-              }
-              before.call(method.getName());
-              if (target == null) {
-                throw new UnsupportedOperationException(method.getName() + " is not for a listing");
-              }
-              try {
-                return method.invoke(target, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            }));
   }
 }

@@ -2,9 +2,8 @@ package org.zfleet.node.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.zfleet.testing.Forwarding.forwarding;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -171,20 +170,14 @@ class PullDataPlaneTest {
   void aPullReceivesAsItsStepAskedWithWhatThisNodesOwnListingFound() {
     List<ReceiveRequest> received = new CopyOnWriteArrayList<>();
     ZfsPort recording =
-        (ZfsPort)
-            Proxy.newProxyInstance(
-                ZfsPort.class.getClassLoader(),
-                new Class<?>[] {ZfsPort.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("receive")) {
-                    received.add((ReceiveRequest) args[0]);
-                  }
-                  try {
-                    return method.invoke(zfs, args);
-                  } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                });
+        forwarding(
+            ZfsPort.class,
+            zfs,
+            (method, args) -> {
+              if (method.equals("receive")) {
+                received.add((ReceiveRequest) args[0]);
+              }
+            });
     PullDataPlane pulling = new PullDataPlane("beta", recording, Transfers.none());
     DatasetName replica = ROOT.child("alpha/prod/replica");
     ReceiveRequest step =
