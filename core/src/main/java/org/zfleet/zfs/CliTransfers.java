@@ -189,8 +189,9 @@ final class CliTransfers {
 
   /**
    * Unmounts a replica an earlier version left mounted, once its increment is in. One that cannot
-   * be (a shell inside it) is named once and stays mounted read-only; the receive has succeeded,
-   * and the next one goes into it as into any mounted target.
+   * be (a shell inside it) stays mounted read-only and is named in one line; the receive has
+   * succeeded, and the next one tries again (zfs-fuse reports a mounted filesystem's readonly from
+   * its read-write FUSE mount, so the replica still looks writable to it).
    */
   private void unmountReceived(String target) {
     try {

@@ -177,6 +177,41 @@ class ReceiveSafetyIT {
   }
 
   @Test
+  void aReplicaLeftMountedThatAProcessHoldsTakesItsIncrementAndStaysMountedReadOnly()
+      throws Exception {
+    RealZfsFixture.writeFile(source, "kept", new byte[] {1, 2, 3});
+    zfs("snapshot", source.value() + "@a");
+    DatasetName replica = sink.child("replica");
+    receiveBytes(zfs, ReceiveRequest.into(replica), send(source.value() + "@a"));
+    zfs("set", "readonly=off", replica.value());
+    zfs("set", "canmount=on", replica.value());
+    zfs("mount", replica.value());
+    zfs("snapshot", source.value() + "@b");
+    byte[] increment = send("-i", "@a", source.value() + "@b");
+
+    Path mountpoint = RealZfsFixture.mountpoint(replica);
+
+    // A reader inside the replica: it cannot be unmounted, and the increment still goes in.
+    try (var reader = Files.newInputStream(mountpoint.resolve("kept"))) {
+      receiveBytes(zfs, ReceiveRequest.into(replica), increment);
+
+      assertThat(snapshots(replica)).containsExactly("a", "b");
+      assertThat(property(replica, "mounted")).as("mounted").isEqualTo("yes");
+      assertThat(property(replica, "canmount")).as("canmount").isEqualTo("noauto");
+      // zfs-fuse reports a mounted filesystem's readonly from its (read-write) FUSE mount; what
+      // counts is that nothing can be written.
+      assertThatThrownBy(() -> Files.writeString(mountpoint.resolve("new"), "x"))
+          .isInstanceOf(IOException.class);
+    }
+
+    // Once nothing holds it, the next increment leaves it unmounted.
+    zfs("snapshot", source.value() + "@c");
+    receiveBytes(zfs, ReceiveRequest.into(replica), send("-i", "@b", source.value() + "@c"));
+    assertThat(snapshots(replica)).containsExactly("a", "b", "c");
+    assertInert(replica);
+  }
+
+  @Test
   void theReceivingNodesOwnListingTellsAnInertReplicaFromOneMadeWritableOrMounted() {
     zfs("snapshot", source.value() + "@a");
     DatasetName replica = sink.child("replica");
