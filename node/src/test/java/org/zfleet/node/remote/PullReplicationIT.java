@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.zfleet.node.remote.PoolCommands.*;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +68,15 @@ class PullReplicationIT {
     List<Integer> ports = DaemonNode.clusterPorts(3);
     DaemonNode alpha = node("alpha", ports.get(0), ports.get(0), sourceJob("beta", "gamma"));
     // beta pulls every 3 s, gamma only when woken.
-    DaemonNode beta = node("beta", ports.get(1), ports.get(0), pullJob(betaRoot, "3s"));
+    // beta's zfs processes are recorded, one line each.
+    Path betaZfs = certs.resolve("beta-zfs.log");
+    DaemonNode beta =
+        cluster.start(
+            "beta",
+            ports.get(1),
+            ports.get(0),
+            pullJob(betaRoot, "3s"),
+            "zfleet.node.zfs { zfs-path = \"%s\" }".formatted(countingZfs(betaZfs)));
 
     String s1 = snapshotOnSource(alpha, null);
     awaitPulled(beta, betaRoot, s1);
@@ -78,8 +88,18 @@ class PullReplicationIT {
 
     write(filesystems.get(2), "doc.bin", 32 * 1024, 7);
     write(filesystems.get(0), "second.bin", 1024, 8);
+    int before = Files.readAllLines(betaZfs).size();
     String s2 = snapshotOnSource(alpha, s1);
     awaitPulled(beta, betaRoot, s2);
+    List<String> incremental = Files.readAllLines(betaZfs);
+    incremental = incremental.subList(before, incremental.size());
+    assertThat(incremental)
+        .as("beta's zfs processes for the increments")
+        .anyMatch(c -> c.startsWith("receive"));
+    // Each replica was in beta's own listing, inert: its increment asks zfs nothing before it.
+    assertThat(incremental)
+        .as("beta's zfs processes for the increments")
+        .noneMatch(c -> c.contains("-d 1 -o name,property,value,source"));
     assertSameFiles(betaRoot, s2);
     for (int i = 0; i < filesystems.size(); i++) {
       DatasetName fs = filesystems.get(i);
@@ -120,6 +140,16 @@ class PullReplicationIT {
   }
 
   // ---- nodes and jobs
+
+  /** A zfs that writes its arguments to {@code log}, one line per process, then runs zfs. */
+  private static Path countingZfs(Path log) throws IOException {
+    Path script = certs.resolve("counting-zfs");
+    Files.writeString(
+        script, "#!/bin/sh\nprintf '%s\\n' \"$*\" >>'" + log + "'\nexec zfs \"$@\"\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(log, "");
+    return script;
+  }
 
   private DaemonNode node(String name, int port, int seedPort, String jobs) {
     return cluster.start(name, port, seedPort, jobs);
