@@ -155,13 +155,8 @@ class ReceiveSafetyIT {
   @Test
   void aReplicaLeftMountedAndWritableByAnEarlierVersionTakesTheNextIncrementWithoutForce()
       throws Exception {
-    zfs("snapshot", source.value() + "@a");
-    DatasetName replica = sink.child("replica");
-    receiveBytes(zfs, ReceiveRequest.into(replica), send(source.value() + "@a"));
-    // As replicas were before: mounted, writable, and changed since their newest snapshot.
-    zfs("set", "readonly=off", replica.value());
-    zfs("set", "canmount=on", replica.value());
-    zfs("mount", replica.value());
+    DatasetName replica = mountedAsBefore();
+    // ... and changed since its newest snapshot.
     RealZfsFixture.writeFile(replica, "changed-on-the-replica", new byte[] {1});
     zfs("snapshot", source.value() + "@b");
     byte[] increment = send("-i", "@a", source.value() + "@b");
@@ -180,12 +175,7 @@ class ReceiveSafetyIT {
   void aReplicaLeftMountedThatAProcessHoldsTakesItsIncrementAndStaysMountedReadOnly()
       throws Exception {
     RealZfsFixture.writeFile(source, "kept", new byte[] {1, 2, 3});
-    zfs("snapshot", source.value() + "@a");
-    DatasetName replica = sink.child("replica");
-    receiveBytes(zfs, ReceiveRequest.into(replica), send(source.value() + "@a"));
-    zfs("set", "readonly=off", replica.value());
-    zfs("set", "canmount=on", replica.value());
-    zfs("mount", replica.value());
+    DatasetName replica = mountedAsBefore();
     zfs("snapshot", source.value() + "@b");
     byte[] increment = send("-i", "@a", source.value() + "@b");
 
@@ -276,6 +266,17 @@ class ReceiveSafetyIT {
 
   private static DatasetListing listed(DatasetName replica) {
     return zfs.list(List.of(replica), DatasetListing.RECEIVE_STATE).get(0);
+  }
+
+  /** The source's @a received as replicas were before they were inert: mounted and writable. */
+  private DatasetName mountedAsBefore() {
+    zfs("snapshot", source.value() + "@a");
+    DatasetName replica = sink.child("replica");
+    receiveBytes(zfs, ReceiveRequest.into(replica), send(source.value() + "@a"));
+    zfs("set", "readonly=off", replica.value());
+    zfs("set", "canmount=on", replica.value());
+    zfs("mount", replica.value());
+    return replica;
   }
 
   /**
